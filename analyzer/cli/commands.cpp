@@ -1,0 +1,329 @@
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "rbacgraph/load.hpp"
+#include "rbacgraph/report.hpp"
+
+namespace rbacgraph::cli {
+namespace {
+
+constexpr int kExitYes = 0;
+constexpr int kExitNo = 1;
+constexpr int kExitUsage = 2;
+
+struct InputOptions {
+    std::vector<std::string> words;  // positionals: command words, then paths
+    std::string creator;
+    std::string output = "text";
+    std::string default_namespace;
+    bool allow_partial = false;
+    bool verbose = false;
+    LoadLimits limits;
+};
+
+struct IdentityOptions {
+    std::string arn;
+    std::string user;
+    std::vector<std::string> groups;
+};
+
+struct RequestOptions {
+    std::string ns;
+    std::string api_group;
+    std::string subresource;
+};
+
+void add_input_options(CLI::App& command, InputOptions& options) {
+    command.add_option("--creator", options.creator,
+                       "ARN of the IAM principal that created the cluster (the EKS API does not reveal it)");
+    command.add_option("--default-namespace", options.default_namespace,
+                       "namespace for Roles/RoleBindings that carry none (as `kubectl apply -n` would)");
+    command.add_flag("--allow-partial", options.allow_partial,
+                     "input errors are still reported but do not make the exit code 2");
+    command.add_flag("-v,--verbose", options.verbose, "also print notes and the load summary on stderr");
+    command.add_option("--max-depth", options.limits.max_depth, "maximum nesting of YAML/JSON input")
+        ->capture_default_str();
+    command.add_option("--max-file-bytes", options.limits.max_file_bytes, "maximum size of one input file")
+        ->capture_default_str();
+}
+
+void add_output_option(CLI::App& command, InputOptions& options) {
+    command.add_option("-o,--output", options.output, "output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+}
+
+void add_request_options(CLI::App& command, RequestOptions& request) {
+    command.add_option("-n,--namespace", request.ns, "namespace of the request (empty: cluster scope / all namespaces)");
+    command.add_option("--api-group", request.api_group, "API group of the resource (or write RESOURCE.GROUP)");
+    command.add_option("--subresource", request.subresource, "subresource (or write RESOURCE/SUBRESOURCE)");
+}
+
+void add_identity_options(CLI::App& command, IdentityOptions& identity) {
+    command.add_option("--arn", identity.arn, "IAM user, role or assumed-role session ARN to ask about");
+    command.add_option("--user", identity.user, "Kubernetes username to ask about (instead of --arn)");
+    command.add_option("--group", identity.groups, "Kubernetes group of --user (repeatable)");
+}
+
+bool is_input_path(const std::string& word) {
+    std::error_code code;
+    return word == "-" || std::filesystem::exists(word, code);
+}
+
+// VERB RESOURCE [NAME] PATH...: a third word is the NAME unless it names a file or directory.
+struct RequestWords {
+    std::string verb;
+    std::string resource;
+    std::string name;
+    std::vector<std::string> paths;
+};
+
+std::optional<RequestWords> split_request_words(const std::vector<std::string>& words, std::ostream& err) {
+    if (words.size() < 3) {
+        err << "rbacgraph: expected VERB RESOURCE [NAME] PATH... (see --help)\n";
+        return std::nullopt;
+    }
+    RequestWords out{words[0], words[1], {}, {}};
+    std::size_t next = 2;
+    if (words.size() >= 4 && !is_input_path(words[2])) {
+        out.name = words[2];
+        next = 3;
+    }
+    out.paths.assign(words.begin() + static_cast<std::ptrdiff_t>(next), words.end());
+    return out;
+}
+
+struct Loaded {
+    std::unique_ptr<Graph> graph;
+    std::vector<Diagnostic> diagnostics;
+    int status = 0;  // kExitUsage when input errors must fail the run
+};
+
+Loaded load(const std::vector<std::string>& paths, const InputOptions& options, std::ostream& err) {
+    LoadOptions load_options;
+    load_options.limits = options.limits;
+    load_options.default_namespace = options.default_namespace;
+    Export source = load_paths(paths, load_options);
+    std::vector<Diagnostic> diagnostics = source.diagnostics;
+    Loaded loaded;
+    loaded.graph = std::make_unique<Graph>(std::move(source), GraphOptions{options.creator});
+    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(), loaded.graph->diagnostics().end());
+    for (const Diagnostic& diagnostic : diagnostics) {
+        if (diagnostic.severity != Severity::kNote || options.verbose) {
+            err << format_diagnostic(diagnostic) << '\n';
+        }
+    }
+    const std::size_t errors = count_errors(diagnostics);
+    if (errors > 0 || options.verbose) {
+        err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
+    }
+    if (errors > 0 && !options.allow_partial) {
+        err << "rbacgraph: the input was not fully understood; answers may miss permissions (exit code 2; "
+               "--allow-partial accepts this)\n";
+        loaded.status = kExitUsage;
+    }
+    loaded.diagnostics = std::move(diagnostics);
+    return loaded;
+}
+
+std::optional<Identity> make_identity(const Graph& graph, const IdentityOptions& options, std::ostream& err) {
+    if (options.arn.empty() == options.user.empty()) {
+        err << "rbacgraph: give exactly one of --arn or --user\n";
+        return std::nullopt;
+    }
+    if (!options.arn.empty() && !options.groups.empty()) {
+        err << "rbacgraph: --group goes with --user; an ARN's groups come from its mapping\n";
+        return std::nullopt;
+    }
+    if (!options.arn.empty()) {
+        return resolve_arn(graph, options.arn);
+    }
+    return kubernetes_identity(options.user, options.groups);
+}
+
+void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded) {
+    document["diagnostics"] = diagnostics_json(loaded.diagnostics);
+    document["input"] = summary_json(loaded.graph->source(), loaded.diagnostics);
+    out << document.dump(2) << '\n';
+}
+
+int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths, const InputOptions& options,
+                   std::ostream& out, std::ostream& err) {
+    if (paths.empty()) {
+        err << "rbacgraph: can-i --batch FILE needs at least one input PATH\n";
+        return kExitUsage;
+    }
+    const Loaded loaded = load(paths, options, err);
+    BatchStats stats;
+    if (batch == "-") {
+        stats = run_batch(*loaded.graph, std::cin, out);
+    } else {
+        std::ifstream in(batch);
+        if (!in) {
+            err << "rbacgraph: cannot open batch file " << batch << '\n';
+            return kExitUsage;
+        }
+        stats = run_batch(*loaded.graph, in, out);
+    }
+    if (stats.errors > 0) {
+        err << "rbacgraph: " << stats.errors << " of " << stats.requests << " batch lines had errors\n";
+        return kExitUsage;
+    }
+    return loaded.status;
+}
+
+int run_can_i(const InputOptions& options, const IdentityOptions& identity_options, const RequestOptions& request_options,
+              const std::string& batch, bool explain, std::ostream& out, std::ostream& err) {
+    if (!batch.empty()) {
+        return run_batch_mode(batch, options.words, options, out, err);
+    }
+    const auto words = split_request_words(options.words, err);
+    if (!words) {
+        return kExitUsage;
+    }
+    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
+                                request_options.api_group, request_options.subresource);
+    if (const auto* problem = std::get_if<std::string>(&request)) {
+        err << "rbacgraph: " << *problem << '\n';
+        return kExitUsage;
+    }
+    const Loaded loaded = load(words->paths, options, err);
+    const auto identity = make_identity(*loaded.graph, identity_options, err);
+    if (!identity) {
+        return kExitUsage;
+    }
+    const Authorizer authorizer(*loaded.graph, *identity);
+    const Decision decision = authorizer.authorize(std::get<Request>(request), explain);
+    if (options.output == "json") {
+        print_json(out, can_i_json(*loaded.graph, authorizer.identity(), std::get<Request>(request), decision), loaded);
+    } else {
+        write_can_i_text(out, *loaded.graph, authorizer.identity(), decision, explain);
+    }
+    if (loaded.status != 0) {
+        return loaded.status;
+    }
+    return decision.allowed ? kExitYes : kExitNo;
+}
+
+int run_what_can(const InputOptions& options, const IdentityOptions& identity_options, std::ostream& out,
+                 std::ostream& err) {
+    IdentityOptions chosen = identity_options;
+    std::vector<std::string> paths = options.words;
+    if (chosen.user.empty()) {
+        if (paths.empty() || !paths.front().starts_with("arn:")) {
+            err << "rbacgraph: expected ARN PATH... (or --user USER [--group G]... PATH...)\n";
+            return kExitUsage;
+        }
+        chosen.arn = paths.front();
+        paths.erase(paths.begin());
+    }
+    if (paths.empty()) {
+        err << "rbacgraph: no input PATH given\n";
+        return kExitUsage;
+    }
+    const Loaded loaded = load(paths, options, err);
+    const auto identity = make_identity(*loaded.graph, chosen, err);
+    if (!identity) {
+        return kExitUsage;
+    }
+    const Authorizer authorizer(*loaded.graph, *identity);
+    const WhatCan result = what_can(*loaded.graph, authorizer);
+    if (options.output == "json") {
+        print_json(out, what_can_json(result), loaded);
+    } else {
+        write_what_can_text(out, result);
+    }
+    return loaded.status;
+}
+
+int run_who_can(const InputOptions& options, const RequestOptions& request_options, std::ostream& out,
+                std::ostream& err) {
+    const auto words = split_request_words(options.words, err);
+    if (!words) {
+        return kExitUsage;
+    }
+    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
+                                request_options.api_group, request_options.subresource);
+    if (const auto* problem = std::get_if<std::string>(&request)) {
+        err << "rbacgraph: " << *problem << '\n';
+        return kExitUsage;
+    }
+    const Loaded loaded = load(words->paths, options, err);
+    const WhoCan result = who_can(*loaded.graph, std::get<Request>(request));
+    if (options.output == "json") {
+        print_json(out, who_can_json(*loaded.graph, result), loaded);
+    } else {
+        write_who_can_text(out, *loaded.graph, result);
+    }
+    return loaded.status;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
+                 "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON)."};
+    app.set_version_flag("--version", "rbacgraph 0.1.0");
+    app.require_subcommand(1);
+    app.footer("Exit codes: 0 yes/success, 1 no (can-i), 2 usage or input errors.\n"
+               "Docs: docs/cli.md, docs/semantics.md, docs/json-output.md");
+
+    InputOptions can_options;
+    IdentityOptions can_identity;
+    RequestOptions can_request;
+    std::string batch;
+    bool explain = false;
+    CLI::App* can_i = app.add_subcommand("can-i", "Can this ARN (or user) do VERB on RESOURCE? Prints yes or no.");
+    can_i->add_option("words", can_options.words, "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...  or  VERB /url PATH...");
+    add_identity_options(*can_i, can_identity);
+    add_request_options(*can_i, can_request);
+    add_input_options(*can_i, can_options);
+    add_output_option(*can_i, can_options);
+    can_i->add_flag("--explain", explain, "print every grant as ARN -> mapping -> identity -> binding -> role -> rule");
+    can_i->add_option("--batch", batch, "JSON-lines requests (- for stdin); positionals are then only PATHs");
+    can_i->footer("Examples:\n"
+                  "  rbacgraph can-i create pods/exec -n test --arn arn:aws:sts::111122223333:assumed-role/dev/alice "
+                  "./export/\n"
+                  "  rbacgraph can-i list deployments.apps -n web --user jane --group devs ./export/ --explain\n"
+                  "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
+                  "  rbacgraph can-i --batch requests.jsonl ./export/");
+
+    InputOptions what_options;
+    IdentityOptions what_identity;
+    CLI::App* what = app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
+    what->add_option("words", what_options.words, "ARN PATH...  (or --user U [--group G]... PATH...)");
+    what->add_option("--user", what_identity.user, "Kubernetes username instead of an ARN");
+    what->add_option("--group", what_identity.groups, "Kubernetes group of --user (repeatable)");
+    add_input_options(*what, what_options);
+    add_output_option(*what, what_options);
+    what->footer("Example:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/");
+
+    InputOptions who_options;
+    RequestOptions who_request;
+    CLI::App* who = app.add_subcommand("who-can", "Every mapped IAM principal and Kubernetes subject allowed a request.");
+    who->add_option("words", who_options.words, "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...");
+    add_request_options(*who, who_request);
+    add_input_options(*who, who_options);
+    add_output_option(*who, who_options);
+    who->footer("Example:\n  rbacgraph who-can get secrets -n kube-system ./export/");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error, out, err) == 0 ? 0 : kExitUsage;
+    }
+    if (can_i->parsed()) {
+        return run_can_i(can_options, can_identity, can_request, batch, explain, out, err);
+    }
+    if (what->parsed()) {
+        return run_what_can(what_options, what_identity, out, err);
+    }
+    return run_who_can(who_options, who_request, out, err);
+}
+
+}  // namespace rbacgraph::cli

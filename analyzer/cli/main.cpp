@@ -1,0 +1,5 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) { return rbacgraph::cli::run(argc, argv, std::cout, std::cerr); }

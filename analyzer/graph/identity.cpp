@@ -1,0 +1,336 @@
+#include "rbacgraph/identity.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace rbacgraph {
+namespace {
+
+constexpr std::string_view kMasters = "system:masters";
+constexpr std::string_view kAuthenticated = "system:authenticated";
+
+struct Query {
+    Principal principal;
+    std::string canonical;  ///< what aws-auth compares with (EqualFold)
+    TemplateContext context;
+};
+
+Query make_query(const Principal& principal, Identity& identity) {
+    Query query{principal, principal.canonical_arn(), {principal.account, TemplateContext::Session::kNone, {}}};
+    switch (principal.kind) {
+        case PrincipalKind::kAssumedRole:
+            query.context.session = TemplateContext::Session::kKnown;
+            query.context.session_name = principal.session;
+            if (!is_valid_session_name(principal.session)) {
+                identity.notes.push_back(fmt::format("session name '{}' is not one STS issues ([\\w+=,.@-]{{2,64}})",
+                                                     principal.session));
+            }
+            break;
+        case PrincipalKind::kRole:
+            // A role is used through sessions, whose ARNs carry no path and whose name the assumer picks.
+            query.canonical = principal.session_role_arn();
+            query.context.session = TemplateContext::Session::kAny;
+            if (principal.path != "/") {
+                identity.notes.push_back(fmt::format("role path '{}' dropped: STS session ARNs carry no path, so "
+                                                     "sessions of this role present as {}",
+                                                     principal.path, query.canonical));
+            }
+            break;
+        case PrincipalKind::kUser:
+        case PrincipalKind::kFederatedUser:
+        case PrincipalKind::kRoot:
+            break;
+    }
+    return query;
+}
+
+// Renders the username and groups; false (with the denial set) when rendering fails, which denies the login.
+bool render_identity(std::string_view username, const std::vector<std::string>& groups, const Query& query,
+                     Identity& identity) {
+    auto rendered = render_template(username, query.context);
+    if (const auto* problem = std::get_if<std::string>(&rendered)) {
+        identity.denial = *problem;
+        return false;
+    }
+    identity.username = std::get<IdentityValue>(std::move(rendered));
+    for (const std::string& group : groups) {
+        auto rendered_group = render_template(group, query.context);
+        if (const auto* problem = std::get_if<std::string>(&rendered_group)) {
+            identity.denial = "group '" + group + "': " + *problem;
+            return false;
+        }
+        identity.groups.push_back(std::get<IdentityValue>(std::move(rendered_group)));
+    }
+    return true;
+}
+
+void explain_templates(Identity& identity) {
+    bool session = identity.username.depends_on_session();
+    bool unknowable = identity.username.has_unknowable();
+    for (const IdentityValue& group : identity.groups) {
+        session = session || group.depends_on_session();
+        unknowable = unknowable || group.has_unknowable();
+    }
+    if (session) {
+        identity.notes.push_back("{{SessionName}} is chosen by whoever assumes the role: any name matching "
+                                 "[\\w+=,.@-]{2,64} ('@' becomes '-'), so every such username is reachable");
+    }
+    if (unknowable) {
+        identity.notes.push_back("part of the identity cannot be known offline (<...>); bindings that need its exact "
+                                 "value are reported as undetermined, not granted");
+    }
+}
+
+// EKS user guide, creating-access-entries: default usernames and groups per entry type.
+std::pair<std::string, std::vector<std::string>> access_entry_defaults(const AccessEntry& entry,
+                                                                       const Principal& principal) {
+    if (entry.type == "EC2_LINUX" || entry.type == "EC2_WINDOWS") {
+        return {"system:node:{{EC2PrivateDNSName}}", {"system:nodes"}};
+    }
+    if (entry.type == "FARGATE_LINUX" || entry.type == "HYBRID_LINUX" || entry.type == "EC2") {
+        return {"system:node:{{SessionName}}", {"system:nodes"}};
+    }
+    if (principal.kind == PrincipalKind::kRole) {
+        return {fmt::format("arn:{}:sts::{}:assumed-role/{}/{{{{SessionName}}}}", principal.partition,
+                            principal.account, principal.name),
+                {}};
+    }
+    return {entry.principal_arn, {}};
+}
+
+bool resolve_access_entry(const Graph& graph, const Query& query, Identity& identity) {
+    const auto found = graph.access_entries().find(access_entry_key(query.canonical));
+    if (found == graph.access_entries().end()) {
+        return false;
+    }
+    const AccessEntry& entry = *found->second;
+    identity.source = IdentitySource::kAccessEntry;
+    identity.source_location = entry.location;
+    identity.source_detail = fmt::format("{} access entry for {}", entry.type, entry.principal_arn);
+    const auto parsed = parse_principal_arn(entry.principal_arn);
+    const Principal entry_principal = std::holds_alternative<Principal>(parsed) ? std::get<Principal>(parsed)
+                                                                               : query.principal;
+    auto [username, groups] = access_entry_defaults(entry, entry_principal);
+    if (entry.username) {
+        username = *entry.username;
+    }
+    if (entry.described && (!entry.kubernetes_groups.empty() || entry.type == "STANDARD")) {
+        groups = entry.kubernetes_groups;
+    }
+    if (!entry.described) {
+        identity.notes.push_back("the access entry was not described (describe-access-entry); its default username "
+                                 "and groups are assumed");
+    }
+    if (entry.type == "HYPERPOD_LINUX" || entry.type == "HYBRID_LINUX" || entry.type == "FARGATE_LINUX") {
+        identity.notes.push_back(fmt::format("the Kubernetes groups EKS gives {} entries are not published; "
+                                             "system:nodes is assumed",
+                                             entry.type));
+    }
+    if (!render_identity(username, groups, query, identity)) {
+        return true;
+    }
+    identity.authenticated = true;
+    identity.access_policies = graph.grants_for(entry.principal_arn);
+    return true;
+}
+
+bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity) {
+    // configmap/mapper.go Map: role entries first, then user entries, each by EqualFold on the canonical
+    // ARN, whatever section the ARN was written in.
+    const std::string key = ascii_lower(query.canonical);
+    const AwsAuthEntry* entry = nullptr;
+    if (const auto found = graph.role_mappings().find(key); found != graph.role_mappings().end()) {
+        entry = found->second;
+        identity.source = IdentitySource::kMapRoles;
+    } else if (const auto user = graph.user_mappings().find(key); user != graph.user_mappings().end()) {
+        entry = user->second;
+        identity.source = IdentitySource::kMapUsers;
+    }
+    if (entry != nullptr) {
+        identity.source_location = entry->location;
+        identity.source_detail = fmt::format("aws-auth {} entry for {}",
+                                             entry->section == AwsAuthSection::kMapRoles ? "mapRoles" : "mapUsers",
+                                             entry->arn);
+        if (entry->username.empty()) {
+            identity.notes.push_back("the aws-auth entry has no username; the authenticator passes an empty "
+                                     "username, which the API server's handling of is not documented");
+        }
+        identity.authenticated = render_identity(entry->username, entry->groups, query, identity);
+        return true;
+    }
+    const auto& aws_auth = graph.source().aws_auth;
+    if (!aws_auth) {
+        return false;
+    }
+    for (const AwsAuthAccount& account : aws_auth->map_accounts) {
+        if (account.account == query.principal.account) {
+            // server.go doMapping: an account in mapAccounts maps any principal to its canonical ARN, no groups.
+            identity.source = IdentitySource::kMapAccounts;
+            identity.source_location = account.location;
+            identity.source_detail = fmt::format("aws-auth mapAccounts entry {}", account.account);
+            identity.username = IdentityValue::literal(query.canonical);
+            identity.authenticated = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_creator(const Graph& graph, const Query& query) {
+    const std::string& creator = graph.options().creator_arn;
+    if (creator.empty()) {
+        return false;
+    }
+    const auto parsed = parse_principal_arn(creator);
+    if (const auto* principal = std::get_if<Principal>(&parsed)) {
+        Identity ignored;
+        return equal_fold(make_query(*principal, ignored).canonical, query.canonical);
+    }
+    return false;
+}
+
+void add_authenticated_group(Identity& identity) {
+    // authenticated_group_adder.go: every authenticated user gets system:authenticated once.
+    const bool present = std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
+        return group.is_literal() && group.literal_text() == kAuthenticated;
+    });
+    if (!present) {
+        identity.groups.push_back(IdentityValue::literal(std::string(kAuthenticated)));
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(IdentitySource source) {
+    switch (source) {
+        case IdentitySource::kCreator:
+            return "cluster creator";
+        case IdentitySource::kAccessEntry:
+            return "access entry";
+        case IdentitySource::kMapRoles:
+            return "aws-auth mapRoles";
+        case IdentitySource::kMapUsers:
+            return "aws-auth mapUsers";
+        case IdentitySource::kMapAccounts:
+            return "aws-auth mapAccounts";
+        case IdentitySource::kKubernetes:
+            return "Kubernetes user";
+        case IdentitySource::kNone:
+            break;
+    }
+    return "none";
+}
+
+bool Identity::is_masters() const {
+    return authenticated && std::any_of(groups.begin(), groups.end(), [](const IdentityValue& group) {
+               return group.is_literal() && group.literal_text() == kMasters;
+           });
+}
+
+Identity resolve_arn(const Graph& graph, std::string_view arn) {
+    Identity identity;
+    identity.arn = std::string(arn);
+    const auto parsed = parse_principal_arn(arn);
+    if (const auto* problem = std::get_if<std::string>(&parsed)) {
+        identity.denial = *problem + "; the authenticator rejects the token";
+        return identity;
+    }
+    const Query query = make_query(std::get<Principal>(parsed), identity);
+    identity.canonical_arn = query.canonical;
+    const AuthenticationMode mode = graph.mode();
+    const bool config_map_mode = mode == AuthenticationMode::kConfigMap || mode == AuthenticationMode::kUnknown;
+    if (config_map_mode && is_creator(graph, query)) {
+        // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible configuration.
+        identity.source = IdentitySource::kCreator;
+        identity.source_location = {"--creator", 0, 0};
+        identity.source_detail = "cluster creator (an invisible system:masters mapping in CONFIG_MAP mode)";
+        identity.username = IdentityValue::literal("kubernetes-admin");
+        identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
+        identity.notes.push_back("the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
+                                 "aws-iam-authenticator's EKS-style configuration uses");
+        identity.authenticated = true;
+    } else if (!config_map_mode && resolve_access_entry(graph, query, identity)) {
+        // API_AND_CONFIG_MAP: an access entry overrides an aws-auth entry for the same principal.
+    } else if (mode != AuthenticationMode::kApi && resolve_aws_auth(graph, query, identity)) {
+    } else if (identity.denial.empty()) {
+        identity.denial = mode == AuthenticationMode::kApi
+                              ? "no access entry matches it, and aws-auth is ignored in API mode"
+                              : "no access entry, aws-auth entry or mapAccounts account matches it";
+    }
+    if (identity.authenticated) {
+        add_authenticated_group(identity);
+        explain_templates(identity);
+    }
+    return identity;
+}
+
+Identity kubernetes_identity(std::string user, std::vector<std::string> groups) {
+    Identity identity;
+    identity.authenticated = true;
+    identity.source = IdentitySource::kKubernetes;
+    identity.source_detail = "given on the command line";
+    identity.username = IdentityValue::literal(std::move(user));
+    for (std::string& group : groups) {
+        identity.groups.push_back(IdentityValue::literal(std::move(group)));
+    }
+    const bool unauthenticated = std::any_of(identity.groups.begin(), identity.groups.end(), [](const auto& group) {
+        return group.literal_text() == "system:unauthenticated";
+    });
+    if (identity.username.literal_text() != "system:anonymous" && !unauthenticated) {
+        add_authenticated_group(identity);
+    }
+    return identity;
+}
+
+std::vector<Identity> mapped_identities(const Graph& graph) {
+    std::vector<Identity> out;
+    std::set<std::string> seen;
+    auto add = [&](const std::string& arn) {
+        const auto parsed = parse_principal_arn(arn);
+        if (!std::holds_alternative<Principal>(parsed)) {
+            return;
+        }
+        Identity identity = resolve_arn(graph, arn);
+        if (identity.authenticated && seen.insert(ascii_lower(identity.canonical_arn)).second) {
+            out.push_back(std::move(identity));
+        }
+    };
+    if (!graph.options().creator_arn.empty()) {
+        add(graph.options().creator_arn);
+    }
+    for (const auto& [key, entry] : graph.access_entries()) {
+        add(entry->principal_arn);
+    }
+    for (const auto& [key, entry] : graph.role_mappings()) {
+        add(entry->arn);
+    }
+    for (const auto& [key, entry] : graph.user_mappings()) {
+        add(entry->arn);
+    }
+    const auto& aws_auth = graph.source().aws_auth;
+    if (aws_auth && graph.mode() != AuthenticationMode::kApi) {
+        std::set<std::string> accounts;
+        for (const AwsAuthAccount& account : aws_auth->map_accounts) {
+            if (!accounts.insert(account.account).second) {
+                continue;
+            }
+            Identity identity;
+            identity.authenticated = true;
+            identity.arn = fmt::format("arn:aws:iam::{}:*", account.account);
+            identity.canonical_arn = identity.arn;
+            identity.source = IdentitySource::kMapAccounts;
+            identity.source_location = account.location;
+            identity.source_detail = fmt::format("aws-auth mapAccounts entry {}", account.account);
+            identity.username.parts.push_back({ValuePart::Kind::kAnyPrincipal, account.account});
+            identity.notes.push_back("stands for every principal of the account that no other entry maps; its "
+                                     "username is the principal's own ARN");
+            add_authenticated_group(identity);
+            out.push_back(std::move(identity));
+        }
+    }
+    return out;
+}
+
+}  // namespace rbacgraph

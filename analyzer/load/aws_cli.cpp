@@ -1,0 +1,205 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "load/interpret.hpp"
+#include "rbacgraph/arn.hpp"
+
+namespace rbacgraph::load {
+namespace {
+
+void count_used(const Sink& sink, const std::string& kind) {
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind[kind];
+}
+
+std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader) {
+    const Node* value = parent.find(key);
+    if (value == nullptr || value->is_null()) {
+        return std::nullopt;
+    }
+    if (value->scalar_value() != ScalarValue::kBool) {
+        reader.error(*value, fmt::format("'{}' must be true or false, found {} '{}'", key, value->type_name(),
+                                         value->text));
+        return std::nullopt;
+    }
+    const std::string lowered = ascii_lower(value->text);
+    return lowered == "true" || lowered == "yes" || lowered == "y" || lowered == "on";
+}
+
+// cluster.accessConfig of describe-cluster, or the object itself for `--query cluster.accessConfig`.
+void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader) {
+    if (const auto mode = reader.string(access, "authenticationMode", false)) {
+        if (*mode == "CONFIG_MAP") {
+            cluster.mode = AuthenticationMode::kConfigMap;
+        } else if (*mode == "API_AND_CONFIG_MAP") {
+            cluster.mode = AuthenticationMode::kApiAndConfigMap;
+        } else if (*mode == "API") {
+            cluster.mode = AuthenticationMode::kApi;
+        } else {
+            reader.error(*access.find("authenticationMode"),
+                         fmt::format("unknown authenticationMode '{}'; treated as CONFIG_MAP", *mode));
+        }
+    }
+    cluster.bootstrap_creator_admin = read_bool(access, "bootstrapClusterCreatorAdminPermissions", reader);
+}
+
+void store_cluster(ClusterConfig cluster, const Node& at, const Sink& sink, FieldReader& reader) {
+    if (sink.out.cluster) {
+        reader.warning(at, fmt::format("a second cluster description (the first is at {}); this later one "
+                                       "replaces it",
+                                       format_location(sink.out.cluster->location)));
+    }
+    count_used(sink, "EKS cluster (describe-cluster)");
+    sink.out.cluster = std::move(cluster);
+}
+
+void read_cluster(const Node& node, const Sink& sink, FieldReader& reader) {
+    ClusterConfig cluster;
+    cluster.name = reader.string(node, "name", false).value_or("");
+    cluster.arn = reader.string(node, "arn", false).value_or("");
+    cluster.location = reader.at(node);
+    reader.set_object(fmt::format("EKS cluster {}", cluster.name));
+    if (const Node* access = reader.mapping(node, "accessConfig", false)) {
+        read_access_config(*access, cluster, reader);
+    }
+    store_cluster(std::move(cluster), node, sink, reader);
+}
+
+void check_principal(const Node& at, const std::string& arn, FieldReader& reader) {
+    const auto parsed = parse_principal_arn(arn);
+    if (const auto* problem = std::get_if<std::string>(&parsed)) {
+        reader.warning(at, fmt::format("principalArn {}; this access entry can match nobody", *problem));
+    }
+}
+
+void read_access_entry(const Node& node, const Sink& sink, FieldReader& reader) {
+    AccessEntry entry;
+    entry.location = reader.at(node);
+    entry.principal_arn = reader.string(node, "principalArn", true).value_or("");
+    reader.set_object(fmt::format("access entry {}", entry.principal_arn));
+    entry.type = reader.string(node, "type", false).value_or("STANDARD");
+    entry.username = reader.string(node, "username", false);
+    entry.kubernetes_groups = reader.strings(node, "kubernetesGroups");
+    if (reader.failed()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    check_principal(node, entry.principal_arn, reader);
+    count_used(sink, "EKS access entry (describe-access-entry)");
+    sink.out.access_entries.push_back(std::move(entry));
+}
+
+void read_access_entry_list(const Node& list, const Sink& sink, FieldReader& reader) {
+    reader.set_object("access entry list");
+    for (const Node& item : list.children) {
+        if (const auto arn = item.as_string()) {
+            AccessEntry entry;
+            entry.principal_arn = std::string(*arn);
+            entry.described = false;
+            entry.location = reader.at(item);
+            check_principal(item, entry.principal_arn, reader);
+            sink.out.access_entries.push_back(std::move(entry));
+        } else {
+            reader.error(item, fmt::format("accessEntries items must be ARN strings, found {}", item.type_name()));
+        }
+    }
+    count_used(sink, "EKS access entry list (list-access-entries)");
+}
+
+void read_association(const Node& node, const std::string& principal, const Sink& sink, FieldReader& reader) {
+    if (!node.is_mapping()) {
+        reader.error(node, fmt::format("an associated access policy must be a mapping, found {}", node.type_name()));
+        return;
+    }
+    AccessPolicyAssociation association;
+    association.principal_arn = principal;
+    association.location = reader.at(node);
+    association.policy_arn = reader.string(node, "policyArn", true).value_or("");
+    if (const Node* scope = reader.mapping(node, "accessScope", true)) {
+        const std::string type = reader.string(*scope, "type", true).value_or("");
+        association.scope.namespaces = reader.strings(*scope, "namespaces");
+        if (type == "namespace") {
+            association.scope.cluster_wide = false;
+            if (association.scope.namespaces.empty()) {
+                reader.warning(*scope, "namespace scope with no namespaces grants nothing");
+            }
+        } else if (type != "cluster") {
+            reader.error(*scope, fmt::format("accessScope type '{}' is neither 'cluster' nor 'namespace'", type));
+            return;
+        }
+    }
+    if (association.policy_arn.empty()) {
+        return;
+    }
+    sink.out.access_policies.push_back(std::move(association));
+}
+
+void read_associations(const Node& document, const Sink& sink, FieldReader& reader) {
+    const std::string principal = reader.string(document, "principalArn", true).value_or("");
+    reader.set_object(fmt::format("access policies of {}", principal));
+    if (principal.empty()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    if (const Node* list = reader.sequence(document, "associatedAccessPolicies")) {
+        for (const Node& item : list->children) {
+            read_association(item, principal, sink, reader);
+        }
+    }
+    if (const Node* single = document.find("associatedAccessPolicy")) {
+        read_association(*single, principal, sink, reader);
+    }
+    count_used(sink, "EKS associated access policies");
+}
+
+bool has_any(const Node& node, std::initializer_list<std::string_view> keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](std::string_view key) { return node.find(key) != nullptr; });
+}
+
+}  // namespace
+
+bool interpret_aws_cli(const Node& document, const Sink& sink) {
+    if (!document.is_mapping()) {
+        return false;
+    }
+    FieldReader reader(sink.file, "", sink.out.diagnostics);
+    if (const Node* cluster = document.find("cluster"); cluster != nullptr && cluster->is_mapping()) {
+        read_cluster(*cluster, sink, reader);
+        return true;
+    }
+    if (document.find("authenticationMode") != nullptr) {
+        ClusterConfig cluster;
+        cluster.location = reader.at(document);
+        reader.set_object("EKS cluster accessConfig");
+        read_access_config(document, cluster, reader);
+        store_cluster(std::move(cluster), document, sink, reader);
+        return true;
+    }
+    if (const Node* entry = document.find("accessEntry"); entry != nullptr && entry->is_mapping()) {
+        read_access_entry(*entry, sink, reader);
+        return true;
+    }
+    if (const Node* list = document.find("accessEntries"); list != nullptr && list->is_sequence()) {
+        read_access_entry_list(*list, sink, reader);
+        return true;
+    }
+    if (has_any(document, {"associatedAccessPolicies", "associatedAccessPolicy"}) &&
+        document.find("principalArn") != nullptr) {
+        read_associations(document, sink, reader);
+        return true;
+    }
+    if (const Node* policies = document.find("accessPolicies"); policies != nullptr && policies->is_sequence()) {
+        ++sink.out.summary.skipped_by_kind["EKS access policy catalog (list-access-policies)"];
+        return true;
+    }
+    if (has_any(document, {"UserDetailList", "GroupDetailList", "RoleDetailList"})) {
+        reader.warning(document, "IAM authorization details are recognised but not analyzed by this version; the "
+                                 "file is skipped");
+        ++sink.out.summary.skipped_by_kind["IAM account authorization details"];
+        return true;
+    }
+    return false;
+}
+
+}  // namespace rbacgraph::load

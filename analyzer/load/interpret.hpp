@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include "load/document.hpp"
+#include "load/fields.hpp"
+#include "rbacgraph/load.hpp"
+#include "rbacgraph/model.hpp"
+
+namespace rbacgraph::load {
+
+/// Where interpreted objects go.
+struct Sink {
+    const std::string& file;
+    Export& out;
+    const LoadOptions& options;
+};
+
+/// Turns one parsed document (Kubernetes object, List, aws-auth edit buffer, AWS CLI output) into the model.
+void interpret_document(const Node& document, const Sink& sink);
+
+/// Kubernetes objects and *List wrappers; list_depth counts enclosing Lists.
+void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_depth);
+
+/// The kube-system/aws-auth ConfigMap (or a kubectl-edit buffer of it that has no kind or metadata).
+void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& reader);
+
+/// AWS CLI outputs recognised by shape; false when the document is not one of them.
+bool interpret_aws_cli(const Node& document, const Sink& sink);
+
+}  // namespace rbacgraph::load

@@ -1,0 +1,292 @@
+#include <fmt/format.h>
+
+#include "load/interpret.hpp"
+
+namespace rbacgraph::load {
+namespace {
+
+constexpr std::string_view kRbacGroup = "rbac.authorization.k8s.io";
+constexpr int kMaxListNesting = 8;
+
+std::string_view api_group_of(std::string_view api_version) {
+    const std::size_t slash = api_version.find('/');
+    return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
+}
+
+struct Metadata {
+    std::string name;
+    std::string ns;
+    std::map<std::string, std::string> labels;
+};
+
+// Reads metadata; namespaced kinds need a namespace (from the object or --default-namespace).
+std::optional<Metadata> read_metadata(const Node& object, std::string_view kind, bool namespaced, const Sink& sink,
+                                      FieldReader& reader) {
+    const Node* metadata = reader.mapping(object, "metadata", true);
+    if (metadata == nullptr) {
+        return std::nullopt;
+    }
+    Metadata out;
+    out.name = reader.string(*metadata, "name", true).value_or("");
+    out.ns = reader.string(*metadata, "namespace", false).value_or("");
+    out.labels = reader.string_map(*metadata, "labels");
+    reader.set_object(namespaced && !out.ns.empty() ? fmt::format("{} {}/{}", kind, out.ns, out.name)
+                                                    : fmt::format("{} {}", kind, out.name));
+    if (out.name.empty() && !reader.failed()) {
+        reader.error(*metadata, "metadata.name is empty");
+    }
+    if (namespaced && out.ns.empty()) {
+        if (sink.options.default_namespace.empty()) {
+            reader.error(*metadata, fmt::format("{} has no metadata.namespace; pass --default-namespace to say "
+                                                "where it is applied",
+                                                kind));
+        } else {
+            out.ns = sink.options.default_namespace;
+        }
+    }
+    if (!namespaced && !out.ns.empty()) {
+        reader.warning(*metadata, fmt::format("{} is cluster-scoped; metadata.namespace '{}' is ignored", kind, out.ns));
+        out.ns.clear();
+    }
+    if (reader.failed()) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+PolicyRule read_rule(const Node& node, const Role& role, FieldReader& reader) {
+    PolicyRule rule;
+    rule.location = reader.at(node);
+    if (!node.is_mapping()) {
+        reader.error(node, fmt::format("a rule must be a mapping, found {}", node.type_name()));
+        return rule;
+    }
+    reader.unknown_fields(node, {"verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"});
+    rule.verbs = reader.strings(node, "verbs");
+    rule.api_groups = reader.strings(node, "apiGroups");
+    rule.resources = reader.strings(node, "resources");
+    rule.resource_names = reader.strings(node, "resourceNames");
+    rule.non_resource_urls = reader.strings(node, "nonResourceURLs");
+    // k8s pkg/apis/rbac/validation: what the API server would reject; the authorizer would still read it as is.
+    if (rule.verbs.empty()) {
+        reader.warning(node, "rule has no verbs, so it grants nothing (the API server rejects it)");
+    }
+    if (!rule.resources.empty() && rule.api_groups.empty()) {
+        reader.warning(node, "rule names resources but no apiGroups, so it matches nothing (the API server "
+                             "rejects it)");
+    }
+    if (!rule.non_resource_urls.empty() && !role.cluster_scoped) {
+        reader.warning(node, "nonResourceURLs in a namespaced Role never apply (the API server rejects it)");
+    }
+    return rule;
+}
+
+std::optional<LabelSelector> read_selector(const Node& node, FieldReader& reader) {
+    if (!node.is_mapping()) {
+        reader.error(node, fmt::format("a clusterRoleSelector must be a mapping, found {}", node.type_name()));
+        return std::nullopt;
+    }
+    LabelSelector selector;
+    selector.match_labels = reader.string_map(node, "matchLabels");
+    if (const Node* expressions = reader.sequence(node, "matchExpressions")) {
+        for (const Node& expression : expressions->children) {
+            if (!expression.is_mapping()) {
+                reader.error(expression, "a matchExpressions entry must be a mapping");
+                continue;
+            }
+            LabelRequirement requirement;
+            requirement.key = reader.string(expression, "key", true).value_or("");
+            requirement.op = reader.string(expression, "operator", true).value_or("");
+            requirement.values = reader.strings(expression, "values");
+            if (requirement.op != "In" && requirement.op != "NotIn" && requirement.op != "Exists" &&
+                requirement.op != "DoesNotExist") {
+                reader.error(expression, fmt::format("unknown label selector operator '{}'", requirement.op));
+            }
+            selector.match_expressions.push_back(std::move(requirement));
+        }
+    }
+    return selector;
+}
+
+void read_role(const Node& object, std::string_view kind, const Sink& sink, FieldReader& reader) {
+    Role role;
+    role.cluster_scoped = kind == "ClusterRole";
+    const auto metadata = read_metadata(object, kind, !role.cluster_scoped, sink, reader);
+    if (!metadata) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    role.name = metadata->name;
+    role.ns = metadata->ns;
+    role.labels = metadata->labels;
+    role.location = reader.at(object);
+    if (const Node* rules = reader.sequence(object, "rules")) {
+        for (const Node& rule : rules->children) {
+            role.rules.push_back(read_rule(rule, role, reader));
+        }
+    }
+    if (const Node* aggregation = reader.mapping(object, "aggregationRule", false)) {
+        if (!role.cluster_scoped) {
+            reader.warning(*aggregation, "aggregationRule only works on ClusterRoles; ignored");
+        } else {
+            std::vector<LabelSelector> selectors;
+            if (const Node* list = reader.sequence(*aggregation, "clusterRoleSelectors")) {
+                for (const Node& item : list->children) {
+                    if (auto selector = read_selector(item, reader)) {
+                        selectors.push_back(std::move(*selector));
+                    }
+                }
+            }
+            if (selectors.empty()) {
+                reader.warning(*aggregation, "aggregationRule has no clusterRoleSelectors, so it aggregates nothing");
+            }
+            role.aggregation = std::move(selectors);
+        }
+    }
+    if (reader.failed()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind[std::string(kind)];
+    sink.out.roles.push_back(std::move(role));
+}
+
+void read_binding(const Node& object, std::string_view kind, const Sink& sink, FieldReader& reader) {
+    Binding binding;
+    binding.cluster_scoped = kind == "ClusterRoleBinding";
+    const auto metadata = read_metadata(object, kind, !binding.cluster_scoped, sink, reader);
+    if (!metadata) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    binding.name = metadata->name;
+    binding.ns = metadata->ns;
+    binding.location = reader.at(object);
+    if (const Node* role_ref = reader.mapping(object, "roleRef", true)) {
+        binding.role_ref.api_group = reader.string(*role_ref, "apiGroup", false).value_or("");
+        binding.role_ref.kind = reader.string(*role_ref, "kind", true).value_or("");
+        binding.role_ref.name = reader.string(*role_ref, "name", true).value_or("");
+        if (binding.role_ref.kind != "Role" && binding.role_ref.kind != "ClusterRole" && !reader.failed()) {
+            reader.warning(*role_ref, fmt::format("roleRef kind '{}' is neither Role nor ClusterRole, so the "
+                                                  "binding grants nothing",
+                                                  binding.role_ref.kind));
+        } else if (binding.cluster_scoped && binding.role_ref.kind == "Role") {
+            reader.warning(*role_ref, "a ClusterRoleBinding cannot reference a Role; it grants nothing");
+        }
+    }
+    if (const Node* subjects = reader.sequence(object, "subjects")) {
+        for (const Node& node : subjects->children) {
+            if (!node.is_mapping()) {
+                reader.error(node, fmt::format("a subject must be a mapping, found {}", node.type_name()));
+                continue;
+            }
+            Subject subject;
+            subject.kind = reader.string(node, "kind", true).value_or("");
+            subject.api_group = reader.string(node, "apiGroup", false).value_or("");
+            subject.name = reader.string(node, "name", true).value_or("");
+            subject.ns = reader.string(node, "namespace", false).value_or("");
+            if (subject.kind != "User" && subject.kind != "Group" && subject.kind != "ServiceAccount" &&
+                !subject.kind.empty()) {
+                reader.warning(node, fmt::format("subject kind '{}' is not User, Group or ServiceAccount (kinds "
+                                                 "are case-sensitive), so it matches nobody",
+                                                 subject.kind));
+            }
+            if (subject.kind == "ServiceAccount" && subject.ns.empty() && binding.cluster_scoped) {
+                reader.warning(node, "a ServiceAccount subject of a ClusterRoleBinding needs a namespace; this one "
+                                     "matches nobody");
+            }
+            binding.subjects.push_back(std::move(subject));
+        }
+    }
+    if (reader.failed()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind[std::string(kind)];
+    sink.out.bindings.push_back(std::move(binding));
+}
+
+void read_simple(const Node& object, std::string_view kind, const Sink& sink, FieldReader& reader) {
+    const bool namespaced = kind == "ServiceAccount";
+    const auto metadata = read_metadata(object, kind, namespaced, sink, reader);
+    if (!metadata) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind[std::string(kind)];
+    if (namespaced) {
+        sink.out.service_accounts.push_back({metadata->ns, metadata->name, reader.at(object)});
+    } else {
+        sink.out.namespaces.push_back({metadata->name, reader.at(object)});
+    }
+}
+
+void skip(std::string kind, const Sink& sink) { ++sink.out.summary.skipped_by_kind[std::move(kind)]; }
+
+}  // namespace
+
+void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_depth) {
+    FieldReader reader(sink.file, "", sink.out.diagnostics);
+    const std::optional<std::string> kind = reader.string(object, "kind", true);
+    const std::string api_version = reader.string(object, "apiVersion", false).value_or("");
+    if (!kind) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    const Node* items = object.find("items");
+    if (kind->ends_with("List") && items != nullptr) {
+        if (list_depth >= kMaxListNesting) {
+            reader.error(object, fmt::format("Lists nested more than {} deep are not read", kMaxListNesting));
+            ++sink.out.summary.rejected;
+            return;
+        }
+        if (list_depth > 0) {
+            reader.warning(object, "a List inside a List; its items are read as well");
+        }
+        if (const Node* list = reader.sequence(object, "items")) {
+            for (const Node& item : list->children) {
+                ++sink.out.summary.documents;
+                if (!item.is_mapping()) {
+                    reader.error(item, fmt::format("a List item must be a mapping, found {}", item.type_name()));
+                    ++sink.out.summary.rejected;
+                    continue;
+                }
+                interpret_kubernetes_object(item, sink, list_depth + 1);
+            }
+        } else {
+            ++sink.out.summary.rejected;
+        }
+        return;
+    }
+    const std::string_view group = api_group_of(api_version);
+    reader.set_object(*kind);
+    if ((*kind == "ClusterRole" || *kind == "Role") && group == kRbacGroup) {
+        read_role(object, *kind, sink, reader);
+    } else if ((*kind == "ClusterRoleBinding" || *kind == "RoleBinding") && group == kRbacGroup) {
+        read_binding(object, *kind, sink, reader);
+    } else if ((*kind == "ServiceAccount" || *kind == "Namespace") && group.empty()) {
+        read_simple(object, *kind, sink, reader);
+    } else if (*kind == "ConfigMap" && group.empty()) {
+        const Node* metadata = object.find("metadata");
+        const Node* name = metadata == nullptr ? nullptr : metadata->find("name");
+        if (name != nullptr && name->as_string() == "aws-auth") {
+            interpret_aws_auth(object, sink, reader);
+        } else {
+            skip("ConfigMap", sink);
+        }
+    } else if (group == kRbacGroup || ((*kind == "ClusterRole" || *kind == "Role" || *kind == "RoleBinding" ||
+                                        *kind == "ClusterRoleBinding") &&
+                                       api_version.empty())) {
+        reader.error(object, fmt::format("'{}' with apiVersion '{}' is not an RBAC object rbacgraph understands; it "
+                                         "is not analyzed",
+                                         *kind, api_version));
+        ++sink.out.summary.rejected;
+    } else {
+        skip(group.empty() ? *kind : fmt::format("{} ({})", *kind, group), sink);
+    }
+}
+
+}  // namespace rbacgraph::load

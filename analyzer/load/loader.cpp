@@ -1,0 +1,243 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "load/interpret.hpp"
+
+namespace rbacgraph {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has_data_extension(const fs::path& path) {
+    const std::string extension = path.extension().string();
+    return extension == ".yaml" || extension == ".yml" || extension == ".json";
+}
+
+bool looks_like_json(const std::string& file, std::string_view text) {
+    if (file.ends_with(".json")) {
+        return true;
+    }
+    if (file.ends_with(".yaml") || file.ends_with(".yml")) {
+        return false;
+    }
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+}
+
+std::optional<std::string> encoding_problem(std::string_view text) {
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+        return "the file is UTF-16 encoded; kubectl and the AWS CLI write UTF-8 (convert with iconv)";
+    }
+    if (text.find('\0') != std::string_view::npos) {
+        return "the file contains NUL bytes; it is binary, not YAML or JSON";
+    }
+    return std::nullopt;
+}
+
+void error(Export& out, const std::string& file, std::string message) {
+    out.diagnostics.push_back({Severity::kError, {file, 0, 0}, "", std::move(message)});
+}
+
+std::optional<std::string> read_input(const std::string& path, const LoadOptions& options, Export& out) {
+    std::string text;
+    if (path == "-") {
+        std::istreambuf_iterator<char> begin(std::cin);
+        std::istreambuf_iterator<char> end;
+        for (; begin != end; ++begin) {
+            if (text.size() >= options.limits.max_file_bytes) {
+                error(out, "<stdin>", fmt::format("input is larger than {} bytes; raise --max-file-bytes",
+                                                  options.limits.max_file_bytes));
+                return std::nullopt;
+            }
+            text.push_back(*begin);
+        }
+        return text;
+    }
+    std::error_code code;
+    const auto size = fs::file_size(path, code);
+    if (code) {
+        error(out, path, fmt::format("cannot read: {}", code.message()));
+        return std::nullopt;
+    }
+    if (size > options.limits.max_file_bytes) {
+        error(out, path, fmt::format("file is {} bytes, larger than the limit of {}; raise --max-file-bytes", size,
+                                     options.limits.max_file_bytes));
+        return std::nullopt;
+    }
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        error(out, path, "cannot open the file");
+        return std::nullopt;
+    }
+    text.resize(size);
+    stream.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<std::size_t>(stream.gcount()));
+    return text;
+}
+
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Export& out) {
+    std::vector<std::string> files;
+    for (const std::string& path : paths) {
+        std::error_code code;
+        if (path == "-") {
+            files.push_back(path);
+        } else if (fs::is_directory(path, code)) {
+            std::vector<std::string> found;
+            for (auto it = fs::recursive_directory_iterator(path, code); !code && it != fs::recursive_directory_iterator();
+                 it.increment(code)) {
+                const std::string name = it->path().filename().string();
+                if (name.starts_with(".")) {
+                    if (it->is_directory()) {
+                        it.disable_recursion_pending();
+                    }
+                    continue;
+                }
+                if (it->is_regular_file() && has_data_extension(it->path())) {
+                    found.push_back(it->path().generic_string());
+                }
+            }
+            if (code) {
+                error(out, path, fmt::format("cannot list the directory: {}", code.message()));
+            }
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(path, code)) {
+            files.push_back(path);
+        } else {
+            error(out, path, "no such file or directory");
+        }
+    }
+    return files;
+}
+
+using ObjectKey = std::tuple<bool, std::string, std::string>;
+
+// Keeps the last of several objects with the same key, as successive `kubectl apply`s would.
+template <typename Item, typename KeyOf, typename Describe>
+void keep_last(std::vector<Item>& items, KeyOf key_of, Describe describe, std::vector<Diagnostic>& diagnostics) {
+    std::map<decltype(key_of(items.front())), std::size_t> last;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        last[key_of(items[i])] = i;
+    }
+    if (last.size() == items.size()) {
+        return;
+    }
+    std::vector<Item> kept;
+    kept.reserve(last.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::size_t winner = last[key_of(items[i])];
+        if (winner == i) {
+            kept.push_back(std::move(items[i]));
+        } else {
+            diagnostics.push_back({Severity::kWarning, items[i].location, describe(items[i]),
+                                   fmt::format("defined again at {}; the later definition is used",
+                                               format_location(items[winner].location))});
+        }
+    }
+    items = std::move(kept);
+}
+
+}  // namespace
+
+namespace load {
+
+void interpret_document(const Node& document, const Sink& sink) {
+    if (document.is_mapping() && document.find("kind") != nullptr) {
+        interpret_kubernetes_object(document, sink, 0);
+        return;
+    }
+    if (interpret_aws_cli(document, sink)) {
+        return;
+    }
+    if (const Node* data = document.find("data"); data != nullptr && data->is_mapping() &&
+                                                  (data->find("mapRoles") || data->find("mapUsers") ||
+                                                   data->find("mapAccounts"))) {
+        FieldReader reader(sink.file, "", sink.out.diagnostics);
+        interpret_aws_auth(document, sink, reader);
+        return;
+    }
+    sink.out.diagnostics.push_back({Severity::kWarning, {sink.file, document.line, document.column}, "",
+                                    fmt::format("a {} that is neither a Kubernetes object nor a known AWS CLI output; "
+                                                "skipped",
+                                                document.type_name())});
+    ++sink.out.summary.skipped_by_kind["unrecognized document"];
+}
+
+}  // namespace load
+
+void load_text(std::string_view text, const std::string& file, Export& out, const LoadOptions& options) {
+    ++out.summary.files;
+    if (const auto problem = encoding_problem(text)) {
+        error(out, file, *problem);
+        return;
+    }
+    load::ParsedFile parsed = looks_like_json(file, text) ? load::parse_json(text, file, options.limits)
+                                                          : load::parse_yaml(text, file, options.limits);
+    out.diagnostics.insert(out.diagnostics.end(), std::make_move_iterator(parsed.diagnostics.begin()),
+                           std::make_move_iterator(parsed.diagnostics.end()));
+    const load::Sink sink{file, out, options};
+    for (const load::Node& document : parsed.documents) {
+        ++out.summary.documents;
+        load::interpret_document(document, sink);
+    }
+}
+
+Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
+    Export out;
+    for (const std::string& file : expand_paths(paths, out)) {
+        if (const auto text = read_input(file, options, out)) {
+            load_text(*text, file == "-" ? "<stdin>" : file, out, options);
+        }
+    }
+    finish_export(out);
+    return out;
+}
+
+void finish_export(Export& out) {
+    auto& diagnostics = out.diagnostics;
+    if (!out.roles.empty()) {
+        keep_last(out.roles, [](const Role& r) { return ObjectKey{r.cluster_scoped, r.ns, r.name}; },
+                  [](const Role& r) { return r.display(); }, diagnostics);
+    }
+    if (!out.bindings.empty()) {
+        keep_last(out.bindings, [](const Binding& b) { return ObjectKey{b.cluster_scoped, b.ns, b.name}; },
+                  [](const Binding& b) { return b.display(); }, diagnostics);
+    }
+    if (!out.access_policies.empty()) {
+        // Associating a policy again replaces its scope (EKS user guide, access policies).
+        keep_last(out.access_policies,
+                  [](const AccessPolicyAssociation& a) { return std::pair{a.principal_arn, a.policy_arn}; },
+                  [](const AccessPolicyAssociation& a) { return "access policy of " + a.principal_arn; }, diagnostics);
+    }
+    if (!out.access_entries.empty()) {
+        // An entry named only by list-access-entries yields to a described one, whatever the order.
+        std::set<std::string> described;
+        for (const AccessEntry& entry : out.access_entries) {
+            if (entry.described) {
+                described.insert(entry.principal_arn);
+            }
+        }
+        std::erase_if(out.access_entries, [&](const AccessEntry& entry) {
+            return !entry.described && described.count(entry.principal_arn) > 0;
+        });
+        keep_last(out.access_entries, [](const AccessEntry& e) { return e.principal_arn; },
+                  [](const AccessEntry& e) { return "access entry " + e.principal_arn; }, diagnostics);
+    }
+    std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.location.file, a.location.line, a.location.column) <
+               std::tie(b.location.file, b.location.line, b.location.column);
+    });
+}
+
+}  // namespace rbacgraph

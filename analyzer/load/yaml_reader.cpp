@@ -1,0 +1,266 @@
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <istream>
+#include <streambuf>
+#include <unordered_map>
+
+#include "load/document.hpp"
+
+namespace rbacgraph::load {
+namespace {
+
+// A read-only streambuf over the caller's bytes, so yaml-cpp reads them without a copy.
+class MemoryBuffer : public std::streambuf {
+public:
+    explicit MemoryBuffer(std::string_view text) {
+        char* begin = const_cast<char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast): never written
+        setg(begin, begin, begin + text.size());
+    }
+};
+
+struct LimitExceeded {
+    int line = 0;
+    int column = 0;
+    std::string message;
+};
+
+// Builds Node trees from yaml-cpp events; containers under construction live on a stack and are moved
+// into their parent when they close, so no pointer into a growing vector is ever kept.
+class TreeBuilder : public YAML::EventHandler {
+public:
+    TreeBuilder(std::string_view text, const Limits& limits, const std::string& file,
+                std::vector<Diagnostic>& diagnostics)
+        : text_(text), limits_(limits), file_(file), diagnostics_(diagnostics) {}
+
+    std::optional<Node> take_document() { return std::exchange(document_, std::nullopt); }
+
+    void OnDocumentStart(const YAML::Mark& /*mark*/) override {
+        stack_.clear();
+        anchors_.clear();
+        document_.reset();
+    }
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        Node node = make(mark);
+        node.type = NodeType::kNull;
+        complete(std::move(node), anchor);
+    }
+
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        const auto found = anchors_.find(anchor);
+        if (found == anchors_.end()) {
+            throw LimitExceeded{mark.line + 1, mark.column + 1, "alias to an unknown anchor"};
+        }
+        count_nodes(found->second, mark);
+        complete(Node(found->second), 0);
+    }
+
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  const std::string& value) override {
+        Node node = make(mark);
+        node.type = NodeType::kScalar;
+        // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
+        node.style = tag == "?" ? ScalarStyle::kPlain : ScalarStyle::kString;
+        if (tag != "?" && tag != "!") {
+            node.style = tag == "tag:yaml.org,2002:str" ? ScalarStyle::kString : ScalarStyle::kPlain;
+        }
+        const auto position = static_cast<std::size_t>(mark.pos);
+        if (node.style == ScalarStyle::kString && position < text_.size() &&
+            (text_[position] == '|' || text_[position] == '>')) {
+            node.style = ScalarStyle::kBlock;
+        }
+        node.text = value;
+        complete(std::move(node), anchor);
+    }
+
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value /*style*/) override {
+        open(mark, NodeType::kSequence, anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+
+    void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value /*style*/) override {
+        open(mark, NodeType::kMapping, anchor);
+    }
+    void OnMapEnd() override {
+        apply_merge_keys(stack_.back().node);
+        close();
+    }
+
+private:
+    struct Frame {
+        Node node;
+        YAML::anchor_t anchor = 0;
+        std::optional<Node> pending_key;
+    };
+
+    Node make(const YAML::Mark& mark) {
+        if (++nodes_ > limits_.max_nodes_per_file) {
+            throw LimitExceeded{mark.line + 1, mark.column + 1,
+                                fmt::format("more than {} YAML nodes in one file", limits_.max_nodes_per_file)};
+        }
+        Node node;
+        node.line = mark.line + 1;
+        node.column = mark.column + 1;
+        return node;
+    }
+
+    void count_nodes(const Node& node, const YAML::Mark& mark) {
+        std::vector<const Node*> pending{&node};
+        while (!pending.empty()) {
+            const Node* current = pending.back();
+            pending.pop_back();
+            if (++nodes_ > limits_.max_nodes_per_file) {
+                throw LimitExceeded{mark.line + 1, mark.column + 1,
+                                    fmt::format("aliases expand to more than {} YAML nodes in one file",
+                                                limits_.max_nodes_per_file)};
+            }
+            for (const Node& child : current->children) {
+                pending.push_back(&child);
+            }
+        }
+    }
+
+    void open(const YAML::Mark& mark, NodeType type, YAML::anchor_t anchor) {
+        if (stack_.size() >= limits_.max_depth) {
+            throw LimitExceeded{mark.line + 1, mark.column + 1,
+                                fmt::format("nesting deeper than {} levels", limits_.max_depth)};
+        }
+        Frame frame{make(mark), anchor, std::nullopt};
+        frame.node.type = type;
+        stack_.push_back(std::move(frame));
+    }
+
+    void close() {
+        Frame frame = std::move(stack_.back());
+        stack_.pop_back();
+        complete(std::move(frame.node), frame.anchor);
+    }
+
+    void complete(Node node, YAML::anchor_t anchor) {
+        if (anchor != 0) {
+            anchors_[anchor] = node;
+        }
+        if (stack_.empty()) {
+            document_ = std::move(node);
+            return;
+        }
+        Frame& parent = stack_.back();
+        if (parent.node.type == NodeType::kSequence) {
+            parent.node.children.push_back(std::move(node));
+            return;
+        }
+        if (!parent.pending_key) {
+            parent.pending_key = std::move(node);
+            return;
+        }
+        Node key = std::move(*parent.pending_key);
+        parent.pending_key.reset();
+        add_entry(parent.node, std::move(key), std::move(node));
+    }
+
+    void add_entry(Node& mapping, Node key, Node value) {
+        if (key.type != NodeType::kScalar && key.type != NodeType::kNull) {
+            throw LimitExceeded{key.line, key.column, "a mapping key is a list or mapping, which Kubernetes and "
+                                                      "the AWS CLI never produce"};
+        }
+        for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
+            if (mapping.keys[i] == key.text) {
+                // go-yaml v2 and encoding/json keep the last value of a repeated key.
+                diagnostics_.push_back({Severity::kWarning, {file_, key.line, key.column}, "",
+                                        fmt::format("duplicate key '{}' (first at line {}); the last value is "
+                                                    "used, as the API server's decoder does",
+                                                    key.text, mapping.children[i].line)});
+                mapping.children[i] = std::move(value);
+                return;
+            }
+        }
+        mapping.keys.push_back(std::move(key.text));
+        mapping.children.push_back(std::move(value));
+    }
+
+    // YAML merge keys ("<<: *defaults"), which go-yaml v2 honours: explicit keys win over merged ones.
+    static void apply_merge_keys(Node& mapping) {
+        for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
+            const NodeType value_type = mapping.children[i].type;
+            if (mapping.keys[i] != "<<" || (value_type != NodeType::kMapping && value_type != NodeType::kSequence)) {
+                continue;
+            }
+            Node merged = std::move(mapping.children[i]);
+            mapping.keys.erase(mapping.keys.begin() + static_cast<std::ptrdiff_t>(i));
+            mapping.children.erase(mapping.children.begin() + static_cast<std::ptrdiff_t>(i));
+            std::vector<Node> sources;
+            if (merged.type == NodeType::kMapping) {
+                sources.push_back(std::move(merged));
+            } else if (merged.type == NodeType::kSequence) {
+                sources = std::move(merged.children);
+            }
+            for (Node& source : sources) {
+                for (std::size_t k = 0; source.type == NodeType::kMapping && k < source.keys.size(); ++k) {
+                    if (mapping.find(source.keys[k]) == nullptr) {
+                        mapping.keys.push_back(source.keys[k]);
+                        mapping.children.push_back(std::move(source.children[k]));
+                    }
+                }
+            }
+            --i;
+        }
+    }
+
+    std::string_view text_;
+    const Limits& limits_;
+    const std::string& file_;
+    std::vector<Diagnostic>& diagnostics_;
+    std::vector<Frame> stack_;
+    std::unordered_map<YAML::anchor_t, Node> anchors_;
+    std::optional<Node> document_;
+    std::size_t nodes_ = 0;
+};
+
+}  // namespace
+
+ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits) {
+    ParsedFile parsed;
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    MemoryBuffer buffer(text);
+    std::istream stream(&buffer);
+    TreeBuilder builder(text, limits, file, parsed.diagnostics);
+    try {
+        YAML::Parser parser(stream);
+        // yaml-cpp 0.7 can report documents forever without consuming input (jbeder/yaml-cpp#1040,
+        // input ","); a real stream never has more documents than bytes.
+        std::size_t handled = 0;
+        while (parser.HandleNextDocument(builder)) {
+            if (++handled > text.size() + 1) {
+                parsed.diagnostics.push_back({Severity::kError, {file, 1, 1}, "",
+                                              "the YAML parser stopped making progress; the file is not valid YAML"});
+                break;
+            }
+            if (std::optional<Node> document = builder.take_document(); document && !document->is_null()) {
+                parsed.documents.push_back(std::move(*document));
+            }
+        }
+    } catch (const LimitExceeded& limit) {
+        parsed.diagnostics.push_back({Severity::kError, {file, limit.line, limit.column}, "",
+                                      fmt::format("YAML rejected: {}; the rest of the file is not read",
+                                                  limit.message)});
+    } catch (const YAML::DeepRecursion& error) {
+        parsed.diagnostics.push_back({Severity::kError, {file, error.mark.line + 1, error.mark.column + 1}, "",
+                                      "YAML rejected: nesting too deep; the rest of the file is not read"});
+    } catch (const YAML::Exception& error) {
+        parsed.diagnostics.push_back({Severity::kError, {file, error.mark.line + 1, error.mark.column + 1}, "",
+                                      fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
+    }
+    return parsed;
+}
+
+}  // namespace rbacgraph::load

@@ -1,0 +1,177 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "rbacgraph/query.hpp"
+
+namespace rbacgraph {
+namespace {
+
+std::string join_groups(const std::vector<IdentityValue>& groups) {
+    std::string text;
+    for (const IdentityValue& group : groups) {
+        text += (text.empty() ? "" : ", ") + group.display();
+    }
+    return text.empty() ? "(none)" : text;
+}
+
+std::string flow_list(const std::vector<std::string>& items) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        text += (i > 0 ? ", " : "") + (items[i].empty() ? std::string("\"\"") : items[i]);
+    }
+    return text + "]";
+}
+
+std::string subject_text(const Graph& graph, const MatchedBinding& match) {
+    const Binding& binding = *graph.bindings()[match.binding].binding;
+    Subject subject = binding.subjects[match.subject];
+    if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
+        subject.ns = binding.ns;
+    }
+    std::string text = subject.display();
+    if (!match.witness.empty()) {
+        text += fmt::format(" (reached with session name '{}')", match.witness);
+    }
+    if (match.undetermined) {
+        text += " (undetermined: needs a value not known offline)";
+    }
+    return text;
+}
+
+}  // namespace
+
+std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
+                                                std::string ns, std::string api_group, std::string subresource) {
+    Request request;
+    request.verb = std::move(verb);
+    if (request.verb.empty()) {
+        return std::string("a verb is required");
+    }
+    if (resource.starts_with("/")) {
+        if (!name.empty() || !ns.empty() || !api_group.empty() || !subresource.empty()) {
+            return std::string("a non-resource URL takes no name, namespace, API group or subresource");
+        }
+        request.non_resource = true;
+        request.path = std::move(resource);
+        return request;
+    }
+    if (resource.empty()) {
+        return std::string("a resource (or a non-resource URL starting with '/') is required");
+    }
+    if (const std::size_t slash = resource.find('/'); slash != std::string::npos) {
+        if (!subresource.empty()) {
+            return fmt::format("'{}' names a subresource and --subresource gives another", resource);
+        }
+        subresource = resource.substr(slash + 1);
+        resource.resize(slash);
+    }
+    if (const std::size_t dot = resource.find('.'); dot != std::string::npos) {
+        const std::string group = resource.substr(dot + 1);
+        if (!api_group.empty() && api_group != group) {
+            return fmt::format("'{}' names API group '{}' but --api-group says '{}'", resource, group, api_group);
+        }
+        api_group = group;
+        resource.resize(dot);
+    }
+    request.resource = std::move(resource);
+    request.subresource = std::move(subresource);
+    request.api_group = std::move(api_group);
+    request.name = std::move(name);
+    request.ns = std::move(ns);
+    return request;
+}
+
+std::string describe_rule(const PolicyRule& rule) {
+    std::vector<std::string> parts;
+    if (!rule.api_groups.empty() || !rule.resources.empty()) {
+        parts.push_back("apiGroups: " + flow_list(rule.api_groups));
+        parts.push_back("resources: " + flow_list(rule.resources));
+    }
+    if (!rule.resource_names.empty()) {
+        parts.push_back("resourceNames: " + flow_list(rule.resource_names));
+    }
+    if (!rule.non_resource_urls.empty()) {
+        parts.push_back("nonResourceURLs: " + flow_list(rule.non_resource_urls));
+    }
+    parts.push_back("verbs: " + flow_list(rule.verbs));
+    return fmt::format("{{{}}}", fmt::join(parts, ", "));
+}
+
+const PolicyRule* granted_rule(const Graph& graph, const Grant& grant) {
+    if (grant.kind == GrantKind::kMasters) {
+        return nullptr;
+    }
+    if (grant.kind == GrantKind::kAccessPolicy) {
+        return &grant.policy->definition->rules[grant.rule];
+    }
+    const int role = graph.bindings()[grant.binding.binding].role;
+    return role < 0 ? nullptr : &graph.roles()[static_cast<std::size_t>(role)].rules[grant.rule];
+}
+
+std::string describe_grant(const Graph& graph, const Grant& grant) {
+    switch (grant.kind) {
+        case GrantKind::kMasters:
+            return "group system:masters (bypasses authorization)";
+        case GrantKind::kAccessPolicy: {
+            const AccessScope& scope = grant.policy->association->scope;
+            return fmt::format("access policy {} ({})", grant.policy->definition->name,
+                               scope.cluster_wide ? "cluster scope"
+                                                  : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
+        }
+        case GrantKind::kClusterRoleBinding:
+        case GrantKind::kRoleBinding:
+            break;
+    }
+    const BindingNode& node = graph.bindings()[grant.binding.binding];
+    std::string text = node.binding->display();
+    if (node.role >= 0) {
+        text += " -> " + graph.roles()[static_cast<std::size_t>(node.role)].role->display();
+    }
+    if (!grant.binding.witness.empty()) {
+        text += fmt::format(" (session name '{}')", grant.binding.witness);
+    }
+    return text;
+}
+
+std::vector<ChainStep> explain_identity(const Identity& identity) {
+    std::vector<ChainStep> steps;
+    std::string arn = identity.arn;
+    if (!identity.canonical_arn.empty() && identity.canonical_arn != identity.arn) {
+        arn += " (matched as " + identity.canonical_arn + ")";
+    }
+    steps.push_back({"arn", arn, {}});
+    if (!identity.authenticated) {
+        steps.push_back({"mapping", "does not authenticate: " + identity.denial, identity.source_location});
+        return steps;
+    }
+    steps.push_back({"mapping", identity.source_detail, identity.source_location});
+    steps.push_back({"identity",
+                     fmt::format("username {}, groups {}", identity.username.display(), join_groups(identity.groups)),
+                     {}});
+    return steps;
+}
+
+std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
+    std::vector<ChainStep> steps;
+    if (grant.kind == GrantKind::kMasters) {
+        steps.push_back({"grant", "group system:masters is allowed every request before RBAC is consulted", {}});
+        return steps;
+    }
+    if (grant.kind == GrantKind::kAccessPolicy) {
+        steps.push_back({"policy", describe_grant(graph, grant), grant.policy->association->location});
+        steps.push_back({"rule", describe_rule(grant.policy->definition->rules[grant.rule]), {}});
+        return steps;
+    }
+    const BindingNode& node = graph.bindings()[grant.binding.binding];
+    steps.push_back({"binding", fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant.binding)),
+                     node.binding->location});
+    if (node.role >= 0) {
+        const RoleNode& role = graph.roles()[static_cast<std::size_t>(node.role)];
+        const PolicyRule& rule = role.rules[grant.rule];
+        steps.push_back({"role", role.role->display(), role.role->location});
+        steps.push_back({"rule", describe_rule(rule), rule.location});
+    }
+    return steps;
+}
+
+}  // namespace rbacgraph

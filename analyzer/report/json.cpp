@@ -1,0 +1,183 @@
+#include "rbacgraph/report.hpp"
+
+namespace rbacgraph {
+namespace {
+
+using nlohmann::json;
+
+json location_json(const SourceLocation& location) {
+    if (location.file.empty()) {
+        return nullptr;
+    }
+    return json{{"file", location.file}, {"line", location.line}};
+}
+
+std::string_view scope_name(PermissionRow::Scope scope) {
+    switch (scope) {
+        case PermissionRow::Scope::kNamespace:
+            return "namespace";
+        case PermissionRow::Scope::kNonResource:
+            return "nonResource";
+        case PermissionRow::Scope::kCluster:
+            break;
+    }
+    return "cluster";
+}
+
+std::string_view severity_name(Severity severity) {
+    switch (severity) {
+        case Severity::kWarning:
+            return "warning";
+        case Severity::kNote:
+            return "note";
+        case Severity::kError:
+            break;
+    }
+    return "error";
+}
+
+json steps_json(const std::vector<ChainStep>& steps) {
+    json out = json::array();
+    for (const ChainStep& step : steps) {
+        out.push_back({{"step", step.label}, {"text", step.text}, {"location", location_json(step.location)}});
+    }
+    return out;
+}
+
+json request_json(const Request& request) {
+    if (request.non_resource) {
+        return {{"verb", request.verb}, {"path", request.path}};
+    }
+    return {{"verb", request.verb},         {"apiGroup", request.api_group}, {"resource", request.resource},
+            {"subresource", request.subresource}, {"name", request.name},  {"namespace", request.ns}};
+}
+
+std::string_view grant_kind(GrantKind kind) {
+    switch (kind) {
+        case GrantKind::kAccessPolicy:
+            return "accessPolicy";
+        case GrantKind::kClusterRoleBinding:
+            return "clusterRoleBinding";
+        case GrantKind::kRoleBinding:
+            return "roleBinding";
+        case GrantKind::kMasters:
+            break;
+    }
+    return "systemMasters";
+}
+
+json grant_json(const Graph& graph, const Grant& grant) {
+    json out = {{"kind", grant_kind(grant.kind)}, {"via", describe_grant(graph, grant)}};
+    if (const PolicyRule* rule = granted_rule(graph, grant)) {
+        out["rule"] = describe_rule(*rule);
+    }
+    if (!grant.binding.witness.empty()) {
+        out["sessionName"] = grant.binding.witness;
+    }
+    out["path"] = steps_json(explain_grant(graph, grant));
+    return out;
+}
+
+}  // namespace
+
+json identity_json(const Identity& identity) {
+    json groups = json::array();
+    for (const IdentityValue& group : identity.groups) {
+        groups.push_back(group.display());
+    }
+    json out = {{"arn", identity.arn},
+                {"canonicalArn", identity.canonical_arn},
+                {"authenticated", identity.authenticated},
+                {"source", to_string(identity.source)},
+                {"sourceDetail", identity.source_detail},
+                {"sourceLocation", location_json(identity.source_location)},
+                {"username", identity.authenticated ? json(identity.username.display()) : json(nullptr)},
+                {"groups", groups},
+                {"notes", identity.notes}};
+    if (!identity.authenticated) {
+        out["denial"] = identity.denial;
+    }
+    return out;
+}
+
+json can_i_json(const Graph& graph, const Identity& identity, const Request& request, const Decision& decision) {
+    json grants = json::array();
+    for (const Grant& grant : decision.grants) {
+        grants.push_back(grant_json(graph, grant));
+    }
+    json undetermined = json::array();
+    for (const Grant& grant : decision.undetermined) {
+        undetermined.push_back(grant_json(graph, grant));
+    }
+    return {{"allowed", decision.allowed},
+            {"request", request_json(normalize_request(request))},
+            {"identity", identity_json(identity)},
+            {"grants", grants},
+            {"undetermined", undetermined}};
+}
+
+json what_can_json(const WhatCan& result) {
+    json rows = json::array();
+    for (const PermissionRow& row : result.rows) {
+        json item = {{"scope", scope_name(row.scope)}};
+        if (row.scope == PermissionRow::Scope::kNamespace) {
+            item["namespace"] = row.ns;
+        }
+        item[row.scope == PermissionRow::Scope::kNonResource ? "url" : "resource"] = row.resource;
+        item["resourceNames"] = row.resource_names;
+        item["verbs"] = row.verbs;
+        item["via"] = row.via;
+        item["location"] = location_json(row.via_location);
+        item["undetermined"] = row.undetermined;
+        rows.push_back(std::move(item));
+    }
+    return {{"identity", identity_json(result.identity)},
+            {"systemMasters", result.masters},
+            {"clusterAdminVia", result.cluster_admin_via},
+            {"permissions", rows}};
+}
+
+json who_can_json(const Graph& graph, const WhoCan& result) {
+    json principals = json::array();
+    for (const WhoCanPrincipal& principal : result.principals) {
+        json item = identity_json(principal.identity);
+        item["grant"] = grant_json(graph, principal.grant);
+        item["undetermined"] = principal.undetermined;
+        principals.push_back(std::move(item));
+    }
+    json subjects = json::array();
+    for (const WhoCanSubject& subject : result.subjects) {
+        subjects.push_back({{"kind", subject.subject.kind},
+                            {"name", subject.subject.name},
+                            {"namespace", subject.subject.ns},
+                            {"via", subject.via},
+                            {"location", location_json(subject.location)}});
+    }
+    return {{"request", request_json(result.request)}, {"principals", principals}, {"subjects", subjects}};
+}
+
+json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
+    json out = json::array();
+    for (const Diagnostic& diagnostic : diagnostics) {
+        out.push_back({{"severity", severity_name(diagnostic.severity)},
+                       {"file", diagnostic.location.file},
+                       {"line", diagnostic.location.line},
+                       {"column", diagnostic.location.column},
+                       {"object", diagnostic.object},
+                       {"message", diagnostic.message}});
+    }
+    return out;
+}
+
+json summary_json(const Export& source, const std::vector<Diagnostic>& diagnostics) {
+    const LoadSummary& summary = source.summary;
+    return {{"files", summary.files},
+            {"documents", summary.documents},
+            {"used", summary.used},
+            {"usedByKind", summary.used_by_kind},
+            {"skippedByKind", summary.skipped_by_kind},
+            {"rejected", summary.rejected},
+            {"errors", count_errors(diagnostics)}};
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbacgraph/arn.hpp"
+#include "rbacgraph/graph.hpp"
+#include "rbacgraph/username_template.hpp"
+
+namespace rbacgraph {
+
+/// Which mechanism turned an ARN into a Kubernetes identity.
+enum class IdentitySource { kNone, kCreator, kAccessEntry, kMapRoles, kMapUsers, kMapAccounts, kKubernetes };
+
+std::string_view to_string(IdentitySource source);
+
+/// The Kubernetes identity an IAM ARN (or a given user) authenticates as, and why.
+struct Identity {
+    bool authenticated = false;
+    std::string arn;            ///< as asked
+    std::string canonical_arn;  ///< what aws-auth is matched against
+    IdentitySource source = IdentitySource::kNone;
+    SourceLocation source_location;
+    std::string source_detail;  ///< e.g. "mapRoles entry for arn:..."
+    IdentityValue username;
+    std::vector<IdentityValue> groups;  ///< includes system:authenticated
+    std::vector<const AccessPolicyGrant*> access_policies;
+    std::vector<std::string> notes;  ///< what a reader must know (session names, unknowable values)
+    std::string denial;              ///< why it does not authenticate
+
+    bool is_masters() const;
+};
+
+/// Resolves an IAM/STS ARN through the creator, access entries, aws-auth and mapAccounts, honouring the
+/// cluster's authentication mode. A bare role ARN stands for every session of that role.
+Identity resolve_arn(const Graph& graph, std::string_view arn);
+
+/// A Kubernetes user with groups (system:authenticated is added, as the API server does).
+Identity kubernetes_identity(std::string user, std::vector<std::string> groups);
+
+/// One identity every mapping of the export can produce: aws-auth entries in force, access entries, the
+/// creator, and one "any principal" identity per mapAccounts account.
+std::vector<Identity> mapped_identities(const Graph& graph);
+
+}  // namespace rbacgraph

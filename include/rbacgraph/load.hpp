@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbacgraph/model.hpp"
+
+namespace rbacgraph {
+
+/// Bounds applied to untrusted input before and while it is parsed.
+struct LoadLimits {
+    std::size_t max_depth = 200;                        ///< nesting of mappings and lists
+    std::size_t max_file_bytes = std::size_t{1} << 30;  ///< one file or stdin
+    std::size_t max_nodes_per_file = 50'000'000;        ///< after YAML alias expansion
+};
+
+struct LoadOptions {
+    LoadLimits limits;
+    /// Namespace for namespaced objects that carry none (as `kubectl apply -n` would); empty = error.
+    std::string default_namespace;
+};
+
+/// Loads files and directories (recursively: .yaml, .yml, .json; "-" is stdin) into one export.
+/// Problems become diagnostics; loading always goes on with the rest.
+Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options = {});
+
+/// Loads one buffer as if it were the file `file` (format from the extension, else sniffed).
+void load_text(std::string_view text, const std::string& file, Export& out, const LoadOptions& options = {});
+
+/// Resolves duplicates among loaded objects (the last one wins, as with kubectl apply) and sorts
+/// diagnostics; load_paths calls it, callers of load_text call it once when done.
+void finish_export(Export& out);
+
+}  // namespace rbacgraph

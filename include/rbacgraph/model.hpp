@@ -1,0 +1,178 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbacgraph/diagnostics.hpp"
+
+namespace rbacgraph {
+
+/// One rule of a Role or ClusterRole (rbac.authorization.k8s.io/v1 PolicyRule).
+struct PolicyRule {
+    std::vector<std::string> verbs;
+    std::vector<std::string> api_groups;
+    std::vector<std::string> resources;
+    std::vector<std::string> resource_names;
+    std::vector<std::string> non_resource_urls;
+    SourceLocation location;
+
+    /// Field-wise equality, ignoring the location (the aggregation controller's deep equality).
+    bool same_rule(const PolicyRule& other) const;
+};
+
+/// A matchExpressions entry of a label selector.
+struct LabelRequirement {
+    std::string key;
+    std::string op;  ///< In, NotIn, Exists, DoesNotExist
+    std::vector<std::string> values;
+};
+
+/// A metav1.LabelSelector; the empty selector selects everything.
+struct LabelSelector {
+    std::map<std::string, std::string> match_labels;
+    std::vector<LabelRequirement> match_expressions;
+
+    bool matches(const std::map<std::string, std::string>& labels) const;
+};
+
+/// A Role (namespaced) or ClusterRole (cluster_scoped).
+struct Role {
+    bool cluster_scoped = false;
+    std::string ns;
+    std::string name;
+    std::map<std::string, std::string> labels;
+    std::vector<PolicyRule> rules;
+    std::optional<std::vector<LabelSelector>> aggregation;  ///< ClusterRole aggregationRule selectors
+    SourceLocation location;
+
+    std::string display() const;  ///< "ClusterRole admin" or "Role ns/name"
+};
+
+struct RoleRef {
+    std::string api_group;
+    std::string kind;
+    std::string name;
+};
+
+struct Subject {
+    std::string kind;  ///< User, Group, ServiceAccount (case-sensitive; others never match)
+    std::string api_group;
+    std::string name;
+    std::string ns;
+
+    std::string display() const;  ///< "User alice", "ServiceAccount ns/name"
+};
+
+/// A RoleBinding (namespaced) or ClusterRoleBinding (cluster_scoped).
+struct Binding {
+    bool cluster_scoped = false;
+    std::string ns;
+    std::string name;
+    RoleRef role_ref;
+    std::vector<Subject> subjects;
+    SourceLocation location;
+
+    std::string display() const;  ///< "ClusterRoleBinding x" or "RoleBinding ns/x"
+};
+
+struct ServiceAccount {
+    std::string ns;
+    std::string name;
+    SourceLocation location;
+};
+
+struct Namespace {
+    std::string name;
+    SourceLocation location;
+};
+
+/// Which data key of aws-auth an entry came from.
+enum class AwsAuthSection { kMapRoles, kMapUsers };
+
+/// One mapRoles or mapUsers entry, after the authenticator's own decoding.
+struct AwsAuthEntry {
+    AwsAuthSection section = AwsAuthSection::kMapRoles;
+    std::string arn;  ///< rolearn or userarn as written
+    std::string username;
+    std::vector<std::string> groups;
+    SourceLocation location;
+};
+
+struct AwsAuthAccount {
+    std::string account;
+    SourceLocation location;
+};
+
+/// The kube-system/aws-auth ConfigMap.
+struct AwsAuth {
+    std::vector<AwsAuthEntry> map_roles;
+    std::vector<AwsAuthEntry> map_users;
+    std::vector<AwsAuthAccount> map_accounts;
+    SourceLocation location;
+};
+
+/// cluster.accessConfig.authenticationMode; kUnknown behaves as CONFIG_MAP.
+enum class AuthenticationMode { kUnknown, kConfigMap, kApiAndConfigMap, kApi };
+
+std::string_view to_string(AuthenticationMode mode);
+
+/// What `aws eks describe-cluster` tells about access.
+struct ClusterConfig {
+    std::string name;
+    std::string arn;
+    AuthenticationMode mode = AuthenticationMode::kUnknown;
+    std::optional<bool> bootstrap_creator_admin;
+    SourceLocation location;
+};
+
+/// accessScope of an associated access policy.
+struct AccessScope {
+    bool cluster_wide = true;
+    std::vector<std::string> namespaces;  ///< entries may end in '*' (prefix)
+};
+
+/// One associated access policy of one principal.
+struct AccessPolicyAssociation {
+    std::string principal_arn;
+    std::string policy_arn;
+    AccessScope scope;
+    SourceLocation location;
+};
+
+/// An EKS access entry (describe-access-entry), or one known only by ARN (list-access-entries).
+struct AccessEntry {
+    std::string principal_arn;
+    std::string type = "STANDARD";
+    std::optional<std::string> username;
+    std::vector<std::string> kubernetes_groups;
+    bool described = true;  ///< false when only list-access-entries named it
+    SourceLocation location;
+};
+
+/// Counts that say what happened to every document read.
+struct LoadSummary {
+    std::size_t files = 0;
+    std::size_t documents = 0;
+    std::size_t used = 0;
+    std::size_t rejected = 0;
+    std::map<std::string, std::size_t> used_by_kind;
+    std::map<std::string, std::size_t> skipped_by_kind;
+};
+
+/// Everything loaded from the user's files: the input of the graph.
+struct Export {
+    std::vector<Role> roles;
+    std::vector<Binding> bindings;
+    std::vector<ServiceAccount> service_accounts;
+    std::vector<Namespace> namespaces;
+    std::optional<AwsAuth> aws_auth;
+    std::optional<ClusterConfig> cluster;
+    std::vector<AccessEntry> access_entries;
+    std::vector<AccessPolicyAssociation> access_policies;
+    std::vector<Diagnostic> diagnostics;
+    LoadSummary summary;
+};
+
+}  // namespace rbacgraph

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rbacgraph/evaluate.hpp"
+
+namespace rbacgraph {
+
+/// Builds a request from kubectl-like words: RESOURCE may be "pods", "pods/exec", "deployments.apps" or
+/// "deployments.apps/scale"; a RESOURCE starting with '/' is a non-resource URL. Returns an error text on misuse.
+std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
+                                                std::string ns, std::string api_group, std::string subresource);
+
+/// One link of the chain that explains a grant.
+struct ChainStep {
+    std::string label;  ///< "arn", "mapping", "identity", "binding", "role", "rule", "policy"
+    std::string text;
+    SourceLocation location;
+};
+
+/// ARN -> mapping -> username/groups, as steps.
+std::vector<ChainStep> explain_identity(const Identity& identity);
+/// binding -> role -> rule (or policy, or system:masters), as steps.
+std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant);
+/// One line for a grant: "ClusterRoleBinding x -> ClusterRole y".
+std::string describe_grant(const Graph& graph, const Grant& grant);
+/// "{apiGroups: [\"\"], resources: [pods], verbs: [get]}".
+std::string describe_rule(const PolicyRule& rule);
+/// The effective rule a grant points at (nullptr for system:masters).
+const PolicyRule* granted_rule(const Graph& graph, const Grant& grant);
+
+/// One row of what-can: one resource (or URL) with the verbs one source grants on it.
+struct PermissionRow {
+    enum class Scope { kCluster, kNamespace, kNonResource };
+    Scope scope = Scope::kCluster;
+    std::string ns;        ///< with kNamespace (may be a pattern such as "dev-*")
+    std::string resource;  ///< "pods", "deployments.apps/scale", "*.*", or a URL
+    std::vector<std::string> resource_names;
+    std::vector<std::string> verbs;
+    std::string via;
+    SourceLocation via_location;
+    bool undetermined = false;
+};
+
+struct WhatCan {
+    Identity identity;
+    bool masters = false;
+    std::vector<std::string> cluster_admin_via;  ///< sources granting everything cluster-wide
+    std::vector<PermissionRow> rows;             ///< sorted by scope, namespace, resource
+};
+
+WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
+
+/// A mapped principal that may do the request, with the first grant.
+struct WhoCanPrincipal {
+    Identity identity;
+    Grant grant;
+    bool undetermined = false;
+};
+
+/// A Kubernetes subject allowed through a binding (subject locator semantics).
+struct WhoCanSubject {
+    Subject subject;
+    std::string via;
+    SourceLocation location;
+};
+
+struct WhoCan {
+    Request request;
+    std::vector<WhoCanPrincipal> principals;
+    std::vector<WhoCanSubject> subjects;
+};
+
+WhoCan who_can(const Graph& graph, const Request& request);
+
+struct BatchStats {
+    std::size_t requests = 0;
+    std::size_t allowed = 0;
+    std::size_t errors = 0;
+};
+
+/// Answers JSON-lines requests from `in`, one JSON answer per line to `out`, in order.
+BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out);
+
+}  // namespace rbacgraph
