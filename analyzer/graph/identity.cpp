@@ -271,6 +271,14 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
     identity.authenticated = true;
     identity.source = IdentitySource::kKubernetes;
     identity.source_detail = "given on the command line";
+    // serviceaccount/util.go MakeGroupNames: a service account also has its two groups (kubectl --as does the same
+    // when no group is given).
+    if (groups.empty() && user.starts_with("system:serviceaccount:")) {
+        const std::string rest = user.substr(std::string_view("system:serviceaccount:").size());
+        if (const std::size_t colon = rest.find(':'); colon != std::string::npos && colon > 0) {
+            groups = {"system:serviceaccounts", "system:serviceaccounts:" + rest.substr(0, colon)};
+        }
+    }
     identity.username = IdentityValue::literal(std::move(user));
     for (std::string& group : groups) {
         identity.groups.push_back(IdentityValue::literal(std::move(group)));

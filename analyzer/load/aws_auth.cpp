@@ -38,7 +38,8 @@ public:
 
     Node relocated(Node node) const {
         node.line = embedded_.to_file_line(node.line);
-        node.column = embedded_.value.style == ScalarStyle::kBlock ? node.column : embedded_.value.column;
+        // Columns inside a block scalar are relative to its indentation, which is not kept; leave them out.
+        node.column = embedded_.value.style == ScalarStyle::kBlock ? 0 : embedded_.value.column;
         return node;
     }
 
@@ -140,6 +141,7 @@ std::optional<Node> parse_embedded(const Node& value, std::string_view key, cons
     const EmbeddedText embedded{value};
     for (Diagnostic& diagnostic : parsed.diagnostics) {
         diagnostic.location.line = embedded.to_file_line(diagnostic.location.line);
+        diagnostic.location.column = value.style == ScalarStyle::kBlock ? 0 : value.column;
         diagnostic.object = reader.object();
         if (diagnostic.severity == Severity::kError) {
             diagnostic.message = fmt::format("{} does not parse, so the authenticator loads nothing from it: {}", key,
@@ -154,8 +156,9 @@ std::optional<Node> parse_embedded(const Node& value, std::string_view key, cons
         return Node{};
     }
     if (parsed.documents.size() > 1) {
-        reader.error(value, fmt::format("{} holds several YAML documents; the authenticator loads nothing from it",
-                                        key));
+        reader.error(value, fmt::format("{} is not one YAML value (the parser found {} documents in it); the "
+                                        "authenticator loads nothing from it",
+                                        key, parsed.documents.size()));
         return std::nullopt;
     }
     return std::move(parsed.documents.front());
@@ -198,7 +201,7 @@ void read_accounts(const Node& value, AwsAuth& aws_auth, const Sink& sink, Field
     }
     for (const Node& item : parsed->children) {
         const SourceLocation location{sink.file, embedded.to_file_line(item.line),
-                                      value.style == ScalarStyle::kBlock ? item.column : value.column};
+                                      value.style == ScalarStyle::kBlock ? 0 : value.column};
         if (item.type != NodeType::kScalar || item.is_null()) {
             sink.out.diagnostics.push_back({Severity::kError, location, reader.object(),
                                             fmt::format("mapAccounts entry is a {}, not an account ID; the "

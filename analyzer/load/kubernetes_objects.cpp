@@ -32,7 +32,10 @@ std::optional<Metadata> read_metadata(const Node& object, std::string_view kind,
     out.labels = reader.string_map(*metadata, "labels");
     reader.set_object(namespaced && !out.ns.empty() ? fmt::format("{} {}/{}", kind, out.ns, out.name)
                                                     : fmt::format("{} {}", kind, out.name));
-    if (out.name.empty() && !reader.failed()) {
+    if (reader.failed()) {
+        return std::nullopt;  // a field of the wrong type; do not pile "missing" errors on top
+    }
+    if (out.name.empty()) {
         reader.error(*metadata, "metadata.name is empty");
     }
     if (namespaced && out.ns.empty()) {
@@ -67,6 +70,9 @@ PolicyRule read_rule(const Node& node, const Role& role, FieldReader& reader) {
     rule.resources = reader.strings(node, "resources");
     rule.resource_names = reader.strings(node, "resourceNames");
     rule.non_resource_urls = reader.strings(node, "nonResourceURLs");
+    if (reader.failed()) {
+        return rule;  // the object is rejected; validation remarks would only repeat the type error
+    }
     // k8s pkg/apis/rbac/validation: what the API server would reject; the authorizer would still read it as is.
     if (rule.verbs.empty()) {
         reader.warning(node, "rule has no verbs, so it grants nothing (the API server rejects it)");

@@ -5,6 +5,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <istream>
 #include <streambuf>
 #include <unordered_map>
@@ -112,15 +113,20 @@ private:
         return node;
     }
 
+    // Real exports use few, small aliases; expansion beyond the size of the input itself is a "billion
+    // laughs" bomb, so it is stopped before it costs memory.
     void count_nodes(const Node& node, const YAML::Mark& mark) {
+        const std::size_t alias_budget = std::max<std::size_t>(100'000, text_.size());
         std::vector<const Node*> pending{&node};
         while (!pending.empty()) {
             const Node* current = pending.back();
             pending.pop_back();
-            if (++nodes_ > limits_.max_nodes_per_file) {
+            ++nodes_;
+            if (++alias_nodes_ > alias_budget || nodes_ > limits_.max_nodes_per_file) {
                 throw LimitExceeded{mark.line + 1, mark.column + 1,
-                                    fmt::format("aliases expand to more than {} YAML nodes in one file",
-                                                limits_.max_nodes_per_file)};
+                                    fmt::format("aliases expand to more than {} nodes, more than the input's own "
+                                                "size (an alias bomb?)",
+                                                alias_budget)};
             }
             for (const Node& child : current->children) {
                 pending.push_back(&child);
@@ -222,6 +228,7 @@ private:
     std::unordered_map<YAML::anchor_t, Node> anchors_;
     std::optional<Node> document_;
     std::size_t nodes_ = 0;
+    std::size_t alias_nodes_ = 0;
 };
 
 }  // namespace

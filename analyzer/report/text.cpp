@@ -61,7 +61,7 @@ std::string groups_text(const std::vector<IdentityValue>& groups) {
 }
 
 void write_identity(std::ostream& out, const Identity& identity) {
-    out << identity.arn << '\n';
+    out << (identity.arn.empty() ? "user " + identity.username.display() : identity.arn) << '\n';
     if (!identity.canonical_arn.empty() && identity.canonical_arn != identity.arn) {
         out << "  matched as       " << identity.canonical_arn << '\n';
     }
@@ -142,11 +142,13 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
                "restrict it.\n";
         return;
     }
-    for (const std::string& via : result.cluster_admin_via) {
-        out << "Full cluster admin (every verb on every resource) via " << via << "\n";
-    }
     if (!result.cluster_admin_via.empty()) {
-        out << '\n';
+        for (const std::string& via : result.cluster_admin_via) {
+            out << "Full cluster admin (every verb on every resource in every namespace) via " << via << "\n";
+        }
+        out << "Every other grant (" << result.rows.size() - result.cluster_admin_via.size()
+            << " rows) is subsumed by this; -o json lists them all.\n";
+        return;
     }
     if (result.rows.empty()) {
         out << "No permissions: no binding or access policy applies (beyond any the API server grants to everyone "

@@ -1,0 +1,185 @@
+// EKS access entries, access policies and authentication modes: shared/reference/eks-iam.md sections 4-6
+// (EKS user guide: grant-k8s-access, creating-access-entries, access-policy-reference; aws-samples/eks-workshop-v2).
+#include "helpers.hpp"
+
+namespace rbacgraph::test {
+namespace {
+
+std::string cluster(std::string_view mode, std::string_view bootstrap = "true") {
+    return R"({"cluster": {"name": "c", "accessConfig": {"authenticationMode": ")" + std::string(mode) +
+           R"(", "bootstrapClusterCreatorAdminPermissions": )" + std::string(bootstrap) + "}}}";
+}
+
+std::string entry(std::string_view arn, std::string_view extra = "") {
+    return R"({"accessEntry": {"principalArn": ")" + std::string(arn) + R"(", "type": "STANDARD")" +
+           std::string(extra) + "}}";
+}
+
+std::string policies(std::string_view arn, std::string_view list) {
+    return R"({"principalArn": ")" + std::string(arn) + R"(", "associatedAccessPolicies": [)" + std::string(list) + "]}";
+}
+
+std::string policy(std::string_view name, std::string_view scope) {
+    return R"({"policyArn": "arn:aws:eks::aws:cluster-access-policy/)" + std::string(name) + R"(", "accessScope": )" +
+           std::string(scope) + "}";
+}
+
+constexpr std::string_view kAwsAuthMasters = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/r
+      username: legacy
+      groups: [system:masters]
+)";
+
+TEST_CASE("API_AND_CONFIG_MAP: an access entry overrides the aws-auth entry for the same principal") {
+    const Graph graph = graph_of_files({{"c.json", cluster("API_AND_CONFIG_MAP")},
+                                        {"e.json", entry("arn:aws:iam::1:role/r")},
+                                        {"a.yaml", std::string(kAwsAuthMasters)}});
+    const Identity identity = resolve_arn(graph, "arn:aws:sts::1:assumed-role/r/s");
+    CHECK(identity.source == IdentitySource::kAccessEntry);
+    CHECK_FALSE(identity.is_masters());
+    // Default username of a role entry: the assumed-role ARN with the session name, path removed.
+    CHECK(identity.username.literal_text() == "arn:aws:sts::1:assumed-role/r/s");
+}
+
+TEST_CASE("CONFIG_MAP and unknown modes ignore access entries; API ignores aws-auth") {
+    for (const char* mode : {"CONFIG_MAP", ""}) {
+        std::vector<std::pair<std::string, std::string>> files = {{"e.json", entry("arn:aws:iam::1:role/r")},
+                                                                  {"a.yaml", std::string(kAwsAuthMasters)}};
+        if (*mode != '\0') {
+            files.push_back({"c.json", cluster(mode)});
+        }
+        CHECK(resolve_arn(graph_of_files(files), "arn:aws:iam::1:role/r").is_masters());
+    }
+    const Graph api = graph_of_files({{"c.json", cluster("API")}, {"a.yaml", std::string(kAwsAuthMasters)}});
+    CHECK_FALSE(resolve_arn(api, "arn:aws:iam::1:role/r").authenticated);
+}
+
+TEST_CASE("an access entry for a role with a path matches its sessions (matched by unique ID, not ARN)") {
+    const Graph graph = graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:role/teams/x/r")}});
+    const Identity identity = resolve_arn(graph, "arn:aws:sts::1:assumed-role/r/s");
+    CHECK(identity.authenticated);
+    CHECK(identity.username.literal_text() == "arn:aws:sts::1:assumed-role/r/s");
+    CHECK(resolve_arn(graph, "arn:aws:iam::1:role/teams/x/r").authenticated);
+}
+
+TEST_CASE("default usernames and groups per entry type; given username and groups are used") {
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"u.json", entry("arn:aws:iam::1:user/u")},
+         {"n.json", R"({"accessEntry": {"principalArn": "arn:aws:iam::1:role/node", "type": "EC2_LINUX"}})"},
+         {"g.json", entry("arn:aws:iam::1:role/g", R"(, "kubernetesGroups": ["devs"], "username": "me:{{SessionName}}")")}});
+    CHECK(resolve_arn(graph, "arn:aws:iam::1:user/u").username.literal_text() == "arn:aws:iam::1:user/u");
+    const Identity node = resolve_arn(graph, "arn:aws:sts::1:assumed-role/node/i-0123456789abcdef0");
+    CHECK(node.username.has_unknowable());
+    CHECK(node.groups[0].literal_text() == "system:nodes");
+    const Identity custom = resolve_arn(graph, "arn:aws:sts::1:assumed-role/g/s1");
+    CHECK(custom.username.literal_text() == "me:s1");
+    CHECK(custom.groups[0].literal_text() == "devs");
+}
+
+TEST_CASE("access policies: cluster scope grants everywhere, namespace scope only in matching namespaces") {
+    const std::string arn = "arn:aws:iam::1:role/r";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p.json", policies(arn, policy("AmazonEKSEditPolicy", R"({"type": "namespace", "namespaces": ["ui", "dev-*"]})") +
+                                      "," + policy("AmazonEKSViewPolicy", R"({"type": "namespace", "namespaces": ["carts"]})"))}});
+    CHECK(arn_can(graph, arn, resource_request("delete", "pods", "ui")));
+    CHECK(arn_can(graph, arn, resource_request("create", "pods", "dev-42", "p", "", "exec")));
+    CHECK(arn_can(graph, arn, resource_request("get", "pods", "carts")));
+    CHECK_FALSE(arn_can(graph, arn, resource_request("delete", "pods", "carts")));
+    // `kubectl get pod -A` is forbidden with namespace-scoped policies.
+    CHECK_FALSE(arn_can(graph, arn, resource_request("list", "pods")));
+    CHECK_FALSE(arn_can(graph, arn, resource_request("get", "secrets", "carts")));
+}
+
+TEST_CASE("ClusterAdmin, Admin, View policies as published tables") {
+    const std::string arn = "arn:aws:iam::1:user/u";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p.json", policies(arn, policy("AmazonEKSAdminPolicy", R"({"type": "namespace", "namespaces": ["a"]})") + "," +
+                                      policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+    CHECK(arn_can(graph, arn, resource_request("create", "rolebindings", "a", "", "rbac.authorization.k8s.io")));
+    CHECK(arn_can(graph, arn, resource_request("impersonate", "serviceaccounts", "a", "sa")));
+    CHECK(arn_can(graph, arn, resource_request("list", "deployments", "", "", "apps")));
+    CHECK_FALSE(arn_can(graph, arn, resource_request("get", "secrets", "b")));
+    CHECK_FALSE(arn_can(graph, arn, resource_request("get", "nodes")));
+    const Graph admin = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p.json", policies(arn, policy("AmazonEKSClusterAdminPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+    CHECK(arn_can(admin, arn, resource_request("delete", "nodes")));
+    CHECK(arn_can(admin, arn, url_request("get", "/metrics")));
+}
+
+TEST_CASE("access-policy grants and RBAC over the entry's groups add up") {
+    const std::string arn = "arn:aws:iam::1:user/u";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn, R"(, "kubernetesGroups": ["ops"])")},
+         {"p.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))},
+         {"r.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader}
+subjects: [{kind: Group, name: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: node-reader}
+rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]
+)"}});
+    CHECK(arn_can(graph, arn, resource_request("get", "nodes")));
+    CHECK(arn_can(graph, arn, resource_request("get", "pods", "x")));
+}
+
+TEST_CASE("the creator: invisible system:masters in CONFIG_MAP (or unknown) mode") {
+    GraphOptions options{"arn:aws:iam::1:role/creator"};
+    const Graph graph = graph_of_files({{"c.json", cluster("CONFIG_MAP")}}, options);
+    const Identity identity = resolve_arn(graph, "arn:aws:sts::1:assumed-role/creator/anyone");
+    CHECK(identity.source == IdentitySource::kCreator);
+    CHECK(identity.is_masters());
+    CHECK(resolve_arn(graph_of_files({}, options), "arn:aws:iam::1:role/creator").is_masters());
+}
+
+TEST_CASE("the creator in API modes: only through its access entry") {
+    GraphOptions options{"arn:aws:iam::1:role/creator"};
+    // No access-entry data exported at all: the bootstrap ClusterAdmin entry is assumed.
+    const Graph assumed = graph_of_files({{"c.json", cluster("API")}}, options);
+    CHECK(arn_can(assumed, "arn:aws:iam::1:role/creator", resource_request("delete", "nodes")));
+    // Entries exported but none for the creator: it was deleted.
+    const Graph deleted = graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:user/u")}}, options);
+    CHECK_FALSE(resolve_arn(deleted, "arn:aws:iam::1:role/creator").authenticated);
+    // Bootstrap flag off: no entry was ever made.
+    const Graph off = graph_of_files({{"c.json", cluster("API", "false")}}, options);
+    CHECK_FALSE(resolve_arn(off, "arn:aws:iam::1:role/creator").authenticated);
+}
+
+TEST_CASE("associating the same policy again replaces its scope") {
+    const std::string arn = "arn:aws:iam::1:user/u";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p1.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))},
+         {"p2.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "namespace", "namespaces": ["carts"]})"))}});
+    CHECK(arn_can(graph, arn, resource_request("get", "pods", "carts")));
+    CHECK_FALSE(arn_can(graph, arn, resource_request("get", "pods", "other")));
+}
+
+TEST_CASE("opaque policies are never counted as allow") {
+    const std::string arn = "arn:aws:iam::1:role/auto";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p.json", policies(arn, policy("AmazonEKSAutoNodePolicy", R"({"type": "cluster", "namespaces": []})"))}});
+    CHECK_FALSE(arn_can(graph, arn, resource_request("get", "pods", "kube-system")));
+    CHECK(graph.diagnostics().size() == 1);
+}
+
+}  // namespace
+}  // namespace rbacgraph::test

@@ -1,0 +1,188 @@
+// aws-auth: kubernetes-sigs/aws-iam-authenticator pkg/mapper/configmap/configmap.go (ParseMap, saveMap, isSkippable),
+// configmap/mapper.go (Map), pkg/server/server.go (doMapping), and shared/reference/eks-iam.md section 3.
+#include "helpers.hpp"
+
+namespace rbacgraph::test {
+namespace {
+
+std::string aws_auth(std::string_view data) {
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n" +
+           std::string(data);
+}
+
+constexpr std::string_view kPodReader = R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: readers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: Group, name: readers}, {kind: User, name: u-bob}, {kind: User, name: 'arn:aws:iam::555555555555:user/x'}]
+)";
+
+Identity resolve(std::string_view yaml, std::string_view arn) {
+    const Graph graph = graph_of(yaml);
+    return resolve_arn(graph, arn);
+}
+
+TEST_CASE("mapRoles matches sessions of the role, case-insensitively, with templates rendered") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/Dev
+      username: dev:{{SessionName}}
+      groups: [readers]
+)");
+    const Identity identity = resolve(yaml, "arn:aws:sts::111122223333:assumed-role/dev/jane@corp.com");
+    REQUIRE(identity.authenticated);
+    CHECK(identity.source == IdentitySource::kMapRoles);
+    CHECK(identity.username.literal_text() == "dev:jane-corp.com");
+    REQUIRE(identity.groups.size() == 2);
+    CHECK(identity.groups[1].literal_text() == "system:authenticated");
+    CHECK(identity.source_location.line == 6);  // the '- rolearn:' line inside the block
+}
+
+TEST_CASE("a configured role ARN with a path never matches; neither does an assumed-role ARN") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/teams/dev
+      username: dev
+    - rolearn: arn:aws:sts::1:assumed-role/ops/s1
+      username: ops
+)");
+    CHECK_FALSE(resolve(yaml, "arn:aws:sts::1:assumed-role/dev/s").authenticated);
+    CHECK_FALSE(resolve(yaml, "arn:aws:iam::1:role/teams/dev").authenticated);
+    CHECK_FALSE(resolve(yaml, "arn:aws:sts::1:assumed-role/ops/s1").authenticated);
+}
+
+TEST_CASE("mapRoles is searched before mapUsers for any principal; a user ARN under mapRoles matches the user") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:user/alice
+      username: from-roles
+  mapUsers: |
+    - userarn: arn:aws:iam::1:user/alice
+      username: from-users
+    - userarn: arn:aws:iam::1:role/r
+      username: role-in-users
+)");
+    CHECK(resolve(yaml, "arn:aws:iam::1:user/Alice").username.literal_text() == "from-roles");
+    const Identity role = resolve(yaml, "arn:aws:sts::1:assumed-role/r/s");
+    CHECK(role.source == IdentitySource::kMapUsers);
+    CHECK(role.username.literal_text() == "role-in-users");
+}
+
+TEST_CASE("of duplicate entries the last wins, whole, compared ignoring case") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/r
+      username: first
+      groups: [system:masters]
+    - rolearn: arn:aws:iam::1:role/R
+      username: second
+)");
+    const Identity identity = resolve(yaml, "arn:aws:iam::1:role/r");
+    CHECK(identity.username.literal_text() == "second");
+    CHECK_FALSE(identity.is_masters());
+}
+
+TEST_CASE("entry keys are case-insensitive; data keys are case-sensitive") {
+    CHECK(resolve(aws_auth("  mapRoles: |\n    - rOlEaRn: arn:aws:iam::1:role/r\n      UsErNaMe: x\n"),
+                  "arn:aws:iam::1:role/r")
+              .authenticated);
+    const std::string lower = aws_auth("  maproles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n");
+    const Export loaded = load_yaml(lower);
+    CHECK_FALSE(Graph(load_yaml(lower)).role_mappings().size() > 0);
+    CHECK(loaded.diagnostics.size() == 1);
+}
+
+TEST_CASE("mapAccounts admits any principal of the account as its canonical ARN with no groups") {
+    const std::string yaml = aws_auth("  mapAccounts: |\n    - 555555555555\n") + std::string(kPodReader);
+    const Graph graph = graph_of(yaml);
+    const Identity identity = resolve_arn(graph, "arn:aws:sts::555555555555:assumed-role/any/s");
+    CHECK(identity.source == IdentitySource::kMapAccounts);
+    CHECK(identity.username.literal_text() == "arn:aws:iam::555555555555:role/any");
+    CHECK(identity.groups.size() == 1);
+    CHECK(arn_can(graph, "arn:aws:iam::555555555555:user/x", resource_request("get", "pods")));
+    CHECK_FALSE(resolve_arn(graph, "arn:aws:iam::444455556666:user/x").authenticated);
+}
+
+TEST_CASE("a template that fails to render denies the login, with no fall-back to mapAccounts") {
+    const std::string yaml = aws_auth(R"(  mapUsers: |
+    - userarn: arn:aws:iam::1:user/n
+      username: system:node:{{EC2PrivateDNSName}}
+  mapAccounts: |
+    - "1"
+)");
+    const Identity identity = resolve(yaml, "arn:aws:iam::1:user/n");
+    CHECK_FALSE(identity.authenticated);
+    CHECK(identity.denial.find("instance ID") != std::string::npos);
+}
+
+TEST_CASE("a bare role ARN stands for every session: u-{{SessionName}} reaches a binding for u-bob") {
+    const std::string yaml = aws_auth("  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/dev\n      username: "
+                                      "u-{{SessionName}}\n") +
+                             std::string(kPodReader);
+    const Graph graph = graph_of(yaml);
+    const Authorizer authorizer(graph, resolve_arn(graph, "arn:aws:iam::1:role/dev"));
+    const Decision decision = authorizer.authorize(resource_request("get", "pods"));
+    REQUIRE(decision.allowed);
+    CHECK(decision.grants[0].binding.witness == "bob");
+    CHECK_FALSE(arn_can(graph, "arn:aws:sts::1:assumed-role/dev/carol", resource_request("get", "pods")));
+    CHECK(arn_can(graph, "arn:aws:sts::1:assumed-role/dev/bob", resource_request("get", "pods")));
+}
+
+TEST_CASE("bad mapRoles input: wrong field types keep the entry, missing ARNs drop it, parse errors drop the key") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/a
+      username: a
+      groups: system:masters
+    - username: no-arn
+  mapUsers: |
+    - userarn: [oops
+)");
+    const Export loaded = load_yaml(yaml);
+    REQUIRE(loaded.aws_auth);
+    REQUIRE(loaded.aws_auth->map_roles.size() == 1);
+    CHECK(loaded.aws_auth->map_roles[0].groups.empty());
+    CHECK(loaded.aws_auth->map_users.empty());
+    CHECK(errors_in(loaded) == 3);
+    for (const Diagnostic& diagnostic : loaded.diagnostics) {
+        CHECK(diagnostic.location.line > 0);
+        CHECK(diagnostic.object == "ConfigMap kube-system/aws-auth");
+    }
+}
+
+TEST_CASE("a data value that is not a string makes the API server reject the whole ConfigMap") {
+    const std::string yaml = aws_auth("  mapRoles:\n    - rolearn: arn:aws:iam::1:role/a\n      username: a\n");
+    const Export loaded = load_yaml(yaml);
+    CHECK_FALSE(loaded.aws_auth);
+    CHECK(errors_in(loaded) == 1);
+    CHECK(loaded.summary.rejected == 1);
+}
+
+TEST_CASE("skippable values and a mis-indented group that folds into one") {
+    const std::string yaml = aws_auth(R"(  mapUsers: "''"
+  mapAccounts: "  "
+  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/n
+      username: node
+      groups:
+        - system:bootstrappers
+         - system:nodes
+)");
+    const Export loaded = load_yaml(yaml);
+    CHECK(errors_in(loaded) == 0);
+    REQUIRE(loaded.aws_auth->map_roles.size() == 1);
+    CHECK(loaded.aws_auth->map_roles[0].groups == std::vector<std::string>{"system:bootstrappers - system:nodes"});
+}
+
+TEST_CASE("only kube-system/aws-auth is read") {
+    const std::string yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: default}\ndata:\n"
+                             "  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n";
+    const Export loaded = load_yaml(yaml);
+    CHECK_FALSE(loaded.aws_auth);
+    CHECK(loaded.diagnostics.size() == 1);
+}
+
+}  // namespace
+}  // namespace rbacgraph::test

@@ -1,0 +1,108 @@
+// Rule matching: kubernetes/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go (VerbMatches, APIGroupMatches,
+// ResourceMatches, ResourceNameMatches, NonResourceURLMatches) and plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows.
+#include "helpers.hpp"
+
+namespace rbacgraph::test {
+namespace {
+
+bool allows(std::string_view rule, const Request& request) {
+    const Graph graph = graph_of(bound_cluster_rule(rule));
+    return user_can(graph, "u", {}, request);
+}
+
+TEST_CASE("verbs: '*' or exact, case-sensitive") {
+    CHECK(allows("{apiGroups: [''], resources: [pods], verbs: ['*']}", resource_request("delete", "pods", "ns")));
+    CHECK(allows("{apiGroups: [''], resources: [pods], verbs: [get]}", resource_request("get", "pods", "ns")));
+    // Case-sensitive equality: a rule written with GET matches nothing the API server sends.
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [GET]}", resource_request("get", "pods", "ns")));
+    // The verb set is open: 'describe' is accepted but never requested.
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [describe]}", resource_request("get", "pods")));
+}
+
+TEST_CASE("apiGroups: '' is the core group, '*' matches every group, none matches nothing") {
+    CHECK(allows("{apiGroups: ['*'], resources: [deployments], verbs: [get]}",
+                 resource_request("get", "deployments", "", "", "apps")));
+    CHECK(allows("{apiGroups: ['*'], resources: [pods], verbs: [get]}", resource_request("get", "pods")));
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [deployments], verbs: [get]}",
+                       resource_request("get", "deployments", "", "", "apps")));
+    CHECK_FALSE(allows("{apiGroups: [Apps], resources: [deployments], verbs: [get]}",
+                       resource_request("get", "deployments", "", "", "apps")));
+    // A resource rule with no apiGroups matches nothing (APIGroupMatches over an empty list).
+    CHECK_FALSE(allows("{resources: [pods], verbs: [get]}", resource_request("get", "pods")));
+}
+
+TEST_CASE("resources: pods does not match pods/exec, and pods/* is literal") {
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [create]}",
+                       resource_request("create", "pods", "ns", "p", "", "exec")));
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods/status], verbs: [get]}", resource_request("get", "pods")));
+    // "pods/*" only matches a subresource literally named "*"; the only subresource wildcard is "*/sub".
+    CHECK_FALSE(allows("{apiGroups: [''], resources: ['pods/*'], verbs: [create]}",
+                       resource_request("create", "pods", "ns", "p", "", "exec")));
+    CHECK(allows("{apiGroups: [''], resources: ['pods/exec'], verbs: [create]}",
+                 resource_request("create", "pods", "ns", "p", "", "exec")));
+}
+
+TEST_CASE("resources: '*' matches resources and subresources; '*/x' matches subresource x of anything") {
+    CHECK(allows("{apiGroups: [''], resources: ['*'], verbs: [create]}",
+                 resource_request("create", "pods", "ns", "p", "", "exec")));
+    CHECK(allows("{apiGroups: ['*'], resources: ['*/scale'], verbs: [update]}",
+                 resource_request("update", "deployments", "ns", "d", "apps", "scale")));
+    CHECK_FALSE(allows("{apiGroups: ['*'], resources: ['*/scale'], verbs: [update]}",
+                       resource_request("update", "deployments", "ns", "d", "apps")));
+    // "*/*" only matches a subresource literally named "*".
+    CHECK_FALSE(allows("{apiGroups: [''], resources: ['*/*'], verbs: [create]}",
+                       resource_request("create", "pods", "ns", "p", "", "exec")));
+    // No other wildcarding: "deploy*" matches nothing.
+    CHECK_FALSE(allows("{apiGroups: [apps], resources: ['deploy*'], verbs: [get]}",
+                       resource_request("get", "deployments", "", "", "apps")));
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [Pods], verbs: [get]}", resource_request("get", "pods")));
+}
+
+TEST_CASE("resourceNames: a request without a name never matches a non-empty list") {
+    const std::string rule = "{apiGroups: [''], resources: [secrets], resourceNames: [db], verbs: [get, list, create]}";
+    CHECK(allows(rule, resource_request("get", "secrets", "ns", "db")));
+    CHECK_FALSE(allows(rule, resource_request("get", "secrets", "ns", "other")));
+    CHECK_FALSE(allows(rule, resource_request("list", "secrets", "ns")));
+    CHECK_FALSE(allows(rule, resource_request("create", "secrets", "ns")));
+    // Only a literal "" entry matches the empty name.
+    CHECK(allows("{apiGroups: [''], resources: [secrets], resourceNames: [''], verbs: [list]}",
+                 resource_request("list", "secrets", "ns")));
+    // Subresource creates carry the parent's name (create pods/exec on pod p has name p).
+    CHECK(allows("{apiGroups: [''], resources: [pods/exec], resourceNames: [p], verbs: [create]}",
+                 resource_request("create", "pods", "ns", "p", "", "exec")));
+}
+
+TEST_CASE("nonResourceURLs: exact, '*', and trailing-'*' prefixes after trimming every '*'") {
+    CHECK(allows("{nonResourceURLs: [/healthz], verbs: [get]}", url_request("get", "/healthz")));
+    CHECK_FALSE(allows("{nonResourceURLs: [/healthz], verbs: [get]}", url_request("get", "/healthz/ready")));
+    CHECK(allows("{nonResourceURLs: ['*'], verbs: [get]}", url_request("get", "/anything")));
+    // "/apis/*" matches "/apis/" and below but not "/apis".
+    CHECK(allows("{nonResourceURLs: ['/apis/*'], verbs: [get]}", url_request("get", "/apis/apps/v1")));
+    CHECK_FALSE(allows("{nonResourceURLs: ['/apis/*'], verbs: [get]}", url_request("get", "/apis")));
+    // Plain string prefix, no path-segment logic: "/api*" matches "/apis" and "/apiextensions".
+    CHECK(allows("{nonResourceURLs: ['/api*'], verbs: [get]}", url_request("get", "/apis")));
+    // Go strings.TrimRight strips every trailing '*': "/api/**" behaves as "/api/*", "**" as "*".
+    CHECK(allows("{nonResourceURLs: ['/api/**'], verbs: [get]}", url_request("get", "/api/v1")));
+    CHECK(allows("{nonResourceURLs: ['**'], verbs: [get]}", url_request("get", "/version")));
+    // A '*' that is not trailing is a literal character.
+    CHECK_FALSE(allows("{nonResourceURLs: ['/api/*/foo'], verbs: [get]}", url_request("get", "/api/v1/foo")));
+    CHECK(allows("{nonResourceURLs: ['/api/*/foo'], verbs: [get]}", url_request("get", "/api/*/foo")));
+    CHECK_FALSE(allows("{nonResourceURLs: ['/api/*/*'], verbs: [get]}", url_request("get", "/api/v1")));
+    // Resource rules never grant URLs and URL rules never grant resources.
+    CHECK_FALSE(allows("{apiGroups: ['*'], resources: ['*'], verbs: ['*']}", url_request("get", "/healthz")));
+    CHECK_FALSE(allows("{nonResourceURLs: ['*'], verbs: ['*']}", resource_request("get", "pods")));
+}
+
+TEST_CASE("a rule carrying both resources and nonResourceURLs works for both (RuleAllows reads the relevant half)") {
+    const std::string rule = "{apiGroups: [''], resources: [pods], nonResourceURLs: [/metrics], verbs: [get]}";
+    CHECK(allows(rule, resource_request("get", "pods", "ns")));
+    CHECK(allows(rule, url_request("get", "/metrics")));
+}
+
+TEST_CASE("kubectl can-i '*' '*' asks for verb * on resource * literally") {
+    CHECK(allows("{apiGroups: [''], resources: ['*'], verbs: ['*']}", resource_request("*", "*")));
+    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [get, list]}", resource_request("*", "*")));
+}
+
+}  // namespace
+}  // namespace rbacgraph::test
