@@ -119,6 +119,12 @@ Loaded load(const std::vector<std::string>& paths, const InputOptions& options, 
         }
     }
     const std::size_t errors = count_errors(diagnostics);
+    if (loaded.graph->source().summary.files == 0) {
+        err << "rbacgraph: no input files were read; nothing to answer\n";
+        loaded.status = kExitUsage;
+        loaded.diagnostics = std::move(diagnostics);
+        return loaded;
+    }
     if (errors > 0 || options.verbose) {
         err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
     }
@@ -159,6 +165,9 @@ int run_batch_mode(const std::string& batch, const std::vector<std::string>& pat
         return kExitUsage;
     }
     const Loaded loaded = load(paths, options, err);
+    if (loaded.graph->source().summary.files == 0) {
+        return kExitUsage;
+    }
     BatchStats stats;
     if (batch == "-") {
         stats = run_batch(*loaded.graph, std::cin, out);
@@ -193,6 +202,9 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
         return kExitUsage;
     }
     const Loaded loaded = load(words->paths, options, err);
+    if (loaded.graph->source().summary.files == 0) {
+        return kExitUsage;
+    }
     const auto identity = make_identity(*loaded.graph, identity_options, err);
     if (!identity) {
         return kExitUsage;
@@ -227,6 +239,9 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
         return kExitUsage;
     }
     const Loaded loaded = load(paths, options, err);
+    if (loaded.graph->source().summary.files == 0) {
+        return kExitUsage;
+    }
     const auto identity = make_identity(*loaded.graph, chosen, err);
     if (!identity) {
         return kExitUsage;
@@ -254,6 +269,9 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
         return kExitUsage;
     }
     const Loaded loaded = load(words->paths, options, err);
+    if (loaded.graph->source().summary.files == 0) {
+        return kExitUsage;
+    }
     const WhoCan result = who_can(*loaded.graph, std::get<Request>(request));
     if (options.output == "json") {
         print_json(out, who_can_json(*loaded.graph, result), loaded);
@@ -267,7 +285,8 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
-                 "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON)."};
+                 "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
+                 "rbacgraph"};
     app.set_version_flag("--version", "rbacgraph 0.1.0");
     app.require_subcommand(1);
     app.footer("Exit codes: 0 yes/success, 1 no (can-i), 2 usage or input errors.\n"

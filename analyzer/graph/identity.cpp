@@ -77,6 +77,15 @@ void explain_templates(Identity& identity) {
         identity.notes.push_back("{{SessionName}} is chosen by whoever assumes the role: any name matching "
                                  "[\\w+=,.@-]{2,64} ('@' becomes '-'), so every such username is reachable");
     }
+    const bool node = std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
+        return group.is_literal() && group.literal_text() == "system:nodes";
+    });
+    if (node && identity.username.literal_text().starts_with("system:node:")) {
+        // node_authorizer.go: users named system:node:* in group system:nodes are also served by the Node
+        // authorizer, whose grants depend on the pods bound to the node (not modeled here).
+        identity.notes.push_back("as a node identity it is also authorized by the Node authorizer (kubelet access "
+                                 "limited to its own pods' objects), which rbacgraph does not model");
+    }
     if (unknowable) {
         identity.notes.push_back("part of the identity cannot be known offline (<...>); bindings that need its exact "
                                  "value are reported as undetermined, not granted");

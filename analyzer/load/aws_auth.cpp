@@ -33,8 +33,7 @@ struct EmbeddedText {
 
 class EntryDecoder {
 public:
-    EntryDecoder(const Sink& sink, FieldReader& reader, const EmbeddedText& embedded)
-        : sink_(sink), reader_(reader), embedded_(embedded) {}
+    EntryDecoder(FieldReader& reader, const EmbeddedText& embedded) : reader_(reader), embedded_(embedded) {}
 
     Node relocated(Node node) const {
         node.line = embedded_.to_file_line(node.line);
@@ -130,7 +129,6 @@ private:
         return groups;
     }
 
-    const Sink& sink_;
     FieldReader& reader_;
     const EmbeddedText& embedded_;
 };
@@ -172,7 +170,7 @@ void read_entries(const Node& value, AwsAuthSection section, AwsAuth& aws_auth, 
         return;
     }
     const EmbeddedText embedded{value};
-    EntryDecoder decoder(sink, reader, embedded);
+    EntryDecoder decoder(reader, embedded);
     if (!parsed->is_sequence()) {
         reader.error(decoder.relocated(*parsed), fmt::format("{} holds a {}, not a list; the authenticator loads "
                                                              "nothing from it",

@@ -30,7 +30,7 @@ std::string subject_text(const Graph& graph, const MatchedBinding& match) {
     }
     std::string text = subject.display();
     if (!match.witness.empty()) {
-        text += fmt::format(" (reached with session name '{}')", match.witness);
+        text += " (reached with " + describe_witness(match.witness) + ")";
     }
     if (match.undetermined) {
         text += " (undetermined: needs a value not known offline)";
@@ -81,6 +81,11 @@ std::variant<Request, std::string> make_request(std::string verb, std::string re
     return request;
 }
 
+std::string describe_witness(const std::string& witness) {
+    // A mapAccounts identity matches through a principal's ARN; a templated one through a session name.
+    return witness.starts_with("arn:") ? "as principal " + witness : "session name '" + witness + "'";
+}
+
 std::string describe_rule(const PolicyRule& rule) {
     std::vector<std::string> parts;
     if (!rule.api_groups.empty() || !rule.resources.empty()) {
@@ -128,7 +133,7 @@ std::string describe_grant(const Graph& graph, const Grant& grant) {
         text += " -> " + graph.roles()[static_cast<std::size_t>(node.role)].role->display();
     }
     if (!grant.binding.witness.empty()) {
-        text += fmt::format(" (session name '{}')", grant.binding.witness);
+        text += " (" + describe_witness(grant.binding.witness) + ")";
     }
     return text;
 }

@@ -27,6 +27,8 @@ std::vector<ChainStep> explain_identity(const Identity& identity);
 std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant);
 /// One line for a grant: "ClusterRoleBinding x -> ClusterRole y".
 std::string describe_grant(const Graph& graph, const Grant& grant);
+/// "session name 'bob'" or "as principal arn:..." for the value that made a templated subject match.
+std::string describe_witness(const std::string& witness);
 /// "{apiGroups: [\"\"], resources: [pods], verbs: [get]}".
 std::string describe_rule(const PolicyRule& rule);
 /// The effective rule a grant points at (nullptr for system:masters).

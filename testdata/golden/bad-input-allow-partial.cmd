@@ -1,0 +1,1 @@
+can-i get configmaps --user jane testdata/bad --allow-partial

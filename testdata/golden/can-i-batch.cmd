@@ -1,0 +1,1 @@
+can-i --batch - testdata/demo

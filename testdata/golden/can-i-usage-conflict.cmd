@@ -1,0 +1,1 @@
+can-i get pods/log --subresource exec --user u testdata/demo

@@ -1,0 +1,1 @@
+can-i get pods testdata/demo

@@ -1,0 +1,1 @@
+who-can get namespaces testdata/fixtures/config-map-cluster

@@ -1,0 +1,1 @@
+who-can get pods testdata/does-not-exist

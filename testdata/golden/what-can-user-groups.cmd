@@ -1,0 +1,1 @@
+what-can --user system:serviceaccount:security:scanner testdata/demo

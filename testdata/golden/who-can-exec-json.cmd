@@ -1,0 +1,1 @@
+who-can create pods/exec -n shop-checkout testdata/demo -o json
