@@ -1,5 +1,5 @@
-// Writes a deterministic synthetic cluster export (RBAC objects as multi-document YAML and a kind: List JSON, an
-// aws-auth ConfigMap) plus a JSON-lines file of can-i requests against it.
+// Writes a deterministic synthetic cluster export (RBAC objects as multi-document YAML and a kind: List JSON,
+// an aws-auth ConfigMap) plus a JSON-lines file of can-i requests against it.
 //   rbacgraph-gen --objects N [--requests R] [--seed S] --out DIR
 #include <fmt/format.h>
 
@@ -15,10 +15,11 @@
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kVerbs = {"get", "list", "watch", "create", "update", "patch", "delete",
-                                                    "deletecollection", "*"};
-constexpr std::array<std::string_view, 10> kResources = {"pods", "pods/log", "pods/exec", "services", "configmaps",
-                                                         "secrets", "deployments", "jobs", "serviceaccounts", "*"};
+constexpr std::array<std::string_view, 9> kVerbs = {
+    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"};
+constexpr std::array<std::string_view, 10> kResources = {
+    "pods",    "pods/log",    "pods/exec", "services",        "configmaps",
+    "secrets", "deployments", "jobs",      "serviceaccounts", "*"};
 constexpr std::array<std::string_view, 4> kGroups = {"", "apps", "batch", "*"};
 
 struct Options {
@@ -29,7 +30,7 @@ struct Options {
 };
 
 class Generator {
-public:
+  public:
     explicit Generator(const Options& options) : options_(options), random_(options.seed) {
         namespaces_ = std::max<std::size_t>(4, options.objects / 200);
         mappings_ = std::max<std::size_t>(4, options.objects / 10);
@@ -48,7 +49,7 @@ public:
         write_requests();
     }
 
-private:
+  private:
     std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_); }
     template <typename List>
     std::string_view pick_from(const List& list) {
@@ -67,17 +68,19 @@ private:
     void write_roles() {
         std::ofstream out(options_.out / "roles.yaml");
         for (std::size_t i = 0; i < cluster_roles_; ++i) {
-            out << fmt::format("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: "
-                               "cr-{}\n  labels:\n    tier: t{}\nrules:\n",
-                               i, i % 5);
+            out << fmt::format(
+                "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: "
+                "cr-{}\n  labels:\n    tier: t{}\nrules:\n",
+                i, i % 5);
             for (std::size_t r = 0, n = 1 + pick(4); r < n; ++r) {
                 out << rule();
             }
         }
         for (std::size_t i = 0; i < roles_; ++i) {
-            out << fmt::format("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: role-{}\n"
-                               "  namespace: ns-{}\nrules:\n",
-                               i, i % namespaces_);
+            out << fmt::format(
+                "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: role-{}\n"
+                "  namespace: ns-{}\nrules:\n",
+                i, i % namespaces_);
             for (std::size_t r = 0, n = 1 + pick(3); r < n; ++r) {
                 out << rule();
             }
@@ -91,8 +94,8 @@ private:
             case 1:
                 return fmt::format(R"({{"kind": "Group", "name": "group-{}"}})", pick(mappings_ / 4 + 1));
             default:
-                return fmt::format(R"({{"kind": "ServiceAccount", "name": "sa-{}", "namespace": "ns-{}"}})", pick(50),
-                                   pick(namespaces_));
+                return fmt::format(R"({{"kind": "ServiceAccount", "name": "sa-{}", "namespace": "ns-{}"}})",
+                                   pick(50), pick(namespaces_));
         }
     }
 
@@ -103,20 +106,25 @@ private:
             const bool cluster = i >= bindings;
             const std::size_t ns = pick(namespaces_);
             // A RoleBinding references a Role of its own namespace (role-k lives in ns-(k % namespaces)).
-            const std::size_t local_role = ns + namespaces_ * pick(std::max<std::size_t>(1, roles_ / namespaces_));
+            const std::size_t local_role =
+                ns + namespaces_ * pick(std::max<std::size_t>(1, roles_ / namespaces_));
             const bool to_role = !cluster && local_role < roles_ && pick(2) == 0;
-            const std::string metadata = cluster ? fmt::format(R"({{"name": "crb-{}"}})", i)
-                                                 : fmt::format(R"({{"name": "rb-{}", "namespace": "ns-{}"}})", i, ns);
+            const std::string metadata =
+                cluster ? fmt::format(R"({{"name": "crb-{}"}})", i)
+                        : fmt::format(R"({{"name": "rb-{}", "namespace": "ns-{}"}})", i, ns);
             const std::string role_ref =
-                to_role ? fmt::format(R"({{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "role-{}"}})",
-                                      local_role)
-                        : fmt::format(
-                              R"({{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cr-{}"}})",
-                              pick(cluster_roles_));
-            out << fmt::format(R"({}{{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "{}", "metadata": {}, )"
-                               R"("roleRef": {}, "subjects": [{}, {}]}})",
-                               i ? ",\n" : "", cluster ? "ClusterRoleBinding" : "RoleBinding", metadata, role_ref,
-                               subject(), subject())
+                to_role
+                    ? fmt::format(
+                          R"({{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "role-{}"}})",
+                          local_role)
+                    : fmt::format(
+                          R"({{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cr-{}"}})",
+                          pick(cluster_roles_));
+            out << fmt::format(
+                       R"({}{{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "{}", "metadata": {}, )"
+                       R"("roleRef": {}, "subjects": [{}, {}]}})",
+                       i ? ",\n" : "", cluster ? "ClusterRoleBinding" : "RoleBinding", metadata, role_ref,
+                       subject(), subject())
                 << '\n';
         }
         out << "]}\n";
@@ -124,14 +132,16 @@ private:
 
     void write_aws_auth() {
         std::ofstream out(options_.out / "aws-auth.yaml");
-        out << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n"
+        out << "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: "
+               "kube-system\ndata:\n"
                "  mapRoles: |\n";
         for (std::size_t i = 0; i < mappings_; ++i) {
-            const std::string username = i % 7 == 0 ? fmt::format("user-{}-{{{{SessionName}}}}", i)
-                                                     : fmt::format("user-{}", i);
-            out << fmt::format("    - rolearn: arn:aws:iam::111122223333:role/role-{}\n      username: {}\n      groups:\n"
-                               "        - group-{}\n",
-                               i, username, i / 4);
+            const std::string username =
+                i % 7 == 0 ? fmt::format("user-{}-{{{{SessionName}}}}", i) : fmt::format("user-{}", i);
+            out << fmt::format(
+                "    - rolearn: arn:aws:iam::111122223333:role/role-{}\n      username: {}\n      groups:\n"
+                "        - group-{}\n",
+                i, username, i / 4);
         }
     }
 
@@ -152,10 +162,11 @@ private:
                 verb = "get";
             }
             const std::string ns = pick(10) == 0 ? "" : fmt::format("ns-{}", pick(namespaces_));
-            out << fmt::format(R"({{"id": {}, "arn": "arn:aws:sts::111122223333:assumed-role/role-{}/s{}", )"
-                               R"("verb": "{}", "resource": "{}", "subresource": "{}", "apiGroup": "{}", "namespace": "{}"}})",
-                               i, pick(mappings_), pick(3), verb, resource, subresource,
-                               resource == "deployments" ? "apps" : (resource == "jobs" ? "batch" : ""), ns)
+            out << fmt::format(
+                       R"({{"id": {}, "arn": "arn:aws:sts::111122223333:assumed-role/role-{}/s{}", )"
+                       R"("verb": "{}", "resource": "{}", "subresource": "{}", "apiGroup": "{}", "namespace": "{}"}})",
+                       i, pick(mappings_), pick(3), verb, resource, subresource,
+                       resource == "deployments" ? "apps" : (resource == "jobs" ? "batch" : ""), ns)
                 << '\n';
         }
     }

@@ -59,8 +59,10 @@ void add_output_option(CLI::App& command, InputOptions& options) {
 }
 
 void add_request_options(CLI::App& command, RequestOptions& request) {
-    command.add_option("-n,--namespace", request.ns, "namespace of the request (empty: cluster scope / all namespaces)");
-    command.add_option("--api-group", request.api_group, "API group of the resource (or write RESOURCE.GROUP)");
+    command.add_option("-n,--namespace", request.ns,
+                       "namespace of the request (empty: cluster scope / all namespaces)");
+    command.add_option("--api-group", request.api_group,
+                       "API group of the resource (or write RESOURCE.GROUP)");
     command.add_option("--subresource", request.subresource, "subresource (or write RESOURCE/SUBRESOURCE)");
 }
 
@@ -112,7 +114,8 @@ Loaded load(const std::vector<std::string>& paths, const InputOptions& options, 
     std::vector<Diagnostic> diagnostics = source.diagnostics;
     Loaded loaded;
     loaded.graph = std::make_unique<Graph>(std::move(source), GraphOptions{options.creator});
-    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(), loaded.graph->diagnostics().end());
+    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(),
+                       loaded.graph->diagnostics().end());
     for (const Diagnostic& diagnostic : diagnostics) {
         if (diagnostic.severity != Severity::kNote || options.verbose) {
             err << format_diagnostic(diagnostic) << '\n';
@@ -158,8 +161,8 @@ void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded
     out << document.dump(2) << '\n';
 }
 
-int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths, const InputOptions& options,
-                   std::ostream& out, std::ostream& err) {
+int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths,
+                   const InputOptions& options, std::ostream& out, std::ostream& err) {
     if (paths.empty()) {
         err << "rbacgraph: can-i --batch FILE needs at least one input PATH\n";
         return kExitUsage;
@@ -186,8 +189,9 @@ int run_batch_mode(const std::string& batch, const std::vector<std::string>& pat
     return loaded.status;
 }
 
-int run_can_i(const InputOptions& options, const IdentityOptions& identity_options, const RequestOptions& request_options,
-              const std::string& batch, bool explain, std::ostream& out, std::ostream& err) {
+int run_can_i(const InputOptions& options, const IdentityOptions& identity_options,
+              const RequestOptions& request_options, const std::string& batch, bool explain,
+              std::ostream& out, std::ostream& err) {
     if (!batch.empty()) {
         return run_batch_mode(batch, options.words, options, out, err);
     }
@@ -212,7 +216,9 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     const Authorizer authorizer(*loaded.graph, *identity);
     const Decision decision = authorizer.authorize(std::get<Request>(request), explain);
     if (options.output == "json") {
-        print_json(out, can_i_json(*loaded.graph, authorizer.identity(), std::get<Request>(request), decision), loaded);
+        print_json(out,
+                   can_i_json(*loaded.graph, authorizer.identity(), std::get<Request>(request), decision),
+                   loaded);
     } else {
         write_can_i_text(out, *loaded.graph, authorizer.identity(), decision, explain);
     }
@@ -284,37 +290,44 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{"rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
-                 "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
-                 "rbacgraph"};
+    CLI::App app{
+        "rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
+        "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
+        "rbacgraph"};
     app.set_version_flag("--version", "rbacgraph 0.1.0");
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 yes/success, 1 no (can-i), 2 usage or input errors.\n"
-               "Docs: docs/cli.md, docs/semantics.md, docs/json-output.md");
+    app.footer(
+        "Exit codes: 0 yes/success, 1 no (can-i), 2 usage or input errors.\n"
+        "Docs: docs/cli.md, docs/semantics.md, docs/json-output.md");
 
     InputOptions can_options;
     IdentityOptions can_identity;
     RequestOptions can_request;
     std::string batch;
     bool explain = false;
-    CLI::App* can_i = app.add_subcommand("can-i", "Can this ARN (or user) do VERB on RESOURCE? Prints yes or no.");
-    can_i->add_option("words", can_options.words, "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...  or  VERB /url PATH...");
+    CLI::App* can_i =
+        app.add_subcommand("can-i", "Can this ARN (or user) do VERB on RESOURCE? Prints yes or no.");
+    can_i->add_option("words", can_options.words,
+                      "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...  or  VERB /url PATH...");
     add_identity_options(*can_i, can_identity);
     add_request_options(*can_i, can_request);
     add_input_options(*can_i, can_options);
     add_output_option(*can_i, can_options);
-    can_i->add_flag("--explain", explain, "print every grant as ARN -> mapping -> identity -> binding -> role -> rule");
+    can_i->add_flag("--explain", explain,
+                    "print every grant as ARN -> mapping -> identity -> binding -> role -> rule");
     can_i->add_option("--batch", batch, "JSON-lines requests (- for stdin); positionals are then only PATHs");
-    can_i->footer("Examples:\n"
-                  "  rbacgraph can-i create pods/exec -n test --arn arn:aws:sts::111122223333:assumed-role/dev/alice "
-                  "./export/\n"
-                  "  rbacgraph can-i list deployments.apps -n web --user jane --group devs ./export/ --explain\n"
-                  "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
-                  "  rbacgraph can-i --batch requests.jsonl ./export/");
+    can_i->footer(
+        "Examples:\n"
+        "  rbacgraph can-i create pods/exec -n test --arn arn:aws:sts::111122223333:assumed-role/dev/alice "
+        "./export/\n"
+        "  rbacgraph can-i list deployments.apps -n web --user jane --group devs ./export/ --explain\n"
+        "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
+        "  rbacgraph can-i --batch requests.jsonl ./export/");
 
     InputOptions what_options;
     IdentityOptions what_identity;
-    CLI::App* what = app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
+    CLI::App* what =
+        app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
     what->add_option("words", what_options.words, "ARN PATH...  (or --user U [--group G]... PATH...)");
     what->add_option("--user", what_identity.user, "Kubernetes username instead of an ARN");
     what->add_option("--group", what_identity.groups, "Kubernetes group of --user (repeatable)");
@@ -324,7 +337,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
     InputOptions who_options;
     RequestOptions who_request;
-    CLI::App* who = app.add_subcommand("who-can", "Every mapped IAM principal and Kubernetes subject allowed a request.");
+    CLI::App* who =
+        app.add_subcommand("who-can", "Every mapped IAM principal and Kubernetes subject allowed a request.");
     who->add_option("words", who_options.words, "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...");
     add_request_options(*who, who_request);
     add_input_options(*who, who_options);

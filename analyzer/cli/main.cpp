@@ -2,4 +2,6 @@
 
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) { return rbacgraph::cli::run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+    return rbacgraph::cli::run(argc, argv, std::cout, std::cerr);
+}

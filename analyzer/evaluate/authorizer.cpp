@@ -10,7 +10,7 @@ namespace {
 constexpr std::string_view kServiceAccountPrefix = "system:serviceaccount:";
 
 class BindingCollector {
-public:
+  public:
     explicit BindingCollector(const Graph& graph) : graph_(graph) {}
 
     void add(const std::vector<SubjectRef>& refs, const ValueMatch& match) {
@@ -64,7 +64,8 @@ public:
     // One entry per binding, preferring a determined match; binding order is kept.
     std::vector<MatchedBinding> take() {
         std::sort(matched_.begin(), matched_.end(), [](const MatchedBinding& a, const MatchedBinding& b) {
-            return std::tie(a.binding, a.undetermined, a.subject) < std::tie(b.binding, b.undetermined, b.subject);
+            return std::tie(a.binding, a.undetermined, a.subject) <
+                   std::tie(b.binding, b.undetermined, b.subject);
         });
         std::vector<MatchedBinding> out;
         for (MatchedBinding& match : matched_) {
@@ -75,7 +76,7 @@ public:
         return out;
     }
 
-private:
+  private:
     const Graph& graph_;
     std::vector<MatchedBinding> matched_;
 };
@@ -96,7 +97,8 @@ bool role_allows(const Graph& graph, int role, const CompiledRequest& request, s
 
 }  // namespace
 
-Authorizer::Authorizer(const Graph& graph, Identity identity) : graph_(&graph), identity_(std::move(identity)) {
+Authorizer::Authorizer(const Graph& graph, Identity identity)
+    : graph_(&graph), identity_(std::move(identity)) {
     if (!identity_.authenticated) {
         return;
     }
@@ -172,8 +174,8 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
         const bool in_scope = node.binding->cluster_scoped || (!request.ns.empty() && node.ns == compiled.ns);
         if (in_scope && role_allows(*graph_, node.role, compiled, rule)) {
             decision.undetermined.push_back(
-                {node.binding->cluster_scoped ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding, nullptr,
-                 match, rule});
+                {node.binding->cluster_scoped ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding,
+                 nullptr, match, rule});
         }
     }
     return decision;

@@ -68,7 +68,8 @@ bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
     }
     if (request.non_resource) {
         // NonResourceURLMatches: "*", exact, or a prefix for entries that ended in '*'.
-        if (rule.any_url || std::find(rule.url_exact.begin(), rule.url_exact.end(), request.path) != rule.url_exact.end()) {
+        if (rule.any_url ||
+            std::find(rule.url_exact.begin(), rule.url_exact.end(), request.path) != rule.url_exact.end()) {
             return true;
         }
         return std::any_of(rule.url_prefixes.begin(), rule.url_prefixes.end(),
@@ -77,8 +78,9 @@ bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
     if (!rule.any_group && !contains(rule.api_groups, request.api_group)) {
         return false;
     }
-    const bool resource_ok = rule.any_resource || contains(rule.resources, request.combined) ||
-                             (request.has_subresource && contains(rule.star_subresources, request.subresource));
+    const bool resource_ok =
+        rule.any_resource || contains(rule.resources, request.combined) ||
+        (request.has_subresource && contains(rule.star_subresources, request.subresource));
     if (!resource_ok) {
         return false;
     }

@@ -67,7 +67,8 @@ std::vector<PolicyRule> edit_rules() {
              kWrite),
         rule({"networking.k8s.io"}, {"ingresses", "networkpolicies"}, kWrite),
         rule({"policy"}, {"poddisruptionbudgets"}, kWrite),
-        rule({""}, {"pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"},
+        rule({""},
+             {"pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"},
              kRead),
         rule({""}, {"serviceaccounts"}, {"impersonate"}),
         rule({""}, {"pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"}, kWrite),
@@ -83,8 +84,9 @@ std::vector<PolicyRule> edit_rules() {
 std::vector<PolicyRule> admin_rules() {
     std::vector<PolicyRule> rules = edit_rules();
     rules.push_back(rule({"authorization.k8s.io"}, {"localsubjectaccessreviews"}, {"create"}));
-    rules.push_back(rule({"rbac.authorization.k8s.io"}, {"rolebindings", "roles"},
-                         {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}));
+    rules.push_back(
+        rule({"rbac.authorization.k8s.io"}, {"rolebindings", "roles"},
+             {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}));
     return rules;
 }
 

@@ -11,8 +11,8 @@ namespace {
 
 std::string rule_key(const PolicyRule& rule) {
     std::string key;
-    for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
-                             &rule.non_resource_urls}) {
+    for (const auto* list :
+         {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names, &rule.non_resource_urls}) {
         for (const std::string& item : *list) {
             key += item;
             key += '\x1f';
@@ -69,7 +69,8 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
                          std::vector<Diagnostic>& diagnostics) {
     std::vector<std::size_t> by_name(roles.size());
     std::iota(by_name.begin(), by_name.end(), 0);
-    std::sort(by_name.begin(), by_name.end(), [&](std::size_t a, std::size_t b) { return roles[a]->name < roles[b]->name; });
+    std::sort(by_name.begin(), by_name.end(),
+              [&](std::size_t a, std::size_t b) { return roles[a]->name < roles[b]->name; });
     std::vector<std::size_t> aggregated;
     for (std::size_t i : by_name) {
         if (roles[i]->aggregation) {
@@ -107,10 +108,11 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
         if (stored_only + computed_only > 0) {
             diagnostics.push_back(
                 {Severity::kWarning, roles[target]->location, roles[target]->display(),
-                 fmt::format("aggregated ClusterRole: {} stored rule(s) are not produced by its selectors (the "
-                             "aggregation controller would remove them) and {} aggregated rule(s) are missing from "
-                             "the stored rules; rbacgraph uses the union",
-                             stored_only, computed_only)});
+                 fmt::format(
+                     "aggregated ClusterRole: {} stored rule(s) are not produced by its selectors (the "
+                     "aggregation controller would remove them) and {} aggregated rule(s) are missing from "
+                     "the stored rules; rbacgraph uses the union",
+                     stored_only, computed_only)});
         }
     }
 }

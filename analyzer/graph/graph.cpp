@@ -17,8 +17,9 @@ void add_unique(std::vector<Symbol>& list, Symbol symbol) {
 }
 
 bool any_entry_for(const Export& source, const std::string& key) {
-    return std::any_of(source.access_entries.begin(), source.access_entries.end(),
-                       [&](const AccessEntry& entry) { return access_entry_key(entry.principal_arn) == key; });
+    return std::any_of(
+        source.access_entries.begin(), source.access_entries.end(),
+        [&](const AccessEntry& entry) { return access_entry_key(entry.principal_arn) == key; });
 }
 
 // A policy cannot be associated without an entry, so associations imply one; in an API mode with the
@@ -33,10 +34,11 @@ void add_implied_entries(Export& source, const GraphOptions& options, std::vecto
             entry.described = false;
             entry.location = association.location;
             source.access_entries.push_back(entry);
-            diagnostics.push_back({Severity::kWarning, association.location, "access entry " + entry.principal_arn,
-                                   "access policies are associated with this principal but its access entry was "
-                                   "not exported (describe-access-entry); a STANDARD entry with the default "
-                                   "username and no groups is assumed"});
+            diagnostics.push_back(
+                {Severity::kWarning, association.location, "access entry " + entry.principal_arn,
+                 "access policies are associated with this principal but its access entry was "
+                 "not exported (describe-access-entry); a STANDARD entry with the default "
+                 "username and no groups is assumed"});
         }
     }
     const bool api_mode = source.cluster && (source.cluster->mode == AuthenticationMode::kApi ||
@@ -85,8 +87,8 @@ CompiledRule CompiledRule::compile(const PolicyRule& rule, SymbolTable& symbols)
         group == "*" ? void(out.any_group = true) : add_unique(out.api_groups, symbols.intern(group));
     }
     for (const std::string& resource : rule.resources) {
-        // k8s evaluation_helpers.go ResourceMatches: "*" matches all, "*/x" matches subresource x of anything;
-        // any other entry, "pods/*" included, must equal resource[/subresource] exactly.
+        // k8s evaluation_helpers.go ResourceMatches: "*" matches all, "*/x" matches subresource x of
+        // anything; any other entry, "pods/*" included, must equal resource[/subresource] exactly.
         if (resource == "*") {
             out.any_resource = true;
         } else if (resource.starts_with("*/")) {
@@ -145,7 +147,8 @@ AuthenticationMode Graph::mode() const {
 }
 
 int Graph::find_role(bool cluster_scoped, std::string_view ns, std::string_view name) const {
-    const auto found = role_index_.find({cluster_scoped, std::string(cluster_scoped ? "" : ns), std::string(name)});
+    const auto found =
+        role_index_.find({cluster_scoped, std::string(cluster_scoped ? "" : ns), std::string(name)});
     return found == role_index_.end() ? -1 : found->second;
 }
 
@@ -230,13 +233,13 @@ void Graph::build_access_policies() {
     for (const AccessPolicyAssociation& association : associations) {
         AccessPolicyGrant grant{&association, find_access_policy(association.policy_arn), {}};
         if (grant.definition == nullptr) {
-            diagnostics_.push_back({Severity::kWarning, association.location, "access policy of " +
-                                                                                  association.principal_arn,
-                                    fmt::format("unknown access policy '{}': its permissions are not evaluated",
-                                                association.policy_arn)});
+            diagnostics_.push_back(
+                {Severity::kWarning, association.location, "access policy of " + association.principal_arn,
+                 fmt::format("unknown access policy '{}': its permissions are not evaluated",
+                             association.policy_arn)});
         } else if (grant.definition->opaque) {
-            diagnostics_.push_back({Severity::kNote, association.location, "access policy of " +
-                                                                               association.principal_arn,
+            diagnostics_.push_back({Severity::kNote, association.location,
+                                    "access policy of " + association.principal_arn,
                                     fmt::format("AWS publishes no rule table for {}; its permissions are not "
                                                 "evaluated",
                                                 grant.definition->name)});

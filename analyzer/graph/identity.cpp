@@ -18,14 +18,15 @@ struct Query {
 };
 
 Query make_query(const Principal& principal, Identity& identity) {
-    Query query{principal, principal.canonical_arn(), {principal.account, TemplateContext::Session::kNone, {}}};
+    Query query{
+        principal, principal.canonical_arn(), {principal.account, TemplateContext::Session::kNone, {}}};
     switch (principal.kind) {
         case PrincipalKind::kAssumedRole:
             query.context.session = TemplateContext::Session::kKnown;
             query.context.session_name = principal.session;
             if (!is_valid_session_name(principal.session)) {
-                identity.notes.push_back(fmt::format("session name '{}' is not one STS issues ([\\w+=,.@-]{{2,64}})",
-                                                     principal.session));
+                identity.notes.push_back(fmt::format(
+                    "session name '{}' is not one STS issues ([\\w+=,.@-]{{2,64}})", principal.session));
             }
             break;
         case PrincipalKind::kRole:
@@ -33,9 +34,10 @@ Query make_query(const Principal& principal, Identity& identity) {
             query.canonical = principal.session_role_arn();
             query.context.session = TemplateContext::Session::kAny;
             if (principal.path != "/") {
-                identity.notes.push_back(fmt::format("role path '{}' dropped: STS session ARNs carry no path, so "
-                                                     "sessions of this role present as {}",
-                                                     principal.path, query.canonical));
+                identity.notes.push_back(
+                    fmt::format("role path '{}' dropped: STS session ARNs carry no path, so "
+                                "sessions of this role present as {}",
+                                principal.path, query.canonical));
             }
             break;
         case PrincipalKind::kUser:
@@ -74,21 +76,25 @@ void explain_templates(Identity& identity) {
         unknowable = unknowable || group.has_unknowable();
     }
     if (session) {
-        identity.notes.push_back("{{SessionName}} is chosen by whoever assumes the role: any name matching "
-                                 "[\\w+=,.@-]{2,64} ('@' becomes '-'), so every such username is reachable");
+        identity.notes.push_back(
+            "{{SessionName}} is chosen by whoever assumes the role: any name matching "
+            "[\\w+=,.@-]{2,64} ('@' becomes '-'), so every such username is reachable");
     }
-    const bool node = std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
-        return group.is_literal() && group.literal_text() == "system:nodes";
-    });
+    const bool node =
+        std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
+            return group.is_literal() && group.literal_text() == "system:nodes";
+        });
     if (node && identity.username.literal_text().starts_with("system:node:")) {
         // node_authorizer.go: users named system:node:* in group system:nodes are also served by the Node
         // authorizer, whose grants depend on the pods bound to the node (not modeled here).
-        identity.notes.push_back("as a node identity it is also authorized by the Node authorizer (kubelet access "
-                                 "limited to its own pods' objects), which rbacgraph does not model");
+        identity.notes.push_back(
+            "as a node identity it is also authorized by the Node authorizer (kubelet access "
+            "limited to its own pods' objects), which rbacgraph does not model");
     }
     if (unknowable) {
-        identity.notes.push_back("part of the identity cannot be known offline (<...>); bindings that need its exact "
-                                 "value are reported as undetermined, not granted");
+        identity.notes.push_back(
+            "part of the identity cannot be known offline (<...>); bindings that need its exact "
+            "value are reported as undetermined, not granted");
     }
 }
 
@@ -119,8 +125,8 @@ bool resolve_access_entry(const Graph& graph, const Query& query, Identity& iden
     identity.source_location = entry.location;
     identity.source_detail = fmt::format("{} access entry for {}", entry.type, entry.principal_arn);
     const auto parsed = parse_principal_arn(entry.principal_arn);
-    const Principal entry_principal = std::holds_alternative<Principal>(parsed) ? std::get<Principal>(parsed)
-                                                                               : query.principal;
+    const Principal entry_principal =
+        std::holds_alternative<Principal>(parsed) ? std::get<Principal>(parsed) : query.principal;
     auto [username, groups] = access_entry_defaults(entry, entry_principal);
     if (entry.username) {
         username = *entry.username;
@@ -129,13 +135,15 @@ bool resolve_access_entry(const Graph& graph, const Query& query, Identity& iden
         groups = entry.kubernetes_groups;
     }
     if (!entry.described) {
-        identity.notes.push_back("the access entry was not described (describe-access-entry); its default username "
-                                 "and groups are assumed");
+        identity.notes.push_back(
+            "the access entry was not described (describe-access-entry); its default username "
+            "and groups are assumed");
     }
     if (entry.type == "HYPERPOD_LINUX" || entry.type == "HYBRID_LINUX" || entry.type == "FARGATE_LINUX") {
-        identity.notes.push_back(fmt::format("the Kubernetes groups EKS gives {} entries are not published; "
-                                             "system:nodes is assumed",
-                                             entry.type));
+        identity.notes.push_back(
+            fmt::format("the Kubernetes groups EKS gives {} entries are not published; "
+                        "system:nodes is assumed",
+                        entry.type));
     }
     if (!render_identity(username, groups, query, identity)) {
         return true;
@@ -159,12 +167,13 @@ bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity
     }
     if (entry != nullptr) {
         identity.source_location = entry->location;
-        identity.source_detail = fmt::format("aws-auth {} entry for {}",
-                                             entry->section == AwsAuthSection::kMapRoles ? "mapRoles" : "mapUsers",
-                                             entry->arn);
+        identity.source_detail =
+            fmt::format("aws-auth {} entry for {}",
+                        entry->section == AwsAuthSection::kMapRoles ? "mapRoles" : "mapUsers", entry->arn);
         if (entry->username.empty()) {
-            identity.notes.push_back("the aws-auth entry has no username; the authenticator passes an empty "
-                                     "username, which the API server's handling of is not documented");
+            identity.notes.push_back(
+                "the aws-auth entry has no username; the authenticator passes an empty "
+                "username, which the API server's handling of is not documented");
         }
         identity.authenticated = render_identity(entry->username, entry->groups, query, identity);
         return true;
@@ -175,7 +184,8 @@ bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity
     }
     for (const AwsAuthAccount& account : aws_auth->map_accounts) {
         if (account.account == query.principal.account) {
-            // server.go doMapping: an account in mapAccounts maps any principal to its canonical ARN, no groups.
+            // server.go doMapping: an account in mapAccounts maps any principal to its canonical ARN, no
+            // groups.
             identity.source = IdentitySource::kMapAccounts;
             identity.source_location = account.location;
             identity.source_detail = fmt::format("aws-auth mapAccounts entry {}", account.account);
@@ -202,9 +212,10 @@ bool is_creator(const Graph& graph, const Query& query) {
 
 void add_authenticated_group(Identity& identity) {
     // authenticated_group_adder.go: every authenticated user gets system:authenticated once.
-    const bool present = std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
-        return group.is_literal() && group.literal_text() == kAuthenticated;
-    });
+    const bool present =
+        std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
+            return group.is_literal() && group.literal_text() == kAuthenticated;
+        });
     if (!present) {
         identity.groups.push_back(IdentityValue::literal(std::string(kAuthenticated)));
     }
@@ -249,16 +260,19 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     const Query query = make_query(std::get<Principal>(parsed), identity);
     identity.canonical_arn = query.canonical;
     const AuthenticationMode mode = graph.mode();
-    const bool config_map_mode = mode == AuthenticationMode::kConfigMap || mode == AuthenticationMode::kUnknown;
+    const bool config_map_mode =
+        mode == AuthenticationMode::kConfigMap || mode == AuthenticationMode::kUnknown;
     if (config_map_mode && is_creator(graph, query)) {
-        // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible configuration.
+        // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible
+        // configuration.
         identity.source = IdentitySource::kCreator;
         identity.source_location = {"--creator", 0, 0};
         identity.source_detail = "cluster creator (an invisible system:masters mapping in CONFIG_MAP mode)";
         identity.username = IdentityValue::literal("kubernetes-admin");
         identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
-        identity.notes.push_back("the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
-                                 "aws-iam-authenticator's EKS-style configuration uses");
+        identity.notes.push_back(
+            "the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
+            "aws-iam-authenticator's EKS-style configuration uses");
         identity.authenticated = true;
     } else if (!config_map_mode && resolve_access_entry(graph, query, identity)) {
         // API_AND_CONFIG_MAP: an access entry overrides an aws-auth entry for the same principal.
@@ -280,8 +294,8 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
     identity.authenticated = true;
     identity.source = IdentitySource::kKubernetes;
     identity.source_detail = "given on the command line";
-    // serviceaccount/util.go MakeGroupNames: a service account also has its two groups (kubectl --as does the same
-    // when no group is given).
+    // serviceaccount/util.go MakeGroupNames: a service account also has its two groups (kubectl --as does the
+    // same when no group is given).
     if (groups.empty() && user.starts_with("system:serviceaccount:")) {
         const std::string rest = user.substr(std::string_view("system:serviceaccount:").size());
         if (const std::size_t colon = rest.find(':'); colon != std::string::npos && colon > 0) {
@@ -292,9 +306,9 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
     for (std::string& group : groups) {
         identity.groups.push_back(IdentityValue::literal(std::move(group)));
     }
-    const bool unauthenticated = std::any_of(identity.groups.begin(), identity.groups.end(), [](const auto& group) {
-        return group.literal_text() == "system:unauthenticated";
-    });
+    const bool unauthenticated =
+        std::any_of(identity.groups.begin(), identity.groups.end(),
+                    [](const auto& group) { return group.literal_text() == "system:unauthenticated"; });
     if (identity.username.literal_text() != "system:anonymous" && !unauthenticated) {
         add_authenticated_group(identity);
     }
@@ -341,8 +355,9 @@ std::vector<Identity> mapped_identities(const Graph& graph) {
             identity.source_location = account.location;
             identity.source_detail = fmt::format("aws-auth mapAccounts entry {}", account.account);
             identity.username.parts.push_back({ValuePart::Kind::kAnyPrincipal, account.account});
-            identity.notes.push_back("stands for every principal of the account that no other entry maps; its "
-                                     "username is the principal's own ARN");
+            identity.notes.push_back(
+                "stands for every principal of the account that no other entry maps; its "
+                "username is the principal's own ARN");
             add_authenticated_group(identity);
             out.push_back(std::move(identity));
         }

@@ -32,7 +32,7 @@ struct EmbeddedText {
 };
 
 class EntryDecoder {
-public:
+  public:
     EntryDecoder(FieldReader& reader, const EmbeddedText& embedded) : reader_(reader), embedded_(embedded) {}
 
     Node relocated(Node node) const {
@@ -47,7 +47,8 @@ public:
     std::optional<AwsAuthEntry> decode(const Node& raw, AwsAuthSection section) {
         const Node item = relocated(raw);
         if (!item.is_mapping()) {
-            reader_.error(item, fmt::format("entry is a {}, not a mapping; the authenticator drops it", item.type_name()));
+            reader_.error(item, fmt::format("entry is a {}, not a mapping; the authenticator drops it",
+                                            item.type_name()));
             return std::nullopt;
         }
         AwsAuthEntry entry;
@@ -69,8 +70,9 @@ public:
             } else if (key == "sso" && section == AwsAuthSection::kMapRoles) {
                 has_sso = !value.is_null();
             } else if (key != "userid") {
-                reader_.warning(value, fmt::format("unknown key '{}' in a {} entry is ignored by the authenticator",
-                                                   raw.keys[i], section_name(section)));
+                reader_.warning(value,
+                                fmt::format("unknown key '{}' in a {} entry is ignored by the authenticator",
+                                            raw.keys[i], section_name(section)));
             }
         }
         if (has_sso && has_arn) {
@@ -78,8 +80,9 @@ public:
             return std::nullopt;
         }
         if (has_sso) {
-            reader_.warning(item, "sso entries need the authenticator's SSORoleMatch feature gate (off by default, "
-                                  "not documented for EKS); treated as matching nothing");
+            reader_.warning(item,
+                            "sso entries need the authenticator's SSORoleMatch feature gate (off by default, "
+                            "not documented for EKS); treated as matching nothing");
             return std::nullopt;
         }
         if (!has_arn) {
@@ -93,7 +96,7 @@ public:
         return section == AwsAuthSection::kMapRoles ? "mapRoles" : "mapUsers";
     }
 
-private:
+  private:
     std::string string_value(const Node& value, std::string_view key) {
         if (value.is_null()) {
             return {};
@@ -101,8 +104,8 @@ private:
         if (const auto text = value.as_string()) {
             return std::string(*text);
         }
-        reader_.error(value, fmt::format("'{}' is {} '{}', not a string; the authenticator leaves it empty", key,
-                                         value.type_name(), value.text));
+        reader_.error(value, fmt::format("'{}' is {} '{}', not a string; the authenticator leaves it empty",
+                                         key, value.type_name(), value.text));
         return {};
     }
 
@@ -112,9 +115,10 @@ private:
             return groups;
         }
         if (!value.is_sequence()) {
-            reader_.error(value, fmt::format("'groups' is a {} '{}', not a list; the authenticator keeps the entry "
-                                             "with no groups",
-                                             value.type_name(), value.text));
+            reader_.error(value,
+                          fmt::format("'groups' is a {} '{}', not a list; the authenticator keeps the entry "
+                                      "with no groups",
+                                      value.type_name(), value.text));
             return groups;
         }
         for (const Node& raw_item : value.children) {
@@ -122,8 +126,8 @@ private:
             if (const auto text = item.as_string()) {
                 groups.emplace_back(*text);
             } else {
-                reader_.error(item, fmt::format("group is {} '{}', not a string; it is dropped", item.type_name(),
-                                                item.text));
+                reader_.error(item, fmt::format("group is {} '{}', not a string; it is dropped",
+                                                item.type_name(), item.text));
             }
         }
         return groups;
@@ -134,7 +138,8 @@ private:
 };
 
 // Parses the YAML inside one data value; parse errors are reported at file lines.
-std::optional<Node> parse_embedded(const Node& value, std::string_view key, const Sink& sink, FieldReader& reader) {
+std::optional<Node> parse_embedded(const Node& value, std::string_view key, const Sink& sink,
+                                   FieldReader& reader) {
     ParsedFile parsed = parse_yaml(value.text, sink.file, sink.options.limits);
     const EmbeddedText embedded{value};
     for (Diagnostic& diagnostic : parsed.diagnostics) {
@@ -142,8 +147,8 @@ std::optional<Node> parse_embedded(const Node& value, std::string_view key, cons
         diagnostic.location.column = value.style == ScalarStyle::kBlock ? 0 : value.column;
         diagnostic.object = reader.object();
         if (diagnostic.severity == Severity::kError) {
-            diagnostic.message = fmt::format("{} does not parse, so the authenticator loads nothing from it: {}", key,
-                                             diagnostic.message);
+            diagnostic.message = fmt::format(
+                "{} does not parse, so the authenticator loads nothing from it: {}", key, diagnostic.message);
         }
         sink.out.diagnostics.push_back(std::move(diagnostic));
     }
@@ -172,9 +177,10 @@ void read_entries(const Node& value, AwsAuthSection section, AwsAuth& aws_auth, 
     const EmbeddedText embedded{value};
     EntryDecoder decoder(reader, embedded);
     if (!parsed->is_sequence()) {
-        reader.error(decoder.relocated(*parsed), fmt::format("{} holds a {}, not a list; the authenticator loads "
-                                                             "nothing from it",
-                                                             key, parsed->type_name()));
+        reader.error(decoder.relocated(*parsed),
+                     fmt::format("{} holds a {}, not a list; the authenticator loads "
+                                 "nothing from it",
+                                 key, parsed->type_name()));
         return;
     }
     auto& entries = section == AwsAuthSection::kMapRoles ? aws_auth.map_roles : aws_auth.map_users;
@@ -193,8 +199,9 @@ void read_accounts(const Node& value, AwsAuth& aws_auth, const Sink& sink, Field
     }
     const EmbeddedText embedded{value};
     if (!parsed->is_sequence()) {
-        reader.error(value, fmt::format("mapAccounts holds a {}, not a list; the authenticator loads no accounts",
-                                        parsed->type_name()));
+        reader.error(value,
+                     fmt::format("mapAccounts holds a {}, not a list; the authenticator loads no accounts",
+                                 parsed->type_name()));
         return;
     }
     for (const Node& item : parsed->children) {
@@ -219,15 +226,17 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
     if (const Node* metadata = config_map.find("metadata"); metadata != nullptr && metadata->is_mapping()) {
         const std::string ns = reader.string(*metadata, "namespace", false).value_or("");
         if (ns != "kube-system") {
-            reader.warning(config_map, fmt::format("ConfigMap '{}/aws-auth' is ignored: the authenticator reads only "
-                                                   "kube-system/aws-auth",
-                                                   ns.empty() ? "<no namespace>" : ns));
+            reader.warning(config_map,
+                           fmt::format("ConfigMap '{}/aws-auth' is ignored: the authenticator reads only "
+                                       "kube-system/aws-auth",
+                                       ns.empty() ? "<no namespace>" : ns));
             ++sink.out.summary.skipped_by_kind["ConfigMap"];
             return;
         }
     } else if (edit_buffer) {
-        reader.warning(config_map, "document has no kind or metadata; read as the data of kube-system/aws-auth "
-                                   "(a kubectl edit buffer)");
+        reader.warning(config_map,
+                       "document has no kind or metadata; read as the data of kube-system/aws-auth "
+                       "(a kubectl edit buffer)");
     }
     AwsAuth aws_auth;
     aws_auth.location = reader.at(config_map);
@@ -237,10 +246,12 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
         // yaml_test.go "missing-bar"): such an aws-auth never exists, so it maps nobody.
         for (std::size_t i = 0; i < data->keys.size(); ++i) {
             if (!data->children[i].as_string() && !data->children[i].is_null()) {
-                reader.error(data->children[i],
-                             fmt::format("data value '{}' is a {}, not a string (missing '|'?); the API server rejects "
-                                         "this ConfigMap, so no aws-auth mapping from it is used",
-                                         data->keys[i], data->children[i].type_name()));
+                reader.error(
+                    data->children[i],
+                    fmt::format(
+                        "data value '{}' is a {}, not a string (missing '|'?); the API server rejects "
+                        "this ConfigMap, so no aws-auth mapping from it is used",
+                        data->keys[i], data->children[i].type_name()));
             }
         }
         if (reader.failed()) {
@@ -252,12 +263,14 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
             const Node& value = data->children[i];
             const bool known = key == kDataKeys[0] || key == kDataKeys[1] || key == kDataKeys[2];
             if (!known) {
-                const bool miscased = std::any_of(kDataKeys.begin(), kDataKeys.end(),
-                                                  [&](std::string_view name) { return equal_fold(name, key); });
-                reader.warning(value, miscased ? fmt::format("data key '{}' is ignored: the authenticator's keys are "
-                                                             "case-sensitive (mapRoles, mapUsers, mapAccounts)",
-                                                             key)
-                                               : fmt::format("data key '{}' is not read by the authenticator", key));
+                const bool miscased =
+                    std::any_of(kDataKeys.begin(), kDataKeys.end(),
+                                [&](std::string_view name) { return equal_fold(name, key); });
+                reader.warning(
+                    value, miscased ? fmt::format("data key '{}' is ignored: the authenticator's keys are "
+                                                  "case-sensitive (mapRoles, mapUsers, mapAccounts)",
+                                                  key)
+                                    : fmt::format("data key '{}' is not read by the authenticator", key));
                 continue;
             }
             if (value.is_null() || is_skippable(value.text)) {
@@ -273,9 +286,10 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
         }
     }
     if (sink.out.aws_auth) {
-        reader.warning(config_map, fmt::format("a second kube-system/aws-auth (the first is at {}); this later one "
-                                               "replaces it",
-                                               format_location(sink.out.aws_auth->location)));
+        reader.warning(config_map,
+                       fmt::format("a second kube-system/aws-auth (the first is at {}); this later one "
+                                   "replaces it",
+                                   format_location(sink.out.aws_auth->location)));
     }
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind["ConfigMap aws-auth"];

@@ -101,7 +101,8 @@ void read_access_entry_list(const Node& list, const Sink& sink, FieldReader& rea
             check_principal(item, entry.principal_arn, reader);
             sink.out.access_entries.push_back(std::move(entry));
         } else {
-            reader.error(item, fmt::format("accessEntries items must be ARN strings, found {}", item.type_name()));
+            reader.error(item,
+                         fmt::format("accessEntries items must be ARN strings, found {}", item.type_name()));
         }
     }
     count_used(sink, "EKS access entry list (list-access-entries)");
@@ -109,7 +110,8 @@ void read_access_entry_list(const Node& list, const Sink& sink, FieldReader& rea
 
 void read_association(const Node& node, const std::string& principal, const Sink& sink, FieldReader& reader) {
     if (!node.is_mapping()) {
-        reader.error(node, fmt::format("an associated access policy must be a mapping, found {}", node.type_name()));
+        reader.error(
+            node, fmt::format("an associated access policy must be a mapping, found {}", node.type_name()));
         return;
     }
     AccessPolicyAssociation association;
@@ -125,7 +127,8 @@ void read_association(const Node& node, const std::string& principal, const Sink
                 reader.warning(*scope, "namespace scope with no namespaces grants nothing");
             }
         } else if (type != "cluster") {
-            reader.error(*scope, fmt::format("accessScope type '{}' is neither 'cluster' nor 'namespace'", type));
+            reader.error(*scope,
+                         fmt::format("accessScope type '{}' is neither 'cluster' nor 'namespace'", type));
             return;
         }
     }
@@ -154,7 +157,8 @@ void read_associations(const Node& document, const Sink& sink, FieldReader& read
 }
 
 bool has_any(const Node& node, std::initializer_list<std::string_view> keys) {
-    return std::any_of(keys.begin(), keys.end(), [&](std::string_view key) { return node.find(key) != nullptr; });
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](std::string_view key) { return node.find(key) != nullptr; });
 }
 
 }  // namespace
@@ -189,13 +193,15 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
         read_associations(document, sink, reader);
         return true;
     }
-    if (const Node* policies = document.find("accessPolicies"); policies != nullptr && policies->is_sequence()) {
+    if (const Node* policies = document.find("accessPolicies");
+        policies != nullptr && policies->is_sequence()) {
         ++sink.out.summary.skipped_by_kind["EKS access policy catalog (list-access-policies)"];
         return true;
     }
     if (has_any(document, {"UserDetailList", "GroupDetailList", "RoleDetailList"})) {
-        reader.warning(document, "IAM authorization details are recognised but not analyzed by this version; the "
-                                 "file is skipped");
+        reader.warning(document,
+                       "IAM authorization details are recognised but not analyzed by this version; the "
+                       "file is skipped");
         ++sink.out.summary.skipped_by_kind["IAM account authorization details"];
         return true;
     }

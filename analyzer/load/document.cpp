@@ -7,8 +7,8 @@ namespace rbacgraph::load {
 namespace {
 
 bool all_of_chars(std::string_view text, std::string_view allowed) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [&](char c) { return allowed.find(c) != std::string_view::npos; });
+    return !text.empty() && std::all_of(text.begin(), text.end(),
+                                        [&](char c) { return allowed.find(c) != std::string_view::npos; });
 }
 
 bool is_yaml11_int(std::string_view text) {
@@ -25,7 +25,7 @@ bool is_yaml11_int(std::string_view text) {
 }
 
 bool is_yaml11_float(std::string_view text) {
-    static constexpr std::array<std::string_view, 9> kSpecial = {".inf", ".Inf", ".INF", "-.inf", "-.Inf",
+    static constexpr std::array<std::string_view, 9> kSpecial = {".inf",  ".Inf", ".INF", "-.inf", "-.Inf",
                                                                  "-.INF", ".nan", ".NaN", ".NAN"};
     if (std::find(kSpecial.begin(), kSpecial.end(), text) != kSpecial.end() || text == "+.inf") {
         return true;
@@ -51,7 +51,8 @@ bool is_yaml11_float(std::string_view text) {
     const std::string_view whole = mantissa.substr(0, dot);
     const std::string_view fraction = mantissa.substr(dot + 1);
     return (whole.empty() || all_of_chars(whole, "0123456789_")) &&
-           (fraction.empty() || all_of_chars(fraction, "0123456789_")) && !(whole.empty() && fraction.empty());
+           (fraction.empty() || all_of_chars(fraction, "0123456789_")) &&
+           !(whole.empty() && fraction.empty());
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
     // gopkg.in/yaml.v2 resolve.go resolve table.
     static constexpr std::array<std::string_view, 5> kNulls = {"", "~", "null", "Null", "NULL"};
     static constexpr std::array<std::string_view, 22> kBools = {
-        "y",  "Y",  "yes", "Yes", "YES", "n",    "N",    "no",    "No",    "NO",  "true",
+        "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
         "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
     if (std::find(kNulls.begin(), kNulls.end(), text) != kNulls.end()) {
         return ScalarValue::kNull;

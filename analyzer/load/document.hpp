@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "rbacgraph/load.hpp"
 #include "rbacgraph/diagnostics.hpp"
+#include "rbacgraph/load.hpp"
 
 namespace rbacgraph::load {
 

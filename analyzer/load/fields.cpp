@@ -1,7 +1,8 @@
 #include "load/fields.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace rbacgraph::load {
 
@@ -25,7 +26,8 @@ std::optional<std::string> FieldReader::string(const Node& mapping, std::string_
     if (const auto text = value->as_string()) {
         return std::string(*text);
     }
-    error(*value, fmt::format("field '{}' must be a string, found {} '{}'", key, value->type_name(), value->text));
+    error(*value,
+          fmt::format("field '{}' must be a string, found {} '{}'", key, value->type_name(), value->text));
     return std::nullopt;
 }
 
@@ -40,7 +42,8 @@ std::vector<std::string> FieldReader::strings(const Node& mapping, std::string_v
         if (const auto text = item.as_string()) {
             out.emplace_back(*text);
         } else {
-            error(item, fmt::format("entries of '{}' must be strings, found {} '{}'", key, item.type_name(), item.text));
+            error(item, fmt::format("entries of '{}' must be strings, found {} '{}'", key, item.type_name(),
+                                    item.text));
         }
     }
     return out;
@@ -83,8 +86,8 @@ std::map<std::string, std::string> FieldReader::string_map(const Node& parent, s
         if (const auto text = value->children[i].as_string()) {
             out[value->keys[i]] = std::string(*text);
         } else {
-            error(value->children[i], fmt::format("'{}' entry '{}' must be a string, found {}", key, value->keys[i],
-                                                  value->children[i].type_name()));
+            error(value->children[i], fmt::format("'{}' entry '{}' must be a string, found {}", key,
+                                                  value->keys[i], value->children[i].type_name()));
         }
     }
     return out;

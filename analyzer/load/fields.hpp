@@ -12,7 +12,7 @@ namespace rbacgraph::load {
 
 /// Reads typed fields out of a Node and reports every mismatch as a located diagnostic.
 class FieldReader {
-public:
+  public:
     FieldReader(const std::string& file, std::string object, std::vector<Diagnostic>& diagnostics)
         : file_(file), object_(std::move(object)), diagnostics_(diagnostics) {}
 
@@ -37,7 +37,7 @@ public:
     /// Warns about keys the real decoder would drop.
     void unknown_fields(const Node& mapping, std::initializer_list<std::string_view> known);
 
-private:
+  private:
     const std::string& file_;
     std::string object_;
     std::vector<Diagnostic>& diagnostics_;

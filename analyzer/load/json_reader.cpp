@@ -16,7 +16,7 @@ struct Position {
 };
 
 class CountingIterator {
-public:
+  public:
     using iterator_category = std::input_iterator_tag;
     using value_type = char;
     using difference_type = std::ptrdiff_t;
@@ -42,13 +42,13 @@ public:
     bool operator==(const CountingIterator& other) const { return current_ == other.current_; }
     bool operator!=(const CountingIterator& other) const { return current_ != other.current_; }
 
-private:
+  private:
     const char* current_;
     Position* position_;
 };
 
 class TreeSax {
-public:
+  public:
     using json = nlohmann::json;
     TreeSax(Position& position, const Limits& limits) : position_(position), limits_(limits) {}
 
@@ -58,7 +58,9 @@ public:
     int failure_column = 0;
 
     bool null() { return add(make(NodeType::kNull, ScalarStyle::kString, {})); }
-    bool boolean(bool value) { return add(make(NodeType::kScalar, ScalarStyle::kJsonBool, value ? "true" : "false")); }
+    bool boolean(bool value) {
+        return add(make(NodeType::kScalar, ScalarStyle::kJsonBool, value ? "true" : "false"));
+    }
     bool number_integer(json::number_integer_t value) {
         return add(make(NodeType::kScalar, ScalarStyle::kJsonNumber, std::to_string(value)));
     }
@@ -68,7 +70,9 @@ public:
     bool number_float(json::number_float_t /*value*/, const std::string& text) {
         return add(make(NodeType::kScalar, ScalarStyle::kJsonNumber, text));
     }
-    bool string(std::string& value) { return add(make(NodeType::kScalar, ScalarStyle::kString, std::move(value))); }
+    bool string(std::string& value) {
+        return add(make(NodeType::kScalar, ScalarStyle::kString, std::move(value)));
+    }
     bool binary(json::binary_t& /*value*/) { return fail("binary values are not JSON"); }
     bool start_object(std::size_t /*size*/) { return open(NodeType::kMapping); }
     bool end_object() { return close(); }
@@ -79,7 +83,8 @@ public:
         key_lines_.push_back(position_.line);
         return true;
     }
-    bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::detail::exception& error) {
+    bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
+                     const nlohmann::detail::exception& error) {
         // The message of nlohmann's parse_error already names the line and column.
         std::string message = error.what();
         if (const std::size_t cut = message.find("] "); cut != std::string::npos) {
@@ -91,9 +96,10 @@ public:
         return false;
     }
 
-private:
+  private:
     int column() const {
-        return position_.line_start == nullptr ? 0 : static_cast<int>(position_.furthest - position_.line_start);
+        return position_.line_start == nullptr ? 0
+                                               : static_cast<int>(position_.furthest - position_.line_start);
     }
 
     Node make(NodeType type, ScalarStyle style, std::string text) {
@@ -118,7 +124,8 @@ private:
             return fail(fmt::format("JSON rejected: nesting deeper than {} levels", limits_.max_depth));
         }
         if (++nodes_ > limits_.max_nodes_per_file) {
-            return fail(fmt::format("JSON rejected: more than {} values in one file", limits_.max_nodes_per_file));
+            return fail(
+                fmt::format("JSON rejected: more than {} values in one file", limits_.max_nodes_per_file));
         }
         stack_.push_back(make(type, ScalarStyle::kString, {}));
         return true;
@@ -132,7 +139,8 @@ private:
 
     bool add(Node node) {
         if (++nodes_ > limits_.max_nodes_per_file) {
-            return fail(fmt::format("JSON rejected: more than {} values in one file", limits_.max_nodes_per_file));
+            return fail(
+                fmt::format("JSON rejected: more than {} values in one file", limits_.max_nodes_per_file));
         }
         return attach(std::move(node));
     }
@@ -164,10 +172,10 @@ private:
         return true;
     }
 
-public:
+  public:
     std::vector<std::pair<int, std::string>> duplicate_keys;
 
-private:
+  private:
     Position& position_;
     const Limits& limits_;
     std::vector<Node> stack_;
@@ -176,7 +184,9 @@ private:
     std::size_t nodes_ = 0;
 };
 
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_json_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 }  // namespace
 
@@ -204,18 +214,23 @@ ParsedFile parse_json(std::string_view text, const std::string& file, const Limi
         }
         position.furthest = cursor;
         TreeSax sax(position, limits);
-        const bool ok = nlohmann::json::sax_parse(CountingIterator(cursor, &position), CountingIterator(end, &position),
-                                                  &sax, nlohmann::json::input_format_t::json, false);
+        const bool ok =
+            nlohmann::json::sax_parse(CountingIterator(cursor, &position), CountingIterator(end, &position),
+                                      &sax, nlohmann::json::input_format_t::json, false);
         for (const auto& [line, key] : sax.duplicate_keys) {
-            parsed.diagnostics.push_back({Severity::kWarning, {file, line, 0}, "",
+            parsed.diagnostics.push_back({Severity::kWarning,
+                                          {file, line, 0},
+                                          "",
                                           fmt::format("duplicate key '{}'; the last value is used, as Go's "
                                                       "encoding/json does",
                                                       key)});
         }
         if (!ok || !sax.document) {
-            parsed.diagnostics.push_back(
-                {Severity::kError, {file, sax.failure_line, sax.failure_column}, "",
-                 (sax.failure.empty() ? std::string("invalid JSON") : sax.failure) + "; the rest of the file is not read"});
+            parsed.diagnostics.push_back({Severity::kError,
+                                          {file, sax.failure_line, sax.failure_column},
+                                          "",
+                                          (sax.failure.empty() ? std::string("invalid JSON") : sax.failure) +
+                                              "; the rest of the file is not read"});
             break;
         }
         parsed.documents.push_back(std::move(*sax.document));

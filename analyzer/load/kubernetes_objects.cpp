@@ -20,8 +20,8 @@ struct Metadata {
 };
 
 // Reads metadata; namespaced kinds need a namespace (from the object or --default-namespace).
-std::optional<Metadata> read_metadata(const Node& object, std::string_view kind, bool namespaced, const Sink& sink,
-                                      FieldReader& reader) {
+std::optional<Metadata> read_metadata(const Node& object, std::string_view kind, bool namespaced,
+                                      const Sink& sink, FieldReader& reader) {
     const Node* metadata = reader.mapping(object, "metadata", true);
     if (metadata == nullptr) {
         return std::nullopt;
@@ -40,15 +40,17 @@ std::optional<Metadata> read_metadata(const Node& object, std::string_view kind,
     }
     if (namespaced && out.ns.empty()) {
         if (sink.options.default_namespace.empty()) {
-            reader.error(*metadata, fmt::format("{} has no metadata.namespace; pass --default-namespace to say "
-                                                "where it is applied",
-                                                kind));
+            reader.error(*metadata,
+                         fmt::format("{} has no metadata.namespace; pass --default-namespace to say "
+                                     "where it is applied",
+                                     kind));
         } else {
             out.ns = sink.options.default_namespace;
         }
     }
     if (!namespaced && !out.ns.empty()) {
-        reader.warning(*metadata, fmt::format("{} is cluster-scoped; metadata.namespace '{}' is ignored", kind, out.ns));
+        reader.warning(*metadata,
+                       fmt::format("{} is cluster-scoped; metadata.namespace '{}' is ignored", kind, out.ns));
         out.ns.clear();
     }
     if (reader.failed()) {
@@ -73,13 +75,15 @@ PolicyRule read_rule(const Node& node, const Role& role, FieldReader& reader) {
     if (reader.failed()) {
         return rule;  // the object is rejected; validation remarks would only repeat the type error
     }
-    // k8s pkg/apis/rbac/validation: what the API server would reject; the authorizer would still read it as is.
+    // k8s pkg/apis/rbac/validation: what the API server would reject; the authorizer would still read it as
+    // is.
     if (rule.verbs.empty()) {
         reader.warning(node, "rule has no verbs, so it grants nothing (the API server rejects it)");
     }
     if (!rule.resources.empty() && rule.api_groups.empty()) {
-        reader.warning(node, "rule names resources but no apiGroups, so it matches nothing (the API server "
-                             "rejects it)");
+        reader.warning(node,
+                       "rule names resources but no apiGroups, so it matches nothing (the API server "
+                       "rejects it)");
     }
     if (!rule.non_resource_urls.empty() && !role.cluster_scoped) {
         reader.warning(node, "nonResourceURLs in a namespaced Role never apply (the API server rejects it)");
@@ -89,7 +93,8 @@ PolicyRule read_rule(const Node& node, const Role& role, FieldReader& reader) {
 
 std::optional<LabelSelector> read_selector(const Node& node, FieldReader& reader) {
     if (!node.is_mapping()) {
-        reader.error(node, fmt::format("a clusterRoleSelector must be a mapping, found {}", node.type_name()));
+        reader.error(node,
+                     fmt::format("a clusterRoleSelector must be a mapping, found {}", node.type_name()));
         return std::nullopt;
     }
     LabelSelector selector;
@@ -144,7 +149,8 @@ void read_role(const Node& object, std::string_view kind, const Sink& sink, Fiel
                 }
             }
             if (selectors.empty()) {
-                reader.warning(*aggregation, "aggregationRule has no clusterRoleSelectors, so it aggregates nothing");
+                reader.warning(*aggregation,
+                               "aggregationRule has no clusterRoleSelectors, so it aggregates nothing");
             }
             role.aggregation = std::move(selectors);
         }
@@ -194,13 +200,15 @@ void read_binding(const Node& object, std::string_view kind, const Sink& sink, F
             subject.ns = reader.string(node, "namespace", false).value_or("");
             if (subject.kind != "User" && subject.kind != "Group" && subject.kind != "ServiceAccount" &&
                 !subject.kind.empty()) {
-                reader.warning(node, fmt::format("subject kind '{}' is not User, Group or ServiceAccount (kinds "
-                                                 "are case-sensitive), so it matches nobody",
-                                                 subject.kind));
+                reader.warning(node,
+                               fmt::format("subject kind '{}' is not User, Group or ServiceAccount (kinds "
+                                           "are case-sensitive), so it matches nobody",
+                                           subject.kind));
             }
             if (subject.kind == "ServiceAccount" && subject.ns.empty() && binding.cluster_scoped) {
-                reader.warning(node, "a ServiceAccount subject of a ClusterRoleBinding needs a namespace; this one "
-                                     "matches nobody");
+                reader.warning(node,
+                               "a ServiceAccount subject of a ClusterRoleBinding needs a namespace; this one "
+                               "matches nobody");
             }
             binding.subjects.push_back(std::move(subject));
         }
@@ -230,7 +238,9 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
     }
 }
 
-void skip(std::string kind, const Sink& sink) { ++sink.out.summary.skipped_by_kind[std::move(kind)]; }
+void skip(std::string kind, const Sink& sink) {
+    ++sink.out.summary.skipped_by_kind[std::move(kind)];
+}
 
 }  // namespace
 
@@ -256,7 +266,8 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
             for (const Node& item : list->children) {
                 ++sink.out.summary.documents;
                 if (!item.is_mapping()) {
-                    reader.error(item, fmt::format("a List item must be a mapping, found {}", item.type_name()));
+                    reader.error(item,
+                                 fmt::format("a List item must be a mapping, found {}", item.type_name()));
                     ++sink.out.summary.rejected;
                     continue;
                 }
@@ -286,9 +297,10 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
     } else if (group == kRbacGroup || ((*kind == "ClusterRole" || *kind == "Role" || *kind == "RoleBinding" ||
                                         *kind == "ClusterRoleBinding") &&
                                        api_version.empty())) {
-        reader.error(object, fmt::format("'{}' with apiVersion '{}' is not an RBAC object rbacgraph understands; it "
-                                         "is not analyzed",
-                                         *kind, api_version));
+        reader.error(object,
+                     fmt::format("'{}' with apiVersion '{}' is not an RBAC object rbacgraph understands; it "
+                                 "is not analyzed",
+                                 *kind, api_version));
         ++sink.out.summary.rejected;
     } else {
         skip(group.empty() ? *kind : fmt::format("{} ({})", *kind, group), sink);

@@ -56,8 +56,9 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
         std::istreambuf_iterator<char> end;
         for (; begin != end; ++begin) {
             if (text.size() >= options.limits.max_file_bytes) {
-                error(out, "<stdin>", fmt::format("input is larger than {} bytes; raise --max-file-bytes",
-                                                  options.limits.max_file_bytes));
+                error(out, "<stdin>",
+                      fmt::format("input is larger than {} bytes; raise --max-file-bytes",
+                                  options.limits.max_file_bytes));
                 return std::nullopt;
             }
             text.push_back(*begin);
@@ -71,8 +72,9 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
         return std::nullopt;
     }
     if (size > options.limits.max_file_bytes) {
-        error(out, path, fmt::format("file is {} bytes, larger than the limit of {}; raise --max-file-bytes", size,
-                                     options.limits.max_file_bytes));
+        error(out, path,
+              fmt::format("file is {} bytes, larger than the limit of {}; raise --max-file-bytes", size,
+                          options.limits.max_file_bytes));
         return std::nullopt;
     }
     std::ifstream stream(path, std::ios::binary);
@@ -94,8 +96,8 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Exp
             files.push_back(path);
         } else if (fs::is_directory(path, code)) {
             std::vector<std::string> found;
-            for (auto it = fs::recursive_directory_iterator(path, code); !code && it != fs::recursive_directory_iterator();
-                 it.increment(code)) {
+            for (auto it = fs::recursive_directory_iterator(path, code);
+                 !code && it != fs::recursive_directory_iterator(); it.increment(code)) {
                 const std::string name = it->path().filename().string();
                 if (name.starts_with(".")) {
                     if (it->is_directory()) {
@@ -125,7 +127,8 @@ using ObjectKey = std::tuple<bool, std::string, std::string>;
 
 // Keeps the last of several objects with the same key, as successive `kubectl apply`s would.
 template <typename Item, typename KeyOf, typename Describe>
-void keep_last(std::vector<Item>& items, KeyOf key_of, Describe describe, std::vector<Diagnostic>& diagnostics) {
+void keep_last(std::vector<Item>& items, KeyOf key_of, Describe describe,
+               std::vector<Diagnostic>& diagnostics) {
     std::map<decltype(key_of(items.front())), std::size_t> last;
     for (std::size_t i = 0; i < items.size(); ++i) {
         last[key_of(items[i])] = i;
@@ -160,17 +163,20 @@ void interpret_document(const Node& document, const Sink& sink) {
     if (interpret_aws_cli(document, sink)) {
         return;
     }
-    if (const Node* data = document.find("data"); data != nullptr && data->is_mapping() &&
-                                                  (data->find("mapRoles") || data->find("mapUsers") ||
-                                                   data->find("mapAccounts"))) {
+    if (const Node* data = document.find("data");
+        data != nullptr && data->is_mapping() &&
+        (data->find("mapRoles") || data->find("mapUsers") || data->find("mapAccounts"))) {
         FieldReader reader(sink.file, "", sink.out.diagnostics);
         interpret_aws_auth(document, sink, reader);
         return;
     }
-    sink.out.diagnostics.push_back({Severity::kWarning, {sink.file, document.line, document.column}, "",
-                                    fmt::format("a {} that is neither a Kubernetes object nor a known AWS CLI output; "
-                                                "skipped",
-                                                document.type_name())});
+    sink.out.diagnostics.push_back(
+        {Severity::kWarning,
+         {sink.file, document.line, document.column},
+         "",
+         fmt::format("a {} that is neither a Kubernetes object nor a known AWS CLI output; "
+                     "skipped",
+                     document.type_name())});
     ++sink.out.summary.skipped_by_kind["unrecognized document"];
 }
 
@@ -207,18 +213,30 @@ Export load_paths(const std::vector<std::string>& paths, const LoadOptions& opti
 void finish_export(Export& out) {
     auto& diagnostics = out.diagnostics;
     if (!out.roles.empty()) {
-        keep_last(out.roles, [](const Role& r) { return ObjectKey{r.cluster_scoped, r.ns, r.name}; },
-                  [](const Role& r) { return r.display(); }, diagnostics);
+        keep_last(
+            out.roles,
+            [](const Role& r) {
+                return ObjectKey{r.cluster_scoped, r.ns, r.name};
+            },
+            [](const Role& r) { return r.display(); }, diagnostics);
     }
     if (!out.bindings.empty()) {
-        keep_last(out.bindings, [](const Binding& b) { return ObjectKey{b.cluster_scoped, b.ns, b.name}; },
-                  [](const Binding& b) { return b.display(); }, diagnostics);
+        keep_last(
+            out.bindings,
+            [](const Binding& b) {
+                return ObjectKey{b.cluster_scoped, b.ns, b.name};
+            },
+            [](const Binding& b) { return b.display(); }, diagnostics);
     }
     if (!out.access_policies.empty()) {
         // Associating a policy again replaces its scope (EKS user guide, access policies).
-        keep_last(out.access_policies,
-                  [](const AccessPolicyAssociation& a) { return std::pair{a.principal_arn, a.policy_arn}; },
-                  [](const AccessPolicyAssociation& a) { return "access policy of " + a.principal_arn; }, diagnostics);
+        keep_last(
+            out.access_policies,
+            [](const AccessPolicyAssociation& a) {
+                return std::pair{a.principal_arn, a.policy_arn};
+            },
+            [](const AccessPolicyAssociation& a) { return "access policy of " + a.principal_arn; },
+            diagnostics);
     }
     if (!out.access_entries.empty()) {
         // An entry named only by list-access-entries yields to a described one, whatever the order.
@@ -231,8 +249,9 @@ void finish_export(Export& out) {
         std::erase_if(out.access_entries, [&](const AccessEntry& entry) {
             return !entry.described && described.count(entry.principal_arn) > 0;
         });
-        keep_last(out.access_entries, [](const AccessEntry& e) { return e.principal_arn; },
-                  [](const AccessEntry& e) { return "access entry " + e.principal_arn; }, diagnostics);
+        keep_last(
+            out.access_entries, [](const AccessEntry& e) { return e.principal_arn; },
+            [](const AccessEntry& e) { return "access entry " + e.principal_arn; }, diagnostics);
     }
     std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.location.file, a.location.line, a.location.column) <

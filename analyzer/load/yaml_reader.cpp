@@ -17,9 +17,10 @@ namespace {
 
 // A read-only streambuf over the caller's bytes, so yaml-cpp reads them without a copy.
 class MemoryBuffer : public std::streambuf {
-public:
+  public:
     explicit MemoryBuffer(std::string_view text) {
-        char* begin = const_cast<char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast): never written
+        char* begin =
+            const_cast<char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast): never written
         setg(begin, begin, begin + text.size());
     }
 };
@@ -33,7 +34,7 @@ struct LimitExceeded {
 // Builds Node trees from yaml-cpp events; containers under construction live on a stack and are moved
 // into their parent when they close, so no pointer into a growing vector is ever kept.
 class TreeBuilder : public YAML::EventHandler {
-public:
+  public:
     TreeBuilder(std::string_view text, const Limits& limits, const std::string& file,
                 std::vector<Diagnostic>& diagnostics)
         : text_(text), limits_(limits), file_(file), diagnostics_(diagnostics) {}
@@ -95,7 +96,7 @@ public:
         close();
     }
 
-private:
+  private:
     struct Frame {
         Node node;
         YAML::anchor_t anchor = 0;
@@ -104,8 +105,9 @@ private:
 
     Node make(const YAML::Mark& mark) {
         if (++nodes_ > limits_.max_nodes_per_file) {
-            throw LimitExceeded{mark.line + 1, mark.column + 1,
-                                fmt::format("more than {} YAML nodes in one file", limits_.max_nodes_per_file)};
+            throw LimitExceeded{
+                mark.line + 1, mark.column + 1,
+                fmt::format("more than {} YAML nodes in one file", limits_.max_nodes_per_file)};
         }
         Node node;
         node.line = mark.line + 1;
@@ -123,10 +125,11 @@ private:
             pending.pop_back();
             ++nodes_;
             if (++alias_nodes_ > alias_budget || nodes_ > limits_.max_nodes_per_file) {
-                throw LimitExceeded{mark.line + 1, mark.column + 1,
-                                    fmt::format("aliases expand to more than {} nodes, more than the input's own "
-                                                "size (an alias bomb?)",
-                                                alias_budget)};
+                throw LimitExceeded{
+                    mark.line + 1, mark.column + 1,
+                    fmt::format("aliases expand to more than {} nodes, more than the input's own "
+                                "size (an alias bomb?)",
+                                alias_budget)};
             }
             for (const Node& child : current->children) {
                 pending.push_back(&child);
@@ -174,16 +177,20 @@ private:
 
     void add_entry(Node& mapping, Node key, Node value) {
         if (key.type != NodeType::kScalar && key.type != NodeType::kNull) {
-            throw LimitExceeded{key.line, key.column, "a mapping key is a list or mapping, which Kubernetes and "
-                                                      "the AWS CLI never produce"};
+            throw LimitExceeded{key.line, key.column,
+                                "a mapping key is a list or mapping, which Kubernetes and "
+                                "the AWS CLI never produce"};
         }
         for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
             if (mapping.keys[i] == key.text) {
                 // go-yaml v2 and encoding/json keep the last value of a repeated key.
-                diagnostics_.push_back({Severity::kWarning, {file_, key.line, key.column}, "",
-                                        fmt::format("duplicate key '{}' (first at line {}); the last value is "
-                                                    "used, as the API server's decoder does",
-                                                    key.text, mapping.children[i].line)});
+                diagnostics_.push_back(
+                    {Severity::kWarning,
+                     {file_, key.line, key.column},
+                     "",
+                     fmt::format("duplicate key '{}' (first at line {}); the last value is "
+                                 "used, as the API server's decoder does",
+                                 key.text, mapping.children[i].line)});
                 mapping.children[i] = std::move(value);
                 return;
             }
@@ -196,7 +203,8 @@ private:
     static void apply_merge_keys(Node& mapping) {
         for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
             const NodeType value_type = mapping.children[i].type;
-            if (mapping.keys[i] != "<<" || (value_type != NodeType::kMapping && value_type != NodeType::kSequence)) {
+            if (mapping.keys[i] != "<<" ||
+                (value_type != NodeType::kMapping && value_type != NodeType::kSequence)) {
                 continue;
             }
             Node merged = std::move(mapping.children[i]);
@@ -248,8 +256,11 @@ ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limi
         std::size_t handled = 0;
         while (parser.HandleNextDocument(builder)) {
             if (++handled > text.size() + 1) {
-                parsed.diagnostics.push_back({Severity::kError, {file, 1, 1}, "",
-                                              "the YAML parser stopped making progress; the file is not valid YAML"});
+                parsed.diagnostics.push_back(
+                    {Severity::kError,
+                     {file, 1, 1},
+                     "",
+                     "the YAML parser stopped making progress; the file is not valid YAML"});
                 break;
             }
             if (std::optional<Node> document = builder.take_document(); document && !document->is_null()) {
@@ -257,15 +268,22 @@ ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limi
             }
         }
     } catch (const LimitExceeded& limit) {
-        parsed.diagnostics.push_back({Severity::kError, {file, limit.line, limit.column}, "",
-                                      fmt::format("YAML rejected: {}; the rest of the file is not read",
-                                                  limit.message)});
+        parsed.diagnostics.push_back(
+            {Severity::kError,
+             {file, limit.line, limit.column},
+             "",
+             fmt::format("YAML rejected: {}; the rest of the file is not read", limit.message)});
     } catch (const YAML::DeepRecursion& error) {
-        parsed.diagnostics.push_back({Severity::kError, {file, error.mark.line + 1, error.mark.column + 1}, "",
+        parsed.diagnostics.push_back({Severity::kError,
+                                      {file, error.mark.line + 1, error.mark.column + 1},
+                                      "",
                                       "YAML rejected: nesting too deep; the rest of the file is not read"});
     } catch (const YAML::Exception& error) {
-        parsed.diagnostics.push_back({Severity::kError, {file, error.mark.line + 1, error.mark.column + 1}, "",
-                                      fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
+        parsed.diagnostics.push_back(
+            {Severity::kError,
+             {file, error.mark.line + 1, error.mark.column + 1},
+             "",
+             fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
     }
     return parsed;
 }

@@ -1,23 +1,25 @@
 #include "rbacgraph/arn.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 #include <vector>
 
 namespace rbacgraph {
 namespace {
 
 // aws-iam-authenticator pkg/arn/arn.go checkPartition: the partitions it accepts.
-constexpr std::array<std::string_view, 8> kPartitions = {"aws",      "aws-cn",   "aws-us-gov", "aws-iso",
-                                                         "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+constexpr std::array<std::string_view, 8> kPartitions = {"aws",       "aws-cn",    "aws-us-gov", "aws-iso",
+                                                         "aws-iso-b", "aws-iso-e", "aws-iso-f",  "aws-eusc"};
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;
     while (true) {
         const std::size_t end = text.find(separator, start);
-        parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        parts.push_back(
+            text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
         if (end == std::string_view::npos) {
             return parts;
         }
@@ -37,7 +39,8 @@ std::string join(const std::vector<std::string_view>& parts, std::size_t first, 
 }
 
 // Splits "a/b/c" (the part after "role/" or "user/") into path "/a/b/" and name "c".
-void split_path_and_name(const std::vector<std::string_view>& parts, std::size_t first, Principal& principal) {
+void split_path_and_name(const std::vector<std::string_view>& parts, std::size_t first,
+                         Principal& principal) {
     principal.name = std::string(parts.back());
     principal.path.assign(1, '/');  // not = "/": GCC 12 -Wrestrict false positive (PR105651)
     for (std::size_t i = first; i + 1 < parts.size(); ++i) {
@@ -111,7 +114,8 @@ std::variant<Principal, std::string> parse_principal_arn(std::string_view arn) {
     principal.partition = std::string(sections[1]);
     principal.account = std::string(sections[4]);
     if (std::find(kPartitions.begin(), kPartitions.end(), sections[1]) == kPartitions.end()) {
-        return fmt::format("'{}' has partition '{}', which the authenticator does not accept", arn, sections[1]);
+        return fmt::format("'{}' has partition '{}', which the authenticator does not accept", arn,
+                           sections[1]);
     }
     const std::string_view service = sections[2];
     const std::vector<std::string_view> resource = split(sections[5], '/');
@@ -138,7 +142,8 @@ std::variant<Principal, std::string> parse_principal_arn(std::string_view arn) {
             principal.kind = PrincipalKind::kRoot;
             return principal;
         }
-        if ((resource[0] == "user" || resource[0] == "role") && resource.size() >= 2 && !resource.back().empty()) {
+        if ((resource[0] == "user" || resource[0] == "role") && resource.size() >= 2 &&
+            !resource.back().empty()) {
             principal.kind = resource[0] == "user" ? PrincipalKind::kUser : PrincipalKind::kRole;
             split_path_and_name(resource, 1, principal);
             return principal;
@@ -148,6 +153,8 @@ std::variant<Principal, std::string> parse_principal_arn(std::string_view arn) {
     return fmt::format("'{}' has service '{}'; identities are 'iam' or 'sts' ARNs", arn, service);
 }
 
-bool is_principal_arn(std::string_view arn) { return std::holds_alternative<Principal>(parse_principal_arn(arn)); }
+bool is_principal_arn(std::string_view arn) {
+    return std::holds_alternative<Principal>(parse_principal_arn(arn));
+}
 
 }  // namespace rbacgraph

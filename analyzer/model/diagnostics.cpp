@@ -1,7 +1,8 @@
 #include "rbacgraph/diagnostics.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "rbacgraph/model.hpp"
 
@@ -24,7 +25,8 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
     } else if (diagnostic.severity == Severity::kNote) {
         severity = "note";
     }
-    std::string text = fmt::format("{}: {}: {}", format_location(diagnostic.location), severity, diagnostic.message);
+    std::string text =
+        fmt::format("{}: {}: {}", format_location(diagnostic.location), severity, diagnostic.message);
     if (!diagnostic.object.empty()) {
         text += fmt::format(" [{}]", diagnostic.object);
     }
@@ -32,9 +34,9 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
 }
 
 std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
-    return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
-        return d.severity == Severity::kError;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(diagnostics.begin(), diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
 bool PolicyRule::same_rule(const PolicyRule& other) const {
@@ -77,7 +79,8 @@ std::string Role::display() const {
 }
 
 std::string Binding::display() const {
-    return cluster_scoped ? fmt::format("ClusterRoleBinding {}", name) : fmt::format("RoleBinding {}/{}", ns, name);
+    return cluster_scoped ? fmt::format("ClusterRoleBinding {}", name)
+                          : fmt::format("RoleBinding {}/{}", ns, name);
 }
 
 std::string Subject::display() const {

@@ -77,7 +77,8 @@ ValueMatch match_any_principal(const ValuePart& part, std::string_view candidate
     const auto parsed = parse_principal_arn(candidate);
     const Principal* principal = std::get_if<Principal>(&parsed);
     // The username of a mapAccounts principal is its canonical ARN, which is never an assumed-role ARN.
-    if (principal == nullptr || principal->kind == PrincipalKind::kAssumedRole || principal->account != part.text) {
+    if (principal == nullptr || principal->kind == PrincipalKind::kAssumedRole ||
+        principal->account != part.text) {
         return {};
     }
     return {ValueMatch::Outcome::kYes, std::string(candidate)};
@@ -86,7 +87,8 @@ ValueMatch match_any_principal(const ValuePart& part, std::string_view candidate
 }  // namespace
 
 bool is_valid_session_name(std::string_view session) {
-    return session.size() >= 2 && session.size() <= 64 && std::all_of(session.begin(), session.end(), is_session_char);
+    return session.size() >= 2 && session.size() <= 64 &&
+           std::all_of(session.begin(), session.end(), is_session_char);
 }
 
 IdentityValue IdentityValue::literal(std::string text) {
@@ -110,7 +112,9 @@ std::string IdentityValue::literal_text() const {
     return text;
 }
 
-bool IdentityValue::depends_on_session() const { return std::any_of(parts.begin(), parts.end(), is_variable); }
+bool IdentityValue::depends_on_session() const {
+    return std::any_of(parts.begin(), parts.end(), is_variable);
+}
 
 bool IdentityValue::has_unknowable() const {
     return std::any_of(parts.begin(), parts.end(),
@@ -177,7 +181,8 @@ ValueMatch IdentityValue::match(std::string_view candidate) const {
     return {};
 }
 
-std::variant<IdentityValue, std::string> render_template(std::string_view text, const TemplateContext& context) {
+std::variant<IdentityValue, std::string> render_template(std::string_view text,
+                                                         const TemplateContext& context) {
     const bool any_session = context.session == TemplateContext::Session::kAny;
     const std::string_view session =
         context.session == TemplateContext::Session::kKnown ? std::string_view(context.session_name) : "";

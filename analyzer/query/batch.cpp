@@ -25,7 +25,7 @@ std::string string_field(const json& object, const char* key, std::string& error
 }
 
 class IdentityCache {
-public:
+  public:
     explicit IdentityCache(const Graph& graph) : graph_(graph) {}
 
     // Identities are resolved once per distinct arn or user+groups, then reused for every line naming them.
@@ -70,7 +70,7 @@ public:
         return slot.get();
     }
 
-private:
+  private:
     const Graph& graph_;
     std::unordered_map<std::string, std::unique_ptr<Authorizer>> cache_;
 };

@@ -41,7 +41,8 @@ std::string subject_text(const Graph& graph, const MatchedBinding& match) {
 }  // namespace
 
 std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
-                                                std::string ns, std::string api_group, std::string subresource) {
+                                                std::string ns, std::string api_group,
+                                                std::string subresource) {
     Request request;
     request.verb = std::move(verb);
     if (request.verb.empty()) {
@@ -68,7 +69,8 @@ std::variant<Request, std::string> make_request(std::string verb, std::string re
     if (const std::size_t dot = resource.find('.'); dot != std::string::npos) {
         const std::string group = resource.substr(dot + 1);
         if (!api_group.empty() && api_group != group) {
-            return fmt::format("'{}' names API group '{}' but --api-group says '{}'", resource, group, api_group);
+            return fmt::format("'{}' names API group '{}' but --api-group says '{}'", resource, group,
+                               api_group);
         }
         api_group = group;
         resource.resize(dot);
@@ -120,8 +122,9 @@ std::string describe_grant(const Graph& graph, const Grant& grant) {
         case GrantKind::kAccessPolicy: {
             const AccessScope& scope = grant.policy->association->scope;
             return fmt::format("access policy {} ({})", grant.policy->definition->name,
-                               scope.cluster_wide ? "cluster scope"
-                                                  : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
+                               scope.cluster_wide
+                                   ? "cluster scope"
+                                   : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
         }
         case GrantKind::kClusterRoleBinding:
         case GrantKind::kRoleBinding:
@@ -150,16 +153,18 @@ std::vector<ChainStep> explain_identity(const Identity& identity) {
         return steps;
     }
     steps.push_back({"mapping", identity.source_detail, identity.source_location});
-    steps.push_back({"identity",
-                     fmt::format("username {}, groups {}", identity.username.display(), join_groups(identity.groups)),
-                     {}});
+    steps.push_back(
+        {"identity",
+         fmt::format("username {}, groups {}", identity.username.display(), join_groups(identity.groups)),
+         {}});
     return steps;
 }
 
 std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
     std::vector<ChainStep> steps;
     if (grant.kind == GrantKind::kMasters) {
-        steps.push_back({"grant", "group system:masters is allowed every request before RBAC is consulted", {}});
+        steps.push_back(
+            {"grant", "group system:masters is allowed every request before RBAC is consulted", {}});
         return steps;
     }
     if (grant.kind == GrantKind::kAccessPolicy) {
@@ -168,8 +173,10 @@ std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
         return steps;
     }
     const BindingNode& node = graph.bindings()[grant.binding.binding];
-    steps.push_back({"binding", fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant.binding)),
-                     node.binding->location});
+    steps.push_back(
+        {"binding",
+         fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant.binding)),
+         node.binding->location});
     if (node.role >= 0) {
         const RoleNode& role = graph.roles()[static_cast<std::size_t>(node.role)];
         const PolicyRule& rule = role.rules[grant.rule];

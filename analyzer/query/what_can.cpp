@@ -18,7 +18,8 @@ std::string display_resource(const std::string& resource, const std::string& gro
     return base + (group.empty() ? "" : "." + group) + sub;
 }
 
-using RowKey = std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>, std::string, bool>;
+using RowKey =
+    std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>, std::string, bool>;
 
 struct RowValue {
     std::set<std::string> verbs;
@@ -26,12 +27,13 @@ struct RowValue {
 };
 
 class RowBuilder {
-public:
-    void add_rule(const PolicyRule& rule, PermissionRow::Scope scope, const std::string& ns, const std::string& via,
-                  const SourceLocation& location, bool undetermined) {
+  public:
+    void add_rule(const PolicyRule& rule, PermissionRow::Scope scope, const std::string& ns,
+                  const std::string& via, const SourceLocation& location, bool undetermined) {
         if (scope == PermissionRow::Scope::kCluster || scope == PermissionRow::Scope::kNonResource) {
             for (const std::string& url : rule.non_resource_urls) {
-                add({PermissionRow::Scope::kNonResource, "", url, {}, via, undetermined}, rule.verbs, location);
+                add({PermissionRow::Scope::kNonResource, "", url, {}, via, undetermined}, rule.verbs,
+                    location);
             }
             if (scope == PermissionRow::Scope::kNonResource) {
                 return;
@@ -39,8 +41,8 @@ public:
         }
         for (const std::string& group : rule.api_groups) {
             for (const std::string& resource : rule.resources) {
-                add({scope, ns, display_resource(resource, group), rule.resource_names, via, undetermined}, rule.verbs,
-                    location);
+                add({scope, ns, display_resource(resource, group), rule.resource_names, via, undetermined},
+                    rule.verbs, location);
             }
         }
     }
@@ -51,15 +53,16 @@ public:
         for (auto& [key, value] : rows_) {
             PermissionRow row;
             std::tie(row.scope, row.ns, row.resource, row.resource_names, row.via, row.undetermined) = key;
-            row.verbs = value.verbs.count("*") > 0 ? std::vector<std::string>{"*"}
-                                                   : std::vector<std::string>(value.verbs.begin(), value.verbs.end());
+            row.verbs = value.verbs.count("*") > 0
+                            ? std::vector<std::string>{"*"}
+                            : std::vector<std::string>(value.verbs.begin(), value.verbs.end());
             row.via_location = value.location;
             rows.push_back(std::move(row));
         }
         return rows;
     }
 
-private:
+  private:
     void add(RowKey key, const std::vector<std::string>& verbs, const SourceLocation& location) {
         RowValue& value = rows_[std::move(key)];
         value.verbs.insert(verbs.begin(), verbs.end());
@@ -75,7 +78,8 @@ bool grants_everything(const PolicyRule& rule) {
     auto has_star = [](const std::vector<std::string>& list) {
         return std::find(list.begin(), list.end(), "*") != list.end();
     };
-    return has_star(rule.verbs) && has_star(rule.api_groups) && has_star(rule.resources) && rule.resource_names.empty();
+    return has_star(rule.verbs) && has_star(rule.api_groups) && has_star(rule.resources) &&
+           rule.resource_names.empty();
 }
 
 std::string via_binding(const Graph& graph, const MatchedBinding& match) {
@@ -102,14 +106,16 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
         const AccessScope& scope = policy->association->scope;
         for (const PolicyRule& rule : policy->definition->rules) {
             if (scope.cluster_wide) {
-                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, policy->association->location, false);
+                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, policy->association->location,
+                              false);
                 if (grants_everything(rule)) {
                     result.cluster_admin_via.push_back(via);
                 }
                 continue;
             }
             for (const std::string& ns : scope.namespaces) {
-                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, policy->association->location, false);
+                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, policy->association->location,
+                              false);
             }
         }
     }
@@ -141,8 +147,9 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
     }
     result.rows = rows.take();
     std::sort(result.cluster_admin_via.begin(), result.cluster_admin_via.end());
-    result.cluster_admin_via.erase(std::unique(result.cluster_admin_via.begin(), result.cluster_admin_via.end()),
-                                   result.cluster_admin_via.end());
+    result.cluster_admin_via.erase(
+        std::unique(result.cluster_admin_via.begin(), result.cluster_admin_via.end()),
+        result.cluster_admin_via.end());
     return result;
 }
 

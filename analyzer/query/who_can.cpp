@@ -12,7 +12,8 @@ bool role_allows(const Graph& graph, int role, const CompiledRequest& request) {
         return false;
     }
     const auto& rules = graph.roles()[static_cast<std::size_t>(role)].compiled;
-    return std::any_of(rules.begin(), rules.end(), [&](const CompiledRule& rule) { return rule_allows(rule, request); });
+    return std::any_of(rules.begin(), rules.end(),
+                       [&](const CompiledRule& rule) { return rule_allows(rule, request); });
 }
 
 }  // namespace
@@ -38,8 +39,8 @@ WhoCan who_can(const Graph& graph, const Request& raw_request) {
     std::set<std::tuple<std::string, std::string, std::string>> seen{{"Group", "", "system:masters"}};
     for (const BindingNode& node : graph.bindings()) {
         const Binding& binding = *node.binding;
-        const bool applies = binding.cluster_scoped ||
-                             (!result.request.ns.empty() && compiled.ns != kNoSymbol && node.ns == compiled.ns);
+        const bool applies = binding.cluster_scoped || (!result.request.ns.empty() &&
+                                                        compiled.ns != kNoSymbol && node.ns == compiled.ns);
         if (!applies || !role_allows(graph, node.role, compiled)) {
             continue;
         }
@@ -51,8 +52,8 @@ WhoCan who_can(const Graph& graph, const Request& raw_request) {
                 subject.ns = binding.ns;
             }
             if (seen.insert({subject.kind, subject.ns, subject.name}).second) {
-                const std::string via =
-                    binding.display() + " -> " + graph.roles()[static_cast<std::size_t>(node.role)].role->display();
+                const std::string via = binding.display() + " -> " +
+                                        graph.roles()[static_cast<std::size_t>(node.role)].role->display();
                 result.subjects.push_back({std::move(subject), via, binding.location});
             }
         }

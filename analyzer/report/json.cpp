@@ -39,7 +39,8 @@ std::string_view severity_name(Severity severity) {
 json steps_json(const std::vector<ChainStep>& steps) {
     json out = json::array();
     for (const ChainStep& step : steps) {
-        out.push_back({{"step", step.label}, {"text", step.text}, {"location", location_json(step.location)}});
+        out.push_back(
+            {{"step", step.label}, {"text", step.text}, {"location", location_json(step.location)}});
     }
     return out;
 }
@@ -48,8 +49,9 @@ json request_json(const Request& request) {
     if (request.non_resource) {
         return {{"verb", request.verb}, {"path", request.path}};
     }
-    return {{"verb", request.verb},         {"apiGroup", request.api_group}, {"resource", request.resource},
-            {"subresource", request.subresource}, {"name", request.name},  {"namespace", request.ns}};
+    return {{"verb", request.verb},         {"apiGroup", request.api_group},
+            {"resource", request.resource}, {"subresource", request.subresource},
+            {"name", request.name},         {"namespace", request.ns}};
 }
 
 std::string_view grant_kind(GrantKind kind) {
@@ -100,7 +102,8 @@ json identity_json(const Identity& identity) {
     return out;
 }
 
-json can_i_json(const Graph& graph, const Identity& identity, const Request& request, const Decision& decision) {
+json can_i_json(const Graph& graph, const Identity& identity, const Request& request,
+                const Decision& decision) {
     json grants = json::array();
     for (const Grant& grant : decision.grants) {
         grants.push_back(grant_json(graph, grant));

@@ -10,7 +10,7 @@ namespace {
 
 // Columns padded to the widest cell; the last column is never padded, so lines carry no trailing blanks.
 class Table {
-public:
+  public:
     explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
     void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
 
@@ -28,7 +28,7 @@ public:
         }
     }
 
-private:
+  private:
     static void print_row(std::ostream& out, std::string_view indent, const std::vector<std::string>& cells,
                           const std::vector<std::size_t>& widths) {
         std::string line(indent);
@@ -68,7 +68,8 @@ void write_identity(std::ostream& out, const Identity& identity) {
     if (!identity.authenticated) {
         out << "  does not authenticate: " << identity.denial << '\n';
     } else {
-        out << "  authenticates by " << with_location(identity.source_detail, identity.source_location) << '\n';
+        out << "  authenticates by " << with_location(identity.source_detail, identity.source_location)
+            << '\n';
         out << "  username         " << identity.username.display() << '\n';
         out << "  groups           " << groups_text(identity.groups) << '\n';
     }
@@ -106,8 +107,8 @@ std::string join_or_dash(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity, const Decision& decision,
-                      bool explain) {
+void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
+                      const Decision& decision, bool explain) {
     out << (decision.allowed ? "yes" : "no") << '\n';
     if (!explain) {
         return;
@@ -121,11 +122,13 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
         steps.insert(steps.end(), more.begin(), more.end());
     }
     if (!decision.allowed && identity.authenticated) {
-        steps.push_back({"result", "no rule of any binding or access policy that applies allows this request", {}});
+        steps.push_back(
+            {"result", "no rule of any binding or access policy that applies allows this request", {}});
     }
     for (const Grant& grant : decision.undetermined) {
-        steps.push_back({"maybe", "undetermined: " + describe_grant(graph, grant) +
-                                      " would allow it if a value not known offline matched",
+        steps.push_back({"maybe",
+                         "undetermined: " + describe_grant(graph, grant) +
+                             " would allow it if a value not known offline matched",
                          {}});
     }
     write_steps(out, steps);
@@ -138,7 +141,8 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     }
     out << '\n';
     if (result.masters) {
-        out << "system:masters: every request is allowed before RBAC or access policies are consulted; no binding can "
+        out << "system:masters: every request is allowed before RBAC or access policies are consulted; no "
+               "binding can "
                "restrict it.\n";
         return;
     }
@@ -151,7 +155,8 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         return;
     }
     if (result.rows.empty()) {
-        out << "No permissions: no binding or access policy applies (beyond any the API server grants to everyone "
+        out << "No permissions: no binding or access policy applies (beyond any the API server grants to "
+               "everyone "
                "outside RBAC).\n";
         return;
     }
@@ -160,7 +165,8 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     while (start < result.rows.size()) {
         const PermissionRow& head = result.rows[start];
         std::size_t end = start;
-        while (end < result.rows.size() && result.rows[end].scope == head.scope && result.rows[end].ns == head.ns) {
+        while (end < result.rows.size() && result.rows[end].scope == head.scope &&
+               result.rows[end].ns == head.ns) {
             ++end;
         }
         if (!first) {
@@ -209,8 +215,9 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
     out << "\nKubernetes subjects (" << result.subjects.size() << ")\n";
     Table table({"KIND", "NAME", "VIA"});
     for (const WhoCanSubject& subject : result.subjects) {
-        const std::string name =
-            subject.subject.kind == "ServiceAccount" ? subject.subject.ns + "/" + subject.subject.name : subject.subject.name;
+        const std::string name = subject.subject.kind == "ServiceAccount"
+                                     ? subject.subject.ns + "/" + subject.subject.name
+                                     : subject.subject.name;
         table.add({subject.subject.kind, name, with_location(subject.via, subject.location)});
     }
     table.print(out, "  ");
@@ -230,11 +237,12 @@ std::string summary_line(const Export& source, const std::vector<Diagnostic>& di
         skipped += count;
     }
     const std::size_t errors = count_errors(diagnostics);
-    const auto warnings = static_cast<std::size_t>(std::count_if(
-        diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.severity == Severity::kWarning; }));
-    std::string line = fmt::format("loaded {} file{}, {} document{}: {} used", summary.files,
-                                   summary.files == 1 ? "" : "s", summary.documents,
-                                   summary.documents == 1 ? "" : "s", summary.used);
+    const auto warnings = static_cast<std::size_t>(
+        std::count_if(diagnostics.begin(), diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::kWarning; }));
+    std::string line =
+        fmt::format("loaded {} file{}, {} document{}: {} used", summary.files, summary.files == 1 ? "" : "s",
+                    summary.documents, summary.documents == 1 ? "" : "s", summary.used);
     if (summary.used > 0) {
         line += " (" + kinds(summary.used_by_kind) + ")";
     }
@@ -242,8 +250,8 @@ std::string summary_line(const Export& source, const std::vector<Diagnostic>& di
     if (skipped > 0) {
         line += " (" + kinds(summary.skipped_by_kind) + ")";
     }
-    line += fmt::format(", {} rejected; {} error{}, {} warning{}", summary.rejected, errors, errors == 1 ? "" : "s",
-                        warnings, warnings == 1 ? "" : "s");
+    line += fmt::format(", {} rejected; {} error{}, {} warning{}", summary.rejected, errors,
+                        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     return line;
 }
 

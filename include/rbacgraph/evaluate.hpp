@@ -75,17 +75,19 @@ struct Decision {
 
 /// Authorizes requests for one identity; the bindings that apply to it are found once.
 class Authorizer {
-public:
+  public:
     Authorizer(const Graph& graph, Identity identity);
 
     Decision authorize(const Request& request, bool all_grants = false) const;
     const Identity& identity() const { return identity_; }
     const std::vector<MatchedBinding>& cluster_bindings() const { return cluster_; }
     /// RoleBindings that apply, by namespace symbol.
-    const std::unordered_map<Symbol, std::vector<MatchedBinding>>& namespace_bindings() const { return namespaced_; }
+    const std::unordered_map<Symbol, std::vector<MatchedBinding>>& namespace_bindings() const {
+        return namespaced_;
+    }
     const std::vector<MatchedBinding>& undetermined_bindings() const { return undetermined_; }
 
-private:
+  private:
     const Graph* graph_;
     Identity identity_;
     bool masters_ = false;

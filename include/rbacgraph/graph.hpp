@@ -18,13 +18,13 @@ inline constexpr Symbol kNoSymbol = UINT32_MAX;
 
 /// Interns strings so that rule matching compares integers.
 class SymbolTable {
-public:
+  public:
     Symbol intern(std::string_view text);
     /// kNoSymbol when the text was never interned (and so equals no rule entry).
     Symbol find(std::string_view text) const;
     std::string_view name(Symbol symbol) const { return names_[symbol]; }
 
-private:
+  private:
     struct Hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -93,7 +93,7 @@ struct GraphOptions {
 
 /// The loaded export with its indexes; built once, then only read.
 class Graph {
-public:
+  public:
     explicit Graph(Export source, GraphOptions options = {});
     Graph(const Graph&) = delete;
     Graph& operator=(const Graph&) = delete;
@@ -117,7 +117,9 @@ public:
     const std::map<std::string, std::vector<SubjectRef>>& user_subjects() const { return user_subjects_; }
     const std::map<std::string, std::vector<SubjectRef>>& group_subjects() const { return group_subjects_; }
     /// Keyed by "namespace/name"; RoleBinding subjects without a namespace take the binding's.
-    const std::map<std::string, std::vector<SubjectRef>>& service_account_subjects() const { return sa_subjects_; }
+    const std::map<std::string, std::vector<SubjectRef>>& service_account_subjects() const {
+        return sa_subjects_;
+    }
 
     /// aws-auth entries in force: the last entry for each lower-cased ARN (configmap.go saveMap).
     const std::map<std::string, const AwsAuthEntry*>& role_mappings() const { return role_mappings_; }
@@ -127,7 +129,7 @@ public:
     /// Indexes into access_policy_grants() per lower-cased principal ARN.
     std::vector<const AccessPolicyGrant*> grants_for(std::string_view principal_arn) const;
 
-private:
+  private:
     void build_roles();
     void build_bindings();
     void build_mappings();
@@ -153,8 +155,9 @@ private:
 /// The key an access entry is matched by: users by ARN, roles by ARN without path (lower-cased).
 std::string access_entry_key(std::string_view principal_arn);
 
-/// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed differences.
-void resolve_aggregation(const std::vector<const Role*>& cluster_roles, std::vector<std::vector<PolicyRule>>& rules,
-                         std::vector<Diagnostic>& diagnostics);
+/// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed
+/// differences.
+void resolve_aggregation(const std::vector<const Role*>& cluster_roles,
+                         std::vector<std::vector<PolicyRule>>& rules, std::vector<Diagnostic>& diagnostics);
 
 }  // namespace rbacgraph

@@ -10,9 +10,11 @@
 namespace rbacgraph {
 
 /// Builds a request from kubectl-like words: RESOURCE may be "pods", "pods/exec", "deployments.apps" or
-/// "deployments.apps/scale"; a RESOURCE starting with '/' is a non-resource URL. Returns an error text on misuse.
+/// "deployments.apps/scale"; a RESOURCE starting with '/' is a non-resource URL. Returns an error text on
+/// misuse.
 std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
-                                                std::string ns, std::string api_group, std::string subresource);
+                                                std::string ns, std::string api_group,
+                                                std::string subresource);
 
 /// One link of the chain that explains a grant.
 struct ChainStep {

@@ -9,8 +9,8 @@
 namespace rbacgraph {
 
 /// Text for a terminal: aligned, readable, deterministic.
-void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity, const Decision& decision,
-                      bool explain);
+void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
+                      const Decision& decision, bool explain);
 void write_what_can_text(std::ostream& out, const WhatCan& result);
 void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& result);
 /// "loaded 3 files, 12 documents: 10 used (...), 1 skipped (...), 1 rejected; 2 errors, 1 warning".

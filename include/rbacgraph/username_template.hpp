@@ -53,7 +53,8 @@ struct TemplateContext {
 
 /// Renders an aws-auth or access-entry username/group template as aws-iam-authenticator does
 /// (pkg/server/server.go renderTemplate); the string alternative is the error that denies the request.
-std::variant<IdentityValue, std::string> render_template(std::string_view text, const TemplateContext& context);
+std::variant<IdentityValue, std::string> render_template(std::string_view text,
+                                                         const TemplateContext& context);
 
 /// True when a session name is acceptable to STS AssumeRole ([\w+=,.@-]{2,64}).
 bool is_valid_session_name(std::string_view session);

@@ -1,5 +1,6 @@
 // EKS access entries, access policies and authentication modes: shared/reference/eks-iam.md sections 4-6
-// (EKS user guide: grant-k8s-access, creating-access-entries, access-policy-reference; aws-samples/eks-workshop-v2).
+// (EKS user guide: grant-k8s-access, creating-access-entries, access-policy-reference;
+// aws-samples/eks-workshop-v2).
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -16,12 +17,13 @@ std::string entry(std::string_view arn, std::string_view extra = "") {
 }
 
 std::string policies(std::string_view arn, std::string_view list) {
-    return R"({"principalArn": ")" + std::string(arn) + R"(", "associatedAccessPolicies": [)" + std::string(list) + "]}";
+    return R"({"principalArn": ")" + std::string(arn) + R"(", "associatedAccessPolicies": [)" +
+           std::string(list) + "]}";
 }
 
 std::string policy(std::string_view name, std::string_view scope) {
-    return R"({"policyArn": "arn:aws:eks::aws:cluster-access-policy/)" + std::string(name) + R"(", "accessScope": )" +
-           std::string(scope) + "}";
+    return R"({"policyArn": "arn:aws:eks::aws:cluster-access-policy/)" + std::string(name) +
+           R"(", "accessScope": )" + std::string(scope) + "}";
 }
 
 constexpr std::string_view kAwsAuthMasters = R"(apiVersion: v1
@@ -59,7 +61,8 @@ TEST_CASE("CONFIG_MAP and unknown modes ignore access entries; API ignores aws-a
 }
 
 TEST_CASE("an access entry for a role with a path matches its sessions (matched by unique ID, not ARN)") {
-    const Graph graph = graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:role/teams/x/r")}});
+    const Graph graph =
+        graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:role/teams/x/r")}});
     const Identity identity = resolve_arn(graph, "arn:aws:sts::1:assumed-role/r/s");
     CHECK(identity.authenticated);
     CHECK(identity.username.literal_text() == "arn:aws:sts::1:assumed-role/r/s");
@@ -71,7 +74,8 @@ TEST_CASE("default usernames and groups per entry type; given username and group
         {{"c.json", cluster("API")},
          {"u.json", entry("arn:aws:iam::1:user/u")},
          {"n.json", R"({"accessEntry": {"principalArn": "arn:aws:iam::1:role/node", "type": "EC2_LINUX"}})"},
-         {"g.json", entry("arn:aws:iam::1:role/g", R"(, "kubernetesGroups": ["devs"], "username": "me:{{SessionName}}")")}});
+         {"g.json", entry("arn:aws:iam::1:role/g",
+                          R"(, "kubernetesGroups": ["devs"], "username": "me:{{SessionName}}")")}});
     CHECK(resolve_arn(graph, "arn:aws:iam::1:user/u").username.literal_text() == "arn:aws:iam::1:user/u");
     const Identity node = resolve_arn(graph, "arn:aws:sts::1:assumed-role/node/i-0123456789abcdef0");
     CHECK(node.username.has_unknowable());
@@ -86,8 +90,11 @@ TEST_CASE("access policies: cluster scope grants everywhere, namespace scope onl
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p.json", policies(arn, policy("AmazonEKSEditPolicy", R"({"type": "namespace", "namespaces": ["ui", "dev-*"]})") +
-                                      "," + policy("AmazonEKSViewPolicy", R"({"type": "namespace", "namespaces": ["carts"]})"))}});
+         {"p.json",
+          policies(arn,
+                   policy("AmazonEKSEditPolicy", R"({"type": "namespace", "namespaces": ["ui", "dev-*"]})") +
+                       "," +
+                       policy("AmazonEKSViewPolicy", R"({"type": "namespace", "namespaces": ["carts"]})"))}});
     CHECK(arn_can(graph, arn, resource_request("delete", "pods", "ui")));
     CHECK(arn_can(graph, arn, resource_request("create", "pods", "dev-42", "p", "", "exec")));
     CHECK(arn_can(graph, arn, resource_request("get", "pods", "carts")));
@@ -102,9 +109,12 @@ TEST_CASE("ClusterAdmin, Admin, View policies as published tables") {
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p.json", policies(arn, policy("AmazonEKSAdminPolicy", R"({"type": "namespace", "namespaces": ["a"]})") + "," +
-                                      policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
-    CHECK(arn_can(graph, arn, resource_request("create", "rolebindings", "a", "", "rbac.authorization.k8s.io")));
+         {"p.json",
+          policies(arn, policy("AmazonEKSAdminPolicy", R"({"type": "namespace", "namespaces": ["a"]})") +
+                            "," +
+                            policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+    CHECK(arn_can(graph, arn,
+                  resource_request("create", "rolebindings", "a", "", "rbac.authorization.k8s.io")));
     CHECK(arn_can(graph, arn, resource_request("impersonate", "serviceaccounts", "a", "sa")));
     CHECK(arn_can(graph, arn, resource_request("list", "deployments", "", "", "apps")));
     CHECK_FALSE(arn_can(graph, arn, resource_request("get", "secrets", "b")));
@@ -112,7 +122,8 @@ TEST_CASE("ClusterAdmin, Admin, View policies as published tables") {
     const Graph admin = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p.json", policies(arn, policy("AmazonEKSClusterAdminPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+         {"p.json",
+          policies(arn, policy("AmazonEKSClusterAdminPolicy", R"({"type": "cluster", "namespaces": []})"))}});
     CHECK(arn_can(admin, arn, resource_request("delete", "nodes")));
     CHECK(arn_can(admin, arn, url_request("get", "/metrics")));
 }
@@ -153,7 +164,8 @@ TEST_CASE("the creator in API modes: only through its access entry") {
     const Graph assumed = graph_of_files({{"c.json", cluster("API")}}, options);
     CHECK(arn_can(assumed, "arn:aws:iam::1:role/creator", resource_request("delete", "nodes")));
     // Entries exported but none for the creator: it was deleted.
-    const Graph deleted = graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:user/u")}}, options);
+    const Graph deleted =
+        graph_of_files({{"c.json", cluster("API")}, {"e.json", entry("arn:aws:iam::1:user/u")}}, options);
     CHECK_FALSE(resolve_arn(deleted, "arn:aws:iam::1:role/creator").authenticated);
     // Bootstrap flag off: no entry was ever made.
     const Graph off = graph_of_files({{"c.json", cluster("API", "false")}}, options);
@@ -165,8 +177,10 @@ TEST_CASE("associating the same policy again replaces its scope") {
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p1.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))},
-         {"p2.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "namespace", "namespaces": ["carts"]})"))}});
+         {"p1.json",
+          policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))},
+         {"p2.json", policies(arn, policy("AmazonEKSViewPolicy",
+                                          R"({"type": "namespace", "namespaces": ["carts"]})"))}});
     CHECK(arn_can(graph, arn, resource_request("get", "pods", "carts")));
     CHECK_FALSE(arn_can(graph, arn, resource_request("get", "pods", "other")));
 }
@@ -176,7 +190,8 @@ TEST_CASE("opaque policies are never counted as allow") {
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p.json", policies(arn, policy("AmazonEKSAutoNodePolicy", R"({"type": "cluster", "namespaces": []})"))}});
+         {"p.json",
+          policies(arn, policy("AmazonEKSAutoNodePolicy", R"({"type": "cluster", "namespaces": []})"))}});
     CHECK_FALSE(arn_can(graph, arn, resource_request("get", "pods", "kube-system")));
     CHECK(graph.diagnostics().size() == 1);
 }

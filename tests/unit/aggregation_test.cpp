@@ -1,5 +1,6 @@
-// ClusterRole aggregation: kubernetes/kubernetes pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go,
-// and the decision in shared/reference/README.md (stored rules: union, difference reported).
+// ClusterRole aggregation: kubernetes/kubernetes
+// pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go, and the decision in
+// shared/reference/README.md (stored rules: union, difference reported).
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -7,8 +8,9 @@ namespace {
 
 std::string cluster_role(std::string_view name, std::string_view labels, std::string_view rules,
                          std::string_view aggregation = "") {
-    std::string text = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: " +
-                       std::string(name) + "\n  labels: " + std::string(labels) + "\nrules: " + std::string(rules) + "\n";
+    std::string text =
+        "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: " +
+        std::string(name) + "\n  labels: " + std::string(labels) + "\nrules: " + std::string(rules) + "\n";
     if (!aggregation.empty()) {
         text += "aggregationRule:\n  clusterRoleSelectors: " + std::string(aggregation) + "\n";
     }
@@ -17,8 +19,9 @@ std::string cluster_role(std::string_view name, std::string_view labels, std::st
 
 std::string bind(std::string_view role) {
     return "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b-" +
-           std::string(role) + "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " +
-           std::string(role) + "}\nsubjects: [{kind: User, name: " + std::string(role) + "-user}]\n";
+           std::string(role) +
+           "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " + std::string(role) +
+           "}\nsubjects: [{kind: User, name: " + std::string(role) + "-user}]\n";
 }
 
 TEST_CASE("aggregation reaches a fixed point through chains (admin <- edit <- view) with rules: null") {
@@ -26,8 +29,10 @@ TEST_CASE("aggregation reaches a fixed point through chains (admin <- edit <- vi
         cluster_role("view", "{agg/edit: 'true'}", "null", "[{matchLabels: {agg/view: 'true'}}]") +
         cluster_role("edit", "{agg/admin: 'true'}", "null", "[{matchLabels: {agg/edit: 'true'}}]") +
         cluster_role("admin", "{}", "null", "[{matchLabels: {agg/admin: 'true'}}]") +
-        cluster_role("to-view", "{agg/view: 'true'}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]") +
-        cluster_role("to-edit", "{agg/edit: 'true'}", "[{apiGroups: [''], resources: [pods], verbs: [delete]}]") +
+        cluster_role("to-view", "{agg/view: 'true'}",
+                     "[{apiGroups: [''], resources: [pods], verbs: [get]}]") +
+        cluster_role("to-edit", "{agg/edit: 'true'}",
+                     "[{apiGroups: [''], resources: [pods], verbs: [delete]}]") +
         bind("admin") + bind("view");
     const Graph graph = graph_of(yaml);
     CHECK(user_can(graph, "admin-user", {}, resource_request("get", "pods", "ns")));
@@ -46,18 +51,22 @@ TEST_CASE("an empty selector selects every ClusterRole except the aggregating on
 
 TEST_CASE("matchExpressions: NotIn and DoesNotExist hold for roles without the key") {
     const std::string yaml =
-        cluster_role("agg", "{}", "null", "[{matchExpressions: [{key: tier, operator: NotIn, values: [gold]}]}]") +
+        cluster_role("agg", "{}", "null",
+                     "[{matchExpressions: [{key: tier, operator: NotIn, values: [gold]}]}]") +
         cluster_role("plain", "{}", "[{apiGroups: [''], resources: [pods], verbs: [list]}]") +
-        cluster_role("gold", "{tier: gold}", "[{apiGroups: [''], resources: [secrets], verbs: [list]}]") + bind("agg");
+        cluster_role("gold", "{tier: gold}", "[{apiGroups: [''], resources: [secrets], verbs: [list]}]") +
+        bind("agg");
     const Graph graph = graph_of(yaml);
     CHECK(user_can(graph, "agg-user", {}, resource_request("list", "pods")));
     CHECK_FALSE(user_can(graph, "agg-user", {}, resource_request("list", "secrets")));
 }
 
 TEST_CASE("cycles converge to the union") {
-    // Label values and names avoid YAML 1.1 booleans such as 'y' (a plain `name: y` is rejected like kubectl does).
+    // Label values and names avoid YAML 1.1 booleans such as 'y' (a plain `name: y` is rejected like kubectl
+    // does).
     const std::string yaml =
-        cluster_role("cx", "{g: cy}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]", "[{matchLabels: {g: cx}}]") +
+        cluster_role("cx", "{g: cy}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]",
+                     "[{matchLabels: {g: cx}}]") +
         cluster_role("cy", "{g: cx}", "[{apiGroups: [''], resources: [secrets], verbs: [get]}]",
                      "[{matchLabels: {g: cy}}]") +
         bind("cx") + bind("cy");
@@ -68,8 +77,10 @@ TEST_CASE("cycles converge to the union") {
 
 TEST_CASE("stored rules of an aggregated role are kept (union) and the difference is reported") {
     const std::string yaml =
-        cluster_role("agg", "{}", "[{apiGroups: [''], resources: [nodes], verbs: [get]}]", "[{matchLabels: {m: 'y'}}]") +
-        cluster_role("member", "{m: 'y'}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]") + bind("agg");
+        cluster_role("agg", "{}", "[{apiGroups: [''], resources: [nodes], verbs: [get]}]",
+                     "[{matchLabels: {m: 'y'}}]") +
+        cluster_role("member", "{m: 'y'}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]") +
+        bind("agg");
     const Graph graph = graph_of(yaml);
     CHECK(user_can(graph, "agg-user", {}, resource_request("get", "nodes")));
     CHECK(user_can(graph, "agg-user", {}, resource_request("get", "pods")));
@@ -81,8 +92,9 @@ TEST_CASE("aggregation appends each rule once (deep equality), in selector then 
     const std::string yaml =
         cluster_role("agg", "{}", "null", "[{matchLabels: {m: 'y'}}, {matchLabels: {n: 'y'}}]") +
         cluster_role("b", "{m: 'y', n: 'y'}", "[{apiGroups: [''], resources: [pods], verbs: [get]}]") +
-        cluster_role("a", "{m: 'y'}", "[{apiGroups: [''], resources: [pods], verbs: [get]}, {apiGroups: [''], "
-                                      "resources: [secrets], verbs: [get]}]");
+        cluster_role("a", "{m: 'y'}",
+                     "[{apiGroups: [''], resources: [pods], verbs: [get]}, {apiGroups: [''], "
+                     "resources: [secrets], verbs: [get]}]");
     const Graph graph = graph_of(yaml);
     const int agg = graph.find_role(true, "", "agg");
     REQUIRE(agg >= 0);

@@ -15,12 +15,15 @@ std::string canonical(std::string_view arn) {
 
 TEST_CASE("canonical ARNs: assumed-role sessions become their role; everything else is unchanged") {
     CHECK(canonical("arn:aws:iam::123456789012:user/Alice") == "arn:aws:iam::123456789012:user/Alice");
-    CHECK(canonical("arn:aws:iam::123456789012:user/division/Alice") == "arn:aws:iam::123456789012:user/division/Alice");
+    CHECK(canonical("arn:aws:iam::123456789012:user/division/Alice") ==
+          "arn:aws:iam::123456789012:user/division/Alice");
     CHECK(canonical("arn:aws:iam::123456789012:role/Users") == "arn:aws:iam::123456789012:role/Users");
-    CHECK(canonical("arn:aws:sts::123456789012:assumed-role/Admin/Session") == "arn:aws:iam::123456789012:role/Admin");
+    CHECK(canonical("arn:aws:sts::123456789012:assumed-role/Admin/Session") ==
+          "arn:aws:iam::123456789012:role/Admin");
     CHECK(canonical("arn:aws:sts::123456789012:assumed-role/Org/Team/Admin/Session") ==
           "arn:aws:iam::123456789012:role/Org/Team/Admin");
-    CHECK(canonical("arn:aws:sts::123456789012:federated-user/Bob") == "arn:aws:sts::123456789012:federated-user/Bob");
+    CHECK(canonical("arn:aws:sts::123456789012:federated-user/Bob") ==
+          "arn:aws:sts::123456789012:federated-user/Bob");
     CHECK(canonical("arn:aws:iam::123456789012:root") == "arn:aws:iam::123456789012:root");
     CHECK(canonical("arn:aws-cn:iam::123456789012:role/x") == "arn:aws-cn:iam::123456789012:role/x");
 }
@@ -62,9 +65,11 @@ TEST_CASE("an IAM user has no session: {{SessionName}} renders empty, {{EC2Priva
     CHECK(std::holds_alternative<std::string>(render_template("system:node:{{EC2PrivateDNSName}}", user)));
 }
 
-TEST_CASE("{{EC2PrivateDNSName}} needs an instance-ID session (^i-(\\w{8}|\\w{17})$) and is unknowable offline") {
+TEST_CASE(
+    "{{EC2PrivateDNSName}} needs an instance-ID session (^i-(\\w{8}|\\w{17})$) and is unknowable offline") {
     const TemplateContext not_instance{"1", TemplateContext::Session::kKnown, "bob"};
-    CHECK(std::holds_alternative<std::string>(render_template("system:node:{{EC2PrivateDNSName}}", not_instance)));
+    CHECK(std::holds_alternative<std::string>(
+        render_template("system:node:{{EC2PrivateDNSName}}", not_instance)));
     const TemplateContext instance{"1", TemplateContext::Session::kKnown, "i-0123456789abcdef0"};
     const IdentityValue node = render("system:node:{{EC2PrivateDNSName}}", instance);
     CHECK(node.has_unknowable());

@@ -1,5 +1,6 @@
-// aws-auth: kubernetes-sigs/aws-iam-authenticator pkg/mapper/configmap/configmap.go (ParseMap, saveMap, isSkippable),
-// configmap/mapper.go (Map), pkg/server/server.go (doMapping), and shared/reference/eks-iam.md section 3.
+// aws-auth: kubernetes-sigs/aws-iam-authenticator pkg/mapper/configmap/configmap.go (ParseMap, saveMap,
+// isSkippable), configmap/mapper.go (Map), pkg/server/server.go (doMapping), and shared/reference/eks-iam.md
+// section 3.
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -56,7 +57,8 @@ TEST_CASE("a configured role ARN with a path never matches; neither does an assu
     CHECK_FALSE(resolve(yaml, "arn:aws:sts::1:assumed-role/ops/s1").authenticated);
 }
 
-TEST_CASE("mapRoles is searched before mapUsers for any principal; a user ARN under mapRoles matches the user") {
+TEST_CASE(
+    "mapRoles is searched before mapUsers for any principal; a user ARN under mapRoles matches the user") {
     const std::string yaml = aws_auth(R"(  mapRoles: |
     - rolearn: arn:aws:iam::1:user/alice
       username: from-roles
@@ -89,7 +91,8 @@ TEST_CASE("entry keys are case-insensitive; data keys are case-sensitive") {
     CHECK(resolve(aws_auth("  mapRoles: |\n    - rOlEaRn: arn:aws:iam::1:role/r\n      UsErNaMe: x\n"),
                   "arn:aws:iam::1:role/r")
               .authenticated);
-    const std::string lower = aws_auth("  maproles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n");
+    const std::string lower =
+        aws_auth("  maproles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n");
     const Export loaded = load_yaml(lower);
     CHECK_FALSE(Graph(load_yaml(lower)).role_mappings().size() > 0);
     CHECK(loaded.diagnostics.size() == 1);
@@ -119,8 +122,9 @@ TEST_CASE("a template that fails to render denies the login, with no fall-back t
 }
 
 TEST_CASE("a bare role ARN stands for every session: u-{{SessionName}} reaches a binding for u-bob") {
-    const std::string yaml = aws_auth("  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/dev\n      username: "
-                                      "u-{{SessionName}}\n") +
+    const std::string yaml = aws_auth(
+                                 "  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/dev\n      username: "
+                                 "u-{{SessionName}}\n") +
                              std::string(kPodReader);
     const Graph graph = graph_of(yaml);
     const Authorizer authorizer(graph, resolve_arn(graph, "arn:aws:iam::1:role/dev"));
@@ -131,7 +135,8 @@ TEST_CASE("a bare role ARN stands for every session: u-{{SessionName}} reaches a
     CHECK(arn_can(graph, "arn:aws:sts::1:assumed-role/dev/bob", resource_request("get", "pods")));
 }
 
-TEST_CASE("bad mapRoles input: wrong field types keep the entry, missing ARNs drop it, parse errors drop the key") {
+TEST_CASE(
+    "bad mapRoles input: wrong field types keep the entry, missing ARNs drop it, parse errors drop the key") {
     const std::string yaml = aws_auth(R"(  mapRoles: |
     - rolearn: arn:aws:iam::1:role/a
       username: a
@@ -153,7 +158,8 @@ TEST_CASE("bad mapRoles input: wrong field types keep the entry, missing ARNs dr
 }
 
 TEST_CASE("a data value that is not a string makes the API server reject the whole ConfigMap") {
-    const std::string yaml = aws_auth("  mapRoles:\n    - rolearn: arn:aws:iam::1:role/a\n      username: a\n");
+    const std::string yaml =
+        aws_auth("  mapRoles:\n    - rolearn: arn:aws:iam::1:role/a\n      username: a\n");
     const Export loaded = load_yaml(yaml);
     CHECK_FALSE(loaded.aws_auth);
     CHECK(errors_in(loaded) == 1);
@@ -173,12 +179,14 @@ TEST_CASE("skippable values and a mis-indented group that folds into one") {
     const Export loaded = load_yaml(yaml);
     CHECK(errors_in(loaded) == 0);
     REQUIRE(loaded.aws_auth->map_roles.size() == 1);
-    CHECK(loaded.aws_auth->map_roles[0].groups == std::vector<std::string>{"system:bootstrappers - system:nodes"});
+    CHECK(loaded.aws_auth->map_roles[0].groups ==
+          std::vector<std::string>{"system:bootstrappers - system:nodes"});
 }
 
 TEST_CASE("only kube-system/aws-auth is read") {
-    const std::string yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: default}\ndata:\n"
-                             "  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n";
+    const std::string yaml =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: default}\ndata:\n"
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n";
     const Export loaded = load_yaml(yaml);
     CHECK_FALSE(loaded.aws_auth);
     CHECK(loaded.diagnostics.size() == 1);

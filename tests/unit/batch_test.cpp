@@ -1,4 +1,5 @@
-// can-i --batch contract (issue 3): one JSON answer per line, in order; a bad line gives an error and the rest go on.
+// can-i --batch contract (issue 3): one JSON answer per line, in order; a bad line gives an error and the
+// rest go on.
 #include <sstream>
 
 #include "helpers.hpp"
@@ -41,7 +42,8 @@ std::vector<std::string> run(std::string_view input) {
 }
 
 TEST_CASE("answers in order, echoing ids; bad lines answer with an error") {
-    const auto lines = run(R"({"id": 1, "arn": "arn:aws:iam::1:user/admin", "verb": "delete", "resource": "nodes"}
+    const auto lines =
+        run(R"({"id": 1, "arn": "arn:aws:iam::1:user/admin", "verb": "delete", "resource": "nodes"}
 {"id": "two", "user": "jane", "verb": "get", "resource": "namespaces", "name": "team"}
 {"id": 3, "user": "jane", "verb": "get", "resource": "namespaces", "name": "other"}
 not json
@@ -53,7 +55,8 @@ not json
 )");
     REQUIRE(lines.size() == 9);
     CHECK(lines[0] == R"({"allowed":true,"id":1})");
-    // A request on a named namespace is filed under that namespace; "user" identities carry system:authenticated.
+    // A request on a named namespace is filed under that namespace; "user" identities carry
+    // system:authenticated.
     CHECK(lines[1] == R"({"allowed":true,"id":"two"})");
     CHECK(lines[2] == R"({"allowed":false,"id":3})");
     CHECK(lines[3] == R"({"error":"not a JSON object"})");
@@ -72,7 +75,8 @@ TEST_CASE("resource words: RESOURCE/SUB, RESOURCE.GROUP and conflicts") {
     CHECK(parsed.api_group == "apps");
     CHECK(parsed.subresource == "scale");
     CHECK(std::holds_alternative<std::string>(make_request("get", "pods/log", "", "", "", "exec")));
-    CHECK(std::holds_alternative<std::string>(make_request("get", "deployments.apps", "", "", "extensions", "")));
+    CHECK(std::holds_alternative<std::string>(
+        make_request("get", "deployments.apps", "", "", "extensions", "")));
     CHECK(std::holds_alternative<std::string>(make_request("get", "/healthz", "", "ns", "", "")));
 }
 

@@ -1,5 +1,5 @@
-// Bindings and subjects: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go (VisitRulesFor, appliesToUser,
-// GetRoleReferenceRules) and the privileged group of pkg/kubeapiserver/authorizer.
+// Bindings and subjects: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go (VisitRulesFor,
+// appliesToUser, GetRoleReferenceRules) and the privileged group of pkg/kubeapiserver/authorizer.
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -114,15 +114,20 @@ TEST_CASE("subjects: exact names, case-sensitive kinds, '*' is no wildcard") {
     CHECK_FALSE(user_can(graph, "x", {"Team"}, resource_request("get", "pods", "a")));
 }
 
-TEST_CASE("ServiceAccount subjects: namespace defaults to the RoleBinding's; none in a ClusterRoleBinding matches nobody") {
+TEST_CASE(
+    "ServiceAccount subjects: namespace defaults to the RoleBinding's; none in a ClusterRoleBinding matches "
+    "nobody") {
     const Graph graph = graph_of(kRoles);
     CHECK(user_can(graph, "system:serviceaccount:a:bot", {}, resource_request("get", "pods", "a")));
-    CHECK_FALSE(user_can(graph, "system:serviceaccount:default:bot", {}, resource_request("get", "pods", "a")));
+    CHECK_FALSE(
+        user_can(graph, "system:serviceaccount:default:bot", {}, resource_request("get", "pods", "a")));
     CHECK_FALSE(user_can(graph, "system:serviceaccount:default:nons", {}, resource_request("get", "nodes")));
     CHECK_FALSE(user_can(graph, "system:serviceaccount::nons", {}, resource_request("get", "nodes")));
 }
 
-TEST_CASE("service accounts carry system:serviceaccounts and system:serviceaccounts:NS; everyone system:authenticated") {
+TEST_CASE(
+    "service accounts carry system:serviceaccounts and system:serviceaccounts:NS; everyone "
+    "system:authenticated") {
     const Graph graph = graph_of(R"(
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -150,7 +155,8 @@ subjects: [{kind: Group, name: 'system:authenticated'}]
     CHECK_FALSE(user_can(graph, "system:serviceaccount:b:x", {}, resource_request("list", "pods")));
     CHECK(user_can(graph, "anyone", {}, resource_request("list", "configmaps")));
     // system:anonymous is not authenticated.
-    CHECK_FALSE(user_can(graph, "system:anonymous", {"system:unauthenticated"}, resource_request("list", "configmaps")));
+    CHECK_FALSE(user_can(graph, "system:anonymous", {"system:unauthenticated"},
+                         resource_request("list", "configmaps")));
 }
 
 TEST_CASE("system:masters is allowed everything without any binding") {
@@ -160,7 +166,8 @@ TEST_CASE("system:masters is allowed everything without any binding") {
     CHECK_FALSE(user_can(graph, "root", {"system:Masters"}, resource_request("delete", "nodes")));
 }
 
-TEST_CASE("who-can returns system:masters first, then ClusterRoleBinding and namespace RoleBinding subjects") {
+TEST_CASE(
+    "who-can returns system:masters first, then ClusterRoleBinding and namespace RoleBinding subjects") {
     const Graph graph = graph_of(kRoles);
     const WhoCan result = who_can(graph, resource_request("get", "pods", "a"));
     REQUIRE(result.subjects.size() >= 4);

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +14,8 @@
 namespace rbacgraph::test {
 
 /// Loads in-memory files (name -> text) the way load_paths would.
-inline Export load_files(const std::vector<std::pair<std::string, std::string>>& files, LoadOptions options = {}) {
+inline Export load_files(const std::vector<std::pair<std::string, std::string>>& files,
+                         LoadOptions options = {}) {
     Export out;
     for (const auto& [name, text] : files) {
         load_text(text, name, out, options);
@@ -24,16 +24,21 @@ inline Export load_files(const std::vector<std::pair<std::string, std::string>>&
     return out;
 }
 
-inline Export load_yaml(std::string_view text) { return load_files({{"test.yaml", std::string(text)}}); }
+inline Export load_yaml(std::string_view text) {
+    return load_files({{"test.yaml", std::string(text)}});
+}
 
-inline Graph graph_of(std::string_view yaml, GraphOptions options = {}) { return Graph(load_yaml(yaml), options); }
+inline Graph graph_of(std::string_view yaml, GraphOptions options = {}) {
+    return Graph(load_yaml(yaml), options);
+}
 
-inline Graph graph_of_files(const std::vector<std::pair<std::string, std::string>>& files, GraphOptions options = {}) {
+inline Graph graph_of_files(const std::vector<std::pair<std::string, std::string>>& files,
+                            GraphOptions options = {}) {
     return Graph(load_files(files), options);
 }
 
-inline Request resource_request(std::string verb, std::string resource, std::string ns = "", std::string name = "",
-                                std::string group = "", std::string subresource = "") {
+inline Request resource_request(std::string verb, std::string resource, std::string ns = "",
+                                std::string name = "", std::string group = "", std::string subresource = "") {
     Request request;
     request.verb = std::move(verb);
     request.resource = std::move(resource);
@@ -61,7 +66,9 @@ inline bool arn_can(const Graph& graph, std::string_view arn, const Request& req
     return Authorizer(graph, resolve_arn(graph, arn)).authorize(request).allowed;
 }
 
-inline std::size_t errors_in(const Export& out) { return count_errors(out.diagnostics); }
+inline std::size_t errors_in(const Export& out) {
+    return count_errors(out.diagnostics);
+}
 
 /// A ClusterRole "r" with one rule, bound cluster-wide to user "u"; `rule` is the YAML of the rule mapping.
 inline std::string bound_cluster_rule(std::string_view rule) {
@@ -69,7 +76,8 @@ inline std::string bound_cluster_rule(std::string_view rule) {
 kind: ClusterRole
 metadata: {name: r}
 rules:
-- )") + std::string(rule) + R"(
+- )") + std::string(rule) +
+           R"(
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding

@@ -1,4 +1,5 @@
-// Loading: inputs exactly as kubectl and the AWS CLI print them; bad input yields located errors and the rest loads.
+// Loading: inputs exactly as kubectl and the AWS CLI print them; bad input yields located errors and the rest
+// loads.
 #include <chrono>
 #include <filesystem>
 
@@ -15,20 +16,23 @@ rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]
 )";
 
 TEST_CASE("multi-document YAML, YAML and JSON Lists, concatenated JSON values") {
-    const std::string list_yaml = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n"
-                                  "  metadata: {name: a, namespace: ns1}\n- apiVersion: v1\n  kind: Pod\n"
-                                  "  metadata: {name: p, namespace: ns1}\n";
-    const std::string list_json = R"({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBindingList",
+    const std::string list_yaml =
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n"
+        "  metadata: {name: a, namespace: ns1}\n- apiVersion: v1\n  kind: Pod\n"
+        "  metadata: {name: p, namespace: ns1}\n";
+    const std::string list_json =
+        R"({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBindingList",
  "items": [{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"},
  "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "ok"},
  "subjects": [{"kind": "User", "name": "u"}]}]})";
     const std::string two_entries = R"({"accessEntry": {"principalArn": "arn:aws:iam::1:user/a"}}
 {"accessEntry": {"principalArn": "arn:aws:iam::1:user/b"}})";
-    const Export loaded = load_files({{"roles.yaml", std::string(kRole) + "---\n" + std::string(kRole).replace(
-                                                                                        std::string(kRole).find("ok"), 2, "two")},
-                                      {"list.yaml", list_yaml},
-                                      {"list.json", list_json},
-                                      {"entries.json", two_entries}});
+    const Export loaded =
+        load_files({{"roles.yaml", std::string(kRole) + "---\n" +
+                                       std::string(kRole).replace(std::string(kRole).find("ok"), 2, "two")},
+                    {"list.yaml", list_yaml},
+                    {"list.json", list_json},
+                    {"entries.json", two_entries}});
     CHECK(errors_in(loaded) == 0);
     CHECK(loaded.roles.size() == 2);
     CHECK(loaded.bindings.size() == 1);
@@ -40,7 +44,8 @@ TEST_CASE("multi-document YAML, YAML and JSON Lists, concatenated JSON values") 
 }
 
 TEST_CASE("a malformed file is reported with its line and the other files still load") {
-    const Export loaded = load_files({{"bad.yaml", "apiVersion: v1\nkind: [unclosed\n"}, {"good.yaml", std::string(kRole)}});
+    const Export loaded =
+        load_files({{"bad.yaml", "apiVersion: v1\nkind: [unclosed\n"}, {"good.yaml", std::string(kRole)}});
     CHECK(loaded.roles.size() == 1);
     REQUIRE(errors_in(loaded) == 1);
     CHECK(loaded.diagnostics[0].location.file == "bad.yaml");
@@ -82,23 +87,26 @@ roleRef: {kind: ClusterRole, name: ok}
 TEST_CASE("--default-namespace places namespaced objects that carry none") {
     LoadOptions options;
     options.default_namespace = "team";
-    const Export loaded = load_files({{"rb.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
-                                                  "metadata: {name: rb}\nroleRef: {kind: ClusterRole, name: x}\n"}},
+    const Export loaded = load_files({{"rb.yaml",
+                                       "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+                                       "metadata: {name: rb}\nroleRef: {kind: ClusterRole, name: x}\n"}},
                                      options);
     REQUIRE(loaded.bindings.size() == 1);
     CHECK(loaded.bindings[0].ns == "team");
 }
 
 TEST_CASE("YAML 1.1 scalars where strings are expected are errors, as in the API server's decoder") {
-    const Export loaded = load_yaml("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
-                                    "rules: [{apiGroups: [''], resources: [pods], verbs: [get, yes]}]\n");
+    const Export loaded = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+        "rules: [{apiGroups: [''], resources: [pods], verbs: [get, yes]}]\n");
     CHECK(errors_in(loaded) == 1);
     CHECK(loaded.roles.empty());
 }
 
 TEST_CASE("duplicate keys: the last value is used, with a warning") {
-    const Export loaded = load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: x}\n"
-                                    "metadata: {name: b, namespace: x}\n");
+    const Export loaded = load_yaml(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: x}\n"
+        "metadata: {name: b, namespace: x}\n");
     REQUIRE(loaded.service_accounts.size() == 1);
     CHECK(loaded.service_accounts[0].name == "b");
     CHECK(loaded.diagnostics.size() == 1);
@@ -112,9 +120,9 @@ TEST_CASE("hostile input ends quickly with an error: ',' loop, deep nesting, ali
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     for (char level = 'b'; level <= 'j'; ++level) {
         const char previous = static_cast<char>(level - 1);
-        bomb += std::string(1, level) + ": &" + level + " [*" + previous + ", *" + previous + ", *" + previous + ", *" +
+        bomb += std::string(1, level) + ": &" + level + " [*" + previous + ", *" + previous + ", *" +
                 previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" +
-                previous + ", *" + previous + "]\n";
+                previous + ", *" + previous + ", *" + previous + "]\n";
     }
     CHECK(errors_in(load_files({{"bomb.yaml", bomb}})) == 1);
     CHECK(errors_in(load_files({{"bin.yaml", std::string("kind: \0\x01", 8)}})) == 1);
@@ -130,9 +138,10 @@ TEST_CASE("a UTF-8 byte order mark is accepted") {
 }
 
 TEST_CASE("YAML merge keys are honoured as go-yaml v2 does") {
-    const Export loaded = load_yaml("base: &b {apiGroups: [''], verbs: [get]}\n---\n"
-                                    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
-                                    "rules:\n- <<: {apiGroups: [''], verbs: [get]}\n  resources: [pods]\n");
+    const Export loaded = load_yaml(
+        "base: &b {apiGroups: [''], verbs: [get]}\n---\n"
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+        "rules:\n- <<: {apiGroups: [''], verbs: [get]}\n  resources: [pods]\n");
     REQUIRE(loaded.roles.size() == 1);
     REQUIRE(loaded.roles[0].rules.size() == 1);
     CHECK(loaded.roles[0].rules[0].verbs == std::vector<std::string>{"get"});
@@ -158,13 +167,15 @@ TEST_CASE("every file of the shared corpus loads" * doctest::skip(!std::filesyst
     const Export loaded = load_paths({(kCorpus / "k8s-bootstrap").string(), (kCorpus / "eks-real").string()});
     CHECK(loaded.summary.files >= 37);
     CHECK(loaded.roles.size() == 76);  // 31 + 38 + 7 in the bootstrap files
-    // The deliberately broken official examples: invalid YAML, a list where a string belongs, an unparsable mapRoles.
+    // The deliberately broken official examples: invalid YAML, a list where a string belongs, an unparsable
+    // mapRoles.
     CHECK(errors_in(loaded) == 3);
     const Graph graph(load_paths({(kCorpus / "k8s-bootstrap").string()}));
     CHECK(graph.diagnostics().empty());
 }
 
-TEST_CASE("bootstrap roles aggregate as on a live cluster" * doctest::skip(!std::filesystem::exists(kCorpus))) {
+TEST_CASE("bootstrap roles aggregate as on a live cluster" *
+          doctest::skip(!std::filesystem::exists(kCorpus))) {
     Export source = load_paths({(kCorpus / "k8s-bootstrap").string()});
     load_text(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -176,12 +187,16 @@ subjects: [{kind: User, name: team-admin}, {kind: Group, name: team-edit}, {kind
     finish_export(source);
     const Graph graph(std::move(source));
     CHECK(user_can(graph, "team-admin", {}, resource_request("create", "pods", "team", "p", "", "exec")));
-    CHECK(user_can(graph, "team-admin", {}, resource_request("create", "rolebindings", "team", "", "rbac.authorization.k8s.io")));
-    CHECK(user_can(graph, "team-admin", {}, resource_request("impersonate", "serviceaccounts", "team", "sa")));
-    CHECK_FALSE(user_can(graph, "team-admin", {}, resource_request("create", "pods", "other", "p", "", "exec")));
-    // The bootstrap system:basic-user ClusterRoleBinding grants selfsubjectaccessreviews to system:authenticated.
-    CHECK(user_can(graph, "anyone", {}, resource_request("create", "selfsubjectaccessreviews", "", "",
-                                                         "authorization.k8s.io")));
+    CHECK(user_can(graph, "team-admin", {},
+                   resource_request("create", "rolebindings", "team", "", "rbac.authorization.k8s.io")));
+    CHECK(
+        user_can(graph, "team-admin", {}, resource_request("impersonate", "serviceaccounts", "team", "sa")));
+    CHECK_FALSE(
+        user_can(graph, "team-admin", {}, resource_request("create", "pods", "other", "p", "", "exec")));
+    // The bootstrap system:basic-user ClusterRoleBinding grants selfsubjectaccessreviews to
+    // system:authenticated.
+    CHECK(user_can(graph, "anyone", {},
+                   resource_request("create", "selfsubjectaccessreviews", "", "", "authorization.k8s.io")));
     CHECK(user_can(graph, "anyone", {}, url_request("get", "/version")));
     CHECK_FALSE(user_can(graph, "anyone", {}, resource_request("list", "secrets", "team")));
 }

@@ -1,5 +1,6 @@
 // Rule matching: kubernetes/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go (VerbMatches, APIGroupMatches,
-// ResourceMatches, ResourceNameMatches, NonResourceURLMatches) and plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows.
+// ResourceMatches, ResourceNameMatches, NonResourceURLMatches) and plugin/pkg/auth/authorizer/rbac/rbac.go
+// RuleAllows.
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -11,12 +12,16 @@ bool allows(std::string_view rule, const Request& request) {
 }
 
 TEST_CASE("verbs: '*' or exact, case-sensitive") {
-    CHECK(allows("{apiGroups: [''], resources: [pods], verbs: ['*']}", resource_request("delete", "pods", "ns")));
-    CHECK(allows("{apiGroups: [''], resources: [pods], verbs: [get]}", resource_request("get", "pods", "ns")));
+    CHECK(allows("{apiGroups: [''], resources: [pods], verbs: ['*']}",
+                 resource_request("delete", "pods", "ns")));
+    CHECK(
+        allows("{apiGroups: [''], resources: [pods], verbs: [get]}", resource_request("get", "pods", "ns")));
     // Case-sensitive equality: a rule written with GET matches nothing the API server sends.
-    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [GET]}", resource_request("get", "pods", "ns")));
+    CHECK_FALSE(
+        allows("{apiGroups: [''], resources: [pods], verbs: [GET]}", resource_request("get", "pods", "ns")));
     // The verb set is open: 'describe' is accepted but never requested.
-    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [describe]}", resource_request("get", "pods")));
+    CHECK_FALSE(
+        allows("{apiGroups: [''], resources: [pods], verbs: [describe]}", resource_request("get", "pods")));
 }
 
 TEST_CASE("apiGroups: '' is the core group, '*' matches every group, none matches nothing") {
@@ -34,7 +39,8 @@ TEST_CASE("apiGroups: '' is the core group, '*' matches every group, none matche
 TEST_CASE("resources: pods does not match pods/exec, and pods/* is literal") {
     CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [create]}",
                        resource_request("create", "pods", "ns", "p", "", "exec")));
-    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods/status], verbs: [get]}", resource_request("get", "pods")));
+    CHECK_FALSE(
+        allows("{apiGroups: [''], resources: [pods/status], verbs: [get]}", resource_request("get", "pods")));
     // "pods/*" only matches a subresource literally named "*"; the only subresource wildcard is "*/sub".
     CHECK_FALSE(allows("{apiGroups: [''], resources: ['pods/*'], verbs: [create]}",
                        resource_request("create", "pods", "ns", "p", "", "exec")));
@@ -55,11 +61,13 @@ TEST_CASE("resources: '*' matches resources and subresources; '*/x' matches subr
     // No other wildcarding: "deploy*" matches nothing.
     CHECK_FALSE(allows("{apiGroups: [apps], resources: ['deploy*'], verbs: [get]}",
                        resource_request("get", "deployments", "", "", "apps")));
-    CHECK_FALSE(allows("{apiGroups: [''], resources: [Pods], verbs: [get]}", resource_request("get", "pods")));
+    CHECK_FALSE(
+        allows("{apiGroups: [''], resources: [Pods], verbs: [get]}", resource_request("get", "pods")));
 }
 
 TEST_CASE("resourceNames: a request without a name never matches a non-empty list") {
-    const std::string rule = "{apiGroups: [''], resources: [secrets], resourceNames: [db], verbs: [get, list, create]}";
+    const std::string rule =
+        "{apiGroups: [''], resources: [secrets], resourceNames: [db], verbs: [get, list, create]}";
     CHECK(allows(rule, resource_request("get", "secrets", "ns", "db")));
     CHECK_FALSE(allows(rule, resource_request("get", "secrets", "ns", "other")));
     CHECK_FALSE(allows(rule, resource_request("list", "secrets", "ns")));
@@ -93,15 +101,19 @@ TEST_CASE("nonResourceURLs: exact, '*', and trailing-'*' prefixes after trimming
     CHECK_FALSE(allows("{nonResourceURLs: ['*'], verbs: ['*']}", resource_request("get", "pods")));
 }
 
-TEST_CASE("a rule carrying both resources and nonResourceURLs works for both (RuleAllows reads the relevant half)") {
-    const std::string rule = "{apiGroups: [''], resources: [pods], nonResourceURLs: [/metrics], verbs: [get]}";
+TEST_CASE(
+    "a rule carrying both resources and nonResourceURLs works for both (RuleAllows reads the relevant "
+    "half)") {
+    const std::string rule =
+        "{apiGroups: [''], resources: [pods], nonResourceURLs: [/metrics], verbs: [get]}";
     CHECK(allows(rule, resource_request("get", "pods", "ns")));
     CHECK(allows(rule, url_request("get", "/metrics")));
 }
 
 TEST_CASE("kubectl can-i '*' '*' asks for verb * on resource * literally") {
     CHECK(allows("{apiGroups: [''], resources: ['*'], verbs: ['*']}", resource_request("*", "*")));
-    CHECK_FALSE(allows("{apiGroups: [''], resources: [pods], verbs: [get, list]}", resource_request("*", "*")));
+    CHECK_FALSE(
+        allows("{apiGroups: [''], resources: [pods], verbs: [get, list]}", resource_request("*", "*")));
 }
 
 }  // namespace
