@@ -210,6 +210,20 @@ bool is_creator(const Graph& graph, const Query& query) {
     return false;
 }
 
+void resolve_creator(Identity& identity) {
+    // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible configuration.
+    identity.source = IdentitySource::kCreator;
+    identity.source_location = {"--creator", 0, 0};
+    identity.source_detail = "cluster creator (an invisible system:masters mapping in CONFIG_MAP mode)";
+    identity.username = IdentityValue::literal("kubernetes-admin");
+    identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
+    identity.notes.push_back(
+        "the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
+        "aws-iam-authenticator's "
+        "EKS-style configuration uses");
+    identity.authenticated = true;
+}
+
 void add_authenticated_group(Identity& identity) {
     // authenticated_group_adder.go: every authenticated user gets system:authenticated once.
     const bool present =
@@ -262,22 +276,19 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     const AuthenticationMode mode = graph.mode();
     const bool config_map_mode =
         mode == AuthenticationMode::kConfigMap || mode == AuthenticationMode::kUnknown;
-    if (config_map_mode && is_creator(graph, query)) {
-        // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible
-        // configuration.
-        identity.source = IdentitySource::kCreator;
-        identity.source_location = {"--creator", 0, 0};
-        identity.source_detail = "cluster creator (an invisible system:masters mapping in CONFIG_MAP mode)";
-        identity.username = IdentityValue::literal("kubernetes-admin");
-        identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
-        identity.notes.push_back(
-            "the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
-            "aws-iam-authenticator's EKS-style configuration uses");
-        identity.authenticated = true;
-    } else if (!config_map_mode && resolve_access_entry(graph, query, identity)) {
-        // API_AND_CONFIG_MAP: an access entry overrides an aws-auth entry for the same principal.
-    } else if (mode != AuthenticationMode::kApi && resolve_aws_auth(graph, query, identity)) {
-    } else if (identity.denial.empty()) {
+    // The mappers in EKS's order: the creator (CONFIG_MAP only), access entries (API modes, and they override
+    // aws-auth in API_AND_CONFIG_MAP), then aws-auth with mapAccounts (ignored in API mode).
+    bool resolved = config_map_mode && is_creator(graph, query);
+    if (resolved) {
+        resolve_creator(identity);
+    }
+    if (!resolved && !config_map_mode) {
+        resolved = resolve_access_entry(graph, query, identity);
+    }
+    if (!resolved && mode != AuthenticationMode::kApi) {
+        resolved = resolve_aws_auth(graph, query, identity);
+    }
+    if (!resolved) {
         identity.denial = mode == AuthenticationMode::kApi
                               ? "no access entry matches it, and aws-auth is ignored in API mode"
                               : "no access entry, aws-auth entry or mapAccounts account matches it";

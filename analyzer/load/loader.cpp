@@ -92,9 +92,7 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Exp
     std::vector<std::string> files;
     for (const std::string& path : paths) {
         std::error_code code;
-        if (path == "-") {
-            files.push_back(path);
-        } else if (fs::is_directory(path, code)) {
+        if (path != "-" && fs::is_directory(path, code)) {
             std::vector<std::string> found;
             for (auto it = fs::recursive_directory_iterator(path, code);
                  !code && it != fs::recursive_directory_iterator(); it.increment(code)) {
@@ -114,7 +112,7 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Exp
             }
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::exists(path, code)) {
+        } else if (path == "-" || fs::exists(path, code)) {
             files.push_back(path);
         } else {
             error(out, path, "no such file or directory");

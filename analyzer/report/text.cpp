@@ -54,6 +54,7 @@ std::string with_location(const std::string& text, const SourceLocation& locatio
 
 std::string groups_text(const std::vector<IdentityValue>& groups) {
     std::vector<std::string> names;
+    names.reserve(groups.size());
     for (const IdentityValue& group : groups) {
         names.push_back(group.display());
     }
@@ -227,6 +228,7 @@ std::string summary_line(const Export& source, const std::vector<Diagnostic>& di
     const LoadSummary& summary = source.summary;
     auto kinds = [](const std::map<std::string, std::size_t>& counts) {
         std::vector<std::string> parts;
+        parts.reserve(counts.size());
         for (const auto& [kind, count] : counts) {
             parts.push_back(fmt::format("{} {}", count, kind));
         }
