@@ -69,7 +69,8 @@ void add_request_options(CLI::App& command, RequestOptions& request) {
 void add_identity_options(CLI::App& command, IdentityOptions& identity) {
     command.add_option("--arn", identity.arn, "IAM user, role or assumed-role session ARN to ask about");
     command.add_option("--user", identity.user, "Kubernetes username to ask about (instead of --arn)");
-    command.add_option("--group", identity.groups, "Kubernetes group of --user (repeatable)");
+    command.add_option("--group", identity.groups, "Kubernetes group of --user (repeatable)")
+        ->allow_extra_args(false);
 }
 
 bool is_input_path(const std::string& word) {
@@ -100,13 +101,36 @@ std::optional<RequestWords> split_request_words(const std::vector<std::string>& 
     return out;
 }
 
+struct ParsedRequest {
+    Request request;
+    std::vector<std::string> paths;
+};
+
+// VERB RESOURCE [NAME] PATH... plus -n/--api-group/--subresource, as can-i and who-can take them.
+std::optional<ParsedRequest> parse_request(const InputOptions& options, const RequestOptions& request_options,
+                                           std::ostream& err) {
+    const auto words = split_request_words(options.words, err);
+    if (!words) {
+        return std::nullopt;
+    }
+    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
+                                request_options.api_group, request_options.subresource);
+    if (const auto* problem = std::get_if<std::string>(&request)) {
+        err << "rbacgraph: " << *problem << '\n';
+        return std::nullopt;
+    }
+    return ParsedRequest{std::get<Request>(std::move(request)), words->paths};
+}
+
 struct Loaded {
     std::unique_ptr<Graph> graph;
     std::vector<Diagnostic> diagnostics;
     int status = 0;  // kExitUsage when input errors must fail the run
 };
 
-Loaded load(const std::vector<std::string>& paths, const InputOptions& options, std::ostream& err) {
+// Loads and prints the diagnostics; nullopt when not a single file could be read.
+std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
+                           std::ostream& err) {
     LoadOptions load_options;
     load_options.limits = options.limits;
     load_options.default_namespace = options.default_namespace;
@@ -124,9 +148,7 @@ Loaded load(const std::vector<std::string>& paths, const InputOptions& options, 
     const std::size_t errors = count_errors(diagnostics);
     if (loaded.graph->source().summary.files == 0) {
         err << "rbacgraph: no input files were read; nothing to answer\n";
-        loaded.status = kExitUsage;
-        loaded.diagnostics = std::move(diagnostics);
-        return loaded;
+        return std::nullopt;
     }
     if (errors > 0 || options.verbose) {
         err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
@@ -140,19 +162,22 @@ Loaded load(const std::vector<std::string>& paths, const InputOptions& options, 
     return loaded;
 }
 
-std::optional<Identity> make_identity(const Graph& graph, const IdentityOptions& options, std::ostream& err) {
+// Usage errors in the identity options are reported before any input is read.
+bool check_identity_options(const IdentityOptions& options, std::ostream& err) {
     if (options.arn.empty() == options.user.empty()) {
         err << "rbacgraph: give exactly one of --arn or --user\n";
-        return std::nullopt;
+        return false;
     }
     if (!options.arn.empty() && !options.groups.empty()) {
         err << "rbacgraph: --group goes with --user; an ARN's groups come from its mapping\n";
-        return std::nullopt;
+        return false;
     }
-    if (!options.arn.empty()) {
-        return resolve_arn(graph, options.arn);
-    }
-    return kubernetes_identity(options.user, options.groups);
+    return true;
+}
+
+Identity identity_for(const Graph& graph, const IdentityOptions& options) {
+    return options.arn.empty() ? kubernetes_identity(options.user, options.groups)
+                               : resolve_arn(graph, options.arn);
 }
 
 void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded) {
@@ -167,26 +192,26 @@ int run_batch_mode(const std::string& batch, const std::vector<std::string>& pat
         err << "rbacgraph: can-i --batch FILE needs at least one input PATH\n";
         return kExitUsage;
     }
-    const Loaded loaded = load(paths, options, err);
-    if (loaded.graph->source().summary.files == 0) {
+    const auto loaded = load(paths, options, err);
+    if (!loaded) {
         return kExitUsage;
     }
     BatchStats stats;
     if (batch == "-") {
-        stats = run_batch(*loaded.graph, std::cin, out);
+        stats = run_batch(*loaded->graph, std::cin, out);
     } else {
         std::ifstream in(batch);
         if (!in) {
             err << "rbacgraph: cannot open batch file " << batch << '\n';
             return kExitUsage;
         }
-        stats = run_batch(*loaded.graph, in, out);
+        stats = run_batch(*loaded->graph, in, out);
     }
     if (stats.errors > 0) {
         err << "rbacgraph: " << stats.errors << " of " << stats.requests << " batch lines had errors\n";
         return kExitUsage;
     }
-    return loaded.status;
+    return loaded->status;
 }
 
 int run_can_i(const InputOptions& options, const IdentityOptions& identity_options,
@@ -195,35 +220,24 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (!batch.empty()) {
         return run_batch_mode(batch, options.words, options, out, err);
     }
-    const auto words = split_request_words(options.words, err);
-    if (!words) {
+    const auto parsed = parse_request(options, request_options, err);
+    if (!parsed || !check_identity_options(identity_options, err)) {
         return kExitUsage;
     }
-    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
-                                request_options.api_group, request_options.subresource);
-    if (const auto* problem = std::get_if<std::string>(&request)) {
-        err << "rbacgraph: " << *problem << '\n';
+    const auto loaded = load(parsed->paths, options, err);
+    if (!loaded) {
         return kExitUsage;
     }
-    const Loaded loaded = load(words->paths, options, err);
-    if (loaded.graph->source().summary.files == 0) {
-        return kExitUsage;
-    }
-    const auto identity = make_identity(*loaded.graph, identity_options, err);
-    if (!identity) {
-        return kExitUsage;
-    }
-    const Authorizer authorizer(*loaded.graph, *identity);
-    const Decision decision = authorizer.authorize(std::get<Request>(request), explain);
+    const Authorizer authorizer(*loaded->graph, identity_for(*loaded->graph, identity_options));
+    const Decision decision = authorizer.authorize(parsed->request, explain);
     if (options.output == "json") {
-        print_json(out,
-                   can_i_json(*loaded.graph, authorizer.identity(), std::get<Request>(request), decision),
-                   loaded);
+        print_json(out, can_i_json(*loaded->graph, authorizer.identity(), parsed->request, decision),
+                   *loaded);
     } else {
-        write_can_i_text(out, *loaded.graph, authorizer.identity(), decision, explain);
+        write_can_i_text(out, *loaded->graph, authorizer.identity(), decision, explain);
     }
-    if (loaded.status != 0) {
-        return loaded.status;
+    if (loaded->status != 0) {
+        return loaded->status;
     }
     return decision.allowed ? kExitYes : kExitNo;
 }
@@ -244,47 +258,40 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
         err << "rbacgraph: no input PATH given\n";
         return kExitUsage;
     }
-    const Loaded loaded = load(paths, options, err);
-    if (loaded.graph->source().summary.files == 0) {
+    if (!check_identity_options(chosen, err)) {
         return kExitUsage;
     }
-    const auto identity = make_identity(*loaded.graph, chosen, err);
-    if (!identity) {
+    const auto loaded = load(paths, options, err);
+    if (!loaded) {
         return kExitUsage;
     }
-    const Authorizer authorizer(*loaded.graph, *identity);
-    const WhatCan result = what_can(*loaded.graph, authorizer);
+    const Authorizer authorizer(*loaded->graph, identity_for(*loaded->graph, chosen));
+    const WhatCan result = what_can(*loaded->graph, authorizer);
     if (options.output == "json") {
-        print_json(out, what_can_json(result), loaded);
+        print_json(out, what_can_json(result), *loaded);
     } else {
         write_what_can_text(out, result);
     }
-    return loaded.status;
+    return loaded->status;
 }
 
 int run_who_can(const InputOptions& options, const RequestOptions& request_options, std::ostream& out,
                 std::ostream& err) {
-    const auto words = split_request_words(options.words, err);
-    if (!words) {
+    const auto parsed = parse_request(options, request_options, err);
+    if (!parsed) {
         return kExitUsage;
     }
-    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
-                                request_options.api_group, request_options.subresource);
-    if (const auto* problem = std::get_if<std::string>(&request)) {
-        err << "rbacgraph: " << *problem << '\n';
+    const auto loaded = load(parsed->paths, options, err);
+    if (!loaded) {
         return kExitUsage;
     }
-    const Loaded loaded = load(words->paths, options, err);
-    if (loaded.graph->source().summary.files == 0) {
-        return kExitUsage;
-    }
-    const WhoCan result = who_can(*loaded.graph, std::get<Request>(request));
+    const WhoCan result = who_can(*loaded->graph, parsed->request);
     if (options.output == "json") {
-        print_json(out, who_can_json(*loaded.graph, result), loaded);
+        print_json(out, who_can_json(*loaded->graph, result), *loaded);
     } else {
-        write_who_can_text(out, *loaded.graph, result);
+        write_who_can_text(out, *loaded->graph, result);
     }
-    return loaded.status;
+    return loaded->status;
 }
 
 }  // namespace
@@ -330,7 +337,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
     what->add_option("words", what_options.words, "ARN PATH...  (or --user U [--group G]... PATH...)");
     what->add_option("--user", what_identity.user, "Kubernetes username instead of an ARN");
-    what->add_option("--group", what_identity.groups, "Kubernetes group of --user (repeatable)");
+    what->add_option("--group", what_identity.groups, "Kubernetes group of --user (repeatable)")
+        ->allow_extra_args(false);
     add_input_options(*what, what_options);
     add_output_option(*what, what_options);
     what->footer("Example:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/");

@@ -304,7 +304,7 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
     Identity identity;
     identity.authenticated = true;
     identity.source = IdentitySource::kKubernetes;
-    identity.source_detail = "given on the command line";
+    identity.source_detail = "a Kubernetes identity given with --user/--group";
     // serviceaccount/util.go MakeGroupNames: a service account also has its two groups (kubectl --as does the
     // same when no group is given).
     if (groups.empty() && user.starts_with("system:serviceaccount:")) {

@@ -143,6 +143,13 @@ std::string describe_grant(const Graph& graph, const Grant& grant) {
 
 std::vector<ChainStep> explain_identity(const Identity& identity) {
     std::vector<ChainStep> steps;
+    if (identity.source == IdentitySource::kKubernetes) {
+        steps.push_back(
+            {"identity",
+             fmt::format("username {}, groups {}", identity.username.display(), join_groups(identity.groups)),
+             {}});
+        return steps;
+    }
     std::string arn = identity.arn;
     if (!identity.canonical_arn.empty() && identity.canonical_arn != identity.arn) {
         arn += " (matched as " + identity.canonical_arn + ")";

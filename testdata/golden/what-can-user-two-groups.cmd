@@ -1,0 +1,1 @@
+what-can --user jane --group auditors --group developers testdata/demo
