@@ -105,8 +105,9 @@ CompiledRule CompiledRule::compile(const PolicyRule& rule, SymbolTable& symbols)
         if (url == "*") {
             out.any_url = true;
         } else if (url.ends_with('*')) {
+            // "**" trims to "", which matches everything like "*".
             const std::string prefix = url.substr(0, url.find_last_not_of('*') + 1);
-            if (prefix.empty() || url.find_last_not_of('*') == std::string::npos) {
+            if (prefix.empty()) {
                 out.any_url = true;
             } else {
                 out.url_prefixes.push_back(prefix);

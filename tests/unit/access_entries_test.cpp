@@ -149,6 +149,17 @@ rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]
     CHECK(arn_can(graph, arn, resource_request("get", "pods", "x")));
 }
 
+TEST_CASE("access-policy grants belong to the entry, not to its username") {
+    const std::string arn = "arn:aws:iam::1:user/u";
+    const Graph graph = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", entry(arn)},
+         {"p.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+    CHECK(arn_can(graph, arn, resource_request("get", "pods", "x")));
+    // Another identity with the same username (e.g. impersonation) gets only RBAC (EKS user guide, grant-k8s-access).
+    CHECK_FALSE(user_can(graph, arn, {}, resource_request("get", "pods", "x")));
+}
+
 TEST_CASE("the creator: invisible system:masters in CONFIG_MAP (or unknown) mode") {
     GraphOptions options{"arn:aws:iam::1:role/creator"};
     const Graph graph = graph_of_files({{"c.json", cluster("CONFIG_MAP")}}, options);

@@ -183,6 +183,15 @@ TEST_CASE("skippable values and a mis-indented group that folds into one") {
           std::vector<std::string>{"system:bootstrappers - system:nodes"});
 }
 
+TEST_CASE("an entry without username authenticates with an empty username, and says so") {
+    const Identity identity =
+        resolve(aws_auth("  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/r\n      groups: [readers]\n"),
+                "arn:aws:iam::1:role/r");
+    CHECK(identity.authenticated);
+    CHECK(identity.username.literal_text().empty());
+    CHECK(identity.notes.size() >= 1);
+}
+
 TEST_CASE("only kube-system/aws-auth is read") {
     const std::string yaml =
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: default}\ndata:\n"

@@ -49,6 +49,7 @@ subjects:
 - {kind: ServiceAccount, name: nons}
 - {kind: user, name: dave}
 - {kind: User, name: '*'}
+- {kind: Group, name: odd-api-group, apiGroup: not.checked.example.com}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -111,6 +112,8 @@ TEST_CASE("subjects: exact names, case-sensitive kinds, '*' is no wildcard") {
     CHECK_FALSE(user_can(graph, "zed", {}, resource_request("get", "nodes")));   // User '*'
     CHECK(user_can(graph, "*", {}, resource_request("get", "nodes")));
     CHECK(user_can(graph, "x", {"team"}, resource_request("get", "pods", "a")));
+    // subject.apiGroup is not checked at evaluation time.
+    CHECK(user_can(graph, "x", {"odd-api-group"}, resource_request("get", "nodes")));
     CHECK_FALSE(user_can(graph, "x", {"Team"}, resource_request("get", "pods", "a")));
 }
 

@@ -75,6 +75,8 @@ TEST_CASE("resourceNames: a request without a name never matches a non-empty lis
     // Only a literal "" entry matches the empty name.
     CHECK(allows("{apiGroups: [''], resources: [secrets], resourceNames: [''], verbs: [list]}",
                  resource_request("list", "secrets", "ns")));
+    // list/watch with fieldSelector=metadata.name=db carries name db (endpoints/handlers/get.go).
+    CHECK(allows(rule, resource_request("list", "secrets", "ns", "db")));
     // Subresource creates carry the parent's name (create pods/exec on pod p has name p).
     CHECK(allows("{apiGroups: [''], resources: [pods/exec], resourceNames: [p], verbs: [create]}",
                  resource_request("create", "pods", "ns", "p", "", "exec")));
