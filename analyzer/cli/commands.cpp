@@ -45,10 +45,14 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                        "namespace for Roles/RoleBindings that carry none (as `kubectl apply -n` would)");
     command.add_flag("--allow-partial", options.allow_partial,
                      "input errors are still reported but do not make the exit code 2");
-    command.add_flag("-v,--verbose", options.verbose, "also print notes and the load summary on stderr");
+    command.add_flag("-v,--verbose", options.verbose, "also print notes (assumptions) on stderr");
     command.add_option("--max-depth", options.limits.max_depth, "maximum nesting of YAML/JSON input")
         ->capture_default_str();
     command.add_option("--max-file-bytes", options.limits.max_file_bytes, "maximum size of one input file")
+        ->capture_default_str();
+    command
+        .add_option("--max-alias-nodes", options.limits.max_alias_nodes,
+                    "nodes YAML aliases may add to one file (0: the file's size in bytes, at least 100000)")
         ->capture_default_str();
 }
 
@@ -150,9 +154,8 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
         err << "rbacgraph: no input files were read; nothing to answer\n";
         return std::nullopt;
     }
-    if (errors > 0 || options.verbose) {
-        err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
-    }
+    // Always said, so that a skipped or rejected document is never silent.
+    err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
     if (errors > 0 && !options.allow_partial) {
         err << "rbacgraph: the input was not fully understood; answers may miss permissions (exit code 2; "
                "--allow-partial accepts this)\n";

@@ -29,9 +29,10 @@ std::optional<Metadata> read_metadata(const Node& object, std::string_view kind,
     Metadata out;
     out.name = reader.string(*metadata, "name", true).value_or("");
     out.ns = reader.string(*metadata, "namespace", false).value_or("");
+    const std::string shown = out.name.empty() ? "<no name>" : out.name;
+    reader.set_object(namespaced && !out.ns.empty() ? fmt::format("{} {}/{}", kind, out.ns, shown)
+                                                    : fmt::format("{} {}", kind, shown));
     out.labels = reader.string_map(*metadata, "labels");
-    reader.set_object(namespaced && !out.ns.empty() ? fmt::format("{} {}/{}", kind, out.ns, out.name)
-                                                    : fmt::format("{} {}", kind, out.name));
     if (reader.failed()) {
         return std::nullopt;  // a field of the wrong type; do not pile "missing" errors on top
     }

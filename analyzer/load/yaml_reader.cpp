@@ -118,7 +118,9 @@ class TreeBuilder : public YAML::EventHandler {
     // Real exports use few, small aliases; expansion beyond the size of the input itself is a "billion
     // laughs" bomb, so it is stopped before it costs memory.
     void count_nodes(const Node& node, const YAML::Mark& mark) {
-        const std::size_t alias_budget = std::max<std::size_t>(100'000, text_.size());
+        const std::size_t alias_budget = limits_.max_alias_nodes != 0
+                                             ? limits_.max_alias_nodes
+                                             : std::max<std::size_t>(100'000, text_.size());
         std::vector<const Node*> pending{&node};
         while (!pending.empty()) {
             const Node* current = pending.back();
@@ -127,8 +129,8 @@ class TreeBuilder : public YAML::EventHandler {
             if (++alias_nodes_ > alias_budget || nodes_ > limits_.max_nodes_per_file) {
                 throw LimitExceeded{
                     mark.line + 1, mark.column + 1,
-                    fmt::format("aliases expand to more than {} nodes, more than the input's own "
-                                "size (an alias bomb?)",
+                    fmt::format("aliases expand to more than {} nodes (an alias bomb?); raise "
+                                "--max-alias-nodes if this is intended",
                                 alias_budget)};
             }
             for (const Node& child : current->children) {

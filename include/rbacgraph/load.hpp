@@ -13,6 +13,8 @@ struct LoadLimits {
     std::size_t max_depth = 200;                        ///< nesting of mappings and lists
     std::size_t max_file_bytes = std::size_t{1} << 30;  ///< one file or stdin
     std::size_t max_nodes_per_file = 50'000'000;        ///< after YAML alias expansion
+    /// Nodes that YAML aliases may add to one file; 0 = the larger of 100,000 and the file's size in bytes.
+    std::size_t max_alias_nodes = 0;
 };
 
 struct LoadOptions {

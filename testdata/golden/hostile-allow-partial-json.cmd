@@ -1,0 +1,1 @@
+who-can get pods testdata/hostile --allow-partial -o json

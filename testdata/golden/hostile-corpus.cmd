@@ -1,0 +1,1 @@
+can-i get pods --user survivor testdata/hostile

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "rbacgraph/evaluate.hpp"
+#include "rbacgraph/load.hpp"
+#include "rbacgraph/query.hpp"
+
+namespace rbacgraph::fuzz {
+
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Small limits keep each execution fast; the limits themselves are part of what is fuzzed.
+inline LoadOptions fuzz_options() {
+    LoadOptions options;
+    options.limits.max_depth = 64;
+    options.limits.max_nodes_per_file = 200'000;
+    return options;
+}
+
+/// Loads one buffer, builds the graph and asks every query once, so all layers see the fuzzed input.
+inline void exercise(std::string_view text, const std::string& file) {
+    Export loaded;
+    load_text(text, file, loaded, fuzz_options());
+    finish_export(loaded);
+    const Graph graph(std::move(loaded), GraphOptions{"arn:aws:iam::111122223333:role/creator"});
+    for (const Identity& identity : mapped_identities(graph)) {
+        const Authorizer authorizer(graph, identity);
+        (void)what_can(graph, authorizer);
+    }
+    Request request;
+    request.verb = "get";
+    request.resource = "secrets";
+    request.ns = "kube-system";
+    (void)who_can(graph, request);
+}
+
+}  // namespace rbacgraph::fuzz
