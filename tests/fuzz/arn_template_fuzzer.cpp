@@ -1,5 +1,5 @@
-// ARN parsing, template rendering and template matching: line 1 is an ARN, line 2 a template, line 3 a name to
-// match against the rendered template.
+// ARN parsing, template rendering and template matching: line 1 is an ARN, line 2 a template, line 3 a name
+// to match against the rendered template.
 #include <cstdlib>
 
 #include "fuzz_support.hpp"
@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // A witness must reproduce the candidate exactly.
             if (match.outcome == ValueMatch::Outcome::kYes && session == TemplateContext::Session::kAny &&
                 value->depends_on_session()) {
-                const auto again = render_template(pattern, {"111122223333", TemplateContext::Session::kKnown, match.witness});
+                const auto again = render_template(
+                    pattern, {"111122223333", TemplateContext::Session::kKnown, match.witness});
                 if (!std::holds_alternative<IdentityValue>(again) ||
                     std::get<IdentityValue>(again).literal_text() != candidate) {
                     std::abort();

@@ -1,5 +1,5 @@
-// The aws-auth ConfigMap: the fuzzed bytes become the mapRoles, mapUsers and mapAccounts strings (the YAML inside
-// the ConfigMap), then ARNs are resolved through them.
+// The aws-auth ConfigMap: the fuzzed bytes become the mapRoles, mapUsers and mapAccounts strings (the YAML
+// inside the ConfigMap), then ARNs are resolved through them.
 #include <nlohmann/json.hpp>
 
 #include "fuzz_support.hpp"
@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  {"kind", "ConfigMap"},
                                  {"metadata", {{"name", "aws-auth"}, {"namespace", "kube-system"}}}};
     // Invalid UTF-8 cannot be a JSON string; replace it so the embedded YAML still sees the bytes' shape.
-    const std::string embedded = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string embedded =
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     config_map["data"] = {{"mapRoles", nlohmann::json::parse(embedded)},
                           {"mapUsers", nlohmann::json::parse(embedded)},
                           {"mapAccounts", nlohmann::json::parse(embedded)}};
@@ -19,8 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     load_text(config_map.dump(), "aws-auth.json", loaded, fuzz::fuzz_options());
     finish_export(loaded);
     const Graph graph(std::move(loaded));
-    for (const char* arn : {"arn:aws:iam::111122223333:role/r", "arn:aws:sts::111122223333:assumed-role/r/i-0123456789abcdef0",
-                            "arn:aws:iam::111122223333:user/u", "arn:aws:iam::555555555555:root"}) {
+    for (const char* arn :
+         {"arn:aws:iam::111122223333:role/r", "arn:aws:sts::111122223333:assumed-role/r/i-0123456789abcdef0",
+          "arn:aws:iam::111122223333:user/u", "arn:aws:iam::555555555555:root"}) {
         (void)what_can(graph, Authorizer(graph, resolve_arn(graph, arn)));
     }
     (void)mapped_identities(graph);

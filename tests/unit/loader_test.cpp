@@ -2,6 +2,7 @@
 // loads.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "helpers.hpp"
 #include "load/document.hpp"
@@ -129,6 +130,34 @@ TEST_CASE("hostile input ends quickly with an error: ',' loop, deep nesting, ali
     CHECK(errors_in(load_files({{"utf16.yaml", "\xFF\xFEk\0i\0"}})) == 1);
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     MESSAGE("hostile inputs took " << seconds << " s");
+}
+
+TEST_CASE("huge scalars load in bounded time; a file over the size limit is refused before it is read") {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string huge(8u << 20, 'a');  // 64 MiB figures: docs/hardening.md
+    const Export yaml =
+        load_files({{"huge.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"" + huge + "\"\n"}});
+    REQUIRE(yaml.namespaces.size() == 1);
+    CHECK(yaml.namespaces[0].name.size() == huge.size());
+    const Export json =
+        load_files({{"huge.json",
+                     R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ")" + huge + "\"}}"}});
+    CHECK(json.namespaces.size() == 1);
+    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    MESSAGE("two 8 MiB scalars took " << seconds << " s");
+
+    const std::filesystem::path file = std::filesystem::temp_directory_path() / "rbacgraph-too-big.yaml";
+    {
+        std::ofstream out(file);
+        out << std::string(4096, '#');
+    }
+    LoadOptions options;
+    options.limits.max_file_bytes = 1024;
+    const Export refused = load_paths({file.string()}, options);
+    std::filesystem::remove(file);
+    REQUIRE(errors_in(refused) == 1);
+    CHECK(refused.diagnostics[0].message.find("larger than the limit") != std::string::npos);
+    CHECK(refused.summary.files == 0);
 }
 
 TEST_CASE("a UTF-8 byte order mark is accepted") {

@@ -1,6 +1,6 @@
-// Property test: random RBAC exports and aws-auth mappings; rbacgraph's answers must equal a brute-force evaluation
-// written here from the rules in docs/semantics.md (string comparisons over the generator's own data, no loader,
-// no indexes), and who-can must be exactly the inverse of can-i over every mapped ARN.
+// Property test: random RBAC exports and aws-auth mappings; rbacgraph's answers must equal a brute-force
+// evaluation written here from the rules in docs/semantics.md (string comparisons over the generator's own
+// data, no loader, no indexes), and who-can must be exactly the inverse of can-i over every mapped ARN.
 #include <fmt/format.h>
 
 #include <map>
@@ -42,7 +42,7 @@ struct World {
 };
 
 class Random {
-public:
+  public:
     explicit Random(unsigned seed) : engine_(seed) {}
     std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(engine_); }
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(engine_) < p; }
@@ -58,7 +58,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::mt19937 engine_;
 };
 
@@ -70,7 +70,8 @@ const Strings kUrls = {"/healthz", "/api*", "/apis/*", "*", "/api/**"};
 const Strings kNamespaces = {"n1", "n2"};
 const Strings kUsers = {"u1", "u2", "p-alice", "p-bob", "system:serviceaccount:n1:sa1"};
 const Strings kGroupNames = {"g1", "g2", "system:authenticated"};
-const Strings kSessions = {"alice", "bob", "zz"};  // every session name that can matter: subjects are p-alice, p-bob
+const Strings kSessions = {"alice", "bob",
+                           "zz"};  // every session name that can matter: subjects are p-alice, p-bob
 
 World generate(Random& random) {
     World world;
@@ -135,9 +136,9 @@ std::string flow(const Strings& items) {
 std::string to_yaml(const World& world) {
     std::string out;
     for (const GenRole& role : world.roles) {
-        out += fmt::format("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: {}{}}}\nrules:\n",
-                           role.cluster ? "ClusterRole" : "Role", role.name,
-                           role.cluster ? "" : ", namespace: " + role.ns);
+        out += fmt::format(
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: {}{}}}\nrules:\n",
+            role.cluster ? "ClusterRole" : "Role", role.name, role.cluster ? "" : ", namespace: " + role.ns);
         for (const GenRule& rule : role.rules) {
             out += fmt::format("- {{verbs: {}", flow(rule.verbs));
             if (!rule.urls.empty()) {
@@ -162,18 +163,22 @@ std::string to_yaml(const World& world) {
                                subject.ns.empty() ? "" : ", namespace: " + subject.ns);
         }
     }
-    out += "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n"
-           "  mapRoles: |\n";
+    out +=
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n"
+        "  mapRoles: |\n";
     for (const GenMapping& mapping : world.mappings) {
-        out += fmt::format("    - rolearn: arn:aws:iam::1:role/{}\n      username: \"{}\"\n      groups: {}\n",
-                           mapping.role, mapping.username, flow(mapping.groups));
+        out +=
+            fmt::format("    - rolearn: arn:aws:iam::1:role/{}\n      username: \"{}\"\n      groups: {}\n",
+                        mapping.role, mapping.username, flow(mapping.groups));
     }
     return out;
 }
 
 // ---- The brute-force evaluator: the rules of docs/semantics.md, written out plainly. ----
 
-bool has(const Strings& list, const std::string& item) { return std::find(list.begin(), list.end(), item) != list.end(); }
+bool has(const Strings& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
 
 bool rule_allows_plain(const GenRule& rule, const Request& request) {
     if (!has(rule.verbs, "*") && !has(rule.verbs, request.verb)) {
@@ -197,8 +202,9 @@ bool rule_allows_plain(const GenRule& rule, const Request& request) {
     }
     const std::string combined =
         request.subresource.empty() ? request.resource : request.resource + "/" + request.subresource;
-    const bool resource_ok = has(rule.resources, "*") || has(rule.resources, combined) ||
-                             (!request.subresource.empty() && has(rule.resources, "*/" + request.subresource));
+    const bool resource_ok =
+        has(rule.resources, "*") || has(rule.resources, combined) ||
+        (!request.subresource.empty() && has(rule.resources, "*/" + request.subresource));
     return resource_ok && (rule.names.empty() || has(rule.names, request.name));
 }
 
@@ -223,7 +229,8 @@ bool plain_allows(const World& world, const PlainIdentity& who, const Request& r
                 applies = applies || has(who.groups, subject.name);
             } else {
                 const std::string ns = subject.ns.empty() ? binding.ns : subject.ns;
-                applies = applies || (!ns.empty() && who.user == "system:serviceaccount:" + ns + ":" + subject.name);
+                applies = applies ||
+                          (!ns.empty() && who.user == "system:serviceaccount:" + ns + ":" + subject.name);
             }
         }
         if (!applies) {
@@ -276,12 +283,13 @@ bool plain_can(const World& world, const std::string& role, std::optional<std::s
 
 Request random_request(Random& random) {
     if (random.chance(0.15)) {
-        return url_request(random.pick({"get", "post"}), random.pick({"/healthz", "/api", "/apis", "/apis/v1", "/version"}));
+        return url_request(random.pick({"get", "post"}),
+                           random.pick({"/healthz", "/api", "/apis", "/apis/v1", "/version"}));
     }
-    Request request = resource_request(random.pick({"get", "list", "create", "delete"}),
-                                       random.pick({"pods", "secrets", "deployments"}),
-                                       random.chance(0.25) ? "" : random.pick(kNamespaces),
-                                       random.chance(0.5) ? "" : random.pick(kNames), random.pick({"", "apps"}));
+    Request request = resource_request(
+        random.pick({"get", "list", "create", "delete"}), random.pick({"pods", "secrets", "deployments"}),
+        random.chance(0.25) ? "" : random.pick(kNamespaces), random.chance(0.5) ? "" : random.pick(kNames),
+        random.pick({"", "apps"}));
     if (request.resource == "pods" && random.chance(0.4)) {
         request.subresource = random.pick({"exec", "log", "*"});
     }
@@ -312,7 +320,8 @@ TEST_CASE("property: can-i agrees with a brute-force evaluation; who-can is its 
                         ? std::optional<std::string>(arns[a].substr(arns[a].rfind('/') + 1))
                         : std::nullopt;
                 const bool expected = plain_can(world, role, session, request);
-                INFO("seed " << seed << ", " << arns[a] << ", " << request.display() << "\n" << to_yaml(world));
+                INFO("seed " << seed << ", " << arns[a] << ", " << request.display() << "\n"
+                             << to_yaml(world));
                 CHECK(authorizers[a].authorize(request).allowed == expected);
                 ++checked;
                 allowed += expected ? 1 : 0;
