@@ -53,6 +53,7 @@ class TreeSax {
     TreeSax(Position& position, const Limits& limits) : position_(position), limits_(limits) {}
 
     std::optional<Node> document;
+    std::vector<std::pair<int, std::string>> duplicate_keys;  ///< (line, key) of repeated keys
     std::string failure;
     int failure_line = 0;
     int failure_column = 0;
@@ -172,10 +173,6 @@ class TreeSax {
         return true;
     }
 
-  public:
-    std::vector<std::pair<int, std::string>> duplicate_keys;
-
-  private:
     Position& position_;
     const Limits& limits_;
     std::vector<Node> stack_;

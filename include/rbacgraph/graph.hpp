@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -126,7 +127,7 @@ class Graph {
     const std::map<std::string, const AwsAuthEntry*>& user_mappings() const { return user_mappings_; }
     /// Access entries by lower-cased match key (users: ARN; roles: ARN without path).
     const std::map<std::string, const AccessEntry*>& access_entries() const { return access_entries_; }
-    /// Indexes into access_policy_grants() per lower-cased principal ARN.
+    /// The access-policy grants of a principal, matched as access entries are (a role's path is irrelevant).
     std::vector<const AccessPolicyGrant*> grants_for(std::string_view principal_arn) const;
 
   private:
