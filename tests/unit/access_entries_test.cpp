@@ -154,9 +154,11 @@ TEST_CASE("access-policy grants belong to the entry, not to its username") {
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"e.json", entry(arn)},
-         {"p.json", policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
+         {"p.json",
+          policies(arn, policy("AmazonEKSViewPolicy", R"({"type": "cluster", "namespaces": []})"))}});
     CHECK(arn_can(graph, arn, resource_request("get", "pods", "x")));
-    // Another identity with the same username (e.g. impersonation) gets only RBAC (EKS user guide, grant-k8s-access).
+    // Another identity with the same username (e.g. impersonation) gets only RBAC (EKS user guide,
+    // grant-k8s-access).
     CHECK_FALSE(user_can(graph, arn, {}, resource_request("get", "pods", "x")));
 }
 
