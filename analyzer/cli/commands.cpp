@@ -70,11 +70,16 @@ void add_request_options(CLI::App& command, RequestOptions& request) {
     command.add_option("--subresource", request.subresource, "subresource (or write RESOURCE/SUBRESOURCE)");
 }
 
-void add_identity_options(CLI::App& command, IdentityOptions& identity) {
-    command.add_option("--arn", identity.arn, "IAM user, role or assumed-role session ARN to ask about");
-    command.add_option("--user", identity.user, "Kubernetes username to ask about (instead of --arn)");
+void add_user_options(CLI::App& command, IdentityOptions& identity) {
+    command.add_option("--user", identity.user, "Kubernetes username to ask about (instead of an ARN)");
+    // One value per --group: a vector option would otherwise swallow the input PATHs that follow it.
     command.add_option("--group", identity.groups, "Kubernetes group of --user (repeatable)")
         ->allow_extra_args(false);
+}
+
+void add_identity_options(CLI::App& command, IdentityOptions& identity) {
+    command.add_option("--arn", identity.arn, "IAM user, role or assumed-role session ARN to ask about");
+    add_user_options(command, identity);
 }
 
 bool is_input_path(const std::string& word) {
@@ -339,9 +344,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     CLI::App* what =
         app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
     what->add_option("words", what_options.words, "ARN PATH...  (or --user U [--group G]... PATH...)");
-    what->add_option("--user", what_identity.user, "Kubernetes username instead of an ARN");
-    what->add_option("--group", what_identity.groups, "Kubernetes group of --user (repeatable)")
-        ->allow_extra_args(false);
+    add_user_options(*what, what_identity);
     add_input_options(*what, what_options);
     add_output_option(*what, what_options);
     what->footer("Example:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/");

@@ -38,17 +38,11 @@ class BindingCollector {
     void add_service_accounts(const IdentityValue& username) {
         const auto& index = graph_.service_account_subjects();
         if (username.is_literal()) {
-            const std::string name = username.literal_text();
-            if (!name.starts_with(kServiceAccountPrefix)) {
+            const auto service_account = split_service_account_username(username.literal_text());
+            if (!service_account) {
                 return;
             }
-            // system:serviceaccount:NS:NAME -> NS/NAME
-            std::string key = name.substr(kServiceAccountPrefix.size());
-            const std::size_t colon = key.find(':');
-            if (colon == std::string::npos) {
-                return;
-            }
-            key[colon] = '/';
+            const std::string key = service_account->first + "/" + service_account->second;
             if (const auto found = index.find(key); found != index.end()) {
                 add(found->second, {ValueMatch::Outcome::kYes, {}});
             }

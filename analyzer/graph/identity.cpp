@@ -219,8 +219,7 @@ void resolve_creator(Identity& identity) {
     identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
     identity.notes.push_back(
         "the creator's Kubernetes username is not published; 'kubernetes-admin' is what "
-        "aws-iam-authenticator's "
-        "EKS-style configuration uses");
+        "aws-iam-authenticator's EKS-style configuration uses");
     identity.authenticated = true;
 }
 
@@ -300,6 +299,19 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     return identity;
 }
 
+std::optional<std::pair<std::string, std::string>> split_service_account_username(std::string_view username) {
+    constexpr std::string_view kPrefix = "system:serviceaccount:";
+    if (!username.starts_with(kPrefix)) {
+        return std::nullopt;
+    }
+    const std::string_view rest = username.substr(kPrefix.size());
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string_view::npos) {
+        return std::nullopt;
+    }
+    return std::pair{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+}
+
 Identity kubernetes_identity(std::string user, std::vector<std::string> groups) {
     Identity identity;
     identity.authenticated = true;
@@ -307,11 +319,9 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
     identity.source_detail = "a Kubernetes identity given with --user/--group";
     // serviceaccount/util.go MakeGroupNames: a service account also has its two groups (kubectl --as does the
     // same when no group is given).
-    if (groups.empty() && user.starts_with("system:serviceaccount:")) {
-        const std::string rest = user.substr(std::string_view("system:serviceaccount:").size());
-        if (const std::size_t colon = rest.find(':'); colon != std::string::npos && colon > 0) {
-            groups = {"system:serviceaccounts", "system:serviceaccounts:" + rest.substr(0, colon)};
-        }
+    if (const auto service_account = split_service_account_username(user);
+        groups.empty() && service_account && !service_account->first.empty()) {
+        groups = {"system:serviceaccounts", "system:serviceaccounts:" + service_account->first};
     }
     identity.username = IdentityValue::literal(std::move(user));
     for (std::string& group : groups) {

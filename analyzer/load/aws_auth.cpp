@@ -104,8 +104,8 @@ class EntryDecoder {
         if (const auto text = value.as_string()) {
             return std::string(*text);
         }
-        reader_.error(value, fmt::format("'{}' is {} '{}', not a string; the authenticator leaves it empty",
-                                         key, value.type_name(), value.text));
+        reader_.error(value, fmt::format("'{}' is {}, not a string; the authenticator leaves it empty", key,
+                                         value.describe()));
         return {};
     }
 
@@ -116,9 +116,9 @@ class EntryDecoder {
         }
         if (!value.is_sequence()) {
             reader_.error(value,
-                          fmt::format("'groups' is a {} '{}', not a list; the authenticator keeps the entry "
+                          fmt::format("'groups' is a {}, not a list; the authenticator keeps the entry "
                                       "with no groups",
-                                      value.type_name(), value.text));
+                                      value.describe()));
             return groups;
         }
         for (const Node& raw_item : value.children) {
@@ -126,8 +126,7 @@ class EntryDecoder {
             if (const auto text = item.as_string()) {
                 groups.emplace_back(*text);
             } else {
-                reader_.error(item, fmt::format("group is {} '{}', not a string; it is dropped",
-                                                item.type_name(), item.text));
+                reader_.error(item, fmt::format("group is {}, not a string; it is dropped", item.describe()));
             }
         }
         return groups;

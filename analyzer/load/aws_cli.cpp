@@ -19,8 +19,7 @@ std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldRea
         return std::nullopt;
     }
     if (value->scalar_value() != ScalarValue::kBool) {
-        reader.error(*value, fmt::format("'{}' must be true or false, found {} '{}'", key, value->type_name(),
-                                         value->text));
+        reader.error(*value, fmt::format("'{}' must be true or false, found {}", key, value->describe()));
         return std::nullopt;
     }
     const std::string lowered = ascii_lower(value->text);

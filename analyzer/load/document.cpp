@@ -145,4 +145,14 @@ std::string_view Node::type_name() const {
     return "string";
 }
 
+std::string Node::describe() const {
+    if (type != NodeType::kScalar) {
+        return std::string(type_name());
+    }
+    std::string text_part = std::string(type_name()) + " '";
+    text_part += text;
+    text_part += '\'';
+    return text_part;
+}
+
 }  // namespace rbacgraph::load

@@ -40,6 +40,8 @@ struct Node {
     std::optional<std::string_view> as_string() const;
     /// "string", "integer", "boolean", "null", "list", "mapping".
     std::string_view type_name() const;
+    /// For messages: "integer '42'" for a scalar, just "list" or "mapping" otherwise.
+    std::string describe() const;
 };
 
 /// The documents of one file, and the error that stopped parsing (documents before it are kept).

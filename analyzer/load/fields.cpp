@@ -5,17 +5,6 @@
 #include <algorithm>
 
 namespace rbacgraph::load {
-namespace {
-
-// "integer '42'" for scalars, "list" or "mapping" otherwise.
-std::string describe(const Node& node) {
-    if (node.type == NodeType::kScalar) {
-        return fmt::format("{} '{}'", node.type_name(), node.text);
-    }
-    return std::string(node.type_name());
-}
-
-}  // namespace
 
 void FieldReader::error(const Node& node, std::string message) {
     failed_ = true;
@@ -37,7 +26,7 @@ std::optional<std::string> FieldReader::string(const Node& mapping, std::string_
     if (const auto text = value->as_string()) {
         return std::string(*text);
     }
-    error(*value, fmt::format("field '{}' must be a string, found {}", key, describe(*value)));
+    error(*value, fmt::format("field '{}' must be a string, found {}", key, value->describe()));
     return std::nullopt;
 }
 
@@ -52,7 +41,7 @@ std::vector<std::string> FieldReader::strings(const Node& mapping, std::string_v
         if (const auto text = item.as_string()) {
             out.emplace_back(*text);
         } else {
-            error(item, fmt::format("entries of '{}' must be strings, found {}", key, describe(item)));
+            error(item, fmt::format("entries of '{}' must be strings, found {}", key, item.describe()));
         }
     }
     return out;
@@ -96,7 +85,7 @@ std::map<std::string, std::string> FieldReader::string_map(const Node& parent, s
             out[value->keys[i]] = std::string(*text);
         } else {
             error(value->children[i], fmt::format("'{}' entry '{}' must be a string, found {}", key,
-                                                  value->keys[i], describe(value->children[i])));
+                                                  value->keys[i], value->children[i].describe()));
         }
     }
     return out;

@@ -37,6 +37,10 @@ struct Identity {
 /// cluster's authentication mode. A bare role ARN stands for every session of that role.
 Identity resolve_arn(const Graph& graph, std::string_view arn);
 
+/// NS and NAME of "system:serviceaccount:NS:NAME", split at the first ':' as appliesToUser's comparison
+/// implies; nullopt for other usernames.
+std::optional<std::pair<std::string, std::string>> split_service_account_username(std::string_view username);
+
 /// A Kubernetes user with groups (system:authenticated is added, as the API server does).
 Identity kubernetes_identity(std::string user, std::vector<std::string> groups);
 

@@ -157,6 +157,21 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("messages describe a list or mapping by its type, a scalar by its type and text") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/a
+      username: [a, b]
+      groups: {admins: yes}
+    - rolearn: arn:aws:iam::1:role/b
+      username: 42
+)");
+    const Export loaded = load_yaml(yaml);
+    REQUIRE(loaded.diagnostics.size() == 3);
+    CHECK(loaded.diagnostics[0].message.starts_with("'username' is list, not a string"));
+    CHECK(loaded.diagnostics[1].message.starts_with("'groups' is a mapping, not a list"));
+    CHECK(loaded.diagnostics[2].message.starts_with("'username' is integer '42', not a string"));
+}
+
 TEST_CASE("a data value that is not a string makes the API server reject the whole ConfigMap") {
     const std::string yaml =
         aws_auth("  mapRoles:\n    - rolearn: arn:aws:iam::1:role/a\n      username: a\n");
