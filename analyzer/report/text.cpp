@@ -151,8 +151,12 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         for (const std::string& via : result.cluster_admin_via) {
             out << "Full cluster admin (every verb on every resource in every namespace) via " << via << "\n";
         }
-        out << "Every other grant (" << result.rows.size() - result.cluster_admin_via.size()
-            << " rows) is subsumed by this; -o json lists them all.\n";
+        const auto others =
+            std::count_if(result.rows.begin(), result.rows.end(), [&](const PermissionRow& row) {
+                return std::find(result.cluster_admin_via.begin(), result.cluster_admin_via.end(), row.via) ==
+                       result.cluster_admin_via.end();
+            });
+        out << "Every other grant (" << others << " rows) is subsumed by this; -o json lists them all.\n";
         return;
     }
     if (result.rows.empty()) {
