@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/input.hpp"
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,33 +12,6 @@
 #include "rbacgraph/report.hpp"
 
 namespace rbacgraph::cli {
-namespace {
-
-constexpr int kExitYes = 0;
-constexpr int kExitNo = 1;
-constexpr int kExitUsage = 2;
-
-struct InputOptions {
-    std::vector<std::string> words;  // positionals: command words, then paths
-    std::string creator;
-    std::string output = "text";
-    std::string default_namespace;
-    bool allow_partial = false;
-    bool verbose = false;
-    LoadLimits limits;
-};
-
-struct IdentityOptions {
-    std::string arn;
-    std::string user;
-    std::vector<std::string> groups;
-};
-
-struct RequestOptions {
-    std::string ns;
-    std::string api_group;
-    std::string subresource;
-};
 
 void add_input_options(CLI::App& command, InputOptions& options) {
     command.add_option("--creator", options.creator,
@@ -55,6 +30,52 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                     "nodes YAML aliases may add to one file (0: the file's size in bytes, at least 100000)")
         ->capture_default_str();
 }
+
+std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
+                           std::ostream& err) {
+    LoadOptions load_options;
+    load_options.limits = options.limits;
+    load_options.default_namespace = options.default_namespace;
+    Export source = load_paths(paths, load_options);
+    std::vector<Diagnostic> diagnostics = source.diagnostics;
+    Loaded loaded;
+    loaded.graph = std::make_unique<Graph>(std::move(source), GraphOptions{options.creator});
+    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(),
+                       loaded.graph->diagnostics().end());
+    for (const Diagnostic& diagnostic : diagnostics) {
+        if (diagnostic.severity != Severity::kNote || options.verbose) {
+            err << format_diagnostic(diagnostic) << '\n';
+        }
+    }
+    const std::size_t errors = count_errors(diagnostics);
+    if (loaded.graph->source().summary.files == 0) {
+        err << "rbacgraph: no input files were read; nothing to answer\n";
+        return std::nullopt;
+    }
+    // Always said, so that a skipped or rejected document is never silent.
+    err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
+    if (errors > 0 && !options.allow_partial) {
+        err << "rbacgraph: the input was not fully understood; answers may miss permissions (exit code 2; "
+               "--allow-partial accepts this)\n";
+        loaded.status = kExitUsage;
+    }
+    loaded.diagnostics = std::move(diagnostics);
+    return loaded;
+}
+
+namespace {
+
+struct IdentityOptions {
+    std::string arn;
+    std::string user;
+    std::vector<std::string> groups;
+};
+
+struct RequestOptions {
+    std::string ns;
+    std::string api_group;
+    std::string subresource;
+};
 
 void add_output_option(CLI::App& command, InputOptions& options) {
     command.add_option("-o,--output", options.output, "output format")
@@ -129,45 +150,6 @@ std::optional<ParsedRequest> parse_request(const InputOptions& options, const Re
         return std::nullopt;
     }
     return ParsedRequest{std::get<Request>(std::move(request)), words->paths};
-}
-
-struct Loaded {
-    std::unique_ptr<Graph> graph;
-    std::vector<Diagnostic> diagnostics;
-    int status = 0;  // kExitUsage when input errors must fail the run
-};
-
-// Loads and prints the diagnostics; nullopt when not a single file could be read.
-std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
-                           std::ostream& err) {
-    LoadOptions load_options;
-    load_options.limits = options.limits;
-    load_options.default_namespace = options.default_namespace;
-    Export source = load_paths(paths, load_options);
-    std::vector<Diagnostic> diagnostics = source.diagnostics;
-    Loaded loaded;
-    loaded.graph = std::make_unique<Graph>(std::move(source), GraphOptions{options.creator});
-    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(),
-                       loaded.graph->diagnostics().end());
-    for (const Diagnostic& diagnostic : diagnostics) {
-        if (diagnostic.severity != Severity::kNote || options.verbose) {
-            err << format_diagnostic(diagnostic) << '\n';
-        }
-    }
-    const std::size_t errors = count_errors(diagnostics);
-    if (loaded.graph->source().summary.files == 0) {
-        err << "rbacgraph: no input files were read; nothing to answer\n";
-        return std::nullopt;
-    }
-    // Always said, so that a skipped or rejected document is never silent.
-    err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
-    if (errors > 0 && !options.allow_partial) {
-        err << "rbacgraph: the input was not fully understood; answers may miss permissions (exit code 2; "
-               "--allow-partial accepts this)\n";
-        loaded.status = kExitUsage;
-    }
-    loaded.diagnostics = std::move(diagnostics);
-    return loaded;
 }
 
 // Usage errors in the identity options are reported before any input is read.
@@ -312,8 +294,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     app.set_version_flag("--version", "rbacgraph 0.1.0");
     app.require_subcommand(1);
     app.footer(
-        "Exit codes: 0 yes/success, 1 no (can-i), 2 usage or input errors.\n"
-        "Docs: docs/cli.md, docs/semantics.md, docs/json-output.md");
+        "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors.\n"
+        "Docs: docs/cli.md, docs/check.md, docs/semantics.md, docs/json-output.md");
 
     InputOptions can_options;
     IdentityOptions can_identity;
@@ -359,6 +341,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_output_option(*who, who_options);
     who->footer("Example:\n  rbacgraph who-can get secrets -n kube-system ./export/");
 
+    const CheckCommands check_commands = add_check_commands(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -369,6 +353,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (what->parsed()) {
         return run_what_can(what_options, what_identity, out, err);
+    }
+    if (check_commands.check->parsed()) {
+        return check_commands.run_check(out, err);
+    }
+    if (check_commands.rules->parsed()) {
+        return check_commands.run_rules(out, err);
     }
     return run_who_can(who_options, who_request, out, err);
 }

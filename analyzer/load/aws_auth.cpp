@@ -239,6 +239,9 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
     }
     AwsAuth aws_auth;
     aws_auth.location = reader.at(config_map);
+    if (const Node* metadata = config_map.find("metadata"); metadata != nullptr && metadata->is_mapping()) {
+        aws_auth.annotations = reader.string_map(*metadata, "annotations");
+    }
     const Node* data = reader.mapping(config_map, "data", false);
     if (data != nullptr) {
         // The API server rejects a ConfigMap whose data values are not strings (aws-iam-authenticator

@@ -17,6 +17,7 @@ struct Metadata {
     std::string name;
     std::string ns;
     std::map<std::string, std::string> labels;
+    std::map<std::string, std::string> annotations;
 };
 
 // Reads metadata; namespaced kinds need a namespace (from the object or --default-namespace).
@@ -33,6 +34,7 @@ std::optional<Metadata> read_metadata(const Node& object, std::string_view kind,
     reader.set_object(namespaced && !out.ns.empty() ? fmt::format("{} {}/{}", kind, out.ns, shown)
                                                     : fmt::format("{} {}", kind, shown));
     out.labels = reader.string_map(*metadata, "labels");
+    out.annotations = reader.string_map(*metadata, "annotations");
     if (reader.failed()) {
         return std::nullopt;  // a field of the wrong type; do not pile "missing" errors on top
     }
@@ -131,6 +133,7 @@ void read_role(const Node& object, std::string_view kind, const Sink& sink, Fiel
     role.name = metadata->name;
     role.ns = metadata->ns;
     role.labels = metadata->labels;
+    role.annotations = metadata->annotations;
     role.location = reader.at(object);
     if (const Node* rules = reader.sequence(object, "rules")) {
         for (const Node& rule : rules->children) {
@@ -175,6 +178,8 @@ void read_binding(const Node& object, std::string_view kind, const Sink& sink, F
     }
     binding.name = metadata->name;
     binding.ns = metadata->ns;
+    binding.labels = metadata->labels;
+    binding.annotations = metadata->annotations;
     binding.location = reader.at(object);
     if (const Node* role_ref = reader.mapping(object, "roleRef", true)) {
         binding.role_ref.api_group = reader.string(*role_ref, "apiGroup", false).value_or("");
@@ -233,7 +238,7 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind[std::string(kind)];
     if (namespaced) {
-        sink.out.service_accounts.push_back({metadata->ns, metadata->name, reader.at(object)});
+        sink.out.service_accounts.push_back({metadata->ns, metadata->name, metadata->annotations, reader.at(object)});
     } else {
         sink.out.namespaces.push_back({metadata->name, reader.at(object)});
     }

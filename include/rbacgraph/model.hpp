@@ -43,6 +43,7 @@ struct Role {
     std::string ns;
     std::string name;
     std::map<std::string, std::string> labels;
+    std::map<std::string, std::string> annotations;
     std::vector<PolicyRule> rules;
     std::optional<std::vector<LabelSelector>> aggregation;  ///< ClusterRole aggregationRule selectors
     SourceLocation location;
@@ -70,6 +71,8 @@ struct Binding {
     bool cluster_scoped = false;
     std::string ns;
     std::string name;
+    std::map<std::string, std::string> labels;
+    std::map<std::string, std::string> annotations;
     RoleRef role_ref;
     std::vector<Subject> subjects;
     SourceLocation location;
@@ -80,6 +83,7 @@ struct Binding {
 struct ServiceAccount {
     std::string ns;
     std::string name;
+    std::map<std::string, std::string> annotations;
     SourceLocation location;
 };
 
@@ -110,6 +114,7 @@ struct AwsAuth {
     std::vector<AwsAuthEntry> map_roles;
     std::vector<AwsAuthEntry> map_users;
     std::vector<AwsAuthAccount> map_accounts;
+    std::map<std::string, std::string> annotations;
     SourceLocation location;
 };
 

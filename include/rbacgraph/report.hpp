@@ -4,6 +4,10 @@
 #include <ostream>
 #include <vector>
 
+#include <optional>
+#include <span>
+
+#include "rbacgraph/check.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -24,5 +28,21 @@ nlohmann::json what_can_json(const WhatCan& result);
 nlohmann::json who_can_json(const Graph& graph, const WhoCan& result);
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics);
 nlohmann::json summary_json(const Export& source, const std::vector<Diagnostic>& diagnostics);
+
+/// `check` as text: one block per finding, then a summary with counts and the failing threshold.
+void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on);
+/// `check -o json` (docs/check.md): findings, errors, warnings, summary.
+nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                          const std::vector<Diagnostic>& diagnostics, const Export& source);
+/// SARIF 2.1.0 for GitHub code scanning: the rules with their docs, results with physical locations.
+/// doc_of gives each rule's Markdown page (rule_doc from rbacgraph/rules.hpp) for the help text.
+nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
+                           const std::vector<Diagnostic>& diagnostics,
+                           std::string_view (*doc_of)(std::string_view slug));
+/// What --write-baseline writes: every reported finding's fingerprint with enough context to read it.
+nlohmann::json baseline_json(const CheckReport& report);
+/// The catalog as a table (`rbacgraph rules`) and as docs/rules/README.md (`rbacgraph rules --markdown`).
+void write_rules_text(std::ostream& out, std::span<const Rule> rules);
+void write_rules_markdown(std::ostream& out, std::span<const Rule> rules);
 
 }  // namespace rbacgraph

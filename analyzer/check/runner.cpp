@@ -1,0 +1,121 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include "check/suppress.hpp"
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph {
+namespace {
+
+constexpr std::array<std::string_view, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
+
+// FNV-1a, 64 bits: stable across platforms and releases, which std::hash is not.
+std::string fingerprint_of(const Finding& finding) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    auto mix = [&](std::string_view part) {
+        for (const char c : part) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 0x100000001b3ULL;
+        }
+        hash ^= 0x1f;  // field separator
+        hash *= 0x100000001b3ULL;
+    };
+    mix(finding.rule);
+    mix(finding.object.kind);
+    mix(finding.object.ns);
+    mix(finding.object.name);
+    mix(finding.key);
+    return fmt::format("{:016x}", hash);
+}
+
+bool sorts_before(const Finding& a, const Finding& b) {
+    return std::tie(a.location.file, a.location.line, a.location.column, a.id, a.message) <
+           std::tie(b.location.file, b.location.line, b.location.column, b.id, b.message);
+}
+
+}  // namespace
+
+std::string_view to_string(RiskSeverity severity) { return kSeverityNames[static_cast<std::size_t>(severity)]; }
+
+std::optional<RiskSeverity> parse_risk_severity(std::string_view text) {
+    for (std::size_t i = 0; i < kSeverityNames.size(); ++i) {
+        if (kSeverityNames[i] == text) {
+            return static_cast<RiskSeverity>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+RiskSeverity lower(RiskSeverity severity) {
+    return severity == RiskSeverity::kInfo ? severity : static_cast<RiskSeverity>(static_cast<int>(severity) - 1);
+}
+
+std::string ObjectRef::display() const {
+    return ns.empty() ? fmt::format("{} {}", kind, name) : fmt::format("{} {}/{}", kind, ns, name);
+}
+
+std::size_t CheckReport::failing(std::optional<RiskSeverity> threshold) const {
+    if (!threshold) {
+        return 0;
+    }
+    return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [&](const Finding& finding) {
+        return !finding.suppression && !finding.known && *finding.severity >= *threshold;
+    }));
+}
+
+const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id) {
+    for (const Rule& rule : rules) {
+        if (rule.info.slug == slug_or_id || rule.info.id == slug_or_id) {
+            return &rule;
+        }
+    }
+    return nullptr;
+}
+
+CheckReport run_checks(const Graph& graph, const CheckRun& run) {
+    CheckReport report;
+    const CheckContext context(graph, run.options);
+    check::AnnotationSuppressions annotations(run.rules, report.diagnostics);
+    std::set<std::string> fingerprints;
+    std::set<std::string> baseline_seen;
+    for (const Rule& rule : run.rules) {
+        if (!context.rule_enabled(rule.info.slug)) {
+            continue;
+        }
+        std::vector<Finding> found;
+        rule.check(context, found);
+        for (Finding& finding : found) {
+            if (finding.builtin && !run.options.include_builtin) {
+                ++report.builtin_hidden;
+                continue;
+            }
+            finding.rule = std::string(rule.info.slug);
+            finding.id = std::string(rule.info.id);
+            finding.severity = finding.severity.value_or(rule.info.severity);
+            finding.fingerprint = fingerprint_of(finding);
+            // Two findings of one rule on one object with the same key stay apart in baselines.
+            for (int n = 2; !fingerprints.insert(finding.fingerprint).second; ++n) {
+                finding.fingerprint = fmt::format("{}-{}", fingerprint_of(finding), n);
+            }
+            finding.suppression = annotations.find(finding, rule.info);
+            if (!finding.suppression) {
+                finding.suppression = check::config_suppression(run.config, finding, rule.info);
+            }
+            if (run.baseline && run.baseline->contains(finding.fingerprint)) {
+                finding.known = true;
+                baseline_seen.insert(finding.fingerprint);
+            }
+            report.findings.push_back(std::move(finding));
+        }
+    }
+    if (run.baseline) {
+        report.baseline_fixed = run.baseline->size() - baseline_seen.size();
+    }
+    std::sort(report.findings.begin(), report.findings.end(), sorts_before);
+    return report;
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,201 @@
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/input.hpp"
+#include "rbacgraph/check.hpp"
+#include "rbacgraph/report.hpp"
+#include "rbacgraph/rules.hpp"
+
+namespace rbacgraph::cli {
+namespace {
+
+struct CheckOptionsCli {
+    InputOptions input;
+    std::string fail_on = "high";
+    std::vector<std::string> enable;
+    std::vector<std::string> disable;
+    std::string baseline;
+    std::string write_baseline;
+    std::string config;
+    bool include_builtin = false;
+};
+
+struct RulesOptions {
+    std::string slug;
+    bool markdown = false;
+};
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err) {
+    for (const Diagnostic& diagnostic : diagnostics) {
+        err << format_diagnostic(diagnostic) << '\n';
+    }
+}
+
+// Resolves --enable/--disable/config names to slugs; false (after saying why) on an unknown name.
+bool choose_rules(const CheckOptionsCli& options, const CheckConfig& config, std::set<std::string>& enabled,
+                  std::ostream& err) {
+    const auto rules = builtin_rules();
+    auto slug_of = [&](const std::string& name) -> std::optional<std::string> {
+        if (const Rule* rule = find_rule(rules, name)) {
+            return std::string(rule->info.slug);
+        }
+        err << "rbacgraph: unknown rule '" << name << "' (see `rbacgraph rules`)\n";
+        return std::nullopt;
+    };
+    if (options.enable.empty()) {
+        for (const Rule& rule : rules) {
+            enabled.insert(std::string(rule.info.slug));
+        }
+    }
+    for (const std::string& name : options.enable) {
+        const auto slug = slug_of(name);
+        if (!slug) {
+            return false;
+        }
+        enabled.insert(*slug);
+    }
+    std::vector<std::string> disabled = options.disable;
+    disabled.insert(disabled.end(), config.disable.begin(), config.disable.end());
+    for (const std::string& name : disabled) {
+        const auto slug = slug_of(name);
+        if (!slug) {
+            return false;
+        }
+        enabled.erase(*slug);
+    }
+    if (enabled.empty()) {
+        err << "rbacgraph: every rule is disabled; nothing to check\n";
+        return false;
+    }
+    return true;
+}
+
+int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& err) {
+    const std::vector<std::string>& paths = options.input.words;
+    if (paths.empty()) {
+        err << "rbacgraph: check needs at least one input PATH (file, directory, or - for stdin)\n";
+        return kExitUsage;
+    }
+    const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
+    std::vector<Diagnostic> setup;
+    CheckRun run;
+    run.rules = builtin_rules();
+    if (!options.config.empty()) {
+        run.config = load_check_config(options.config, setup);
+    }
+    if (!options.baseline.empty()) {
+        run.baseline = load_baseline(options.baseline, setup);
+    }
+    print_diagnostics(setup, err);
+    if (count_errors(setup) > 0) {
+        err << "rbacgraph: fix the --config/--baseline file first\n";
+        return kExitUsage;
+    }
+    run.options.include_builtin = options.include_builtin;
+    if (!choose_rules(options, run.config, run.options.enabled, err)) {
+        return kExitUsage;
+    }
+    const auto loaded = load(paths, options.input, err);
+    if (!loaded) {
+        return kExitUsage;
+    }
+    const CheckReport report = run_checks(*loaded->graph, run);
+    print_diagnostics(report.diagnostics, err);
+    if (options.input.output == "json") {
+        out << check_json(report, fail_on, loaded->diagnostics, loaded->graph->source()).dump(2) << '\n';
+    } else if (options.input.output == "sarif") {
+        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc).dump(2) << '\n';
+    } else {
+        write_check_text(out, report, fail_on);
+    }
+    if (!options.write_baseline.empty()) {
+        std::ofstream file(options.write_baseline);
+        file << baseline_json(report).dump(2) << '\n';
+        if (!file) {
+            err << "rbacgraph: cannot write baseline " << options.write_baseline << '\n';
+            return kExitUsage;
+        }
+        err << "rbacgraph: wrote " << report.findings.size() << " findings to baseline " << options.write_baseline
+            << '\n';
+    }
+    if (loaded->status != 0) {
+        return loaded->status;
+    }
+    return report.failing(fail_on) > 0 ? kExitNo : kExitYes;
+}
+
+int run_rules(const RulesOptions& options, std::ostream& out, std::ostream& err) {
+    const auto rules = builtin_rules();
+    if (options.slug.empty()) {
+        if (options.markdown) {
+            write_rules_markdown(out, rules);
+        } else {
+            write_rules_text(out, rules);
+        }
+        return kExitYes;
+    }
+    const Rule* rule = find_rule(rules, options.slug);
+    if (rule == nullptr) {
+        for (const RetiredRule& retired : retired_rules()) {
+            if (retired.id == options.slug || retired.slug == options.slug) {
+                err << "rbacgraph: " << retired.id << " " << retired.slug << " is retired: " << retired.note << '\n';
+                return kExitUsage;
+            }
+        }
+        err << "rbacgraph: unknown rule '" << options.slug << "' (see `rbacgraph rules`)\n";
+        return kExitUsage;
+    }
+    out << rule_doc(rule->info.slug);
+    return kExitYes;
+}
+
+}  // namespace
+
+CheckCommands add_check_commands(CLI::App& app) {
+    auto options = std::make_shared<CheckOptionsCli>();
+    auto rules_options = std::make_shared<RulesOptions>();
+    CheckCommands commands;
+    CLI::App* check = app.add_subcommand(
+        "check", "Find risky grants and mappings (the rule catalog) and gate CI on their severity.");
+    check->add_option("paths", options->input.words, "export files or directories (- for stdin)");
+    add_input_options(*check, options->input);
+    check->add_option("-o,--output", options->input.output, "output format")
+        ->check(CLI::IsMember({"text", "json", "sarif"}))
+        ->capture_default_str();
+    check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")
+        ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))
+        ->capture_default_str();
+    check->add_option("--enable", options->enable, "run only these rules (ID or slug; repeatable)")
+        ->allow_extra_args(false);
+    check->add_option("--disable", options->disable, "do not run these rules (ID or slug; repeatable)")
+        ->allow_extra_args(false);
+    check->add_option("--config", options->config, "YAML file with suppressions and disabled rules (docs/check.md)");
+    check->add_option("--baseline", options->baseline,
+                      "findings whose fingerprint is in this file are reported as known and do not fail");
+    check->add_option("--write-baseline", options->write_baseline, "write every finding of this run as a baseline");
+    check->add_flag("--include-builtin", options->include_builtin,
+                    "also report findings on objects Kubernetes and EKS create themselves (bootstrap roles and "
+                    "bindings, system: components)");
+    check->footer(
+        "Exit codes: 0 nothing new at or above --fail-on, 1 new findings at or above it, 2 usage or input errors.\n"
+        "Suppress in a manifest with the annotation  rbacgraph.io/suppress: \"RULE[,RULE]: reason\".\n"
+        "Examples:\n"
+        "  rbacgraph check ./export/\n"
+        "  rbacgraph check ./export/ -o sarif --fail-on critical > rbacgraph.sarif\n"
+        "  rbacgraph check ./export/ --write-baseline baseline.json   # once; then in CI:\n"
+        "  rbacgraph check ./export/ --baseline baseline.json\n"
+        "Docs: docs/check.md, docs/rules/README.md, `rbacgraph rules`");
+    CLI::App* rules = app.add_subcommand("rules", "List the rule catalog, or print one rule's page.");
+    rules->add_option("rule", rules_options->slug, "rule ID or slug whose page to print");
+    rules->add_flag("--markdown", rules_options->markdown, "print the catalog as docs/rules/README.md");
+    commands.check = check;
+    commands.rules = rules;
+    commands.run_check = [options](std::ostream& out, std::ostream& err) { return run_check(*options, out, err); };
+    commands.run_rules = [rules_options](std::ostream& out, std::ostream& err) {
+        return run_rules(*rules_options, out, err);
+    };
+    return commands;
+}
+
+}  // namespace rbacgraph::cli

@@ -1,0 +1,230 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbacgraph/evaluate.hpp"
+
+namespace rbacgraph {
+
+/// How bad a finding is; ordered from least to most severe.
+enum class RiskSeverity { kInfo, kLow, kMedium, kHigh, kCritical };
+
+std::string_view to_string(RiskSeverity severity);
+std::optional<RiskSeverity> parse_risk_severity(std::string_view text);
+/// One step less severe (info stays info).
+RiskSeverity lower(RiskSeverity severity);
+
+/// The object a finding is about, as a reviewer would look it up.
+struct ObjectRef {
+    std::string kind;  ///< "ClusterRoleBinding", "ConfigMap", "AccessEntry", ...
+    std::string ns;
+    std::string name;
+
+    std::string display() const;  ///< "ClusterRoleBinding ops-read", "RoleBinding dev/x"
+};
+
+/// Why a finding does not count.
+struct Suppression {
+    std::string source;  ///< "annotation" (in the manifest) or "config" (a --config file)
+    std::string reason;
+    SourceLocation location;
+};
+
+/// One risk found in the export.
+struct Finding {
+    std::string rule;  ///< slug, stamped by the runner
+    std::string id;    ///< RGnnn, stamped by the runner
+    /// Set by the rule only to lower the rule's default (a namespace-scoped grant); else stamped.
+    std::optional<RiskSeverity> severity;
+    std::string message;
+    ObjectRef object;
+    SourceLocation location;
+    std::vector<std::string> subjects;  ///< "Group ops", "ServiceAccount ns/name"
+    std::vector<std::string> arns;      ///< IAM ARNs that end up holding the risk
+    /// Distinguishes findings of one rule on one object (an ARN, a subject); part of the fingerprint.
+    std::string key;
+    /// Annotation maps whose rbacgraph.io/suppress may silence this finding (the object, its role).
+    std::vector<const std::map<std::string, std::string>*> annotations;
+    bool builtin = false;  ///< on an object Kubernetes or EKS creates itself
+
+    // Stamped by the runner.
+    std::string fingerprint;
+    std::optional<Suppression> suppression;
+    bool known = false;  ///< present in the baseline
+};
+
+/// What a rule is, as the catalog and the docs show it.
+struct RuleInfo {
+    std::string_view id;    ///< "RG206": stable forever
+    std::string_view slug;  ///< "secrets-access": stable forever, names the doc and fixtures
+    std::string_view family;
+    RiskSeverity severity = RiskSeverity::kMedium;
+    std::string_view summary;
+};
+
+class CheckContext;
+
+/// One rule of the catalog: data plus one function that adds findings.
+struct Rule {
+    RuleInfo info;
+    void (*check)(const CheckContext& context, std::vector<Finding>& out) = nullptr;
+};
+
+/// A permission a rule looks for, e.g. {"create", "pods/exec"}.
+struct Probe {
+    Request request;
+    /// The resource is cluster-scoped, so RoleBindings and namespace-scoped access policies cannot grant it.
+    bool cluster_scoped = false;
+    std::string label;  ///< "create pods/exec", for messages
+
+    /// The same probe limited to one namespace (only RoleBindings there, or cluster-wide grants, allow it).
+    Probe in(std::string_view ns) const;
+    /// The same probe on one named object.
+    Probe named(std::string_view name) const;
+};
+
+/// Builds a probe from kubectl words ("pods/exec", "deployments.apps"); throws on a malformed resource (a bug
+/// in a rule).
+Probe probe(std::string_view verb, std::string_view resource, bool cluster_scoped = false);
+
+/// Probes for each verb on each resource (in one namespace when ns is given).
+std::vector<Probe> probes(std::initializer_list<std::string_view> verbs,
+                          std::initializer_list<std::string_view> resources, bool cluster_scoped = false,
+                          std::string_view ns = {});
+/// The probes of both lists.
+std::vector<Probe> concat(std::vector<Probe> first, const std::vector<Probe>& second);
+
+/// One binding or access-policy association that allows a probe.
+struct Capability {
+    enum class Source { kBinding, kAccessPolicy };
+    Source source = Source::kBinding;
+    std::size_t index = 0;  ///< into Graph::bindings() or Graph::access_policy_grants()
+    const Probe* probe = nullptr;
+    std::size_t rule = 0;            ///< the granting rule in the role's (policy's) effective rules
+    std::vector<std::string> names;  ///< the resourceNames it is limited to; empty = every name
+    bool cluster_wide = false;       ///< every namespace (or a cluster-scoped resource)
+};
+
+struct CheckOptions {
+    bool include_builtin = false;   ///< report findings on Kubernetes' and EKS's own objects
+    std::set<std::string> enabled;  ///< slugs to run; empty = all
+};
+
+/// What rules may ask: the graph, the evaluator, and indexes built once per run.
+class CheckContext {
+  public:
+    CheckContext(const Graph& graph, const CheckOptions& options);
+    ~CheckContext();
+    CheckContext(const CheckContext&) = delete;
+    CheckContext& operator=(const CheckContext&) = delete;
+
+    const Graph& graph() const { return *graph_; }
+    const Export& source() const { return graph_->source(); }
+    bool rule_enabled(std::string_view slug) const;
+
+    /// The bindings and access-policy associations that allow any of the probes (the first probe each one
+    /// allows). Grants that give everything at their scope are left out while cluster-admin-binding runs,
+    /// which reports them once.
+    std::vector<Capability> capabilities(std::span<const Probe> probes) const;
+    /// Capabilities of the primary probes whose holder (a subject, or an access entry's ARN) also holds one
+    /// of the secondary probes, with that second capability.
+    std::vector<std::pair<Capability, Capability>> combined(std::span<const Probe> primary,
+                                                            std::span<const Probe> secondary) const;
+    /// Who holds a capability: the binding's subjects ("Group ops") or the access entry's principal ARN.
+    std::vector<std::string> holders(const Capability& capability) const;
+    /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
+    /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
+    std::optional<std::size_t> first_rule_beyond_discovery(int role) const;
+    /// True when the role allows every verb on every resource of every group.
+    bool role_is_full_admin(int role) const;
+    bool policy_is_full_admin(const AccessPolicyGrant& grant) const;
+
+    /// Every identity a mapping of the export produces (resolve_arn over aws-auth, access entries, creator).
+    const std::vector<Identity>& mapped() const;
+    /// Mapped ARNs whose identity a binding applies to (sorted).
+    const std::vector<std::string>& arns_of_binding(std::size_t binding) const;
+    /// Mapped ARNs whose identity carries the group (sorted).
+    std::vector<std::string> arns_with_group(std::string_view group) const;
+
+    /// A finding for a capability: object, location, subjects, ARNs and a message
+    /// "<subjects> can <what> <scope> via <binding> -> <role> (rule at file:line)".
+    Finding finding_for(const Capability& capability, std::string_view what) const;
+
+    /// A finding about one aws-auth entry (object: ConfigMap kube-system/aws-auth, at the entry's line).
+    Finding finding_for(const AwsAuthEntry& entry, std::string message) const;
+    /// A finding about one access entry.
+    Finding finding_for(const AccessEntry& entry, std::string message) const;
+
+    /// Objects Kubernetes or EKS creates themselves (bootstrap label, EKS component label, or a system: name
+    /// with only system subjects).
+    bool is_builtin_binding(const Binding& binding) const;
+    bool is_builtin_role(const Role& role) const;
+
+  private:
+    struct Cache;
+    const Graph* graph_;
+    const CheckOptions* options_;
+    std::unique_ptr<Cache> cache_;
+};
+
+/// One finding per capability of the probes ("can <probe>"); grants limited to one namespace are one
+/// severity below the rule's when lower_when_namespaced.
+void report_capabilities(const CheckContext& context, const RuleInfo& rule, std::span<const Probe> probes,
+                         std::vector<Finding>& out, bool lower_when_namespaced = true);
+
+/// A suppression from a --config file: every given field must match (glob '*'); rule may be an ID or slug.
+struct SuppressionRule {
+    std::string rule;
+    std::string kind;
+    std::string ns;
+    std::string name;
+    std::string subject;
+    std::string arn;
+    std::string reason;
+    SourceLocation location;
+};
+
+/// What a --config file holds.
+struct CheckConfig {
+    std::vector<SuppressionRule> suppressions;
+    std::vector<std::string> disable;
+};
+
+/// Reads a --config YAML file; problems become diagnostics (the file's entries that parse still apply).
+CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics);
+
+/// Fingerprints of a baseline file (written by --write-baseline, or any `check -o json` output).
+std::optional<std::set<std::string>> load_baseline(const std::string& file, std::vector<Diagnostic>& diagnostics);
+
+struct CheckRun {
+    std::span<const Rule> rules;
+    CheckOptions options;
+    CheckConfig config;
+    std::optional<std::set<std::string>> baseline;
+};
+
+/// The result of `check`: findings sorted by file, line, column, rule ID.
+struct CheckReport {
+    std::vector<Finding> findings;  ///< reported ones, including suppressed and known (flagged)
+    std::size_t builtin_hidden = 0;
+    std::size_t baseline_fixed = 0;  ///< baseline entries no longer found
+    std::vector<Diagnostic> diagnostics;  ///< suppression annotations or config entries that are wrong
+
+    /// Findings that fail the run: not suppressed, not known, at or above the threshold.
+    std::size_t failing(std::optional<RiskSeverity> threshold) const;
+};
+
+/// Runs the enabled rules, stamps IDs, severities and fingerprints, applies suppressions and the baseline.
+CheckReport run_checks(const Graph& graph, const CheckRun& run);
+
+/// The rule a slug or ID names, or nullptr.
+const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id);
+
+}  // namespace rbacgraph

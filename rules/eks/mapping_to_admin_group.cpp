@@ -1,0 +1,72 @@
+#include <fmt/format.h>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{"RG111", "mapping-to-admin-group", "eks", RiskSeverity::kHigh,
+                         "An IAM ARN mapped to a username or group that a ClusterRoleBinding makes cluster admin"};
+
+Finding mapping_finding(const CheckContext& context, const Identity& identity, std::string message) {
+    const Graph& graph = context.graph();
+    const std::string key = ascii_lower(identity.arn);
+    if (identity.source == IdentitySource::kAccessEntry) {
+        if (const auto found = graph.access_entries().find(access_entry_key(identity.arn));
+            found != graph.access_entries().end()) {
+            return context.finding_for(*found->second, std::move(message));
+        }
+    }
+    const auto& mappings = identity.source == IdentitySource::kMapUsers ? graph.user_mappings() : graph.role_mappings();
+    for (const auto& [arn, entry] : mappings) {
+        if (entry->location.file == identity.source_location.file && entry->location.line == identity.source_location.line) {
+            return context.finding_for(*entry, std::move(message));
+        }
+    }
+    Finding finding;
+    finding.object = {"ConfigMap", "kube-system", "aws-auth"};
+    finding.location = identity.source_location;
+    finding.arns = {identity.arn};
+    finding.key = key;
+    finding.message = std::move(message);
+    return finding;
+}
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    const Graph& graph = context.graph();
+    for (const Identity& identity : context.mapped()) {
+        const bool mapping = identity.source == IdentitySource::kMapRoles ||
+                             identity.source == IdentitySource::kMapUsers ||
+                             identity.source == IdentitySource::kMapAccounts ||
+                             identity.source == IdentitySource::kAccessEntry;
+        if (!mapping || identity.is_masters()) {
+            continue;  // system:masters is system-masters-mapping
+        }
+        const Authorizer authorizer(graph, identity);
+        for (const MatchedBinding& match : authorizer.cluster_bindings()) {
+            const BindingNode& node = graph.bindings()[match.binding];
+            const Binding& binding = *node.binding;
+            const bool admin = context.role_is_full_admin(node.role) ||
+                               (binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin");
+            if (!admin || context.is_builtin_binding(binding)) {
+                continue;
+            }
+            const Subject& subject = binding.subjects[match.subject];
+            Finding finding = mapping_finding(
+                context, identity,
+                fmt::format("{} ({}) is cluster admin: it is mapped to {}, which {} binds to ClusterRole {} ({})",
+                            identity.arn, identity.source_detail, subject.display(), binding.display(),
+                            binding.role_ref.name, format_location(binding.location)));
+            finding.subjects = {subject.display()};
+            finding.key += "|" + binding.name;
+            out.push_back(std::move(finding));
+            break;
+        }
+    }
+}
+
+}  // namespace
+
+extern const Rule mapping_to_admin_group{kInfo, &check};
+
+}  // namespace rbacgraph::rules

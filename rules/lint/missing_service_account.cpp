@@ -1,0 +1,49 @@
+#include <fmt/format.h>
+
+#include <set>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{"RG304", "missing-service-account", "lint", RiskSeverity::kLow,
+                         "A binding names a ServiceAccount that the export's namespace does not have (whoever "
+                         "creates it inherits the grant)"};
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    std::set<std::string> accounts;
+    std::set<std::string> namespaces_with_accounts;
+    for (const ServiceAccount& account : context.source().service_accounts) {
+        accounts.insert(account.ns + "/" + account.name);
+        namespaces_with_accounts.insert(account.ns);
+    }
+    // Only namespaces whose ServiceAccounts were exported can be judged (every namespace has "default").
+    for (const auto& [key, refs] : context.graph().service_account_subjects()) {
+        const std::string ns = key.substr(0, key.find('/'));
+        if (accounts.contains(key) || !namespaces_with_accounts.contains(ns)) {
+            continue;
+        }
+        for (const SubjectRef& ref : refs) {
+            const Binding& binding = *context.graph().bindings()[ref.binding].binding;
+            Finding finding;
+            finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                              binding.name};
+            finding.location = binding.location;
+            finding.subjects = {"ServiceAccount " + key};
+            finding.key = key;
+            finding.annotations = {&binding.annotations};
+            finding.builtin = context.is_builtin_binding(binding);
+            finding.message = fmt::format("{} grants to ServiceAccount {}, which namespace {} does not have in the "
+                                          "export: anyone who can create ServiceAccounts there inherits the grant",
+                                          binding.display(), key, ns);
+            out.push_back(std::move(finding));
+        }
+    }
+}
+
+}  // namespace
+
+extern const Rule missing_service_account{kInfo, &check};
+
+}  // namespace rbacgraph::rules

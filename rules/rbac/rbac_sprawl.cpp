@@ -1,0 +1,63 @@
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{"RG230", "rbac-sprawl", "rbac", RiskSeverity::kInfo,
+                         "A subject bound to more than 10 distinct roles: its effective access is hard to review"};
+
+constexpr std::size_t kMaxRoles = 10;
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    struct Seen {
+        std::set<std::string> roles;
+        const Binding* first = nullptr;
+        Subject subject;
+    };
+    std::map<std::string, Seen> by_subject;
+    for (const BindingNode& node : context.graph().bindings()) {
+        const Binding& binding = *node.binding;
+        for (Subject subject : binding.subjects) {
+            if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
+                subject.ns = binding.ns;
+            }
+            Seen& seen = by_subject[subject.display()];
+            if (seen.first == nullptr) {
+                seen.first = &binding;
+                seen.subject = subject;
+            }
+            seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
+                                          binding.role_ref.kind == "Role" ? binding.ns : "", binding.role_ref.name));
+        }
+    }
+    for (const auto& [display, seen] : by_subject) {
+        if (seen.roles.size() <= kMaxRoles) {
+            continue;
+        }
+        Finding finding;
+        finding.object = {seen.subject.kind, seen.subject.ns, seen.subject.name};
+        finding.location = seen.first->location;
+        finding.subjects = {display};
+        finding.annotations = {&seen.first->annotations};
+        finding.builtin = context.is_builtin_binding(*seen.first);
+        const std::string as = seen.subject.kind == "Group" ? "--group " + seen.subject.name
+                               : seen.subject.kind == "ServiceAccount"
+                                   ? fmt::format("--user system:serviceaccount:{}:{}", seen.subject.ns, seen.subject.name)
+                                   : "--user " + seen.subject.name;
+        finding.message = fmt::format("{} is bound to {} distinct roles (first binding: {}); review its effective "
+                                      "access with `rbacgraph what-can {}`",
+                                      display, seen.roles.size(), seen.first->display(), as);
+        out.push_back(std::move(finding));
+    }
+}
+
+}  // namespace
+
+extern const Rule rbac_sprawl{kInfo, &check};
+
+}  // namespace rbacgraph::rules
