@@ -15,7 +15,9 @@ constexpr std::string_view kBootstrapLabel = "kubernetes.io/bootstrapping";
 constexpr std::string_view kEksComponentLabel = "eks.amazonaws.com/component";
 constexpr std::size_t kSubjectsShown = 3;
 
-bool is_system_name(std::string_view name) { return name.starts_with("system:") || name.starts_with("eks:"); }
+bool is_system_name(std::string_view name) {
+    return name.starts_with("system:") || name.starts_with("eks:");
+}
 
 bool is_system_subject(const Subject& subject) {
     if (subject.kind == "ServiceAccount") {
@@ -206,7 +208,8 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
             // rule.go VisitRulesFor: a RoleBinding applies only to requests in its namespace, which a
             // cluster-scoped resource never is.
             const std::string& wanted_ns = probes[p].request.ns;
-            if (!cluster_binding && (probes[p].cluster_scoped || (!wanted_ns.empty() && wanted_ns != node.binding->ns))) {
+            if (!cluster_binding &&
+                (probes[p].cluster_scoped || (!wanted_ns.empty() && wanted_ns != node.binding->ns))) {
                 continue;
             }
             if (const auto& hit = role_answer(node.role, p)) {
@@ -234,8 +237,9 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
         }
         for (std::size_t p = 0; p < probes.size(); ++p) {
             const std::string& wanted_ns = probes[p].request.ns;
-            if (!cluster_scope && (probes[p].cluster_scoped ||
-                                   (!wanted_ns.empty() && !namespace_in_scope(grant.association->scope, wanted_ns)))) {
+            if (!cluster_scope &&
+                (probes[p].cluster_scoped ||
+                 (!wanted_ns.empty() && !namespace_in_scope(grant.association->scope, wanted_ns)))) {
                 continue;
             }
             if (auto hit = first_allowing_rule(grant.compiled, symbols, compiled[p], probes[p].request)) {
@@ -268,8 +272,8 @@ std::vector<std::string> CheckContext::holders(const Capability& capability) con
     return out;
 }
 
-std::vector<std::pair<Capability, Capability>> CheckContext::combined(std::span<const Probe> primary,
-                                                                      std::span<const Probe> secondary) const {
+std::vector<std::pair<Capability, Capability>> CheckContext::combined(
+    std::span<const Probe> primary, std::span<const Probe> secondary) const {
     std::map<std::string, Capability> second_by_holder;
     for (Capability& capability : capabilities(secondary)) {
         for (std::string& holder : holders(capability)) {
@@ -294,13 +298,13 @@ std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(int role) c
     }
     // bootstrap policy.go: system:discovery and system:public-info-viewer grant exactly these paths.
     static constexpr std::array<std::string_view, 12> kDiscovery = {
-        "/api", "/api/*", "/apis", "/apis/*", "/version", "/version/", "/healthz", "/livez", "/readyz",
-        "/openapi", "/openapi/*", "/.well-known/openid-configuration"};
+        "/api",     "/api/*", "/apis",   "/apis/*",  "/version",   "/version/",
+        "/healthz", "/livez", "/readyz", "/openapi", "/openapi/*", "/.well-known/openid-configuration"};
     const auto& rules = graph_->roles()[static_cast<std::size_t>(role)].rules;
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const PolicyRule& rule = rules[i];
-        const bool urls_beyond =
-            std::any_of(rule.non_resource_urls.begin(), rule.non_resource_urls.end(), [](const std::string& url) {
+        const bool urls_beyond = std::any_of(
+            rule.non_resource_urls.begin(), rule.non_resource_urls.end(), [](const std::string& url) {
                 return std::find(kDiscovery.begin(), kDiscovery.end(), url) == kDiscovery.end();
             });
         if ((!rule.resources.empty() && !rule.verbs.empty()) || (urls_beyond && !rule.verbs.empty())) {
@@ -345,9 +349,9 @@ const std::vector<std::string>& CheckContext::arns_of_binding(std::size_t bindin
 std::vector<std::string> CheckContext::arns_with_group(std::string_view group) const {
     std::vector<std::string> out;
     for (const Identity& identity : mapped()) {
-        const bool member = std::any_of(identity.groups.begin(), identity.groups.end(), [&](const auto& value) {
-            return value.match(group).outcome != ValueMatch::Outcome::kNo;
-        });
+        const bool member = std::any_of(
+            identity.groups.begin(), identity.groups.end(),
+            [&](const auto& value) { return value.match(group).outcome != ValueMatch::Outcome::kNo; });
         if (member) {
             out.push_back(identity.arn);
         }
@@ -389,7 +393,9 @@ bool CheckContext::is_builtin_binding(const Binding& binding) const {
            std::all_of(binding.subjects.begin(), binding.subjects.end(), is_system_subject);
 }
 
-bool CheckContext::is_builtin_role(const Role& role) const { return has_builtin_label(role.labels); }
+bool CheckContext::is_builtin_role(const Role& role) const {
+    return has_builtin_label(role.labels);
+}
 
 Finding CheckContext::finding_for(const Capability& capability, std::string_view what) const {
     Finding finding;
@@ -413,14 +419,16 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
             association.scope.cluster_wide || !probe_ns.empty()
                 ? scope_text
                 : fmt::format(" in namespaces {}", fmt::join(association.scope.namespaces, ", "));
-        finding.message = fmt::format("{} can {}{}{} via access policy {} (rule: {})", association.principal_arn,
-                                      what, limited, scope, policy, describe_rule(grant.definition->rules[capability.rule]));
+        finding.message =
+            fmt::format("{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what,
+                        limited, scope, policy, describe_rule(grant.definition->rules[capability.rule]));
         return finding;
     }
     const BindingNode& node = graph_->bindings()[capability.index];
     const Binding& binding = *node.binding;
     const RoleNode& role = graph_->roles()[static_cast<std::size_t>(node.role)];
-    finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns, binding.name};
+    finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                      binding.name};
     finding.location = binding.location;
     for (const Subject& subject : binding.subjects) {
         finding.subjects.push_back(subject.display());
@@ -430,9 +438,9 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     finding.builtin = is_builtin_binding(binding);
     const std::string scope = binding.cluster_scoped ? scope_text : " in namespace " + binding.ns;
     const PolicyRule& rule = role.rules[capability.rule];
-    finding.message = fmt::format("{} can {}{}{} via {} -> {} (rule at {})", join_subjects(finding.subjects), what,
-                                  limited, scope, binding.display(), role.role->display(),
-                                  format_location(rule.location));
+    finding.message =
+        fmt::format("{} can {}{}{} via {} -> {} (rule at {})", join_subjects(finding.subjects), what, limited,
+                    scope, binding.display(), role.role->display(), format_location(rule.location));
     return finding;
 }
 

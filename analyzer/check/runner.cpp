@@ -38,7 +38,9 @@ bool sorts_before(const Finding& a, const Finding& b) {
 
 }  // namespace
 
-std::string_view to_string(RiskSeverity severity) { return kSeverityNames[static_cast<std::size_t>(severity)]; }
+std::string_view to_string(RiskSeverity severity) {
+    return kSeverityNames[static_cast<std::size_t>(severity)];
+}
 
 std::optional<RiskSeverity> parse_risk_severity(std::string_view text) {
     for (std::size_t i = 0; i < kSeverityNames.size(); ++i) {
@@ -50,7 +52,8 @@ std::optional<RiskSeverity> parse_risk_severity(std::string_view text) {
 }
 
 RiskSeverity lower(RiskSeverity severity) {
-    return severity == RiskSeverity::kInfo ? severity : static_cast<RiskSeverity>(static_cast<int>(severity) - 1);
+    return severity == RiskSeverity::kInfo ? severity
+                                           : static_cast<RiskSeverity>(static_cast<int>(severity) - 1);
 }
 
 std::string ObjectRef::display() const {
@@ -61,9 +64,10 @@ std::size_t CheckReport::failing(std::optional<RiskSeverity> threshold) const {
     if (!threshold) {
         return 0;
     }
-    return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [&](const Finding& finding) {
-        return !finding.suppression && !finding.known && *finding.severity >= *threshold;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(findings.begin(), findings.end(), [&](const Finding& finding) {
+            return !finding.suppression && !finding.known && *finding.severity >= *threshold;
+        }));
 }
 
 const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id) {

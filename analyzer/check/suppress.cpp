@@ -24,7 +24,9 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(begin, end - begin + 1));
 }
 
-bool names_rule(std::string_view name, const RuleInfo& rule) { return name == rule.slug || name == rule.id; }
+bool names_rule(std::string_view name, const RuleInfo& rule) {
+    return name == rule.slug || name == rule.id;
+}
 
 std::optional<std::string> read_small_file(const std::string& file, std::vector<Diagnostic>& diagnostics,
                                            std::string_view what) {
@@ -36,7 +38,9 @@ std::optional<std::string> read_small_file(const std::string& file, std::vector<
     std::ostringstream text;
     text << in.rdbuf();
     if (text.str().size() > kMaxConfigBytes) {
-        diagnostics.push_back({Severity::kError, {file, 0, 0}, "",
+        diagnostics.push_back({Severity::kError,
+                               {file, 0, 0},
+                               "",
                                fmt::format("{} file is larger than {} bytes", what, kMaxConfigBytes)});
         return std::nullopt;
     }
@@ -134,8 +138,9 @@ std::optional<Suppression> config_suppression(const CheckConfig& config, const F
         return pattern.empty() || glob_match(pattern, value);
     };
     auto any_field = [&](const std::string& pattern, const std::vector<std::string>& values) {
-        return pattern.empty() || std::any_of(values.begin(), values.end(),
-                                              [&](const std::string& value) { return glob_match(pattern, value); });
+        return pattern.empty() || std::any_of(values.begin(), values.end(), [&](const std::string& value) {
+                   return glob_match(pattern, value);
+               });
     };
     for (const SuppressionRule& entry : config.suppressions) {
         const bool rule_matches = entry.rule == "*" || names_rule(entry.rule, rule);
@@ -178,7 +183,8 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
                 continue;
             }
             load::FieldReader entry_reader(file, "suppression", diagnostics);
-            entry_reader.unknown_fields(item, {"rule", "kind", "namespace", "name", "subject", "arn", "reason"});
+            entry_reader.unknown_fields(item,
+                                        {"rule", "kind", "namespace", "name", "subject", "arn", "reason"});
             SuppressionRule entry;
             entry.rule = entry_reader.string(item, "rule", true).value_or("");
             entry.reason = check::trim(entry_reader.string(item, "reason", true).value_or(""));
@@ -201,14 +207,18 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
     return config;
 }
 
-std::optional<std::set<std::string>> load_baseline(const std::string& file, std::vector<Diagnostic>& diagnostics) {
+std::optional<std::set<std::string>> load_baseline(const std::string& file,
+                                                   std::vector<Diagnostic>& diagnostics) {
     const auto text = check::read_small_file(file, diagnostics, "baseline");
     if (!text) {
         return std::nullopt;
     }
     const nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
-    if (json.is_discarded() || !json.is_object() || !json.contains("findings") || !json["findings"].is_array()) {
-        diagnostics.push_back({Severity::kError, {file, 0, 0}, "",
+    if (json.is_discarded() || !json.is_object() || !json.contains("findings") ||
+        !json["findings"].is_array()) {
+        diagnostics.push_back({Severity::kError,
+                               {file, 0, 0},
+                               "",
                                "not a baseline: expected a JSON object with a 'findings' array (written by "
                                "--write-baseline or `check -o json`)"});
         return std::nullopt;
@@ -218,7 +228,9 @@ std::optional<std::set<std::string>> load_baseline(const std::string& file, std:
         if (finding.is_object() && finding.contains("fingerprint") && finding["fingerprint"].is_string()) {
             fingerprints.insert(finding["fingerprint"].get<std::string>());
         } else {
-            diagnostics.push_back({Severity::kError, {file, 0, 0}, "",
+            diagnostics.push_back({Severity::kError,
+                                   {file, 0, 0},
+                                   "",
                                    "a baseline finding has no string 'fingerprint'; it is ignored"});
         }
     }

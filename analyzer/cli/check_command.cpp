@@ -116,8 +116,8 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
             err << "rbacgraph: cannot write baseline " << options.write_baseline << '\n';
             return kExitUsage;
         }
-        err << "rbacgraph: wrote " << report.findings.size() << " findings to baseline " << options.write_baseline
-            << '\n';
+        err << "rbacgraph: wrote " << report.findings.size() << " findings to baseline "
+            << options.write_baseline << '\n';
     }
     if (loaded->status != 0) {
         return loaded->status;
@@ -139,7 +139,8 @@ int run_rules(const RulesOptions& options, std::ostream& out, std::ostream& err)
     if (rule == nullptr) {
         for (const RetiredRule& retired : retired_rules()) {
             if (retired.id == options.slug || retired.slug == options.slug) {
-                err << "rbacgraph: " << retired.id << " " << retired.slug << " is retired: " << retired.note << '\n';
+                err << "rbacgraph: " << retired.id << " " << retired.slug << " is retired: " << retired.note
+                    << '\n';
                 return kExitUsage;
             }
         }
@@ -170,15 +171,19 @@ CheckCommands add_check_commands(CLI::App& app) {
         ->allow_extra_args(false);
     check->add_option("--disable", options->disable, "do not run these rules (ID or slug; repeatable)")
         ->allow_extra_args(false);
-    check->add_option("--config", options->config, "YAML file with suppressions and disabled rules (docs/check.md)");
+    check->add_option("--config", options->config,
+                      "YAML file with suppressions and disabled rules (docs/check.md)");
     check->add_option("--baseline", options->baseline,
                       "findings whose fingerprint is in this file are reported as known and do not fail");
-    check->add_option("--write-baseline", options->write_baseline, "write every finding of this run as a baseline");
-    check->add_flag("--include-builtin", options->include_builtin,
-                    "also report findings on objects Kubernetes and EKS create themselves (bootstrap roles and "
-                    "bindings, system: components)");
+    check->add_option("--write-baseline", options->write_baseline,
+                      "write every finding of this run as a baseline");
+    check->add_flag(
+        "--include-builtin", options->include_builtin,
+        "also report findings on objects Kubernetes and EKS create themselves (bootstrap roles and "
+        "bindings, system: components)");
     check->footer(
-        "Exit codes: 0 nothing new at or above --fail-on, 1 new findings at or above it, 2 usage or input errors.\n"
+        "Exit codes: 0 nothing new at or above --fail-on, 1 new findings at or above it, 2 usage or input "
+        "errors.\n"
         "Suppress in a manifest with the annotation  rbacgraph.io/suppress: \"RULE[,RULE]: reason\".\n"
         "Examples:\n"
         "  rbacgraph check ./export/\n"
@@ -191,7 +196,9 @@ CheckCommands add_check_commands(CLI::App& app) {
     rules->add_flag("--markdown", rules_options->markdown, "print the catalog as docs/rules/README.md");
     commands.check = check;
     commands.rules = rules;
-    commands.run_check = [options](std::ostream& out, std::ostream& err) { return run_check(*options, out, err); };
+    commands.run_check = [options](std::ostream& out, std::ostream& err) {
+        return run_check(*options, out, err);
+    };
     commands.run_rules = [rules_options](std::ostream& out, std::ostream& err) {
         return run_rules(*rules_options, out, err);
     };

@@ -1,13 +1,12 @@
 #include "cli/commands.hpp"
 
-#include "cli/input.hpp"
-
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 
+#include "cli/input.hpp"
 #include "rbacgraph/load.hpp"
 #include "rbacgraph/report.hpp"
 

@@ -38,7 +38,8 @@ struct Loaded {
 };
 
 /// Loads, prints the diagnostics and the summary line; nullopt when not a single file could be read.
-std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options, std::ostream& err);
+std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
+                           std::ostream& err);
 
 /// The check and rules subcommands.
 struct CheckCommands {

@@ -238,7 +238,8 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind[std::string(kind)];
     if (namespaced) {
-        sink.out.service_accounts.push_back({metadata->ns, metadata->name, metadata->annotations, reader.at(object)});
+        sink.out.service_accounts.push_back(
+            {metadata->ns, metadata->name, metadata->annotations, reader.at(object)});
     } else {
         sink.out.namespaces.push_back({metadata->name, reader.at(object)});
     }

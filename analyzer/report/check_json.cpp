@@ -11,15 +11,19 @@ nlohmann::json finding_json(const Finding& finding) {
         {"id", finding.id},
         {"severity", to_string(*finding.severity)},
         {"message", finding.message},
-        {"object", {{"kind", finding.object.kind}, {"namespace", finding.object.ns}, {"name", finding.object.name}}},
+        {"object",
+         {{"kind", finding.object.kind}, {"namespace", finding.object.ns}, {"name", finding.object.name}}},
         {"location", {{"file", finding.location.file}, {"line", finding.location.line}}},
         {"subjects", finding.subjects},
         {"arns", finding.arns},
         {"fingerprint", finding.fingerprint},
-        {"state", finding.suppression ? "suppressed" : finding.known ? "known" : "new"},
+        {"state", finding.suppression ? "suppressed"
+                  : finding.known     ? "known"
+                                      : "new"},
     };
     if (finding.suppression) {
-        out["suppression"] = {{"source", finding.suppression->source}, {"reason", finding.suppression->reason}};
+        out["suppression"] = {{"source", finding.suppression->source},
+                              {"reason", finding.suppression->reason}};
     }
     return out;
 }

@@ -19,7 +19,9 @@ std::string_view security_severity(RiskSeverity severity) {
     return kScores[static_cast<std::size_t>(severity)];
 }
 
-nlohmann::json artifact(const std::string& file) { return {{"uri", file}}; }
+nlohmann::json artifact(const std::string& file) {
+    return {{"uri", file}};
+}
 
 nlohmann::json physical_location(const SourceLocation& location) {
     nlohmann::json out = {{"artifactLocation", artifact(location.file)}};
@@ -47,9 +49,11 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
             {"name", rule.info.slug},
             {"shortDescription", {{"text", rule.info.summary}}},
             {"fullDescription", {{"text", rule.info.summary}}},
-            {"help", {{"text", doc.empty() ? std::string(rule.info.summary) : std::string(doc)},
-                      {"markdown", doc.empty() ? std::string(rule.info.summary) : std::string(doc)}}},
-            {"helpUri", fmt::format("https://github.com/rbacgraph/rbacgraph/blob/main/docs/rules/{}.md", rule.info.slug)},
+            {"help",
+             {{"text", doc.empty() ? std::string(rule.info.summary) : std::string(doc)},
+              {"markdown", doc.empty() ? std::string(rule.info.summary) : std::string(doc)}}},
+            {"helpUri", fmt::format("https://github.com/rbacgraph/rbacgraph/blob/main/docs/rules/{}.md",
+                                    rule.info.slug)},
             {"defaultConfiguration", {{"level", sarif_level(rule.info.severity)}}},
             {"properties",
              {{"tags", {"security", "kubernetes", std::string(rule.info.family)}},
@@ -64,16 +68,20 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
             {"ruleIndex", rule_index.at(finding.id)},
             {"level", sarif_level(*finding.severity)},
             {"message", {{"text", finding.message}}},
-            {"locations", {{{"physicalLocation", physical_location(finding.location)},
-                            {"logicalLocations", {{{"name", finding.object.display()}, {"kind", "object"}}}}}}},
+            {"locations",
+             {{{"physicalLocation", physical_location(finding.location)},
+               {"logicalLocations", {{{"name", finding.object.display()}, {"kind", "object"}}}}}}},
             {"partialFingerprints", {{"rbacgraphFingerprint/v1", finding.fingerprint}}},
             {"baselineState", finding.known ? "unchanged" : "new"},
-            {"properties", {{"severity", to_string(*finding.severity)}, {"subjects", finding.subjects},
-                            {"arns", finding.arns}}},
+            {"properties",
+             {{"severity", to_string(*finding.severity)},
+              {"subjects", finding.subjects},
+              {"arns", finding.arns}}},
         };
         if (finding.suppression) {
-            result["suppressions"] = {{{"kind", finding.suppression->source == "annotation" ? "inSource" : "external"},
-                                       {"justification", finding.suppression->reason}}};
+            result["suppressions"] = {
+                {{"kind", finding.suppression->source == "annotation" ? "inSource" : "external"},
+                 {"justification", finding.suppression->reason}}};
         }
         results.push_back(std::move(result));
     }
@@ -91,9 +99,10 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
         if (!diagnostic.object.empty()) {
             text += " [" + diagnostic.object + "]";
         }
-        notifications.push_back({{"level", diagnostic.severity == Severity::kError ? "error" : "warning"},
-                                 {"message", {{"text", text}}},
-                                 {"locations", {{{"physicalLocation", physical_location(diagnostic.location)}}}}});
+        notifications.push_back(
+            {{"level", diagnostic.severity == Severity::kError ? "error" : "warning"},
+             {"message", {{"text", text}}},
+             {"locations", {{{"physicalLocation", physical_location(diagnostic.location)}}}}});
     }
     return {
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
@@ -105,7 +114,8 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
                {"version", "0.1.0"},
                {"informationUri", "https://github.com/rbacgraph/rbacgraph"},
                {"rules", sarif_rules}}}}},
-           {"invocations", {{{"executionSuccessful", !failed}, {"toolExecutionNotifications", notifications}}}},
+           {"invocations",
+            {{{"executionSuccessful", !failed}, {"toolExecutionNotifications", notifications}}}},
            {"results", results}}}},
     };
 }

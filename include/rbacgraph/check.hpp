@@ -201,7 +201,8 @@ struct CheckConfig {
 CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics);
 
 /// Fingerprints of a baseline file (written by --write-baseline, or any `check -o json` output).
-std::optional<std::set<std::string>> load_baseline(const std::string& file, std::vector<Diagnostic>& diagnostics);
+std::optional<std::set<std::string>> load_baseline(const std::string& file,
+                                                   std::vector<Diagnostic>& diagnostics);
 
 struct CheckRun {
     std::span<const Rule> rules;
@@ -214,7 +215,7 @@ struct CheckRun {
 struct CheckReport {
     std::vector<Finding> findings;  ///< reported ones, including suppressed and known (flagged)
     std::size_t builtin_hidden = 0;
-    std::size_t baseline_fixed = 0;  ///< baseline entries no longer found
+    std::size_t baseline_fixed = 0;       ///< baseline entries no longer found
     std::vector<Diagnostic> diagnostics;  ///< suppression annotations or config entries that are wrong
 
     /// Findings that fail the run: not suppressed, not known, at or above the threshold.

@@ -1,11 +1,10 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <ostream>
-#include <vector>
-
 #include <optional>
+#include <ostream>
 #include <span>
+#include <vector>
 
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/query.hpp"

@@ -22,7 +22,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.arns = {fmt::format("arn:aws:iam::{}:*", account.account)};
         finding.annotations = {&aws_auth->annotations};
         finding.message = fmt::format(
-            "mapAccounts admits every IAM user and role session of account {} that no other entry maps, with its "
+            "mapAccounts admits every IAM user and role session of account {} that no other entry maps, with "
+            "its "
             "ARN as username{}; list the roles that need access in mapRoles instead",
             account.account,
             with_authenticated ? ", and gives each what the bindings to system:authenticated grant" : "");

@@ -19,12 +19,13 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     Finding finding;
     finding.object = {"Cluster", "", cluster->name};
     finding.location = cluster->location;
-    finding.message =
-        std::string(mode == AuthenticationMode::kConfigMap ? "authenticationMode is CONFIG_MAP"
-                                                           : "describe-cluster shows no authenticationMode, so "
-                                                             "CONFIG_MAP is assumed") +
-        ": access is granted only by the aws-auth ConfigMap, which anyone able to edit it can rewrite, and the "
-        "cluster creator's admin is invisible; move to API_AND_CONFIG_MAP and access entries";
+    finding.message = std::string(mode == AuthenticationMode::kConfigMap
+                                      ? "authenticationMode is CONFIG_MAP"
+                                      : "describe-cluster shows no authenticationMode, so "
+                                        "CONFIG_MAP is assumed") +
+                      ": access is granted only by the aws-auth ConfigMap, which anyone able to edit it can "
+                      "rewrite, and the "
+                      "cluster creator's admin is invisible; move to API_AND_CONFIG_MAP and access entries";
     out.push_back(std::move(finding));
 }
 

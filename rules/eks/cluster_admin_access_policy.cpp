@@ -5,9 +5,10 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG104", "cluster-admin-access-policy", "eks", RiskSeverity::kHigh,
-                         "An access entry holds AmazonEKSClusterAdminPolicy, or AmazonEKSAdminPolicy at cluster "
-                         "scope"};
+constexpr RuleInfo kInfo{
+    "RG104", "cluster-admin-access-policy", "eks", RiskSeverity::kHigh,
+    "An access entry holds AmazonEKSClusterAdminPolicy, or AmazonEKSAdminPolicy at cluster "
+    "scope"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const AuthenticationMode mode = context.graph().mode();
@@ -32,12 +33,14 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.builtin = association.principal_arn.find(":role/aws-service-role/") != std::string::npos;
         finding.message =
             cluster_admin
-                ? fmt::format("{} holds AmazonEKSClusterAdminPolicy: every verb on every resource, cluster-wide "
-                              "(the access-entry equivalent of cluster-admin)",
-                              association.principal_arn)
-                : fmt::format("{} holds AmazonEKSAdminPolicy at cluster scope: admin in every namespace, "
-                              "including Secrets and RoleBindings; scope it to namespaces",
-                              association.principal_arn);
+                ? fmt::format(
+                      "{} holds AmazonEKSClusterAdminPolicy: every verb on every resource, cluster-wide "
+                      "(the access-entry equivalent of cluster-admin)",
+                      association.principal_arn)
+                : fmt::format(
+                      "{} holds AmazonEKSAdminPolicy at cluster scope: admin in every namespace, "
+                      "including Secrets and RoleBindings; scope it to namespaces",
+                      association.principal_arn);
         out.push_back(std::move(finding));
     }
 }

@@ -20,21 +20,25 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     const Graph& graph = context.graph();
     auto report = [&](const AwsAuthEntry& entry, const AwsAuthEntry& winner, std::string_view why) {
         Finding finding = context.finding_for(
-            entry, fmt::format("{} entry for {} is ignored: {} the {} entry at {} (groups and username are not "
-                               "merged); delete one of them",
-                               section_name(entry), entry.arn, why, section_name(winner),
-                               format_location(winner.location)));
+            entry,
+            fmt::format("{} entry for {} is ignored: {} the {} entry at {} (groups and username are not "
+                        "merged); delete one of them",
+                        section_name(entry), entry.arn, why, section_name(winner),
+                        format_location(winner.location)));
         finding.key += "@" + std::to_string(entry.location.line);
         out.push_back(std::move(finding));
     };
     // configmap.go saveMap: entries are keyed by lower-cased ARN and the last one wins, whole.
     for (const auto* entries : {&aws_auth->map_roles, &aws_auth->map_users}) {
-        const auto& in_force = entries == &aws_auth->map_roles ? graph.role_mappings() : graph.user_mappings();
+        const auto& in_force =
+            entries == &aws_auth->map_roles ? graph.role_mappings() : graph.user_mappings();
         for (const AwsAuthEntry& entry : *entries) {
             const AwsAuthEntry* winner = in_force.at(ascii_lower(entry.arn));
             if (winner != &entry) {
                 const bool case_only = winner->arn != entry.arn;
-                report(entry, *winner, case_only ? "its ARN differs only in case from, and is replaced by," : "it is replaced by");
+                report(entry, *winner,
+                       case_only ? "its ARN differs only in case from, and is replaced by,"
+                                 : "it is replaced by");
             }
         }
     }

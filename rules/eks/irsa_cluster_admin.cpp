@@ -40,7 +40,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.arns = {role->second};
         finding.annotations = {&account.annotations};
         finding.message = fmt::format(
-            "ServiceAccount {}/{} has IAM role {}, which this cluster maps to cluster admin ({}): any pod running as "
+            "ServiceAccount {}/{} has IAM role {}, which this cluster maps to cluster admin ({}): any pod "
+            "running as "
             "it, so anyone who can create pods in namespace {}{}, is cluster admin",
             account.ns, account.name, role->second, identity.source_detail, account.ns,
             finding.subjects.empty() ? "" : fmt::format(" ({} subjects found)", finding.subjects.size()));

@@ -22,10 +22,13 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.annotations = {&account.annotations};
         const Identity identity = resolve_arn(context.graph(), role->second);
         finding.message = fmt::format(
-            "pods running as ServiceAccount {}/{} receive credentials of IAM role {}{}; whoever can create pods or "
+            "pods running as ServiceAccount {}/{} receive credentials of IAM role {}{}; whoever can create "
+            "pods or "
             "exec into them there holds that role",
             account.ns, account.name, role->second,
-            identity.authenticated ? fmt::format(", which this cluster also maps ({})", identity.source_detail) : "");
+            identity.authenticated
+                ? fmt::format(", which this cluster also maps ({})", identity.source_detail)
+                : "");
         out.push_back(std::move(finding));
     }
 }

@@ -5,8 +5,9 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG111", "mapping-to-admin-group", "eks", RiskSeverity::kHigh,
-                         "An IAM ARN mapped to a username or group that a ClusterRoleBinding makes cluster admin"};
+constexpr RuleInfo kInfo{
+    "RG111", "mapping-to-admin-group", "eks", RiskSeverity::kHigh,
+    "An IAM ARN mapped to a username or group that a ClusterRoleBinding makes cluster admin"};
 
 Finding mapping_finding(const CheckContext& context, const Identity& identity, std::string message) {
     const Graph& graph = context.graph();
@@ -17,9 +18,11 @@ Finding mapping_finding(const CheckContext& context, const Identity& identity, s
             return context.finding_for(*found->second, std::move(message));
         }
     }
-    const auto& mappings = identity.source == IdentitySource::kMapUsers ? graph.user_mappings() : graph.role_mappings();
+    const auto& mappings =
+        identity.source == IdentitySource::kMapUsers ? graph.user_mappings() : graph.role_mappings();
     for (const auto& [arn, entry] : mappings) {
-        if (entry->location.file == identity.source_location.file && entry->location.line == identity.source_location.line) {
+        if (entry->location.file == identity.source_location.file &&
+            entry->location.line == identity.source_location.line) {
             return context.finding_for(*entry, std::move(message));
         }
     }
@@ -46,17 +49,19 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         for (const MatchedBinding& match : authorizer.cluster_bindings()) {
             const BindingNode& node = graph.bindings()[match.binding];
             const Binding& binding = *node.binding;
-            const bool admin = context.role_is_full_admin(node.role) ||
-                               (binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin");
+            const bool admin =
+                context.role_is_full_admin(node.role) ||
+                (binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin");
             if (!admin || context.is_builtin_binding(binding)) {
                 continue;
             }
             const Subject& subject = binding.subjects[match.subject];
             Finding finding = mapping_finding(
                 context, identity,
-                fmt::format("{} ({}) is cluster admin: it is mapped to {}, which {} binds to ClusterRole {} ({})",
-                            identity.arn, identity.source_detail, subject.display(), binding.display(),
-                            binding.role_ref.name, format_location(binding.location)));
+                fmt::format(
+                    "{} ({}) is cluster admin: it is mapped to {}, which {} binds to ClusterRole {} ({})",
+                    identity.arn, identity.source_detail, subject.display(), binding.display(),
+                    binding.role_ref.name, format_location(binding.location)));
             finding.subjects = {subject.display()};
             finding.key += "|" + binding.name;
             out.push_back(std::move(finding));

@@ -27,17 +27,19 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 continue;
             }
             std::vector<std::string> extra;
-            std::copy_if(groups.begin(), groups.end(), std::back_inserter(extra), [](const std::string& group) {
-                return std::find(kNodeGroups.begin(), kNodeGroups.end(), group) == kNodeGroups.end();
-            });
+            std::copy_if(
+                groups.begin(), groups.end(), std::back_inserter(extra), [](const std::string& group) {
+                    return std::find(kNodeGroups.begin(), kNodeGroups.end(), group) == kNodeGroups.end();
+                });
             if (extra.empty()) {
                 continue;
             }
             out.push_back(context.finding_for(
-                *entry, fmt::format("node role {} is also mapped to {}: every instance of the node group (and "
-                                    "every pod that reaches the instance credentials) holds what those groups "
-                                    "are bound to",
-                                    entry->arn, fmt::join(extra, ", "))));
+                *entry,
+                fmt::format("node role {} is also mapped to {}: every instance of the node group (and "
+                            "every pod that reaches the instance credentials) holds what those groups "
+                            "are bound to",
+                            entry->arn, fmt::join(extra, ", "))));
         }
     }
 }

@@ -20,8 +20,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         for (const auto* mappings : {&graph.role_mappings(), &graph.user_mappings()}) {
             for (const auto& [key, entry] : *mappings) {
                 out.push_back(context.finding_for(
-                    *entry, entry->arn + " is mapped in aws-auth, but the cluster is in API mode, which ignores "
-                                         "aws-auth: give it an access entry or delete the entry"));
+                    *entry, entry->arn +
+                                " is mapped in aws-auth, but the cluster is in API mode, which ignores "
+                                "aws-auth: give it an access entry or delete the entry"));
             }
         }
         for (const AwsAuthAccount& account : aws_auth->map_accounts) {
@@ -30,8 +31,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.location = account.location;
             finding.key = account.account;
             finding.annotations = {&aws_auth->annotations};
-            finding.message = fmt::format("mapAccounts entry {} is ignored: the cluster is in API mode",
-                                          account.account);
+            finding.message =
+                fmt::format("mapAccounts entry {} is ignored: the cluster is in API mode", account.account);
             out.push_back(std::move(finding));
         }
         return;

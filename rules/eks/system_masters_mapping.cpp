@@ -35,8 +35,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         for (const auto& [key, entry] : graph.access_entries()) {
             if (names_masters(entry->kubernetes_groups)) {
                 out.push_back(context.finding_for(
-                    *entry, entry->principal_arn + " has an access entry with kubernetesGroups system:masters: it "
-                                                   "is cluster admin beyond any RBAC rule"));
+                    *entry, entry->principal_arn +
+                                " has an access entry with kubernetesGroups system:masters: it "
+                                "is cluster admin beyond any RBAC rule"));
             }
         }
     }

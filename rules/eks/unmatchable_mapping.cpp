@@ -16,22 +16,26 @@ bool same_place(const SourceLocation& a, const SourceLocation& b) {
 std::optional<std::string> why_unmatchable(const CheckContext& context, const AwsAuthEntry& entry) {
     const auto parsed = parse_principal_arn(entry.arn);
     if (const auto* problem = std::get_if<std::string>(&parsed)) {
-        return fmt::format("'{}' is not an IAM principal ARN the authenticator accepts ({})", entry.arn, *problem);
+        return fmt::format("'{}' is not an IAM principal ARN the authenticator accepts ({})", entry.arn,
+                           *problem);
     }
     const Principal& principal = std::get<Principal>(parsed);
     if (principal.kind == PrincipalKind::kAssumedRole) {
-        return fmt::format("'{}' is an STS assumed-role ARN; the authenticator compares the caller's canonical "
-                           "role ARN, so map {} instead",
-                           entry.arn, principal.canonical_arn());
+        return fmt::format(
+            "'{}' is an STS assumed-role ARN; the authenticator compares the caller's canonical "
+            "role ARN, so map {} instead",
+            entry.arn, principal.canonical_arn());
     }
     const Identity identity = resolve_arn(context.graph(), entry.arn);
-    if (identity.source == IdentitySource::kAccessEntry || same_place(identity.source_location, entry.location)) {
+    if (identity.source == IdentitySource::kAccessEntry ||
+        same_place(identity.source_location, entry.location)) {
         return std::nullopt;  // used, or shadowed by an access entry (shadowed-mapping)
     }
     if (principal.kind == PrincipalKind::kRole && principal.path != "/") {
-        return fmt::format("role ARN '{}' has the path '{}'; STS session ARNs carry no path, so it never matches: "
-                           "map {} instead",
-                           entry.arn, principal.path, principal.session_role_arn());
+        return fmt::format(
+            "role ARN '{}' has the path '{}'; STS session ARNs carry no path, so it never matches: "
+            "map {} instead",
+            entry.arn, principal.path, principal.session_role_arn());
     }
     return fmt::format("no caller resolves to it: {} resolves {}", entry.arn,
                        identity.authenticated ? "through " + identity.source_detail : "to nothing");

@@ -5,9 +5,10 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG302", "dangling-role-ref", "lint", RiskSeverity::kLow,
-                         "A binding references a role that does not exist, so it grants nothing (until someone "
-                         "creates a role with that name)"};
+constexpr RuleInfo kInfo{
+    "RG302", "dangling-role-ref", "lint", RiskSeverity::kLow,
+    "A binding references a role that does not exist, so it grants nothing (until someone "
+    "creates a role with that name)"};
 
 bool bootstrap_name(std::string_view name) {
     return name == "cluster-admin" || name == "admin" || name == "edit" || name == "view" ||
@@ -25,7 +26,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             continue;  // the loader already warns about impossible references
         }
         Finding finding;
-        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns, binding.name};
+        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                          binding.name};
         finding.location = binding.location;
         for (const Subject& subject : binding.subjects) {
             finding.subjects.push_back(subject.display());
@@ -33,11 +35,12 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.annotations = {&binding.annotations};
         // Exports often leave out the roles every cluster has; those references are fine on the cluster.
         finding.builtin = ref.kind == "ClusterRole" && bootstrap_name(ref.name);
-        const std::string target = ref.kind == "Role" ? fmt::format("Role {}/{}", binding.ns, ref.name)
-                                                      : "ClusterRole " + ref.name;
-        finding.message = fmt::format("{} references {}, which is not in the export: it grants nothing, and "
-                                      "whoever creates {} decides what its subjects get",
-                                      binding.display(), target, target);
+        const std::string target =
+            ref.kind == "Role" ? fmt::format("Role {}/{}", binding.ns, ref.name) : "ClusterRole " + ref.name;
+        finding.message = fmt::format(
+            "{} references {}, which is not in the export: it grants nothing, and "
+            "whoever creates {} decides what its subjects get",
+            binding.display(), target, target);
         out.push_back(std::move(finding));
     }
 }

@@ -7,9 +7,10 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG304", "missing-service-account", "lint", RiskSeverity::kLow,
-                         "A binding names a ServiceAccount that the export's namespace does not have (whoever "
-                         "creates it inherits the grant)"};
+constexpr RuleInfo kInfo{
+    "RG304", "missing-service-account", "lint", RiskSeverity::kLow,
+    "A binding names a ServiceAccount that the export's namespace does not have (whoever "
+    "creates it inherits the grant)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     std::set<std::string> accounts;
@@ -34,9 +35,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.key = key;
             finding.annotations = {&binding.annotations};
             finding.builtin = context.is_builtin_binding(binding);
-            finding.message = fmt::format("{} grants to ServiceAccount {}, which namespace {} does not have in the "
-                                          "export: anyone who can create ServiceAccounts there inherits the grant",
-                                          binding.display(), key, ns);
+            finding.message = fmt::format(
+                "{} grants to ServiceAccount {}, which namespace {} does not have in the "
+                "export: anyone who can create ServiceAccounts there inherits the grant",
+                binding.display(), key, ns);
             out.push_back(std::move(finding));
         }
     }

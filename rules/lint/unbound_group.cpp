@@ -11,7 +11,9 @@ constexpr RuleInfo kInfo{"RG303", "unbound-group", "lint", RiskSeverity::kInfo,
                          "A mapped group no binding uses, or a bound group nothing maps (dead grants)"};
 
 // Groups that carry meaning without any binding in the export.
-bool system_group(std::string_view group) { return group.starts_with("system:") || group.starts_with("eks:"); }
+bool system_group(std::string_view group) {
+    return group.starts_with("system:") || group.starts_with("eks:");
+}
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const Graph& graph = context.graph();
@@ -33,9 +35,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             for (const std::string& group : entry->groups) {
                 mapped_group(group, [&](const std::string& name) {
                     Finding finding = context.finding_for(
-                        *entry, fmt::format("{} is mapped to group '{}', which no binding in the export names: "
-                                            "the group grants nothing (a typo, or a binding missing from the export?)",
-                                            entry->arn, name));
+                        *entry,
+                        fmt::format(
+                            "{} is mapped to group '{}', which no binding in the export names: "
+                            "the group grants nothing (a typo, or a binding missing from the export?)",
+                            entry->arn, name));
                     finding.key += "|" + name;
                     return finding;
                 });
@@ -46,9 +50,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         for (const std::string& group : entry->kubernetes_groups) {
             mapped_group(group, [&](const std::string& name) {
                 Finding finding = context.finding_for(
-                    *entry, fmt::format("access entry of {} has kubernetesGroups '{}', which no binding in the "
-                                        "export names: it grants nothing",
-                                        entry->principal_arn, name));
+                    *entry,
+                    fmt::format("access entry of {} has kubernetesGroups '{}', which no binding in the "
+                                "export names: it grants nothing",
+                                entry->principal_arn, name));
                 finding.key = name;
                 return finding;
             });
@@ -60,17 +65,19 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         }
         const Binding& binding = *graph.bindings()[refs.front().binding].binding;
         Finding finding;
-        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns, binding.name};
+        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                          binding.name};
         finding.location = binding.location;
         finding.subjects = {"Group " + group};
         finding.key = group;
         finding.annotations = {&binding.annotations};
         finding.builtin = context.is_builtin_binding(binding);
-        finding.message = fmt::format("Group {} is bound by {}{} but no aws-auth entry or access entry maps an "
-                                      "ARN to it: the grant is dead (or the group comes from another "
-                                      "authenticator)",
-                                      group, binding.display(),
-                                      refs.size() > 1 ? fmt::format(" and {} other bindings", refs.size() - 1) : "");
+        finding.message = fmt::format(
+            "Group {} is bound by {}{} but no aws-auth entry or access entry maps an "
+            "ARN to it: the grant is dead (or the group comes from another "
+            "authenticator)",
+            group, binding.display(),
+            refs.size() > 1 ? fmt::format(" and {} other bindings", refs.size() - 1) : "");
         out.push_back(std::move(finding));
     }
 }

@@ -8,16 +8,19 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG301", "unknown-verb", "lint", RiskSeverity::kLow,
-                         "A rule names a verb no API server produces (describe, exec, GET), so it grants nothing"};
+constexpr RuleInfo kInfo{
+    "RG301", "unknown-verb", "lint", RiskSeverity::kLow,
+    "A rule names a verb no API server produces (describe, exec, GET), so it grants nothing"};
 
 // Verbs the API server derives for resource requests (requestinfo.go), plus the special verbs the
 // authorizers check (escalate, bind, impersonate, approve, sign, use, attest).
 constexpr std::array<std::string_view, 17> kResourceVerbs = {
-    "get",    "list",     "watch",       "create",  "update", "patch", "delete", "deletecollection", "proxy",
-    "escalate", "bind",   "impersonate", "approve", "sign",   "use",   "attest", "*"};
+    "get",   "list",     "watch", "create",      "update",  "patch", "delete", "deletecollection",
+    "proxy", "escalate", "bind",  "impersonate", "approve", "sign",  "use",    "attest",
+    "*"};
 // Non-resource requests use the lower-cased HTTP method.
-constexpr std::array<std::string_view, 8> kUrlVerbs = {"get", "post", "put", "patch", "delete", "head", "options", "*"};
+constexpr std::array<std::string_view, 8> kUrlVerbs = {"get",    "post", "put",     "patch",
+                                                       "delete", "head", "options", "*"};
 
 template <std::size_t N>
 bool known(const std::array<std::string_view, N>& verbs, std::string_view verb) {
@@ -27,7 +30,9 @@ bool known(const std::array<std::string_view, N>& verbs, std::string_view verb) 
 std::string advice(std::string_view verb) {
     std::string lower = ascii_lower(verb);
     if (lower != verb && (known(kResourceVerbs, lower) || known(kUrlVerbs, lower))) {
-        return fmt::format("verbs are case-sensitive and always lower-case, so '{}' matches nothing; write '{}'", verb, lower);
+        return fmt::format(
+            "verbs are case-sensitive and always lower-case, so '{}' matches nothing; write '{}'", verb,
+            lower);
     }
     if (verb == "describe") {
         return "kubectl describe sends get and list; 'describe' matches nothing";

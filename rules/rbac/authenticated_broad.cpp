@@ -32,8 +32,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         capability.cluster_wide = node.binding->cluster_scoped;
         Finding finding = context.finding_for(capability, shown.label);
         finding.subjects = {"Group system:authenticated"};
-        finding.message =
-            "every authenticated identity (Group system:authenticated)" + finding.message.substr(finding.message.find(" can "));
+        finding.message = "every authenticated identity (Group system:authenticated)" +
+                          finding.message.substr(finding.message.find(" can "));
         if (!node.binding->cluster_scoped) {
             finding.severity = lower(kInfo.severity);
         }

@@ -28,7 +28,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.severity = RiskSeverity::kLow;
             finding.message += "; the cluster is in API mode, which ignores aws-auth";
         } else {
-            finding.message += ": a mapRoles entry with group system:masters makes any IAM role cluster admin";
+            finding.message +=
+                ": a mapRoles entry with group system:masters makes any IAM role cluster admin";
         }
         out.push_back(std::move(finding));
     }

@@ -12,9 +12,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     for (std::size_t b = 0; b < bindings.size(); ++b) {
         const BindingNode& node = bindings[b];
         const Binding& binding = *node.binding;
-        // The bootstrap controller recreates ClusterRole cluster-admin on every API server start, so a binding
-        // to it grants everything even when the export lacks the role.
-        const bool named_cluster_admin = binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin";
+        // The bootstrap controller recreates ClusterRole cluster-admin on every API server start, so a
+        // binding to it grants everything even when the export lacks the role.
+        const bool named_cluster_admin =
+            binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin";
         if (!named_cluster_admin && !context.role_is_full_admin(node.role)) {
             continue;
         }
@@ -27,22 +28,25 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         capability.cluster_wide = binding.cluster_scoped;
         Finding finding;
         if (node.role >= 0) {
-            everything.label = binding.cluster_scoped ? "do anything, in every namespace and cluster-wide"
-                                                      : "do anything";
+            everything.label =
+                binding.cluster_scoped ? "do anything, in every namespace and cluster-wide" : "do anything";
             finding = context.finding_for(capability, everything.label);
         } else {
             std::vector<std::string> subjects;
             for (const Subject& subject : binding.subjects) {
                 subjects.push_back(subject.display());
             }
-            finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns, binding.name};
+            finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                              binding.name};
             finding.location = binding.location;
             finding.subjects = subjects;
             finding.arns = context.arns_of_binding(b);
             finding.annotations = {&binding.annotations};
             finding.builtin = context.is_builtin_binding(binding);
-            finding.message = binding.display() + " binds ClusterRole cluster-admin (not in the export; every "
-                              "cluster has it) to " + (subjects.empty() ? "nobody" : subjects.front()) +
+            finding.message = binding.display() +
+                              " binds ClusterRole cluster-admin (not in the export; every "
+                              "cluster has it) to " +
+                              (subjects.empty() ? "nobody" : subjects.front()) +
                               (subjects.size() > 1 ? " and others" : "");
         }
         if (!binding.cluster_scoped) {

@@ -7,7 +7,8 @@ constexpr RuleInfo kInfo{"RG224", "configmap-write", "rbac", RiskSeverity::kMedi
                          "Writes ConfigMaps in kube-system (CoreDNS, kube-proxy and add-on configuration)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    static const std::vector<Probe> kProbes = probes({"create", "update", "patch", "delete"}, {"configmaps"}, false, "kube-system");
+    static const std::vector<Probe> kProbes =
+        probes({"create", "update", "patch", "delete"}, {"configmaps"}, false, "kube-system");
     report_capabilities(context, kInfo, kProbes, out, false);
 }
 

@@ -5,8 +5,9 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG211", "csr-approve", "rbac", RiskSeverity::kHigh,
-                         "Approves (or signs) certificate signing requests, and so issues client certificates"};
+constexpr RuleInfo kInfo{
+    "RG211", "csr-approve", "rbac", RiskSeverity::kHigh,
+    "Approves (or signs) certificate signing requests, and so issues client certificates"};
 
 std::string signer_text(const Capability& signer) {
     return signer.names.empty() ? "any signer" : fmt::format("signers {}", fmt::join(signer.names, ", "));
@@ -22,12 +23,14 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         probes({"update", "patch"}, {"certificatesigningrequests.certificates.k8s.io/status"}, true);
     static const std::vector<Probe> kSign = probes({"sign"}, {"signers.certificates.k8s.io"}, true);
     for (const auto& [approval, signer] : context.combined(kApproval, kApprove)) {
-        Finding finding = context.finding_for(approval, "approve certificate signing requests for " + signer_text(signer));
+        Finding finding =
+            context.finding_for(approval, "approve certificate signing requests for " + signer_text(signer));
         finding.key = "approve";
         out.push_back(std::move(finding));
     }
     for (const auto& [status, signer] : context.combined(kStatus, kSign)) {
-        Finding finding = context.finding_for(status, "sign certificate signing requests for " + signer_text(signer));
+        Finding finding =
+            context.finding_for(status, "sign certificate signing requests for " + signer_text(signer));
         finding.key = "sign";
         out.push_back(std::move(finding));
     }

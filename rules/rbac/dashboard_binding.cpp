@@ -6,9 +6,10 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG229", "dashboard-binding", "rbac", RiskSeverity::kLow,
-                         "Grants permissions to a Kubernetes dashboard ServiceAccount, a web UI that acts with "
-                         "them"};
+constexpr RuleInfo kInfo{
+    "RG229", "dashboard-binding", "rbac", RiskSeverity::kLow,
+    "Grants permissions to a Kubernetes dashboard ServiceAccount, a web UI that acts with "
+    "them"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const auto& bindings = context.graph().bindings();
@@ -18,7 +19,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         const auto found = std::find_if(subjects.begin(), subjects.end(), [](const Subject& subject) {
             return subject.kind == "ServiceAccount" && subject.name.find("dashboard") != std::string::npos;
         });
-        const auto rule = found == subjects.end() ? std::nullopt : context.first_rule_beyond_discovery(node.role);
+        const auto rule =
+            found == subjects.end() ? std::nullopt : context.first_rule_beyond_discovery(node.role);
         if (!rule) {
             continue;
         }

@@ -6,9 +6,10 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG228", "default-service-account-binding", "rbac", RiskSeverity::kMedium,
-                         "Grants permissions to a namespace's default ServiceAccount, which every pod without "
-                         "serviceAccountName runs as"};
+constexpr RuleInfo kInfo{
+    "RG228", "default-service-account-binding", "rbac", RiskSeverity::kMedium,
+    "Grants permissions to a namespace's default ServiceAccount, which every pod without "
+    "serviceAccountName runs as"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const auto& bindings = context.graph().bindings();
@@ -19,14 +20,16 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             return subject.kind == "ServiceAccount" && subject.name == "default" &&
                    !(subject.ns.empty() && node.binding->cluster_scoped);
         });
-        const auto rule = found == subjects.end() ? std::nullopt : context.first_rule_beyond_discovery(node.role);
+        const auto rule =
+            found == subjects.end() ? std::nullopt : context.first_rule_beyond_discovery(node.role);
         if (!rule) {
             continue;
         }
         const std::string ns = found->ns.empty() ? node.binding->ns : found->ns;
         const PolicyRule& granted = context.graph().roles()[static_cast<std::size_t>(node.role)].rules[*rule];
         Probe shown;
-        shown.label = describe_rule(granted) + " as any pod of namespace " + ns + " that names no ServiceAccount";
+        shown.label =
+            describe_rule(granted) + " as any pod of namespace " + ns + " that names no ServiceAccount";
         shown.cluster_scoped = true;
         Capability capability;
         capability.index = b;
@@ -35,7 +38,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         capability.cluster_wide = node.binding->cluster_scoped;
         Finding finding = context.finding_for(capability, shown.label);
         finding.subjects = {"ServiceAccount " + ns + "/default"};
-        finding.message = "ServiceAccount " + ns + "/default" + finding.message.substr(finding.message.find(" can "));
+        finding.message =
+            "ServiceAccount " + ns + "/default" + finding.message.substr(finding.message.find(" can "));
         out.push_back(std::move(finding));
     }
 }

@@ -4,13 +4,15 @@ namespace rbacgraph::rules {
 namespace {
 
 constexpr RuleInfo kInfo{"RG223", "network-write", "rbac", RiskSeverity::kMedium,
-                         "Writes Services, Endpoints, EndpointSlices, NetworkPolicies, Ingresses or Gateway API routes (namespace-scoped grants: low)"};
+                         "Writes Services, Endpoints, EndpointSlices, NetworkPolicies, Ingresses or Gateway "
+                         "API routes (namespace-scoped grants: low)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    static const std::vector<Probe> kProbes = probes({"create", "update", "patch", "delete"},
-                                  {"services", "endpoints", "endpointslices.discovery.k8s.io", "networkpolicies.networking.k8s.io",
-                                   "ingresses.networking.k8s.io", "gateways.gateway.networking.k8s.io",
-                                   "httproutes.gateway.networking.k8s.io"});
+    static const std::vector<Probe> kProbes =
+        probes({"create", "update", "patch", "delete"},
+               {"services", "endpoints", "endpointslices.discovery.k8s.io",
+                "networkpolicies.networking.k8s.io", "ingresses.networking.k8s.io",
+                "gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"});
     report_capabilities(context, kInfo, kProbes, out);
 }
 

@@ -8,8 +8,9 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG230", "rbac-sprawl", "rbac", RiskSeverity::kInfo,
-                         "A subject bound to more than 10 distinct roles: its effective access is hard to review"};
+constexpr RuleInfo kInfo{
+    "RG230", "rbac-sprawl", "rbac", RiskSeverity::kInfo,
+    "A subject bound to more than 10 distinct roles: its effective access is hard to review"};
 
 constexpr std::size_t kMaxRoles = 10;
 
@@ -32,7 +33,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 seen.subject = subject;
             }
             seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
-                                          binding.role_ref.kind == "Role" ? binding.ns : "", binding.role_ref.name));
+                                          binding.role_ref.kind == "Role" ? binding.ns : "",
+                                          binding.role_ref.name));
         }
     }
     for (const auto& [display, seen] : by_subject) {
@@ -45,13 +47,15 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.subjects = {display};
         finding.annotations = {&seen.first->annotations};
         finding.builtin = context.is_builtin_binding(*seen.first);
-        const std::string as = seen.subject.kind == "Group" ? "--group " + seen.subject.name
-                               : seen.subject.kind == "ServiceAccount"
-                                   ? fmt::format("--user system:serviceaccount:{}:{}", seen.subject.ns, seen.subject.name)
-                                   : "--user " + seen.subject.name;
-        finding.message = fmt::format("{} is bound to {} distinct roles (first binding: {}); review its effective "
-                                      "access with `rbacgraph what-can {}`",
-                                      display, seen.roles.size(), seen.first->display(), as);
+        const std::string as =
+            seen.subject.kind == "Group" ? "--group " + seen.subject.name
+            : seen.subject.kind == "ServiceAccount"
+                ? fmt::format("--user system:serviceaccount:{}:{}", seen.subject.ns, seen.subject.name)
+                : "--user " + seen.subject.name;
+        finding.message = fmt::format(
+            "{} is bound to {} distinct roles (first binding: {}); review its effective "
+            "access with `rbacgraph what-can {}`",
+            display, seen.roles.size(), seen.first->display(), as);
         out.push_back(std::move(finding));
     }
 }

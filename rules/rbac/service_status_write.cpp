@@ -4,7 +4,8 @@ namespace rbacgraph::rules {
 namespace {
 
 constexpr RuleInfo kInfo{"RG220", "service-status-write", "rbac", RiskSeverity::kMedium,
-                         "Writes services/status, which can redirect traffic to any IP (CVE-2020-8554; namespace-scoped grants: low)"};
+                         "Writes services/status, which can redirect traffic to any IP (CVE-2020-8554; "
+                         "namespace-scoped grants: low)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kProbes = probes({"update", "patch"}, {"services/status"});

@@ -3,8 +3,9 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG209", "token-create", "rbac", RiskSeverity::kHigh,
-                         "Mints tokens for service accounts: create on serviceaccounts/token (namespace-scoped grants: medium)"};
+constexpr RuleInfo kInfo{
+    "RG209", "token-create", "rbac", RiskSeverity::kHigh,
+    "Mints tokens for service accounts: create on serviceaccounts/token (namespace-scoped grants: medium)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kProbes = probes({"create"}, {"serviceaccounts/token"});

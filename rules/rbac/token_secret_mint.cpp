@@ -3,8 +3,9 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG214", "token-secret-mint", "rbac", RiskSeverity::kHigh,
-                         "Creates Secrets, so can mint a legacy service-account token Secret (namespace-scoped grants: medium)"};
+constexpr RuleInfo kInfo{
+    "RG214", "token-secret-mint", "rbac", RiskSeverity::kHigh,
+    "Creates Secrets, so can mint a legacy service-account token Secret (namespace-scoped grants: medium)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kProbes = probes({"create"}, {"secrets"});

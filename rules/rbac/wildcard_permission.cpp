@@ -6,10 +6,13 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG213", "wildcard-permission", "rbac", RiskSeverity::kMedium,
-                         "A role rule with '*' in verbs or resources, which also grants whatever is added later"};
+constexpr RuleInfo kInfo{
+    "RG213", "wildcard-permission", "rbac", RiskSeverity::kMedium,
+    "A role rule with '*' in verbs or resources, which also grants whatever is added later"};
 
-bool has_star(const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), "*") != list.end(); }
+bool has_star(const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), "*") != list.end();
+}
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     for (const Role& role : context.source().roles) {
@@ -27,9 +30,12 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.key = std::to_string(i);
             finding.annotations = {&role.annotations};
             finding.builtin = context.is_builtin_role(role);
-            finding.message = role.display() + " has a rule with '*' in " +
-                              (verbs && resources ? "verbs and resources" : verbs ? "verbs" : "resources") +
-                              ", so it also grants every verb or resource added later: " + describe_rule(rule);
+            finding.message =
+                role.display() + " has a rule with '*' in " +
+                (verbs && resources ? "verbs and resources"
+                 : verbs            ? "verbs"
+                                    : "resources") +
+                ", so it also grants every verb or resource added later: " + describe_rule(rule);
             out.push_back(std::move(finding));
         }
     }

@@ -1,0 +1,1 @@
+check testdata/check/annotated.yaml -o json

@@ -1,0 +1,1 @@
+check testdata/demo --config testdata/check/bad-config.yaml

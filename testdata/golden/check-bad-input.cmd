@@ -1,0 +1,1 @@
+check testdata/bad --fail-on never

@@ -1,0 +1,1 @@
+check testdata/demo --include-builtin --fail-on never --disable pod-exec

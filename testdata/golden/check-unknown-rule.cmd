@@ -1,0 +1,1 @@
+check testdata/demo --enable no-such-rule

@@ -1,0 +1,165 @@
+// Meta-tests over the rule catalog (kube-linter built_in_checks_test.go, Ruff's doc checks): every rule has a
+// well-formed unique ID and slug, its source file, a doc page with the required sections, and closed-world
+// fixtures that fire and stay quiet.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "rbacgraph/check.hpp"
+#include "rbacgraph/load.hpp"
+#include "rbacgraph/report.hpp"
+#include "rbacgraph/rules.hpp"
+
+namespace fs = std::filesystem;
+using namespace rbacgraph;
+
+namespace {
+
+const fs::path kSource = RBACGRAPH_SOURCE_DIR;
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string snake(std::string_view slug) {
+    std::string out(slug);
+    std::replace(out.begin(), out.end(), '-', '_');
+    return out;
+}
+
+// "# expect: a, b" on a line: findings of those rules must point at that line.
+std::multiset<std::pair<int, std::string>> expectations(const std::string& text) {
+    std::multiset<std::pair<int, std::string>> out;
+    std::istringstream lines(text);
+    const std::regex expect(R"(#\s*expect:\s*([a-z0-9, -]+))");
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++number;
+        std::smatch match;
+        if (std::regex_search(line, match, expect)) {
+            std::istringstream slugs(match[1].str());
+            for (std::string slug; std::getline(slugs, slug, ',');) {
+                slug.erase(0, slug.find_first_not_of(' '));
+                slug.erase(slug.find_last_not_of(' ') + 1);
+                out.insert({number, slug});
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<Finding> findings_of(const Rule& rule, const fs::path& fixture) {
+    Export source = load_paths({fixture.string()});
+    REQUIRE_MESSAGE(source.summary.files == 1, fixture);
+    // Fixtures are valid input, except where reading the broken input is the rule.
+    if (rule.info.slug != "invalid-aws-auth") {
+        CHECK_MESSAGE(count_errors(source.diagnostics) == 0, format_diagnostic(source.diagnostics.front()));
+    }
+    const Graph graph(std::move(source));
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {std::string(rule.info.slug)};
+    return run_checks(graph, run).findings;
+}
+
+}  // namespace
+
+TEST_CASE("rule IDs and slugs are well formed, unique, and never reuse a retired one") {
+    const std::regex id_form("RG[1-9][0-9]{2}");
+    const std::regex slug_form("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    std::set<std::string_view> ids;
+    std::set<std::string_view> slugs;
+    for (const RetiredRule& retired : retired_rules()) {
+        ids.insert(retired.id);
+        slugs.insert(retired.slug);
+    }
+    for (const Rule& rule : builtin_rules()) {
+        CAPTURE(rule.info.slug);
+        CHECK(std::regex_match(std::string(rule.info.id), id_form));
+        CHECK(std::regex_match(std::string(rule.info.slug), slug_form));
+        CHECK(ids.insert(rule.info.id).second);
+        CHECK(slugs.insert(rule.info.slug).second);
+        CHECK((rule.check != nullptr));
+        CHECK(!rule.info.summary.empty());
+        // Families own ID ranges: eks 1xx, rbac 2xx, lint 3xx.
+        const std::map<std::string_view, char> hundreds = {{"eks", '1'}, {"rbac", '2'}, {"lint", '3'}};
+        REQUIRE(hundreds.contains(rule.info.family));
+        CHECK(rule.info.id[2] == hundreds.at(rule.info.family));
+        CHECK(
+            fs::exists(kSource / "rules" / std::string(rule.info.family) / (snake(rule.info.slug) + ".cpp")));
+    }
+}
+
+TEST_CASE("every rule has a doc page with the required sections, compiled in") {
+    for (const Rule& rule : builtin_rules()) {
+        CAPTURE(rule.info.slug);
+        const fs::path page = kSource / "docs" / "rules" / (std::string(rule.info.slug) + ".md");
+        REQUIRE(fs::exists(page));
+        const std::string text = read_text(page);
+        CHECK(rule_doc(rule.info.slug) == text);
+        for (const char* section : {"## What it detects", "## Why it matters", "## How an attacker uses it",
+                                    "## How to fix", "## Example"}) {
+            CHECK_MESSAGE(text.find(section) != std::string::npos, section);
+        }
+        CHECK(text.find(std::string(rule.info.id)) != std::string::npos);
+    }
+}
+
+TEST_CASE("docs/rules/README.md is the generated index") {
+    std::ostringstream index;
+    write_rules_markdown(index, builtin_rules());
+    CHECK_MESSAGE(read_text(kSource / "docs" / "rules" / "README.md") == index.str(),
+                  "stale: run scripts/update-golden");
+}
+
+TEST_CASE("rule fixtures: findings are exactly the '# expect:' lines, and every rule fires and stays quiet") {
+    for (const Rule& rule : builtin_rules()) {
+        const std::string slug(rule.info.slug);
+        CAPTURE(slug);
+        const fs::path dir = kSource / "testdata" / "rules" / slug;
+        REQUIRE(fs::is_directory(dir));
+        std::vector<fs::path> fixtures;
+        for (const auto& entry : fs::directory_iterator(dir)) {
+            fixtures.push_back(entry.path());
+        }
+        std::sort(fixtures.begin(), fixtures.end());
+        bool fires = false;
+        bool quiet = false;
+        for (const fs::path& fixture : fixtures) {
+            CAPTURE(fixture.filename().string());
+            std::multiset<std::pair<int, std::string>> expected;
+            for (const auto& [line, name] : expectations(read_text(fixture))) {
+                if (name == slug) {
+                    expected.insert({line, name});
+                }
+            }
+            std::multiset<std::pair<int, std::string>> actual;
+            for (const Finding& finding : findings_of(rule, fixture)) {
+                CHECK(finding.location.file == fixture.string());
+                if (!finding.suppression) {
+                    actual.insert({finding.location.line, finding.rule});
+                }
+            }
+            CHECK(actual == expected);
+            const std::string name = fixture.filename().string();
+            if (name.starts_with("fires")) {
+                fires = true;
+                CHECK_MESSAGE(!expected.empty(), "a fires-* fixture needs # expect: lines");
+            } else {
+                REQUIRE_MESSAGE(name.starts_with("quiet"), "fixtures are named fires-* or quiet-*");
+                quiet = true;
+                CHECK(expected.empty());
+            }
+        }
+        CHECK_MESSAGE(fires, "no fires-* fixture");
+        CHECK_MESSAGE(quiet, "no quiet-* fixture");
+    }
+}
