@@ -88,6 +88,7 @@ std::string join_subjects(const std::vector<std::string>& subjects) {
 
 struct CheckContext::Cache {
     std::optional<std::vector<Identity>> mapped;
+    std::optional<std::vector<Authorizer>> authorizers;
     std::optional<std::vector<std::vector<std::string>>> binding_arns;
     std::vector<signed char> full_admin_roles;  ///< -1 unknown, 0 no, 1 yes
 };
@@ -321,14 +322,26 @@ const std::vector<Identity>& CheckContext::mapped() const {
     return *cache_->mapped;
 }
 
+const std::vector<Authorizer>& CheckContext::mapped_authorizers() const {
+    if (!cache_->authorizers) {
+        std::vector<Authorizer> authorizers;
+        authorizers.reserve(mapped().size());
+        for (const Identity& identity : mapped()) {
+            authorizers.emplace_back(*graph_, identity);
+        }
+        cache_->authorizers = std::move(authorizers);
+    }
+    return *cache_->authorizers;
+}
+
 const std::vector<std::string>& CheckContext::arns_of_binding(std::size_t binding) const {
     if (!cache_->binding_arns) {
         std::vector<std::vector<std::string>> arns(graph_->bindings().size());
-        for (const Identity& identity : mapped()) {
-            const Authorizer authorizer(*graph_, identity);
+        for (const Authorizer& authorizer : mapped_authorizers()) {
+            const std::string& arn = authorizer.identity().arn;
             auto add = [&](const std::vector<MatchedBinding>& matches) {
                 for (const MatchedBinding& match : matches) {
-                    arns[match.binding].push_back(identity.arn);
+                    arns[match.binding].push_back(arn);
                 }
             };
             add(authorizer.cluster_bindings());

@@ -9,6 +9,18 @@ namespace {
 
 constexpr std::string_view kServiceAccountPrefix = "system:serviceaccount:";
 
+// The text every rendering of the value starts with.
+std::string literal_prefix(const IdentityValue& value) {
+    std::string prefix;
+    for (const ValuePart& part : value.parts) {
+        if (part.kind != ValuePart::Kind::kLiteral) {
+            break;
+        }
+        prefix += part.text;
+    }
+    return prefix;
+}
+
 class BindingCollector {
   public:
     explicit BindingCollector(const Graph& graph) : graph_(graph) {}
@@ -30,8 +42,10 @@ class BindingCollector {
             }
             return;
         }
-        for (const auto& [name, refs] : index) {
-            add(refs, value.match(name));
+        // Only names starting with the value's literal prefix can match: visit just that range of the index.
+        const std::string prefix = literal_prefix(value);
+        for (auto it = index.lower_bound(prefix); it != index.end() && it->first.starts_with(prefix); ++it) {
+            add(it->second, value.match(it->first));
         }
     }
 
@@ -47,6 +61,10 @@ class BindingCollector {
                 add(found->second, {ValueMatch::Outcome::kYes, {}});
             }
             return;
+        }
+        const std::string prefix = literal_prefix(username);
+        if (!prefix.starts_with(kServiceAccountPrefix) && !kServiceAccountPrefix.starts_with(prefix)) {
+            return;  // cannot be a service-account username
         }
         for (const auto& [key, refs] : index) {
             std::string candidate = std::string(kServiceAccountPrefix) + key;

@@ -148,6 +148,9 @@ class CheckContext {
 
     /// Every identity a mapping of the export produces (resolve_arn over aws-auth, access entries, creator).
     const std::vector<Identity>& mapped() const;
+    /// One authorizer per mapped() identity, in the same order (built once: matching templated usernames
+    /// against every subject is the costly part).
+    const std::vector<Authorizer>& mapped_authorizers() const;
     /// Mapped ARNs whose identity a binding applies to (sorted).
     const std::vector<std::string>& arns_of_binding(std::size_t binding) const;
     /// Mapped ARNs whose identity carries the group (sorted).

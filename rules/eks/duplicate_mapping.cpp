@@ -25,7 +25,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                         "merged); delete one of them",
                         section_name(entry), entry.arn, why, section_name(winner),
                         format_location(winner.location)));
-        finding.key += "@" + std::to_string(entry.location.line);
+        finding.key.append("@").append(std::to_string(entry.location.line));
         out.push_back(std::move(finding));
     };
     // configmap.go saveMap: entries are keyed by lower-cased ARN and the last one wins, whole.

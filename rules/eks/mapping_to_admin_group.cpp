@@ -37,7 +37,8 @@ Finding mapping_finding(const CheckContext& context, const Identity& identity, s
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const Graph& graph = context.graph();
-    for (const Identity& identity : context.mapped()) {
+    for (const Authorizer& authorizer : context.mapped_authorizers()) {
+        const Identity& identity = authorizer.identity();
         const bool mapping = identity.source == IdentitySource::kMapRoles ||
                              identity.source == IdentitySource::kMapUsers ||
                              identity.source == IdentitySource::kMapAccounts ||
@@ -45,7 +46,6 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!mapping || identity.is_masters()) {
             continue;  // system:masters is system-masters-mapping
         }
-        const Authorizer authorizer(graph, identity);
         for (const MatchedBinding& match : authorizer.cluster_bindings()) {
             const BindingNode& node = graph.bindings()[match.binding];
             const Binding& binding = *node.binding;
