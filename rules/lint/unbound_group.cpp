@@ -31,7 +31,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         }
     };
     for (const auto* mappings : {&graph.role_mappings(), &graph.user_mappings()}) {
-        for (const auto& [key, entry] : *mappings) {
+        for (const auto& [key, in_force] : *mappings) {
+            const AwsAuthEntry* entry =
+                in_force;  // clang 14 cannot capture structured bindings (P1091R3 came in clang 16)
             for (const std::string& group : entry->groups) {
                 mapped_group(group, [&](const std::string& name) {
                     Finding finding = context.finding_for(
@@ -46,7 +48,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             }
         }
     }
-    for (const auto& [key, entry] : graph.access_entries()) {
+    for (const auto& [key, access] : graph.access_entries()) {
+        const AccessEntry* entry = access;
         for (const std::string& group : entry->kubernetes_groups) {
             mapped_group(group, [&](const std::string& name) {
                 Finding finding = context.finding_for(

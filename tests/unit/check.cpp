@@ -1,0 +1,213 @@
+// The check runner: capabilities over effective permissions, suppressions, fingerprints, baselines,
+// thresholds.
+#include "rbacgraph/check.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "check/suppress.hpp"
+#include "helpers.hpp"
+#include "rbacgraph/rules.hpp"
+
+using namespace rbacgraph;
+using rbacgraph::test::graph_of;
+
+namespace {
+
+constexpr std::string_view kRoleAndBinding = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: binder}
+rules:
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  verbs: [bind]
+  resourceNames: [cluster-admin, view]
+- apiGroups: [""]
+  resources: [nodes/proxy, secrets]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: binder, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+subjects: [{kind: Group, name: web-admins}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: binder}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+subjects: [{kind: User, name: alice}]
+)";
+
+std::vector<Finding> run(const Graph& graph, std::initializer_list<std::string> rules,
+                         CheckConfig config = {},
+                         std::optional<std::set<std::string>> baseline = std::nullopt) {
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = rules;
+    run.config = std::move(config);
+    run.baseline = std::move(baseline);
+    return run_checks(graph, run).findings;
+}
+
+}  // namespace
+
+TEST_CASE("capabilities follow binding scope and report resourceNames") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    const CheckOptions options;
+    const CheckContext context(graph, options);
+    // rule.go VisitRulesFor: a RoleBinding grants only requests in its namespace; nodes/proxy has none.
+    const std::vector<Probe> node_proxy = {probe("get", "nodes/proxy", true)};
+    const auto proxies = context.capabilities(node_proxy);
+    REQUIRE(proxies.size() == 1);
+    CHECK(graph.bindings()[proxies[0].index].binding->name == "binder");
+    CHECK(graph.bindings()[proxies[0].index].binding->cluster_scoped);
+    // rbac.go ResourceNameMatches: a rule with resourceNames grants those names only, and they are reported.
+    const std::vector<Probe> bind = {probe("bind", "clusterroles.rbac.authorization.k8s.io", true)};
+    const auto binds = context.capabilities(bind);
+    REQUIRE(binds.size() == 1);
+    CHECK(binds[0].names == std::vector<std::string>{"cluster-admin", "view"});
+    // A namespaced probe is granted by both bindings, the RoleBinding only in its namespace.
+    const std::vector<Probe> secrets = {probe("get", "secrets")};
+    CHECK(context.capabilities(secrets).size() == 2);
+    const std::vector<Probe> secrets_elsewhere = {probe("get", "secrets").in("db")};
+    CHECK(context.capabilities(secrets_elsewhere).size() == 1);
+}
+
+TEST_CASE("namespace-scoped grants are one severity lower, cluster-wide ones keep the rule's") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    const auto findings = run(graph, {"secrets-access"});
+    REQUIRE(findings.size() == 2);
+    for (const Finding& finding : findings) {
+        CHECK(*finding.severity ==
+              (finding.object.kind == "RoleBinding" ? RiskSeverity::kMedium : RiskSeverity::kHigh));
+    }
+}
+
+TEST_CASE("fingerprints do not depend on line numbers, so baselines survive unrelated edits") {
+    const Graph before = graph_of(kRoleAndBinding);
+    const Graph after = graph_of("# a comment\n\n" + std::string(kRoleAndBinding));
+    const auto first = run(before, {"secrets-access", "rbac-escalation"});
+    const auto second = run(after, {"secrets-access", "rbac-escalation"});
+    REQUIRE(first.size() == second.size());
+    std::set<std::string> fingerprints;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        CHECK(first[i].fingerprint == second[i].fingerprint);
+        CHECK(first[i].location.line + 2 == second[i].location.line);
+        CHECK(fingerprints.insert(first[i].fingerprint).second);
+    }
+    // Known findings are flagged, do not fail, and the rest still do.
+    const auto known = run(after, {"secrets-access", "rbac-escalation"}, {}, std::set{first[0].fingerprint});
+    CHECK(known[0].known);
+    CheckReport report;
+    report.findings = known;
+    CHECK(report.failing(RiskSeverity::kInfo) == known.size() - 1);
+    CHECK(report.failing(std::nullopt) == 0);
+}
+
+TEST_CASE("config suppressions match every given field, with '*' globs") {
+    CHECK(check::glob_match("arn:aws:iam::*:role/ci-*", "arn:aws:iam::1:role/ci-deploy"));
+    CHECK_FALSE(check::glob_match("arn:aws:iam::*:role/ci-*", "arn:aws:iam::1:role/dev"));
+    CHECK(check::glob_match("*", ""));
+    CHECK(check::glob_match("a*b*c", "axxbyyc"));
+    CHECK_FALSE(check::glob_match("a*b*c", "axxbyy"));
+    const Graph graph = graph_of(kRoleAndBinding);
+    CheckConfig config;
+    config.suppressions.push_back(
+        {"RG206", "ClusterRoleBinding", "", "binder", "User alice", "", "reviewed", {}});
+    config.suppressions.push_back(
+        {"secrets-access", "RoleBinding", "", "", "Group nobody", "", "no match", {}});
+    const auto findings = run(graph, {"secrets-access"}, config);
+    REQUIRE(findings.size() == 2);
+    for (const Finding& finding : findings) {
+        CHECK(finding.suppression.has_value() == (finding.object.kind == "ClusterRoleBinding"));
+    }
+}
+
+TEST_CASE("a suppression annotation needs rules and a reason; a bad one suppresses nothing and says why") {
+    const std::string yaml = std::string(kRoleAndBinding) + R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: quiet
+  annotations: {rbacgraph.io/suppress: "secrets-access, RG210: monitoring, reviewed"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+subjects: [{kind: User, name: bob}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: no-reason
+  annotations: {rbacgraph.io/suppress: "secrets-access"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+subjects: [{kind: User, name: carol}]
+)";
+    const Graph graph = graph_of(yaml);
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"secrets-access", "node-proxy"};
+    const CheckReport report = run_checks(graph, run);
+    std::map<std::string, int> suppressed;
+    for (const Finding& finding : report.findings) {
+        suppressed[finding.object.name] += finding.suppression ? 1 : 0;
+    }
+    CHECK(suppressed["quiet"] == 2);
+    CHECK(suppressed["no-reason"] == 0);
+    REQUIRE(report.diagnostics.size() == 1);
+    CHECK(report.diagnostics[0].message.find("reason is required") != std::string::npos);
+}
+
+TEST_CASE("config and baseline files: errors name the file, entries that parse still apply") {
+    const auto dir = std::filesystem::temp_directory_path() / "rbacgraph-check-test";
+    std::filesystem::create_directories(dir);
+    const std::string config_file = (dir / "config.yaml").string();
+    std::ofstream(config_file) << "suppressions:\n- {rule: pod-exec, reason: ok}\n- {rule: pod-exec}\n";
+    std::vector<Diagnostic> diagnostics;
+    const CheckConfig config = load_check_config(config_file, diagnostics);
+    CHECK(config.suppressions.size() == 1);
+    REQUIRE(count_errors(diagnostics) == 1);
+    CHECK(diagnostics[0].location.file == config_file);
+    const std::string baseline_file = (dir / "baseline.json").string();
+    std::ofstream(baseline_file) << "{\"findings\": [{\"fingerprint\": \"abc\"}, {\"rule\": \"x\"}]}";
+    diagnostics.clear();
+    const auto baseline = load_baseline(baseline_file, diagnostics);
+    REQUIRE(baseline.has_value());
+    CHECK(*baseline == std::set<std::string>{"abc"});
+    CHECK(count_errors(diagnostics) == 1);
+    std::ofstream(baseline_file) << "not json";
+    diagnostics.clear();
+    CHECK_FALSE(load_baseline(baseline_file, diagnostics).has_value());
+    CHECK(count_errors(diagnostics) == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("built-in objects are hidden by default and counted, shown with include_builtin") {
+    const Graph graph = graph_of(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:controller:x
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:controller:x
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:controller:x"}
+subjects: [{kind: ServiceAccount, name: x, namespace: kube-system}]
+)");
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"secrets-access"};
+    CheckReport report = run_checks(graph, run);
+    CHECK(report.findings.empty());
+    CHECK(report.builtin_hidden == 1);
+    run.options.include_builtin = true;
+    report = run_checks(graph, run);
+    CHECK(report.findings.size() == 1);
+    CHECK(report.builtin_hidden == 0);
+}
