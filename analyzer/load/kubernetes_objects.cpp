@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "load/interpret.hpp"
 
 namespace rbacgraph::load {
@@ -245,6 +248,80 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
     }
 }
 
+// Where each workload kind keeps its pod spec (k8s API: PodSpec, PodTemplateSpec, CronJob's jobTemplate).
+const Node* pod_spec_of(const Node& object, std::string_view kind) {
+    const Node* spec = object.find("spec");
+    if (spec == nullptr || !spec->is_mapping() || kind == "Pod") {
+        return spec;
+    }
+    if (kind == "CronJob") {
+        spec = spec->find("jobTemplate");
+        spec = spec == nullptr ? nullptr : spec->find("spec");
+        if (spec == nullptr || !spec->is_mapping()) {
+            return nullptr;
+        }
+    }
+    const Node* pod_template = spec->find("template");
+    const Node* pod_spec = pod_template == nullptr ? nullptr : pod_template->find("spec");
+    return pod_spec != nullptr && pod_spec->is_mapping() ? pod_spec : nullptr;
+}
+
+void read_workload(const Node& object, std::string_view kind, const Sink& sink, FieldReader& reader) {
+    const auto metadata = read_metadata(object, kind, true, sink, reader);
+    if (!metadata) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    Workload workload;
+    workload.kind = std::string(kind);
+    workload.ns = metadata->ns;
+    workload.name = metadata->name;
+    workload.annotations = metadata->annotations;
+    workload.location = reader.at(object);
+    const Node* meta = object.find("metadata");
+    const Node* owners = meta == nullptr ? nullptr : meta->find("ownerReferences");
+    workload.owned = owners != nullptr && owners->is_sequence() && !owners->children.empty();
+    if (const Node* spec = pod_spec_of(object, kind)) {
+        // The API server defaults an empty serviceAccountName to the deprecated serviceAccount, then
+        // "default".
+        std::string account = reader.string(*spec, "serviceAccountName", false).value_or("");
+        if (account.empty()) {
+            account = reader.string(*spec, "serviceAccount", false).value_or("");
+        }
+        if (!account.empty()) {
+            workload.service_account = account;
+        }
+        if (const Node* automount = spec->find("automountServiceAccountToken");
+            automount != nullptr && automount->scalar_value() == ScalarValue::kBool) {
+            // go-yaml v2 booleans: the true spellings.
+            static constexpr std::array<std::string_view, 11> kTrue = {
+                "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+            workload.token_mounted = std::find(kTrue.begin(), kTrue.end(), automount->text) != kTrue.end();
+        }
+    } else {
+        reader.warning(
+            object,
+            fmt::format("{} has no pod spec; it is read as running as ServiceAccount 'default'", kind));
+    }
+    if (reader.failed()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind[std::string(kind)];
+    sink.out.workloads.push_back(std::move(workload));
+}
+
+bool is_workload(std::string_view kind, std::string_view group) {
+    if (group.empty()) {
+        return kind == "Pod" || kind == "ReplicationController";
+    }
+    if (group == "apps") {
+        return kind == "Deployment" || kind == "DaemonSet" || kind == "StatefulSet" || kind == "ReplicaSet";
+    }
+    return group == "batch" && (kind == "Job" || kind == "CronJob");
+}
+
 void skip(std::string kind, const Sink& sink) {
     ++sink.out.summary.skipped_by_kind[std::move(kind)];
 }
@@ -293,6 +370,8 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         read_binding(object, *kind, sink, reader);
     } else if ((*kind == "ServiceAccount" || *kind == "Namespace") && group.empty()) {
         read_simple(object, *kind, sink, reader);
+    } else if (is_workload(*kind, group)) {
+        read_workload(object, *kind, sink, reader);
     } else if (*kind == "ConfigMap" && group.empty()) {
         const Node* metadata = object.find("metadata");
         const Node* name = metadata == nullptr ? nullptr : metadata->find("name");

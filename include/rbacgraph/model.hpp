@@ -87,6 +87,19 @@ struct ServiceAccount {
     SourceLocation location;
 };
 
+/// A Pod or pod controller, reduced to who its pods run as.
+struct Workload {
+    std::string
+        kind;  ///< Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob
+    std::string ns;
+    std::string name;
+    std::string service_account = "default";  ///< spec.serviceAccountName (or the deprecated serviceAccount)
+    bool token_mounted = true;  ///< false when automountServiceAccountToken is false on the pod spec
+    bool owned = false;         ///< has ownerReferences: its controller carries the template
+    std::map<std::string, std::string> annotations;
+    SourceLocation location;
+};
+
 struct Namespace {
     std::string name;
     SourceLocation location;
@@ -171,6 +184,7 @@ struct Export {
     std::vector<Role> roles;
     std::vector<Binding> bindings;
     std::vector<ServiceAccount> service_accounts;
+    std::vector<Workload> workloads;
     std::vector<Namespace> namespaces;
     std::optional<AwsAuth> aws_auth;
     std::optional<ClusterConfig> cluster;

@@ -211,3 +211,45 @@ subjects: [{kind: ServiceAccount, name: x, namespace: kube-system}]
     CHECK(report.findings.size() == 1);
     CHECK(report.builtin_hidden == 0);
 }
+
+TEST_CASE(
+    "workloads: where each kind keeps its pod spec, the account it runs as, and whether a token is mounted") {
+    // k8s API: Pod.spec, <controller>.spec.template.spec, CronJob.spec.jobTemplate.spec.template.spec; an
+    // empty serviceAccountName falls back to the deprecated serviceAccount, then to "default".
+    const Export source = rbacgraph::test::load_yaml(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a}
+spec: {containers: []}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: s, namespace: a}
+spec: {template: {spec: {serviceAccount: legacy}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c, namespace: a}
+spec: {jobTemplate: {spec: {template: {spec: {serviceAccountName: job, automountServiceAccountToken: false}}}}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: r
+  namespace: a
+  ownerReferences: [{kind: Deployment, name: d}]
+spec: {template: {spec: {serviceAccountName: app, automountServiceAccountToken: true}}}
+)");
+    REQUIRE(source.workloads.size() == 4);
+    std::map<std::string, const Workload*> by_kind;
+    for (const Workload& workload : source.workloads) {
+        by_kind[workload.kind] = &workload;
+    }
+    CHECK(by_kind["Pod"]->service_account == "default");
+    CHECK(by_kind["StatefulSet"]->service_account == "legacy");
+    CHECK(by_kind["CronJob"]->service_account == "job");
+    CHECK_FALSE(by_kind["CronJob"]->token_mounted);
+    CHECK(by_kind["ReplicaSet"]->token_mounted);
+    CHECK(by_kind["ReplicaSet"]->owned);
+    CHECK_FALSE(by_kind["Pod"]->owned);
+}

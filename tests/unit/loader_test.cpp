@@ -39,7 +39,8 @@ TEST_CASE("multi-document YAML, YAML and JSON Lists, concatenated JSON values") 
     CHECK(loaded.bindings.size() == 1);
     CHECK(loaded.service_accounts.size() == 1);
     CHECK(loaded.access_entries.size() == 2);
-    CHECK(loaded.summary.skipped_by_kind.at("Pod") == 1);
+    CHECK(loaded.workloads.size() == 1);  // the Pod of the List
+    CHECK(loaded.summary.used_by_kind.at("Pod") == 1);
     CHECK(loaded.bindings[0].location.file == "list.json");
     CHECK(loaded.bindings[0].location.line == 2);
 }
