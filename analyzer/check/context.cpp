@@ -373,6 +373,28 @@ std::vector<std::string> CheckContext::arns_with_group(std::string_view group) c
     return out;
 }
 
+std::optional<Finding> CheckContext::beyond_discovery_finding(std::size_t binding, const std::string& who,
+                                                              std::string_view what) const {
+    const BindingNode& node = graph_->bindings()[binding];
+    const auto rule = first_rule_beyond_discovery(node.role);
+    if (!rule) {
+        return std::nullopt;
+    }
+    const PolicyRule& granted = graph_->roles()[static_cast<std::size_t>(node.role)].rules[*rule];
+    Probe shown;
+    shown.label = "use " + describe_rule(granted) + std::string(what);
+    shown.cluster_scoped = true;  // the scope text comes from the binding
+    Capability capability;
+    capability.index = binding;
+    capability.probe = &shown;
+    capability.rule = *rule;
+    capability.cluster_wide = node.binding->cluster_scoped;
+    Finding finding = finding_for(capability, shown.label);
+    finding.subjects = {who};
+    finding.message = who + finding.message.substr(finding.message.find(" can "));
+    return finding;
+}
+
 Finding CheckContext::finding_for(const AwsAuthEntry& entry, std::string message) const {
     Finding finding;
     finding.object = {"ConfigMap", "kube-system", "aws-auth"};

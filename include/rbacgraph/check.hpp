@@ -160,6 +160,10 @@ class CheckContext {
     /// "<subjects> can <what> <scope> via <binding> -> <role> (rule at file:line)".
     Finding finding_for(const Capability& capability, std::string_view what) const;
 
+    /// For a binding whose role grants more than discovery: a finding "<who> can use <rule><what> ... via
+    /// <binding> -> <role>" naming only that subject; nullopt when the role grants discovery at most.
+    std::optional<Finding> beyond_discovery_finding(std::size_t binding, const std::string& who,
+                                                    std::string_view what = {}) const;
     /// A finding about one aws-auth entry (object: ConfigMap kube-system/aws-auth, at the entry's line).
     Finding finding_for(const AwsAuthEntry& entry, std::string message) const;
     /// A finding about one access entry.
