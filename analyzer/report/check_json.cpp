@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "rbacgraph/report.hpp"
 
 namespace rbacgraph {
