@@ -43,7 +43,11 @@ std::optional<Capability> first_allowing_rule(const std::vector<CompiledRule>& c
             return capability;
         }
     }
-    // A rule with resourceNames grants those names only (rbac.go ResourceNameMatches): ask per name.
+    // A rule with resourceNames grants those names only (rbac.go ResourceNameMatches): ask per name, unless
+    // the probe is about one named object already.
+    if (!plain.name.empty()) {
+        return std::nullopt;
+    }
     for (std::size_t i = 0; i < compiled.size(); ++i) {
         Capability limited;
         limited.rule = i;

@@ -73,6 +73,14 @@ TEST_CASE("capabilities follow binding scope and report resourceNames") {
     CHECK(context.capabilities(secrets).size() == 2);
     const std::vector<Probe> secrets_elsewhere = {probe("get", "secrets").in("db")};
     CHECK(context.capabilities(secrets_elsewhere).size() == 1);
+    // A probe on one named object is allowed by rules naming that object, never by rules naming others.
+    const std::vector<Probe> bind_edit = {
+        probe("bind", "clusterroles.rbac.authorization.k8s.io", true).named("edit")};
+    CHECK(context.capabilities(bind_edit).empty());
+    const std::vector<Probe> bind_view = {
+        probe("bind", "clusterroles.rbac.authorization.k8s.io", true).named("view")};
+    REQUIRE(context.capabilities(bind_view).size() == 1);
+    CHECK(context.capabilities(bind_view)[0].names.empty());
 }
 
 TEST_CASE("namespace-scoped grants are one severity lower, cluster-wide ones keep the rule's") {
