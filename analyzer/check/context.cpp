@@ -399,6 +399,20 @@ std::optional<Finding> CheckContext::beyond_discovery_finding(std::size_t bindin
     return finding;
 }
 
+Finding CheckContext::finding_for(const Binding& binding, std::string message) const {
+    Finding finding;
+    finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
+                      binding.name};
+    finding.location = binding.location;
+    for (const Subject& subject : binding.subjects) {
+        finding.subjects.push_back(subject.display());
+    }
+    finding.annotations = {&binding.annotations};
+    finding.builtin = is_builtin_binding(binding);
+    finding.message = std::move(message);
+    return finding;
+}
+
 Finding CheckContext::finding_for(const AwsAuthEntry& entry, std::string message) const {
     Finding finding;
     finding.object = {"ConfigMap", "kube-system", "aws-auth"};
@@ -437,7 +451,6 @@ bool CheckContext::is_builtin_role(const Role& role) const {
 }
 
 Finding CheckContext::finding_for(const Capability& capability, std::string_view what) const {
-    Finding finding;
     std::string limited;
     if (!capability.names.empty()) {
         limited = fmt::format(" (only {})", fmt::join(capability.names, ", "));
@@ -450,6 +463,7 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
         const AccessPolicyGrant& grant = graph_->access_policy_grants()[capability.index];
         const AccessPolicyAssociation& association = *grant.association;
         const std::string policy = grant.definition->name;
+        Finding finding;
         finding.object = {"AccessEntry", "", association.principal_arn};
         finding.location = association.location;
         finding.arns = {association.principal_arn};
@@ -466,15 +480,9 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     const BindingNode& node = graph_->bindings()[capability.index];
     const Binding& binding = *node.binding;
     const RoleNode& role = graph_->roles()[static_cast<std::size_t>(node.role)];
-    finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
-                      binding.name};
-    finding.location = binding.location;
-    for (const Subject& subject : binding.subjects) {
-        finding.subjects.push_back(subject.display());
-    }
+    Finding finding = finding_for(binding, "");
     finding.arns = arns_of_binding(capability.index);
-    finding.annotations = {&binding.annotations, &role.role->annotations};
-    finding.builtin = is_builtin_binding(binding);
+    finding.annotations.push_back(&role.role->annotations);
     const std::string scope = binding.cluster_scoped ? scope_text : " in namespace " + binding.ns;
     const PolicyRule& rule = role.rules[capability.rule];
     finding.message =

@@ -164,6 +164,9 @@ class CheckContext {
     /// <binding> -> <role>" naming only that subject; nullopt when the role grants discovery at most.
     std::optional<Finding> beyond_discovery_finding(std::size_t binding, const std::string& who,
                                                     std::string_view what = {}) const;
+    /// A finding about a binding: object, location, all its subjects, its annotations, whether it is built
+    /// in.
+    Finding finding_for(const Binding& binding, std::string message) const;
     /// A finding about one aws-auth entry (object: ConfigMap kube-system/aws-auth, at the entry's line).
     Finding finding_for(const AwsAuthEntry& entry, std::string message) const;
     /// A finding about one access entry.

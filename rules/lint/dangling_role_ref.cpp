@@ -25,14 +25,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             (binding.cluster_scoped && ref.kind == "Role")) {
             continue;  // the loader already warns about impossible references
         }
-        Finding finding;
-        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
-                          binding.name};
-        finding.location = binding.location;
-        for (const Subject& subject : binding.subjects) {
-            finding.subjects.push_back(subject.display());
-        }
-        finding.annotations = {&binding.annotations};
+        Finding finding = context.finding_for(binding, "");
         // Exports often leave out the roles every cluster has; those references are fine on the cluster.
         finding.builtin = ref.kind == "ClusterRole" && bootstrap_name(ref.name);
         const std::string target =

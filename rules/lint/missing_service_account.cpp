@@ -27,14 +27,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         }
         for (const SubjectRef& ref : refs) {
             const Binding& binding = *context.graph().bindings()[ref.binding].binding;
-            Finding finding;
-            finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
-                              binding.name};
-            finding.location = binding.location;
+            Finding finding = context.finding_for(binding, "");
             finding.subjects = {"ServiceAccount " + key};
             finding.key = key;
-            finding.annotations = {&binding.annotations};
-            finding.builtin = context.is_builtin_binding(binding);
             finding.message = fmt::format(
                 "{} grants to ServiceAccount {}, which namespace {} does not have in the "
                 "export: anyone who can create ServiceAccounts there inherits the grant",

@@ -67,14 +67,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             continue;
         }
         const Binding& binding = *graph.bindings()[refs.front().binding].binding;
-        Finding finding;
-        finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
-                          binding.name};
-        finding.location = binding.location;
+        Finding finding = context.finding_for(binding, "");
         finding.subjects = {"Group " + group};
         finding.key = group;
-        finding.annotations = {&binding.annotations};
-        finding.builtin = context.is_builtin_binding(binding);
         finding.message = fmt::format(
             "Group {} is bound by {}{} but no aws-auth entry or access entry maps an "
             "ARN to it: the grant is dead (or the group comes from another "

@@ -32,22 +32,13 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 binding.cluster_scoped ? "do anything, in every namespace and cluster-wide" : "do anything";
             finding = context.finding_for(capability, everything.label);
         } else {
-            std::vector<std::string> subjects;
-            for (const Subject& subject : binding.subjects) {
-                subjects.push_back(subject.display());
-            }
-            finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
-                              binding.name};
-            finding.location = binding.location;
-            finding.subjects = subjects;
+            finding = context.finding_for(binding, "");
+            const auto& subjects = finding.subjects;
             finding.arns = context.arns_of_binding(b);
-            finding.annotations = {&binding.annotations};
-            finding.builtin = context.is_builtin_binding(binding);
-            finding.message = binding.display() +
-                              " binds ClusterRole cluster-admin (not in the export; every "
-                              "cluster has it) to " +
-                              (subjects.empty() ? "nobody" : subjects.front()) +
-                              (subjects.size() > 1 ? " and others" : "");
+            finding.message =
+                binding.display() +
+                " binds ClusterRole cluster-admin (not in the export; every cluster has it) to " +
+                (subjects.empty() ? "nobody" : subjects.front()) + (subjects.size() > 1 ? " and others" : "");
         }
         if (!binding.cluster_scoped) {
             finding.severity = lower(kInfo.severity);
