@@ -93,7 +93,8 @@ std::string join_subjects(const std::vector<std::string>& subjects) {
 struct CheckContext::Cache {
     std::optional<std::vector<Identity>> mapped;
     std::optional<std::vector<Authorizer>> authorizers;
-    std::optional<std::vector<std::vector<std::string>>> binding_arns;
+    /// Per binding, the mapped() identities it applies to (indexes, ordered by ARN).
+    std::optional<std::vector<std::vector<std::uint32_t>>> binding_arns;
     std::vector<signed char> full_admin_roles;  ///< -1 unknown, 0 no, 1 yes
 };
 
@@ -154,6 +155,16 @@ CheckContext::CheckContext(const Graph& graph, const CheckOptions& options)
 
 CheckContext::~CheckContext() = default;
 
+void CheckContext::warm_up() const {
+    for (std::size_t role = 0; role < graph_->roles().size(); ++role) {
+        role_is_full_admin(static_cast<int>(role));
+    }
+    mapped_authorizers();
+    if (!graph_->bindings().empty()) {
+        arns_of_binding(0);
+    }
+}
+
 bool CheckContext::rule_enabled(std::string_view slug) const {
     return options_->enabled.empty() || options_->enabled.contains(std::string(slug));
 }
@@ -188,18 +199,23 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
     for (const Probe& probe : probes) {
         compiled.push_back(compile_request(symbols, probe.request));
     }
-    // Roles are shared by many bindings: answer each (role, probe) once.
-    std::vector<std::vector<std::optional<std::optional<Capability>>>> by_role(graph_->roles().size());
-    auto role_answer = [&](int role, std::size_t p) -> const std::optional<Capability>& {
-        auto& slots = by_role[static_cast<std::size_t>(role)];
-        if (slots.empty()) {
-            slots.resize(probes.size());
-        }
-        if (!slots[p]) {
-            slots[p] = first_allowing_rule(graph_->roles()[static_cast<std::size_t>(role)].compiled, symbols,
+    // Roles are shared by many bindings: answer each (role, probe) once. The table holds, per pair, "not
+    // asked", "no", or where the answer is kept: small enough for a million roles.
+    constexpr std::int32_t kNotAsked = -2;
+    constexpr std::int32_t kNo = -1;
+    std::vector<std::int32_t> by_role(graph_->roles().size() * probes.size(), kNotAsked);
+    std::vector<Capability> answers;
+    auto role_answer = [&](int role, std::size_t p) -> const Capability* {
+        std::int32_t& slot = by_role[static_cast<std::size_t>(role) * probes.size() + p];
+        if (slot == kNotAsked) {
+            auto hit = first_allowing_rule(graph_->roles()[static_cast<std::size_t>(role)].compiled, symbols,
                                            compiled[p], probes[p].request);
+            slot = hit ? static_cast<std::int32_t>(answers.size()) : kNo;
+            if (hit) {
+                answers.push_back(std::move(*hit));
+            }
         }
-        return *slots[p];
+        return slot == kNo ? nullptr : &answers[static_cast<std::size_t>(slot)];
     };
     std::vector<Capability> out;
     const auto& bindings = graph_->bindings();
@@ -217,7 +233,7 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
                 (probes[p].cluster_scoped || (!wanted_ns.empty() && wanted_ns != node.binding->ns))) {
                 continue;
             }
-            if (const auto& hit = role_answer(node.role, p)) {
+            if (const Capability* hit = role_answer(node.role, p)) {
                 Capability capability = *hit;
                 capability.source = Capability::Source::kBinding;
                 capability.index = b;
@@ -305,7 +321,7 @@ std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(int role) c
     static constexpr std::array<std::string_view, 12> kDiscovery = {
         "/api",     "/api/*", "/apis",   "/apis/*",  "/version",   "/version/",
         "/healthz", "/livez", "/readyz", "/openapi", "/openapi/*", "/.well-known/openid-configuration"};
-    const auto& rules = graph_->roles()[static_cast<std::size_t>(role)].rules;
+    const auto& rules = graph_->roles()[static_cast<std::size_t>(role)].rules();
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const PolicyRule& rule = rules[i];
         const bool urls_beyond = std::any_of(
@@ -338,29 +354,40 @@ const std::vector<Authorizer>& CheckContext::mapped_authorizers() const {
     return *cache_->authorizers;
 }
 
-const std::vector<std::string>& CheckContext::arns_of_binding(std::size_t binding) const {
+std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) const {
     if (!cache_->binding_arns) {
-        std::vector<std::vector<std::string>> arns(graph_->bindings().size());
-        for (const Authorizer& authorizer : mapped_authorizers()) {
-            const std::string& arn = authorizer.identity().arn;
+        std::vector<std::vector<std::uint32_t>> holders(graph_->bindings().size());
+        const std::vector<Authorizer>& authorizers = mapped_authorizers();
+        for (std::uint32_t i = 0; i < authorizers.size(); ++i) {
             auto add = [&](const std::vector<MatchedBinding>& matches) {
                 for (const MatchedBinding& match : matches) {
-                    arns[match.binding].push_back(arn);
+                    holders[match.binding].push_back(i);
                 }
             };
-            add(authorizer.cluster_bindings());
-            add(authorizer.undetermined_bindings());
-            for (const auto& [ns, matches] : authorizer.namespace_bindings()) {
+            add(authorizers[i].cluster_bindings());
+            add(authorizers[i].undetermined_bindings());
+            for (const auto& [ns, matches] : authorizers[i].namespace_bindings()) {
                 add(matches);
             }
         }
-        for (auto& list : arns) {
-            std::sort(list.begin(), list.end());
-            list.erase(std::unique(list.begin(), list.end()), list.end());
+        const auto by_arn = [&](std::uint32_t a, std::uint32_t b) {
+            return authorizers[a].identity().arn < authorizers[b].identity().arn;
+        };
+        const auto same_arn = [&](std::uint32_t a, std::uint32_t b) {
+            return authorizers[a].identity().arn == authorizers[b].identity().arn;
+        };
+        for (auto& list : holders) {
+            std::sort(list.begin(), list.end(), by_arn);
+            list.erase(std::unique(list.begin(), list.end(), same_arn), list.end());
+            list.shrink_to_fit();
         }
-        cache_->binding_arns = std::move(arns);
+        cache_->binding_arns = std::move(holders);
     }
-    return (*cache_->binding_arns)[binding];
+    std::vector<std::string> arns;
+    for (const std::uint32_t holder : (*cache_->binding_arns)[binding]) {
+        arns.push_back(mapped_authorizers()[holder].identity().arn);
+    }
+    return arns;
 }
 
 std::vector<std::string> CheckContext::arns_with_group(std::string_view group) const {
@@ -384,7 +411,7 @@ std::optional<Finding> CheckContext::beyond_discovery_finding(std::size_t bindin
     if (!rule) {
         return std::nullopt;
     }
-    const PolicyRule& granted = graph_->roles()[static_cast<std::size_t>(node.role)].rules[*rule];
+    const PolicyRule& granted = graph_->roles()[static_cast<std::size_t>(node.role)].rules()[*rule];
     Probe shown;
     shown.label = "use " + describe_rule(granted) + std::string(what);
     shown.cluster_scoped = true;  // the scope text comes from the binding
@@ -484,7 +511,7 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     finding.arns = arns_of_binding(capability.index);
     finding.annotations.push_back(&role.role->annotations);
     const std::string scope = binding.cluster_scoped ? scope_text : " in namespace " + binding.ns;
-    const PolicyRule& rule = role.rules[capability.rule];
+    const PolicyRule& rule = role.rules()[capability.rule];
     finding.message =
         fmt::format("{} can {}{}{} via {} -> {} (rule at {})", join_subjects(finding.subjects), what, limited,
                     scope, binding.display(), role.role->display(), format_location(rule.location));

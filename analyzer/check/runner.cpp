@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <span>
+#include <thread>
 #include <tuple>
+#include <unordered_set>
 
 #include "check/suppress.hpp"
 #include "rbacgraph/check.hpp"
@@ -79,19 +84,55 @@ const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id) 
     return nullptr;
 }
 
+namespace {
+
+struct RuleRun {
+    const Rule* rule = nullptr;
+    std::vector<Finding> found;
+    double seconds = 0;
+};
+
+// Rules are independent readers of a warmed-up context: they run on every core, and their findings are
+// then processed in catalog order, so the report does not depend on the threads.
+std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule> rules) {
+    std::vector<RuleRun> runs;
+    for (const Rule& rule : rules) {
+        if (context.rule_enabled(rule.info.slug)) {
+            runs.push_back({&rule, {}, 0});
+        }
+    }
+    context.warm_up();
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < runs.size(); i = next++) {
+            const auto started = std::chrono::steady_clock::now();
+            runs[i].rule->check(context, runs[i].found);
+            runs[i].seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        for (unsigned i = 1; i < std::thread::hardware_concurrency() && i < runs.size(); ++i) {
+            helpers.emplace_back(work);
+        }
+        work();
+    }
+    return runs;
+}
+
+}  // namespace
+
 CheckReport run_checks(const Graph& graph, const CheckRun& run) {
     CheckReport report;
     const CheckContext context(graph, run.options);
     check::AnnotationSuppressions annotations(run.rules, report.diagnostics);
-    std::set<std::string> fingerprints;
+    std::unordered_set<std::string> fingerprints;
     std::set<std::string> baseline_seen;
-    for (const Rule& rule : run.rules) {
-        if (!context.rule_enabled(rule.info.slug)) {
-            continue;
-        }
-        std::vector<Finding> found;
-        rule.check(context, found);
-        for (Finding& finding : found) {
+    for (RuleRun& rule_run : run_rules(context, run.rules)) {
+        const Rule& rule = *rule_run.rule;
+        report.timings.push_back({std::string(rule.info.slug), rule_run.seconds, rule_run.found.size()});
+        for (Finding& finding : rule_run.found) {
             if (finding.builtin && !run.options.include_builtin) {
                 ++report.builtin_hidden;
                 continue;
@@ -114,6 +155,7 @@ CheckReport run_checks(const Graph& graph, const CheckRun& run) {
             }
             report.findings.push_back(std::move(finding));
         }
+        rule_run.found = {};
     }
     if (run.baseline) {
         report.baseline_fixed = run.baseline->size() - baseline_seen.size();

@@ -4,6 +4,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "rbacgraph/check.hpp"
@@ -30,7 +31,7 @@ class AnnotationSuppressions {
 
     std::span<const Rule> rules_;
     std::vector<Diagnostic>& diagnostics_;
-    std::map<const std::map<std::string, std::string>*, Parsed> parsed_;
+    std::unordered_map<const std::map<std::string, std::string>*, Parsed> parsed_;
 };
 
 /// The first --config suppression that matches the finding.

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -19,6 +21,7 @@ struct CheckOptionsCli {
     std::string write_baseline;
     std::string config;
     bool include_builtin = false;
+    bool timings = false;
 };
 
 struct RulesOptions {
@@ -71,6 +74,16 @@ bool choose_rules(const CheckOptionsCli& options, const CheckConfig& config, std
     return true;
 }
 
+void print_timings(const CheckReport& report, std::ostream& err) {
+    std::vector<RuleTiming> timings = report.timings;
+    std::stable_sort(timings.begin(), timings.end(),
+                     [](const RuleTiming& a, const RuleTiming& b) { return a.seconds > b.seconds; });
+    err << "rule timings (seconds, findings before suppression):\n";
+    for (const RuleTiming& timing : timings) {
+        err << fmt::format("  {:8.3f}  {:8}  {}\n", timing.seconds, timing.findings, timing.slug);
+    }
+}
+
 int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& paths = options.input.words;
     if (paths.empty()) {
@@ -102,8 +115,11 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     }
     const CheckReport report = run_checks(*loaded->graph, run);
     print_diagnostics(report.diagnostics, err);
+    if (options.timings) {
+        print_timings(report, err);
+    }
     if (options.input.output == "json") {
-        out << check_json(report, fail_on, loaded->diagnostics, loaded->graph->source()).dump(2) << '\n';
+        write_check_json(out, report, fail_on, loaded->diagnostics, loaded->graph->source());
     } else if (options.input.output == "sarif") {
         out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc).dump(2) << '\n';
     } else {
@@ -177,6 +193,8 @@ CheckCommands add_check_commands(CLI::App& app) {
                       "findings whose fingerprint is in this file are reported as known and do not fail");
     check->add_option("--write-baseline", options->write_baseline,
                       "write every finding of this run as a baseline");
+    check->add_flag("--timings", options->timings,
+                    "print what each rule cost (seconds, findings) to stderr, slowest first");
     check->add_flag(
         "--include-builtin", options->include_builtin,
         "also report findings on objects Kubernetes and EKS create themselves (bootstrap roles and "

@@ -33,17 +33,26 @@ void append_unique(std::vector<PolicyRule>& out, std::unordered_set<std::string>
 
 // pkg/controller/clusterroleaggregation: for each selector in order, the matching ClusterRoles sorted by
 // name, skipping the role itself, each rule appended unless an equal one is already there.
-std::vector<PolicyRule> aggregate_once(std::size_t target, const std::vector<const Role*>& roles,
-                                       const std::vector<std::size_t>& by_name,
-                                       const std::vector<std::vector<PolicyRule>>& rules) {
-    std::vector<PolicyRule> out;
-    std::unordered_set<std::string> seen;
+// Labels never change, so which roles a target collects (in that order) is found once.
+std::vector<std::size_t> selected_roles(std::size_t target, const std::vector<const Role*>& roles,
+                                        const std::vector<std::size_t>& by_name) {
+    std::vector<std::size_t> selected;
     for (const LabelSelector& selector : *roles[target]->aggregation) {
         for (std::size_t candidate : by_name) {
             if (candidate != target && selector.matches(roles[candidate]->labels)) {
-                append_unique(out, seen, rules[candidate]);
+                selected.push_back(candidate);
             }
         }
+    }
+    return selected;
+}
+
+std::vector<PolicyRule> aggregate_once(const std::vector<std::size_t>& selected,
+                                       const std::vector<std::vector<PolicyRule>>& rules) {
+    std::vector<PolicyRule> out;
+    std::unordered_set<std::string> seen;
+    for (std::size_t candidate : selected) {
+        append_unique(out, seen, rules[candidate]);
     }
     return out;
 }
@@ -77,12 +86,16 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
             aggregated.push_back(i);
         }
     }
+    std::vector<std::vector<std::size_t>> selected(roles.size());
+    for (std::size_t target : aggregated) {
+        selected[target] = selected_roles(target, roles, by_name);
+    }
     // The controller re-runs on every change, so chains (admin <- edit <- view) and cycles reach a fixed
     // point; rules only ever grow, so this terminates. Stored rules are kept too (decision: union).
     for (std::size_t round = 0; round <= aggregated.size() + 1; ++round) {
         bool changed = false;
         for (std::size_t target : aggregated) {
-            std::vector<PolicyRule> next = aggregate_once(target, roles, by_name, rules);
+            std::vector<PolicyRule> next = aggregate_once(selected[target], rules);
             std::unordered_set<std::string> seen;
             for (const PolicyRule& rule : next) {
                 seen.insert(rule_key(rule));
@@ -102,7 +115,7 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
         if (stored.empty()) {
             continue;
         }
-        const std::vector<PolicyRule> computed = aggregate_once(target, roles, by_name, rules);
+        const std::vector<PolicyRule> computed = aggregate_once(selected[target], rules);
         const std::size_t stored_only = count_missing(stored, computed);
         const std::size_t computed_only = count_missing(computed, stored);
         if (stored_only + computed_only > 0) {

@@ -161,7 +161,7 @@ void Graph::build_roles() {
     roles_.reserve(roles.size());
     for (const Role& role : roles) {
         role_index_[{role.cluster_scoped, role.ns, role.name}] = static_cast<int>(roles_.size());
-        roles_.push_back({&role, role.rules, {}});
+        roles_.push_back({&role, std::nullopt, {}});
         if (role.cluster_scoped) {
             cluster_roles.push_back(&role);
             cluster_role_slots.push_back(roles_.size() - 1);
@@ -170,11 +170,14 @@ void Graph::build_roles() {
     }
     resolve_aggregation(cluster_roles, cluster_rules, diagnostics_);
     for (std::size_t i = 0; i < cluster_roles.size(); ++i) {
-        roles_[cluster_role_slots[i]].rules = std::move(cluster_rules[i]);
+        if (cluster_roles[i]->aggregation) {
+            roles_[cluster_role_slots[i]].aggregated = std::move(cluster_rules[i]);
+        }
     }
+    cluster_rules = {};
     for (RoleNode& node : roles_) {
-        node.compiled.reserve(node.rules.size());
-        for (const PolicyRule& rule : node.rules) {
+        node.compiled.reserve(node.rules().size());
+        for (const PolicyRule& rule : node.rules()) {
             node.compiled.push_back(CompiledRule::compile(rule, symbols_));
         }
     }

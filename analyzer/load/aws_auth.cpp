@@ -287,15 +287,20 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
             }
         }
     }
-    if (sink.out.aws_auth) {
-        reader.warning(config_map,
-                       fmt::format("a second kube-system/aws-auth (the first is at {}); this later one "
-                                   "replaces it",
-                                   format_location(sink.out.aws_auth->location)));
-    }
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind["ConfigMap aws-auth"];
-    sink.out.aws_auth = std::move(aws_auth);
+    store_aws_auth(sink.out, std::move(aws_auth));
+}
+
+void store_aws_auth(Export& out, AwsAuth aws_auth) {
+    if (out.aws_auth) {
+        out.diagnostics.push_back(
+            {Severity::kWarning, aws_auth.location, "ConfigMap kube-system/aws-auth",
+             fmt::format("a second kube-system/aws-auth (the first is at {}); this later "
+                         "one replaces it",
+                         format_location(out.aws_auth->location))});
+    }
+    out.aws_auth = std::move(aws_auth);
 }
 
 }  // namespace rbacgraph::load

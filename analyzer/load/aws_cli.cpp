@@ -43,14 +43,9 @@ void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader&
     cluster.bootstrap_creator_admin = read_bool(access, "bootstrapClusterCreatorAdminPermissions", reader);
 }
 
-void store_cluster(ClusterConfig cluster, const Node& at, const Sink& sink, FieldReader& reader) {
-    if (sink.out.cluster) {
-        reader.warning(at, fmt::format("a second cluster description (the first is at {}); this later one "
-                                       "replaces it",
-                                       format_location(sink.out.cluster->location)));
-    }
+void use_cluster(ClusterConfig cluster, const Sink& sink) {
     count_used(sink, "EKS cluster (describe-cluster)");
-    sink.out.cluster = std::move(cluster);
+    store_cluster(sink.out, std::move(cluster));
 }
 
 void read_cluster(const Node& node, const Sink& sink, FieldReader& reader) {
@@ -58,11 +53,11 @@ void read_cluster(const Node& node, const Sink& sink, FieldReader& reader) {
     cluster.name = reader.string(node, "name", false).value_or("");
     cluster.arn = reader.string(node, "arn", false).value_or("");
     cluster.location = reader.at(node);
-    reader.set_object(fmt::format("EKS cluster {}", cluster.name));
+    reader.set_object(cluster_label(cluster));
     if (const Node* access = reader.mapping(node, "accessConfig", false)) {
         read_access_config(*access, cluster, reader);
     }
-    store_cluster(std::move(cluster), node, sink, reader);
+    use_cluster(std::move(cluster), sink);
 }
 
 void check_principal(const Node& at, const std::string& arn, FieldReader& reader) {
@@ -174,9 +169,9 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
     if (document.find("authenticationMode") != nullptr) {
         ClusterConfig cluster;
         cluster.location = reader.at(document);
-        reader.set_object("EKS cluster accessConfig");
+        reader.set_object(cluster_label(cluster));
         read_access_config(document, cluster, reader);
-        store_cluster(std::move(cluster), document, sink, reader);
+        use_cluster(std::move(cluster), sink);
         return true;
     }
     if (const Node* entry = document.find("accessEntry"); entry != nullptr && entry->is_mapping()) {
@@ -205,6 +200,22 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
         return true;
     }
     return false;
+}
+
+std::string cluster_label(const ClusterConfig& cluster) {
+    // The --query accessConfig form carries no name.
+    return cluster.name.empty() ? "EKS cluster accessConfig" : "EKS cluster " + cluster.name;
+}
+
+void store_cluster(Export& out, ClusterConfig cluster) {
+    if (out.cluster) {
+        out.diagnostics.push_back(
+            {Severity::kWarning, cluster.location, cluster_label(cluster),
+             fmt::format("a second cluster description (the first is at {}); this later "
+                         "one replaces it",
+                         format_location(out.cluster->location))});
+    }
+    out.cluster = std::move(cluster);
 }
 
 }  // namespace rbacgraph::load

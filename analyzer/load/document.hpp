@@ -50,10 +50,45 @@ struct ParsedFile {
     std::vector<Diagnostic> diagnostics;
 };
 
+/// Receives documents as the parser completes them, so a file's trees never all live at once.
+class DocumentConsumer {
+  public:
+    DocumentConsumer() = default;
+    DocumentConsumer(const DocumentConsumer&) = delete;
+    DocumentConsumer& operator=(const DocumentConsumer&) = delete;
+    virtual ~DocumentConsumer() = default;
+
+    /// A whole document (a List's items already handed to list_item are no longer in it).
+    virtual void document(Node&& document) = 0;
+    /// The `items` list of a document's root mapping opens; a repeated `items` key opens it again.
+    virtual void list_items_begin() {}
+    /// A mapping in that `items` list is complete; true when the consumer took it out of the tree.
+    virtual bool list_item(Node& /*item*/) { return false; }
+};
+
+/// Keeps every document whole, List items included.
+class DocumentCollector final : public DocumentConsumer {
+  public:
+    explicit DocumentCollector(std::vector<Node>& documents) : documents_(documents) {}
+    void document(Node&& document) override { documents_.push_back(std::move(document)); }
+
+  private:
+    std::vector<Node>& documents_;
+};
+
+/// kFastFirst: the fast reader (load/fast_yaml.hpp) up to the first document it does not fully understand,
+/// yaml-cpp from there; kYamlCppOnly: yaml-cpp alone (the reference the fast reader is tested against).
+enum class YamlReader { kFastFirst, kYamlCppOnly };
+
 /// Parses a (multi-document) YAML stream without yaml-cpp's LoadAll, enforcing the limits.
+void parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics,
+                YamlReader reader = YamlReader::kFastFirst);
 ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits);
 
 /// Parses one or more concatenated JSON values.
+void parse_json(std::string_view text, const std::string& file, const Limits& limits,
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics);
 ParsedFile parse_json(std::string_view text, const std::string& file, const Limits& limits);
 
 /// go-yaml v2 resolution of a plain scalar.

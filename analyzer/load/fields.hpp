@@ -13,7 +13,7 @@ namespace rbacgraph::load {
 /// Reads typed fields out of a Node and reports every mismatch as a located diagnostic.
 class FieldReader {
   public:
-    FieldReader(const std::string& file, std::string object, std::vector<Diagnostic>& diagnostics)
+    FieldReader(FileName file, std::string object, std::vector<Diagnostic>& diagnostics)
         : file_(file), object_(std::move(object)), diagnostics_(diagnostics) {}
 
     void set_object(std::string object) { object_ = std::move(object); }
@@ -38,7 +38,7 @@ class FieldReader {
     void unknown_fields(const Node& mapping, std::initializer_list<std::string_view> known);
 
   private:
-    const std::string& file_;
+    FileName file_;
     std::string object_;
     std::vector<Diagnostic>& diagnostics_;
     bool failed_ = false;

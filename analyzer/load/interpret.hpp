@@ -11,7 +11,7 @@ namespace rbacgraph::load {
 
 /// Where interpreted objects go.
 struct Sink {
-    const std::string& file;
+    FileName file;
     Export& out;
     const LoadOptions& options;
 };
@@ -24,6 +24,11 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
 
 /// The kube-system/aws-auth ConfigMap (or a kubectl-edit buffer of it that has no kind or metadata).
 void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& reader);
+
+/// Keep the later of two aws-auth ConfigMaps / cluster descriptions, with a warning naming the first.
+void store_aws_auth(Export& out, AwsAuth aws_auth);
+void store_cluster(Export& out, ClusterConfig cluster);
+std::string cluster_label(const ClusterConfig& cluster);
 
 /// AWS CLI outputs recognised by shape; false when the document is not one of them.
 bool interpret_aws_cli(const Node& document, const Sink& sink);

@@ -50,7 +50,8 @@ class CountingIterator {
 class TreeSax {
   public:
     using json = nlohmann::json;
-    TreeSax(Position& position, const Limits& limits) : position_(position), limits_(limits) {}
+    TreeSax(Position& position, const Limits& limits, DocumentConsumer& consumer)
+        : position_(position), limits_(limits), consumer_(consumer) {}
 
     std::optional<Node> document;
     std::vector<std::pair<int, std::string>> duplicate_keys;  ///< (line, key) of repeated keys
@@ -128,6 +129,13 @@ class TreeSax {
             return fail(
                 fmt::format("JSON rejected: more than {} values in one file", limits_.max_nodes_per_file));
         }
+        if (type == NodeType::kSequence && stack_.size() == 1 && stack_.front().is_mapping() &&
+            !pending_keys_.empty() && pending_keys_.back() == "items") {
+            in_root_items_ = true;
+            consumer_.list_items_begin();
+        } else if (stack_.size() == 1) {
+            in_root_items_ = false;
+        }
         stack_.push_back(make(type, ScalarStyle::kString, {}));
         return true;
     }
@@ -153,6 +161,9 @@ class TreeSax {
         }
         Node& parent = stack_.back();
         if (parent.type == NodeType::kSequence) {
+            if (in_root_items_ && stack_.size() == 2 && node.is_mapping() && consumer_.list_item(node)) {
+                return true;
+            }
             parent.children.push_back(std::move(node));
             return true;
         }
@@ -175,7 +186,9 @@ class TreeSax {
 
     Position& position_;
     const Limits& limits_;
+    DocumentConsumer& consumer_;
     std::vector<Node> stack_;
+    bool in_root_items_ = false;  ///< the container open at depth 2 is the root mapping's `items` list
     std::vector<std::string> pending_keys_;
     std::vector<int> key_lines_;
     std::size_t nodes_ = 0;
@@ -187,8 +200,8 @@ bool is_json_space(char c) {
 
 }  // namespace
 
-ParsedFile parse_json(std::string_view text, const std::string& file, const Limits& limits) {
-    ParsedFile parsed;
+void parse_json(std::string_view text, const std::string& file, const Limits& limits,
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics) {
     if (text.starts_with("\xEF\xBB\xBF")) {
         text.remove_prefix(3);
     }
@@ -210,29 +223,35 @@ ParsedFile parse_json(std::string_view text, const std::string& file, const Limi
             break;
         }
         position.furthest = cursor;
-        TreeSax sax(position, limits);
+        TreeSax sax(position, limits, consumer);
         const bool ok =
             nlohmann::json::sax_parse(CountingIterator(cursor, &position), CountingIterator(end, &position),
                                       &sax, nlohmann::json::input_format_t::json, false);
         for (const auto& [line, key] : sax.duplicate_keys) {
-            parsed.diagnostics.push_back({Severity::kWarning,
-                                          {file, line, 0},
-                                          "",
-                                          fmt::format("duplicate key '{}'; the last value is used, as Go's "
-                                                      "encoding/json does",
-                                                      key)});
+            diagnostics.push_back({Severity::kWarning,
+                                   {file, line, 0},
+                                   "",
+                                   fmt::format("duplicate key '{}'; the last value is used, as Go's "
+                                               "encoding/json does",
+                                               key)});
         }
         if (!ok || !sax.document) {
-            parsed.diagnostics.push_back({Severity::kError,
-                                          {file, sax.failure_line, sax.failure_column},
-                                          "",
-                                          (sax.failure.empty() ? std::string("invalid JSON") : sax.failure) +
-                                              "; the rest of the file is not read"});
+            diagnostics.push_back({Severity::kError,
+                                   {file, sax.failure_line, sax.failure_column},
+                                   "",
+                                   (sax.failure.empty() ? std::string("invalid JSON") : sax.failure) +
+                                       "; the rest of the file is not read"});
             break;
         }
-        parsed.documents.push_back(std::move(*sax.document));
+        consumer.document(std::move(*sax.document));
         cursor = position.furthest;
     }
+}
+
+ParsedFile parse_json(std::string_view text, const std::string& file, const Limits& limits) {
+    ParsedFile parsed;
+    DocumentCollector collector(parsed.documents);
+    parse_json(text, file, limits, collector, parsed.diagnostics);
     return parsed;
 }
 

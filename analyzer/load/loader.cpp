@@ -1,12 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "load/interpret.hpp"
@@ -178,6 +180,95 @@ void interpret_document(const Node& document, const Sink& sink) {
     ++sink.out.summary.skipped_by_kind["unrecognized document"];
 }
 
+namespace {
+
+// Interprets documents as the parser completes them. The items of a root `items` list are read before the
+// document's `kind` is known (kubectl prints `items` first), so what they added is rolled back if the
+// document turns out not to be read as a List, or never completes.
+class StreamingInterpreter final : public DocumentConsumer {
+  public:
+    explicit StreamingInterpreter(const Sink& sink) : sink_(sink) {}
+    ~StreamingInterpreter() override { rollback(); }
+    StreamingInterpreter(const StreamingInterpreter&) = delete;
+    StreamingInterpreter& operator=(const StreamingInterpreter&) = delete;
+
+    void document(Node&& document) override {
+        if (!is_read_as_list(document)) {
+            rollback();
+        }
+        checkpoint_.reset();
+        ++sink_.out.summary.documents;
+        interpret_document(document, sink_);
+    }
+
+    void list_items_begin() override {
+        rollback();  // a repeated `items` key: the last list is the one read
+        checkpoint_ = Checkpoint::of(sink_.out);
+    }
+
+    bool list_item(Node& item) override {
+        ++sink_.out.summary.documents;
+        interpret_kubernetes_object(item, sink_, 1);
+        return true;
+    }
+
+    /// Undoes the items of a document that did not complete.
+    void rollback() {
+        if (checkpoint_) {
+            std::move(*checkpoint_).restore(sink_.out);
+            checkpoint_.reset();
+        }
+    }
+
+  private:
+    struct Checkpoint {
+        std::size_t roles = 0, bindings = 0, service_accounts = 0, workloads = 0, namespaces = 0,
+                    access_entries = 0, access_policies = 0, diagnostics = 0;
+        std::optional<AwsAuth> aws_auth;
+        std::optional<ClusterConfig> cluster;
+        LoadSummary summary;
+
+        static Checkpoint of(const Export& out) {
+            return {out.roles.size(),
+                    out.bindings.size(),
+                    out.service_accounts.size(),
+                    out.workloads.size(),
+                    out.namespaces.size(),
+                    out.access_entries.size(),
+                    out.access_policies.size(),
+                    out.diagnostics.size(),
+                    out.aws_auth,
+                    out.cluster,
+                    out.summary};
+        }
+        void restore(Export& out) && {
+            out.roles.resize(roles);
+            out.bindings.resize(bindings);
+            out.service_accounts.resize(service_accounts);
+            out.workloads.resize(workloads);
+            out.namespaces.resize(namespaces);
+            out.access_entries.resize(access_entries);
+            out.access_policies.resize(access_policies);
+            out.diagnostics.resize(diagnostics);
+            out.aws_auth = std::move(aws_auth);
+            out.cluster = std::move(cluster);
+            out.summary = std::move(summary);
+        }
+    };
+
+    // The test interpret_kubernetes_object makes before it reads `items` (from the root, list_depth 0).
+    static bool is_read_as_list(const Node& document) {
+        const Node* kind = document.is_mapping() ? document.find("kind") : nullptr;
+        const auto text = kind == nullptr ? std::nullopt : kind->as_string();
+        return text && text->ends_with("List");
+    }
+
+    const Sink& sink_;
+    std::optional<Checkpoint> checkpoint_;
+};
+
+}  // namespace
+
 }  // namespace load
 
 void load_text(std::string_view text, const std::string& file, Export& out, const LoadOptions& options) {
@@ -186,23 +277,116 @@ void load_text(std::string_view text, const std::string& file, Export& out, cons
         error(out, file, *problem);
         return;
     }
-    load::ParsedFile parsed = looks_like_json(file, text) ? load::parse_json(text, file, options.limits)
-                                                          : load::parse_yaml(text, file, options.limits);
-    out.diagnostics.insert(out.diagnostics.end(), std::make_move_iterator(parsed.diagnostics.begin()),
-                           std::make_move_iterator(parsed.diagnostics.end()));
     const load::Sink sink{file, out, options};
-    for (const load::Node& document : parsed.documents) {
-        ++out.summary.documents;
-        load::interpret_document(document, sink);
+    const std::size_t first_diagnostic = out.diagnostics.size();
+    std::vector<Diagnostic> parse_diagnostics;
+    {
+        load::StreamingInterpreter interpreter(sink);
+        if (looks_like_json(file, text)) {
+            load::parse_json(text, file, options.limits, interpreter, parse_diagnostics);
+        } else {
+            load::parse_yaml(text, file, options.limits, interpreter, parse_diagnostics);
+        }
+    }
+    // Parser diagnostics go first, as they come first among equal locations once sorted.
+    out.diagnostics.insert(out.diagnostics.begin() + static_cast<std::ptrdiff_t>(first_diagnostic),
+                           std::make_move_iterator(parse_diagnostics.begin()),
+                           std::make_move_iterator(parse_diagnostics.end()));
+}
+
+namespace {
+
+template <typename T>
+void append(std::vector<T>& into, std::vector<T>&& from) {
+    if (into.empty()) {
+        into = std::move(from);
+        return;
+    }
+    into.insert(into.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+void add_counts(std::map<std::string, std::size_t>& into, const std::map<std::string, std::size_t>& from) {
+    for (const auto& [key, count] : from) {
+        into[key] += count;
     }
 }
 
-Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
+// Adds one file's objects after those of the files before it, so the result equals loading them in order.
+void append_export(Export& into, Export&& from) {
+    append(into.roles, std::move(from.roles));
+    append(into.bindings, std::move(from.bindings));
+    append(into.service_accounts, std::move(from.service_accounts));
+    append(into.workloads, std::move(from.workloads));
+    append(into.namespaces, std::move(from.namespaces));
+    append(into.access_entries, std::move(from.access_entries));
+    append(into.access_policies, std::move(from.access_policies));
+    append(into.diagnostics, std::move(from.diagnostics));
+    if (from.aws_auth) {
+        load::store_aws_auth(into, std::move(*from.aws_auth));
+    }
+    if (from.cluster) {
+        load::store_cluster(into, std::move(*from.cluster));
+    }
+    into.summary.files += from.summary.files;
+    into.summary.documents += from.summary.documents;
+    into.summary.used += from.summary.used;
+    into.summary.rejected += from.summary.rejected;
+    add_counts(into.summary.used_by_kind, from.summary.used_by_kind);
+    add_counts(into.summary.skipped_by_kind, from.summary.skipped_by_kind);
+}
+
+Export load_file(const std::string& file, const LoadOptions& options) {
     Export out;
-    for (const std::string& file : expand_paths(paths, out)) {
+    try {
         if (const auto text = read_input(file, options, out)) {
             load_text(*text, file == "-" ? "<stdin>" : file, out, options);
         }
+    } catch (const std::bad_alloc&) {
+        out = Export{};
+        error(out, file, "out of memory while loading this file; it is not analyzed");
+    }
+    return out;
+}
+
+unsigned worker_count(const LoadOptions& options, std::size_t files) {
+    const unsigned wanted =
+        options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::min<std::size_t>(wanted, files));
+}
+
+}  // namespace
+
+Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
+    Export out;
+    const std::vector<std::string> files = expand_paths(paths, out);
+    // Files are parsed in parallel, largest first so that one big file does not finish last alone, and
+    // merged in the order given.
+    std::vector<Export> loaded(files.size());
+    std::vector<std::size_t> order(files.size());
+    std::vector<std::uintmax_t> sizes(files.size(), 0);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        order[i] = i;
+        std::error_code ignored;
+        sizes[i] = files[i] == "-" ? 0 : fs::file_size(files[i], ignored);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < order.size(); i = next++) {
+            loaded[order[i]] = load_file(files[order[i]], options);
+        }
+    };
+    {
+        std::vector<std::jthread> workers;
+        for (unsigned i = 1; i < worker_count(options, files.size()); ++i) {
+            workers.emplace_back(work);
+        }
+        work();
+    }
+    for (Export& file : loaded) {
+        append_export(out, std::move(file));
+        file = Export{};
     }
     finish_export(out);
     return out;

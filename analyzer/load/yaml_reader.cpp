@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "load/document.hpp"
+#include "load/fast_yaml.hpp"
 
 namespace rbacgraph::load {
 namespace {
@@ -36,10 +37,17 @@ struct LimitExceeded {
 class TreeBuilder : public YAML::EventHandler {
   public:
     TreeBuilder(std::string_view text, const Limits& limits, const std::string& file,
-                std::vector<Diagnostic>& diagnostics)
-        : text_(text), limits_(limits), file_(file), diagnostics_(diagnostics) {}
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics)
+        : text_(text), limits_(limits), file_(file), consumer_(consumer), diagnostics_(diagnostics) {}
 
     std::optional<Node> take_document() { return std::exchange(document_, std::nullopt); }
+
+    /// From here on, events come from `text`, which starts at line `line_offset` (0-based) of the file.
+    void rebase(std::string_view text, int line_offset) {
+        text_ = text;
+        line_offset_ = line_offset;
+    }
+    int line_offset() const { return line_offset_; }
 
     void OnDocumentStart(const YAML::Mark& /*mark*/) override {
         stack_.clear();
@@ -57,7 +65,7 @@ class TreeBuilder : public YAML::EventHandler {
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         const auto found = anchors_.find(anchor);
         if (found == anchors_.end()) {
-            throw LimitExceeded{mark.line + 1, mark.column + 1, "alias to an unknown anchor"};
+            throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1, "alias to an unknown anchor"};
         }
         count_nodes(found->second, mark);
         complete(Node(found->second), 0);
@@ -101,16 +109,17 @@ class TreeBuilder : public YAML::EventHandler {
         Node node;
         YAML::anchor_t anchor = 0;
         std::optional<Node> pending_key;
+        bool root_items = false;  ///< the `items` list of the document's root mapping
     };
 
     Node make(const YAML::Mark& mark) {
         if (++nodes_ > limits_.max_nodes_per_file) {
             throw LimitExceeded{
-                mark.line + 1, mark.column + 1,
+                line_offset_ + mark.line + 1, mark.column + 1,
                 fmt::format("more than {} YAML nodes in one file", limits_.max_nodes_per_file)};
         }
         Node node;
-        node.line = mark.line + 1;
+        node.line = line_offset_ + mark.line + 1;
         node.column = mark.column + 1;
         return node;
     }
@@ -128,7 +137,7 @@ class TreeBuilder : public YAML::EventHandler {
             ++nodes_;
             if (++alias_nodes_ > alias_budget || nodes_ > limits_.max_nodes_per_file) {
                 throw LimitExceeded{
-                    mark.line + 1, mark.column + 1,
+                    line_offset_ + mark.line + 1, mark.column + 1,
                     fmt::format("aliases expand to more than {} nodes (an alias bomb?); raise "
                                 "--max-alias-nodes if this is intended",
                                 alias_budget)};
@@ -141,11 +150,17 @@ class TreeBuilder : public YAML::EventHandler {
 
     void open(const YAML::Mark& mark, NodeType type, YAML::anchor_t anchor) {
         if (stack_.size() >= limits_.max_depth) {
-            throw LimitExceeded{mark.line + 1, mark.column + 1,
+            throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 fmt::format("nesting deeper than {} levels", limits_.max_depth)};
         }
         Frame frame{make(mark), anchor, std::nullopt};
         frame.node.type = type;
+        frame.root_items = type == NodeType::kSequence && stack_.size() == 1 &&
+                           stack_.front().node.is_mapping() && stack_.front().pending_key &&
+                           stack_.front().pending_key->text == "items";
+        if (frame.root_items) {
+            consumer_.list_items_begin();
+        }
         stack_.push_back(std::move(frame));
     }
 
@@ -165,6 +180,9 @@ class TreeBuilder : public YAML::EventHandler {
         }
         Frame& parent = stack_.back();
         if (parent.node.type == NodeType::kSequence) {
+            if (parent.root_items && node.is_mapping() && anchor == 0 && consumer_.list_item(node)) {
+                return;
+            }
             parent.node.children.push_back(std::move(node));
             return;
         }
@@ -233,60 +251,140 @@ class TreeBuilder : public YAML::EventHandler {
     std::string_view text_;
     const Limits& limits_;
     const std::string& file_;
+    DocumentConsumer& consumer_;
     std::vector<Diagnostic>& diagnostics_;
     std::vector<Frame> stack_;
     std::unordered_map<YAML::anchor_t, Node> anchors_;
     std::optional<Node> document_;
     std::size_t nodes_ = 0;
     std::size_t alias_nodes_ = 0;
+    int line_offset_ = 0;
 };
 
 }  // namespace
 
-ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits) {
-    ParsedFile parsed;
+namespace {
+
+YAML::Mark mark_of(const YamlEvent& event) {
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(event.pos);
+    mark.line = event.line;
+    mark.column = event.column;
+    return mark;
+}
+
+void replay(std::vector<YamlEvent>& events, TreeBuilder& builder) {
+    builder.OnDocumentStart(YAML::Mark());
+    for (YamlEvent& event : events) {
+        switch (event.kind) {
+            case YamlEvent::Kind::kMapStart:
+                builder.OnMapStart(mark_of(event), "?", 0, YAML::EmitterStyle::Block);
+                break;
+            case YamlEvent::Kind::kMapEnd:
+                builder.OnMapEnd();
+                break;
+            case YamlEvent::Kind::kSequenceStart:
+                builder.OnSequenceStart(mark_of(event), "?", 0, YAML::EmitterStyle::Block);
+                break;
+            case YamlEvent::Kind::kSequenceEnd:
+                builder.OnSequenceEnd();
+                break;
+            case YamlEvent::Kind::kScalar:
+                // yaml-cpp reports an untagged plain null ("", ~, null, Null, NULL) as a null, not a scalar.
+                if (event.plain && (event.value.empty() || event.value == "~" || event.value == "null" ||
+                                    event.value == "Null" || event.value == "NULL")) {
+                    builder.OnNull(mark_of(event), 0);
+                } else {
+                    builder.OnScalar(mark_of(event), event.plain ? "?" : "!", 0, event.value);
+                }
+                break;
+        }
+    }
+    builder.OnDocumentEnd();
+}
+
+void hand_over(TreeBuilder& builder, DocumentConsumer& consumer) {
+    if (std::optional<Node> document = builder.take_document(); document && !document->is_null()) {
+        consumer.document(std::move(*document));
+    }
+}
+
+// yaml-cpp reads `text` (the rest of the file from a document start on).
+void read_with_yaml_cpp(std::string_view text, const std::string& file, TreeBuilder& builder,
+                        DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics) {
+    MemoryBuffer buffer(text);
+    std::istream stream(&buffer);
+    YAML::Parser parser(stream);
+    // yaml-cpp 0.7 can report documents forever without consuming input (jbeder/yaml-cpp#1040,
+    // input ","); a real stream never has more documents than bytes.
+    std::size_t handled = 0;
+    while (parser.HandleNextDocument(builder)) {
+        if (++handled > text.size() + 1) {
+            diagnostics.push_back({Severity::kError,
+                                   {file, 1, 1},
+                                   "",
+                                   "the YAML parser stopped making progress; the file is not valid YAML"});
+            break;
+        }
+        hand_over(builder, consumer);
+    }
+}
+
+}  // namespace
+
+void parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader) {
     if (text.starts_with("\xEF\xBB\xBF")) {
         text.remove_prefix(3);
     }
-    MemoryBuffer buffer(text);
-    std::istream stream(&buffer);
-    TreeBuilder builder(text, limits, file, parsed.diagnostics);
+    TreeBuilder builder(text, limits, file, consumer, diagnostics);
     try {
-        YAML::Parser parser(stream);
-        // yaml-cpp 0.7 can report documents forever without consuming input (jbeder/yaml-cpp#1040,
-        // input ","); a real stream never has more documents than bytes.
-        std::size_t handled = 0;
-        while (parser.HandleNextDocument(builder)) {
-            if (++handled > text.size() + 1) {
-                parsed.diagnostics.push_back(
-                    {Severity::kError,
-                     {file, 1, 1},
-                     "",
-                     "the YAML parser stopped making progress; the file is not valid YAML"});
-                break;
-            }
-            if (std::optional<Node> document = builder.take_document(); document && !document->is_null()) {
-                parsed.documents.push_back(std::move(*document));
+        std::size_t rest = 0;
+        if (reader == YamlReader::kFastFirst) {
+            // The fast reader takes the documents it fully understands; yaml-cpp the rest from the first it
+            // does not.
+            FastYamlScanner scanner(text, limits.max_depth);
+            std::vector<YamlEvent> events;
+            rest = text.size();
+            for (auto result = scanner.next(events); result != FastYamlScanner::Result::kEnd;
+                 result = scanner.next(events)) {
+                if (result == FastYamlScanner::Result::kUnsupported) {
+                    rest = scanner.document_offset();
+                    builder.rebase(text.substr(rest), scanner.document_line());
+                    break;
+                }
+                if (!events.empty()) {
+                    replay(events, builder);
+                    hand_over(builder, consumer);
+                }
             }
         }
+        if (rest < text.size()) {
+            read_with_yaml_cpp(text.substr(rest), file, builder, consumer, diagnostics);
+        }
     } catch (const LimitExceeded& limit) {
-        parsed.diagnostics.push_back(
+        diagnostics.push_back(
             {Severity::kError,
              {file, limit.line, limit.column},
              "",
              fmt::format("YAML rejected: {}; the rest of the file is not read", limit.message)});
     } catch (const YAML::DeepRecursion& error) {
-        parsed.diagnostics.push_back({Severity::kError,
-                                      {file, error.mark.line + 1, error.mark.column + 1},
-                                      "",
-                                      "YAML rejected: nesting too deep; the rest of the file is not read"});
+        diagnostics.push_back({Severity::kError,
+                               {file, builder.line_offset() + error.mark.line + 1, error.mark.column + 1},
+                               "",
+                               "YAML rejected: nesting too deep; the rest of the file is not read"});
     } catch (const YAML::Exception& error) {
-        parsed.diagnostics.push_back(
-            {Severity::kError,
-             {file, error.mark.line + 1, error.mark.column + 1},
-             "",
-             fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
+        diagnostics.push_back({Severity::kError,
+                               {file, builder.line_offset() + error.mark.line + 1, error.mark.column + 1},
+                               "",
+                               fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
     }
+}
+
+ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits) {
+    ParsedFile parsed;
+    DocumentCollector collector(parsed.documents);
+    parse_yaml(text, file, limits, collector, parsed.diagnostics);
     return parsed;
 }
 

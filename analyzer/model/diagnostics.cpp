@@ -3,19 +3,48 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_set>
 
 #include "rbacgraph/model.hpp"
 
 namespace rbacgraph {
+namespace {
+
+// Names are never removed: a process reads a bounded set of files. The set's nodes do not move.
+struct FileNames {
+    std::mutex mutex;
+    std::unordered_set<std::string> names;
+};
+
+FileNames& file_names() {
+    static FileNames names;
+    return names;
+}
+
+const std::string* intern_file_name(std::string_view name) {
+    FileNames& names = file_names();
+    const std::lock_guard lock(names.mutex);
+    return &*names.names.emplace(name).first;
+}
+
+}  // namespace
+
+FileName::FileName() {
+    static const std::string* const empty = intern_file_name("");
+    name_ = empty;
+}
+
+FileName::FileName(std::string_view name) : name_(intern_file_name(name)) {}
 
 std::string format_location(const SourceLocation& location) {
     if (location.line <= 0) {
         return location.file;
     }
     if (location.column <= 0) {
-        return fmt::format("{}:{}", location.file, location.line);
+        return fmt::format("{}:{}", location.file.str(), location.line);
     }
-    return fmt::format("{}:{}:{}", location.file, location.line, location.column);
+    return fmt::format("{}:{}:{}", location.file.str(), location.line, location.column);
 }
 
 std::string format_diagnostic(const Diagnostic& diagnostic) {

@@ -112,7 +112,7 @@ const PolicyRule* granted_rule(const Graph& graph, const Grant& grant) {
         return &grant.policy->definition->rules[grant.rule];
     }
     const int role = graph.bindings()[grant.binding.binding].role;
-    return role < 0 ? nullptr : &graph.roles()[static_cast<std::size_t>(role)].rules[grant.rule];
+    return role < 0 ? nullptr : &graph.roles()[static_cast<std::size_t>(role)].rules()[grant.rule];
 }
 
 std::string describe_grant(const Graph& graph, const Grant& grant) {
@@ -186,7 +186,7 @@ std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
          node.binding->location});
     if (node.role >= 0) {
         const RoleNode& role = graph.roles()[static_cast<std::size_t>(node.role)];
-        const PolicyRule& rule = role.rules[grant.rule];
+        const PolicyRule& rule = role.rules()[grant.rule];
         steps.push_back({"role", role.role->display(), role.role->location});
         steps.push_back({"rule", describe_rule(rule), rule.location});
     }

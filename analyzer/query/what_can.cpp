@@ -1,9 +1,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "rbacgraph/query.hpp"
 
@@ -18,22 +21,15 @@ std::string display_resource(const std::string& resource, const std::string& gro
     return base + (group.empty() ? "" : "." + group) + sub;
 }
 
-using RowKey =
-    std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>, std::string, bool>;
-
-struct RowValue {
-    std::set<std::string> verbs;
-    SourceLocation location;
-};
-
+// Rows are merged by (scope, namespace, resource, names, via, undetermined): verbs from several rules add up.
+// They are gathered in a hash table keyed by those fields joined, then sorted once in that field order.
 class RowBuilder {
   public:
     void add_rule(const PolicyRule& rule, PermissionRow::Scope scope, const std::string& ns,
                   const std::string& via, const SourceLocation& location, bool undetermined) {
         if (scope == PermissionRow::Scope::kCluster || scope == PermissionRow::Scope::kNonResource) {
             for (const std::string& url : rule.non_resource_urls) {
-                add({PermissionRow::Scope::kNonResource, "", url, {}, via, undetermined}, rule.verbs,
-                    location);
+                add(PermissionRow::Scope::kNonResource, "", url, {}, via, undetermined, rule.verbs, location);
             }
             if (scope == PermissionRow::Scope::kNonResource) {
                 return;
@@ -41,37 +37,65 @@ class RowBuilder {
         }
         for (const std::string& group : rule.api_groups) {
             for (const std::string& resource : rule.resources) {
-                add({scope, ns, display_resource(resource, group), rule.resource_names, via, undetermined},
+                add(scope, ns, display_resource(resource, group), rule.resource_names, via, undetermined,
                     rule.verbs, location);
             }
         }
     }
 
     std::vector<PermissionRow> take() {
-        std::vector<PermissionRow> rows;
-        rows.reserve(rows_.size());
-        for (auto& [key, value] : rows_) {
-            PermissionRow row;
-            std::tie(row.scope, row.ns, row.resource, row.resource_names, row.via, row.undetermined) = key;
-            row.verbs = value.verbs.count("*") > 0
-                            ? std::vector<std::string>{"*"}
-                            : std::vector<std::string>(value.verbs.begin(), value.verbs.end());
-            row.via_location = value.location;
-            rows.push_back(std::move(row));
+        const auto key_of = [](const PermissionRow& row) {
+            return std::tie(row.scope, row.ns, row.resource, row.resource_names, row.via, row.undetermined);
+        };
+        std::sort(rows_.begin(), rows_.end(),
+                  [&](const PermissionRow& a, const PermissionRow& b) { return key_of(a) < key_of(b); });
+        for (PermissionRow& row : rows_) {
+            std::sort(row.verbs.begin(), row.verbs.end());
+            row.verbs.erase(std::unique(row.verbs.begin(), row.verbs.end()), row.verbs.end());
+            if (std::binary_search(row.verbs.begin(), row.verbs.end(), "*")) {
+                row.verbs = {"*"};
+            }
         }
-        return rows;
+        index_.clear();
+        return std::move(rows_);
     }
 
   private:
-    void add(RowKey key, const std::vector<std::string>& verbs, const SourceLocation& location) {
-        RowValue& value = rows_[std::move(key)];
-        value.verbs.insert(verbs.begin(), verbs.end());
-        if (value.location.file.empty()) {
-            value.location = location;
+    void add(PermissionRow::Scope scope, const std::string& ns, const std::string& resource,
+             const std::vector<std::string>& names, const std::string& via, bool undetermined,
+             const std::vector<std::string>& verbs, const SourceLocation& location) {
+        key_.assign(1, static_cast<char>('0' + static_cast<int>(scope)));
+        for (const std::string* part : {&ns, &resource, &via}) {
+            key_.push_back('\0');
+            key_.append(*part);
+        }
+        for (const std::string& name : names) {
+            key_.push_back('\1');
+            key_.append(name);
+        }
+        key_.push_back(undetermined ? 'u' : 'd');
+        auto [found, inserted] = index_.try_emplace(key_, rows_.size());
+        if (inserted) {
+            PermissionRow row;
+            row.scope = scope;
+            row.ns = ns;
+            row.resource = resource;
+            row.resource_names = names;
+            row.via = via;
+            row.via_location = location;
+            row.undetermined = undetermined;
+            rows_.push_back(std::move(row));
+        }
+        PermissionRow& row = rows_[found->second];
+        row.verbs.insert(row.verbs.end(), verbs.begin(), verbs.end());
+        if (row.via_location.file.empty()) {
+            row.via_location = location;
         }
     }
 
-    std::map<RowKey, RowValue> rows_;
+    std::string key_;
+    std::unordered_map<std::string, std::size_t> index_;
+    std::vector<PermissionRow> rows_;
 };
 
 bool grants_everything(const PolicyRule& rule) {
@@ -126,7 +150,7 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
         }
         const std::string via = via_binding(graph, match);
         const bool cluster = node.binding->cluster_scoped;
-        for (const PolicyRule& rule : graph.roles()[static_cast<std::size_t>(node.role)].rules) {
+        for (const PolicyRule& rule : graph.roles()[static_cast<std::size_t>(node.role)].rules()) {
             rows.add_rule(rule, cluster ? PermissionRow::Scope::kCluster : PermissionRow::Scope::kNamespace,
                           cluster ? "" : node.binding->ns, via, node.binding->location, match.undetermined);
             if (cluster && !match.undetermined && grants_everything(rule)) {
@@ -151,6 +175,25 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
         std::unique(result.cluster_admin_via.begin(), result.cluster_admin_via.end()),
         result.cluster_admin_via.end());
     return result;
+}
+
+std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities) {
+    std::vector<WhatCan> results(identities.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < identities.size(); i = next++) {
+            results[i] = what_can(graph, Authorizer(graph, identities[i]));
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+        for (unsigned i = 1; i < cores && i < identities.size(); ++i) {
+            helpers.emplace_back(work);
+        }
+        work();
+    }
+    return results;
 }
 
 }  // namespace rbacgraph

@@ -1,3 +1,5 @@
+#include <ostream>
+
 #include "rbacgraph/report.hpp"
 
 namespace rbacgraph {
@@ -40,16 +42,13 @@ nlohmann::json diagnostics_of(const std::vector<Diagnostic>& diagnostics, Severi
     return out;
 }
 
-}  // namespace
-
-nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                          const std::vector<Diagnostic>& diagnostics, const Export& source) {
-    nlohmann::json findings = nlohmann::json::array();
+// Everything but the findings, which can be too many to hold twice.
+nlohmann::json check_json_without_findings(const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                                           const std::vector<Diagnostic>& diagnostics, const Export& source) {
     nlohmann::json by_severity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}, {"info", 0}};
     std::size_t suppressed = 0;
     std::size_t known = 0;
     for (const Finding& finding : report.findings) {
-        findings.push_back(finding_json(finding));
         if (finding.suppression) {
             ++suppressed;
         } else if (finding.known) {
@@ -62,7 +61,6 @@ nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity>
     std::vector<Diagnostic> all = diagnostics;
     all.insert(all.end(), report.diagnostics.begin(), report.diagnostics.end());
     return {
-        {"findings", findings},
         {"errors", diagnostics_of(all, Severity::kError)},
         {"warnings", diagnostics_of(all, Severity::kWarning)},
         {"summary",
@@ -76,6 +74,54 @@ nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity>
           {"failing", report.failing(fail_on)},
           {"input", summary_json(source, diagnostics)}}},
     };
+}
+
+// dump(2) of a value that sits `depth` levels deep in the document.
+std::string nested_dump(const nlohmann::json& value, std::size_t depth) {
+    std::string text = value.dump(2);
+    std::string indent(1, '\n');
+    indent.append(2 * depth, ' ');  // (not "\n" + string: GCC 12 -Wrestrict false positive)
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        if (c == '\n') {
+            out += indent;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                          const std::vector<Diagnostic>& diagnostics, const Export& source) {
+    nlohmann::json out = check_json_without_findings(report, fail_on, diagnostics, source);
+    nlohmann::json& findings = out["findings"] = nlohmann::json::array();
+    for (const Finding& finding : report.findings) {
+        findings.push_back(finding_json(finding));
+    }
+    return out;
+}
+
+void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                      const std::vector<Diagnostic>& diagnostics, const Export& source) {
+    // The same bytes as check_json(...).dump(2), one finding at a time; keys are in nlohmann's sorted order.
+    const nlohmann::json rest = check_json_without_findings(report, fail_on, diagnostics, source);
+    out << "{\n  \"errors\": " << nested_dump(rest.at("errors"), 1) << ",\n  \"findings\": ";
+    if (report.findings.empty()) {
+        out << "[]";
+    } else {
+        out << "[\n";
+        for (std::size_t i = 0; i < report.findings.size(); ++i) {
+            out << "    " << nested_dump(finding_json(report.findings[i]), 2)
+                << (i + 1 < report.findings.size() ? ",\n" : "\n");
+        }
+        out << "  ]";
+    }
+    out << ",\n  \"summary\": " << nested_dump(rest.at("summary"), 1)
+        << ",\n  \"warnings\": " << nested_dump(rest.at("warnings"), 1) << "\n}\n";
 }
 
 nlohmann::json baseline_json(const CheckReport& report) {

@@ -147,12 +147,15 @@ class CheckContext {
     bool policy_is_full_admin(const AccessPolicyGrant& grant) const;
 
     /// Every identity a mapping of the export produces (resolve_arn over aws-auth, access entries, creator).
+    /// Builds every index that is otherwise built on first use, after which the context is only read and
+    /// rules may run on several threads at once.
+    void warm_up() const;
     const std::vector<Identity>& mapped() const;
     /// One authorizer per mapped() identity, in the same order (built once: matching templated usernames
     /// against every subject is the costly part).
     const std::vector<Authorizer>& mapped_authorizers() const;
     /// Mapped ARNs whose identity a binding applies to (sorted).
-    const std::vector<std::string>& arns_of_binding(std::size_t binding) const;
+    std::vector<std::string> arns_of_binding(std::size_t binding) const;
     /// Mapped ARNs whose identity carries the group (sorted).
     std::vector<std::string> arns_with_group(std::string_view group) const;
 
@@ -222,8 +225,16 @@ struct CheckRun {
 };
 
 /// The result of `check`: findings sorted by file, line, column, rule ID.
+/// What one rule cost (check --timings).
+struct RuleTiming {
+    std::string slug;
+    double seconds = 0;
+    std::size_t findings = 0;
+};
+
 struct CheckReport {
-    std::vector<Finding> findings;  ///< reported ones, including suppressed and known (flagged)
+    std::vector<Finding> findings;    ///< reported ones, including suppressed and known (flagged)
+    std::vector<RuleTiming> timings;  ///< every rule that ran, in catalog order
     std::size_t builtin_hidden = 0;
     std::size_t baseline_fixed = 0;       ///< baseline entries no longer found
     std::vector<Diagnostic> diagnostics;  ///< suppression annotations or config entries that are wrong

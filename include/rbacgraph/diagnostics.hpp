@@ -1,13 +1,41 @@
 #pragma once
 
+#include <compare>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rbacgraph {
 
+/// A file name kept once per process: every object and rule records where it came from, and a copy of the
+/// name in each would cost more than the object itself in a large export.
+class FileName {
+  public:
+    FileName();
+    FileName(std::string_view name);  // NOLINT(google-explicit-constructor): a name is a file name
+    FileName(const std::string& name)
+        : FileName(std::string_view(name)) {}                         // NOLINT(google-explicit-constructor)
+    FileName(const char* name) : FileName(std::string_view(name)) {}  // NOLINT(google-explicit-constructor)
+
+    const std::string& str() const { return *name_; }
+    operator const std::string&() const { return *name_; }  // NOLINT(google-explicit-constructor)
+    bool empty() const { return name_->empty(); }
+
+    friend bool operator==(const FileName& a, const FileName& b) { return a.name_ == b.name_; }
+    friend bool operator==(const FileName& a, std::string_view b) { return *a.name_ == b; }
+    friend bool operator==(const FileName& a, const std::string& b) { return *a.name_ == b; }
+    friend bool operator==(const FileName& a, const char* b) { return *a.name_ == b; }
+    friend std::strong_ordering operator<=>(const FileName& a, const FileName& b) {
+        return a.name_ == b.name_ ? std::strong_ordering::equal : *a.name_ <=> *b.name_;
+    }
+
+  private:
+    const std::string* name_;
+};
+
 /// Where a piece of input came from; line and column are 1-based, 0 means unknown.
 struct SourceLocation {
-    std::string file;
+    FileName file;
     int line = 0;
     int column = 0;
 };

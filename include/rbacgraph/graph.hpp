@@ -64,8 +64,11 @@ const AccessPolicyDefinition* find_access_policy(std::string_view arn_or_name);
 /// A role with its effective rules (after aggregation) compiled.
 struct RoleNode {
     const Role* role = nullptr;
-    std::vector<PolicyRule> rules;  ///< effective rules
+    /// The effective rules of an aggregated ClusterRole; other roles' rules are their own, not copied.
+    std::optional<std::vector<PolicyRule>> aggregated;
     std::vector<CompiledRule> compiled;
+
+    const std::vector<PolicyRule>& rules() const { return aggregated ? *aggregated : role->rules; }
 };
 
 /// A binding with its role resolved (role == -1: dangling, grants nothing).

@@ -21,6 +21,8 @@ struct LoadOptions {
     LoadLimits limits;
     /// Namespace for namespaced objects that carry none (as `kubectl apply -n` would); empty = error.
     std::string default_namespace;
+    /// Files parsed at once; 0 = one per core. The result does not depend on it.
+    unsigned threads = 0;
 };
 
 /// Loads files and directories (recursively: .yaml, .yml, .json; "-" is stdin) into one export.

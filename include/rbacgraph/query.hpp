@@ -58,6 +58,9 @@ struct WhatCan {
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
 
+/// what_can for each identity, in order, on every core (the graph is only read).
+std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities);
+
 /// A mapped principal that may do the request, with the first grant.
 struct WhoCanPrincipal {
     Identity identity;

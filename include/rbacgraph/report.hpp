@@ -33,6 +33,9 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
 /// `check -o json` (docs/check.md): findings, errors, warnings, summary.
 nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
                           const std::vector<Diagnostic>& diagnostics, const Export& source);
+/// Writes check_json(...).dump(2) and a newline without holding the whole document.
+void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                      const std::vector<Diagnostic>& diagnostics, const Export& source);
 /// SARIF 2.1.0 for GitHub code scanning: the rules with their docs, results with physical locations.
 /// doc_of gives each rule's Markdown page (rule_doc from rbacgraph/rules.hpp) for the help text.
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,

@@ -1,7 +1,8 @@
 #include <fmt/format.h>
 
-#include <map>
-#include <set>
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "rbacgraph/check.hpp"
 
@@ -16,11 +17,11 @@ constexpr std::size_t kMaxRoles = 10;
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     struct Seen {
-        std::set<std::string> roles;
+        std::unordered_set<std::string> roles;
         const Binding* first = nullptr;
         Subject subject;
     };
-    std::map<std::string, Seen> by_subject;
+    std::unordered_map<std::string, Seen> by_subject;
     for (const BindingNode& node : context.graph().bindings()) {
         const Binding& binding = *node.binding;
         for (Subject subject : binding.subjects) {
@@ -37,10 +38,16 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                                           binding.role_ref.name));
         }
     }
-    for (const auto& [display, seen] : by_subject) {
-        if (seen.roles.size() <= kMaxRoles) {
-            continue;
+    std::vector<const std::pair<const std::string, Seen>*> sprawling;
+    for (const auto& entry : by_subject) {
+        if (entry.second.roles.size() > kMaxRoles) {
+            sprawling.push_back(&entry);
         }
+    }
+    std::sort(sprawling.begin(), sprawling.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : sprawling) {
+        const auto& [display, seen] = *entry;
         Finding finding;
         finding.object = {seen.subject.kind, seen.subject.ns, seen.subject.name};
         finding.location = seen.first->location;

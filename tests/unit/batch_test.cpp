@@ -67,6 +67,67 @@ not json
     CHECK(lines[8].find("must start with '/'") != std::string::npos);
 }
 
+// Flat lines of plain strings take a fast reader; a nested field sends the same request to nlohmann/json.
+// Both must answer alike, byte for byte, whatever the line holds.
+TEST_CASE("the fast line reader answers exactly as the general JSON reader") {
+    const std::vector<std::string> lines = {
+        R"({"id": 1, "arn": "arn:aws:iam::1:user/admin", "verb": "delete", "resource": "nodes")",
+        R"({"id": "two", "user": "jane", "verb": "get", "resource": "namespaces", "name": "team")",
+        R"({"id": -42, "user": "jane", "groups": ["a", "b"], "verb": "get", "resource": "namespaces", "name": "x")",
+        R"({"id": 0, "verb": "get", "resource": "pods")",
+        R"({"user": "jane", "arn": "arn:aws:iam::1:user/admin", "verb": "get", "resource": "pods")",
+        R"({"id": 7, "arn": "arn:aws:iam::1:user/nobody", "verb": "get", "path": "/healthz")",
+        R"({"id": 9, "arn": "arn:aws:iam::1:user/admin", "verb": "get", "path": "healthz")",
+        R"({"id": 10, "arn": "arn:aws:iam::1:user/admin", "groups": ["g"], "verb": "get", "resource": "pods")",
+        R"({"id": 11, "user": "jane", "verb": "get", "resource": "pods", "path": "/x")",
+        R"({"id": 12, "user": "jane", "verb": "get", "resource": "pods/log", "subresource": "exec")",
+        R"({"id": 13, "user": "jane", "verb": "get", "resource": "deployments.apps", "apiGroup": "x")",
+        R"({"id": 14, "user": "jane", "verb": "list", "resource": "pods", "namespace": "team", "extra": "ok")",
+        R"({"id": 123456789012345678, "user": "jane", "verb": "get", "resource": "namespaces")",
+        R"({ "id" : 15 , "user" : "jane" , "verb" : "get" , "resource" : "namespaces" )",
+        R"({"user": "system:anonymous", "groups": [], "verb": "get", "resource": "namespaces", "name": "team")",
+    };
+    for (const std::string& line : lines) {
+        CAPTURE(line);
+        const auto fast = run(line + "}\n");
+        const auto general = run(line + R"(, "zz": {"nested": [1]}})" + "\n");
+        REQUIRE(fast.size() == 1);
+        CHECK(fast == general);
+    }
+    // Lines the fast reader hands over: escapes, non-ASCII, floats, null, repeated keys, trailing text.
+    const auto handed =
+        run(R"({"id": 1.5, "user": "ja\u006ee", "verb": "get", "resource": "namespaces", "name": "team"}
+{"id": null, "user": "jane", "verb": "get", "resource": "namespaces", "name": "tëam"}
+{"id": 3, "user": "x", "user": "jane", "verb": "get", "resource": "namespaces", "name": "team"}
+{"id": 4, "user": "jane", "verb": "get", "resource": "namespaces"} trailing
+{"id": 01, "user": "jane", "verb": "get", "resource": "namespaces"}
+)");
+    REQUIRE(handed.size() == 5);
+    CHECK(handed[0] == R"({"allowed":true,"id":1.5})");
+    CHECK(handed[1] == R"({"allowed":false,"id":null})");
+    CHECK(handed[2] == R"({"allowed":true,"id":3})");  // the last of repeated keys
+    CHECK(handed[3] == R"({"error":"not a JSON object"})");
+    CHECK(handed[4] == R"({"error":"not a JSON object"})");
+}
+
+TEST_CASE("large batches answer in input order across workers") {
+    std::string input;
+    for (int i = 0; i < 5000; ++i) {
+        input += R"({"id": )" + std::to_string(i) +
+                 R"(, "user": "jane", "verb": "get", "resource": "namespaces", "name": ")" +
+                 (i % 3 == 0 ? "team" : "other") + "\"}\n";
+        if (i % 1000 == 0) {
+            input += "\n";  // blank lines are skipped
+        }
+    }
+    const auto answers = run(input);
+    REQUIRE(answers.size() == 5000);
+    for (int i = 0; i < 5000; ++i) {
+        CHECK(answers[i] == R"({"allowed":)" + std::string(i % 3 == 0 ? "true" : "false") + R"(,"id":)" +
+                                std::to_string(i) + "}");
+    }
+}
+
 TEST_CASE("resource words: RESOURCE/SUB, RESOURCE.GROUP and conflicts") {
     auto request = make_request("update", "deployments.apps/scale", "web", "ns", "", "");
     REQUIRE(std::holds_alternative<Request>(request));
@@ -78,6 +139,39 @@ TEST_CASE("resource words: RESOURCE/SUB, RESOURCE.GROUP and conflicts") {
     CHECK(std::holds_alternative<std::string>(
         make_request("get", "deployments.apps", "", "", "extensions", "")));
     CHECK(std::holds_alternative<std::string>(make_request("get", "/healthz", "", "ns", "", "")));
+}
+
+}  // namespace
+}  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+namespace {
+
+std::string rows_text(const WhatCan& answer) {
+    std::string out = answer.identity.arn + (answer.masters ? " masters" : "") + "\n";
+    for (const PermissionRow& row : answer.rows) {
+        out += row.ns + "|" + row.resource + "|" + row.via + "|";
+        for (const std::string& verb : row.verbs) {
+            out += verb + ",";
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+// what_can_each spreads identities over the cores; each answer must be what what_can gives alone, in order.
+TEST_CASE("what_can_each answers every identity as what_can does, in order") {
+    const Graph graph(load_paths({std::string(RBACGRAPH_SOURCE_DIR) + "/testdata/demo"}));
+    const std::vector<Identity> identities = mapped_identities(graph);
+    REQUIRE(identities.size() > 3);
+    const std::vector<WhatCan> all = what_can_each(graph, identities);
+    REQUIRE(all.size() == identities.size());
+    std::size_t rows = 0;
+    for (std::size_t i = 0; i < identities.size(); ++i) {
+        CHECK(rows_text(all[i]) == rows_text(what_can(graph, Authorizer(graph, identities[i]))));
+        rows += all[i].rows.size();
+    }
+    CHECK(rows > 10);
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "check/suppress.hpp"
 #include "helpers.hpp"
+#include "rbacgraph/report.hpp"
 #include "rbacgraph/rules.hpp"
 
 using namespace rbacgraph;
@@ -260,4 +262,21 @@ spec: {template: {spec: {serviceAccountName: app, automountServiceAccountToken: 
     CHECK(by_kind["ReplicaSet"]->token_mounted);
     CHECK(by_kind["ReplicaSet"]->owned);
     CHECK_FALSE(by_kind["Pod"]->owned);
+}
+
+// check -o json is written one finding at a time; it must be exactly the document check_json builds.
+TEST_CASE("streamed check JSON equals check_json().dump(2), with and without findings") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    for (const bool empty : {false, true}) {
+        CheckRun run;
+        run.rules = builtin_rules();
+        if (empty) {
+            run.options.enabled = {"anonymous-access"};
+        }
+        const CheckReport report = run_checks(graph, run);
+        CHECK(report.findings.empty() == empty);
+        std::ostringstream streamed;
+        write_check_json(streamed, report, RiskSeverity::kHigh, {}, graph.source());
+        CHECK(streamed.str() == check_json(report, RiskSeverity::kHigh, {}, graph.source()).dump(2) + "\n");
+    }
 }

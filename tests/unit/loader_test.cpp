@@ -1,5 +1,7 @@
 // Loading: inputs exactly as kubectl and the AWS CLI print them; bad input yields located errors and the rest
 // loads.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +45,47 @@ TEST_CASE("multi-document YAML, YAML and JSON Lists, concatenated JSON values") 
     CHECK(loaded.summary.used_by_kind.at("Pod") == 1);
     CHECK(loaded.bindings[0].location.file == "list.json");
     CHECK(loaded.bindings[0].location.line == 2);
+}
+
+// List items are interpreted while the file is parsed (kubectl prints `items` before `kind`), so the
+// result must equal reading the whole document first: items count only when the root is a *List.
+TEST_CASE("List items read while parsing count only for a complete *List root, the last `items` winning") {
+    const std::string item =
+        R"({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "NAME", "namespace": "n"}})";
+    const auto with_name = [&](std::string_view name) {
+        std::string text = item;
+        return text.replace(text.find("NAME"), 4, name);
+    };
+    for (const std::string_view kind : {"List", "ServiceAccountList"}) {
+        const Export list =
+            load_files({{"l.json", fmt::format(R"({{"apiVersion": "v1", "items": [{}, 7], "kind": "{}"}})",
+                                               with_name("a"), kind)}});
+        CHECK(list.service_accounts.size() == 1);
+        CHECK(errors_in(list) == 1);  // the item 7
+        CHECK(list.summary.documents == 3);
+    }
+    const Export not_list = load_files(
+        {{"f.json", R"({"apiVersion": "v1", "items": [)" + with_name("a") + R"(], "kind": "Foo"})"},
+         {"g.json", R"({"apiVersion": "v1", "items": [)" + with_name("a") + R"(], "kind": 5})"},
+         {"h.json", R"({"items": [)" + with_name("a") + "]}"}});
+    CHECK(not_list.service_accounts.empty());
+    CHECK(not_list.summary.documents == 3);
+    CHECK(not_list.summary.used == 0);
+
+    const Export repeated = load_files({{"r.yaml", "kind: List\nitems:\n- " + with_name("first") +
+                                                       "\nitems:\n- " + with_name("second") + "\n"}});
+    REQUIRE(repeated.service_accounts.size() == 1);
+    CHECK(repeated.service_accounts[0].name == "second");
+
+    // A List cut short by a syntax error is dropped whole, as a document that never completed.
+    for (const auto& [file, text] : std::vector<std::pair<std::string, std::string>>{
+             {"cut.json", R"({"kind": "List", "items": [)" + with_name("a") + ", {"},
+             {"cut.yaml", "kind: List\nitems:\n- " + with_name("a") + "\n- [\n"}}) {
+        const Export cut = load_files({{file, text}});
+        CHECK(cut.service_accounts.empty());
+        CHECK(cut.summary.documents == 0);
+        CHECK(errors_in(cut) == 1);
+    }
 }
 
 TEST_CASE("a malformed file is reported with its line and the other files still load") {
