@@ -113,7 +113,9 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (!loaded) {
         return kExitUsage;
     }
-    const CheckReport report = run_checks(*loaded->graph, run);
+    const auto checked = std::make_shared<const CheckReport>(run_checks(*loaded->graph, run));
+    keep_until_exit(checked);
+    const CheckReport& report = *checked;
     print_diagnostics(report.diagnostics, err);
     if (options.timings) {
         print_timings(report, err);

@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -38,7 +40,8 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     Export source = load_paths(paths, load_options);
     std::vector<Diagnostic> diagnostics = source.diagnostics;
     Loaded loaded;
-    loaded.graph = std::make_unique<Graph>(std::move(source), GraphOptions{options.creator});
+    loaded.graph = std::make_shared<const Graph>(std::move(source), GraphOptions{options.creator});
+    keep_until_exit(loaded.graph);
     diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(),
                        loaded.graph->diagnostics().end());
     for (const Diagnostic& diagnostic : diagnostics) {
@@ -284,6 +287,42 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<std::shared_ptr<const void>>& kept_objects() {
+    static std::vector<std::shared_ptr<const void>> kept;
+    return kept;
+}
+
+}  // namespace
+
+void keep_until_exit(std::shared_ptr<const void> object) {
+    kept_objects().push_back(std::move(object));
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kLeakChecked = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kLeakChecked = true;
+#else
+constexpr bool kLeakChecked = false;
+#endif
+#else
+constexpr bool kLeakChecked = false;
+#endif
+
+int finish(int code) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    if (!kLeakChecked) {
+        std::_Exit(code);
+    }
+    kept_objects().clear();
+    return code;
+}
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     CLI::App app{

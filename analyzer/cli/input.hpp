@@ -32,10 +32,13 @@ void add_input_options(CLI::App& command, InputOptions& options);
 
 /// The loaded export with every diagnostic (load and graph).
 struct Loaded {
-    std::unique_ptr<Graph> graph;
+    std::shared_ptr<const Graph> graph;  ///< also kept until the process ends (keep_until_exit)
     std::vector<Diagnostic> diagnostics;
     int status = 0;  ///< kExitUsage when input errors must fail the run
 };
+
+/// Keeps `object` alive until finish() ends the process (see finish in commands.hpp).
+void keep_until_exit(std::shared_ptr<const void> object);
 
 /// Loads, prints the diagnostics and the summary line; nullopt when not a single file could be read.
 std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,

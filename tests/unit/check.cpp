@@ -267,13 +267,22 @@ spec: {template: {spec: {serviceAccountName: app, automountServiceAccountToken: 
 // check -o json is written one finding at a time; it must be exactly the document check_json builds.
 TEST_CASE("streamed check JSON equals check_json().dump(2), with and without findings") {
     const Graph graph = graph_of(kRoleAndBinding);
-    for (const bool empty : {false, true}) {
+    for (const auto& [empty, suppressed] : {std::pair{false, false}, {false, true}, {true, false}}) {
         CheckRun run;
         run.rules = builtin_rules();
         if (empty) {
             run.options.enabled = {"anonymous-access"};
         }
+        if (suppressed) {
+            // A reason with every character class the writer escapes or hands over to nlohmann.
+            run.config.suppressions.push_back(
+                {"*", "", "", "", "", "", "a \"quoted\" \\ reason\twith\ncontrol\x01 and caf\xC3\xA9", {}});
+        }
         const CheckReport report = run_checks(graph, run);
+        const bool want_suppressed = suppressed;  // clang 14 cannot capture a structured binding
+        CHECK(std::all_of(report.findings.begin(), report.findings.end(), [&](const Finding& finding) {
+            return finding.suppression.has_value() == want_suppressed;
+        }));
         CHECK(report.findings.empty() == empty);
         std::ostringstream streamed;
         write_check_json(streamed, report, RiskSeverity::kHigh, {}, graph.source());
