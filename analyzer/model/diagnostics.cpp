@@ -31,8 +31,8 @@ const std::string* intern_file_name(std::string_view name) {
 }  // namespace
 
 FileName::FileName() {
-    static const std::string* const empty = intern_file_name("");
-    name_ = empty;
+    static const std::string* const kEmpty = intern_file_name("");
+    name_ = kEmpty;
 }
 
 FileName::FileName(std::string_view name) : name_(intern_file_name(name)) {}
