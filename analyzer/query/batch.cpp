@@ -413,6 +413,11 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
         std::size_t count = 0;
         while (count < kBlock && std::getline(in, lines[count])) {
             ++count;
+            // A caller that writes one request and waits for its answer (a co-process on a pipe) must get
+            // it: when nothing more can be read without waiting, the block is answered as it is.
+            if (in.rdbuf()->in_avail() <= 0) {
+                break;
+            }
         }
         if (count == 0) {
             break;
@@ -434,6 +439,7 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
             stats.allowed += part[i].allowed;
             stats.errors += part[i].errors;
         }
+        out.flush();
     }
     return stats;
 }

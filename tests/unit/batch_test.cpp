@@ -176,3 +176,55 @@ TEST_CASE("what_can_each answers every identity as what_can does, in order") {
 
 }  // namespace
 }  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+namespace {
+
+// Hands out one line at a time, as a caller on a pipe that waits for each answer before it writes the next
+// request; asking for a line before the previous answer was written would block such a caller forever.
+class WaitingCaller : public std::streambuf {
+  public:
+    WaitingCaller(std::vector<std::string> lines, const std::ostringstream& answers)
+        : lines_(std::move(lines)), answers_(answers) {}
+    std::size_t early_reads = 0;
+
+  protected:
+    int_type underflow() override {
+        if (next_ >= lines_.size()) {
+            return traits_type::eof();
+        }
+        const std::string written = answers_.str();
+        if (static_cast<std::size_t>(std::count(written.begin(), written.end(), '\n')) != next_) {
+            ++early_reads;
+        }
+        current_ = lines_[next_++] + "\n";
+        setg(current_.data(), current_.data(), current_.data() + current_.size());
+        return traits_type::to_int_type(current_[0]);
+    }
+    std::streamsize showmanyc() override { return 0; }  // nothing more without waiting
+
+  private:
+    std::vector<std::string> lines_;
+    const std::ostringstream& answers_;
+    std::size_t next_ = 0;
+    std::string current_;
+};
+
+TEST_CASE("a caller that waits for each answer gets it before it sends the next request") {
+    const Graph graph = graph_of(kExport);
+    std::ostringstream out;
+    WaitingCaller caller(
+        {R"({"id": 1, "user": "jane", "verb": "get", "resource": "namespaces", "name": "team"})",
+         R"({"id": 2, "user": "jane", "verb": "get", "resource": "namespaces", "name": "x"})",
+         R"({"id": 3, "arn": "arn:aws:iam::1:user/admin", "verb": "delete", "resource": "nodes"})"},
+        out);
+    std::istream in(&caller);
+    const BatchStats stats = run_batch(graph, in, out);
+    CHECK(stats.requests == 3);
+    CHECK(caller.early_reads == 0);
+    CHECK(out.str() ==
+          "{\"allowed\":true,\"id\":1}\n{\"allowed\":false,\"id\":2}\n{\"allowed\":true,\"id\":3}\n");
+}
+
+}  // namespace
+}  // namespace rbacgraph::test
