@@ -207,7 +207,12 @@ std::size_t FastYamlScanner::find_key_colon() const {
     return std::string_view::npos;
 }
 
+// yaml-cpp refuses an implicit key whose ':' is more than 1024 characters on (the YAML 1.2 limit); such
+// keys go to yaml-cpp, which gives the error.
+constexpr std::size_t kLongKey = 1000;
+
 void FastYamlScanner::key() {
+    const std::size_t start = cursor_.pos;
     const char first = text_[cursor_.pos];
     if (first == '"' || first == '\'') {
         quoted();
@@ -226,7 +231,7 @@ void FastYamlScanner::key() {
         cursor_.pos = colon;
     }
     if (cursor_.pos >= text_.size() || text_[cursor_.pos] != ':' ||
-        !is_space_or_end(text_, cursor_.pos + 1)) {
+        !is_space_or_end(text_, cursor_.pos + 1) || cursor_.pos - start > kLongKey) {
         throw Unsupported{};
     }
     ++cursor_.pos;
@@ -492,6 +497,9 @@ void FastYamlScanner::flow_plain() {
         if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}') {
             break;
         }
+        if (c == '?') {
+            throw Unsupported{};  // yaml-cpp ends a plain scalar in a flow collection at '?', YAML 1.2 does not
+        }
         if (c == ':') {
             const char after = pos + 1 < text_.size() ? text_[pos + 1] : '\n';
             if (after == ' ' || after == '\n') {
@@ -545,10 +553,11 @@ void FastYamlScanner::flow_node(int depth) {
         skip_spaces();
     };
     while (true) {
+        const std::size_t item_start = cursor_.pos;
         item(mapping);
         if (mapping) {
             if (cursor_.pos >= text_.size() || text_[cursor_.pos] != ':' ||
-                !is_space_or_end(text_, cursor_.pos + 1)) {
+                !is_space_or_end(text_, cursor_.pos + 1) || cursor_.pos - item_start > kLongKey) {
                 throw Unsupported{};
             }
             ++cursor_.pos;

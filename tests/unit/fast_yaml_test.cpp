@@ -164,6 +164,11 @@ TEST_CASE("fast YAML reader hands over what it does not read, and the result is 
         "a: [unterminated\n",
         "a: 1\n  - b\n",
         "k: v\n- x\n",
+        "a: {kind: ClusterRol?, name: r}\n",  // yaml-cpp ends a flow plain scalar at '?' (found by fuzzing)
+        "a: [x?y, z]\n",
+        "k" + std::string(1100, 'x') + ": v\n",  // an implicit key over 1024 characters (found by fuzzing)
+        "a: {k" + std::string(1100, 'x') + ": v}\n",
+        "k" + std::string(900, 'x') + ": v\n",
     };
     for (const std::string& document : documents) {
         check_same(document);
