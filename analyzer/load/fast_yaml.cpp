@@ -498,7 +498,8 @@ void FastYamlScanner::flow_plain() {
             break;
         }
         if (c == '?') {
-            throw Unsupported{};  // yaml-cpp ends a plain scalar in a flow collection at '?', YAML 1.2 does not
+            throw Unsupported{};  // yaml-cpp ends a plain scalar in a flow collection at '?', YAML 1.2 does
+                                  // not
         }
         if (c == ':') {
             const char after = pos + 1 < text_.size() ? text_[pos + 1] : '\n';
