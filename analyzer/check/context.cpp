@@ -148,9 +148,13 @@ void report_capabilities(const CheckContext& context, const RuleInfo& rule, std:
     }
 }
 
-CheckContext::CheckContext(const Graph& graph, const CheckOptions& options)
-    : graph_(&graph), options_(&options), cache_(std::make_unique<Cache>()) {
+CheckContext::CheckContext(const Graph& graph, const CheckOptions& options, CheckScope scope)
+    : graph_(&graph), options_(&options), scope_(scope), cache_(std::make_unique<Cache>()) {
     cache_->full_admin_roles.assign(graph.roles().size(), -1);
+}
+
+std::string_view CheckContext::cluster_name() const {
+    return scope_.estate == nullptr ? std::string_view() : scope_.estate->clusters()[scope_.cluster].name;
 }
 
 CheckContext::~CheckContext() = default;
@@ -463,6 +467,28 @@ Finding CheckContext::finding_for(const AccessEntry& entry, std::string message)
     finding.builtin = entry.principal_arn.find(":role/aws-service-role/") != std::string::npos;
     finding.message = std::move(message);
     return finding;
+}
+
+Finding CheckContext::finding_for(const IamPrincipal& principal, std::string message) const {
+    Finding finding;
+    finding.object = {principal.kind == IamPrincipal::Kind::kUser ? "IAMUser" : "IAMRole", principal.account,
+                      principal.name};
+    finding.location = principal.location;
+    finding.arns = {principal.arn};
+    if (reach() != nullptr && principal.kind == IamPrincipal::Kind::kRole) {
+        for (const Reacher& reacher : reach()->reachers(principal.arn)) {
+            finding.arns.push_back(iam()->principals()[reacher.principal].arn);
+        }
+        std::sort(finding.arns.begin() + 1, finding.arns.end());
+    }
+    // AWS creates service-linked roles (path /aws-service-role/) and only its services assume them.
+    finding.builtin = principal.path.starts_with("/aws-service-role/");
+    finding.message = std::move(message);
+    return finding;
+}
+
+std::string CheckContext::short_name(const IamPrincipal& principal) {
+    return (principal.kind == IamPrincipal::Kind::kUser ? "IAM user " : "IAM role ") + principal.name;
 }
 
 bool CheckContext::is_builtin_binding(const Binding& binding) const {

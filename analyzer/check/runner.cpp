@@ -4,6 +4,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <set>
 #include <span>
 #include <thread>
 #include <tuple>
@@ -33,6 +35,9 @@ std::string fingerprint_of(const Finding& finding) {
     mix(finding.object.ns);
     mix(finding.object.name);
     mix(finding.key);
+    if (!finding.cluster.empty()) {
+        mix(finding.cluster);  // only then, so that single-cluster fingerprints stay as they were
+    }
     return fmt::format("{:016x}", hash);
 }
 
@@ -123,44 +128,96 @@ std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule
 
 }  // namespace
 
+namespace {
+
+// Stamps and files one context's findings into the report; state shared across the clusters of a run.
+class ReportBuilder {
+  public:
+    ReportBuilder(const CheckRun& run, CheckReport& report)
+        : run_(run), report_(report), annotations_(run.rules, report.diagnostics) {}
+
+    void add(const CheckContext& context) {
+        const bool timed = report_.timings.empty();
+        std::size_t index = 0;
+        for (RuleRun& rule_run : run_rules(context, run_.rules)) {
+            const Rule& rule = *rule_run.rule;
+            if (timed) {
+                report_.timings.push_back({std::string(rule.info.slug), 0, 0});
+            }
+            RuleTiming& timing = report_.timings[index++];
+            timing.seconds += rule_run.seconds;
+            timing.findings += rule_run.found.size();
+            for (Finding& finding : rule_run.found) {
+                if (finding.builtin && !run_.options.include_builtin) {
+                    ++report_.builtin_hidden;
+                    continue;
+                }
+                stamp(finding, rule.info, context);
+                report_.findings.push_back(std::move(finding));
+            }
+            rule_run.found = {};
+        }
+    }
+
+    void finish() {
+        if (run_.baseline) {
+            report_.baseline_fixed = run_.baseline->size() - baseline_seen_.size();
+        }
+        std::sort(report_.findings.begin(), report_.findings.end(), sorts_before);
+    }
+
+  private:
+    void stamp(Finding& finding, const RuleInfo& rule, const CheckContext& context) {
+        finding.rule = std::string(rule.slug);
+        finding.id = std::string(rule.id);
+        finding.severity = finding.severity.value_or(rule.severity);
+        if (finding.cluster.empty() && !finding.account_wide) {
+            finding.cluster = std::string(context.cluster_name());
+        }
+        finding.fingerprint = fingerprint_of(finding);
+        // Two findings of one rule on one object with the same key stay apart in baselines.
+        for (int n = 2; !fingerprints_.insert(finding.fingerprint).second; ++n) {
+            finding.fingerprint = fmt::format("{}-{}", fingerprint_of(finding), n);
+        }
+        finding.suppression = annotations_.find(finding, rule);
+        if (!finding.suppression) {
+            finding.suppression = check::config_suppression(run_.config, finding, rule);
+        }
+        if (run_.baseline && run_.baseline->contains(finding.fingerprint)) {
+            finding.known = true;
+            baseline_seen_.insert(finding.fingerprint);
+        }
+    }
+
+    const CheckRun& run_;
+    CheckReport& report_;
+    check::AnnotationSuppressions annotations_;
+    std::unordered_set<std::string> fingerprints_;
+    std::set<std::string> baseline_seen_;
+};
+
+}  // namespace
+
 CheckReport run_checks(const Graph& graph, const CheckRun& run) {
     CheckReport report;
-    const CheckContext context(graph, run.options);
-    check::AnnotationSuppressions annotations(run.rules, report.diagnostics);
-    std::unordered_set<std::string> fingerprints;
-    std::set<std::string> baseline_seen;
-    for (RuleRun& rule_run : run_rules(context, run.rules)) {
-        const Rule& rule = *rule_run.rule;
-        report.timings.push_back({std::string(rule.info.slug), rule_run.seconds, rule_run.found.size()});
-        for (Finding& finding : rule_run.found) {
-            if (finding.builtin && !run.options.include_builtin) {
-                ++report.builtin_hidden;
-                continue;
-            }
-            finding.rule = std::string(rule.info.slug);
-            finding.id = std::string(rule.info.id);
-            finding.severity = finding.severity.value_or(rule.info.severity);
-            finding.fingerprint = fingerprint_of(finding);
-            // Two findings of one rule on one object with the same key stay apart in baselines.
-            for (int n = 2; !fingerprints.insert(finding.fingerprint).second; ++n) {
-                finding.fingerprint = fmt::format("{}-{}", fingerprint_of(finding), n);
-            }
-            finding.suppression = annotations.find(finding, rule.info);
-            if (!finding.suppression) {
-                finding.suppression = check::config_suppression(run.config, finding, rule.info);
-            }
-            if (run.baseline && run.baseline->contains(finding.fingerprint)) {
-                finding.known = true;
-                baseline_seen.insert(finding.fingerprint);
-            }
-            report.findings.push_back(std::move(finding));
-        }
-        rule_run.found = {};
+    ReportBuilder builder(run, report);
+    builder.add(CheckContext(graph, run.options));
+    builder.finish();
+    return report;
+}
+
+CheckReport run_checks(const Estate& estate, const CheckRun& run) {
+    CheckReport report;
+    ReportBuilder builder(run, report);
+    std::optional<ReachIndex> reach;
+    if (estate.has_iam()) {
+        reach.emplace(estate.iam());
     }
-    if (run.baseline) {
-        report.baseline_fixed = run.baseline->size() - baseline_seen.size();
+    for (std::size_t i = 0; i < estate.clusters().size(); ++i) {
+        const CheckScope scope{&estate, reach ? &*reach : nullptr, i};
+        builder.add(CheckContext(*estate.clusters()[i].graph, run.options, scope));
     }
-    std::sort(report.findings.begin(), report.findings.end(), sorts_before);
+    builder.finish();
     return report;
 }
 

@@ -86,7 +86,7 @@ void print_timings(const CheckReport& report, std::ostream& err) {
 
 int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& paths = options.input.words;
-    if (paths.empty()) {
+    if (paths.empty() && options.input.clusters.empty() && options.input.clusters_dir.empty()) {
         err << "rbacgraph: check needs at least one input PATH (file, directory, or - for stdin)\n";
         return kExitUsage;
     }
@@ -113,7 +113,8 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (!loaded) {
         return kExitUsage;
     }
-    const auto checked = std::make_shared<const CheckReport>(run_checks(*loaded->graph, run));
+    const auto checked = std::make_shared<const CheckReport>(
+        loaded->single() ? run_checks(*loaded->graph, run) : run_checks(*loaded->estate, run));
     keep_until_exit(checked);
     const CheckReport& report = *checked;
     print_diagnostics(report.diagnostics, err);
@@ -121,7 +122,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         print_timings(report, err);
     }
     if (options.input.output == "json") {
-        write_check_json(out, report, fail_on, loaded->diagnostics, loaded->graph->source());
+        write_check_json(out, report, fail_on, loaded->diagnostics, loaded->input);
     } else if (options.input.output == "sarif") {
         out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc).dump(2) << '\n';
     } else {

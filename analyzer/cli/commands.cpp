@@ -1,12 +1,14 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <tuple>
 
 #include "cli/input.hpp"
 #include "rbacgraph/load.hpp"
@@ -30,32 +32,188 @@ void add_input_options(CLI::App& command, InputOptions& options) {
         .add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                     "nodes YAML aliases may add to one file (0: the file's size in bytes, at least 100000)")
         ->capture_default_str();
+    command
+        .add_option("--cluster", options.clusters,
+                    "NAME=PATH: a cluster of the estate (repeatable; PATHs are then IAM dumps shared by all)")
+        ->allow_extra_args(false);
+    command.add_option("--clusters", options.clusters_dir, "DIR whose subdirectories are one cluster each");
 }
+
+namespace {
+
+struct ClusterSpec {
+    std::string name;
+    std::vector<std::string> paths;
+};
+
+// --cluster NAME=PATH (repeatable; a NAME given again adds a PATH) and --clusters DIR; nullopt after saying
+// what is wrong.
+std::optional<std::vector<ClusterSpec>> cluster_specs(const InputOptions& options, std::ostream& err) {
+    std::vector<ClusterSpec> specs;
+    const auto add = [&](const std::string& name, const std::string& path) {
+        const auto found = std::find_if(specs.begin(), specs.end(),
+                                        [&](const ClusterSpec& spec) { return spec.name == name; });
+        if (found != specs.end()) {
+            found->paths.push_back(path);
+        } else {
+            specs.push_back({name, {path}});
+        }
+    };
+    for (const std::string& value : options.clusters) {
+        const std::size_t equals = value.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == value.size()) {
+            err << "rbacgraph: --cluster takes NAME=PATH, found '" << value << "'\n";
+            return std::nullopt;
+        }
+        add(value.substr(0, equals), value.substr(equals + 1));
+    }
+    if (!options.clusters_dir.empty()) {
+        std::error_code code;
+        if (!std::filesystem::is_directory(options.clusters_dir, code)) {
+            err << "rbacgraph: --clusters " << options.clusters_dir << " is not a directory\n";
+            return std::nullopt;
+        }
+        std::vector<std::filesystem::path> directories;
+        for (const auto& entry : std::filesystem::directory_iterator(options.clusters_dir, code)) {
+            if (entry.is_directory()) {
+                directories.push_back(entry.path());
+            }
+        }
+        std::sort(directories.begin(), directories.end());
+        if (directories.empty()) {
+            err << "rbacgraph: --clusters " << options.clusters_dir
+                << " has no subdirectory (one per cluster)\n";
+            return std::nullopt;
+        }
+        for (const auto& directory : directories) {
+            add(directory.filename().string(), directory.string());
+        }
+    }
+    return specs;
+}
+
+void print_loaded(const std::string& label, const Export& source, const std::vector<Diagnostic>& diagnostics,
+                  std::ostream& err) {
+    err << "rbacgraph: " << label << summary_line(source, diagnostics) << '\n';
+}
+
+// IAM dumps given next to --cluster options must not carry a cluster's objects, which would belong to none.
+void reject_cluster_objects(const Export& shared, std::vector<Diagnostic>& diagnostics) {
+    std::vector<SourceLocation> found;
+    const auto first_of = [&](const auto& objects) {
+        if (!objects.empty()) {
+            found.push_back(objects.front().location);
+        }
+    };
+    first_of(shared.roles);
+    first_of(shared.bindings);
+    first_of(shared.access_entries);
+    first_of(shared.access_policies);
+    first_of(shared.service_accounts);
+    first_of(shared.workloads);
+    first_of(shared.namespaces);
+    if (shared.aws_auth) {
+        found.push_back(shared.aws_auth->location);
+    }
+    if (shared.cluster) {
+        found.push_back(shared.cluster->location);
+    }
+    if (!found.empty()) {
+        const auto first = std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+        });
+        diagnostics.push_back(
+            {Severity::kError, *first, "",
+             "PATHs given besides --cluster/--clusters may only hold IAM dumps (get-account-"
+             "authorization-details); their Kubernetes and EKS objects belong to no cluster and are "
+             "ignored: name the cluster with --cluster NAME=PATH"});
+    }
+}
+
+void add_summary(LoadSummary& into, const LoadSummary& from) {
+    into.files += from.files;
+    into.documents += from.documents;
+    into.used += from.used;
+    into.rejected += from.rejected;
+    for (const auto& [kind, count] : from.used_by_kind) {
+        into.used_by_kind[kind] += count;
+    }
+    for (const auto& [kind, count] : from.skipped_by_kind) {
+        into.skipped_by_kind[kind] += count;
+    }
+}
+
+}  // namespace
 
 std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
                            std::ostream& err) {
+    auto specs = cluster_specs(options, err);
+    if (!specs) {
+        return std::nullopt;
+    }
+    std::vector<std::string> shared_paths;
+    if (specs->empty()) {
+        specs->push_back({"", paths});
+    } else {
+        shared_paths = paths;
+    }
     LoadOptions load_options;
     load_options.limits = options.limits;
     load_options.default_namespace = options.default_namespace;
-    Export source = load_paths(paths, load_options);
-    std::vector<Diagnostic> diagnostics = source.diagnostics;
+    std::vector<Diagnostic> diagnostics;
+    std::vector<Cluster> clusters;
+    std::vector<IamAccountDetails> iam;
+    std::size_t files = 0;
+    for (ClusterSpec& spec : *specs) {
+        Export source = load_paths(spec.paths, load_options);
+        files += source.summary.files;
+        std::move(source.iam.begin(), source.iam.end(), std::back_inserter(iam));
+        source.iam.clear();
+        std::vector<Diagnostic> found = source.diagnostics;
+        auto graph = std::make_shared<const Graph>(std::move(source), GraphOptions{options.creator});
+        found.insert(found.end(), graph->diagnostics().begin(), graph->diagnostics().end());
+        diagnostics.insert(diagnostics.end(), found.begin(), found.end());
+        clusters.push_back({spec.name, graph});
+    }
+    std::optional<Export> shared;
+    if (!shared_paths.empty()) {
+        shared = load_paths(shared_paths, load_options);
+        files += shared->summary.files;
+        std::move(shared->iam.begin(), shared->iam.end(), std::back_inserter(iam));
+        shared->iam.clear();
+        diagnostics.insert(diagnostics.end(), shared->diagnostics.begin(), shared->diagnostics.end());
+        reject_cluster_objects(*shared, diagnostics);
+    }
     Loaded loaded;
-    loaded.graph = std::make_shared<const Graph>(std::move(source), GraphOptions{options.creator});
-    keep_until_exit(loaded.graph);
-    diagnostics.insert(diagnostics.end(), loaded.graph->diagnostics().begin(),
-                       loaded.graph->diagnostics().end());
+    for (const Cluster& cluster : clusters) {
+        add_summary(loaded.input.summary, cluster.graph->source().summary);
+    }
+    if (shared) {
+        add_summary(loaded.input.summary, shared->summary);
+    }
+    loaded.estate = std::make_shared<const Estate>(std::move(clusters), std::move(iam));
+    keep_until_exit(loaded.estate);
+    loaded.graph = loaded.estate->clusters().front().graph.get();
+    diagnostics.insert(diagnostics.end(), loaded.estate->diagnostics().begin(),
+                       loaded.estate->diagnostics().end());
     for (const Diagnostic& diagnostic : diagnostics) {
         if (diagnostic.severity != Severity::kNote || options.verbose) {
             err << format_diagnostic(diagnostic) << '\n';
         }
     }
-    const std::size_t errors = count_errors(diagnostics);
-    if (loaded.graph->source().summary.files == 0) {
+    if (files == 0) {
         err << "rbacgraph: no input files were read; nothing to answer\n";
         return std::nullopt;
     }
     // Always said, so that a skipped or rejected document is never silent.
-    err << "rbacgraph: " << summary_line(loaded.graph->source(), diagnostics) << '\n';
+    for (const Cluster& cluster : loaded.estate->clusters()) {
+        print_loaded(cluster.name.empty() ? "" : "cluster " + cluster.name + ": ", cluster.graph->source(),
+                     cluster.name.empty() ? diagnostics : cluster.graph->source().diagnostics, err);
+    }
+    if (shared) {
+        print_loaded("IAM dumps: ", *shared, shared->diagnostics, err);
+    }
+    const std::size_t errors = count_errors(diagnostics);
     if (errors > 0 && !options.allow_partial) {
         err << "rbacgraph: the input was not fully understood; answers may miss permissions (exit code 2; "
                "--allow-partial accepts this)\n";
@@ -110,6 +268,10 @@ bool is_input_path(const std::string& word) {
     return word == "-" || std::filesystem::exists(word, code);
 }
 
+bool names_clusters(const InputOptions& options) {
+    return !options.clusters.empty() || !options.clusters_dir.empty();
+}
+
 // VERB RESOURCE [NAME] PATH...: a third word is the NAME unless it names a file or directory.
 struct RequestWords {
     std::string verb;
@@ -118,14 +280,16 @@ struct RequestWords {
     std::vector<std::string> paths;
 };
 
-std::optional<RequestWords> split_request_words(const std::vector<std::string>& words, std::ostream& err) {
-    if (words.size() < 3) {
+// With --cluster/--clusters the clusters are the input and PATHs (IAM dumps) are optional.
+std::optional<RequestWords> split_request_words(const std::vector<std::string>& words, bool clusters_named,
+                                                std::ostream& err) {
+    if (words.size() < (clusters_named ? 2U : 3U)) {
         err << "rbacgraph: expected VERB RESOURCE [NAME] PATH... (see --help)\n";
         return std::nullopt;
     }
     RequestWords out{words[0], words[1], {}, {}};
     std::size_t next = 2;
-    if (words.size() >= 4 && !is_input_path(words[2])) {
+    if (words.size() >= (clusters_named ? 3U : 4U) && !is_input_path(words[2])) {
         out.name = words[2];
         next = 3;
     }
@@ -141,7 +305,7 @@ struct ParsedRequest {
 // VERB RESOURCE [NAME] PATH... plus -n/--api-group/--subresource, as can-i and who-can take them.
 std::optional<ParsedRequest> parse_request(const InputOptions& options, const RequestOptions& request_options,
                                            std::ostream& err) {
-    const auto words = split_request_words(options.words, err);
+    const auto words = split_request_words(options.words, names_clusters(options), err);
     if (!words) {
         return std::nullopt;
     }
@@ -174,14 +338,41 @@ Identity identity_for(const Graph& graph, const IdentityOptions& options) {
 
 void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded) {
     document["diagnostics"] = diagnostics_json(loaded.diagnostics);
-    document["input"] = summary_json(loaded.graph->source(), loaded.diagnostics);
+    if (loaded.single()) {
+        document["input"] = summary_json(loaded.graph->source(), loaded.diagnostics);
+    } else {
+        nlohmann::json inputs = nlohmann::json::array();
+        for (const Cluster& cluster : loaded.estate->clusters()) {
+            nlohmann::json input = summary_json(cluster.graph->source(), cluster.graph->source().diagnostics);
+            input["cluster"] = cluster.name;
+            inputs.push_back(std::move(input));
+        }
+        document["input"] = std::move(inputs);
+    }
     out << document.dump(2) << '\n';
+}
+
+// --user over several clusters: the single-cluster answer for each, headed by the cluster's name.
+template <typename Answer>
+void for_each_cluster(const Loaded& loaded, std::ostream& out, bool headings, Answer answer) {
+    for (const Cluster& cluster : loaded.estate->clusters()) {
+        if (headings && !loaded.single()) {
+            out << "== cluster " << (cluster.name.empty() ? std::string("(unnamed)") : cluster.name) << '\n';
+        }
+        answer(cluster);
+    }
 }
 
 int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths,
                    const InputOptions& options, std::ostream& out, std::ostream& err) {
     if (paths.empty()) {
         err << "rbacgraph: can-i --batch FILE needs at least one input PATH\n";
+        return kExitUsage;
+    }
+    if (!options.clusters.empty() || !options.clusters_dir.empty()) {
+        err << "rbacgraph: can-i --batch answers for one cluster; run it once per cluster (IAM dumps among "
+               "the "
+               "PATHs are loaded but not followed: batch requests name mapped ARNs)\n";
         return kExitUsage;
     }
     const auto loaded = load(paths, options, err);
@@ -220,18 +411,42 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (!loaded) {
         return kExitUsage;
     }
-    const Authorizer authorizer(*loaded->graph, identity_for(*loaded->graph, identity_options));
-    const Decision decision = authorizer.authorize(parsed->request, explain);
+    if (loaded->single() || !identity_options.user.empty()) {
+        bool allowed = false;
+        nlohmann::json answers = nlohmann::json::array();
+        for_each_cluster(*loaded, out, options.output != "json", [&](const Cluster& cluster) {
+            const Graph& graph = *cluster.graph;
+            const Authorizer authorizer(graph, identity_for(graph, identity_options));
+            const Decision decision = authorizer.authorize(parsed->request, explain);
+            allowed = allowed || decision.allowed;
+            if (options.output == "json") {
+                answers.push_back(can_i_json(graph, authorizer.identity(), parsed->request, decision));
+                if (!loaded->single()) {
+                    answers.back()["cluster"] = cluster.name;
+                }
+            } else {
+                write_can_i_text(out, graph, authorizer.identity(), decision, explain);
+            }
+        });
+        if (options.output == "json") {
+            print_json(out, loaded->single() ? answers.front() : nlohmann::json{{"clusters", answers}},
+                       *loaded);
+        }
+        if (loaded->status != 0) {
+            return loaded->status;
+        }
+        return allowed ? kExitYes : kExitNo;
+    }
+    const EstateCanI result = can_i_estate(*loaded->estate, identity_options.arn, parsed->request, explain);
     if (options.output == "json") {
-        print_json(out, can_i_json(*loaded->graph, authorizer.identity(), parsed->request, decision),
-                   *loaded);
+        print_json(out, can_i_estate_json(*loaded->estate, result, parsed->request), *loaded);
     } else {
-        write_can_i_text(out, *loaded->graph, authorizer.identity(), decision, explain);
+        write_can_i_estate_text(out, *loaded->estate, result, explain);
     }
     if (loaded->status != 0) {
         return loaded->status;
     }
-    return decision.allowed ? kExitYes : kExitNo;
+    return result.allowed_anywhere() ? kExitYes : kExitNo;
 }
 
 int run_what_can(const InputOptions& options, const IdentityOptions& identity_options, std::ostream& out,
@@ -246,7 +461,7 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
         chosen.arn = paths.front();
         paths.erase(paths.begin());
     }
-    if (paths.empty()) {
+    if (paths.empty() && !names_clusters(options)) {
         err << "rbacgraph: no input PATH given\n";
         return kExitUsage;
     }
@@ -257,12 +472,32 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
     if (!loaded) {
         return kExitUsage;
     }
-    const Authorizer authorizer(*loaded->graph, identity_for(*loaded->graph, chosen));
-    const WhatCan result = what_can(*loaded->graph, authorizer);
+    if (loaded->single() || !chosen.user.empty()) {
+        nlohmann::json answers = nlohmann::json::array();
+        for_each_cluster(*loaded, out, options.output != "json", [&](const Cluster& cluster) {
+            const Graph& graph = *cluster.graph;
+            const Authorizer authorizer(graph, identity_for(graph, chosen));
+            const WhatCan result = what_can(graph, authorizer);
+            if (options.output == "json") {
+                answers.push_back(what_can_json(result));
+                if (!loaded->single()) {
+                    answers.back()["cluster"] = cluster.name;
+                }
+            } else {
+                write_what_can_text(out, result);
+            }
+        });
+        if (options.output == "json") {
+            print_json(out, loaded->single() ? answers.front() : nlohmann::json{{"clusters", answers}},
+                       *loaded);
+        }
+        return loaded->status;
+    }
+    const EstateWhatCan result = what_can_estate(*loaded->estate, chosen.arn);
     if (options.output == "json") {
-        print_json(out, what_can_json(result), *loaded);
+        print_json(out, what_can_estate_json(*loaded->estate, result), *loaded);
     } else {
-        write_what_can_text(out, result);
+        write_what_can_estate_text(out, *loaded->estate, result);
     }
     return loaded->status;
 }
@@ -277,11 +512,50 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
     if (!loaded) {
         return kExitUsage;
     }
-    const WhoCan result = who_can(*loaded->graph, parsed->request);
+    if (loaded->single()) {
+        const WhoCan result = who_can(*loaded->graph, parsed->request);
+        if (options.output == "json") {
+            print_json(out, who_can_json(*loaded->graph, result), *loaded);
+        } else {
+            write_who_can_text(out, *loaded->graph, result);
+        }
+        return loaded->status;
+    }
+    const ReachIndex reach(loaded->estate->iam());
+    const EstateWhoCan result = who_can_estate(*loaded->estate, reach, parsed->request);
     if (options.output == "json") {
-        print_json(out, who_can_json(*loaded->graph, result), *loaded);
+        print_json(out, who_can_estate_json(*loaded->estate, result), *loaded);
     } else {
-        write_who_can_text(out, *loaded->graph, result);
+        write_who_can_estate_text(out, *loaded->estate, result);
+    }
+    return loaded->status;
+}
+
+int run_graph(const InputOptions& options, const std::string& focus, std::ostream& out, std::ostream& err) {
+    if (options.words.empty() && !names_clusters(options)) {
+        err << "rbacgraph: graph needs at least one input PATH (or --cluster/--clusters)\n";
+        return kExitUsage;
+    }
+    const auto loaded = load(options.words, options, err);
+    if (!loaded) {
+        return kExitUsage;
+    }
+    AccessGraph graph = build_access_graph(*loaded->estate);
+    if (!focus.empty()) {
+        graph = focus_access_graph(graph, focus);
+        if (graph.nodes.empty()) {
+            err << "rbacgraph: --focus '" << focus
+                << "' names no node (give an ARN, \"User NAME\", \"Group NAME\" or \"ServiceAccount "
+                   "NS/NAME\")\n";
+            return kExitUsage;
+        }
+    }
+    if (options.output == "json") {
+        write_graph_json(out, graph);
+    } else if (options.output == "mermaid") {
+        write_graph_mermaid(out, graph);
+    } else {
+        write_graph_dot(out, graph);
     }
     return loaded->status;
 }
@@ -357,7 +631,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "./export/\n"
         "  rbacgraph can-i list deployments.apps -n web --user jane --group devs ./export/ --explain\n"
         "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
-        "  rbacgraph can-i --batch requests.jsonl ./export/");
+        "  rbacgraph can-i --batch requests.jsonl ./export/\n"
+        "  rbacgraph can-i get pods -n web --arn arn:aws:iam::111122223333:user/alice --clusters "
+        "./estate/clusters "
+        "./estate/iam/\n"
+        "With an IAM dump (get-account-authorization-details) among the PATHs, any IAM user or role ARN is "
+        "answered by\n"
+        "following sts:AssumeRole to the roles it reaches (docs/iam.md, docs/estate.md).");
 
     InputOptions what_options;
     IdentityOptions what_identity;
@@ -367,7 +647,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_user_options(*what, what_identity);
     add_input_options(*what, what_options);
     add_output_option(*what, what_options);
-    what->footer("Example:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/");
+    what->footer(
+        "Examples:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/\n"
+        "  rbacgraph what-can arn:aws:iam::111122223333:user/alice --cluster prod=./prod --cluster dev=./dev "
+        "./iam.json\n"
+        "With an IAM dump, the answer covers every role the ARN can assume, in every cluster "
+        "(docs/estate.md).");
 
     InputOptions who_options;
     RequestOptions who_request;
@@ -377,7 +662,34 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     add_request_options(*who, who_request);
     add_input_options(*who, who_options);
     add_output_option(*who, who_options);
-    who->footer("Example:\n  rbacgraph who-can get secrets -n kube-system ./export/");
+    who->footer(
+        "Examples:\n  rbacgraph who-can get secrets -n kube-system ./export/\n"
+        "  rbacgraph who-can delete pods -n web --clusters ./estate/clusters ./estate/iam/\n"
+        "With an IAM dump, it also lists the IAM principals that reach each allowed ARN by sts:AssumeRole.");
+
+    InputOptions graph_options;
+    graph_options.output = "dot";
+    std::string focus;
+    CLI::App* graph_command = app.add_subcommand(
+        "graph", "Draw the access graph: IAM principals -> mappings -> users/groups -> bindings -> roles.");
+    graph_command->add_option("paths", graph_options.words, "export files or directories (- for stdin)");
+    add_input_options(*graph_command, graph_options);
+    graph_command->add_option("-o,--output", graph_options.output, "output format")
+        ->check(CLI::IsMember({"dot", "mermaid", "json"}))
+        ->capture_default_str();
+    graph_command->add_option(
+        "--focus", focus,
+        "only what this ARN, \"User NAME\", \"Group NAME\" or \"ServiceAccount NS/NAME\" "
+        "reaches and what reaches it");
+    graph_command->footer(
+        "Risky nodes (system:masters, full-admin roles and policies) and the edges into them are red; "
+        "conditional\nassume-role edges are dashed.\n"
+        "Examples:\n"
+        "  rbacgraph graph ./export/ --focus \"Group developers\" | dot -Tsvg > developers.svg\n"
+        "  rbacgraph graph -o mermaid --focus arn:aws:iam::111122223333:user/carol --clusters "
+        "./estate/clusters "
+        "./estate/iam/\n"
+        "Docs: docs/graph.md");
 
     const CheckCommands check_commands = add_check_commands(app);
 
@@ -397,6 +709,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (check_commands.rules->parsed()) {
         return check_commands.run_rules(out, err);
+    }
+    if (graph_command->parsed()) {
+        return run_graph(graph_options, focus, out, err);
     }
     return run_who_can(who_options, who_request, out, err);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rbacgraph/estate.hpp"
 #include "rbacgraph/graph.hpp"
 #include "rbacgraph/load.hpp"
 
@@ -26,21 +27,32 @@ struct InputOptions {
     bool allow_partial = false;
     bool verbose = false;
     LoadLimits limits;
+    std::vector<std::string> clusters;  ///< --cluster NAME=PATH
+    std::string clusters_dir;           ///< --clusters DIR: each subdirectory is a cluster
 };
 
 void add_input_options(CLI::App& command, InputOptions& options);
 
-/// The loaded export with every diagnostic (load and graph).
+/// The loaded estate with every diagnostic (load, graphs, IAM index).
 struct Loaded {
-    std::shared_ptr<const Graph> graph;  ///< also kept until the process ends (keep_until_exit)
+    std::shared_ptr<const Estate> estate;  ///< also kept until the process ends (keep_until_exit)
+    const Graph* graph = nullptr;          ///< the first cluster's (the only one without --cluster)
     std::vector<Diagnostic> diagnostics;
     int status = 0;  ///< kExitUsage when input errors must fail the run
+    Export input;    ///< only its summary: the counts over every cluster and the shared IAM dumps
+
+    /// One unnamed cluster and no IAM dump: answers keep the single-cluster form.
+    bool single() const {
+        return estate->clusters().size() == 1 && estate->clusters().front().name.empty() &&
+               !estate->has_iam();
+    }
 };
 
 /// Keeps `object` alive until finish() ends the process (see finish in commands.hpp).
 void keep_until_exit(std::shared_ptr<const void> object);
 
-/// Loads, prints the diagnostics and the summary line; nullopt when not a single file could be read.
+/// Loads the clusters (PATHs, or --cluster/--clusters with PATHs then holding IAM dumps only), prints the
+/// diagnostics and a summary line per cluster; nullopt on a usage error or when no file could be read.
 std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
                            std::ostream& err);
 

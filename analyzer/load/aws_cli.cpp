@@ -193,10 +193,7 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
         return true;
     }
     if (has_any(document, {"UserDetailList", "GroupDetailList", "RoleDetailList"})) {
-        reader.warning(document,
-                       "IAM authorization details are recognised but not analyzed by this version; the "
-                       "file is skipped");
-        ++sink.out.summary.skipped_by_kind["IAM account authorization details"];
+        interpret_iam_details(document, sink, reader);
         return true;
     }
     return false;

@@ -30,6 +30,9 @@ void store_aws_auth(Export& out, AwsAuth aws_auth);
 void store_cluster(Export& out, ClusterConfig cluster);
 std::string cluster_label(const ClusterConfig& cluster);
 
+/// `aws iam get-account-authorization-details` output (UserDetailList, RoleDetailList, ...).
+void interpret_iam_details(const Node& document, const Sink& sink, FieldReader& reader);
+
 /// AWS CLI outputs recognised by shape; false when the document is not one of them.
 bool interpret_aws_cli(const Node& document, const Sink& sink);
 

@@ -223,7 +223,7 @@ class StreamingInterpreter final : public DocumentConsumer {
   private:
     struct Checkpoint {
         std::size_t roles = 0, bindings = 0, service_accounts = 0, workloads = 0, namespaces = 0,
-                    access_entries = 0, access_policies = 0, diagnostics = 0;
+                    access_entries = 0, access_policies = 0, iam = 0, diagnostics = 0;
         std::optional<AwsAuth> aws_auth;
         std::optional<ClusterConfig> cluster;
         LoadSummary summary;
@@ -236,6 +236,7 @@ class StreamingInterpreter final : public DocumentConsumer {
                     out.namespaces.size(),
                     out.access_entries.size(),
                     out.access_policies.size(),
+                    out.iam.size(),
                     out.diagnostics.size(),
                     out.aws_auth,
                     out.cluster,
@@ -249,6 +250,7 @@ class StreamingInterpreter final : public DocumentConsumer {
             out.namespaces.resize(namespaces);
             out.access_entries.resize(access_entries);
             out.access_policies.resize(access_policies);
+            out.iam.resize(iam);
             out.diagnostics.resize(diagnostics);
             out.aws_auth = std::move(aws_auth);
             out.cluster = std::move(cluster);
@@ -320,6 +322,7 @@ void append_export(Export& into, Export&& from) {
     append(into.namespaces, std::move(from.namespaces));
     append(into.access_entries, std::move(from.access_entries));
     append(into.access_policies, std::move(from.access_policies));
+    append(into.iam, std::move(from.iam));
     append(into.diagnostics, std::move(from.diagnostics));
     if (from.aws_auth) {
         load::store_aws_auth(into, std::move(*from.aws_auth));

@@ -28,6 +28,9 @@ nlohmann::json finding_json(const Finding& finding) {
         out["suppression"] = {{"source", finding.suppression->source},
                               {"reason", finding.suppression->reason}};
     }
+    if (!finding.cluster.empty()) {
+        out["cluster"] = finding.cluster;
+    }
     return out;
 }
 
@@ -177,6 +180,11 @@ void append_finding(std::string& out, const Finding& finding) {
     key("arns");
     append_strings(out, finding.arns, kIndent);
     out += ",\n";
+    if (!finding.cluster.empty()) {
+        key("cluster");
+        append_string(out, finding.cluster);
+        out += ",\n";
+    }
     key("fingerprint");
     append_string(out, finding.fingerprint);
     out += ",\n";

@@ -45,7 +45,8 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
         } else {
             ++active;
         }
-        out << fmt::format("{}: {} {} {}: {}{}\n", format_location(finding.location),
+        const std::string cluster = finding.cluster.empty() ? std::string() : "[" + finding.cluster + "] ";
+        out << fmt::format("{}: {}{} {} {}: {}{}\n", format_location(finding.location), cluster,
                            to_string(*finding.severity), finding.id, finding.rule, finding.message, state);
         if (!finding.arns.empty()) {
             std::string arns;

@@ -74,6 +74,9 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
               {"subjects", finding.subjects},
               {"arns", finding.arns}}},
         };
+        if (!finding.cluster.empty()) {
+            result["properties"]["cluster"] = finding.cluster;
+        }
         if (finding.suppression) {
             result["suppressions"] = {
                 {{"kind", finding.suppression->source == "annotation" ? "inSource" : "external"},

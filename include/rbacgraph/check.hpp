@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rbacgraph/estate.hpp"
 #include "rbacgraph/evaluate.hpp"
 
 namespace rbacgraph {
@@ -53,6 +54,10 @@ struct Finding {
     /// Annotation maps whose rbacgraph.io/suppress may silence this finding (the object, its role).
     std::vector<const std::map<std::string, std::string>*> annotations;
     bool builtin = false;  ///< on an object Kubernetes or EKS creates itself
+    /// The cluster it belongs to (stamped by the runner over several clusters; empty for IAM-wide findings
+    /// and for a single unnamed cluster); part of the fingerprint.
+    std::string cluster;
+    bool account_wide = false;  ///< about the IAM side alone: no cluster is stamped
 
     // Stamped by the runner.
     std::string fingerprint;
@@ -117,15 +122,29 @@ struct CheckOptions {
     std::set<std::string> enabled;  ///< slugs to run; empty = all
 };
 
+/// Where a context sits in a run over an estate: the IAM side, and which cluster of it.
+struct CheckScope {
+    const Estate* estate = nullptr;
+    const ReachIndex* reach = nullptr;  ///< set when the estate has IAM dumps
+    std::size_t cluster = 0;            ///< index into estate->clusters()
+};
+
 /// What rules may ask: the graph, the evaluator, and indexes built once per run.
 class CheckContext {
   public:
-    CheckContext(const Graph& graph, const CheckOptions& options);
+    CheckContext(const Graph& graph, const CheckOptions& options, CheckScope scope = {});
     ~CheckContext();
     CheckContext(const CheckContext&) = delete;
     CheckContext& operator=(const CheckContext&) = delete;
 
     const Graph& graph() const { return *graph_; }
+    /// The IAM side of the run (nullptr without IAM dumps) and who reaches each role.
+    const IamIndex* iam() const { return scope_.reach != nullptr ? &scope_.estate->iam() : nullptr; }
+    const ReachIndex* reach() const { return scope_.reach; }
+    /// Rules about the IAM side alone (not about one cluster) report in the first cluster's run only.
+    bool first_cluster() const { return scope_.cluster == 0; }
+    /// The cluster's name ("" for a single unnamed cluster).
+    std::string_view cluster_name() const;
     const Export& source() const { return graph_->source(); }
     bool rule_enabled(std::string_view slug) const;
 
@@ -174,6 +193,11 @@ class CheckContext {
     Finding finding_for(const AwsAuthEntry& entry, std::string message) const;
     /// A finding about one access entry.
     Finding finding_for(const AccessEntry& entry, std::string message) const;
+    /// A finding about an IAM principal of the dumps (object IAMUser/IAMRole, namespace = account), whose
+    /// ARNs are the principal and every principal that reaches it by sts:AssumeRole.
+    Finding finding_for(const IamPrincipal& principal, std::string message) const;
+    /// "user alice" or "role ops" for messages.
+    static std::string short_name(const IamPrincipal& principal);
 
     /// Objects Kubernetes or EKS creates themselves (bootstrap label, EKS component label, or a system: name
     /// with only system subjects).
@@ -184,6 +208,7 @@ class CheckContext {
     struct Cache;
     const Graph* graph_;
     const CheckOptions* options_;
+    CheckScope scope_;
     std::unique_ptr<Cache> cache_;
 };
 
@@ -245,6 +270,8 @@ struct CheckReport {
 
 /// Runs the enabled rules, stamps IDs, severities and fingerprints, applies suppressions and the baseline.
 CheckReport run_checks(const Graph& graph, const CheckRun& run);
+/// The same over every cluster of the estate (findings carry their cluster) and its IAM dumps.
+CheckReport run_checks(const Estate& estate, const CheckRun& run);
 
 /// The rule a slug or ID names, or nullptr.
 const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id);

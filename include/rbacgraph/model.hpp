@@ -169,6 +169,91 @@ struct AccessEntry {
     SourceLocation location;
 };
 
+/// The principals of an IAM policy statement (trust policies); values may be one string or a list.
+struct IamPrincipals {
+    bool everyone = false;               ///< "Principal": "*" or {"AWS": "*"}
+    std::vector<std::string> aws;        ///< ARNs, account ids, or unique ids of deleted principals
+    std::vector<std::string> service;    ///< "eks.amazonaws.com"
+    std::vector<std::string> federated;  ///< SAML/OIDC providers
+    std::vector<std::string> other;      ///< CanonicalUser and anything else, "TYPE:VALUE"
+};
+
+/// One statement of an IAM policy document.
+struct IamStatement {
+    std::string sid;
+    bool allow = true;
+    bool not_action = false;
+    std::vector<std::string> actions;  ///< Action, or NotAction when not_action
+    bool not_resource = false;
+    bool has_resource = false;           ///< false in trust policies, which name no Resource
+    std::vector<std::string> resources;  ///< Resource, or NotResource when not_resource
+    bool has_principal = false;
+    bool not_principal = false;
+    IamPrincipals principals;  ///< Principal, or NotPrincipal when not_principal
+    std::string condition;     ///< the Condition block as compact JSON; empty when there is none
+    SourceLocation location;
+};
+
+struct IamPolicyDocument {
+    std::vector<IamStatement> statements;
+    SourceLocation location;
+};
+
+/// An inline policy of a user, group or role.
+struct IamInlinePolicy {
+    std::string name;
+    IamPolicyDocument document;
+};
+
+struct IamUser {
+    std::string arn;
+    std::string name;
+    std::string path;
+    std::vector<std::string> groups;  ///< group names (of the same account)
+    std::vector<IamInlinePolicy> inline_policies;
+    std::vector<std::string> managed_policies;  ///< attached policy ARNs
+    std::string boundary;                       ///< permissions boundary policy ARN, if any
+    SourceLocation location;
+};
+
+struct IamGroup {
+    std::string arn;
+    std::string name;
+    std::vector<IamInlinePolicy> inline_policies;
+    std::vector<std::string> managed_policies;
+    SourceLocation location;
+};
+
+struct IamRole {
+    std::string arn;
+    std::string name;
+    std::string path;
+    IamPolicyDocument trust;  ///< AssumeRolePolicyDocument
+    std::vector<IamInlinePolicy> inline_policies;
+    std::vector<std::string> managed_policies;
+    std::string boundary;
+    SourceLocation location;
+};
+
+/// A managed policy with the text of its default version.
+struct IamManagedPolicy {
+    std::string arn;
+    std::string name;
+    std::optional<IamPolicyDocument> document;  ///< nullopt when the dump has no default version
+    SourceLocation location;
+};
+
+/// One `aws iam get-account-authorization-details` output.
+struct IamAccountDetails {
+    std::string account;  ///< from the first ARN in it
+    std::vector<IamUser> users;
+    std::vector<IamGroup> groups;
+    std::vector<IamRole> roles;
+    std::vector<IamManagedPolicy> policies;
+    bool truncated = false;  ///< IsTruncated: a page of a larger dump
+    SourceLocation location;
+};
+
 /// Counts that say what happened to every document read.
 struct LoadSummary {
     std::size_t files = 0;
@@ -190,6 +275,7 @@ struct Export {
     std::optional<ClusterConfig> cluster;
     std::vector<AccessEntry> access_entries;
     std::vector<AccessPolicyAssociation> access_policies;
+    std::vector<IamAccountDetails> iam;  ///< IAM dumps (account-wide, not part of one cluster)
     std::vector<Diagnostic> diagnostics;
     LoadSummary summary;
 };

@@ -6,7 +6,9 @@
 #include <span>
 #include <vector>
 
+#include "rbacgraph/access_graph.hpp"
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/estate.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -27,6 +29,22 @@ nlohmann::json what_can_json(const WhatCan& result);
 nlohmann::json who_can_json(const Graph& graph, const WhoCan& result);
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics);
 nlohmann::json summary_json(const Export& source, const std::vector<Diagnostic>& diagnostics);
+
+/// Answers over several clusters or with IAM dumps (docs/estate.md): the IAM routes, then per cluster the
+/// single-cluster answer of each identity reached.
+void write_what_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhatCan& result);
+nlohmann::json what_can_estate_json(const Estate& estate, const EstateWhatCan& result);
+void write_can_i_estate_text(std::ostream& out, const Estate& estate, const EstateCanI& result, bool explain);
+nlohmann::json can_i_estate_json(const Estate& estate, const EstateCanI& result, const Request& request);
+void write_who_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhoCan& result);
+nlohmann::json who_can_estate_json(const Estate& estate, const EstateWhoCan& result);
+
+/// The access graph (`rbacgraph graph`): Graphviz DOT, a Mermaid flowchart, or JSON nodes and edges. Risky
+/// nodes and the edges into them are red; conditional assume-role edges dashed.
+void write_graph_dot(std::ostream& out, const AccessGraph& graph);
+void write_graph_mermaid(std::ostream& out, const AccessGraph& graph);
+/// {"nodes": [...], "edges": [...]}, one element per line.
+void write_graph_json(std::ostream& out, const AccessGraph& graph);
 
 /// `check` as text: one block per finding, then a summary with counts and the failing threshold.
 void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on);

@@ -63,11 +63,13 @@ std::vector<Finding> findings_of(const Rule& rule, const fs::path& fixture) {
     if (rule.info.slug != "invalid-aws-auth") {
         CHECK_MESSAGE(count_errors(source.diagnostics) == 0, format_diagnostic(source.diagnostics.front()));
     }
-    const Graph graph(std::move(source));
+    // An estate of one unnamed cluster, so that IAM dumps in the fixture feed the iam rules.
+    std::vector<IamAccountDetails> iam = std::move(source.iam);
+    const Estate estate({{"", std::make_shared<const Graph>(std::move(source))}}, std::move(iam));
     CheckRun run;
     run.rules = builtin_rules();
     run.options.enabled = {std::string(rule.info.slug)};
-    return run_checks(graph, run).findings;
+    return run_checks(estate, run).findings;
 }
 
 }  // namespace
@@ -89,8 +91,9 @@ TEST_CASE("rule IDs and slugs are well formed, unique, and never reuse a retired
         CHECK(slugs.insert(rule.info.slug).second);
         CHECK((rule.check != nullptr));
         CHECK(!rule.info.summary.empty());
-        // Families own ID ranges: eks 1xx, rbac 2xx, lint 3xx.
-        const std::map<std::string_view, char> hundreds = {{"eks", '1'}, {"rbac", '2'}, {"lint", '3'}};
+        // Families own ID ranges: eks 1xx, rbac 2xx, lint 3xx, iam 4xx.
+        const std::map<std::string_view, char> hundreds = {
+            {"eks", '1'}, {"rbac", '2'}, {"lint", '3'}, {"iam", '4'}};
         REQUIRE(hundreds.contains(rule.info.family));
         CHECK(rule.info.id[2] == hundreds.at(rule.info.family));
         CHECK(

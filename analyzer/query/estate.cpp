@@ -1,0 +1,148 @@
+#include "rbacgraph/estate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace rbacgraph {
+
+Estate::Estate(std::vector<Cluster> clusters, std::vector<IamAccountDetails> iam)
+    : clusters_(std::move(clusters)),
+      iam_(std::make_unique<const std::vector<IamAccountDetails>>(std::move(iam))),
+      iam_index_(std::make_unique<const IamIndex>(*iam_, diagnostics_)) {}
+
+std::vector<IamHop> iam_hops(const Estate& estate, std::string_view arn) {
+    std::vector<IamHop> hops;
+    hops.push_back({std::string(arn), {}});
+    if (!estate.has_iam()) {
+        return hops;
+    }
+    const IamIndex& iam = estate.iam();
+    for (IamRoute& route : iam.routes_from(iam.caller(arn))) {
+        hops.push_back({iam.principals()[route.role()].arn, std::move(route)});
+    }
+    std::sort(hops.begin() + 1, hops.end(), [](const IamHop& a, const IamHop& b) { return a.arn < b.arn; });
+    return hops;
+}
+
+std::string describe_route(const Estate& estate, std::string_view start_arn, const IamRoute& route) {
+    std::string out(start_arn);
+    for (const std::uint32_t role : route.roles) {
+        out += " -> ";
+        out += estate.iam().principals()[role].arn;
+    }
+    return out;
+}
+
+std::vector<ClusterIdentity> resolve_hops(const Estate& estate, const std::vector<IamHop>& hops) {
+    std::vector<ClusterIdentity> out;
+    for (const Cluster& cluster : estate.clusters()) {
+        for (const IamHop& hop : hops) {
+            out.push_back({&cluster, &hop, resolve_arn(*cluster.graph, hop.arn)});
+        }
+    }
+    return out;
+}
+
+ReachIndex::ReachIndex(const IamIndex& iam) : iam_(&iam), by_role_(iam.principals().size()) {
+    // Every principal's routes, on every core; then inverted, in principal order.
+    const std::size_t count = iam.principals().size();
+    std::vector<std::vector<IamRoute>> routes(count);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < count; i = next++) {
+            routes[i] = iam.routes_from(iam.caller(i));
+        }
+    };
+    const unsigned threads = std::max(1U, std::min(std::thread::hardware_concurrency(), 8U));
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+        pool.emplace_back(work);
+    }
+    work();
+    pool.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+        for (IamRoute& route : routes[i]) {
+            const std::size_t role = route.role();
+            by_role_[role].push_back({i, std::move(route)});
+        }
+    }
+}
+
+const std::vector<Reacher>& ReachIndex::reachers(std::string_view role_arn) const {
+    static const std::vector<Reacher> kNone;
+    const auto found = iam_->find(role_arn);
+    return found ? by_role_[*found] : kNone;
+}
+
+EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn) {
+    EstateWhatCan out;
+    out.arn = std::string(arn);
+    out.hops = iam_hops(estate, arn);
+    for (const Cluster& cluster : estate.clusters()) {
+        std::vector<Identity> identities;
+        identities.reserve(out.hops.size());
+        for (const IamHop& hop : out.hops) {
+            identities.push_back(resolve_arn(*cluster.graph, hop.arn));
+        }
+        std::vector<WhatCan> results = what_can_each(*cluster.graph, identities);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            out.answers.push_back({&cluster, i, std::move(results[i])});
+        }
+    }
+    return out;
+}
+
+bool EstateCanI::allowed_anywhere() const {
+    return std::any_of(answers.begin(), answers.end(),
+                       [](const Answer& answer) { return answer.decision.allowed; });
+}
+
+EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants) {
+    EstateCanI out;
+    out.arn = std::string(arn);
+    out.hops = iam_hops(estate, arn);
+    // Sure routes first, so that a conditional route answers only when no sure one does.
+    std::vector<std::size_t> order(out.hops.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return !out.hops[i].route.conditional; });
+    for (const Cluster& cluster : estate.clusters()) {
+        std::optional<EstateCanI::Answer> first;
+        for (const std::size_t hop : order) {
+            const Authorizer authorizer(*cluster.graph, resolve_arn(*cluster.graph, out.hops[hop].arn));
+            Decision decision = authorizer.authorize(request, all_grants);
+            if (decision.allowed) {
+                first = EstateCanI::Answer{&cluster, hop, authorizer.identity(), std::move(decision)};
+                break;
+            }
+            if (hop == 0) {
+                first = EstateCanI::Answer{&cluster, 0, authorizer.identity(), std::move(decision)};
+            }
+        }
+        out.answers.push_back(std::move(*first));
+    }
+    return out;
+}
+
+EstateWhoCan who_can_estate(const Estate& estate, const ReachIndex& reach, const Request& request) {
+    EstateWhoCan out;
+    for (const Cluster& cluster : estate.clusters()) {
+        EstateWhoCan::Answer answer{&cluster, who_can(*cluster.graph, request), {}};
+        for (const WhoCanPrincipal& principal : answer.result.principals) {
+            std::vector<const Reacher*> reachers;
+            for (const Reacher& reacher : reach.reachers(principal.identity.canonical_arn)) {
+                reachers.push_back(&reacher);
+            }
+            answer.reachers.push_back(std::move(reachers));
+        }
+        out.answers.push_back(std::move(answer));
+    }
+    return out;
+}
+
+}  // namespace rbacgraph

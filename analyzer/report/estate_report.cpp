@@ -1,0 +1,196 @@
+// Answers over several clusters and the IAM side (docs/estate.md): the single-cluster blocks, headed by the
+// cluster and the route that reached the identity.
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "rbacgraph/report.hpp"
+
+namespace rbacgraph {
+namespace {
+
+using nlohmann::json;
+
+std::string cluster_label(const Cluster& cluster) {
+    return cluster.name.empty() ? std::string("the cluster") : "cluster " + cluster.name;
+}
+
+std::string hop_label(const Estate& estate, const std::string& start, const IamHop& hop) {
+    if (hop.route.roles.empty()) {
+        return hop.arn;
+    }
+    return fmt::format("{} (by sts:AssumeRole: {}{})", hop.arn, describe_route(estate, start, hop.route),
+                       hop.route.conditional ? ", conditional" : "");
+}
+
+void write_routes_text(std::ostream& out, const Estate& estate, const std::string& start,
+                       const std::vector<IamHop>& hops) {
+    if (!estate.has_iam()) {
+        return;
+    }
+    const auto known = estate.iam().find(start);
+    out << start << '\n';
+    out << "  in the IAM dumps  "
+        << (known ? estate.iam().principals()[*known].display() + " (" +
+                        format_location(estate.iam().principals()[*known].location) + ")"
+                  : std::string("no (its own policies are unknown; only trust policies are read)"))
+        << '\n';
+    if (hops.size() == 1) {
+        out << "  assumes no role of the IAM dumps\n\n";
+        return;
+    }
+    out << "  reaches " << hops.size() - 1 << " role(s) by sts:AssumeRole:\n";
+    for (std::size_t i = 1; i < hops.size(); ++i) {
+        out << "    " << describe_route(estate, start, hops[i].route)
+            << (hops[i].route.conditional ? "  [conditional]" : "") << '\n';
+        for (const AssumeStep& step : estate.iam().explain(estate.iam().caller(start), hops[i].route)) {
+            out << "      " << estate.iam().principals()[step.role].name << ": " << step.why;
+            if (step.trust != nullptr) {
+                out << " (" << format_location(step.trust->location) << ")";
+            }
+            out << '\n';
+        }
+    }
+    out << '\n';
+}
+
+json route_json(const Estate& estate, const std::string& start, const IamRoute& route) {
+    json steps = json::array();
+    if (route.roles.empty()) {
+        return {{"conditional", false}, {"steps", steps}};
+    }
+    for (const AssumeStep& step : estate.iam().explain(estate.iam().caller(start), route)) {
+        const IamPrincipal& role = estate.iam().principals()[step.role];
+        json item = {{"role", role.arn}, {"effect", to_string(step.effect)}, {"why", step.why}};
+        if (step.trust != nullptr) {
+            item["trustStatement"] = {{"file", step.trust->location.file.str()},
+                                      {"line", step.trust->location.line}};
+        }
+        steps.push_back(std::move(item));
+    }
+    return {{"conditional", route.conditional}, {"steps", steps}};
+}
+
+json hops_json(const Estate& estate, const std::string& start, const std::vector<IamHop>& hops) {
+    json out = json::array();
+    for (const IamHop& hop : hops) {
+        out.push_back({{"arn", hop.arn}, {"route", route_json(estate, start, hop.route)}});
+    }
+    return out;
+}
+
+}  // namespace
+
+void write_what_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhatCan& result) {
+    write_routes_text(out, estate, result.arn, result.hops);
+    for (const EstateWhatCan::Answer& answer : result.answers) {
+        const IamHop& hop = result.hops[answer.hop];
+        // Hops that do not authenticate are shown only for the principal itself, to keep the answer short.
+        if (answer.hop != 0 && !answer.result.identity.authenticated) {
+            continue;
+        }
+        out << "== " << cluster_label(*answer.cluster) << ", as " << hop_label(estate, result.arn, hop)
+            << '\n';
+        write_what_can_text(out, answer.result);
+        out << '\n';
+    }
+}
+
+json what_can_estate_json(const Estate& estate, const EstateWhatCan& result) {
+    json clusters = json::array();
+    for (const Cluster& cluster : estate.clusters()) {
+        json as = json::array();
+        for (const EstateWhatCan::Answer& answer : result.answers) {
+            if (answer.cluster == &cluster) {
+                json item = what_can_json(answer.result);
+                item["hop"] = result.hops[answer.hop].arn;
+                as.push_back(std::move(item));
+            }
+        }
+        clusters.push_back({{"cluster", cluster.name}, {"as", as}});
+    }
+    return {{"principal", result.arn},
+            {"hops", hops_json(estate, result.arn, result.hops)},
+            {"clusters", clusters}};
+}
+
+void write_can_i_estate_text(std::ostream& out, const Estate& estate, const EstateCanI& result,
+                             bool explain) {
+    if (explain) {
+        write_routes_text(out, estate, result.arn, result.hops);
+    }
+    for (const EstateCanI::Answer& answer : result.answers) {
+        const std::string name = answer.cluster->name.empty() ? std::string() : answer.cluster->name + ": ";
+        out << name << (answer.decision.allowed ? "yes" : "no");
+        if (answer.decision.allowed && answer.hop != 0) {
+            out << ", as " << hop_label(estate, result.arn, result.hops[answer.hop]);
+        }
+        out << '\n';
+        if (explain) {
+            std::ostringstream block;
+            write_can_i_text(block, *answer.cluster->graph, answer.identity, answer.decision, true);
+            const std::string text = block.str();
+            out << text.substr(text.find('\n') + 1);  // the yes/no line is already said
+        }
+    }
+}
+
+json can_i_estate_json(const Estate& estate, const EstateCanI& result, const Request& request) {
+    json clusters = json::array();
+    for (const EstateCanI::Answer& answer : result.answers) {
+        json item = can_i_json(*answer.cluster->graph, answer.identity, request, answer.decision);
+        item["cluster"] = answer.cluster->name;
+        item["hop"] = result.hops[answer.hop].arn;
+        item["route"] = route_json(estate, result.arn, result.hops[answer.hop].route);
+        clusters.push_back(std::move(item));
+    }
+    return {{"principal", result.arn},
+            {"allowed", result.allowed_anywhere()},
+            {"hops", hops_json(estate, result.arn, result.hops)},
+            {"clusters", clusters}};
+}
+
+void write_who_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhoCan& result) {
+    for (const EstateWhoCan::Answer& answer : result.answers) {
+        out << "== " << cluster_label(*answer.cluster) << '\n';
+        write_who_can_text(out, *answer.cluster->graph, answer.result);
+        bool any = false;
+        for (const auto& reachers : answer.reachers) {
+            for (const Reacher* reacher : reachers) {
+                if (!any) {
+                    out << "\nIAM principals that reach them by sts:AssumeRole\n";
+                    any = true;
+                }
+                const IamPrincipal& principal = estate.iam().principals()[reacher->principal];
+                out << "  " << describe_route(estate, principal.arn, reacher->route)
+                    << (reacher->route.conditional ? "  [conditional]" : "") << '\n';
+            }
+        }
+        if (estate.has_iam() && !any) {
+            out << "\nIAM principals that reach them by sts:AssumeRole: none in the IAM dumps\n";
+        }
+        out << '\n';
+    }
+}
+
+json who_can_estate_json(const Estate& estate, const EstateWhoCan& result) {
+    json clusters = json::array();
+    for (const EstateWhoCan::Answer& answer : result.answers) {
+        json item = who_can_json(*answer.cluster->graph, answer.result);
+        for (std::size_t i = 0; i < answer.reachers.size(); ++i) {
+            json reachers = json::array();
+            for (const Reacher* reacher : answer.reachers[i]) {
+                const std::string& principal = estate.iam().principals()[reacher->principal].arn;
+                json route = route_json(estate, principal, reacher->route);
+                route["principal"] = principal;
+                reachers.push_back(std::move(route));
+            }
+            item["principals"][i]["reachedBy"] = std::move(reachers);
+        }
+        item["cluster"] = answer.cluster->name;
+        clusters.push_back(std::move(item));
+    }
+    return {{"clusters", clusters}};
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,163 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rbacgraph/model.hpp"
+
+namespace rbacgraph {
+
+/// IAM wildcards: '*' matches any run of characters, '?' exactly one. Action names compare without case
+/// (ignore_case), resource ARNs with case.
+bool iam_wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case);
+
+/// True when some string that starts with `prefix` matches the pattern ("may this Resource cover an object
+/// whose ARN we only know the start of?").
+bool iam_pattern_admits_prefix(std::string_view pattern, std::string_view prefix);
+
+/// The outcome of evaluating policies for one action on one resource.
+enum class IamEffect {
+    kImplicitDeny,  ///< no statement allows it
+    kAllow,
+    kDeny,         ///< an explicit Deny applies
+    kConditional,  ///< the answer hinges on a Condition, which is not evaluated offline
+};
+
+std::string_view to_string(IamEffect effect);
+
+/// The resource of a request: one ARN, or (prefix) any resource whose ARN starts with it.
+struct IamResource {
+    std::string arn;
+    bool prefix = false;
+};
+
+/// A policy document with the name it is known by in messages ("inline policy x of user y", a managed ARN).
+struct NamedPolicy {
+    std::string name;
+    const IamPolicyDocument* document = nullptr;
+};
+
+/// The decision and the statement that made it (the Deny, else the first Allow; null for an implicit deny).
+struct IamDecision {
+    IamEffect effect = IamEffect::kImplicitDeny;
+    const IamStatement* statement = nullptr;
+    std::string policy;
+};
+
+/// IAM policy evaluation over identity policies (docs/iam.md): an explicit Deny wins, then an Allow; a
+/// statement with a Condition makes the answer conditional, never allowed or denied.
+IamDecision evaluate_policies(std::span<const NamedPolicy> policies, std::string_view action,
+                              const IamResource& resource);
+
+/// One IAM user or role of the dumps with the policies that apply to it.
+struct IamPrincipal {
+    enum class Kind { kUser, kRole };
+    Kind kind = Kind::kUser;
+    std::string arn;
+    std::string partition;
+    std::string account;
+    std::string name;
+    std::string path;
+    const IamUser* user = nullptr;
+    const IamRole* role = nullptr;
+    std::vector<NamedPolicy> policies;  ///< inline, attached, and (users) those of their groups
+    std::optional<NamedPolicy> boundary;
+    /// Attached policies, groups or a boundary the dumps do not contain (warned about, then ignored).
+    std::vector<std::string> unknown;
+    SourceLocation location;
+
+    std::string display() const;  ///< "IAM user alice", "IAM role dev"
+};
+
+/// Who asks: a principal of the dumps, or any principal ARN (whose policies are then unknown).
+struct IamCaller {
+    std::optional<std::size_t> principal;  ///< index into IamIndex::principals()
+    std::string arn;                       ///< user or role ARN (a session's role)
+    std::string account;
+    bool role = false;
+    std::string role_name;  ///< for sessions of a role
+};
+
+/// One sts:AssumeRole hop: from a caller to a role, and why it is allowed.
+struct AssumeStep {
+    std::size_t role = 0;  ///< into principals()
+    IamEffect effect = IamEffect::kAllow;
+    const IamStatement* trust = nullptr;  ///< the trust statement that admits the caller
+    IamDecision identity;                 ///< the caller's own policies (when they had to allow it)
+    std::string why;                      ///< "trust names the user", "trust delegates to account 1111..."
+};
+
+/// A role reached from a caller: the roles assumed in turn (the last is the one reached). IamIndex::explain
+/// gives each hop's reasons; routes stay small because who-can and the rules hold one per principal and role.
+struct IamRoute {
+    std::vector<std::uint32_t> roles;  ///< into IamIndex::principals()
+    bool conditional = false;          ///< some hop hinges on a condition
+
+    std::size_t role() const { return roles.back(); }
+};
+
+/// A direct sts:AssumeRole hop, as the reachability search keeps it.
+struct AssumeEdge {
+    std::uint32_t role = 0;
+    bool conditional = false;
+};
+
+/// The IAM side of the estate: every user, group, role and managed policy of the dumps, indexed once.
+class IamIndex {
+  public:
+    IamIndex(const std::vector<IamAccountDetails>& dumps, std::vector<Diagnostic>& diagnostics);
+    ~IamIndex();
+    IamIndex(const IamIndex&) = delete;
+    IamIndex& operator=(const IamIndex&) = delete;
+
+    const std::vector<IamPrincipal>& principals() const { return principals_; }
+    bool empty() const { return principals_.empty(); }
+    /// A user or role by ARN (case-insensitive); an assumed-role session ARN finds its role by name.
+    std::optional<std::size_t> find(std::string_view arn) const;
+    /// The caller a principal ARN stands for (known or not).
+    IamCaller caller(std::string_view arn) const;
+    IamCaller caller(std::size_t principal) const;
+
+    /// The caller's identity policies (bounded by its permissions boundary) for an action on a resource.
+    IamDecision identity_decision(std::size_t principal, std::string_view action,
+                                  const IamResource& resource) const;
+    /// Can the caller call sts:AssumeRole on the role (docs/iam.md, "AssumeRole")? nullopt when not. Without
+    /// explain, the step's text is left empty (the reachability search needs only the effect).
+    std::optional<AssumeStep> can_assume(const IamCaller& caller, std::size_t role,
+                                         bool explain = true) const;
+    /// Every role the caller reaches by assuming roles, transitively, each by its shortest path (an
+    /// unconditional path preferred over a conditional one).
+    std::vector<IamRoute> routes_from(const IamCaller& caller) const;
+    /// The hops of a route with their reasons (trust statement, identity decision, text).
+    std::vector<AssumeStep> explain(const IamCaller& caller, const IamRoute& route) const;
+    /// The roles a principal of the dumps assumes directly; computed once per principal, on first use, from
+    /// any thread.
+    const std::vector<AssumeEdge>& edges_from(std::size_t principal) const;
+    /// Roles whose trust admits a service principal (e.g. "eks.amazonaws.com"), with the statement.
+    std::vector<std::pair<std::size_t, const IamStatement*>> roles_trusting_service(
+        std::string_view service) const;
+
+  private:
+    std::vector<std::size_t> candidate_roles(const IamCaller& caller) const;
+    std::vector<AssumeEdge> direct_edges(const IamCaller& caller) const;
+    void warn_unknown(std::vector<Diagnostic>& diagnostics) const;
+
+    struct EdgeCache;
+    std::unique_ptr<EdgeCache> edge_cache_;
+
+    std::vector<IamPrincipal> principals_;
+    std::unordered_map<std::string, std::size_t> by_arn_;                    ///< lower-cased user/role ARN
+    std::unordered_map<std::string, std::size_t> role_by_name_;              ///< "account/lower-cased name"
+    std::unordered_map<std::string, std::vector<std::size_t>> trusted_arn_;  ///< lower-cased ARN
+    std::unordered_map<std::string, std::vector<std::size_t>> trusted_account_;  ///< account id
+    std::vector<std::size_t> trusted_everyone_;
+};
+
+}  // namespace rbacgraph

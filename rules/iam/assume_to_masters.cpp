@@ -1,0 +1,68 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{
+    "RG401", "assume-to-masters", "iam", RiskSeverity::kCritical,
+    "An IAM principal can assume, directly or by chaining, a role that is cluster admin"};
+
+// What makes the identity admin: system:masters, or a full-admin access policy at cluster scope.
+std::optional<std::string> admin_reason(const CheckContext& context, const Identity& identity) {
+    if (identity.is_masters()) {
+        return fmt::format("{} puts it in system:masters", identity.source_detail);
+    }
+    for (const AccessPolicyGrant* grant : identity.access_policies) {
+        if (grant->association->scope.cluster_wide && context.policy_is_full_admin(*grant)) {
+            return fmt::format("its access entry holds {} at cluster scope", grant->definition->name);
+        }
+    }
+    return std::nullopt;
+}
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    if (context.reach() == nullptr) {
+        return;
+    }
+    const IamIndex& iam = *context.iam();
+    const std::string cluster = context.cluster_name().empty()
+                                    ? std::string("the cluster")
+                                    : "cluster " + std::string(context.cluster_name());
+    for (const Identity& identity : context.mapped()) {
+        const auto reason = admin_reason(context, identity);
+        if (!reason) {
+            continue;
+        }
+        for (const Reacher& reacher : context.reach()->reachers(identity.canonical_arn)) {
+            const IamPrincipal& principal = iam.principals()[reacher.principal];
+            const IamPrincipal& role = iam.principals()[reacher.route.role()];
+            std::string path = principal.name;
+            for (const std::uint32_t hop : reacher.route.roles) {
+                path += " -> " + iam.principals()[hop].name;
+            }
+            Finding finding = context.finding_for(
+                principal, fmt::format("{} can become admin of {} by assuming roles: {}; {}{}",
+                                       CheckContext::short_name(principal), cluster, path, *reason,
+                                       reacher.route.conditional
+                                           ? " (the path hinges on a condition or on policies not in "
+                                             "the dump)"
+                                           : ""));
+            finding.arns = {principal.arn, role.arn};
+            finding.key = role.arn;
+            if (reacher.route.conditional) {
+                finding.severity = lower(kInfo.severity);
+            }
+            out.push_back(std::move(finding));
+        }
+    }
+}
+
+}  // namespace
+
+extern const Rule assume_to_masters{kInfo, &check};
+
+}  // namespace rbacgraph::rules

@@ -1,0 +1,117 @@
+#include <fmt/format.h>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{
+    "RG402", "eks-api-escalation", "iam", RiskSeverity::kCritical,
+    "An IAM principal can change the cluster's access entries or authentication mode through "
+    "the EKS API"};
+
+struct Allowed {
+    IamEffect create = IamEffect::kImplicitDeny;
+    IamEffect associate = IamEffect::kImplicitDeny;
+    IamEffect update = IamEffect::kImplicitDeny;
+    IamEffect config = IamEffect::kImplicitDeny;
+};
+
+bool granted(IamEffect effect) {
+    return effect == IamEffect::kAllow || effect == IamEffect::kConditional;
+}
+
+// docs/rules/eks-api-escalation.md: an action on access entries counts when it is allowed on the cluster's
+// ARN or on every access entry of the cluster. `entry` stands for any of them: its last character is one no
+// ARN holds, so only a wildcard matches it (access-entry/prod/* does; access-entry/prod/role/1111/admin/*
+// does not).
+IamEffect on_cluster(const IamIndex& iam, std::size_t principal, std::string_view action,
+                     const std::string& cluster, const std::string& entry) {
+    const IamEffect on_arn = iam.identity_decision(principal, action, {cluster, false}).effect;
+    if (on_arn == IamEffect::kAllow || entry.empty()) {
+        return on_arn;
+    }
+    const IamEffect on_entries = iam.identity_decision(principal, action, {entry, false}).effect;
+    return granted(on_entries) ? on_entries : on_arn;
+}
+
+// "arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME" -> "arn:PARTITION:eks:REGION:ACCOUNT:access-entry/NAME/".
+std::string access_entry_prefix(const std::string& cluster_arn) {
+    const std::size_t at = cluster_arn.find(":cluster/");
+    if (at == std::string::npos) {
+        return {};
+    }
+    return cluster_arn.substr(0, at) + ":access-entry/" + cluster_arn.substr(at + 9) + "/";
+}
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    const auto& cluster = context.source().cluster;
+    if (context.iam() == nullptr || !cluster || cluster->arn.empty()) {
+        return;  // without describe-cluster there is no ARN to evaluate policies against
+    }
+    const IamIndex& iam = *context.iam();
+    const std::string prefix = access_entry_prefix(cluster->arn);
+    const std::string entries = prefix.empty() ? prefix : prefix + '\x01';
+    const bool config_map = context.graph().mode() == AuthenticationMode::kConfigMap ||
+                            context.graph().mode() == AuthenticationMode::kUnknown;
+    for (std::size_t i = 0; i < iam.principals().size(); ++i) {
+        Allowed allowed;
+        allowed.create = on_cluster(iam, i, "eks:CreateAccessEntry", cluster->arn, {});
+        allowed.associate = on_cluster(iam, i, "eks:AssociateAccessPolicy", cluster->arn, entries);
+        allowed.update = on_cluster(iam, i, "eks:UpdateAccessEntry", cluster->arn, entries);
+        allowed.config = on_cluster(iam, i, "eks:UpdateClusterConfig", cluster->arn, {});
+        std::vector<std::string> actions;
+        bool conditional = false;
+        for (const auto& [name, effect] : {std::pair{"eks:CreateAccessEntry", allowed.create},
+                                           {"eks:AssociateAccessPolicy", allowed.associate},
+                                           {"eks:UpdateAccessEntry", allowed.update},
+                                           {"eks:UpdateClusterConfig", allowed.config}}) {
+            if (granted(effect)) {
+                actions.emplace_back(name);
+                conditional = conditional || effect == IamEffect::kConditional;
+            }
+        }
+        if (actions.empty()) {
+            continue;
+        }
+        const bool admin_now = granted(allowed.create) && granted(allowed.associate);
+        const bool entries_usable = !config_map || granted(allowed.config);
+        RiskSeverity severity = RiskSeverity::kMedium;
+        std::string consequence =
+            "it can switch the cluster to an access-entry mode, which opens it to whoever holds the other "
+            "access-entry actions";
+        if (admin_now && entries_usable) {
+            severity = RiskSeverity::kCritical;
+            consequence =
+                "it can create an access entry for a principal it controls and associate "
+                "AmazonEKSClusterAdminPolicy: cluster admin without touching Kubernetes";
+        } else if (granted(allowed.create) || granted(allowed.associate) || granted(allowed.update)) {
+            severity = entries_usable ? RiskSeverity::kHigh : RiskSeverity::kMedium;
+            consequence =
+                entries_usable
+                    ? "it can give an entry it uses groups or usernames that RBAC bindings trust, or "
+                      "access policies"
+                    : "once the cluster leaves CONFIG_MAP mode it can grant itself access through access "
+                      "entries";
+        }
+        if (config_map && admin_now && !granted(allowed.config)) {
+            consequence +=
+                " (the cluster is in CONFIG_MAP mode, which refuses access entries until "
+                "eks:UpdateClusterConfig changes it)";
+        }
+        const IamPrincipal& principal = iam.principals()[i];
+        Finding finding = context.finding_for(
+            principal, fmt::format("{} may call {} on {}: {}{}", CheckContext::short_name(principal),
+                                   fmt::join(actions, ", "), cluster->arn, consequence,
+                                   conditional ? " (under a condition or a policy not in the dump)" : ""));
+        finding.key = cluster->arn;
+        finding.severity = conditional ? lower(severity) : severity;
+        out.push_back(std::move(finding));
+    }
+}
+
+}  // namespace
+
+extern const Rule eks_api_escalation{kInfo, &check};
+
+}  // namespace rbacgraph::rules

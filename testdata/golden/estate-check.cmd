@@ -1,0 +1,1 @@
+check --clusters testdata/estate/clusters testdata/estate/iam

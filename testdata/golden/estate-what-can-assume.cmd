@@ -1,0 +1,1 @@
+what-can arn:aws:iam::111122223333:user/alice --clusters testdata/estate/clusters testdata/estate/iam

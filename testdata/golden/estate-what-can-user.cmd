@@ -1,0 +1,1 @@
+what-can --user jane --group developers --clusters testdata/estate/clusters

@@ -1,0 +1,467 @@
+// The IAM side (docs/iam.md): reading get-account-authorization-details, policy evaluation, sts:AssumeRole
+// reachability, and answers over an estate of clusters. Sources are named per case; "IAM-eval" is the IAM
+// User Guide's policy evaluation logic, "IAM-principal" its Principal element page, "BOTO" botocore.
+#include "rbacgraph/iam.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "helpers.hpp"
+#include "rbacgraph/check.hpp"
+#include "rbacgraph/estate.hpp"
+#include "rbacgraph/rules.hpp"
+
+using namespace rbacgraph;
+using rbacgraph::test::load_files;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kAccount = "111122223333";
+
+std::string user_json(const std::string& name, const std::string& inline_document,
+                      const std::string& extra = "") {
+    std::string out = R"({"UserName": ")" + name +
+                      R"(", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/)" + name +
+                      R"(", "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": [)";
+    if (!inline_document.empty()) {
+        out += R"({"PolicyName": "p", "PolicyDocument": )" + inline_document + "}";
+    }
+    return out + "]" + extra + "}";
+}
+
+std::string role_json(const std::string& name, const std::string& trust,
+                      const std::string& inline_document = "", const std::string& arn = "") {
+    std::string out = R"({"RoleName": ")" + name + R"(", "Path": "/", "Arn": ")" +
+                      (arn.empty() ? "arn:aws:iam::111122223333:role/" + name : arn) +
+                      R"(", "AssumeRolePolicyDocument": )" + trust +
+                      R"(, "AttachedManagedPolicies": [], "RolePolicyList": [)";
+    if (!inline_document.empty()) {
+        out += R"({"PolicyName": "p", "PolicyDocument": )" + inline_document + "}";
+    }
+    return out + "]}";
+}
+
+std::string dump_json(const std::vector<std::string>& users, const std::vector<std::string>& roles,
+                      const std::string& policies = "[]", const std::string& groups = "[]") {
+    std::string out = R"({"UserDetailList": [)";
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        out += (i ? "," : "") + users[i];
+    }
+    out += R"(], "GroupDetailList": )" + groups + R"(, "RoleDetailList": [)";
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        out += (i ? "," : "") + roles[i];
+    }
+    return out + R"(], "Policies": )" + policies + "}";
+}
+
+std::string allow(const std::string& action, const std::string& resource, const std::string& extra = "") {
+    return R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ")" + action +
+           R"(", "Resource": ")" + resource + "\"" + extra + "}]}";
+}
+
+std::string trust(const std::string& principal, const std::string& extra = "") {
+    return R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": )" + principal +
+           R"(, "Action": "sts:AssumeRole")" + extra + "}]}";
+}
+
+struct Iam {
+    Export source;
+    std::vector<Diagnostic> diagnostics;
+    std::unique_ptr<IamIndex> index;
+
+    explicit Iam(const std::string& dump) : source(load_files({{"iam.json", dump}})) {
+        index = std::make_unique<IamIndex>(source.iam, diagnostics);
+    }
+    std::size_t at(std::string_view arn) const {
+        const auto found = index->find(arn);
+        REQUIRE_MESSAGE(found.has_value(), arn);
+        return *found;
+    }
+    std::optional<AssumeStep> assume(std::string_view caller, std::string_view role) const {
+        return index->can_assume(index->caller(caller), at(role));
+    }
+};
+
+IamDecision decide(const std::string& document_json, std::string_view action, std::string_view resource,
+                   bool prefix = false) {
+    const Export source = load_files({{"iam.json", dump_json({user_json("u", document_json)}, {})}});
+    REQUIRE(source.iam.size() == 1);
+    REQUIRE(source.iam[0].users.size() == 1);
+    REQUIRE(source.iam[0].users[0].inline_policies.size() == 1);
+    const NamedPolicy policy{"p", &source.iam[0].users[0].inline_policies[0].document};
+    IamDecision decision = evaluate_policies(std::span(&policy, 1), action, {std::string(resource), prefix});
+    decision.statement = nullptr;  // points into `source`, which goes away
+    return decision;
+}
+
+const std::string kRoleArn = "arn:aws:iam::111122223333:role/target";
+
+}  // namespace
+
+TEST_CASE("IAM wildcards: '*' and '?', actions without case, resources with case") {
+    // IAM-eval "Action": action names are case-insensitive; ARNs (Resource) are case-sensitive.
+    CHECK(iam_wildcard_match("sts:Assume*", "sts:AssumeRole", true));
+    CHECK(iam_wildcard_match("STS:assumerole", "sts:AssumeRole", true));
+    CHECK_FALSE(iam_wildcard_match("STS:assumerole", "sts:AssumeRole", false));
+    CHECK(iam_wildcard_match("eks:*AccessEntry", "eks:CreateAccessEntry", true));
+    CHECK(iam_wildcard_match("eks:?reateAccessEntry", "eks:CreateAccessEntry", true));
+    CHECK_FALSE(iam_wildcard_match("eks:?AccessEntry", "eks:CreateAccessEntry", true));
+    CHECK(iam_wildcard_match("*", "", true));
+    CHECK(iam_wildcard_match("a*b*c", "axxbyyc", false));
+    CHECK_FALSE(iam_wildcard_match("a*b*c", "axxbyy", false));
+    CHECK_FALSE(iam_wildcard_match("arn:aws:iam::1:role/Dev", "arn:aws:iam::1:role/dev", false));
+    // A pattern that is mostly stars stays linear (no exponential backtracking).
+    CHECK_FALSE(iam_wildcard_match(std::string(2000, '*') + "x", std::string(5000, 'a'), false));
+    // Prefix admission: could some ARN starting with the prefix match the pattern?
+    CHECK(iam_pattern_admits_prefix("*", "arn:aws:eks:"));
+    CHECK(iam_pattern_admits_prefix("arn:aws:eks:*:111:cluster/*", "arn:aws:eks:"));
+    CHECK(iam_pattern_admits_prefix("arn:aws:eks:eu-west-1:111:access-entry/prod/*",
+                                    "arn:aws:eks:eu-west-1:111:access-entry/prod/"));
+    CHECK_FALSE(iam_pattern_admits_prefix("arn:aws:eks:eu-west-1:111:access-entry/dev/*",
+                                          "arn:aws:eks:eu-west-1:111:access-entry/prod/"));
+    CHECK_FALSE(iam_pattern_admits_prefix("arn:aws:s3:::*", "arn:aws:eks:"));
+}
+
+TEST_CASE("IAM policy evaluation: explicit Deny wins, NotAction/NotResource, conditions stay conditional") {
+    // IAM-eval: an explicit deny in any policy overrides any allow.
+    const std::string deny_after_allow =
+        R"({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                          {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": ")" +
+        kRoleArn + R"("}]})";
+    CHECK(decide(deny_after_allow, "sts:AssumeRole", kRoleArn).effect == IamEffect::kDeny);
+    CHECK(decide(deny_after_allow, "sts:AssumeRole", "arn:aws:iam::111122223333:role/other").effect ==
+          IamEffect::kAllow);
+    // Nothing allows: implicit deny.
+    CHECK(decide(allow("s3:GetObject", "*"), "sts:AssumeRole", kRoleArn).effect == IamEffect::kImplicitDeny);
+    // NotAction allows everything but the listed actions.
+    const std::string not_action =
+        R"({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}})";
+    CHECK(decide(not_action, "sts:AssumeRole", kRoleArn).effect == IamEffect::kAllow);
+    CHECK(decide(not_action, "iam:PassRole", kRoleArn).effect == IamEffect::kImplicitDeny);
+    // NotResource applies to every resource but the listed ones.
+    const std::string not_resource =
+        R"({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "NotResource": ")" + kRoleArn +
+        R"("}})";
+    CHECK(decide(not_resource, "sts:AssumeRole", kRoleArn).effect == IamEffect::kImplicitDeny);
+    CHECK(decide(not_resource, "sts:AssumeRole", "arn:aws:iam::111122223333:role/x").effect ==
+          IamEffect::kAllow);
+    // Conditions are not evaluated: the answer is conditional, never allow or deny (issue 7).
+    const std::string conditional =
+        allow("sts:AssumeRole", "*", R"(, "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}})");
+    CHECK(decide(conditional, "sts:AssumeRole", kRoleArn).effect == IamEffect::kConditional);
+    const std::string conditional_deny =
+        R"({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                          {"Effect": "Deny", "Action": "*", "Resource": "*",
+                           "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})";
+    CHECK(decide(conditional_deny, "sts:AssumeRole", kRoleArn).effect == IamEffect::kConditional);
+    // A statement without Resource is invalid in an identity policy and grants nothing.
+    CHECK(decide(R"({"Statement": {"Effect": "Allow", "Action": "*"}})", "sts:AssumeRole", kRoleArn).effect ==
+          IamEffect::kImplicitDeny);
+    // Resources known only by their start (any access entry of a cluster).
+    CHECK(decide(allow("eks:AssociateAccessPolicy", "arn:aws:eks:*:111122223333:access-entry/prod/*"),
+                 "eks:AssociateAccessPolicy", "arn:aws:eks:eu-west-1:111122223333:access-entry/prod/", true)
+              .effect == IamEffect::kAllow);
+}
+
+TEST_CASE("get-account-authorization-details: documents as objects, JSON strings or percent-encoded") {
+    // BOTO handlers.py json_decode_policies: the CLI URL-decodes documents; raw API output keeps strings.
+    const std::string encoded =
+        "\"%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22sts%3AAssumeRole%22%2C%"
+        "22Resource%22%3A%22*%22%7D%5D%7D\"";
+    const std::string plain_string =
+        R"("{\"Statement\": {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}}")";
+    const Export source =
+        load_files({{"iam.json", dump_json({user_json("a", encoded), user_json("b", plain_string)}, {})}});
+    CHECK(count_errors(source.diagnostics) == 0);
+    REQUIRE(source.iam.size() == 1);
+    CHECK(source.iam[0].account == kAccount);
+    REQUIRE(source.iam[0].users.size() == 2);
+    const IamStatement& first = source.iam[0].users[0].inline_policies.at(0).document.statements.at(0);
+    CHECK(first.allow);
+    CHECK(first.actions == std::vector<std::string>{"sts:AssumeRole"});
+    const IamStatement& second = source.iam[0].users[1].inline_policies.at(0).document.statements.at(0);
+    CHECK_FALSE(second.allow);
+    // Statements of a string document are located at the string.
+    CHECK(second.location.line == source.iam[0].users[1].location.line);
+}
+
+TEST_CASE("get-account-authorization-details: managed policies use their default version only") {
+    const std::string policies = R"([{"PolicyName": "m", "Arn": "arn:aws:iam::111122223333:policy/m",
+        "DefaultVersionId": "v2", "PolicyVersionList": [
+          {"VersionId": "v1", "IsDefaultVersion": false, "Document": )" +
+                                 allow("*", "*") + R"(},
+          {"VersionId": "v2", "IsDefaultVersion": true, "Document": )" +
+                                 allow("s3:GetObject", "*") + R"(}]}])";
+    const std::string user = R"({"UserName": "u", "Arn": "arn:aws:iam::111122223333:user/u",
+        "AttachedManagedPolicies": {"PolicyName": "m", "PolicyArn": "arn:aws:iam::111122223333:policy/m"}})";
+    Iam iam(dump_json({user}, {}, policies));
+    CHECK(count_errors(iam.source.diagnostics) == 0);
+    const std::size_t u = iam.at("arn:aws:iam::111122223333:user/u");
+    // The AWS CLI example prints AttachedManagedPolicies as one object in places: accepted.
+    REQUIRE(iam.index->principals()[u].policies.size() == 1);
+    CHECK(iam.index->identity_decision(u, "s3:GetObject", {"arn:aws:s3:::b", false}).effect ==
+          IamEffect::kAllow);
+    CHECK(iam.index->identity_decision(u, "sts:AssumeRole", {kRoleArn, false}).effect ==
+          IamEffect::kImplicitDeny);
+}
+
+TEST_CASE("get-account-authorization-details: bad input is located and the rest is read") {
+    const std::string dump = R"({"UserDetailList": [
+        {"UserName": "no-arn"},
+        {"UserName": "bad-effect", "Arn": "arn:aws:iam::111122223333:user/bad-effect",
+         "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Maybe", "Action": "*", "Resource": "*"}}}]},
+        {"UserName": "ok", "Arn": "arn:aws:iam::111122223333:user/ok"},
+        42],
+      "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "AssumeRolePolicyDocument": "not json"}],
+      "IsTruncated": true})";
+    const Export source = load_files({{"iam.json", dump}});
+    std::vector<std::string> messages;
+    for (const Diagnostic& diagnostic : source.diagnostics) {
+        messages.push_back(format_diagnostic(diagnostic));
+    }
+    const auto has = [&](std::string_view text) {
+        return std::any_of(messages.begin(), messages.end(), [&](const std::string& message) {
+            return message.find(text) != std::string::npos;
+        });
+    };
+    CHECK(has("iam.json:2:9: error: missing required field 'Arn' [IAM user no-arn]"));
+    CHECK(has("Effect must be Allow or Deny, found 'Maybe'"));
+    CHECK(has("UserDetailList entries must be mappings, found integer"));
+    CHECK(has("not JSON"));
+    CHECK(has("IsTruncated is true"));
+    REQUIRE(source.iam.size() == 1);
+    CHECK(source.iam[0].users.size() == 2);  // bad-effect (its statement dropped) and ok
+    CHECK(source.iam[0].roles.size() == 1);
+}
+
+TEST_CASE("sts:AssumeRole: who the trust policy names, and when the caller's own policies must allow it") {
+    const std::string alice_can_assume = allow("sts:AssumeRole", kRoleArn);
+    const auto check_case = [&](const std::string& trust_document, const std::string& caller_policy,
+                                bool expected) {
+        Iam iam(dump_json({user_json("alice", caller_policy)}, {role_json("target", trust_document)}));
+        CHECK(iam.assume("arn:aws:iam::111122223333:user/alice", kRoleArn).has_value() == expected);
+    };
+    // IAM-principal: a trust naming the user ARN is enough within the account (resource-based policy).
+    check_case(trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})"), "", true);
+    // IAM-principal: the account root or id delegates to the account; the caller's policies must allow it.
+    check_case(trust(R"({"AWS": "arn:aws:iam::111122223333:root"})"), "", false);
+    check_case(trust(R"({"AWS": "arn:aws:iam::111122223333:root"})"), alice_can_assume, true);
+    check_case(trust(R"({"AWS": "111122223333"})"), alice_can_assume, true);
+    check_case(trust(R"({"AWS": "111122223333"})"),
+               allow("sts:AssumeRole", "arn:aws:iam::111122223333:role/other"), false);
+    // IAM-principal: "*" needs nothing more within the account.
+    check_case(trust(R"("*")"), "", true);
+    check_case(trust(R"({"AWS": "*"})"), "", true);
+    // Another user, a service, a federated provider: not this caller.
+    check_case(trust(R"({"AWS": "arn:aws:iam::111122223333:user/bob"})"), alice_can_assume, false);
+    check_case(trust(R"({"Service": "ec2.amazonaws.com"})"), alice_can_assume, false);
+    check_case(trust(R"({"Federated": "arn:aws:iam::111122223333:saml-provider/okta"})"), alice_can_assume,
+               false);
+    // 8.1: a unique id (AIDA...) is a deleted principal and matches nobody.
+    check_case(trust(R"({"AWS": "AIDAEXAMPLEDELETED01"})"), alice_can_assume, false);
+    // An explicit Deny in the trust policy, or in the caller's policies, wins.
+    check_case(R"({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+                                 {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"},
+                                  "Action": "sts:*"}]})",
+               "", false);
+    check_case(trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})"),
+               R"({"Statement": {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}})", false);
+    // A trust statement for another action (sts:AssumeRoleWithSAML) does not admit AssumeRole.
+    check_case(R"({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRoleWithSAML"}})",
+               "", false);
+    // sts:* and NotAction forms do.
+    check_case(R"({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:*"}})", "", true);
+    check_case(R"({"Statement": {"Effect": "Allow", "Principal": "*", "NotAction": "s3:*"}})", "", true);
+}
+
+TEST_CASE("sts:AssumeRole across accounts needs both sides; conditions make it conditional") {
+    // IAM-eval cross-account: the trust policy and the caller's identity policy must both allow.
+    const std::string other_account_role = "arn:aws:iam::444455556666:role/target";
+    const std::string cross_trust = trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})");
+    {
+        Iam iam(
+            dump_json({user_json("alice", "")}, {role_json("target", cross_trust, "", other_account_role)}));
+        CHECK_FALSE(iam.assume("arn:aws:iam::111122223333:user/alice", other_account_role).has_value());
+    }
+    {
+        Iam iam(dump_json({user_json("alice", allow("sts:AssumeRole", other_account_role))},
+                          {role_json("target", cross_trust, "", other_account_role)}));
+        const auto step = iam.assume("arn:aws:iam::111122223333:user/alice", other_account_role);
+        REQUIRE(step.has_value());
+        CHECK(step->effect == IamEffect::kAllow);
+    }
+    {
+        // A trust statement with a Condition (MFA): reachable, but conditional.
+        Iam iam(dump_json(
+            {user_json("alice", "")},
+            {role_json("target",
+                       trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})",
+                             R"(, "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}})"))}));
+        const auto step = iam.assume("arn:aws:iam::111122223333:user/alice", kRoleArn);
+        REQUIRE(step.has_value());
+        CHECK(step->effect == IamEffect::kConditional);
+        CHECK(step->why.find("MultiFactorAuthPresent") != std::string::npos);
+    }
+    {
+        // A caller not in the dumps: account delegation depends on policies we cannot see.
+        Iam iam(dump_json({}, {role_json("target", trust(R"({"AWS": "111122223333"})"))}));
+        const auto step = iam.assume("arn:aws:iam::111122223333:user/ghost", kRoleArn);
+        REQUIRE(step.has_value());
+        CHECK(step->effect == IamEffect::kConditional);
+    }
+}
+
+TEST_CASE("sts:AssumeRole chains: sessions of a role assume further roles, and the path is kept") {
+    // 8.2.6: a role session can assume roles by the same rules; a session ARN in a trust names one session
+    // name of the role, which whoever assumes that role chooses.
+    Iam iam(dump_json(
+        {user_json("carol", "")},
+        {role_json("ops", trust(R"({"AWS": "arn:aws:iam::111122223333:user/carol"})"),
+                   allow("sts:AssumeRole", "arn:aws:iam::111122223333:role/admin")),
+         role_json("admin", trust(R"({"AWS": "111122223333"})")),
+         role_json("audit", trust(R"({"AWS": "arn:aws:sts::111122223333:assumed-role/admin/break-glass"})")),
+         role_json("island", trust(R"({"AWS": "arn:aws:iam::111122223333:user/nobody"})"))}));
+    const auto routes = iam.index->routes_from(iam.index->caller("arn:aws:iam::111122223333:user/carol"));
+    std::map<std::string, std::vector<std::string>> paths;
+    for (const IamRoute& route : routes) {
+        std::vector<std::string> names;
+        for (const std::uint32_t role : route.roles) {
+            names.push_back(iam.index->principals()[role].name);
+        }
+        paths[iam.index->principals()[route.role()].name] = names;
+    }
+    CHECK(paths.size() == 3);
+    CHECK(paths["ops"] == std::vector<std::string>{"ops"});
+    CHECK(paths["admin"] == std::vector<std::string>{"ops", "admin"});
+    CHECK(paths["audit"] == std::vector<std::string>{"ops", "admin", "audit"});
+    CHECK_FALSE(paths.contains("island"));
+    // An assumed-role session ARN is its role's caller.
+    const IamCaller session = iam.index->caller("arn:aws:sts::111122223333:assumed-role/ops/carol-laptop");
+    REQUIRE(session.principal.has_value());
+    CHECK(iam.index->principals()[*session.principal].name == "ops");
+}
+
+TEST_CASE("a permissions boundary caps identity policies; missing policies are warned about") {
+    const std::string policies = R"([{"PolicyName": "b", "Arn": "arn:aws:iam::111122223333:policy/b",
+        "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+        "Document": )" + allow("s3:*", "*") +
+                                 R"(}]}])";
+    const std::string user = user_json("u", allow("*", "*"),
+                                       R"(, "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
+        "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/b"},
+        "AttachedManagedPolicies": [{"PolicyName": "gone", "PolicyArn": "arn:aws:iam::aws:policy/Gone"}])");
+    Iam iam(dump_json({user}, {}, policies));
+    const std::size_t u = iam.at("arn:aws:iam::111122223333:user/u");
+    CHECK(iam.index->identity_decision(u, "s3:GetObject", {"arn:aws:s3:::x", false}).effect ==
+          IamEffect::kAllow);
+    CHECK(iam.index->identity_decision(u, "sts:AssumeRole", {kRoleArn, false}).effect ==
+          IamEffect::kImplicitDeny);
+    REQUIRE(iam.diagnostics.size() == 1);
+    CHECK(iam.diagnostics[0].message.find("arn:aws:iam::aws:policy/Gone is not in the IAM dumps") !=
+          std::string::npos);
+}
+
+namespace {
+
+const fs::path kSource = RBACGRAPH_SOURCE_DIR;
+
+// testdata/estate: three clusters and one account (docs/estate.md walks through it).
+std::unique_ptr<Estate> load_estate() {
+    std::vector<Cluster> clusters;
+    std::vector<IamAccountDetails> iam;
+    for (const char* name : {"dev", "prod", "staging"}) {
+        Export source = load_paths({(kSource / "testdata/estate/clusters" / name).string()});
+        REQUIRE(count_errors(source.diagnostics) == 0);
+        clusters.push_back({name, std::make_shared<const Graph>(std::move(source))});
+    }
+    Export shared = load_paths({(kSource / "testdata/estate/iam").string()});
+    REQUIRE(count_errors(shared.diagnostics) == 0);
+    return std::make_unique<Estate>(std::move(clusters), std::move(shared.iam));
+}
+
+}  // namespace
+
+TEST_CASE("estate: a user with only sts:AssumeRole on developers reads pods through it, per cluster") {
+    const auto estate = load_estate();
+    const std::string alice = "arn:aws:iam::111122223333:user/alice";
+    const EstateCanI answer =
+        can_i_estate(*estate, alice, rbacgraph::test::resource_request("list", "pods", "web"), false);
+    REQUIRE(answer.answers.size() == 3);
+    std::map<std::string, bool> allowed;
+    for (const EstateCanI::Answer& cluster : answer.answers) {
+        allowed[cluster.cluster->name] = cluster.decision.allowed;
+        if (cluster.decision.allowed) {
+            CHECK(answer.hops[cluster.hop].arn == "arn:aws:iam::111122223333:role/developers");
+            CHECK(answer.hops[cluster.hop].route.roles.size() == 1);
+        }
+    }
+    // prod binds group developers cluster-wide; staging in web; dev only in dev-* namespaces.
+    CHECK(allowed == std::map<std::string, bool>{{"dev", false}, {"prod", true}, {"staging", true}});
+    // Without the role, alice herself is mapped nowhere.
+    const EstateWhatCan what = what_can_estate(*estate, alice);
+    for (const EstateWhatCan::Answer& cluster : what.answers) {
+        if (cluster.hop == 0) {
+            CHECK_FALSE(cluster.result.identity.authenticated);
+        }
+    }
+    // And she cannot delete them anywhere.
+    CHECK_FALSE(can_i_estate(*estate, alice,
+                             rbacgraph::test::resource_request("delete", "pods", "kube-system"), false)
+                    .allowed_anywhere());
+}
+
+TEST_CASE("estate: the IAM rules flag the seeds' scenarios, with paths and clusters") {
+    const auto estate = load_estate();
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"assume-to-masters", "create-cluster-passrole", "eks-api-escalation"};
+    const CheckReport report = run_checks(*estate, run);
+    std::set<std::tuple<std::string, std::string, std::string>> found;
+    for (const Finding& finding : report.findings) {
+        found.insert({finding.rule, finding.object.name, finding.cluster});
+    }
+    CHECK(found == std::set<std::tuple<std::string, std::string, std::string>>{
+                       {"assume-to-masters", "carol", "prod"},
+                       {"assume-to-masters", "ops", "prod"},
+                       {"create-cluster-passrole", "bob", ""},
+                       {"eks-api-escalation", "dave", "prod"},
+                   });
+    for (const Finding& finding : report.findings) {
+        if (finding.object.name == "carol") {
+            CHECK(finding.message.find("carol -> ops -> platform-admin") != std::string::npos);
+            CHECK(finding.severity == RiskSeverity::kCritical);
+        }
+    }
+    // Who-can lists IAM principals that reach an allowed role.
+    const ReachIndex reach(estate->iam());
+    const auto& reachers = reach.reachers("arn:aws:iam::111122223333:role/platform-admin");
+    std::set<std::string> names;
+    for (const Reacher& reacher : reachers) {
+        names.insert(estate->iam().principals()[reacher.principal].name);
+    }
+    CHECK(names == std::set<std::string>{"carol", "ops"});  // erin's Deny on platform-admin wins
+}
+
+TEST_CASE("the shared corpus IAM dumps load without errors and index") {
+    const fs::path corpus = kSource / ".." / "shared" / "corpus" / "eks-real";
+    for (const char* name : {"awscli-iam-get-account-authorization-details.json",
+                             "cloudsplaining-example-iam-authorization-details.json"}) {
+        if (!fs::exists(corpus / name)) {
+            MESSAGE("shared corpus absent; skipped");
+            return;
+        }
+        Export source = load_paths({(corpus / name).string()});
+        CAPTURE(name);
+        CHECK(count_errors(source.diagnostics) == 0);
+        REQUIRE(source.iam.size() == 1);
+        std::vector<Diagnostic> diagnostics;
+        const IamIndex index(source.iam, diagnostics);
+        CHECK(index.principals().size() == source.iam[0].users.size() + source.iam[0].roles.size());
+        // Every principal's routes can be computed (trusts naming sessions, roots, services, SAML).
+        const ReachIndex reach(index);
+        (void)reach;
+    }
+}
