@@ -97,7 +97,7 @@ EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn) {
 
 bool EstateCanI::allowed_anywhere() const {
     return std::any_of(answers.begin(), answers.end(),
-                       [](const Answer& answer) { return answer.decision.allowed; });
+                       [](const Answer& answer) { return answer.decision.allowed && !answer.conditional; });
 }
 
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants) {
@@ -117,11 +117,13 @@ EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Reques
             const Authorizer authorizer(*cluster.graph, resolve_arn(*cluster.graph, out.hops[hop].arn));
             Decision decision = authorizer.authorize(request, all_grants);
             if (decision.allowed) {
-                first = EstateCanI::Answer{&cluster, hop, authorizer.identity(), std::move(decision)};
+                const bool conditional = out.hops[hop].route.conditional;
+                first = EstateCanI::Answer{&cluster, hop, authorizer.identity(), std::move(decision),
+                                           conditional};
                 break;
             }
             if (hop == 0) {
-                first = EstateCanI::Answer{&cluster, 0, authorizer.identity(), std::move(decision)};
+                first = EstateCanI::Answer{&cluster, 0, authorizer.identity(), std::move(decision), false};
             }
         }
         out.answers.push_back(std::move(*first));

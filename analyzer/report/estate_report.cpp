@@ -121,7 +121,10 @@ void write_can_i_estate_text(std::ostream& out, const Estate& estate, const Esta
     }
     for (const EstateCanI::Answer& answer : result.answers) {
         const std::string name = answer.cluster->name.empty() ? std::string() : answer.cluster->name + ": ";
-        out << name << (answer.decision.allowed ? "yes" : "no");
+        out << name
+            << (!answer.decision.allowed ? "no"
+                : answer.conditional     ? "conditional (yes if the route's conditions hold)"
+                                         : "yes");
         if (answer.decision.allowed && answer.hop != 0) {
             out << ", as " << hop_label(estate, result.arn, result.hops[answer.hop]);
         }
@@ -140,6 +143,7 @@ json can_i_estate_json(const Estate& estate, const EstateCanI& result, const Req
     for (const EstateCanI::Answer& answer : result.answers) {
         json item = can_i_json(*answer.cluster->graph, answer.identity, request, answer.decision);
         item["cluster"] = answer.cluster->name;
+        item["conditional"] = answer.conditional;
         item["hop"] = result.hops[answer.hop].arn;
         item["route"] = route_json(estate, result.arn, result.hops[answer.hop].route);
         clusters.push_back(std::move(item));

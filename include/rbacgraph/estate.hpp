@@ -101,9 +101,12 @@ struct EstateCanI {
         std::size_t hop = 0;  ///< the allowing hop, or 0 (the principal itself) when none allows
         Identity identity;
         Decision decision;
+        /// Allowed only through a route that hinges on a condition: "conditional", not "yes".
+        bool conditional = false;
     };
     std::vector<Answer> answers;  ///< one per cluster
 
+    /// Some cluster allows it by a route without conditions.
     bool allowed_anywhere() const;
 };
 

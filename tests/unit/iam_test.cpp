@@ -465,3 +465,32 @@ TEST_CASE("the shared corpus IAM dumps load without errors and index") {
         (void)reach;
     }
 }
+
+TEST_CASE("estate can-i: a route that hinges on a condition answers 'conditional', not yes") {
+    // issue 7: a grant that depends on a condition is reported as conditional, never counted as allowed.
+    std::vector<Cluster> clusters;
+    Export cluster = load_files({{"aws-auth.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/target
+      username: admin
+      groups: [system:masters]
+)"}});
+    clusters.push_back({"c", std::make_shared<const Graph>(std::move(cluster))});
+    const Export iam = load_files(
+        {{"iam.json",
+          dump_json(
+              {user_json("alice", "")},
+              {role_json("target",
+                         trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})",
+                               R"(, "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}})"))})}});
+    const Estate estate(std::move(clusters), iam.iam);
+    const EstateCanI answer = can_i_estate(estate, "arn:aws:iam::111122223333:user/alice",
+                                           rbacgraph::test::resource_request("delete", "nodes"), false);
+    REQUIRE(answer.answers.size() == 1);
+    CHECK(answer.answers[0].decision.allowed);
+    CHECK(answer.answers[0].conditional);
+    CHECK_FALSE(answer.allowed_anywhere());
+}
