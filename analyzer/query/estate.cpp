@@ -36,16 +36,6 @@ std::string describe_route(const Estate& estate, std::string_view start_arn, con
     return out;
 }
 
-std::vector<ClusterIdentity> resolve_hops(const Estate& estate, const std::vector<IamHop>& hops) {
-    std::vector<ClusterIdentity> out;
-    for (const Cluster& cluster : estate.clusters()) {
-        for (const IamHop& hop : hops) {
-            out.push_back({&cluster, &hop, resolve_arn(*cluster.graph, hop.arn)});
-        }
-    }
-    return out;
-}
-
 ReachIndex::ReachIndex(const IamIndex& iam) : iam_(&iam), by_role_(iam.principals().size()) {
     // Every principal's routes, on every core; then inverted, in principal order.
     const std::size_t count = iam.principals().size();

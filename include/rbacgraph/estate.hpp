@@ -50,16 +50,6 @@ std::vector<IamHop> iam_hops(const Estate& estate, std::string_view arn);
 /// "alice -> developers -> admin" from the principal's ARN and the route.
 std::string describe_route(const Estate& estate, std::string_view start_arn, const IamRoute& route);
 
-/// One hop resolved in one cluster.
-struct ClusterIdentity {
-    const Cluster* cluster = nullptr;
-    const IamHop* hop = nullptr;
-    Identity identity;
-};
-
-/// Every hop resolved in every cluster (also those that do not authenticate, for the explanation).
-std::vector<ClusterIdentity> resolve_hops(const Estate& estate, const std::vector<IamHop>& hops);
-
 /// IAM principals of the dumps that reach a role (by ARN, or its session ARN form), each with its route.
 struct Reacher {
     std::size_t principal = 0;
