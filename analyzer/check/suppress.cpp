@@ -9,6 +9,7 @@
 
 #include "load/document.hpp"
 #include "load/fields.hpp"
+#include "model/wildcard.hpp"
 
 namespace rbacgraph::check {
 namespace {
@@ -50,29 +51,7 @@ std::optional<std::string> read_small_file(const std::string& file, std::vector<
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
-    // Iterative matcher with one backtrack point: linear enough for the short patterns of a config file.
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::size_t star = std::string_view::npos;
-    std::size_t resume = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            resume = t;
-        } else if (p < pattern.size() && pattern[p] == text[t]) {
-            ++p;
-            ++t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') {
-        ++p;
-    }
-    return p == pattern.size();
+    return wildcard_match(pattern, text, {});
 }
 
 const AnnotationSuppressions::Parsed& AnnotationSuppressions::parse(

@@ -2,14 +2,11 @@
 #include <algorithm>
 #include <array>
 
+#include "model/wildcard.hpp"
 #include "rbacgraph/iam.hpp"
 
 namespace rbacgraph {
 namespace {
-
-char fold(char c, bool ignore_case) {
-    return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool any_matches(const std::vector<std::string>& patterns, std::string_view text, bool ignore_case) {
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
@@ -44,30 +41,7 @@ bool resource_matches(const IamStatement& statement, const IamResource& resource
 }  // namespace
 
 bool iam_wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) {
-    // Greedy matching with one backtrack point: linear in practice, no recursion on hostile patterns.
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::size_t star = std::string_view::npos;
-    std::size_t star_text = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            star_text = t;
-        } else if (p < pattern.size() &&
-                   (pattern[p] == '?' || fold(pattern[p], ignore_case) == fold(text[t], ignore_case))) {
-            ++p;
-            ++t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++star_text;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') {
-        ++p;
-    }
-    return p == pattern.size();
+    return wildcard_match(pattern, text, {.question_mark = true, .ignore_case = ignore_case});
 }
 
 bool iam_pattern_admits_prefix(std::string_view pattern, std::string_view prefix) {
