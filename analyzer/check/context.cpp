@@ -32,48 +32,6 @@ bool has_builtin_label(const std::map<std::string, std::string>& labels) {
            labels.contains(std::string(kEksComponentLabel));
 }
 
-// The first rule allowing the request for every name, else the first allowing it for some listed names.
-std::optional<Capability> first_allowing_rule(const std::vector<CompiledRule>& compiled,
-                                              const SymbolTable& symbols, const CompiledRequest& request,
-                                              const Request& plain) {
-    for (std::size_t i = 0; i < compiled.size(); ++i) {
-        if (rule_allows(compiled[i], request)) {
-            Capability capability;
-            capability.rule = i;
-            return capability;
-        }
-    }
-    // A rule with resourceNames grants those names only (rbac.go ResourceNameMatches): ask per name, unless
-    // the probe is about one named object already.
-    if (!plain.name.empty()) {
-        return std::nullopt;
-    }
-    for (std::size_t i = 0; i < compiled.size(); ++i) {
-        Capability limited;
-        limited.rule = i;
-        for (const Symbol name : compiled[i].resource_names) {
-            Request named = plain;
-            named.name = std::string(symbols.name(name));
-            if (rule_allows(compiled[i], compile_request(symbols, named))) {
-                limited.names.push_back(named.name);
-            }
-        }
-        if (!limited.names.empty()) {
-            return limited;
-        }
-    }
-    return std::nullopt;
-}
-
-// A verb, group and resource no rule names: only '*' in all three matches it.
-Request unnamed_request() {
-    Request request;
-    request.verb = "rbacgraph:any-verb";
-    request.api_group = "rbacgraph.any-group";
-    request.resource = "rbacgraph:any-resource";
-    return request;
-}
-
 std::string join_subjects(const std::vector<std::string>& subjects) {
     if (subjects.empty()) {
         return "nobody";
@@ -91,11 +49,9 @@ std::string join_subjects(const std::vector<std::string>& subjects) {
 }  // namespace
 
 struct CheckContext::Cache {
-    std::optional<std::vector<Identity>> mapped;
-    std::optional<std::vector<Authorizer>> authorizers;
-    /// Per binding, the mapped() identities it applies to (indexes, ordered by ARN).
+    std::optional<MappedAccess> access;
+    /// Per binding, the mapped identities its rows apply to (indexes into the authorizers, ordered by ARN).
     std::optional<std::vector<std::vector<std::uint32_t>>> binding_arns;
-    std::vector<signed char> full_admin_roles;  ///< -1 unknown, 0 no, 1 yes
 };
 
 Probe probe(std::string_view verb, std::string_view resource, bool cluster_scoped) {
@@ -149,9 +105,7 @@ void report_capabilities(const CheckContext& context, const RuleInfo& rule, std:
 }
 
 CheckContext::CheckContext(const Graph& graph, const CheckOptions& options, CheckScope scope)
-    : graph_(&graph), options_(&options), scope_(scope), cache_(std::make_unique<Cache>()) {
-    cache_->full_admin_roles.assign(graph.roles().size(), -1);
-}
+    : graph_(&graph), options_(&options), scope_(scope), cache_(std::make_unique<Cache>()) {}
 
 std::string_view CheckContext::cluster_name() const {
     return scope_.estate == nullptr ? std::string_view() : scope_.estate->clusters()[scope_.cluster].name;
@@ -160,10 +114,7 @@ std::string_view CheckContext::cluster_name() const {
 CheckContext::~CheckContext() = default;
 
 void CheckContext::warm_up() const {
-    for (std::size_t role = 0; role < graph_->roles().size(); ++role) {
-        role_is_full_admin(static_cast<int>(role));
-    }
-    mapped_authorizers();
+    access();
     if (!graph_->bindings().empty()) {
         arns_of_binding(0);
     }
@@ -173,109 +124,62 @@ bool CheckContext::rule_enabled(std::string_view slug) const {
     return options_->enabled.empty() || options_->enabled.contains(std::string(slug));
 }
 
-bool CheckContext::role_is_full_admin(int role) const {
-    if (role < 0) {
-        return false;
-    }
-    signed char& known = cache_->full_admin_roles[static_cast<std::size_t>(role)];
-    if (known < 0) {
-        const CompiledRequest request = compile_request(graph_->symbols(), unnamed_request());
-        const auto& compiled = graph_->roles()[static_cast<std::size_t>(role)].compiled;
-        known = std::any_of(compiled.begin(), compiled.end(),
-                            [&](const CompiledRule& rule) { return rule_allows(rule, request); })
-                    ? 1
-                    : 0;
-    }
-    return known == 1;
+bool CheckContext::role_is_full_admin(std::optional<std::uint32_t> role) const {
+    return role && graph_->rule_sets()[graph_->roles()[*role].rule_set].grants_everything;
 }
 
 bool CheckContext::policy_is_full_admin(const AccessPolicyGrant& grant) const {
-    const CompiledRequest request = compile_request(graph_->symbols(), unnamed_request());
-    return std::any_of(grant.compiled.begin(), grant.compiled.end(),
-                       [&](const CompiledRule& rule) { return rule_allows(rule, request); });
+    return graph_->rule_sets()[grant.rule_set].grants_everything;
 }
 
 std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes) const {
     const bool admin_reported_elsewhere = rule_enabled("cluster-admin-binding");
-    const SymbolTable& symbols = graph_->symbols();
-    std::vector<CompiledRequest> compiled;
-    compiled.reserve(probes.size());
+    // A probe without a namespace asks about any namespace, unless its resource is cluster-scoped; without a
+    // name, about any name (a rule limited to resourceNames counts for those names).
+    std::vector<RowMatcher> matchers;
+    matchers.reserve(probes.size());
     for (const Probe& probe : probes) {
-        compiled.push_back(compile_request(symbols, probe.request));
+        const NamespaceQuery namespaces = probe.cluster_scoped || !probe.request.ns.empty()
+                                              ? NamespaceQuery::kExact
+                                              : NamespaceQuery::kAny;
+        const NameQuery names = probe.request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
+        matchers.emplace_back(*graph_, compile_request(graph_->symbols(), probe.request, namespaces, names));
     }
-    // Roles are shared by many bindings: answer each (role, probe) once. The table holds, per pair, "not
-    // asked", "no", or where the answer is kept: small enough for a million roles.
-    constexpr std::int32_t kNotAsked = -2;
-    constexpr std::int32_t kNo = -1;
-    std::vector<std::int32_t> by_role(graph_->roles().size() * probes.size(), kNotAsked);
-    std::vector<Capability> answers;
-    auto role_answer = [&](int role, std::size_t p) -> const Capability* {
-        std::int32_t& slot = by_role[static_cast<std::size_t>(role) * probes.size() + p];
-        if (slot == kNotAsked) {
-            auto hit = first_allowing_rule(graph_->roles()[static_cast<std::size_t>(role)].compiled, symbols,
-                                           compiled[p], probes[p].request);
-            slot = hit ? static_cast<std::int32_t>(answers.size()) : kNo;
-            if (hit) {
-                answers.push_back(std::move(*hit));
-            }
-        }
-        return slot == kNo ? nullptr : &answers[static_cast<std::size_t>(slot)];
-    };
     std::vector<Capability> out;
-    const auto& bindings = graph_->bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const BindingNode& node = bindings[b];
-        if (node.role < 0 || (admin_reported_elsewhere && role_is_full_admin(node.role))) {
-            continue;
+    // Every row of a source shares its scope and rules, so the source's first row answers for all of its
+    // holders.
+    const auto ask = [&](std::span<const GrantRow> rows, Capability::Source source, std::size_t index) {
+        if (rows.empty()) {
+            return;  // a missing role, or no subject that can match anybody: it grants nothing
         }
-        const bool cluster_binding = node.binding->cluster_scoped;
-        for (std::size_t p = 0; p < probes.size(); ++p) {
-            // rule.go VisitRulesFor: a RoleBinding applies only to requests in its namespace, which a
-            // cluster-scoped resource never is.
-            const std::string& wanted_ns = probes[p].request.ns;
-            if (!cluster_binding &&
-                (probes[p].cluster_scoped || (!wanted_ns.empty() && wanted_ns != node.binding->ns))) {
-                continue;
-            }
-            if (const Capability* hit = role_answer(node.role, p)) {
-                Capability capability = *hit;
-                capability.source = Capability::Source::kBinding;
-                capability.index = b;
-                capability.probe = &probes[p];
-                capability.cluster_wide = cluster_binding;
-                out.push_back(std::move(capability));
-                break;
-            }
-        }
-    }
-    // Access entries exist only in the API modes (identity.cpp resolves them the same way).
-    const AuthenticationMode mode = graph_->mode();
-    if (mode != AuthenticationMode::kApi && mode != AuthenticationMode::kApiAndConfigMap) {
-        return out;
-    }
-    const auto& grants = graph_->access_policy_grants();
-    for (std::size_t g = 0; g < grants.size(); ++g) {
-        const AccessPolicyGrant& grant = grants[g];
-        const bool cluster_scope = grant.association->scope.cluster_wide;
-        if (admin_reported_elsewhere && cluster_scope && policy_is_full_admin(grant)) {
-            continue;
+        const GrantRow& row = rows.front();
+        if (admin_reported_elsewhere && row.scope == GrantScope::kCluster &&
+            graph_->rule_sets()[row.rule_set].grants_everything) {
+            return;
         }
         for (std::size_t p = 0; p < probes.size(); ++p) {
-            const std::string& wanted_ns = probes[p].request.ns;
-            if (!cluster_scope &&
-                (probes[p].cluster_scoped ||
-                 (!wanted_ns.empty() && !namespace_in_scope(grant.association->scope, wanted_ns)))) {
+            RowAnswer answer = matchers[p].answer(row);
+            if (answer.verdict != Verdict::kAllowed) {
                 continue;
             }
-            if (auto hit = first_allowing_rule(grant.compiled, symbols, compiled[p], probes[p].request)) {
-                hit->source = Capability::Source::kAccessPolicy;
-                hit->index = g;
-                hit->probe = &probes[p];
-                hit->cluster_wide = cluster_scope;
-                out.push_back(std::move(*hit));
-                break;
+            Capability capability;
+            capability.source = source;
+            capability.index = index;
+            capability.probe = &probes[p];
+            capability.rule = answer.rule;
+            for (const Symbol name : answer.names) {
+                capability.names.emplace_back(graph_->symbols().name(name));
             }
+            capability.cluster_wide = row.scope == GrantScope::kCluster;
+            out.push_back(std::move(capability));
+            return;
         }
+    };
+    for (std::size_t b = 0; b < graph_->bindings().size(); ++b) {
+        ask(graph_->binding_rows(b), Capability::Source::kBinding, b);
+    }
+    for (std::size_t g = 0; g < graph_->access_policy_grants().size(); ++g) {
+        ask(graph_->policy_rows(g), Capability::Source::kAccessPolicy, g);
     }
     return out;
 }
@@ -284,15 +188,13 @@ std::vector<std::string> CheckContext::holders(const Capability& capability) con
     if (capability.source == Capability::Source::kAccessPolicy) {
         return {graph_->access_policy_grants()[capability.index].association->principal_arn};
     }
+    return binding_holders(capability.index);
+}
+
+std::vector<std::string> CheckContext::binding_holders(std::size_t binding) const {
     std::vector<std::string> out;
-    const Binding& binding = *graph_->bindings()[capability.index].binding;
-    for (const Subject& subject : binding.subjects) {
-        // appliesToUser: a RoleBinding's ServiceAccount subject without a namespace is in the binding's.
-        Subject resolved = subject;
-        if (resolved.kind == "ServiceAccount" && resolved.ns.empty()) {
-            resolved.ns = binding.ns;
-        }
-        out.push_back(resolved.display());
+    for (const GrantRow& row : graph_->binding_rows(binding)) {
+        out.push_back(holder_display(*graph_, row));
     }
     return out;
 }
@@ -317,15 +219,15 @@ std::vector<std::pair<Capability, Capability>> CheckContext::combined(
     return out;
 }
 
-std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(int role) const {
-    if (role < 0) {
+std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(std::optional<std::uint32_t> role) const {
+    if (!role) {
         return std::nullopt;
     }
     // bootstrap policy.go: system:discovery and system:public-info-viewer grant exactly these paths.
     static constexpr std::array<std::string_view, 12> kDiscovery = {
         "/api",     "/api/*", "/apis",   "/apis/*",  "/version",   "/version/",
         "/healthz", "/livez", "/readyz", "/openapi", "/openapi/*", "/.well-known/openid-configuration"};
-    const auto& rules = graph_->roles()[static_cast<std::size_t>(role)].rules();
+    const auto& rules = graph_->roles()[*role].rules();
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const PolicyRule& rule = rules[i];
         const bool urls_beyond = std::any_of(
@@ -339,48 +241,30 @@ std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(int role) c
     return std::nullopt;
 }
 
-const std::vector<Identity>& CheckContext::mapped() const {
-    if (!cache_->mapped) {
-        cache_->mapped = mapped_identities(*graph_);
+const MappedAccess& CheckContext::access() const {
+    if (!cache_->access) {
+        cache_->access.emplace(*graph_);
     }
-    return *cache_->mapped;
-}
-
-const std::vector<Authorizer>& CheckContext::mapped_authorizers() const {
-    if (!cache_->authorizers) {
-        std::vector<Authorizer> authorizers;
-        authorizers.reserve(mapped().size());
-        for (const Identity& identity : mapped()) {
-            authorizers.emplace_back(*graph_, identity);
-        }
-        cache_->authorizers = std::move(authorizers);
-    }
-    return *cache_->authorizers;
+    return *cache_->access;
 }
 
 std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) const {
+    const MappedAccess& mapped = access();
+    const std::vector<Authorizer>& authorizers = mapped.authorizers();
     if (!cache_->binding_arns) {
         std::vector<std::vector<std::uint32_t>> holders(graph_->bindings().size());
-        const std::vector<Authorizer>& authorizers = mapped_authorizers();
-        for (std::uint32_t i = 0; i < authorizers.size(); ++i) {
-            auto add = [&](const std::vector<MatchedBinding>& matches) {
-                for (const MatchedBinding& match : matches) {
-                    holders[match.binding].push_back(i);
-                }
-            };
-            add(authorizers[i].cluster_bindings());
-            add(authorizers[i].undetermined_bindings());
-            for (const auto& [ns, matches] : authorizers[i].namespace_bindings()) {
-                add(matches);
+        for (std::size_t b = 0; b < holders.size(); ++b) {
+            for (const GrantRow& row : graph_->binding_rows(b)) {
+                const auto found = mapped.holders(graph_->row_index(row));
+                holders[b].insert(holders[b].end(), found.begin(), found.end());
             }
-        }
-        const auto by_arn = [&](std::uint32_t a, std::uint32_t b) {
-            return authorizers[a].identity().arn < authorizers[b].identity().arn;
-        };
-        const auto same_arn = [&](std::uint32_t a, std::uint32_t b) {
-            return authorizers[a].identity().arn == authorizers[b].identity().arn;
-        };
-        for (auto& list : holders) {
+            auto& list = holders[b];
+            const auto by_arn = [&](std::uint32_t x, std::uint32_t y) {
+                return authorizers[x].identity().arn < authorizers[y].identity().arn;
+            };
+            const auto same_arn = [&](std::uint32_t x, std::uint32_t y) {
+                return authorizers[x].identity().arn == authorizers[y].identity().arn;
+            };
             std::sort(list.begin(), list.end(), by_arn);
             list.erase(std::unique(list.begin(), list.end(), same_arn), list.end());
             list.shrink_to_fit();
@@ -389,14 +273,15 @@ std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) cons
     }
     std::vector<std::string> arns;
     for (const std::uint32_t holder : (*cache_->binding_arns)[binding]) {
-        arns.push_back(mapped_authorizers()[holder].identity().arn);
+        arns.push_back(authorizers[holder].identity().arn);
     }
     return arns;
 }
 
 std::vector<std::string> CheckContext::arns_with_group(std::string_view group) const {
     std::vector<std::string> out;
-    for (const Identity& identity : mapped()) {
+    for (const Authorizer& authorizer : access().authorizers()) {
+        const Identity& identity = authorizer.identity();
         const bool member = std::any_of(
             identity.groups.begin(), identity.groups.end(),
             [&](const auto& value) { return value.match(group).outcome != ValueMatch::Outcome::kNo; });
@@ -415,7 +300,7 @@ std::optional<Finding> CheckContext::beyond_discovery_finding(std::size_t bindin
     if (!rule) {
         return std::nullopt;
     }
-    const PolicyRule& granted = graph_->roles()[static_cast<std::size_t>(node.role)].rules()[*rule];
+    const PolicyRule& granted = graph_->roles()[*node.role].rules()[*rule];
     Probe shown;
     shown.label = "use " + describe_rule(granted) + std::string(what);
     shown.cluster_scoped = true;  // the scope text comes from the binding
@@ -435,9 +320,7 @@ Finding CheckContext::finding_for(const Binding& binding, std::string message) c
     finding.object = {binding.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", binding.ns,
                       binding.name};
     finding.location = binding.location;
-    for (const Subject& subject : binding.subjects) {
-        finding.subjects.push_back(subject.display());
-    }
+    finding.subjects = binding_holders(binding_index(binding));
     finding.annotations = {&binding.annotations};
     finding.builtin = is_builtin_binding(binding);
     finding.message = std::move(message);
@@ -495,8 +378,18 @@ bool CheckContext::is_builtin_binding(const Binding& binding) const {
     if (has_builtin_label(binding.labels)) {
         return true;
     }
-    return is_system_name(binding.name) && !binding.subjects.empty() &&
-           std::all_of(binding.subjects.begin(), binding.subjects.end(), is_system_subject);
+    const auto rows = graph_->binding_rows(binding_index(binding));
+    return is_system_name(binding.name) && !rows.empty() &&
+           std::all_of(rows.begin(), rows.end(),
+                       [&](const GrantRow& row) { return is_system_subject(row_subject(*graph_, row)); });
+}
+
+std::size_t CheckContext::binding_index(const Binding& binding) const {
+    const auto& bindings = source().bindings;
+    if (bindings.empty() || &binding < bindings.data() || &binding >= bindings.data() + bindings.size()) {
+        throw std::logic_error("a binding of another graph");
+    }
+    return static_cast<std::size_t>(&binding - bindings.data());
 }
 
 bool CheckContext::is_builtin_role(const Role& role) const {
@@ -515,7 +408,7 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     if (capability.source == Capability::Source::kAccessPolicy) {
         const AccessPolicyGrant& grant = graph_->access_policy_grants()[capability.index];
         const AccessPolicyAssociation& association = *grant.association;
-        const std::string policy = grant.definition->name;
+        const std::string policy(grant.name());
         Finding finding;
         finding.object = {"AccessEntry", "", association.principal_arn};
         finding.location = association.location;
@@ -527,12 +420,13 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
                 : fmt::format(" in namespaces {}", fmt::join(association.scope.namespaces, ", "));
         finding.message =
             fmt::format("{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what,
-                        limited, scope, policy, describe_rule(grant.definition->rules[capability.rule]));
+                        limited, scope, policy,
+                        describe_rule((*graph_->rule_sets()[grant.rule_set].rules)[capability.rule]));
         return finding;
     }
     const BindingNode& node = graph_->bindings()[capability.index];
     const Binding& binding = *node.binding;
-    const RoleNode& role = graph_->roles()[static_cast<std::size_t>(node.role)];
+    const RoleNode& role = graph_->roles()[*node.role];
     Finding finding = finding_for(binding, "");
     finding.arns = arns_of_binding(capability.index);
     finding.annotations.push_back(&role.role->annotations);

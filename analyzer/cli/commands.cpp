@@ -418,7 +418,7 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
             const Graph& graph = *cluster.graph;
             const Authorizer authorizer(graph, identity_for(graph, identity_options));
             const Decision decision = authorizer.authorize(parsed->request, explain);
-            allowed = allowed || decision.allowed;
+            allowed = allowed || decision.allowed();
             if (options.output == "json") {
                 answers.push_back(can_i_json(graph, authorizer.identity(), parsed->request, decision));
                 if (!loaded->single()) {

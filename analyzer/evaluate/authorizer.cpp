@@ -1,5 +1,7 @@
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <set>
+#include <numeric>
 #include <tuple>
 
 #include "rbacgraph/evaluate.hpp"
@@ -21,21 +23,22 @@ std::string literal_prefix(const IdentityValue& value) {
     return prefix;
 }
 
-class BindingCollector {
+// Finds the rows whose holder an identity's username, groups and access entry match.
+class RowCollector {
   public:
-    explicit BindingCollector(const Graph& graph) : graph_(graph) {}
+    explicit RowCollector(const Graph& graph) : graph_(graph) {}
 
-    void add(const std::vector<SubjectRef>& refs, const ValueMatch& match) {
+    void add(const RowList& rows, const ValueMatch& match) {
         if (match.outcome == ValueMatch::Outcome::kNo) {
             return;
         }
-        for (const SubjectRef& ref : refs) {
+        for (const std::uint32_t row : rows) {
             const bool undetermined = match.outcome == ValueMatch::Outcome::kUnknown;
-            matched_.push_back({ref.binding, ref.subject, match.witness, undetermined});
+            matched_.push_back({row, match.witness, undetermined});
         }
     }
 
-    void add_value(const IdentityValue& value, const std::map<std::string, std::vector<SubjectRef>>& index) {
+    void add_value(const IdentityValue& value, const std::map<std::string, RowList>& index) {
         if (value.is_literal()) {
             if (const auto found = index.find(value.literal_text()); found != index.end()) {
                 add(found->second, {ValueMatch::Outcome::kYes, {}});
@@ -50,7 +53,7 @@ class BindingCollector {
     }
 
     void add_service_accounts(const IdentityValue& username) {
-        const auto& index = graph_.service_account_subjects();
+        const auto& index = graph_.service_account_rows();
         if (username.is_literal()) {
             const auto service_account = split_service_account_username(username.literal_text());
             if (!service_account) {
@@ -66,48 +69,79 @@ class BindingCollector {
         if (!prefix.starts_with(kServiceAccountPrefix) && !kServiceAccountPrefix.starts_with(prefix)) {
             return;  // cannot be a service-account username
         }
-        for (const auto& [key, refs] : index) {
+        for (const auto& [key, rows] : index) {
             std::string candidate = std::string(kServiceAccountPrefix) + key;
             candidate[kServiceAccountPrefix.size() + key.find('/')] = ':';
-            add(refs, username.match(candidate));
+            add(rows, username.match(candidate));
         }
     }
 
-    // One entry per binding, preferring a determined match; binding order is kept.
-    std::vector<MatchedBinding> take() {
-        std::sort(matched_.begin(), matched_.end(), [](const MatchedBinding& a, const MatchedBinding& b) {
-            return std::tie(a.binding, a.undetermined, a.subject) <
-                   std::tie(b.binding, b.undetermined, b.subject);
-        });
-        std::vector<MatchedBinding> out;
-        for (MatchedBinding& match : matched_) {
-            if (out.empty() || out.back().binding != match.binding) {
-                out.push_back(std::move(match));
+    void add_access_entry(const AccessEntry& entry) {
+        const auto& index = graph_.principal_rows();
+        if (const auto found = index.find(access_entry_key(entry.principal_arn)); found != index.end()) {
+            add(found->second, {ValueMatch::Outcome::kYes, {}});
+        }
+    }
+
+    // One row per source (a binding is matched once, through its first determined subject); table order.
+    std::vector<MatchedRow> take() {
+        const auto& rows = graph_.rows();
+        const auto key = [&](const MatchedRow& match) {
+            const GrantRow& row = rows[match.row];
+            return std::tuple(row.source, row.source_index, match.undetermined, match.row);
+        };
+        std::sort(matched_.begin(), matched_.end(),
+                  [&](const MatchedRow& a, const MatchedRow& b) { return key(a) < key(b); });
+        std::vector<MatchedRow> out;
+        for (MatchedRow& match : matched_) {
+            const GrantRow& row = rows[match.row];
+            if (!out.empty()) {
+                const GrantRow& last = rows[out.back().row];
+                if (last.source == row.source && last.source_index == row.source_index) {
+                    continue;
+                }
             }
+            out.push_back(std::move(match));
         }
         return out;
     }
 
   private:
     const Graph& graph_;
-    std::vector<MatchedBinding> matched_;
+    std::vector<MatchedRow> matched_;
 };
 
-bool role_allows(const Graph& graph, int role, const CompiledRequest& request, std::size_t& rule_index) {
-    if (role < 0) {
-        return false;
-    }
-    const auto& compiled = graph.roles()[static_cast<std::size_t>(role)].compiled;
-    for (std::size_t i = 0; i < compiled.size(); ++i) {
-        if (rule_allows(compiled[i], request)) {
-            rule_index = i;
-            return true;
+std::string rule_set_reason(const Graph& graph, const GrantRow& row) {
+    if (row.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
+        if (grant.definition == nullptr) {
+            return fmt::format("access policy {} is not one rbacgraph knows: what it grants is not evaluated",
+                               grant.association->policy_arn);
         }
+        if (grant.definition->coverage == RuleCoverage::kLowerBound) {
+            return fmt::format(
+                "AWS describes access policy {} only in prose: this request is beyond what it states",
+                grant.definition->name);
+        }
+        return fmt::format("AWS publishes no rule table for access policy {}", grant.definition->name);
     }
-    return false;
+    const BindingNode& node = graph.bindings()[row.source_index];
+    return fmt::format("{} is one EKS creates; its rules are not published",
+                       graph.roles()[*node.role].role->display());
 }
 
 }  // namespace
+
+GrantKind grant_kind(const Graph& graph, const Grant& grant) {
+    if (!grant.row) {
+        return GrantKind::kMasters;
+    }
+    const GrantRow& row = graph.rows()[*grant.row];
+    if (row.source == GrantSource::kAccessPolicy) {
+        return GrantKind::kAccessPolicy;
+    }
+    return row.scope == GrantScope::kCluster ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding;
+}
 
 Authorizer::Authorizer(const Graph& graph, Identity identity)
     : graph_(&graph), identity_(std::move(identity)) {
@@ -115,20 +149,28 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         return;
     }
     masters_ = identity_.is_masters();
-    BindingCollector collector(graph);
-    collector.add_value(identity_.username, graph.user_subjects());
+    RowCollector collector(graph);
+    collector.add_value(identity_.username, graph.user_rows());
     collector.add_service_accounts(identity_.username);
     for (const IdentityValue& group : identity_.groups) {
-        collector.add_value(group, graph.group_subjects());
+        collector.add_value(group, graph.group_rows());
     }
-    for (MatchedBinding& match : collector.take()) {
-        const BindingNode& node = graph.bindings()[match.binding];
-        if (match.undetermined) {
-            undetermined_.push_back(std::move(match));
-        } else if (node.binding->cluster_scoped) {
-            cluster_.push_back(std::move(match));
+    // EKS user guide, grant-k8s-access: access-policy grants belong to the entry that authenticated the
+    // principal, not to its username.
+    if (identity_.access_entry != nullptr) {
+        collector.add_access_entry(*identity_.access_entry);
+    }
+    rows_ = collector.take();
+    for (std::uint32_t i = 0; i < rows_.size(); ++i) {
+        const GrantRow& row = graph.rows()[rows_[i].row];
+        if (rows_[i].undetermined) {
+            undetermined_.push_back(i);
+        } else if (row.source == GrantSource::kAccessPolicy) {
+            policies_.push_back(i);
+        } else if (row.scope == GrantScope::kCluster) {
+            cluster_.push_back(i);
         } else {
-            namespaced_[node.ns].push_back(std::move(match));
+            namespaced_[row.ns].push_back(i);
         }
     }
 }
@@ -138,59 +180,104 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
     if (!identity_.authenticated) {
         return decision;
     }
-    auto grant = [&](Grant found) {
-        decision.allowed = true;
-        decision.grants.push_back(std::move(found));
-        return !all_grants;
-    };
     // authorizerfactory privileged group: system:masters is allowed before any other authorizer runs.
-    if (masters_ && grant({GrantKind::kMasters, nullptr, {}, 0})) {
-        return decision;
-    }
-    const Request request = normalize_request(raw_request);
-    const CompiledRequest compiled = compile_request(graph_->symbols(), request);
-    // EKS: access-policy grants and RBAC add up; a namespace scope never grants cluster-scoped requests.
-    for (const AccessPolicyGrant* policy : identity_.access_policies) {
-        if (!namespace_in_scope(policy->association->scope, request.ns)) {
-            continue;
-        }
-        for (std::size_t i = 0; i < policy->compiled.size(); ++i) {
-            if (rule_allows(policy->compiled[i], compiled)) {
-                if (grant({GrantKind::kAccessPolicy, policy, {}, i})) {
-                    return decision;
-                }
-                break;
-            }
-        }
-    }
-    // rule.go VisitRulesFor: ClusterRoleBindings always, RoleBindings of the request's namespace only.
-    std::size_t rule = 0;
-    for (const MatchedBinding& match : cluster_) {
-        if (role_allows(*graph_, graph_->bindings()[match.binding].role, compiled, rule) &&
-            grant({GrantKind::kClusterRoleBinding, nullptr, match, rule})) {
+    if (masters_) {
+        decision.verdict = Verdict::kAllowed;
+        decision.grants.push_back({});
+        if (!all_grants) {
             return decision;
         }
     }
-    if (!request.ns.empty() && compiled.ns != kNoSymbol) {
-        if (const auto found = namespaced_.find(compiled.ns); found != namespaced_.end()) {
-            for (const MatchedBinding& match : found->second) {
-                if (role_allows(*graph_, graph_->bindings()[match.binding].role, compiled, rule) &&
-                    grant({GrantKind::kRoleBinding, nullptr, match, rule})) {
-                    return decision;
+    const Request request = normalize_request(raw_request);
+    const CompiledRequest compiled = compile_request(graph_->symbols(), request);
+    // EKS: access-policy grants and RBAC add up; rule.go VisitRulesFor: ClusterRoleBindings always,
+    // RoleBindings of the request's namespace only (row_allows decides each row's scope).
+    const auto visit = [&](const std::vector<std::uint32_t>& matches) {
+        for (const std::uint32_t index : matches) {
+            const MatchedRow& match = rows_[index];
+            const GrantRow& row = graph_->rows()[match.row];
+            const RowAnswer answer = row_allows(*graph_, row, compiled);
+            if (answer.verdict == Verdict::kAllowed) {
+                decision.verdict = Verdict::kAllowed;
+                decision.grants.push_back({match.row, match.witness, answer.rule, {}});
+                if (!all_grants) {
+                    return true;
                 }
+            } else if (answer.verdict == Verdict::kUndetermined) {
+                decision.undetermined.push_back({match.row, match.witness, 0, rule_set_reason(*graph_, row)});
             }
         }
+        return false;
+    };
+    const auto allowed_now = [&] {
+        // Asked for the first grant: what only may allow is beside the point once something does.
+        decision.undetermined.clear();
+        return decision;
+    };
+    if (visit(policies_) || visit(cluster_)) {
+        return allowed_now();
     }
-    for (const MatchedBinding& match : undetermined_) {
-        const BindingNode& node = graph_->bindings()[match.binding];
-        const bool in_scope = node.binding->cluster_scoped || (!request.ns.empty() && node.ns == compiled.ns);
-        if (in_scope && role_allows(*graph_, node.role, compiled, rule)) {
-            decision.undetermined.push_back(
-                {node.binding->cluster_scoped ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding,
-                 nullptr, match, rule});
+    if (compiled.has_namespace && compiled.ns != kNoSymbol) {
+        if (const auto found = namespaced_.find(compiled.ns); found != namespaced_.end() && visit(found->second)) {
+            return allowed_now();
         }
     }
+    for (const std::uint32_t index : undetermined_) {
+        const MatchedRow& match = rows_[index];
+        if (row_allows(*graph_, graph_->rows()[match.row], compiled).verdict != Verdict::kDenied) {
+            decision.undetermined.push_back(
+                {match.row, match.witness, 0,
+                 "its holder matches only if a value not known offline does (" + identity_.username.display() +
+                     ")"});
+        }
+    }
+    decision.reasons = identity_.undetermined;
+    if (decision.verdict != Verdict::kAllowed && (!decision.undetermined.empty() || !decision.reasons.empty())) {
+        decision.verdict = Verdict::kUndetermined;
+    }
     return decision;
+}
+
+MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
+    std::vector<Identity> identities = mapped_identities(graph);
+    authorizers_.reserve(identities.size());
+    for (Identity& identity : identities) {
+        authorizers_.emplace_back(graph, std::move(identity));
+    }
+    // Holders of each row in ARN order, one per ARN: rank the ARNs once, then sort integers.
+    std::vector<std::uint32_t> by_arn(authorizers_.size());
+    std::iota(by_arn.begin(), by_arn.end(), 0);
+    std::sort(by_arn.begin(), by_arn.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::tie(authorizers_[a].identity().arn, a) < std::tie(authorizers_[b].identity().arn, b);
+    });
+    std::vector<std::uint32_t> rank(authorizers_.size());
+    for (std::size_t i = 0; i < by_arn.size(); ++i) {
+        const bool same = i > 0 && authorizers_[by_arn[i]].identity().arn == authorizers_[by_arn[i - 1]].identity().arn;
+        rank[by_arn[i]] = same ? rank[by_arn[i - 1]] : static_cast<std::uint32_t>(i);
+    }
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (row, rank)
+    for (std::uint32_t a = 0; a < authorizers_.size(); ++a) {
+        if (authorizers_[a].identity().is_masters()) {
+            masters_.push_back(a);
+        }
+        for (const MatchedRow& match : authorizers_[a].rows()) {
+            pairs.emplace_back(match.row, rank[a]);
+        }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    holder_starts_.assign(graph.rows().size() + 1, 0);
+    holders_.reserve(pairs.size());
+    for (const auto& [row, arn_rank] : pairs) {
+        ++holder_starts_[row + 1];
+        holders_.push_back(by_arn[arn_rank]);
+    }
+    std::partial_sum(holder_starts_.begin(), holder_starts_.end(), holder_starts_.begin());
+}
+
+std::span<const std::uint32_t> MappedAccess::holders(std::uint32_t row) const {
+    return std::span<const std::uint32_t>(holders_).subspan(holder_starts_[row],
+                                                            holder_starts_[row + 1] - holder_starts_[row]);
 }
 
 }  // namespace rbacgraph

@@ -40,9 +40,12 @@ Request normalize_request(Request request) {
     return request;
 }
 
-CompiledRequest compile_request(const SymbolTable& symbols, const Request& request) {
+CompiledRequest compile_request(const SymbolTable& symbols, const Request& request, NamespaceQuery namespaces,
+                                NameQuery names) {
     CompiledRequest out;
     out.non_resource = request.non_resource;
+    out.namespaces = namespaces;
+    out.names = names;
     out.verb = symbols.find(request.verb);
     out.path = request.path;
     if (request.non_resource) {
@@ -58,8 +61,26 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
     }
     out.name = symbols.find(request.name);
     out.ns = symbols.find(request.ns);
+    out.has_namespace = !request.ns.empty();
+    out.ns_text = request.ns;
     return out;
 }
+
+namespace {
+
+// evaluation_helpers.go RuleAllows without the resourceNames test.
+bool rule_allows_any_name(const CompiledRule& rule, const CompiledRequest& request) {
+    if (!rule.any_verb && !contains(rule.verbs, request.verb)) {
+        return false;
+    }
+    if (!rule.any_group && !contains(rule.api_groups, request.api_group)) {
+        return false;
+    }
+    return rule.any_resource || contains(rule.resources, request.combined) ||
+           (request.has_subresource && contains(rule.star_subresources, request.subresource));
+}
+
+}  // namespace
 
 bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
     // k8s evaluation_helpers.go VerbMatches: "*" or exact, case-sensitive.
@@ -75,13 +96,8 @@ bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
         return std::any_of(rule.url_prefixes.begin(), rule.url_prefixes.end(),
                            [&](const std::string& prefix) { return request.path.starts_with(prefix); });
     }
-    if (!rule.any_group && !contains(rule.api_groups, request.api_group)) {
-        return false;
-    }
-    const bool resource_ok =
-        rule.any_resource || contains(rule.resources, request.combined) ||
-        (request.has_subresource && contains(rule.star_subresources, request.subresource));
-    if (!resource_ok) {
+    // APIGroupMatches, ResourceMatches ("*", exact resource[/subresource], or "*/subresource").
+    if (!rule_allows_any_name(rule, request)) {
         return false;
     }
     // ResourceNameMatches: no names allows any (even none); otherwise the request's name must be listed,
@@ -102,6 +118,120 @@ bool namespace_in_scope(const AccessScope& scope, std::string_view ns) {
         }
         return pattern == ns;
     });
+}
+
+std::string_view to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::kAllowed:
+            return "allowed";
+        case Verdict::kUndetermined:
+            return "undetermined";
+        case Verdict::kDenied:
+            break;
+    }
+    return "denied";
+}
+
+namespace {
+
+// Whether the row's grant reaches the request's namespace at all (k8s rule.go VisitRulesFor; EKS access
+// scopes). RBAC and access policies never deny, so outside its scope a row has no opinion.
+bool row_in_scope(const Graph& graph, const GrantRow& row, const CompiledRequest& request) {
+    // EKS user guide, grant-k8s-access: access policies belong to access entries, which exist only in the API
+    // modes.
+    if (row.source == GrantSource::kAccessPolicy && !graph.access_entries_apply()) {
+        return false;
+    }
+    switch (row.scope) {
+        case GrantScope::kCluster:
+            return true;
+        case GrantScope::kNamespace:
+            // A RoleBinding applies only to namespaced requests in its namespace: never to cluster-scoped
+            // resources, all-namespace lists or non-resource URLs.
+            if (request.non_resource) {
+                return false;
+            }
+            return request.namespaces == NamespaceQuery::kAny || (request.has_namespace && row.ns == request.ns);
+        case GrantScope::kNamespacePatterns: {
+            // EKS access scope "namespace": like a RoleBinding in each namespace that matches.
+            if (request.non_resource) {
+                return false;
+            }
+            if (request.namespaces == NamespaceQuery::kAny) {
+                return true;
+            }
+            const AccessScope& scope = graph.access_policy_grants()[row.source_index].association->scope;
+            return request.has_namespace && namespace_in_scope(scope, request.ns_text);
+        }
+    }
+    return false;
+}
+
+RowAnswer rule_set_answer(const Graph& graph, const RuleSet& set, const CompiledRequest& request) {
+    RowAnswer answer;
+    for (std::size_t i = 0; i < set.compiled.size(); ++i) {
+        if (rule_allows(set.compiled[i], request)) {
+            answer.verdict = Verdict::kAllowed;
+            answer.rule = i;
+            return answer;
+        }
+    }
+    // A rule with resourceNames allows those names only (evaluation_helpers.go ResourceNameMatches): asked
+    // about some name, it counts for the names it lists.
+    if (request.names == NameQuery::kListedNames && !request.non_resource &&
+        (request.name == kNoSymbol || graph.symbols().name(request.name).empty())) {
+        for (std::size_t i = 0; i < set.compiled.size(); ++i) {
+            const CompiledRule& rule = set.compiled[i];
+            if (!rule.resource_names.empty() && rule_allows_any_name(rule, request)) {
+                answer.verdict = Verdict::kAllowed;
+                answer.rule = i;
+                answer.names = rule.resource_names;
+                return answer;
+            }
+        }
+    }
+    // What a rule set known only in part does not state is not a "no" (eks-iam.md 9.1-9.2).
+    if (set.coverage != RuleCoverage::kExact) {
+        answer.verdict = Verdict::kUndetermined;
+    }
+    return answer;
+}
+
+}  // namespace
+
+RowAnswer row_allows(const Graph& graph, const GrantRow& row, const CompiledRequest& request) {
+    if (!row_in_scope(graph, row, request)) {
+        return {};
+    }
+    return rule_set_answer(graph, graph.rule_sets()[row.rule_set], request);
+}
+
+RowMatcher::RowMatcher(const Graph& graph, const CompiledRequest& request)
+    : graph_(&graph), request_(request), slots_(graph.rule_sets().size(), -1) {}
+
+RowAnswer RowMatcher::answer(const GrantRow& row) {
+    if (!row_in_scope(*graph_, row, request_)) {
+        return {};
+    }
+    std::int32_t& slot = slots_[row.rule_set];
+    if (slot < 0) {
+        slot = static_cast<std::int32_t>(answers_.size());
+        answers_.push_back(rule_set_answer(*graph_, graph_->rule_sets()[row.rule_set], request_));
+    }
+    return answers_[static_cast<std::size_t>(slot)];
+}
+
+std::vector<AllowingRow> allowing_rows(const Graph& graph, const CompiledRequest& request) {
+    std::vector<AllowingRow> out;
+    RowMatcher matcher(graph, request);
+    const auto& rows = graph.rows();
+    for (std::uint32_t r = 0; r < rows.size(); ++r) {
+        RowAnswer answer = matcher.answer(rows[r]);
+        if (answer.verdict != Verdict::kDenied) {
+            out.push_back({r, std::move(answer)});
+        }
+    }
+    return out;
 }
 
 }  // namespace rbacgraph

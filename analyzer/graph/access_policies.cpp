@@ -100,13 +100,13 @@ std::vector<PolicyRule> cluster_admin_rules() {
 
 std::vector<AccessPolicyDefinition> make_catalog() {
     std::vector<AccessPolicyDefinition> catalog = {
-        {"AmazonEKSClusterAdminPolicy", cluster_admin_rules(), false},
-        {"AmazonEKSAdminPolicy", admin_rules(), false},
-        {"AmazonEKSEditPolicy", edit_rules(), false},
-        {"AmazonEKSViewPolicy", view_rules(), false},
-        {"AmazonEKSAdminViewPolicy", {rule({"*"}, {"*"}, kRead)}, false},
-        {"AmazonEKSSecretReaderPolicy", {rule({""}, {"secrets"}, kRead)}, false},
-        {"AmazonEKSHybridPolicy", {rule({"*"}, {"nodes"}, {"list"})}, false},
+        {"AmazonEKSClusterAdminPolicy", cluster_admin_rules(), RuleCoverage::kExact},
+        {"AmazonEKSAdminPolicy", admin_rules(), RuleCoverage::kExact},
+        {"AmazonEKSEditPolicy", edit_rules(), RuleCoverage::kExact},
+        {"AmazonEKSViewPolicy", view_rules(), RuleCoverage::kExact},
+        {"AmazonEKSAdminViewPolicy", {rule({"*"}, {"*"}, kRead)}, RuleCoverage::kExact},
+        {"AmazonEKSSecretReaderPolicy", {rule({""}, {"secrets"}, kRead)}, RuleCoverage::kExact},
+        {"AmazonEKSHybridPolicy", {rule({"*"}, {"nodes"}, {"list"})}, RuleCoverage::kExact},
     };
     // Published as prose only (access-policy-reference.adoc, list-access-policies): their rules are unknown.
     constexpr std::array<std::string_view, 18> kOpaque = {
@@ -130,7 +130,7 @@ std::vector<AccessPolicyDefinition> make_catalog() {
         "AmazonEKSEventPolicy",
     };
     for (std::string_view name : kOpaque) {
-        catalog.push_back({std::string(name), {}, true});
+        catalog.push_back({std::string(name), {}, RuleCoverage::kUnknown});
     }
     return catalog;
 }

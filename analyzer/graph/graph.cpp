@@ -129,6 +129,11 @@ std::string access_entry_key(std::string_view principal_arn) {
     return ascii_lower(principal_arn);
 }
 
+std::string_view AccessPolicyGrant::name() const {
+    return definition != nullptr ? std::string_view(definition->name)
+                                 : std::string_view(association->policy_arn);
+}
+
 Graph::Graph(Export source, GraphOptions options)
     : source_(std::make_unique<Export>(std::move(source))), options_(std::move(options)) {
     add_implied_entries(*source_, options_, diagnostics_);
@@ -147,10 +152,43 @@ AuthenticationMode Graph::mode() const {
     return source_->cluster ? source_->cluster->mode : AuthenticationMode::kUnknown;
 }
 
-int Graph::find_role(bool cluster_scoped, std::string_view ns, std::string_view name) const {
+bool Graph::access_entries_apply() const {
+    // EKS user guide, grant-k8s-access: access entries exist only in the API and API_AND_CONFIG_MAP modes.
+    const AuthenticationMode current = mode();
+    return current == AuthenticationMode::kApi || current == AuthenticationMode::kApiAndConfigMap;
+}
+
+std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_view ns,
+                                              std::string_view name) const {
     const auto found =
         role_index_.find({cluster_scoped, std::string(cluster_scoped ? "" : ns), std::string(name)});
-    return found == role_index_.end() ? -1 : found->second;
+    return found == role_index_.end() ? std::nullopt : std::optional<std::uint32_t>(found->second);
+}
+
+std::span<const GrantRow> Graph::binding_rows(std::size_t binding) const {
+    return std::span<const GrantRow>(rows_).subspan(
+        binding_row_starts_[binding], binding_row_starts_[binding + 1] - binding_row_starts_[binding]);
+}
+
+std::span<const GrantRow> Graph::policy_rows(std::size_t grant) const {
+    return std::span<const GrantRow>(rows_).subspan(policy_row_starts_[grant],
+                                                    policy_row_starts_[grant + 1] - policy_row_starts_[grant]);
+}
+
+std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage) {
+    RuleSet set;
+    set.rules = &rules;
+    set.coverage = coverage;
+    set.compiled.reserve(rules.size());
+    for (const PolicyRule& rule : rules) {
+        set.compiled.push_back(CompiledRule::compile(rule, symbols_));
+        const CompiledRule& compiled = set.compiled.back();
+        // Every verb on every resource of every group, for any name: what cluster-admin grants.
+        set.grants_everything = set.grants_everything || (compiled.any_verb && compiled.any_group &&
+                                                          compiled.any_resource && compiled.resource_names.empty());
+    }
+    rule_sets_.push_back(std::move(set));
+    return static_cast<std::uint32_t>(rule_sets_.size() - 1);
 }
 
 void Graph::build_roles() {
@@ -160,8 +198,8 @@ void Graph::build_roles() {
     std::vector<std::vector<PolicyRule>> cluster_rules;
     roles_.reserve(roles.size());
     for (const Role& role : roles) {
-        role_index_[{role.cluster_scoped, role.ns, role.name}] = static_cast<int>(roles_.size());
-        roles_.push_back({&role, std::nullopt, {}});
+        role_index_[{role.cluster_scoped, role.ns, role.name}] = static_cast<std::uint32_t>(roles_.size());
+        roles_.push_back({&role, std::nullopt, 0});
         if (role.cluster_scoped) {
             cluster_roles.push_back(&role);
             cluster_role_slots.push_back(roles_.size() - 1);
@@ -175,20 +213,19 @@ void Graph::build_roles() {
         }
     }
     cluster_rules = {};
+    rule_sets_.reserve(roles_.size() + 8);
     for (RoleNode& node : roles_) {
-        node.compiled.reserve(node.rules().size());
-        for (const PolicyRule& rule : node.rules()) {
-            node.compiled.push_back(CompiledRule::compile(rule, symbols_));
-        }
+        node.rule_set = add_rule_set(node.rules(), RuleCoverage::kExact);
     }
 }
 
 void Graph::build_bindings() {
     const auto& bindings = source_->bindings;
     bindings_.reserve(bindings.size());
+    binding_row_starts_.reserve(bindings.size() + 1);
     for (std::size_t b = 0; b < bindings.size(); ++b) {
         const Binding& binding = bindings[b];
-        BindingNode node{&binding, -1, symbols_.intern(binding.ns)};
+        BindingNode node{&binding, std::nullopt, symbols_.intern(binding.ns)};
         // rbac/validation/rule.go GetRoleReferenceRules: only kind and name count; a ClusterRoleBinding's
         // Role reference and a missing role resolve to nothing.
         if (binding.role_ref.kind == "ClusterRole") {
@@ -197,23 +234,43 @@ void Graph::build_bindings() {
             node.role = find_role(false, binding.ns, binding.role_ref.name);
         }
         bindings_.push_back(node);
+        binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
+        if (!node.role) {
+            continue;  // a binding to a missing role grants nothing
+        }
         for (std::size_t s = 0; s < binding.subjects.size(); ++s) {
             const Subject& subject = binding.subjects[s];
-            const SubjectRef ref{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(s)};
+            GrantRow row;
+            row.source = GrantSource::kBinding;
+            row.source_index = static_cast<std::uint32_t>(b);
+            row.subject = static_cast<std::uint32_t>(s);
+            row.rule_set = roles_[*node.role].rule_set;
+            row.scope = binding.cluster_scoped ? GrantScope::kCluster : GrantScope::kNamespace;
+            row.ns = binding.cluster_scoped ? kNoSymbol : node.ns;
+            const auto index = static_cast<std::uint32_t>(rows_.size());
+            // rule.go appliesToUser: kinds are case-sensitive and anything else matches nobody.
             if (subject.kind == "User") {
-                user_subjects_[subject.name].push_back(ref);
+                row.holder = HolderKind::kUser;
+                user_rows_[subject.name].push_back(index);
             } else if (subject.kind == "Group") {
-                group_subjects_[subject.name].push_back(ref);
+                row.holder = HolderKind::kGroup;
+                group_rows_[subject.name].push_back(index);
             } else if (subject.kind == "ServiceAccount") {
-                // appliesToUser: an SA subject without namespace takes the request's namespace, which for a
-                // RoleBinding is its own; in a ClusterRoleBinding it matches nobody.
+                // An SA subject without namespace takes the request's namespace, which for a RoleBinding is
+                // its own; in a ClusterRoleBinding it matches nobody.
                 const std::string& ns = subject.ns.empty() ? binding.ns : subject.ns;
-                if (!ns.empty()) {
-                    sa_subjects_[ns + "/" + subject.name].push_back(ref);
+                if (ns.empty()) {
+                    continue;
                 }
+                row.holder = HolderKind::kServiceAccount;
+                service_account_rows_[ns + "/" + subject.name].push_back(index);
+            } else {
+                continue;
             }
+            rows_.push_back(row);
         }
     }
+    binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
 }
 
 void Graph::build_mappings() {
@@ -232,40 +289,66 @@ void Graph::build_mappings() {
 }
 
 void Graph::build_access_policies() {
+    static const std::vector<PolicyRule> kNoRules;
     const auto& associations = source_->access_policies;
     grants_.reserve(associations.size());
+    policy_row_starts_.reserve(associations.size() + 1);
+    std::map<const AccessPolicyDefinition*, std::uint32_t> rule_set_of;
     for (const AccessPolicyAssociation& association : associations) {
-        AccessPolicyGrant grant{&association, find_access_policy(association.policy_arn), {}};
+        AccessPolicyGrant grant{&association, find_access_policy(association.policy_arn), 0};
         if (grant.definition == nullptr) {
             diagnostics_.push_back(
                 {Severity::kWarning, association.location, "access policy of " + association.principal_arn,
                  fmt::format("unknown access policy '{}': its permissions are not evaluated",
                              association.policy_arn)});
-        } else if (grant.definition->opaque) {
+        } else if (grant.definition->coverage == RuleCoverage::kUnknown) {
             diagnostics_.push_back({Severity::kNote, association.location,
                                     "access policy of " + association.principal_arn,
                                     fmt::format("AWS publishes no rule table for {}; its permissions are not "
                                                 "evaluated",
                                                 grant.definition->name)});
-        } else {
-            for (const PolicyRule& rule : grant.definition->rules) {
-                grant.compiled.push_back(CompiledRule::compile(rule, symbols_));
-            }
         }
-        grants_by_principal_[access_entry_key(association.principal_arn)].push_back(grants_.size());
-        grants_.push_back(std::move(grant));
+        const auto [found, added] = rule_set_of.try_emplace(grant.definition, 0);
+        if (added) {
+            found->second =
+                grant.definition == nullptr
+                    ? add_rule_set(kNoRules, RuleCoverage::kUnknown)
+                    : add_rule_set(grant.definition->rules, grant.definition->coverage);
+        }
+        grant.rule_set = found->second;
+        policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
+        GrantRow row;
+        row.source = GrantSource::kAccessPolicy;
+        row.holder = HolderKind::kPrincipal;
+        row.source_index = static_cast<std::uint32_t>(grants_.size());
+        row.rule_set = grant.rule_set;
+        row.scope = association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
+        principal_rows_[access_entry_key(association.principal_arn)].push_back(
+            static_cast<std::uint32_t>(rows_.size()));
+        rows_.push_back(row);
+        grants_.push_back(grant);
     }
+    policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
 }
 
-std::vector<const AccessPolicyGrant*> Graph::grants_for(std::string_view principal_arn) const {
-    std::vector<const AccessPolicyGrant*> out;
-    const auto found = grants_by_principal_.find(access_entry_key(principal_arn));
-    if (found != grants_by_principal_.end()) {
-        for (std::size_t index : found->second) {
-            out.push_back(&grants_[index]);
-        }
+Subject row_subject(const Graph& graph, const GrantRow& row) {
+    if (row.source != GrantSource::kBinding) {
+        const std::string& arn = graph.access_policy_grants()[row.source_index].association->principal_arn;
+        return {"AccessEntry", "", arn, ""};
     }
-    return out;
+    const Binding& binding = *graph.bindings()[row.source_index].binding;
+    Subject subject = binding.subjects[row.subject];
+    if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
+        subject.ns = binding.ns;  // appliesToUser: the RoleBinding's namespace
+    }
+    return subject;
+}
+
+std::string holder_display(const Graph& graph, const GrantRow& row) {
+    if (row.source != GrantSource::kBinding) {
+        return graph.access_policy_grants()[row.source_index].association->principal_arn;
+    }
+    return row_subject(graph, row).display();
 }
 
 }  // namespace rbacgraph

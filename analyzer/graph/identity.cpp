@@ -149,7 +149,7 @@ bool resolve_access_entry(const Graph& graph, const Query& query, Identity& iden
         return true;
     }
     identity.authenticated = true;
-    identity.access_policies = graph.grants_for(entry.principal_arn);
+    identity.access_entry = &entry;
     return true;
 }
 

@@ -14,12 +14,6 @@
 namespace rbacgraph {
 namespace {
 
-bool grants_everything(const std::vector<CompiledRule>& rules) {
-    return std::any_of(rules.begin(), rules.end(), [](const CompiledRule& rule) {
-        return rule.any_verb && rule.any_group && rule.any_resource;
-    });
-}
-
 class Builder {
   public:
     explicit Builder(AccessGraph& graph) : graph_(graph) {}
@@ -91,27 +85,31 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         return builder.node(fmt::format("{}{}:{}", prefix, kind, name), node_kind,
                             fmt::format("{} {}", kind, name), cluster.name, masters);
     };
-    for (const BindingNode& node : graph.bindings()) {
+    const auto& bindings = graph.bindings();
+    for (std::size_t b = 0; b < bindings.size(); ++b) {
+        const BindingNode& node = bindings[b];
         const Binding& binding = *node.binding;
         const std::size_t binding_node =
             builder.node(prefix + "binding:" + binding.display(), AccessGraph::Kind::kBinding,
                          binding.display(), cluster.name);
-        if (node.role >= 0) {
-            const RoleNode& role = graph.roles()[static_cast<std::size_t>(node.role)];
+        if (node.role) {
+            const RoleNode& role = graph.roles()[*node.role];
             const std::size_t role_node =
                 builder.node(prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
-                             role.role->display(), cluster.name, grants_everything(role.compiled));
+                             role.role->display(), cluster.name, graph.rule_sets()[role.rule_set].grants_everything);
             builder.edge(binding_node, role_node, "grants");
         }
-        for (const Subject& subject : binding.subjects) {
-            std::string name = subject.name;
-            if (subject.kind == "ServiceAccount") {
-                name = (subject.ns.empty() ? binding.ns : subject.ns) + "/" + subject.name;
-            }
+        // Only subjects that can match anybody are drawn: the grant table's holders.
+        for (const GrantRow& row : graph.binding_rows(b)) {
+            const Subject subject = row_subject(graph, row);
+            const std::string name =
+                subject.kind == "ServiceAccount" ? subject.ns + "/" + subject.name : subject.name;
             builder.edge(subject_node(subject.kind, name), binding_node, "subject of");
         }
     }
-    for (const Identity& identity : mapped_identities(graph)) {
+    const MappedAccess access(graph);
+    for (const Authorizer& authorizer : access.authorizers()) {
+        const Identity& identity = authorizer.identity();
         const std::size_t arn = principal_node(builder, estate, identity.arn);
         const std::size_t mapping = builder.node(prefix + "mapping:" + ascii_lower(identity.canonical_arn),
                                                  AccessGraph::Kind::kMapping, identity.source_detail,
@@ -121,22 +119,26 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         for (const IdentityValue& group : identity.groups) {
             const std::string name = group.display();
             // Every identity has system:authenticated; draw it only where a binding names it.
-            if (name != "system:authenticated" || graph.group_subjects().contains(name)) {
+            if (name != "system:authenticated" || graph.group_rows().contains(name)) {
                 builder.edge(mapping, subject_node("Group", name), "group");
             }
         }
-        for (const AccessPolicyGrant* grant : identity.access_policies) {
-            const AccessPolicyAssociation& association = *grant->association;
+        for (const MatchedRow& match : authorizer.rows()) {
+            const GrantRow& row = graph.rows()[match.row];
+            if (row.source != GrantSource::kAccessPolicy) {
+                continue;
+            }
+            const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
+            const AccessPolicyAssociation& association = *grant.association;
             const std::string scope =
                 association.scope.cluster_wide
                     ? std::string("cluster")
                     : fmt::format("namespaces {}", fmt::join(association.scope.namespaces, ","));
-            const std::string name =
-                grant->definition != nullptr ? grant->definition->name : association.policy_arn;
+            const std::string name(grant.name());
             const std::size_t policy = builder.node(
                 fmt::format("{}policy:{}:{}", prefix, name, scope), AccessGraph::Kind::kAccessPolicy,
                 fmt::format("{} ({})", name, scope), cluster.name,
-                association.scope.cluster_wide && grants_everything(grant->compiled));
+                association.scope.cluster_wide && graph.rule_sets()[grant.rule_set].grants_everything);
             builder.edge(mapping, policy, "policy");
         }
     }

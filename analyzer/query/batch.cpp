@@ -328,8 +328,7 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
         return {false, false, false, std::move(*problem)};
     }
     const Decision decision = authorizer->authorize(std::get<Request>(request));
-    return {decision.allowed,
-            !decision.allowed && !decision.undetermined.empty(),
+    return {decision.allowed(), decision.verdict == Verdict::kUndetermined,
             !authorizer->identity().authenticated,
             {}};
 }

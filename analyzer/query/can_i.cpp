@@ -22,18 +22,13 @@ std::string flow_list(const std::vector<std::string>& items) {
     return text + "]";
 }
 
-std::string subject_text(const Graph& graph, const MatchedBinding& match) {
-    const Binding& binding = *graph.bindings()[match.binding].binding;
-    Subject subject = binding.subjects[match.subject];
-    if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
-        subject.ns = binding.ns;
+std::string subject_text(const Graph& graph, const Grant& grant) {
+    std::string text = holder_display(graph, graph.rows()[*grant.row]);
+    if (!grant.witness.empty()) {
+        text += " (reached with " + describe_witness(grant.witness) + ")";
     }
-    std::string text = subject.display();
-    if (!match.witness.empty()) {
-        text += " (reached with " + describe_witness(match.witness) + ")";
-    }
-    if (match.undetermined) {
-        text += " (undetermined: needs a value not known offline)";
+    if (!grant.undetermined.empty()) {
+        text += " (undetermined: " + grant.undetermined + ")";
     }
     return text;
 }
@@ -105,38 +100,32 @@ std::string describe_rule(const PolicyRule& rule) {
 }
 
 const PolicyRule* granted_rule(const Graph& graph, const Grant& grant) {
-    if (grant.kind == GrantKind::kMasters) {
+    if (!grant.row || !grant.undetermined.empty()) {
         return nullptr;
     }
-    if (grant.kind == GrantKind::kAccessPolicy) {
-        return &grant.policy->definition->rules[grant.rule];
-    }
-    const int role = graph.bindings()[grant.binding.binding].role;
-    return role < 0 ? nullptr : &graph.roles()[static_cast<std::size_t>(role)].rules()[grant.rule];
+    const RuleSet& rules = graph.rule_sets()[graph.rows()[*grant.row].rule_set];
+    return &(*rules.rules)[grant.rule];
 }
 
 std::string describe_grant(const Graph& graph, const Grant& grant) {
-    switch (grant.kind) {
-        case GrantKind::kMasters:
-            return "group system:masters (bypasses authorization)";
-        case GrantKind::kAccessPolicy: {
-            const AccessScope& scope = grant.policy->association->scope;
-            return fmt::format("access policy {} ({})", grant.policy->definition->name,
-                               scope.cluster_wide
-                                   ? "cluster scope"
-                                   : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
-        }
-        case GrantKind::kClusterRoleBinding:
-        case GrantKind::kRoleBinding:
-            break;
+    if (!grant.row) {
+        return "group system:masters (bypasses authorization)";
     }
-    const BindingNode& node = graph.bindings()[grant.binding.binding];
+    const GrantRow& row = graph.rows()[*grant.row];
+    if (row.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& policy = graph.access_policy_grants()[row.source_index];
+        const AccessScope& scope = policy.association->scope;
+        return fmt::format("access policy {} ({})", policy.name(),
+                           scope.cluster_wide ? "cluster scope"
+                                              : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
+    }
+    const BindingNode& node = graph.bindings()[row.source_index];
     std::string text = node.binding->display();
-    if (node.role >= 0) {
-        text += " -> " + graph.roles()[static_cast<std::size_t>(node.role)].role->display();
+    if (node.role) {
+        text += " -> " + graph.roles()[*node.role].role->display();
     }
-    if (!grant.binding.witness.empty()) {
-        text += " (" + describe_witness(grant.binding.witness) + ")";
+    if (!grant.witness.empty()) {
+        text += " (" + describe_witness(grant.witness) + ")";
     }
     return text;
 }
@@ -169,26 +158,31 @@ std::vector<ChainStep> explain_identity(const Identity& identity) {
 
 std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
     std::vector<ChainStep> steps;
-    if (grant.kind == GrantKind::kMasters) {
+    if (!grant.row) {
         steps.push_back(
             {"grant", "group system:masters is allowed every request before RBAC is consulted", {}});
         return steps;
     }
-    if (grant.kind == GrantKind::kAccessPolicy) {
-        steps.push_back({"policy", describe_grant(graph, grant), grant.policy->association->location});
-        steps.push_back({"rule", describe_rule(grant.policy->definition->rules[grant.rule]), {}});
+    const GrantRow& row = graph.rows()[*grant.row];
+    const PolicyRule* rule = granted_rule(graph, grant);
+    if (row.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& policy = graph.access_policy_grants()[row.source_index];
+        steps.push_back({"policy", describe_grant(graph, grant), policy.association->location});
+        if (rule != nullptr) {
+            steps.push_back({"rule", describe_rule(*rule), {}});
+        }
         return steps;
     }
-    const BindingNode& node = graph.bindings()[grant.binding.binding];
-    steps.push_back(
-        {"binding",
-         fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant.binding)),
-         node.binding->location});
-    if (node.role >= 0) {
-        const RoleNode& role = graph.roles()[static_cast<std::size_t>(node.role)];
-        const PolicyRule& rule = role.rules()[grant.rule];
+    const BindingNode& node = graph.bindings()[row.source_index];
+    steps.push_back({"binding",
+                     fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant)),
+                     node.binding->location});
+    if (node.role) {
+        const RoleNode& role = graph.roles()[*node.role];
         steps.push_back({"role", role.role->display(), role.role->location});
-        steps.push_back({"rule", describe_rule(rule), rule.location});
+        if (rule != nullptr) {
+            steps.push_back({"rule", describe_rule(*rule), rule->location});
+        }
     }
     return steps;
 }

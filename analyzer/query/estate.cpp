@@ -87,7 +87,7 @@ EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn) {
 
 bool EstateCanI::allowed_anywhere() const {
     return std::any_of(answers.begin(), answers.end(),
-                       [](const Answer& answer) { return answer.decision.allowed && !answer.conditional; });
+                       [](const Answer& answer) { return answer.decision.allowed() && !answer.conditional; });
 }
 
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants) {
@@ -106,7 +106,7 @@ EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Reques
         for (const std::size_t hop : order) {
             const Authorizer authorizer(*cluster.graph, resolve_arn(*cluster.graph, out.hops[hop].arn));
             Decision decision = authorizer.authorize(request, all_grants);
-            if (decision.allowed) {
+            if (decision.allowed()) {
                 const bool conditional = out.hops[hop].route.conditional;
                 first = EstateCanI::Answer{&cluster, hop, authorizer.identity(), std::move(decision),
                                            conditional};

@@ -98,17 +98,23 @@ class RowBuilder {
     std::vector<PermissionRow> rows_;
 };
 
-bool grants_everything(const PolicyRule& rule) {
-    auto has_star = [](const std::vector<std::string>& list) {
-        return std::find(list.begin(), list.end(), "*") != list.end();
-    };
-    return has_star(rule.verbs) && has_star(rule.api_groups) && has_star(rule.resources) &&
-           rule.resource_names.empty();
+// Where a row's rules apply, as what-can groups them: "" for cluster-wide, else the namespaces (or patterns).
+std::vector<std::string> row_namespaces(const Graph& graph, const GrantRow& row) {
+    switch (row.scope) {
+        case GrantScope::kCluster:
+            return {};
+        case GrantScope::kNamespace:
+            return {graph.bindings()[row.source_index].binding->ns};
+        case GrantScope::kNamespacePatterns:
+            break;
+    }
+    return graph.access_policy_grants()[row.source_index].association->scope.namespaces;
 }
 
-std::string via_binding(const Graph& graph, const MatchedBinding& match) {
-    Grant grant{GrantKind::kClusterRoleBinding, nullptr, match, 0};
-    return describe_grant(graph, grant);
+SourceLocation row_location(const Graph& graph, const GrantRow& row) {
+    return row.source == GrantSource::kAccessPolicy
+               ? graph.access_policy_grants()[row.source_index].association->location
+               : graph.bindings()[row.source_index].binding->location;
 }
 
 }  // namespace
@@ -121,53 +127,31 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
     }
     result.masters = result.identity.is_masters();
     RowBuilder rows;
-    for (const AccessPolicyGrant* policy : result.identity.access_policies) {
-        if (policy->definition == nullptr) {
+    for (const MatchedRow& match : authorizer.rows()) {
+        const GrantRow& row = graph.rows()[match.row];
+        if (row.source == GrantSource::kAccessPolicy && !graph.access_entries_apply()) {
             continue;
         }
-        const Grant grant{GrantKind::kAccessPolicy, policy, {}, 0};
-        const std::string via = describe_grant(graph, grant);
-        const AccessScope& scope = policy->association->scope;
-        for (const PolicyRule& rule : policy->definition->rules) {
-            if (scope.cluster_wide) {
-                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, policy->association->location,
-                              false);
-                if (grants_everything(rule)) {
-                    result.cluster_admin_via.push_back(via);
-                }
+        const RuleSet& set = graph.rule_sets()[row.rule_set];
+        const std::string via = describe_grant(graph, Grant{match.row, match.witness, 0, {}});
+        const SourceLocation location = row_location(graph, row);
+        const std::vector<std::string> namespaces = row_namespaces(graph, row);
+        if (set.coverage != RuleCoverage::kExact) {
+            result.unexpanded.push_back(
+                {via, namespaces, location, set.coverage == RuleCoverage::kLowerBound});
+        }
+        for (const PolicyRule& rule : *set.rules) {
+            if (namespaces.empty() && row.scope == GrantScope::kCluster) {
+                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, location, match.undetermined);
                 continue;
             }
-            for (const std::string& ns : scope.namespaces) {
-                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, policy->association->location,
-                              false);
+            for (const std::string& ns : namespaces) {
+                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, location, match.undetermined);
             }
         }
-    }
-    auto add_binding = [&](const MatchedBinding& match) {
-        const BindingNode& node = graph.bindings()[match.binding];
-        if (node.role < 0) {
-            return;
+        if (row.scope == GrantScope::kCluster && !match.undetermined && set.grants_everything) {
+            result.cluster_admin_via.push_back(via);
         }
-        const std::string via = via_binding(graph, match);
-        const bool cluster = node.binding->cluster_scoped;
-        for (const PolicyRule& rule : graph.roles()[static_cast<std::size_t>(node.role)].rules()) {
-            rows.add_rule(rule, cluster ? PermissionRow::Scope::kCluster : PermissionRow::Scope::kNamespace,
-                          cluster ? "" : node.binding->ns, via, node.binding->location, match.undetermined);
-            if (cluster && !match.undetermined && grants_everything(rule)) {
-                result.cluster_admin_via.push_back(via);
-            }
-        }
-    };
-    for (const MatchedBinding& match : authorizer.cluster_bindings()) {
-        add_binding(match);
-    }
-    for (const auto& [ns, matches] : authorizer.namespace_bindings()) {
-        for (const MatchedBinding& match : matches) {
-            add_binding(match);
-        }
-    }
-    for (const MatchedBinding& match : authorizer.undetermined_bindings()) {
-        add_binding(match);
     }
     result.rows = rows.take();
     std::sort(result.cluster_admin_via.begin(), result.cluster_admin_via.end());

@@ -5,60 +5,80 @@
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
-namespace {
 
-bool role_allows(const Graph& graph, int role, const CompiledRequest& request) {
-    if (role < 0) {
-        return false;
-    }
-    const auto& rules = graph.roles()[static_cast<std::size_t>(role)].compiled;
-    return std::any_of(rules.begin(), rules.end(),
-                       [&](const CompiledRule& rule) { return rule_allows(rule, request); });
-}
-
-}  // namespace
-
-WhoCan who_can(const Graph& graph, const Request& raw_request) {
+WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
+    const Graph& graph = access.graph();
     WhoCan result;
     result.request = normalize_request(raw_request);
-    for (Identity& identity : mapped_identities(graph)) {
-        Authorizer authorizer(graph, std::move(identity));
-        Decision decision = authorizer.authorize(result.request);
-        if (decision.allowed) {
-            result.principals.push_back({authorizer.identity(), decision.grants.front(), false});
-        } else if (!decision.undetermined.empty()) {
-            result.principals.push_back({authorizer.identity(), decision.undetermined.front(), true});
+    const CompiledRequest compiled = compile_request(graph.symbols(), result.request);
+    const std::vector<AllowingRow> rows = allowing_rows(graph, compiled);
+
+    // Principals: whoever holds a row that allows (or may), system:masters members, and identities that are
+    // not fully known; each is then asked forward, so that who-can and can-i give one answer.
+    const auto& authorizers = access.authorizers();
+    std::vector<char> candidate(authorizers.size(), 0);
+    for (const AllowingRow& allowing : rows) {
+        for (const std::uint32_t holder : access.holders(allowing.row)) {
+            candidate[holder] = 1;
         }
     }
-    // subject_locator.go AllowedSubjects: system:masters first, then subjects of ClusterRoleBindings, then
-    // (for a namespaced request) subjects of that namespace's RoleBindings, whose roles allow the request.
-    result.subjects.push_back({{"Group", "rbac.authorization.k8s.io", "system:masters", ""},
-                               "privileged group (bypasses authorization)",
-                               {}});
-    const CompiledRequest compiled = compile_request(graph.symbols(), result.request);
-    std::set<std::tuple<std::string, std::string, std::string>> seen{{"Group", "", "system:masters"}};
-    for (const BindingNode& node : graph.bindings()) {
-        const Binding& binding = *node.binding;
-        const bool applies = binding.cluster_scoped || (!result.request.ns.empty() &&
-                                                        compiled.ns != kNoSymbol && node.ns == compiled.ns);
-        if (!applies || !role_allows(graph, node.role, compiled)) {
+    for (const std::uint32_t master : access.masters()) {
+        candidate[master] = 1;
+    }
+    for (std::size_t a = 0; a < authorizers.size(); ++a) {
+        candidate[a] = candidate[a] || !authorizers[a].identity().undetermined.empty() ||
+                       std::any_of(authorizers[a].rows().begin(), authorizers[a].rows().end(),
+                                   [](const MatchedRow& match) { return match.undetermined; });
+    }
+    std::vector<WhoCanPrincipal> maybe;
+    for (std::size_t a = 0; a < authorizers.size(); ++a) {
+        if (!candidate[a]) {
             continue;
         }
-        for (Subject subject : binding.subjects) {
-            if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
-                if (binding.cluster_scoped) {
-                    continue;  // matches nobody
-                }
-                subject.ns = binding.ns;
+        Decision decision = authorizers[a].authorize(result.request);
+        if (decision.allowed()) {
+            result.principals.push_back({authorizers[a].identity(), decision.grants.front(), false});
+        } else if (decision.verdict == Verdict::kUndetermined) {
+            Grant grant;
+            if (!decision.undetermined.empty()) {
+                grant = decision.undetermined.front();
+            } else {
+                grant.undetermined = decision.reasons.front();
             }
-            if (seen.insert({subject.kind, subject.ns, subject.name}).second) {
-                const std::string via = binding.display() + " -> " +
-                                        graph.roles()[static_cast<std::size_t>(node.role)].role->display();
-                result.subjects.push_back({std::move(subject), via, binding.location});
+            maybe.push_back({authorizers[a].identity(), std::move(grant), true});
+        }
+    }
+    std::move(maybe.begin(), maybe.end(), std::back_inserter(result.principals));
+
+    // subject_locator.go AllowedSubjects: system:masters first, then the subjects of the bindings whose roles
+    // allow the request (ClusterRoleBindings, and RoleBindings of the request's namespace), as they match.
+    result.subjects.push_back({{"Group", "rbac.authorization.k8s.io", "system:masters", ""},
+                               "privileged group (bypasses authorization)",
+                               {},
+                               false});
+    std::set<std::tuple<std::string, std::string, std::string>> seen{{"Group", "", "system:masters"}};
+    // Those that are allowed first; a subject some binding may allow but another does is allowed.
+    for (const Verdict wanted : {Verdict::kAllowed, Verdict::kUndetermined}) {
+        for (const AllowingRow& allowing : rows) {
+            const GrantRow& row = graph.rows()[allowing.row];
+            if (row.source != GrantSource::kBinding || allowing.answer.verdict != wanted) {
+                continue;
             }
+            Subject subject = row_subject(graph, row);
+            if (!seen.insert({subject.kind, subject.ns, subject.name}).second) {
+                continue;
+            }
+            const BindingNode& node = graph.bindings()[row.source_index];
+            std::string via = node.binding->display() + " -> " + graph.roles()[*node.role].role->display();
+            result.subjects.push_back({std::move(subject), std::move(via), node.binding->location,
+                                       wanted == Verdict::kUndetermined});
         }
     }
     return result;
+}
+
+WhoCan who_can(const Graph& graph, const Request& request) {
+    return who_can(MappedAccess(graph), request);
 }
 
 }  // namespace rbacgraph

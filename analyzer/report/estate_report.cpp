@@ -122,10 +122,10 @@ void write_can_i_estate_text(std::ostream& out, const Estate& estate, const Esta
     for (const EstateCanI::Answer& answer : result.answers) {
         const std::string name = answer.cluster->name.empty() ? std::string() : answer.cluster->name + ": ";
         out << name
-            << (!answer.decision.allowed ? "no"
+            << (!answer.decision.allowed() ? "no"
                 : answer.conditional     ? "conditional (yes if the route's conditions hold)"
                                          : "yes");
-        if (answer.decision.allowed && answer.hop != 0) {
+        if (answer.decision.allowed() && answer.hop != 0) {
             out << ", as " << hop_label(estate, result.arn, result.hops[answer.hop]);
         }
         out << '\n';

@@ -54,7 +54,7 @@ json request_json(const Request& request) {
             {"name", request.name},         {"namespace", request.ns}};
 }
 
-std::string_view grant_kind(GrantKind kind) {
+std::string_view grant_kind_name(GrantKind kind) {
     switch (kind) {
         case GrantKind::kAccessPolicy:
             return "accessPolicy";
@@ -69,12 +69,12 @@ std::string_view grant_kind(GrantKind kind) {
 }
 
 json grant_json(const Graph& graph, const Grant& grant) {
-    json out = {{"kind", grant_kind(grant.kind)}, {"via", describe_grant(graph, grant)}};
+    json out = {{"kind", grant_kind_name(grant_kind(graph, grant))}, {"via", describe_grant(graph, grant)}};
     if (const PolicyRule* rule = granted_rule(graph, grant)) {
         out["rule"] = describe_rule(*rule);
     }
-    if (!grant.binding.witness.empty()) {
-        out["sessionName"] = grant.binding.witness;
+    if (!grant.witness.empty()) {
+        out["sessionName"] = grant.witness;
     }
     out["path"] = steps_json(explain_grant(graph, grant));
     return out;
@@ -112,7 +112,7 @@ json can_i_json(const Graph& graph, const Identity& identity, const Request& req
     for (const Grant& grant : decision.undetermined) {
         undetermined.push_back(grant_json(graph, grant));
     }
-    return {{"allowed", decision.allowed},
+    return {{"allowed", decision.allowed()},
             {"request", request_json(normalize_request(request))},
             {"identity", identity_json(identity)},
             {"grants", grants},

@@ -110,7 +110,7 @@ std::string join_or_dash(const std::vector<std::string>& items) {
 
 void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
                       const Decision& decision, bool explain) {
-    out << (decision.allowed ? "yes" : "no") << '\n';
+    out << (decision.allowed() ? "yes" : "no") << '\n';
     if (!explain) {
         return;
     }
@@ -122,7 +122,7 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
         const std::vector<ChainStep> more = explain_grant(graph, grant);
         steps.insert(steps.end(), more.begin(), more.end());
     }
-    if (!decision.allowed && identity.authenticated) {
+    if (!decision.allowed() && identity.authenticated) {
         steps.push_back(
             {"result", "no rule of any binding or access policy that applies allows this request", {}});
     }

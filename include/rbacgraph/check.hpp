@@ -156,23 +156,26 @@ class CheckContext {
     /// of the secondary probes, with that second capability.
     std::vector<std::pair<Capability, Capability>> combined(std::span<const Probe> primary,
                                                             std::span<const Probe> secondary) const;
-    /// Who holds a capability: the binding's subjects ("Group ops") or the access entry's principal ARN.
+    /// Who holds a capability: the grant table's holders of the binding, as they match ("Group ops",
+    /// "ServiceAccount ns/name"), or the access entry's principal ARN.
     std::vector<std::string> holders(const Capability& capability) const;
+    /// The holders of a binding (see holders()).
+    std::vector<std::string> binding_holders(std::size_t binding) const;
     /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
     /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
-    std::optional<std::size_t> first_rule_beyond_discovery(int role) const;
-    /// True when the role allows every verb on every resource of every group.
-    bool role_is_full_admin(int role) const;
+    std::optional<std::size_t> first_rule_beyond_discovery(std::optional<std::uint32_t> role) const;
+    /// True when the role allows every verb on every resource of every group (for every name).
+    bool role_is_full_admin(std::optional<std::uint32_t> role) const;
     bool policy_is_full_admin(const AccessPolicyGrant& grant) const;
 
     /// Every identity a mapping of the export produces (resolve_arn over aws-auth, access entries, creator).
     /// Builds every index that is otherwise built on first use, after which the context is only read and
     /// rules may run on several threads at once.
     void warm_up() const;
-    const std::vector<Identity>& mapped() const;
-    /// One authorizer per mapped() identity, in the same order (built once: matching templated usernames
-    /// against every subject is the costly part).
-    const std::vector<Authorizer>& mapped_authorizers() const;
+    /// The mapped identities with their authorizers and who holds each grant row (built once: matching
+    /// templated usernames against every holder is the costly part).
+    const MappedAccess& access() const;
+    const std::vector<Authorizer>& mapped_authorizers() const { return access().authorizers(); }
     /// Mapped ARNs whose identity a binding applies to (sorted).
     std::vector<std::string> arns_of_binding(std::size_t binding) const;
     /// Mapped ARNs whose identity carries the group (sorted).
@@ -203,6 +206,8 @@ class CheckContext {
     /// with only system subjects).
     bool is_builtin_binding(const Binding& binding) const;
     bool is_builtin_role(const Role& role) const;
+    /// The index in Graph::bindings() of a binding of this context's export.
+    std::size_t binding_index(const Binding& binding) const;
 
   private:
     struct Cache;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -51,30 +52,46 @@ struct CompiledRule {
     static CompiledRule compile(const PolicyRule& rule, SymbolTable& symbols);
 };
 
-/// An EKS access policy with its rules as the EKS user guide tabulates them.
+/// How much of what a rule set grants is known.
+enum class RuleCoverage : std::uint8_t {
+    kExact,       ///< the rules are the whole grant
+    kLowerBound,  ///< the rules are granted; whatever else it covers is undetermined (AWS describes it in prose)
+    kUnknown,     ///< nothing is known: every request in its scope is undetermined
+};
+
+/// An EKS access policy with its rules as AWS publishes them.
 struct AccessPolicyDefinition {
     std::string name;
     std::vector<PolicyRule> rules;
-    bool opaque = false;  ///< AWS publishes no rule table; never treated as allow or deny
+    RuleCoverage coverage = RuleCoverage::kExact;
 };
 
 /// Finds a policy by ARN (arn:PARTITION:eks::aws:cluster-access-policy/NAME) or bare name.
 const AccessPolicyDefinition* find_access_policy(std::string_view arn_or_name);
 
-/// A role with its effective rules (after aggregation) compiled.
+/// The rules one grant hands out (a role's effective rules, an access policy's), compiled once per graph.
+struct RuleSet {
+    const std::vector<PolicyRule>* rules = nullptr;
+    std::vector<CompiledRule> compiled;
+    RuleCoverage coverage = RuleCoverage::kExact;
+    /// Some rule allows every verb on every resource of every group, for every name.
+    bool grants_everything = false;
+};
+
+/// A role with its effective rules (after aggregation).
 struct RoleNode {
     const Role* role = nullptr;
     /// The effective rules of an aggregated ClusterRole; other roles' rules are their own, not copied.
     std::optional<std::vector<PolicyRule>> aggregated;
-    std::vector<CompiledRule> compiled;
+    std::uint32_t rule_set = 0;  ///< index into Graph::rule_sets()
 
     const std::vector<PolicyRule>& rules() const { return aggregated ? *aggregated : role->rules; }
 };
 
-/// A binding with its role resolved (role == -1: dangling, grants nothing).
+/// A binding with its role resolved (nullopt: the role does not exist, so it grants nothing).
 struct BindingNode {
     const Binding* binding = nullptr;
-    int role = -1;
+    std::optional<std::uint32_t> role;
     Symbol ns = kNoSymbol;
 };
 
@@ -82,14 +99,39 @@ struct BindingNode {
 struct AccessPolicyGrant {
     const AccessPolicyAssociation* association = nullptr;
     const AccessPolicyDefinition* definition = nullptr;  ///< nullptr: a policy AWS does not list
-    std::vector<CompiledRule> compiled;
+    std::uint32_t rule_set = 0;
+
+    /// The policy's name, or its ARN when rbacgraph does not know it.
+    std::string_view name() const;
 };
 
-/// Where a subject of a binding points: the binding and the subject's index in it.
-struct SubjectRef {
-    std::uint32_t binding = 0;
-    std::uint32_t subject = 0;
+/// What hands out a grant: a binding, or an access policy associated with an access entry.
+enum class GrantSource : std::uint8_t { kBinding, kAccessPolicy };
+
+/// Who holds a grant: a subject of a binding, or the principal of an access entry.
+enum class HolderKind : std::uint8_t { kUser, kGroup, kServiceAccount, kPrincipal };
+
+/// Where a grant applies.
+enum class GrantScope : std::uint8_t {
+    kCluster,            ///< every request (ClusterRoleBinding, access policy at cluster scope)
+    kNamespace,          ///< namespaced requests in one namespace (RoleBinding)
+    kNamespacePatterns,  ///< namespaced requests in namespaces matching the association's scope
 };
+
+/// One effective holder of one grant: holder x scope x source x rule set. Only subjects that can match
+/// anybody have rows (valid kinds; a ServiceAccount's namespace resolved as the subject locator does).
+struct GrantRow {
+    GrantSource source = GrantSource::kBinding;
+    HolderKind holder = HolderKind::kUser;
+    GrantScope scope = GrantScope::kCluster;
+    std::uint32_t source_index = 0;  ///< into Graph::bindings() or Graph::access_policy_grants()
+    std::uint32_t subject = 0;       ///< the subject's index in the binding (binding rows)
+    std::uint32_t rule_set = 0;      ///< into Graph::rule_sets()
+    Symbol ns = kNoSymbol;           ///< the namespace of a kNamespace scope
+};
+
+/// Rows holding one name, by index into Graph::rows().
+using RowList = std::vector<std::uint32_t>;
 
 struct GraphOptions {
     std::string creator_arn;  ///< --creator: the cluster creator, which the EKS API does not reveal
@@ -111,45 +153,60 @@ class Graph {
     const std::vector<RoleNode>& roles() const { return roles_; }
     const std::vector<BindingNode>& bindings() const { return bindings_; }
     const std::vector<AccessPolicyGrant>& access_policy_grants() const { return grants_; }
+    const std::vector<RuleSet>& rule_sets() const { return rule_sets_; }
+
+    /// The grant table: every (holder, scope, source, rule set) of the cluster, rows of one source together.
+    const std::vector<GrantRow>& rows() const { return rows_; }
+    /// The rows a binding hands out (none when its role is missing or no subject can match).
+    std::span<const GrantRow> binding_rows(std::size_t binding) const;
+    /// The rows an access-policy association hands out (its principal; one row).
+    std::span<const GrantRow> policy_rows(std::size_t grant) const;
+    /// The index of a row in rows().
+    std::uint32_t row_index(const GrantRow& row) const {
+        return static_cast<std::uint32_t>(&row - rows_.data());
+    }
     /// Diagnostics found while building (aggregation differences, unknown policies...).
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
     AuthenticationMode mode() const;
-    /// -1 when absent.
-    int find_role(bool cluster_scoped, std::string_view ns, std::string_view name) const;
+    /// Access entries and their policies count only in the API modes.
+    bool access_entries_apply() const;
+    std::optional<std::uint32_t> find_role(bool cluster_scoped, std::string_view ns, std::string_view name) const;
 
-    const std::map<std::string, std::vector<SubjectRef>>& user_subjects() const { return user_subjects_; }
-    const std::map<std::string, std::vector<SubjectRef>>& group_subjects() const { return group_subjects_; }
-    /// Keyed by "namespace/name"; RoleBinding subjects without a namespace take the binding's.
-    const std::map<std::string, std::vector<SubjectRef>>& service_account_subjects() const {
-        return sa_subjects_;
-    }
+    /// Rows by holder: user name, group name, "namespace/name" of a ServiceAccount, access-entry key.
+    const std::map<std::string, RowList>& user_rows() const { return user_rows_; }
+    const std::map<std::string, RowList>& group_rows() const { return group_rows_; }
+    const std::map<std::string, RowList>& service_account_rows() const { return service_account_rows_; }
+    const std::map<std::string, RowList>& principal_rows() const { return principal_rows_; }
 
     /// aws-auth entries in force: the last entry for each lower-cased ARN (configmap.go saveMap).
     const std::map<std::string, const AwsAuthEntry*>& role_mappings() const { return role_mappings_; }
     const std::map<std::string, const AwsAuthEntry*>& user_mappings() const { return user_mappings_; }
     /// Access entries by lower-cased match key (users: ARN; roles: ARN without path).
     const std::map<std::string, const AccessEntry*>& access_entries() const { return access_entries_; }
-    /// The access-policy grants of a principal, matched as access entries are (a role's path is irrelevant).
-    std::vector<const AccessPolicyGrant*> grants_for(std::string_view principal_arn) const;
 
   private:
     void build_roles();
     void build_bindings();
     void build_mappings();
     void build_access_policies();
+    std::uint32_t add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage);
 
     std::unique_ptr<Export> source_;
     GraphOptions options_;
     SymbolTable symbols_;
     std::vector<RoleNode> roles_;
-    std::map<std::tuple<bool, std::string, std::string>, int> role_index_;
+    std::map<std::tuple<bool, std::string, std::string>, std::uint32_t> role_index_;
     std::vector<BindingNode> bindings_;
     std::vector<AccessPolicyGrant> grants_;
-    std::map<std::string, std::vector<std::size_t>> grants_by_principal_;
-    std::map<std::string, std::vector<SubjectRef>> user_subjects_;
-    std::map<std::string, std::vector<SubjectRef>> group_subjects_;
-    std::map<std::string, std::vector<SubjectRef>> sa_subjects_;
+    std::vector<RuleSet> rule_sets_;
+    std::vector<GrantRow> rows_;
+    std::vector<std::uint32_t> binding_row_starts_;  ///< rows of binding b: [starts[b], starts[b + 1])
+    std::vector<std::uint32_t> policy_row_starts_;
+    std::map<std::string, RowList> user_rows_;
+    std::map<std::string, RowList> group_rows_;
+    std::map<std::string, RowList> service_account_rows_;
+    std::map<std::string, RowList> principal_rows_;
     std::map<std::string, const AwsAuthEntry*> role_mappings_;
     std::map<std::string, const AwsAuthEntry*> user_mappings_;
     std::map<std::string, const AccessEntry*> access_entries_;
@@ -158,6 +215,11 @@ class Graph {
 
 /// The key an access entry is matched by: users by ARN, roles by ARN without path (lower-cased).
 std::string access_entry_key(std::string_view principal_arn);
+
+/// The subject a binding row names, with a ServiceAccount's namespace resolved as the authorizer does.
+Subject row_subject(const Graph& graph, const GrantRow& row);
+/// Who a row's holder is, for messages: "User dave", "ServiceAccount istio-system/gw", or the principal's ARN.
+std::string holder_display(const Graph& graph, const GrantRow& row);
 
 /// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed
 /// differences.

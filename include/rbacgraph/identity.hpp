@@ -26,9 +26,12 @@ struct Identity {
     std::string source_detail;  ///< e.g. "mapRoles entry for arn:..."
     IdentityValue username;
     std::vector<IdentityValue> groups;  ///< includes system:authenticated
-    std::vector<const AccessPolicyGrant*> access_policies;
+    /// The access entry that authenticated it: the policies associated with that entry apply, and only then.
+    const AccessEntry* access_entry = nullptr;
     std::vector<std::string> notes;  ///< what a reader must know (session names, unknowable values)
-    std::string denial;              ///< why it does not authenticate
+    /// Why the username or groups cannot be known offline (every answer RBAC could give is then undetermined).
+    std::vector<std::string> undetermined;
+    std::string denial;  ///< why it does not authenticate
 
     bool is_masters() const;
 };

@@ -49,11 +49,21 @@ struct PermissionRow {
     bool undetermined = false;
 };
 
+/// A grant whose rules are known only in part or not at all (an access policy AWS describes in prose or not
+/// at all): what it allows beyond its rows is undetermined.
+struct UnexpandedGrant {
+    std::string via;
+    std::vector<std::string> namespaces;  ///< empty: cluster scope
+    SourceLocation location;
+    bool lower_bound = false;  ///< its stated rules are among the rows; false: nothing of it is known
+};
+
 struct WhatCan {
     Identity identity;
     bool masters = false;
     std::vector<std::string> cluster_admin_via;  ///< sources granting everything cluster-wide
     std::vector<PermissionRow> rows;             ///< sorted by scope, namespace, resource
+    std::vector<UnexpandedGrant> unexpanded;     ///< in the order the authorizer holds them
 };
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
@@ -61,26 +71,30 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
 /// what_can for each identity, in order, on every core (the graph is only read).
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities);
 
-/// A mapped principal that may do the request, with the first grant.
+/// A mapped principal allowed the request (or that may be), with the first grant.
 struct WhoCanPrincipal {
     Identity identity;
     Grant grant;
-    bool undetermined = false;
+    bool undetermined = false;  ///< may be allowed: the grant hinges on what the input cannot decide
 };
 
-/// A Kubernetes subject allowed through a binding (subject locator semantics).
+/// A Kubernetes subject allowed through a binding (subject locator semantics), or that may be.
 struct WhoCanSubject {
-    Subject subject;
+    Subject subject;  ///< as it matches: a ServiceAccount's namespace resolved
     std::string via;
     SourceLocation location;
+    bool undetermined = false;
 };
 
 struct WhoCan {
     Request request;
-    std::vector<WhoCanPrincipal> principals;
-    std::vector<WhoCanSubject> subjects;
+    std::vector<WhoCanPrincipal> principals;  ///< allowed first, then those that may be
+    std::vector<WhoCanSubject> subjects;      ///< allowed first, then those that may be
 };
 
+/// Who can do the request: the rows that allow it (the reverse question) and who holds them.
+WhoCan who_can(const MappedAccess& access, const Request& request);
+/// The same, with the mapped identities resolved for this one question.
 WhoCan who_can(const Graph& graph, const Request& request);
 
 struct BatchStats {

@@ -25,7 +25,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         anything.api_group = "rbacgraph.any-group";
         anything.resource = "rbacgraph:any-resource";
         const Authorizer authorizer(context.graph(), identity);
-        if (!authorizer.authorize(anything).allowed) {
+        if (!authorizer.authorize(anything).allowed()) {
             continue;
         }
         const std::vector<Probe> pod_creation = {probe("create", "pods").in(account.ns)};

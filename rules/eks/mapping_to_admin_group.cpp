@@ -46,16 +46,17 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!mapping || identity.is_masters()) {
             continue;  // system:masters is system-masters-mapping
         }
-        for (const MatchedBinding& match : authorizer.cluster_bindings()) {
-            const BindingNode& node = graph.bindings()[match.binding];
-            const Binding& binding = *node.binding;
-            const bool admin =
-                context.role_is_full_admin(node.role) ||
-                (binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin");
-            if (!admin || context.is_builtin_binding(binding)) {
+        for (const MatchedRow& match : authorizer.rows()) {
+            const GrantRow& row = graph.rows()[match.row];
+            if (match.undetermined || row.source != GrantSource::kBinding || row.scope != GrantScope::kCluster) {
                 continue;
             }
-            const Subject& subject = binding.subjects[match.subject];
+            const BindingNode& node = graph.bindings()[row.source_index];
+            const Binding& binding = *node.binding;
+            if (!context.role_is_full_admin(node.role) || context.is_builtin_binding(binding)) {
+                continue;
+            }
+            const Subject subject = row_subject(graph, row);
             Finding finding = mapping_finding(
                 context, identity,
                 fmt::format(

@@ -11,14 +11,25 @@ constexpr RuleInfo kInfo{
     "RG401", "assume-to-masters", "iam", RiskSeverity::kCritical,
     "An IAM principal can assume, directly or by chaining, a role that is cluster admin"};
 
-// What makes the identity admin: system:masters, or a full-admin access policy at cluster scope.
-std::optional<std::string> admin_reason(const CheckContext& context, const Identity& identity) {
+// What makes the identity admin: system:masters (or, below, a full-admin access policy at cluster scope).
+std::optional<std::string> admin_reason(const Identity& identity) {
     if (identity.is_masters()) {
         return fmt::format("{} puts it in system:masters", identity.source_detail);
     }
-    for (const AccessPolicyGrant* grant : identity.access_policies) {
-        if (grant->association->scope.cluster_wide && context.policy_is_full_admin(*grant)) {
-            return fmt::format("its access entry holds {} at cluster scope", grant->definition->name);
+    return std::nullopt;
+}
+
+// An access policy of the entry that grants everything at cluster scope.
+std::optional<std::string> admin_policy(const CheckContext& context, const Authorizer& authorizer) {
+    const Graph& graph = context.graph();
+    for (const MatchedRow& match : authorizer.rows()) {
+        const GrantRow& row = graph.rows()[match.row];
+        if (row.source == GrantSource::kAccessPolicy && row.scope == GrantScope::kCluster &&
+            graph.access_entries_apply()) {
+            const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
+            if (context.policy_is_full_admin(grant)) {
+                return fmt::format("its access entry holds {} at cluster scope", grant.name());
+            }
         }
     }
     return std::nullopt;
@@ -32,8 +43,12 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     const std::string cluster = context.cluster_name().empty()
                                     ? std::string("the cluster")
                                     : "cluster " + std::string(context.cluster_name());
-    for (const Identity& identity : context.mapped()) {
-        const auto reason = admin_reason(context, identity);
+    for (const Authorizer& authorizer : context.mapped_authorizers()) {
+        const Identity& identity = authorizer.identity();
+        auto reason = admin_reason(identity);
+        if (!reason) {
+            reason = admin_policy(context, authorizer);
+        }
         if (!reason) {
             continue;
         }

@@ -21,7 +21,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         const BindingNode& node = bindings[b];
         const Binding& binding = *node.binding;
         const RoleRef& ref = binding.role_ref;
-        if (node.role >= 0 || (ref.kind != "Role" && ref.kind != "ClusterRole") ||
+        if (node.role || (ref.kind != "Role" && ref.kind != "ClusterRole") ||
             (binding.cluster_scoped && ref.kind == "Role")) {
             continue;  // the loader already warns about impossible references
         }

@@ -20,13 +20,14 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         namespaces_with_accounts.insert(account.ns);
     }
     // Only namespaces whose ServiceAccounts were exported can be judged (every namespace has "default").
-    for (const auto& [key, refs] : context.graph().service_account_subjects()) {
+    const Graph& graph = context.graph();
+    for (const auto& [key, rows] : graph.service_account_rows()) {
         const std::string ns = key.substr(0, key.find('/'));
         if (accounts.contains(key) || !namespaces_with_accounts.contains(ns)) {
             continue;
         }
-        for (const SubjectRef& ref : refs) {
-            const Binding& binding = *context.graph().bindings()[ref.binding].binding;
+        for (const std::uint32_t row : rows) {
+            const Binding& binding = *graph.bindings()[graph.rows()[row].source_index].binding;
             Finding finding = context.finding_for(binding, "");
             finding.subjects = {"ServiceAccount " + key};
             finding.key = key;

@@ -26,7 +26,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             return;  // templated: compared per session by the authorizer, not here
         }
         mapped_groups.insert(group);
-        if (!system_group(group) && !graph.group_subjects().contains(group)) {
+        if (!system_group(group) && !graph.group_rows().contains(group)) {
             out.push_back(make_finding(group));
         }
     };
@@ -62,11 +62,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             });
         }
     }
-    for (const auto& [group, refs] : graph.group_subjects()) {
+    for (const auto& [group, rows] : graph.group_rows()) {
         if (system_group(group) || mapped_groups.contains(group)) {
             continue;
         }
-        const Binding& binding = *graph.bindings()[refs.front().binding].binding;
+        const Binding& binding = *graph.bindings()[graph.rows()[rows.front()].source_index].binding;
         Finding finding = context.finding_for(binding, "");
         finding.subjects = {"Group " + group};
         finding.key = group;
@@ -75,7 +75,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             "ARN to it: the grant is dead (or the group comes from another "
             "authenticator)",
             group, binding.display(),
-            refs.size() > 1 ? fmt::format(" and {} other bindings", refs.size() - 1) : "");
+            rows.size() > 1 ? fmt::format(" and {} other bindings", rows.size() - 1) : "");
         out.push_back(std::move(finding));
     }
 }

@@ -14,15 +14,19 @@ bool is_anonymous(const Subject& subject) {
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const auto& bindings = context.graph().bindings();
+    const Graph& graph = context.graph();
+    const auto& bindings = graph.bindings();
     for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const auto& subjects = bindings[b].binding->subjects;
-        const auto anonymous = std::find_if(subjects.begin(), subjects.end(), is_anonymous);
-        if (anonymous == subjects.end()) {
+        const auto rows = graph.binding_rows(b);
+        const auto anonymous = std::find_if(rows.begin(), rows.end(), [&](const GrantRow& row) {
+            return is_anonymous(row_subject(graph, row));
+        });
+        if (anonymous == rows.end()) {
             continue;
         }
         auto finding = context.beyond_discovery_finding(
-            b, "anyone who can reach the API server (" + anonymous->display() + ")", " without credentials");
+            b, "anyone who can reach the API server (" + holder_display(graph, *anonymous) + ")",
+            " without credentials");
         if (finding) {
             if (!bindings[b].binding->cluster_scoped) {
                 finding->severity = lower(kInfo.severity);

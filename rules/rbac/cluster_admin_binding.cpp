@@ -19,6 +19,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!named_cluster_admin && !context.role_is_full_admin(node.role)) {
             continue;
         }
+        if (context.graph().binding_rows(b).empty() && node.role) {
+            continue;  // no subject can match anybody: it grants nothing
+        }
         Probe everything;
         everything.label = "do anything";
         everything.cluster_scoped = true;  // a RoleBinding's "in namespace X" comes from the binding
@@ -27,7 +30,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         capability.probe = &everything;
         capability.cluster_wide = binding.cluster_scoped;
         Finding finding;
-        if (node.role >= 0) {
+        if (node.role) {
             everything.label =
                 binding.cluster_scoped ? "do anything, in every namespace and cluster-wide" : "do anything";
             finding = context.finding_for(capability, everything.label);

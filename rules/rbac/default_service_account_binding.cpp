@@ -11,18 +11,16 @@ constexpr RuleInfo kInfo{
     "serviceAccountName runs as"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const auto& bindings = context.graph().bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const Binding& binding = *bindings[b].binding;
-        const auto found =
-            std::find_if(binding.subjects.begin(), binding.subjects.end(), [&](const Subject& subject) {
-                return subject.kind == "ServiceAccount" && subject.name == "default" &&
-                       !(subject.ns.empty() && binding.cluster_scoped);
-            });
-        if (found == binding.subjects.end()) {
+    const Graph& graph = context.graph();
+    for (std::size_t b = 0; b < graph.bindings().size(); ++b) {
+        const auto rows = graph.binding_rows(b);
+        const auto found = std::find_if(rows.begin(), rows.end(), [&](const GrantRow& row) {
+            return row.holder == HolderKind::kServiceAccount && row_subject(graph, row).name == "default";
+        });
+        if (found == rows.end()) {
             continue;
         }
-        const std::string ns = found->ns.empty() ? binding.ns : found->ns;
+        const std::string ns = row_subject(graph, *found).ns;
         if (auto finding = context.beyond_discovery_finding(
                 b, "ServiceAccount " + ns + "/default",
                 " as any pod of namespace " + ns + " that names no ServiceAccount")) {

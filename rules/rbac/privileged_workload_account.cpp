@@ -60,7 +60,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 request.ns = workload.ns;
             }
             const Decision decision = authorizer.authorize(request);
-            if (!decision.allowed) {
+            if (!decision.allowed()) {
                 continue;
             }
             Finding finding;

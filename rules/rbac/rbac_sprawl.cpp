@@ -22,21 +22,21 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         Subject subject;
     };
     std::unordered_map<std::string, Seen> by_subject;
-    for (const BindingNode& node : context.graph().bindings()) {
-        const Binding& binding = *node.binding;
-        for (Subject subject : binding.subjects) {
-            if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
-                subject.ns = binding.ns;
-            }
-            Seen& seen = by_subject[subject.display()];
-            if (seen.first == nullptr) {
-                seen.first = &binding;
-                seen.subject = subject;
-            }
-            seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
-                                          binding.role_ref.kind == "Role" ? binding.ns : "",
-                                          binding.role_ref.name));
+    const Graph& graph = context.graph();
+    // The grant table's holders: subjects that can match somebody, as they match.
+    for (const GrantRow& row : graph.rows()) {
+        if (row.source != GrantSource::kBinding) {
+            continue;
         }
+        const Binding& binding = *graph.bindings()[row.source_index].binding;
+        Subject subject = row_subject(graph, row);
+        Seen& seen = by_subject[subject.display()];
+        if (seen.first == nullptr) {
+            seen.first = &binding;
+            seen.subject = std::move(subject);
+        }
+        seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
+                                      binding.role_ref.kind == "Role" ? binding.ns : "", binding.role_ref.name));
     }
     std::vector<const std::pair<const std::string, Seen>*> sprawling;
     for (const auto& entry : by_subject) {

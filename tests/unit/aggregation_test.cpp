@@ -96,9 +96,9 @@ TEST_CASE("aggregation appends each rule once (deep equality), in selector then 
                      "[{apiGroups: [''], resources: [pods], verbs: [get]}, {apiGroups: [''], "
                      "resources: [secrets], verbs: [get]}]");
     const Graph graph = graph_of(yaml);
-    const int agg = graph.find_role(true, "", "agg");
-    REQUIRE(agg >= 0);
-    const auto& rules = graph.roles()[static_cast<std::size_t>(agg)].rules();
+    const auto agg = graph.find_role(true, "", "agg");
+    REQUIRE(agg.has_value());
+    const auto& rules = graph.roles()[*agg].rules();
     REQUIRE(rules.size() == 2);
     CHECK(rules[0].resources == std::vector<std::string>{"pods"});
     CHECK(rules[1].resources == std::vector<std::string>{"secrets"});

@@ -59,11 +59,11 @@ inline Request url_request(std::string verb, std::string path) {
 
 inline bool user_can(const Graph& graph, const std::string& user, const std::vector<std::string>& groups,
                      const Request& request) {
-    return Authorizer(graph, kubernetes_identity(user, groups)).authorize(request).allowed;
+    return Authorizer(graph, kubernetes_identity(user, groups)).authorize(request).allowed();
 }
 
 inline bool arn_can(const Graph& graph, std::string_view arn, const Request& request) {
-    return Authorizer(graph, resolve_arn(graph, arn)).authorize(request).allowed;
+    return Authorizer(graph, resolve_arn(graph, arn)).authorize(request).allowed();
 }
 
 inline std::size_t errors_in(const Export& out) {

@@ -392,8 +392,8 @@ TEST_CASE("estate: a user with only sts:AssumeRole on developers reads pods thro
     REQUIRE(answer.answers.size() == 3);
     std::map<std::string, bool> allowed;
     for (const EstateCanI::Answer& cluster : answer.answers) {
-        allowed[cluster.cluster->name] = cluster.decision.allowed;
-        if (cluster.decision.allowed) {
+        allowed[cluster.cluster->name] = cluster.decision.allowed();
+        if (cluster.decision.allowed()) {
             CHECK(answer.hops[cluster.hop].arn == "arn:aws:iam::111122223333:role/developers");
             CHECK(answer.hops[cluster.hop].route.roles.size() == 1);
         }
@@ -490,7 +490,7 @@ data:
     const EstateCanI answer = can_i_estate(estate, "arn:aws:iam::111122223333:user/alice",
                                            rbacgraph::test::resource_request("delete", "nodes"), false);
     REQUIRE(answer.answers.size() == 1);
-    CHECK(answer.answers[0].decision.allowed);
+    CHECK(answer.answers[0].decision.allowed());
     CHECK(answer.answers[0].conditional);
     CHECK_FALSE(answer.allowed_anywhere());
 }
