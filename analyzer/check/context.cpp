@@ -432,9 +432,11 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     finding.annotations.push_back(&role.role->annotations);
     const std::string scope = binding.cluster_scoped ? scope_text : " in namespace " + binding.ns;
     const PolicyRule& rule = role.rules()[capability.rule];
-    finding.message =
-        fmt::format("{} can {}{}{} via {} -> {} (rule at {})", join_subjects(finding.subjects), what, limited,
-                    scope, binding.display(), role.role->display(), format_location(rule.location));
+    const std::string where = rule.location.origin == Origin::kBuiltin
+                                  ? format_location(rule.location)
+                                  : "rule at " + format_location(rule.location);
+    finding.message = fmt::format("{} can {}{}{} via {} -> {} ({})", join_subjects(finding.subjects), what,
+                                  limited, scope, binding.display(), role.role->display(), where);
     return finding;
 }
 

@@ -24,6 +24,9 @@ void add_input_options(CLI::App& command, InputOptions& options) {
     command.add_flag("--allow-partial", options.allow_partial,
                      "input errors are still reported but do not make the exit code 2");
     command.add_flag("-v,--verbose", options.verbose, "also print notes (assumptions) on stderr");
+    command.add_flag("--no-builtin-objects", options.no_builtin_objects,
+                     "do not add the roles and bindings every cluster has (the Kubernetes bootstrap policy) "
+                     "where the export lacks them");
     command.add_option("--max-depth", options.limits.max_depth, "maximum nesting of YAML/JSON input")
         ->capture_default_str();
     command.add_option("--max-file-bytes", options.limits.max_file_bytes, "maximum size of one input file")
@@ -170,7 +173,11 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
         std::move(source.iam.begin(), source.iam.end(), std::back_inserter(iam));
         source.iam.clear();
         std::vector<Diagnostic> found = source.diagnostics;
-        auto graph = std::make_shared<const Graph>(std::move(source), GraphOptions{options.creator});
+        GraphOptions graph_options;
+        graph_options.creator_arn = options.creator;
+        graph_options.creator_origin = SourceLocation::setting("--creator");
+        graph_options.builtin_objects = !options.no_builtin_objects;
+        auto graph = std::make_shared<const Graph>(std::move(source), graph_options);
         found.insert(found.end(), graph->diagnostics().begin(), graph->diagnostics().end());
         diagnostics.insert(diagnostics.end(), found.begin(), found.end());
         clusters.push_back({spec.name, graph});

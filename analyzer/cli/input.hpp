@@ -26,6 +26,7 @@ struct InputOptions {
     std::string default_namespace;
     bool allow_partial = false;
     bool verbose = false;
+    bool no_builtin_objects = false;
     LoadLimits limits;
     std::vector<std::string> clusters;  ///< --cluster NAME=PATH
     std::string clusters_dir;           ///< --clusters DIR: each subdirectory is a cluster

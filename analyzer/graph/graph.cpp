@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "graph/builtin_objects.hpp"
 #include "rbacgraph/arn.hpp"
 
 namespace rbacgraph {
@@ -48,7 +49,7 @@ void add_implied_entries(Export& source, const GraphOptions& options, std::vecto
         AccessEntry entry;
         entry.principal_arn = options.creator_arn;
         entry.described = false;
-        entry.location = {"--creator", 0, 0};
+        entry.location = options.creator_origin;
         source.access_entries.push_back(entry);
         AccessPolicyAssociation association;
         association.principal_arn = options.creator_arn;
@@ -136,6 +137,9 @@ std::string_view AccessPolicyGrant::name() const {
 
 Graph::Graph(Export source, GraphOptions options)
     : source_(std::make_unique<Export>(std::move(source))), options_(std::move(options)) {
+    if (options_.builtin_objects) {
+        add_builtin_objects(*source_);
+    }
     add_implied_entries(*source_, options_, diagnostics_);
     symbols_.intern("");
     build_roles();
@@ -215,7 +219,8 @@ void Graph::build_roles() {
     cluster_rules = {};
     rule_sets_.reserve(roles_.size() + 8);
     for (RoleNode& node : roles_) {
-        node.rule_set = add_rule_set(node.rules(), RuleCoverage::kExact);
+        node.rule_set =
+            add_rule_set(node.rules(), node.role->rules_published ? RuleCoverage::kExact : RuleCoverage::kUnknown);
     }
 }
 
@@ -342,6 +347,20 @@ Subject row_subject(const Graph& graph, const GrantRow& row) {
         subject.ns = binding.ns;  // appliesToUser: the RoleBinding's namespace
     }
     return subject;
+}
+
+std::string describe_binding(const Graph& graph, std::size_t binding) {
+    const BindingNode& node = graph.bindings()[binding];
+    std::string text = node.binding->display();
+    if (node.role) {
+        const Role& role = *graph.roles()[*node.role].role;
+        text += " -> " + role.display();
+        // A built-in binding says so through its own location; a binding of the export names its built-in role.
+        if (role.location.origin == Origin::kBuiltin && node.binding->location.origin != Origin::kBuiltin) {
+            text += " (" + format_location(role.location) + ")";
+        }
+    }
+    return text;
 }
 
 std::string holder_display(const Graph& graph, const GrantRow& row) {

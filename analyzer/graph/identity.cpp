@@ -210,10 +210,10 @@ bool is_creator(const Graph& graph, const Query& query) {
     return false;
 }
 
-void resolve_creator(Identity& identity) {
+void resolve_creator(const Graph& graph, Identity& identity) {
     // EKS user guide (auth-configmap): the creator's system:masters mapping is in no visible configuration.
     identity.source = IdentitySource::kCreator;
-    identity.source_location = {"--creator", 0, 0};
+    identity.source_location = graph.options().creator_origin;
     identity.source_detail = "cluster creator (an invisible system:masters mapping in CONFIG_MAP mode)";
     identity.username = IdentityValue::literal("kubernetes-admin");
     identity.groups.push_back(IdentityValue::literal(std::string(kMasters)));
@@ -279,7 +279,7 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     // aws-auth in API_AND_CONFIG_MAP), then aws-auth with mapAccounts (ignored in API mode).
     bool resolved = config_map_mode && is_creator(graph, query);
     if (resolved) {
-        resolve_creator(identity);
+        resolve_creator(graph, identity);
     }
     if (!resolved && !config_map_mode) {
         resolved = resolve_access_entry(graph, query, identity);

@@ -38,6 +38,9 @@ FileName::FileName() {
 FileName::FileName(std::string_view name) : name_(intern_file_name(name)) {}
 
 std::string format_location(const SourceLocation& location) {
+    if (location.origin == Origin::kBuiltin) {
+        return "built in, not in the export";
+    }
     if (location.line <= 0) {
         return location.file;
     }

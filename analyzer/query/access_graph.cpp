@@ -89,14 +89,19 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
     for (std::size_t b = 0; b < bindings.size(); ++b) {
         const BindingNode& node = bindings[b];
         const Binding& binding = *node.binding;
+        if (binding.location.origin == Origin::kBuiltin) {
+            continue;  // the picture is of the export; a built-in role it references is drawn as such
+        }
         const std::size_t binding_node =
             builder.node(prefix + "binding:" + binding.display(), AccessGraph::Kind::kBinding,
                          binding.display(), cluster.name);
         if (node.role) {
             const RoleNode& role = graph.roles()[*node.role];
-            const std::size_t role_node =
-                builder.node(prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
-                             role.role->display(), cluster.name, graph.rule_sets()[role.rule_set].grants_everything);
+            const bool builtin = role.role->location.origin == Origin::kBuiltin;
+            const std::size_t role_node = builder.node(
+                prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
+                role.role->display() + (builtin ? " (built in)" : ""), cluster.name,
+                graph.rule_sets()[role.rule_set].grants_everything);
             builder.edge(binding_node, role_node, "grants");
         }
         // Only subjects that can match anybody are drawn: the grant table's holders.
@@ -106,6 +111,14 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
                 subject.kind == "ServiceAccount" ? subject.ns + "/" + subject.name : subject.name;
             builder.edge(subject_node(subject.kind, name), binding_node, "subject of");
         }
+    }
+    // Every identity has system:authenticated; draw it only where a binding of the export names it.
+    bool authenticated_bound = false;
+    if (const auto found = graph.group_rows().find("system:authenticated"); found != graph.group_rows().end()) {
+        authenticated_bound = std::any_of(found->second.begin(), found->second.end(), [&](std::uint32_t row) {
+            const Binding& binding = *graph.bindings()[graph.rows()[row].source_index].binding;
+            return binding.location.origin != Origin::kBuiltin;
+        });
     }
     const MappedAccess access(graph);
     for (const Authorizer& authorizer : access.authorizers()) {
@@ -118,8 +131,7 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         builder.edge(mapping, subject_node("User", identity.username.display()), "user");
         for (const IdentityValue& group : identity.groups) {
             const std::string name = group.display();
-            // Every identity has system:authenticated; draw it only where a binding names it.
-            if (name != "system:authenticated" || graph.group_rows().contains(name)) {
+            if (name != "system:authenticated" || authenticated_bound) {
                 builder.edge(mapping, subject_node("Group", name), "group");
             }
         }

@@ -119,11 +119,7 @@ std::string describe_grant(const Graph& graph, const Grant& grant) {
                            scope.cluster_wide ? "cluster scope"
                                               : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
     }
-    const BindingNode& node = graph.bindings()[row.source_index];
-    std::string text = node.binding->display();
-    if (node.role) {
-        text += " -> " + graph.roles()[*node.role].role->display();
-    }
+    std::string text = describe_binding(graph, row.source_index);
     if (!grant.witness.empty()) {
         text += " (" + describe_witness(grant.witness) + ")";
     }

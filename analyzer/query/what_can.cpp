@@ -26,7 +26,8 @@ std::string display_resource(const std::string& resource, const std::string& gro
 class RowBuilder {
   public:
     void add_rule(const PolicyRule& rule, PermissionRow::Scope scope, const std::string& ns,
-                  const std::string& via, const SourceLocation& location, bool undetermined) {
+                  const std::string& via, const SourceLocation& location, bool undetermined, bool everyone) {
+        everyone_ = everyone;
         if (scope == PermissionRow::Scope::kCluster || scope == PermissionRow::Scope::kNonResource) {
             for (const std::string& url : rule.non_resource_urls) {
                 add(PermissionRow::Scope::kNonResource, "", url, {}, via, undetermined, rule.verbs, location);
@@ -84,6 +85,7 @@ class RowBuilder {
             row.via = via;
             row.via_location = location;
             row.undetermined = undetermined;
+            row.everyone = everyone_;
             rows_.push_back(std::move(row));
         }
         PermissionRow& row = rows_[found->second];
@@ -94,6 +96,7 @@ class RowBuilder {
     }
 
     std::string key_;
+    bool everyone_ = false;
     std::unordered_map<std::string, std::size_t> index_;
     std::vector<PermissionRow> rows_;
 };
@@ -109,6 +112,17 @@ std::vector<std::string> row_namespaces(const Graph& graph, const GrantRow& row)
             break;
     }
     return graph.access_policy_grants()[row.source_index].association->scope.namespaces;
+}
+
+// A built-in binding (not in the export) to every authenticated or anonymous user: the bootstrap discovery,
+// basic-user and public-info-viewer grants.
+bool is_builtin_to_everyone(const Graph& graph, const GrantRow& row) {
+    if (row.source != GrantSource::kBinding || row.holder != HolderKind::kGroup ||
+        graph.bindings()[row.source_index].binding->location.origin != Origin::kBuiltin) {
+        return false;
+    }
+    const std::string& group = row_subject(graph, row).name;
+    return group == "system:authenticated" || group == "system:unauthenticated";
 }
 
 SourceLocation row_location(const Graph& graph, const GrantRow& row) {
@@ -136,17 +150,20 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
         const std::string via = describe_grant(graph, Grant{match.row, match.witness, 0, {}});
         const SourceLocation location = row_location(graph, row);
         const std::vector<std::string> namespaces = row_namespaces(graph, row);
+        const bool everyone = is_builtin_to_everyone(graph, row);
         if (set.coverage != RuleCoverage::kExact) {
             result.unexpanded.push_back(
                 {via, namespaces, location, set.coverage == RuleCoverage::kLowerBound});
         }
         for (const PolicyRule& rule : *set.rules) {
             if (namespaces.empty() && row.scope == GrantScope::kCluster) {
-                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, location, match.undetermined);
+                rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, location, match.undetermined,
+                              everyone);
                 continue;
             }
             for (const std::string& ns : namespaces) {
-                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, location, match.undetermined);
+                rows.add_rule(rule, PermissionRow::Scope::kNamespace, ns, via, location, match.undetermined,
+                              everyone);
             }
         }
         if (row.scope == GrantScope::kCluster && !match.undetermined && set.grants_everything) {

@@ -69,7 +69,7 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
                 continue;
             }
             const BindingNode& node = graph.bindings()[row.source_index];
-            std::string via = node.binding->display() + " -> " + graph.roles()[*node.role].role->display();
+            std::string via = describe_binding(graph, row.source_index);
             result.subjects.push_back({std::move(subject), std::move(via), node.binding->location,
                                        wanted == Verdict::kUndetermined});
         }

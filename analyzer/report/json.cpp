@@ -9,6 +9,15 @@ json location_json(const SourceLocation& location) {
     if (location.file.empty()) {
         return nullptr;
     }
+    switch (location.origin) {
+        case Origin::kBuiltin:
+            // Compiled into rbacgraph (data/kubernetes-bootstrap), not a file of the input.
+            return json{{"origin", "builtin"}, {"file", location.file}, {"line", location.line}};
+        case Origin::kSetting:
+            return json{{"origin", "setting"}, {"setting", location.file}};
+        case Origin::kInput:
+            break;
+    }
     return json{{"file", location.file}, {"line", location.line}};
 }
 
@@ -132,6 +141,9 @@ json what_can_json(const WhatCan& result) {
         item["via"] = row.via;
         item["location"] = location_json(row.via_location);
         item["undetermined"] = row.undetermined;
+        if (row.everyone) {
+            item["everyone"] = true;
+        }
         rows.push_back(std::move(item));
     }
     return {{"identity", identity_json(result.identity)},
@@ -154,7 +166,8 @@ json who_can_json(const Graph& graph, const WhoCan& result) {
                             {"name", subject.subject.name},
                             {"namespace", subject.subject.ns},
                             {"via", subject.via},
-                            {"location", location_json(subject.location)}});
+                            {"location", location_json(subject.location)},
+                            {"undetermined", subject.undetermined}});
     }
     return {{"request", request_json(result.request)}, {"principals", principals}, {"subjects", subjects}};
 }

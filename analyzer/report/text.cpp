@@ -147,19 +147,43 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
                "restrict it.\n";
         return;
     }
+    // The built-in grants every authenticated user has are one line, not a table of discovery URLs.
+    std::vector<PermissionRow> rows;
+    std::vector<std::string> everyone;
+    for (const PermissionRow& row : result.rows) {
+        if (!row.everyone) {
+            rows.push_back(row);
+        } else if (const std::string binding = row.via.substr(0, row.via.find(" -> ")).substr(row.via.find(' ') + 1);
+                   std::find(everyone.begin(), everyone.end(), binding) == everyone.end()) {
+            everyone.push_back(binding);
+        }
+    }
+    std::sort(everyone.begin(), everyone.end());
+    const auto write_everyone = [&] {
+        if (!everyone.empty()) {
+            out << "\nAlso, like every authenticated user: API discovery and self-reviews, through the built-in "
+                   "bindings "
+                << fmt::format("{}", fmt::join(everyone, ", ")) << " (-o json lists them).\n";
+        }
+    };
     if (!result.cluster_admin_via.empty()) {
         for (const std::string& via : result.cluster_admin_via) {
             out << "Full cluster admin (every verb on every resource in every namespace) via " << via << "\n";
         }
-        const auto others =
-            std::count_if(result.rows.begin(), result.rows.end(), [&](const PermissionRow& row) {
-                return std::find(result.cluster_admin_via.begin(), result.cluster_admin_via.end(), row.via) ==
-                       result.cluster_admin_via.end();
-            });
+        const auto others = std::count_if(rows.begin(), rows.end(), [&](const PermissionRow& row) {
+            return std::find(result.cluster_admin_via.begin(), result.cluster_admin_via.end(), row.via) ==
+                   result.cluster_admin_via.end();
+        });
         out << "Every other grant (" << others << " rows) is subsumed by this; -o json lists them all.\n";
         return;
     }
-    if (result.rows.empty()) {
+    if (rows.empty() && !everyone.empty()) {
+        out << "No permissions beyond what every authenticated user has: API discovery and self-reviews, through "
+               "the built-in bindings "
+            << fmt::format("{}", fmt::join(everyone, ", ")) << " (-o json lists them).\n";
+        return;
+    }
+    if (rows.empty()) {
         out << "No permissions: no binding or access policy applies (beyond any the API server grants to "
                "everyone "
                "outside RBAC).\n";
@@ -167,11 +191,10 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     }
     std::size_t start = 0;
     bool first = true;
-    while (start < result.rows.size()) {
-        const PermissionRow& head = result.rows[start];
+    while (start < rows.size()) {
+        const PermissionRow& head = rows[start];
         std::size_t end = start;
-        while (end < result.rows.size() && result.rows[end].scope == head.scope &&
-               result.rows[end].ns == head.ns) {
+        while (end < rows.size() && rows[end].scope == head.scope && rows[end].ns == head.ns) {
             ++end;
         }
         if (!first) {
@@ -187,7 +210,7 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         Table table(urls ? std::vector<std::string>{"URL", "VERBS", "VIA"}
                          : std::vector<std::string>{"RESOURCE", "NAMES", "VERBS", "VIA"});
         for (std::size_t i = start; i < end; ++i) {
-            const PermissionRow& row = result.rows[i];
+            const PermissionRow& row = rows[i];
             const std::string via = row.undetermined ? row.via + " [undetermined]" : row.via;
             if (urls) {
                 table.add({row.resource, join_or_dash(row.verbs), via});
@@ -198,34 +221,66 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         table.print(out, "  ");
         start = end;
     }
+    write_everyone();
 }
 
 void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& result) {
     out << "Who can " << result.request.display() << "\n\n";
-    out << "IAM principals (" << result.principals.size() << ")\n";
-    if (result.principals.empty()) {
-        out << "  none of the mapped principals\n";
-    } else {
+    const auto maybe_principals = static_cast<std::size_t>(
+        std::count_if(result.principals.begin(), result.principals.end(),
+                      [](const WhoCanPrincipal& principal) { return principal.undetermined; }));
+    const auto write_principals = [&](bool undetermined) {
         Table table({"ARN", "USERNAME", "MAPPED BY", "VIA"});
         for (const WhoCanPrincipal& principal : result.principals) {
+            if (principal.undetermined != undetermined) {
+                continue;
+            }
             std::string via = describe_grant(graph, principal.grant);
-            if (principal.undetermined) {
-                via += " [undetermined]";
+            if (undetermined && !principal.grant.undetermined.empty()) {
+                via += " (undetermined: " + principal.grant.undetermined + ")";
             }
             table.add({principal.identity.arn, principal.identity.username.display(),
                        std::string(to_string(principal.identity.source)), via});
         }
         table.print(out, "  ");
+    };
+    out << "IAM principals (" << result.principals.size() - maybe_principals << ")\n";
+    if (result.principals.size() == maybe_principals) {
+        out << "  none of the mapped principals\n";
+    } else {
+        write_principals(false);
     }
-    out << "\nKubernetes subjects (" << result.subjects.size() << ")\n";
-    Table table({"KIND", "NAME", "VIA"});
-    for (const WhoCanSubject& subject : result.subjects) {
-        const std::string name = subject.subject.kind == "ServiceAccount"
-                                     ? subject.subject.ns + "/" + subject.subject.name
-                                     : subject.subject.name;
-        table.add({subject.subject.kind, name, with_location(subject.via, subject.location)});
+    if (maybe_principals > 0) {
+        out << "\nIAM principals that may be allowed: the input cannot decide (" << maybe_principals << ")\n";
+        write_principals(true);
     }
-    table.print(out, "  ");
+    // The subjects of the export's bindings, then those of the built-in bootstrap bindings, then those that may
+    // be allowed.
+    const auto builtin = [](const WhoCanSubject& subject) { return subject.location.origin == Origin::kBuiltin; };
+    const auto write_subjects = [&](std::string_view title, std::string_view after, bool always, auto&& wanted) {
+        Table table({"KIND", "NAME", "VIA"});
+        std::size_t count = 0;
+        for (const WhoCanSubject& subject : result.subjects) {
+            if (!wanted(subject)) {
+                continue;
+            }
+            ++count;
+            const std::string name = subject.subject.kind == "ServiceAccount"
+                                         ? subject.subject.ns + "/" + subject.subject.name
+                                         : subject.subject.name;
+            table.add({subject.subject.kind, name, with_location(subject.via, subject.location)});
+        }
+        if (count > 0 || always) {
+            out << "\n" << title << " (" << count << ")" << after << "\n";
+            table.print(out, "  ");
+        }
+    };
+    write_subjects("Kubernetes subjects", "", true,
+                   [&](const WhoCanSubject& subject) { return !subject.undetermined && !builtin(subject); });
+    write_subjects("Built-in subjects", ": the bootstrap policy every cluster has, not in the export", false,
+                   [&](const WhoCanSubject& subject) { return !subject.undetermined && builtin(subject); });
+    write_subjects("Kubernetes subjects that may be allowed", ": the input cannot decide", false,
+                   [&](const WhoCanSubject& subject) { return subject.undetermined; });
 }
 
 std::string summary_line(const Export& source, const std::vector<Diagnostic>& diagnostics) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +34,22 @@ class FileName {
     const std::string* name_;
 };
 
+/// What a location points into.
+enum class Origin : std::uint8_t {
+    kInput,    ///< a file (or stdin) the user gave
+    kBuiltin,  ///< an object every cluster has, compiled into rbacgraph (not in the export)
+    kSetting,  ///< a value given as a setting (file names the setting, e.g. the command-line option)
+};
+
 /// Where a piece of input came from; line and column are 1-based, 0 means unknown.
 struct SourceLocation {
     FileName file;
     int line = 0;
     int column = 0;
+    Origin origin = Origin::kInput;
+
+    /// A value given as a setting; `name` says which, as the user gave it (e.g. "--creator").
+    static SourceLocation setting(std::string_view name) { return {name, 0, 0, Origin::kSetting}; }
 };
 
 /// How serious a diagnostic is: errors mean part of the input was not understood.

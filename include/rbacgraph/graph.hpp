@@ -134,7 +134,11 @@ struct GrantRow {
 using RowList = std::vector<std::uint32_t>;
 
 struct GraphOptions {
-    std::string creator_arn;  ///< --creator: the cluster creator, which the EKS API does not reveal
+    std::string creator_arn;  ///< the cluster creator, which the EKS API does not reveal
+    /// Where the creator ARN was given, for explanations (the CLI names its option).
+    SourceLocation creator_origin = SourceLocation::setting("the creator setting");
+    /// Add the objects every cluster has (the Kubernetes bootstrap policy) where the export lacks them.
+    bool builtin_objects = true;
 };
 
 /// The loaded export with its indexes; built once, then only read.
@@ -218,6 +222,8 @@ std::string access_entry_key(std::string_view principal_arn);
 
 /// The subject a binding row names, with a ServiceAccount's namespace resolved as the authorizer does.
 Subject row_subject(const Graph& graph, const GrantRow& row);
+/// "RoleBinding ns/b -> ClusterRole r", saying "(built in, not in the export)" after a role the export lacks.
+std::string describe_binding(const Graph& graph, std::size_t binding);
 /// Who a row's holder is, for messages: "User dave", "ServiceAccount istio-system/gw", or the principal's ARN.
 std::string holder_display(const Graph& graph, const GrantRow& row);
 

@@ -46,6 +46,9 @@ struct Role {
     std::map<std::string, std::string> annotations;
     std::vector<PolicyRule> rules;
     std::optional<std::vector<LabelSelector>> aggregation;  ///< ClusterRole aggregationRule selectors
+    /// false for a role a managed service creates whose rules are not published (answers through it are
+    /// undetermined).
+    bool rules_published = true;
     SourceLocation location;
 
     std::string display() const;  ///< "ClusterRole admin" or "Role ns/name"

@@ -47,6 +47,9 @@ struct PermissionRow {
     std::string via;
     SourceLocation via_location;
     bool undetermined = false;
+    /// Granted to every authenticated (or anonymous) user by a built-in binding the export lacks: API discovery
+    /// and self-reviews, which text output summarizes in one line.
+    bool everyone = false;
 };
 
 /// A grant whose rules are known only in part or not at all (an access policy AWS describes in prose or not

@@ -10,11 +10,6 @@ constexpr RuleInfo kInfo{
     "A binding references a role that does not exist, so it grants nothing (until someone "
     "creates a role with that name)"};
 
-bool bootstrap_name(std::string_view name) {
-    return name == "cluster-admin" || name == "admin" || name == "edit" || name == "view" ||
-           name.starts_with("system:") || name.starts_with("eks:");
-}
-
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const auto& bindings = context.graph().bindings();
     for (std::size_t b = 0; b < bindings.size(); ++b) {
@@ -25,9 +20,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             (binding.cluster_scoped && ref.kind == "Role")) {
             continue;  // the loader already warns about impossible references
         }
+        // The roles every cluster has are in the graph unless the built-in objects were turned off (a complete
+        // live export), so a reference to one is never dangling by omission.
         Finding finding = context.finding_for(binding, "");
-        // Exports often leave out the roles every cluster has; those references are fine on the cluster.
-        finding.builtin = ref.kind == "ClusterRole" && bootstrap_name(ref.name);
         const std::string target =
             ref.kind == "Role" ? fmt::format("Role {}/{}", binding.ns, ref.name) : "ClusterRole " + ref.name;
         finding.message = fmt::format(

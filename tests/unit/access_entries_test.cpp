@@ -163,7 +163,8 @@ TEST_CASE("access-policy grants belong to the entry, not to its username") {
 }
 
 TEST_CASE("the creator: invisible system:masters in CONFIG_MAP (or unknown) mode") {
-    GraphOptions options{"arn:aws:iam::1:role/creator"};
+    GraphOptions options = test_options();
+    options.creator_arn = "arn:aws:iam::1:role/creator";
     const Graph graph = graph_of_files({{"c.json", cluster("CONFIG_MAP")}}, options);
     const Identity identity = resolve_arn(graph, "arn:aws:sts::1:assumed-role/creator/anyone");
     CHECK(identity.source == IdentitySource::kCreator);
@@ -172,7 +173,8 @@ TEST_CASE("the creator: invisible system:masters in CONFIG_MAP (or unknown) mode
 }
 
 TEST_CASE("the creator in API modes: only through its access entry") {
-    GraphOptions options{"arn:aws:iam::1:role/creator"};
+    GraphOptions options = test_options();
+    options.creator_arn = "arn:aws:iam::1:role/creator";
     // No access-entry data exported at all: the bootstrap ClusterAdmin entry is assumed.
     const Graph assumed = graph_of_files({{"c.json", cluster("API")}}, options);
     CHECK(arn_can(assumed, "arn:aws:iam::1:role/creator", resource_request("delete", "nodes")));

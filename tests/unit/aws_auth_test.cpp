@@ -94,7 +94,7 @@ TEST_CASE("entry keys are case-insensitive; data keys are case-sensitive") {
     const std::string lower =
         aws_auth("  maproles: |\n    - rolearn: arn:aws:iam::1:role/r\n      username: x\n");
     const Export loaded = load_yaml(lower);
-    CHECK_FALSE(Graph(load_yaml(lower)).role_mappings().size() > 0);
+    CHECK_FALSE(Graph(load_yaml(lower), test_options()).role_mappings().size() > 0);
     CHECK(loaded.diagnostics.size() == 1);
 }
 

@@ -28,12 +28,20 @@ inline Export load_yaml(std::string_view text) {
     return load_files({{"test.yaml", std::string(text)}});
 }
 
-inline Graph graph_of(std::string_view yaml, GraphOptions options = {}) {
+/// Graph options for a unit test: only the objects the test writes (the built-in bootstrap policy is tested on
+/// its own, in builtin_objects_test.cpp).
+inline GraphOptions test_options() {
+    GraphOptions options;
+    options.builtin_objects = false;
+    return options;
+}
+
+inline Graph graph_of(std::string_view yaml, GraphOptions options = test_options()) {
     return Graph(load_yaml(yaml), options);
 }
 
 inline Graph graph_of_files(const std::vector<std::pair<std::string, std::string>>& files,
-                            GraphOptions options = {}) {
+                            GraphOptions options = test_options()) {
     return Graph(load_files(files), options);
 }
 

@@ -1,0 +1,1 @@
+who-can create pods -n default testdata/grant-table/missing-builtin-roles

@@ -1,0 +1,1 @@
+check testdata/grant-table/resource-names-admin --enable cluster-admin-binding

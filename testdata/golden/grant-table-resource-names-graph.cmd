@@ -1,0 +1,1 @@
+graph -o json testdata/grant-table/resource-names-admin

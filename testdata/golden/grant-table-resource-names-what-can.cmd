@@ -1,0 +1,1 @@
+what-can --user u testdata/grant-table/resource-names-admin

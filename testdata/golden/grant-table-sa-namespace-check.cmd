@@ -1,0 +1,1 @@
+check testdata/grant-table/namespace-defaulted-sa --fail-on medium

@@ -1,0 +1,1 @@
+can-i get secrets --user dave testdata/grant-table/unmatchable-subjects
