@@ -139,9 +139,8 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
     std::vector<RowMatcher> matchers;
     matchers.reserve(probes.size());
     for (const Probe& probe : probes) {
-        const NamespaceQuery namespaces = probe.cluster_scoped || !probe.request.ns.empty()
-                                              ? NamespaceQuery::kExact
-                                              : NamespaceQuery::kAny;
+        const NamespaceQuery namespaces =
+            probe.cluster_scoped || !probe.request.ns.empty() ? NamespaceQuery::kExact : NamespaceQuery::kAny;
         const NameQuery names = probe.request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
         matchers.emplace_back(*graph_, compile_request(graph_->symbols(), probe.request, namespaces, names));
     }
@@ -219,7 +218,8 @@ std::vector<std::pair<Capability, Capability>> CheckContext::combined(
     return out;
 }
 
-std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(std::optional<std::uint32_t> role) const {
+std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(
+    std::optional<std::uint32_t> role) const {
     if (!role) {
         return std::nullopt;
     }
@@ -418,10 +418,9 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
             association.scope.cluster_wide || !probe_ns.empty()
                 ? scope_text
                 : fmt::format(" in namespaces {}", fmt::join(association.scope.namespaces, ", "));
-        finding.message =
-            fmt::format("{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what,
-                        limited, scope, policy,
-                        describe_rule((*graph_->rule_sets()[grant.rule_set].rules)[capability.rule]));
+        finding.message = fmt::format(
+            "{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what, limited, scope,
+            policy, describe_rule((*graph_->rule_sets()[grant.rule_set].rules)[capability.rule]));
         return finding;
     }
     const BindingNode& node = graph_->bindings()[capability.index];

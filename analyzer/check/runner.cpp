@@ -149,7 +149,8 @@ class ReportBuilder {
             timing.findings += rule_run.found.size();
             for (Finding& finding : rule_run.found) {
                 if (finding.location.origin == Origin::kBuiltin) {
-                    continue;  // an object every cluster has that the export does not carry: nothing to change
+                    continue;  // an object every cluster has that the export does not carry: nothing to
+                               // change
                 }
                 if (finding.builtin && !run_.options.include_builtin) {
                     ++report_.builtin_hidden;

@@ -23,6 +23,9 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                        "namespace for Roles/RoleBindings that carry none (as `kubectl apply -n` would)");
     command.add_flag("--allow-partial", options.allow_partial,
                      "input errors are still reported but do not make the exit code 2");
+    command.add_flag("--allow-empty", options.allow_empty,
+                     "an input with no access definition (RBAC, aws-auth, EKS, IAM) is answered instead of "
+                     "exiting 2 with 'nothing to evaluate'");
     command.add_flag("-v,--verbose", options.verbose, "also print notes (assumptions) on stderr");
     command.add_flag("--no-builtin-objects", options.no_builtin_objects,
                      "do not add the roles and bindings every cluster has (the Kubernetes bootstrap policy) "
@@ -44,22 +47,17 @@ void add_input_options(CLI::App& command, InputOptions& options) {
 
 namespace {
 
-struct ClusterSpec {
-    std::string name;
-    std::vector<std::string> paths;
-};
-
 // --cluster NAME=PATH (repeatable; a NAME given again adds a PATH) and --clusters DIR; nullopt after saying
 // what is wrong.
-std::optional<std::vector<ClusterSpec>> cluster_specs(const InputOptions& options, std::ostream& err) {
-    std::vector<ClusterSpec> specs;
+std::optional<std::vector<ClusterInput>> cluster_inputs(const InputOptions& options, std::ostream& err) {
+    std::vector<ClusterInput> clusters;
     const auto add = [&](const std::string& name, const std::string& path) {
-        const auto found = std::find_if(specs.begin(), specs.end(),
-                                        [&](const ClusterSpec& spec) { return spec.name == name; });
-        if (found != specs.end()) {
+        const auto found = std::find_if(clusters.begin(), clusters.end(),
+                                        [&](const ClusterInput& cluster) { return cluster.name == name; });
+        if (found != clusters.end()) {
             found->paths.push_back(path);
         } else {
-            specs.push_back({name, {path}});
+            clusters.push_back({name, {path}});
         }
     };
     for (const std::string& value : options.clusters) {
@@ -71,28 +69,16 @@ std::optional<std::vector<ClusterSpec>> cluster_specs(const InputOptions& option
         add(value.substr(0, equals), value.substr(equals + 1));
     }
     if (!options.clusters_dir.empty()) {
-        std::error_code code;
-        if (!std::filesystem::is_directory(options.clusters_dir, code)) {
-            err << "rbacgraph: --clusters " << options.clusters_dir << " is not a directory\n";
+        std::vector<Diagnostic> problems;
+        for (const ClusterInput& cluster : clusters_in_directory(options.clusters_dir, problems)) {
+            add(cluster.name, cluster.paths.front());
+        }
+        if (!problems.empty()) {
+            err << "rbacgraph: --clusters " << options.clusters_dir << ' ' << problems.front().message << '\n';
             return std::nullopt;
-        }
-        std::vector<std::filesystem::path> directories;
-        for (const auto& entry : std::filesystem::directory_iterator(options.clusters_dir, code)) {
-            if (entry.is_directory()) {
-                directories.push_back(entry.path());
-            }
-        }
-        std::sort(directories.begin(), directories.end());
-        if (directories.empty()) {
-            err << "rbacgraph: --clusters " << options.clusters_dir
-                << " has no subdirectory (one per cluster)\n";
-            return std::nullopt;
-        }
-        for (const auto& directory : directories) {
-            add(directory.filename().string(), directory.string());
         }
     }
-    return specs;
+    return clusters;
 }
 
 void print_loaded(const std::string& label, const Export& source, const std::vector<Diagnostic>& diagnostics,
@@ -100,115 +86,40 @@ void print_loaded(const std::string& label, const Export& source, const std::vec
     err << "rbacgraph: " << label << summary_line(source, diagnostics) << '\n';
 }
 
-// IAM dumps given next to --cluster options must not carry a cluster's objects, which would belong to none.
-void reject_cluster_objects(const Export& shared, std::vector<Diagnostic>& diagnostics) {
-    std::vector<SourceLocation> found;
-    const auto first_of = [&](const auto& objects) {
-        if (!objects.empty()) {
-            found.push_back(objects.front().location);
-        }
-    };
-    first_of(shared.roles);
-    first_of(shared.bindings);
-    first_of(shared.access_entries);
-    first_of(shared.access_policies);
-    first_of(shared.service_accounts);
-    first_of(shared.workloads);
-    first_of(shared.namespaces);
-    if (shared.aws_auth) {
-        found.push_back(shared.aws_auth->location);
-    }
-    if (shared.cluster) {
-        found.push_back(shared.cluster->location);
-    }
-    if (!found.empty()) {
-        const auto first = std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) {
-            return std::tie(a.file, a.line) < std::tie(b.file, b.line);
-        });
-        diagnostics.push_back(
-            {Severity::kError, *first, "",
-             "PATHs given besides --cluster/--clusters may only hold IAM dumps (get-account-"
-             "authorization-details); their Kubernetes and EKS objects belong to no cluster and are "
-             "ignored: name the cluster with --cluster NAME=PATH"});
-    }
-}
-
-void add_summary(LoadSummary& into, const LoadSummary& from) {
-    into.files += from.files;
-    into.documents += from.documents;
-    into.used += from.used;
-    into.rejected += from.rejected;
-    for (const auto& [kind, count] : from.used_by_kind) {
-        into.used_by_kind[kind] += count;
-    }
-    for (const auto& [kind, count] : from.skipped_by_kind) {
-        into.skipped_by_kind[kind] += count;
-    }
-}
-
 }  // namespace
 
 std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
                            std::ostream& err) {
-    auto specs = cluster_specs(options, err);
-    if (!specs) {
+    auto clusters = cluster_inputs(options, err);
+    if (!clusters) {
         return std::nullopt;
     }
-    std::vector<std::string> shared_paths;
-    if (specs->empty()) {
-        specs->push_back({"", paths});
+    EstateInput input;
+    if (clusters->empty()) {
+        input.clusters.push_back({"", paths});
     } else {
-        shared_paths = paths;
+        input.clusters = std::move(*clusters);
+        input.shared_paths = paths;
     }
-    LoadOptions load_options;
-    load_options.limits = options.limits;
-    load_options.default_namespace = options.default_namespace;
-    std::vector<Diagnostic> diagnostics;
-    std::vector<Cluster> clusters;
-    std::vector<IamAccountDetails> iam;
-    std::size_t files = 0;
-    for (ClusterSpec& spec : *specs) {
-        Export source = load_paths(spec.paths, load_options);
-        files += source.summary.files;
-        std::move(source.iam.begin(), source.iam.end(), std::back_inserter(iam));
-        source.iam.clear();
-        std::vector<Diagnostic> found = source.diagnostics;
-        GraphOptions graph_options;
-        graph_options.creator_arn = options.creator;
-        graph_options.creator_origin = SourceLocation::setting("--creator");
-        graph_options.builtin_objects = !options.no_builtin_objects;
-        auto graph = std::make_shared<const Graph>(std::move(source), graph_options);
-        found.insert(found.end(), graph->diagnostics().begin(), graph->diagnostics().end());
-        diagnostics.insert(diagnostics.end(), found.begin(), found.end());
-        clusters.push_back({spec.name, graph});
-    }
-    std::optional<Export> shared;
-    if (!shared_paths.empty()) {
-        shared = load_paths(shared_paths, load_options);
-        files += shared->summary.files;
-        std::move(shared->iam.begin(), shared->iam.end(), std::back_inserter(iam));
-        shared->iam.clear();
-        diagnostics.insert(diagnostics.end(), shared->diagnostics.begin(), shared->diagnostics.end());
-        reject_cluster_objects(*shared, diagnostics);
-    }
+    input.load.limits = options.limits;
+    input.load.default_namespace = options.default_namespace;
+    input.graph.creator_arn = options.creator;
+    input.graph.creator_origin = SourceLocation::setting("--creator");
+    input.graph.builtin_objects = !options.no_builtin_objects;
+    input.cluster_option = "--cluster NAME=PATH";
+    LoadedEstate estate = load_estate(input);
     Loaded loaded;
-    for (const Cluster& cluster : clusters) {
-        add_summary(loaded.input.summary, cluster.graph->source().summary);
-    }
-    if (shared) {
-        add_summary(loaded.input.summary, shared->summary);
-    }
-    loaded.estate = std::make_shared<const Estate>(std::move(clusters), std::move(iam));
+    loaded.estate = estate.estate;
     keep_until_exit(loaded.estate);
     loaded.graph = loaded.estate->clusters().front().graph.get();
-    diagnostics.insert(diagnostics.end(), loaded.estate->diagnostics().begin(),
-                       loaded.estate->diagnostics().end());
+    loaded.input.summary = estate.summary;
+    std::vector<Diagnostic>& diagnostics = estate.diagnostics;
     for (const Diagnostic& diagnostic : diagnostics) {
         if (diagnostic.severity != Severity::kNote || options.verbose) {
             err << format_diagnostic(diagnostic) << '\n';
         }
     }
-    if (files == 0) {
+    if (estate.summary.files == 0) {
         err << "rbacgraph: no input files were read; nothing to answer\n";
         return std::nullopt;
     }
@@ -217,8 +128,13 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
         print_loaded(cluster.name.empty() ? "" : "cluster " + cluster.name + ": ", cluster.graph->source(),
                      cluster.name.empty() ? diagnostics : cluster.graph->source().diagnostics, err);
     }
-    if (shared) {
-        print_loaded("IAM dumps: ", *shared, shared->diagnostics, err);
+    if (estate.shared) {
+        print_loaded("IAM dumps: ", *estate.shared, estate.shared->diagnostics, err);
+    }
+    // A gate never passes over nothing: an input with no access definition is a usage error.
+    if (!estate.evaluable && !options.allow_empty) {
+        err << "rbacgraph: " << nothing_to_evaluate(estate) << "; --allow-empty answers anyway\n";
+        return std::nullopt;
     }
     const std::size_t errors = count_errors(diagnostics);
     if (errors > 0 && !options.allow_partial) {
@@ -418,14 +334,21 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (!loaded) {
         return kExitUsage;
     }
+    const auto exit_code = [](Verdict verdict) {
+        return verdict == Verdict::kAllowed  ? kExitYes
+               : verdict == Verdict::kDenied ? kExitNo
+                                             : kExitUndetermined;
+    };
     if (loaded->single() || !identity_options.user.empty()) {
         bool allowed = false;
+        bool undetermined = false;
         nlohmann::json answers = nlohmann::json::array();
         for_each_cluster(*loaded, out, options.output != "json", [&](const Cluster& cluster) {
             const Graph& graph = *cluster.graph;
             const Authorizer authorizer(graph, identity_for(graph, identity_options));
             const Decision decision = authorizer.authorize(parsed->request, explain);
             allowed = allowed || decision.allowed();
+            undetermined = undetermined || decision.verdict == Verdict::kUndetermined;
             if (options.output == "json") {
                 answers.push_back(can_i_json(graph, authorizer.identity(), parsed->request, decision));
                 if (!loaded->single()) {
@@ -442,7 +365,9 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
         if (loaded->status != 0) {
             return loaded->status;
         }
-        return allowed ? kExitYes : kExitNo;
+        return exit_code(allowed        ? Verdict::kAllowed
+                         : undetermined ? Verdict::kUndetermined
+                                        : Verdict::kDenied);
     }
     const EstateCanI result = can_i_estate(*loaded->estate, identity_options.arn, parsed->request, explain);
     if (options.output == "json") {
@@ -453,7 +378,7 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (loaded->status != 0) {
         return loaded->status;
     }
-    return result.allowed_anywhere() ? kExitYes : kExitNo;
+    return exit_code(result.verdict());
 }
 
 int run_what_can(const InputOptions& options, const IdentityOptions& identity_options, std::ostream& out,
@@ -613,7 +538,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     app.set_version_flag("--version", "rbacgraph 0.1.0");
     app.require_subcommand(1);
     app.footer(
-        "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors.\n"
+        "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors, 3\n"
+        "undetermined (can-i: the input cannot decide, e.g. an access policy AWS publishes no rules for).\n"
         "Docs: docs/cli.md, docs/check.md, docs/semantics.md, docs/json-output.md");
 
     InputOptions can_options;
@@ -621,8 +547,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     RequestOptions can_request;
     std::string batch;
     bool explain = false;
-    CLI::App* can_i =
-        app.add_subcommand("can-i", "Can this ARN (or user) do VERB on RESOURCE? Prints yes or no.");
+    CLI::App* can_i = app.add_subcommand(
+        "can-i",
+        "Can this ARN (or user) do VERB on RESOURCE? Prints yes, no, or undetermined with the "
+        "reason.");
     can_i->add_option("words", can_options.words,
                       "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...  or  VERB /url PATH...");
     add_identity_options(*can_i, can_identity);

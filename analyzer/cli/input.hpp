@@ -17,6 +17,9 @@ namespace rbacgraph::cli {
 inline constexpr int kExitYes = 0;
 inline constexpr int kExitNo = 1;
 inline constexpr int kExitUsage = 2;
+/// can-i: the input cannot decide (an access policy known only in part, a value unknown offline, a route that
+/// hinges on a condition).
+inline constexpr int kExitUndetermined = 3;
 
 /// Options every command that reads an export takes.
 struct InputOptions {
@@ -27,6 +30,7 @@ struct InputOptions {
     bool allow_partial = false;
     bool verbose = false;
     bool no_builtin_objects = false;
+    bool allow_empty = false;
     LoadLimits limits;
     std::vector<std::string> clusters;  ///< --cluster NAME=PATH
     std::string clusters_dir;           ///< --clusters DIR: each subdirectory is a cluster
@@ -43,10 +47,7 @@ struct Loaded {
     Export input;    ///< only its summary: the counts over every cluster and the shared IAM dumps
 
     /// One unnamed cluster and no IAM dump: answers keep the single-cluster form.
-    bool single() const {
-        return estate->clusters().size() == 1 && estate->clusters().front().name.empty() &&
-               !estate->has_iam();
-    }
+    bool single() const { return estate->single(); }
 };
 
 /// Keeps `object` alive until finish() ends the process (see finish in commands.hpp).

@@ -115,15 +115,13 @@ std::string rule_set_reason(const Graph& graph, const GrantRow& row) {
     if (row.source == GrantSource::kAccessPolicy) {
         const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
         if (grant.definition == nullptr) {
-            return fmt::format("access policy {} is not one rbacgraph knows: what it grants is not evaluated",
-                               grant.association->policy_arn);
+            return "not an access policy rbacgraph knows, so what it grants is not known";
         }
         if (grant.definition->coverage == RuleCoverage::kLowerBound) {
-            return fmt::format(
-                "AWS describes access policy {} only in prose: this request is beyond what it states",
-                grant.definition->name);
+            return "AWS describes this policy only in prose, and this request is beyond what the prose "
+                   "states";
         }
-        return fmt::format("AWS publishes no rule table for access policy {}", grant.definition->name);
+        return "AWS publishes only this policy's name, not what it grants";
     }
     const BindingNode& node = graph.bindings()[row.source_index];
     return fmt::format("{} is one EKS creates; its rules are not published",
@@ -218,7 +216,8 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
         return allowed_now();
     }
     if (compiled.has_namespace && compiled.ns != kNoSymbol) {
-        if (const auto found = namespaced_.find(compiled.ns); found != namespaced_.end() && visit(found->second)) {
+        if (const auto found = namespaced_.find(compiled.ns);
+            found != namespaced_.end() && visit(found->second)) {
             return allowed_now();
         }
     }
@@ -227,12 +226,13 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
         if (row_allows(*graph_, graph_->rows()[match.row], compiled).verdict != Verdict::kDenied) {
             decision.undetermined.push_back(
                 {match.row, match.witness, 0,
-                 "its holder matches only if a value not known offline does (" + identity_.username.display() +
-                     ")"});
+                 "it applies only if a value not known offline matches (username " +
+                     identity_.username.display() + ")"});
         }
     }
     decision.reasons = identity_.undetermined;
-    if (decision.verdict != Verdict::kAllowed && (!decision.undetermined.empty() || !decision.reasons.empty())) {
+    if (decision.verdict != Verdict::kAllowed &&
+        (!decision.undetermined.empty() || !decision.reasons.empty())) {
         decision.verdict = Verdict::kUndetermined;
     }
     return decision;
@@ -252,7 +252,8 @@ MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
     });
     std::vector<std::uint32_t> rank(authorizers_.size());
     for (std::size_t i = 0; i < by_arn.size(); ++i) {
-        const bool same = i > 0 && authorizers_[by_arn[i]].identity().arn == authorizers_[by_arn[i - 1]].identity().arn;
+        const bool same =
+            i > 0 && authorizers_[by_arn[i]].identity().arn == authorizers_[by_arn[i - 1]].identity().arn;
         rank[by_arn[i]] = same ? rank[by_arn[i - 1]] : static_cast<std::uint32_t>(i);
     }
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (row, rank)

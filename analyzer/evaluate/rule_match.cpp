@@ -52,6 +52,7 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
         return out;
     }
     out.api_group = symbols.find(request.api_group);
+    out.api_group_text = request.api_group;
     out.has_subresource = !request.subresource.empty();
     if (out.has_subresource) {
         out.combined = symbols.find(request.resource + "/" + request.subresource);
@@ -73,7 +74,11 @@ bool rule_allows_any_name(const CompiledRule& rule, const CompiledRequest& reque
     if (!rule.any_verb && !contains(rule.verbs, request.verb)) {
         return false;
     }
-    if (!rule.any_group && !contains(rule.api_groups, request.api_group)) {
+    const bool group_ok =
+        rule.any_group || contains(rule.api_groups, request.api_group) ||
+        std::any_of(rule.api_group_suffixes.begin(), rule.api_group_suffixes.end(),
+                    [&](const std::string& suffix) { return request.api_group_text.ends_with(suffix); });
+    if (!group_ok) {
         return false;
     }
     return rule.any_resource || contains(rule.resources, request.combined) ||
@@ -151,7 +156,8 @@ bool row_in_scope(const Graph& graph, const GrantRow& row, const CompiledRequest
             if (request.non_resource) {
                 return false;
             }
-            return request.namespaces == NamespaceQuery::kAny || (request.has_namespace && row.ns == request.ns);
+            return request.namespaces == NamespaceQuery::kAny ||
+                   (request.has_namespace && row.ns == request.ns);
         case GrantScope::kNamespacePatterns: {
             // EKS access scope "namespace": like a RoleBinding in each namespace that matches.
             if (request.non_resource) {

@@ -40,8 +40,8 @@ const Export& builtin_objects() {
 }
 
 void add_builtin_objects(Export& source) {
-    // k8s-rbac.md 14: the API server creates the bootstrap policy at start and reconciles it at every start, so
-    // a cluster holds at least these objects; one the export carries (a live dump, an edited copy) wins.
+    // k8s-rbac.md 14: the API server creates the bootstrap policy at start and reconciles it at every start,
+    // so a cluster holds at least these objects; one the export carries (a live dump, an edited copy) wins.
     std::set<ObjectKey> roles;
     for (const Role& role : source.roles) {
         roles.insert({role.cluster_scoped, role.ns, role.name});
@@ -61,12 +61,13 @@ void add_builtin_objects(Export& source) {
             source.bindings.push_back(binding);
         }
     }
-    // eks-iam.md 11: EKS adds ClusterRoles of its own ("eks:..."), whose rules AWS does not publish; a binding to
-    // one is neither dangling nor known.
+    // eks-iam.md 11: EKS adds ClusterRoles of its own ("eks:..."), whose rules AWS does not publish; a
+    // binding to one is neither dangling nor known.
     std::vector<Role> eks_roles;
     for (const Binding& binding : source.bindings) {
         const RoleRef& ref = binding.role_ref;
-        if (ref.kind == "ClusterRole" && ref.name.starts_with("eks:") && roles.insert({true, "", ref.name}).second) {
+        if (ref.kind == "ClusterRole" && ref.name.starts_with("eks:") &&
+            roles.insert({true, "", ref.name}).second) {
             Role role;
             role.cluster_scoped = true;
             role.name = ref.name;

@@ -7,6 +7,7 @@
 
 #include "graph/builtin_objects.hpp"
 #include "rbacgraph/arn.hpp"
+#include "rbacgraph/identity.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -87,6 +88,7 @@ CompiledRule CompiledRule::compile(const PolicyRule& rule, SymbolTable& symbols)
     for (const std::string& group : rule.api_groups) {
         group == "*" ? void(out.any_group = true) : add_unique(out.api_groups, symbols.intern(group));
     }
+    out.api_group_suffixes = rule.api_group_suffixes;
     for (const std::string& resource : rule.resources) {
         // k8s evaluation_helpers.go ResourceMatches: "*" matches all, "*/x" matches subresource x of
         // anything; any other entry, "pods/*" included, must equal resource[/subresource] exactly.
@@ -175,8 +177,8 @@ std::span<const GrantRow> Graph::binding_rows(std::size_t binding) const {
 }
 
 std::span<const GrantRow> Graph::policy_rows(std::size_t grant) const {
-    return std::span<const GrantRow>(rows_).subspan(policy_row_starts_[grant],
-                                                    policy_row_starts_[grant + 1] - policy_row_starts_[grant]);
+    return std::span<const GrantRow>(rows_).subspan(
+        policy_row_starts_[grant], policy_row_starts_[grant + 1] - policy_row_starts_[grant]);
 }
 
 std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage) {
@@ -188,8 +190,9 @@ std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCove
         set.compiled.push_back(CompiledRule::compile(rule, symbols_));
         const CompiledRule& compiled = set.compiled.back();
         // Every verb on every resource of every group, for any name: what cluster-admin grants.
-        set.grants_everything = set.grants_everything || (compiled.any_verb && compiled.any_group &&
-                                                          compiled.any_resource && compiled.resource_names.empty());
+        set.grants_everything =
+            set.grants_everything || (compiled.any_verb && compiled.any_group && compiled.any_resource &&
+                                      compiled.resource_names.empty());
     }
     rule_sets_.push_back(std::move(set));
     return static_cast<std::uint32_t>(rule_sets_.size() - 1);
@@ -219,8 +222,8 @@ void Graph::build_roles() {
     cluster_rules = {};
     rule_sets_.reserve(roles_.size() + 8);
     for (RoleNode& node : roles_) {
-        node.rule_set =
-            add_rule_set(node.rules(), node.role->rules_published ? RuleCoverage::kExact : RuleCoverage::kUnknown);
+        node.rule_set = add_rule_set(
+            node.rules(), node.role->rules_published ? RuleCoverage::kExact : RuleCoverage::kUnknown);
     }
 }
 
@@ -290,6 +293,13 @@ void Graph::build_mappings() {
     }
     for (const AccessEntry& entry : source_->access_entries) {
         access_entries_[access_entry_key(entry.principal_arn)] = &entry;
+        if (!is_documented_entry_type(entry.type)) {
+            diagnostics_.push_back(
+                {Severity::kWarning, entry.location, "access entry " + entry.principal_arn,
+                 fmt::format("access entry type '{}' is not one EKS documents; its Kubernetes identity is "
+                             "undetermined (not the STANDARD defaults)",
+                             entry.type)});
+        }
     }
 }
 
@@ -304,21 +314,26 @@ void Graph::build_access_policies() {
         if (grant.definition == nullptr) {
             diagnostics_.push_back(
                 {Severity::kWarning, association.location, "access policy of " + association.principal_arn,
-                 fmt::format("unknown access policy '{}': its permissions are not evaluated",
+                 fmt::format("unknown access policy '{}': every answer inside its scope is undetermined",
                              association.policy_arn)});
         } else if (grant.definition->coverage == RuleCoverage::kUnknown) {
-            diagnostics_.push_back({Severity::kNote, association.location,
-                                    "access policy of " + association.principal_arn,
-                                    fmt::format("AWS publishes no rule table for {}; its permissions are not "
-                                                "evaluated",
-                                                grant.definition->name)});
+            diagnostics_.push_back(
+                {Severity::kNote, association.location, "access policy of " + association.principal_arn,
+                 fmt::format("AWS publishes nothing but the name of {}: every answer inside "
+                             "its scope is undetermined",
+                             grant.definition->name)});
+        } else if (grant.definition->coverage == RuleCoverage::kLowerBound) {
+            diagnostics_.push_back(
+                {Severity::kNote, association.location, "access policy of " + association.principal_arn,
+                 fmt::format("AWS describes {} in prose: what it names is allowed, anything "
+                             "else inside its scope is undetermined",
+                             grant.definition->name)});
         }
         const auto [found, added] = rule_set_of.try_emplace(grant.definition, 0);
         if (added) {
-            found->second =
-                grant.definition == nullptr
-                    ? add_rule_set(kNoRules, RuleCoverage::kUnknown)
-                    : add_rule_set(grant.definition->rules, grant.definition->coverage);
+            found->second = grant.definition == nullptr
+                                ? add_rule_set(kNoRules, RuleCoverage::kUnknown)
+                                : add_rule_set(grant.definition->rules, grant.definition->coverage);
         }
         grant.rule_set = found->second;
         policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
@@ -355,7 +370,8 @@ std::string describe_binding(const Graph& graph, std::size_t binding) {
     if (node.role) {
         const Role& role = *graph.roles()[*node.role].role;
         text += " -> " + role.display();
-        // A built-in binding says so through its own location; a binding of the export names its built-in role.
+        // A built-in binding says so through its own location; a binding of the export names its built-in
+        // role.
         if (role.location.origin == Origin::kBuiltin && node.binding->location.origin != Origin::kBuiltin) {
             text += " (" + format_location(role.location) + ")";
         }

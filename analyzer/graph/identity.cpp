@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace rbacgraph {
@@ -98,6 +99,12 @@ void explain_templates(Identity& identity) {
     }
 }
 
+IdentityValue unknowable(std::string what) {
+    IdentityValue value;
+    value.parts.push_back({ValuePart::Kind::kUnknowable, std::move(what)});
+    return value;
+}
+
 // EKS user guide, creating-access-entries: default usernames and groups per entry type.
 std::pair<std::string, std::vector<std::string>> access_entry_defaults(const AccessEntry& entry,
                                                                        const Principal& principal) {
@@ -139,17 +146,46 @@ bool resolve_access_entry(const Graph& graph, const Query& query, Identity& iden
             "the access entry was not described (describe-access-entry); its default username "
             "and groups are assumed");
     }
-    if (entry.type == "HYPERPOD_LINUX" || entry.type == "HYBRID_LINUX" || entry.type == "FARGATE_LINUX") {
-        identity.notes.push_back(
-            fmt::format("the Kubernetes groups EKS gives {} entries are not published; "
-                        "system:nodes is assumed",
-                        entry.type));
+    identity.access_entry = &entry;
+    if (!is_documented_entry_type(entry.type) || entry.type == "HYPERPOD_LINUX") {
+        // eks-iam.md 4.3: AWS publishes no username or groups for HYPERPOD_LINUX, and an unknown type is not
+        // STANDARD: the identity is undetermined (its access policies still apply, they belong to the entry).
+        identity.username =
+            unknowable(fmt::format("username EKS gives {} entries, not published", entry.type));
+        identity.groups = {unknowable(fmt::format("groups EKS gives {} entries, not published", entry.type))};
+        identity.undetermined.push_back(
+            is_documented_entry_type(entry.type)
+                ? fmt::format("AWS does not publish the Kubernetes username and groups of {} access entries",
+                              entry.type)
+                : fmt::format(
+                      "access entry type '{}' is not one EKS documents, so its Kubernetes identity is "
+                      "not known",
+                      entry.type));
+        identity.authenticated = true;
+        return true;
     }
     if (!render_identity(username, groups, query, identity)) {
         return true;
     }
+    const bool node_type =
+        entry.type == "FARGATE_LINUX" || entry.type == "HYBRID_LINUX" || entry.type == "EC2";
+    if (entry.type == "EC2") {
+        // eks-iam.md 4.3: an Auto Mode node, whose username AWS does not publish.
+        identity.username.parts = {
+            {ValuePart::Kind::kLiteral, "system:node:"},
+            {ValuePart::Kind::kUnknowable, "node name EKS gives EC2 entries, not published"}};
+    }
+    if (node_type && (!entry.described || entry.kubernetes_groups.empty())) {
+        // Groups unpublished: system:nodes (the node identity) and whatever else EKS may add, which no
+        // binding can be said not to match.
+        identity.groups.push_back(
+            unknowable(fmt::format("any further group EKS gives {} entries, not published", entry.type)));
+        identity.notes.push_back(fmt::format(
+            "the Kubernetes groups EKS gives {} entries are not published; system:nodes is assumed, "
+            "and bindings to other groups are undetermined",
+            entry.type));
+    }
     identity.authenticated = true;
-    identity.access_entry = &entry;
     return true;
 }
 
@@ -297,6 +333,12 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
         explain_templates(identity);
     }
     return identity;
+}
+
+bool is_documented_entry_type(std::string_view type) {
+    static constexpr std::array<std::string_view, 7> kTypes = {
+        "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"};
+    return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
 }
 
 std::optional<std::pair<std::string, std::string>> split_service_account_username(std::string_view username) {

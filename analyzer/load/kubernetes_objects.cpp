@@ -380,6 +380,11 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         } else {
             skip("ConfigMap", sink);
         }
+    } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {
+        // A recipe, not objects: what it builds is what would be read.
+        reader.warning(object, "a kustomization is not read: build it first (kustomize build DIR > built.yaml) and "
+                               "give the built YAML");
+        skip("Kustomization (kustomize.config.k8s.io)", sink);
     } else if (group == kRbacGroup || ((*kind == "ClusterRole" || *kind == "Role" || *kind == "RoleBinding" ||
                                         *kind == "ClusterRoleBinding") &&
                                        api_version.empty())) {

@@ -47,6 +47,40 @@ std::optional<std::string> encoding_problem(std::string_view text) {
     return std::nullopt;
 }
 
+// Sources that must be rendered before anything can read them: the error names the command that does it, instead
+// of a YAML parse error at line 1.
+std::optional<Diagnostic> unrendered_source(const std::string& file, std::string_view text) {
+    if (file.ends_with(".tf") || file.ends_with(".hcl")) {
+        return Diagnostic{Severity::kError, {file, 0, 0}, "",
+                          "Terraform configuration (HCL) is not read: give the plan as JSON instead "
+                          "(terraform plan -out plan && terraform show -json plan > plan.json)"};
+    }
+    // Go template actions that only Helm charts use (aws-auth's {{SessionName}} and the like are not these). A
+    // chart's values file may quote them as data; its Chart.yaml says what the directory is.
+    const std::string base = fs::path(file).filename().string();
+    if (base == "Chart.yaml") {
+        return Diagnostic{Severity::kError, {file, 0, 0}, "",
+                          "a Helm chart is not read: render it first (helm template RELEASE CHART > rendered.yaml) "
+                          "and give the rendered YAML"};
+    }
+    if (base.starts_with("values") && (base.ends_with(".yaml") || base.ends_with(".yml"))) {
+        return std::nullopt;
+    }
+    for (const std::string_view marker : {"{{-", "-}}", "{{ .Values", "{{.Values", "{{ .Release", "{{ include ",
+                                          "{{ template ", "{{- include ", "{{ .Chart"}) {
+        const std::size_t at = text.find(marker);
+        if (at == std::string_view::npos) {
+            continue;
+        }
+        const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
+        return Diagnostic{Severity::kError, {file, line, 0}, "",
+                          fmt::format("an unrendered Helm template ('{}'): render it first (helm template RELEASE "
+                                      "CHART > rendered.yaml) and give the rendered YAML",
+                                      marker)};
+    }
+    return std::nullopt;
+}
+
 void error(Export& out, const std::string& file, std::string message) {
     out.diagnostics.push_back({Severity::kError, {file, 0, 0}, "", std::move(message)});
 }
@@ -277,6 +311,10 @@ void load_text(std::string_view text, const std::string& file, Export& out, cons
     ++out.summary.files;
     if (const auto problem = encoding_problem(text)) {
         error(out, file, *problem);
+        return;
+    }
+    if (auto unrendered = unrendered_source(file, text)) {
+        out.diagnostics.push_back(std::move(*unrendered));
         return;
     }
     const load::Sink sink{file, out, options};

@@ -98,10 +98,10 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         if (node.role) {
             const RoleNode& role = graph.roles()[*node.role];
             const bool builtin = role.role->location.origin == Origin::kBuiltin;
-            const std::size_t role_node = builder.node(
-                prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
-                role.role->display() + (builtin ? " (built in)" : ""), cluster.name,
-                graph.rule_sets()[role.rule_set].grants_everything);
+            const std::size_t role_node =
+                builder.node(prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
+                             role.role->display() + (builtin ? " (built in)" : ""), cluster.name,
+                             graph.rule_sets()[role.rule_set].grants_everything);
             builder.edge(binding_node, role_node, "grants");
         }
         // Only subjects that can match anybody are drawn: the grant table's holders.
@@ -114,7 +114,8 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
     }
     // Every identity has system:authenticated; draw it only where a binding of the export names it.
     bool authenticated_bound = false;
-    if (const auto found = graph.group_rows().find("system:authenticated"); found != graph.group_rows().end()) {
+    if (const auto found = graph.group_rows().find("system:authenticated");
+        found != graph.group_rows().end()) {
         authenticated_bound = std::any_of(found->second.begin(), found->second.end(), [&](std::uint32_t row) {
             const Binding& binding = *graph.bindings()[graph.rows()[row].source_index].binding;
             return binding.location.origin != Origin::kBuiltin;

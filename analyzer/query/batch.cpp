@@ -244,6 +244,7 @@ void read_json_line(const json& object, std::string& id_text, RequestLine& line)
 class SharedIdentities {
   public:
     explicit SharedIdentities(const Graph& graph) : graph_(graph) {}
+    const Graph& graph() const { return graph_; }
 
     const Authorizer* find(const std::string& key, const RequestLine& line) {
         {
@@ -274,6 +275,7 @@ class SharedIdentities {
 class IdentityCache {
   public:
     explicit IdentityCache(SharedIdentities& shared) : shared_(shared) {}
+    const Graph& graph() const { return shared_.graph(); }
 
     const Authorizer* find(const RequestLine& line) {
         key_.assign(line.arn.empty() ? "u\x1f" : "a\x1f");
@@ -298,39 +300,41 @@ class IdentityCache {
 
 struct Answer {
     bool allowed = false;
-    bool undetermined = false;
     bool unauthenticated = false;
     std::string error;
+    std::vector<std::string> undetermined;  ///< why, when the input cannot decide
 };
 
 Answer answer(const RequestLine& line, IdentityCache& cache) {
     if (!line.error.empty()) {
-        return {false, false, false, line.error};
+        return {false, false, line.error, {}};
     }
     if (line.arn.empty() == line.user.empty()) {
-        return {false, false, false, "give exactly one of \"arn\" or \"user\""};
+        return {false, false, "give exactly one of \"arn\" or \"user\"", {}};
     }
     if (!line.arn.empty() && !line.groups.empty()) {
-        return {false, false, false, "\"groups\" goes with \"user\", not with \"arn\""};
+        return {false, false, "\"groups\" goes with \"user\", not with \"arn\"", {}};
     }
     const Authorizer* authorizer = cache.find(line);
     if (line.path.empty() == line.resource.empty()) {
-        return {false, false, false, "give exactly one of \"resource\" or \"path\""};
+        return {false, false, "give exactly one of \"resource\" or \"path\"", {}};
     }
     if (!line.path.empty() && !line.path.starts_with("/")) {
-        return {false, false, false, "\"path\" must start with '/'"};
+        return {false, false, "\"path\" must start with '/'", {}};
     }
     auto request =
         make_request(std::string(line.verb), std::string(line.path.empty() ? line.resource : line.path),
                      std::string(line.name), std::string(line.ns), std::string(line.api_group),
                      std::string(line.subresource));
     if (auto* problem = std::get_if<std::string>(&request)) {
-        return {false, false, false, std::move(*problem)};
+        return {false, false, std::move(*problem), {}};
     }
     const Decision decision = authorizer->authorize(std::get<Request>(request));
-    return {decision.allowed(), decision.verdict == Verdict::kUndetermined,
-            !authorizer->identity().authenticated,
-            {}};
+    Answer out{decision.allowed(), !authorizer->identity().authenticated, {}, {}};
+    if (decision.verdict == Verdict::kUndetermined) {
+        out.undetermined = undetermined_reasons(cache.graph(), decision);
+    }
+    return out;
 }
 
 // Prints what nlohmann's dump() prints for the answer object (keys sorted, no spaces).
@@ -339,7 +343,9 @@ void print(const Answer& result, std::optional<std::string_view> id, std::string
         out += R"({"error":)";
         out += json(result.error).dump();
     } else {
-        out += result.allowed ? R"({"allowed":true)" : R"({"allowed":false)";
+        out += result.allowed                 ? R"({"allowed":true)"
+               : !result.undetermined.empty() ? R"({"allowed":null)"
+                                              : R"({"allowed":false)";
         if (result.unauthenticated) {
             out += R"(,"authenticated":false)";
         }
@@ -348,8 +354,9 @@ void print(const Answer& result, std::optional<std::string_view> id, std::string
         out += R"(,"id":)";
         out += *id;
     }
-    if (result.error.empty() && result.undetermined) {
-        out += R"(,"undetermined":true)";
+    if (result.error.empty() && !result.undetermined.empty()) {
+        out += R"(,"undetermined":)";
+        out += json(result.undetermined).dump();
     }
     out += "}\n";
 }
@@ -367,7 +374,7 @@ LineOutcome answer_line(std::string_view text, IdentityCache& cache, std::string
     }
     const json object = json::parse(text, nullptr, false);
     if (object.is_discarded() || !object.is_object()) {
-        print({false, false, false, "not a JSON object"}, std::nullopt, out);
+        print({false, false, "not a JSON object", {}}, std::nullopt, out);
         return {false, true};
     }
     RequestLine line;

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -85,8 +87,12 @@ std::string describe_witness(const std::string& witness) {
 
 std::string describe_rule(const PolicyRule& rule) {
     std::vector<std::string> parts;
-    if (!rule.api_groups.empty() || !rule.resources.empty()) {
-        parts.push_back("apiGroups: " + flow_list(rule.api_groups));
+    if (!rule.api_groups.empty() || !rule.api_group_suffixes.empty() || !rule.resources.empty()) {
+        std::vector<std::string> groups = rule.api_groups;
+        for (const std::string& suffix : rule.api_group_suffixes) {
+            groups.push_back("*" + suffix);
+        }
+        parts.push_back("apiGroups: " + flow_list(groups));
         parts.push_back("resources: " + flow_list(rule.resources));
     }
     if (!rule.resource_names.empty()) {
@@ -107,6 +113,17 @@ const PolicyRule* granted_rule(const Graph& graph, const Grant& grant) {
     return &(*rules.rules)[grant.rule];
 }
 
+std::vector<std::string> undetermined_reasons(const Graph& graph, const Decision& decision) {
+    std::vector<std::string> out = decision.reasons;
+    for (const Grant& grant : decision.undetermined) {
+        std::string line = describe_grant(graph, grant) + ": " + grant.undetermined;
+        if (std::find(out.begin(), out.end(), line) == out.end()) {
+            out.push_back(std::move(line));
+        }
+    }
+    return out;
+}
+
 std::string describe_grant(const Graph& graph, const Grant& grant) {
     if (!grant.row) {
         return "group system:masters (bypasses authorization)";
@@ -116,8 +133,9 @@ std::string describe_grant(const Graph& graph, const Grant& grant) {
         const AccessPolicyGrant& policy = graph.access_policy_grants()[row.source_index];
         const AccessScope& scope = policy.association->scope;
         return fmt::format("access policy {} ({})", policy.name(),
-                           scope.cluster_wide ? "cluster scope"
-                                              : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
+                           scope.cluster_wide
+                               ? "cluster scope"
+                               : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
     }
     std::string text = describe_binding(graph, row.source_index);
     if (!grant.witness.empty()) {

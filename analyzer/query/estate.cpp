@@ -90,6 +90,24 @@ bool EstateCanI::allowed_anywhere() const {
                        [](const Answer& answer) { return answer.decision.allowed() && !answer.conditional; });
 }
 
+Verdict EstateCanI::Answer::verdict() const {
+    // A route that hinges on a condition (MFA, source IP) is not a yes offline, and not a no either.
+    if (decision.allowed() && conditional) {
+        return Verdict::kUndetermined;
+    }
+    return decision.verdict;
+}
+
+Verdict EstateCanI::verdict() const {
+    if (allowed_anywhere()) {
+        return Verdict::kAllowed;
+    }
+    const bool open = std::any_of(answers.begin(), answers.end(), [](const Answer& answer) {
+        return answer.verdict() == Verdict::kUndetermined;
+    });
+    return open ? Verdict::kUndetermined : Verdict::kDenied;
+}
+
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants) {
     EstateCanI out;
     out.arn = std::string(arn);
@@ -102,21 +120,29 @@ EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Reques
     std::stable_partition(order.begin(), order.end(),
                           [&](std::size_t i) { return !out.hops[i].route.conditional; });
     for (const Cluster& cluster : estate.clusters()) {
-        std::optional<EstateCanI::Answer> first;
+        std::optional<EstateCanI::Answer> allowed;
+        std::optional<EstateCanI::Answer> undetermined;
+        std::optional<EstateCanI::Answer> itself;
         for (const std::size_t hop : order) {
             const Authorizer authorizer(*cluster.graph, resolve_arn(*cluster.graph, out.hops[hop].arn));
             Decision decision = authorizer.authorize(request, all_grants);
-            if (decision.allowed()) {
-                const bool conditional = out.hops[hop].route.conditional;
-                first = EstateCanI::Answer{&cluster, hop, authorizer.identity(), std::move(decision),
-                                           conditional};
+            EstateCanI::Answer answer{&cluster, hop, authorizer.identity(), std::move(decision),
+                                      out.hops[hop].route.conditional};
+            if (answer.decision.allowed()) {
+                allowed = std::move(answer);
                 break;
             }
-            if (hop == 0) {
-                first = EstateCanI::Answer{&cluster, 0, authorizer.identity(), std::move(decision), false};
+            // A hop the input cannot decide answers before a plain no: it is not a "no".
+            if (answer.decision.verdict == Verdict::kUndetermined && !undetermined) {
+                undetermined = std::move(answer);
+            } else if (hop == 0) {
+                answer.conditional = false;
+                itself = std::move(answer);
             }
         }
-        out.answers.push_back(std::move(*first));
+        out.answers.push_back(allowed        ? std::move(*allowed)
+                              : undetermined ? std::move(*undetermined)
+                                             : std::move(*itself));
     }
     return out;
 }

@@ -36,7 +36,11 @@ class RowBuilder {
                 return;
             }
         }
-        for (const std::string& group : rule.api_groups) {
+        std::vector<std::string> groups = rule.api_groups;
+        for (const std::string& suffix : rule.api_group_suffixes) {
+            groups.push_back("*" + suffix);  // every group ending so (an access policy AWS describes so)
+        }
+        for (const std::string& group : groups) {
             for (const std::string& resource : rule.resources) {
                 add(scope, ns, display_resource(resource, group), rule.resource_names, via, undetermined,
                     rule.verbs, location);

@@ -121,14 +121,20 @@ void write_can_i_estate_text(std::ostream& out, const Estate& estate, const Esta
     }
     for (const EstateCanI::Answer& answer : result.answers) {
         const std::string name = answer.cluster->name.empty() ? std::string() : answer.cluster->name + ": ";
-        out << name
-            << (!answer.decision.allowed() ? "no"
-                : answer.conditional     ? "conditional (yes if the route's conditions hold)"
-                                         : "yes");
-        if (answer.decision.allowed() && answer.hop != 0) {
+        out << name;
+        if (answer.decision.allowed()) {
+            out << (answer.conditional ? "conditional (yes if the route's conditions hold)" : "yes");
+        } else {
+            out << (answer.decision.verdict == Verdict::kUndetermined ? "undetermined" : "no");
+        }
+        if (answer.decision.verdict != Verdict::kDenied && answer.hop != 0) {
             out << ", as " << hop_label(estate, result.arn, result.hops[answer.hop]);
         }
         out << '\n';
+        if (answer.decision.verdict == Verdict::kUndetermined && !explain) {
+            out << "  reason  " << undetermined_reasons(*answer.cluster->graph, answer.decision).front()
+                << '\n';
+        }
         if (explain) {
             std::ostringstream block;
             write_can_i_text(block, *answer.cluster->graph, answer.identity, answer.decision, true);
@@ -144,14 +150,21 @@ json can_i_estate_json(const Estate& estate, const EstateCanI& result, const Req
         json item = can_i_json(*answer.cluster->graph, answer.identity, request, answer.decision);
         item["cluster"] = answer.cluster->name;
         item["conditional"] = answer.conditional;
+        item["verdict"] = to_string(answer.verdict());
+        if (answer.verdict() == Verdict::kUndetermined) {
+            item["allowed"] = nullptr;
+        }
         item["hop"] = result.hops[answer.hop].arn;
         item["route"] = route_json(estate, result.arn, result.hops[answer.hop].route);
         clusters.push_back(std::move(item));
     }
-    return {{"principal", result.arn},
-            {"allowed", result.allowed_anywhere()},
-            {"hops", hops_json(estate, result.arn, result.hops)},
-            {"clusters", clusters}};
+    const Verdict verdict = result.verdict();
+    return {
+        {"principal", result.arn},
+        {"allowed", verdict == Verdict::kUndetermined ? json(nullptr) : json(verdict == Verdict::kAllowed)},
+        {"verdict", to_string(verdict)},
+        {"hops", hops_json(estate, result.arn, result.hops)},
+        {"clusters", clusters}};
 }
 
 void write_who_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhoCan& result) {

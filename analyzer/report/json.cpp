@@ -85,6 +85,9 @@ json grant_json(const Graph& graph, const Grant& grant) {
     if (!grant.witness.empty()) {
         out["sessionName"] = grant.witness;
     }
+    if (!grant.undetermined.empty()) {
+        out["reason"] = grant.undetermined;
+    }
     out["path"] = steps_json(explain_grant(graph, grant));
     return out;
 }
@@ -108,6 +111,9 @@ json identity_json(const Identity& identity) {
     if (!identity.authenticated) {
         out["denial"] = identity.denial;
     }
+    if (!identity.undetermined.empty()) {
+        out["undetermined"] = identity.undetermined;
+    }
     return out;
 }
 
@@ -121,11 +127,14 @@ json can_i_json(const Graph& graph, const Identity& identity, const Request& req
     for (const Grant& grant : decision.undetermined) {
         undetermined.push_back(grant_json(graph, grant));
     }
-    return {{"allowed", decision.allowed()},
-            {"request", request_json(normalize_request(request))},
-            {"identity", identity_json(identity)},
-            {"grants", grants},
-            {"undetermined", undetermined}};
+    return {
+        {"allowed", decision.verdict == Verdict::kUndetermined ? json(nullptr) : json(decision.allowed())},
+        {"verdict", to_string(decision.verdict)},
+        {"reasons", undetermined_reasons(graph, decision)},
+        {"request", request_json(normalize_request(request))},
+        {"identity", identity_json(identity)},
+        {"grants", grants},
+        {"undetermined", undetermined}};
 }
 
 json what_can_json(const WhatCan& result) {
@@ -146,10 +155,18 @@ json what_can_json(const WhatCan& result) {
         }
         rows.push_back(std::move(item));
     }
+    json unexpanded = json::array();
+    for (const UnexpandedGrant& grant : result.unexpanded) {
+        unexpanded.push_back({{"via", grant.via},
+                              {"namespaces", grant.namespaces},
+                              {"location", location_json(grant.location)},
+                              {"lowerBound", grant.lower_bound}});
+    }
     return {{"identity", identity_json(result.identity)},
             {"systemMasters", result.masters},
             {"clusterAdminVia", result.cluster_admin_via},
-            {"permissions", rows}};
+            {"permissions", rows},
+            {"unexpanded", unexpanded}};
 }
 
 json who_can_json(const Graph& graph, const WhoCan& result) {

@@ -110,7 +110,14 @@ std::string join_or_dash(const std::vector<std::string>& items) {
 
 void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
                       const Decision& decision, bool explain) {
-    out << (decision.allowed() ? "yes" : "no") << '\n';
+    out << (decision.allowed()                           ? "yes"
+            : decision.verdict == Verdict::kUndetermined ? "undetermined"
+                                                         : "no")
+        << '\n';
+    if (decision.verdict == Verdict::kUndetermined && !explain) {
+        // The cause, in one line; --explain gives the whole chain.
+        out << "  reason  " << undetermined_reasons(graph, decision).front() << '\n';
+    }
     if (!explain) {
         return;
     }
@@ -123,14 +130,19 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
         steps.insert(steps.end(), more.begin(), more.end());
     }
     if (!decision.allowed() && identity.authenticated) {
-        steps.push_back(
-            {"result", "no rule of any binding or access policy that applies allows this request", {}});
+        steps.push_back({"result",
+                         decision.verdict == Verdict::kUndetermined
+                             ? "no rule that applies and is known allows this request"
+                             : "no rule of any binding or access policy that applies allows this request",
+                         {}});
+    }
+    for (const std::string& reason : decision.reasons) {
+        steps.push_back({"maybe", reason, {}});
     }
     for (const Grant& grant : decision.undetermined) {
-        steps.push_back({"maybe",
-                         "undetermined: " + describe_grant(graph, grant) +
-                             " would allow it if a value not known offline matched",
-                         {}});
+        const std::vector<ChainStep> chain = explain_grant(graph, grant);
+        steps.push_back({"maybe", describe_grant(graph, grant) + " may allow it: " + grant.undetermined,
+                         chain.empty() ? SourceLocation{} : chain.front().location});
     }
     write_steps(out, steps);
 }
@@ -153,7 +165,8 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     for (const PermissionRow& row : result.rows) {
         if (!row.everyone) {
             rows.push_back(row);
-        } else if (const std::string binding = row.via.substr(0, row.via.find(" -> ")).substr(row.via.find(' ') + 1);
+        } else if (const std::string binding =
+                       row.via.substr(0, row.via.find(" -> ")).substr(row.via.find(' ') + 1);
                    std::find(everyone.begin(), everyone.end(), binding) == everyone.end()) {
             everyone.push_back(binding);
         }
@@ -161,10 +174,29 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     std::sort(everyone.begin(), everyone.end());
     const auto write_everyone = [&] {
         if (!everyone.empty()) {
-            out << "\nAlso, like every authenticated user: API discovery and self-reviews, through the built-in "
+            out << "\nAlso, like every authenticated user: API discovery and self-reviews, through the "
+                   "built-in "
                    "bindings "
                 << fmt::format("{}", fmt::join(everyone, ", ")) << " (-o json lists them).\n";
         }
+    };
+    // Grants known only in part: their stated rules are among the rows, and the rest is undetermined.
+    const auto write_unexpanded = [&](bool after_rows) {
+        if (result.unexpanded.empty()) {
+            return;
+        }
+        out << (after_rows
+                    ? "\nGrants rbacgraph cannot fully expand: beyond the rows above, what they allow is "
+                      "undetermined\n"
+                    : "No permissions rbacgraph can list; what these grants allow is undetermined:\n");
+        Table table({"GRANT", "SCOPE", "KNOWN"});
+        for (const UnexpandedGrant& grant : result.unexpanded) {
+            table.add(
+                {with_location(grant.via, grant.location),
+                 grant.namespaces.empty() ? "cluster" : fmt::format("{}", fmt::join(grant.namespaces, ", ")),
+                 grant.lower_bound ? "what AWS's prose names" : "nothing"});
+        }
+        table.print(out, "  ");
     };
     if (!result.cluster_admin_via.empty()) {
         for (const std::string& via : result.cluster_admin_via) {
@@ -177,8 +209,14 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         out << "Every other grant (" << others << " rows) is subsumed by this; -o json lists them all.\n";
         return;
     }
+    if (rows.empty() && !result.unexpanded.empty()) {
+        write_unexpanded(false);
+        write_everyone();
+        return;
+    }
     if (rows.empty() && !everyone.empty()) {
-        out << "No permissions beyond what every authenticated user has: API discovery and self-reviews, through "
+        out << "No permissions beyond what every authenticated user has: API discovery and self-reviews, "
+               "through "
                "the built-in bindings "
             << fmt::format("{}", fmt::join(everyone, ", ")) << " (-o json lists them).\n";
         return;
@@ -221,6 +259,7 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         table.print(out, "  ");
         start = end;
     }
+    write_unexpanded(true);
     write_everyone();
 }
 
@@ -254,10 +293,13 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
         out << "\nIAM principals that may be allowed: the input cannot decide (" << maybe_principals << ")\n";
         write_principals(true);
     }
-    // The subjects of the export's bindings, then those of the built-in bootstrap bindings, then those that may
-    // be allowed.
-    const auto builtin = [](const WhoCanSubject& subject) { return subject.location.origin == Origin::kBuiltin; };
-    const auto write_subjects = [&](std::string_view title, std::string_view after, bool always, auto&& wanted) {
+    // The subjects of the export's bindings, then those of the built-in bootstrap bindings, then those that
+    // may be allowed.
+    const auto builtin = [](const WhoCanSubject& subject) {
+        return subject.location.origin == Origin::kBuiltin;
+    };
+    const auto write_subjects = [&](std::string_view title, std::string_view after, bool always,
+                                    auto&& wanted) {
         Table table({"KIND", "NAME", "VIA"});
         std::size_t count = 0;
         for (const WhoCanSubject& subject : result.subjects) {

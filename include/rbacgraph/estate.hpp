@@ -1,12 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "rbacgraph/evaluate.hpp"
 #include "rbacgraph/iam.hpp"
+#include "rbacgraph/load.hpp"
 #include "rbacgraph/identity.hpp"
 #include "rbacgraph/query.hpp"
 
@@ -28,6 +30,8 @@ class Estate {
     const std::vector<Cluster>& clusters() const { return clusters_; }
     const IamIndex& iam() const { return *iam_index_; }
     bool has_iam() const { return !iam_index_->empty(); }
+    /// One unnamed cluster and no IAM dump: answers keep the single-cluster form.
+    bool single() const { return clusters_.size() == 1 && clusters_.front().name.empty() && !has_iam(); }
     /// Problems found while indexing the IAM dumps (a principal given twice).
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
@@ -37,6 +41,44 @@ class Estate {
     std::vector<Diagnostic> diagnostics_;
     std::unique_ptr<const IamIndex> iam_index_;
 };
+
+/// One cluster's inputs: its name (empty for the single unnamed cluster) and its files or directories.
+struct ClusterInput {
+    std::string name;
+    std::vector<std::string> paths;
+};
+
+/// What a run reads: its clusters, and files every cluster shares (IAM dumps only).
+struct EstateInput {
+    std::vector<ClusterInput> clusters;
+    std::vector<std::string> shared_paths;
+    LoadOptions load;
+    GraphOptions graph;
+    /// How the caller names the option that makes a path a cluster, for the error about cluster objects among
+    /// shared paths (the CLI says "--cluster NAME=PATH").
+    std::string cluster_option = "a named cluster";
+};
+
+/// The estate a run reads, with everything said about its input.
+struct LoadedEstate {
+    std::shared_ptr<const Estate> estate;
+    /// Every diagnostic: each cluster's loader and graph, the shared files, the IAM index.
+    std::vector<Diagnostic> diagnostics;
+    std::optional<Export> shared;  ///< the shared files (their IAM dumps moved into the estate)
+    LoadSummary summary;           ///< counts over every cluster and the shared files
+    /// The input holds an access definition rbacgraph understood: RBAC objects, aws-auth, an EKS cluster
+    /// description, access entries or policies, or an IAM dump (the objects every cluster has do not count).
+    bool evaluable = false;
+};
+
+/// Loads every cluster (each path set into one graph) and the shared IAM dumps into one estate.
+LoadedEstate load_estate(const EstateInput& input);
+
+/// The clusters of a directory: each subdirectory, named after it, in name order.
+std::vector<ClusterInput> clusters_in_directory(const std::string& directory, std::vector<Diagnostic>& diagnostics);
+
+/// For an input with nothing to evaluate: what it holds instead, and what to run to get an access definition.
+std::string nothing_to_evaluate(const LoadedEstate& loaded);
 
 /// A principal an IAM principal can act as: itself (no steps) or a role it reaches by sts:AssumeRole.
 struct IamHop {
@@ -91,13 +133,19 @@ struct EstateCanI {
         std::size_t hop = 0;  ///< the allowing hop, or 0 (the principal itself) when none allows
         Identity identity;
         Decision decision;
-        /// Allowed only through a route that hinges on a condition: "conditional", not "yes".
+        /// The route to this hop hinges on a condition: an allowing answer is "conditional", not "yes".
         bool conditional = false;
+
+        /// Allowed, denied, or undetermined (which a conditional route's allowing answer is).
+        Verdict verdict() const;
     };
     std::vector<Answer> answers;  ///< one per cluster
 
     /// Some cluster allows it by a route without conditions.
     bool allowed_anywhere() const;
+    /// Allowed somewhere by a route without conditions; else undetermined if any cluster's answer is (or is
+    /// conditional); else denied.
+    Verdict verdict() const;
 };
 
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants);

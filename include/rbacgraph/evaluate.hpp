@@ -50,7 +50,8 @@ struct CompiledRequest {
     NameQuery names = NameQuery::kExact;
     Symbol verb = kNoSymbol;
     Symbol api_group = kNoSymbol;
-    Symbol combined = kNoSymbol;  ///< resource or resource/subresource
+    std::string_view api_group_text;  ///< for rules that name groups by suffix
+    Symbol combined = kNoSymbol;      ///< resource or resource/subresource
     Symbol subresource = kNoSymbol;
     Symbol name = kNoSymbol;
     Symbol ns = kNoSymbol;
@@ -77,12 +78,13 @@ std::string_view to_string(Verdict verdict);
 /// What one grant row answers for one request.
 struct RowAnswer {
     Verdict verdict = Verdict::kDenied;
-    std::size_t rule = 0;            ///< the allowing rule in the row's rule set (kAllowed)
-    std::vector<Symbol> names;       ///< with NameQuery::kListedNames: the only names it allows; empty = any
+    std::size_t rule = 0;       ///< the allowing rule in the row's rule set (kAllowed)
+    std::vector<Symbol> names;  ///< with NameQuery::kListedNames: the only names it allows; empty = any
 };
 
 /// The one matching function: whether a grant row allows a request. It alone knows RoleBinding scope, access
-/// scope, authentication-mode gating, resourceNames, '*' and '*/x', and rule sets that are known only in part.
+/// scope, authentication-mode gating, resourceNames, '*' and '*/x', and rule sets that are known only in
+/// part.
 RowAnswer row_allows(const Graph& graph, const GrantRow& row, const CompiledRequest& request);
 
 /// row_allows for one request over many rows, asking each rule set once.

@@ -43,7 +43,9 @@ struct CompiledRule {
     bool any_url = false;
     std::vector<Symbol> verbs;
     std::vector<Symbol> api_groups;
-    std::vector<Symbol> resources;          ///< "pods", "pods/exec"
+    std::vector<std::string>
+        api_group_suffixes;         ///< groups ending in one of these (PolicyRule::api_group_suffixes)
+    std::vector<Symbol> resources;  ///< "pods", "pods/exec"
     std::vector<Symbol> star_subresources;  ///< X of "*/X"
     std::vector<Symbol> resource_names;
     std::vector<std::string> url_exact;
@@ -55,7 +57,8 @@ struct CompiledRule {
 /// How much of what a rule set grants is known.
 enum class RuleCoverage : std::uint8_t {
     kExact,       ///< the rules are the whole grant
-    kLowerBound,  ///< the rules are granted; whatever else it covers is undetermined (AWS describes it in prose)
+    kLowerBound,  ///< the rules are granted; whatever else it covers is undetermined (AWS describes it in
+                  ///< prose)
     kUnknown,     ///< nothing is known: every request in its scope is undetermined
 };
 
@@ -65,6 +68,9 @@ struct AccessPolicyDefinition {
     std::vector<PolicyRule> rules;
     RuleCoverage coverage = RuleCoverage::kExact;
 };
+
+/// Every access policy AWS lists, with what it publishes about each (analyzer/graph/access_policies.cpp).
+std::span<const AccessPolicyDefinition> access_policy_catalog();
 
 /// Finds a policy by ARN (arn:PARTITION:eks::aws:cluster-access-policy/NAME) or bare name.
 const AccessPolicyDefinition* find_access_policy(std::string_view arn_or_name);
@@ -175,7 +181,8 @@ class Graph {
     AuthenticationMode mode() const;
     /// Access entries and their policies count only in the API modes.
     bool access_entries_apply() const;
-    std::optional<std::uint32_t> find_role(bool cluster_scoped, std::string_view ns, std::string_view name) const;
+    std::optional<std::uint32_t> find_role(bool cluster_scoped, std::string_view ns,
+                                           std::string_view name) const;
 
     /// Rows by holder: user name, group name, "namespace/name" of a ServiceAccount, access-entry key.
     const std::map<std::string, RowList>& user_rows() const { return user_rows_; }
@@ -224,7 +231,8 @@ std::string access_entry_key(std::string_view principal_arn);
 Subject row_subject(const Graph& graph, const GrantRow& row);
 /// "RoleBinding ns/b -> ClusterRole r", saying "(built in, not in the export)" after a role the export lacks.
 std::string describe_binding(const Graph& graph, std::size_t binding);
-/// Who a row's holder is, for messages: "User dave", "ServiceAccount istio-system/gw", or the principal's ARN.
+/// Who a row's holder is, for messages: "User dave", "ServiceAccount istio-system/gw", or the principal's
+/// ARN.
 std::string holder_display(const Graph& graph, const GrantRow& row);
 
 /// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed

@@ -29,7 +29,8 @@ struct Identity {
     /// The access entry that authenticated it: the policies associated with that entry apply, and only then.
     const AccessEntry* access_entry = nullptr;
     std::vector<std::string> notes;  ///< what a reader must know (session names, unknowable values)
-    /// Why the username or groups cannot be known offline (every answer RBAC could give is then undetermined).
+    /// Why the username or groups cannot be known offline (every answer RBAC could give is then
+    /// undetermined).
     std::vector<std::string> undetermined;
     std::string denial;  ///< why it does not authenticate
 
@@ -43,6 +44,10 @@ Identity resolve_arn(const Graph& graph, std::string_view arn);
 /// NS and NAME of "system:serviceaccount:NS:NAME", split at the first ':' as appliesToUser's comparison
 /// implies; nullopt for other usernames.
 std::optional<std::pair<std::string, std::string>> split_service_account_username(std::string_view username);
+
+/// The access-entry types EKS documents (STANDARD, EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, EC2, HYBRID_LINUX,
+/// HYPERPOD_LINUX; botocore eks service-2.json CreateAccessEntryRequest.type).
+bool is_documented_entry_type(std::string_view type);
 
 /// A Kubernetes user with groups (system:authenticated is added, as the API server does).
 Identity kubernetes_identity(std::string user, std::vector<std::string> groups);

@@ -16,6 +16,9 @@ struct PolicyRule {
     std::vector<std::string> resources;
     std::vector<std::string> resource_names;
     std::vector<std::string> non_resource_urls;
+    /// Not a Kubernetes field: API groups named by their suffix (".services.k8s.aws" for every ACK group), as
+    /// AWS describes one access policy; never read from input.
+    std::vector<std::string> api_group_suffixes;
     SourceLocation location;
 
     /// Field-wise equality, ignoring the location (the aggregation controller's deep equality).

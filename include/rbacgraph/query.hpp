@@ -33,6 +33,9 @@ std::string describe_grant(const Graph& graph, const Grant& grant);
 std::string describe_witness(const std::string& witness);
 /// "{apiGroups: [\"\"], resources: [pods], verbs: [get]}".
 std::string describe_rule(const PolicyRule& rule);
+/// Why a decision is undetermined, one line per cause: the identity's own reasons, then "<grant>: <reason>"
+/// for each grant that may allow it.
+std::vector<std::string> undetermined_reasons(const Graph& graph, const Decision& decision);
 /// The effective rule a grant points at (nullptr for system:masters).
 const PolicyRule* granted_rule(const Graph& graph, const Grant& grant);
 
@@ -47,8 +50,8 @@ struct PermissionRow {
     std::string via;
     SourceLocation via_location;
     bool undetermined = false;
-    /// Granted to every authenticated (or anonymous) user by a built-in binding the export lacks: API discovery
-    /// and self-reviews, which text output summarizes in one line.
+    /// Granted to every authenticated (or anonymous) user by a built-in binding the export lacks: API
+    /// discovery and self-reviews, which text output summarizes in one line.
     bool everyone = false;
 };
 

@@ -48,7 +48,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         }
         for (const MatchedRow& match : authorizer.rows()) {
             const GrantRow& row = graph.rows()[match.row];
-            if (match.undetermined || row.source != GrantSource::kBinding || row.scope != GrantScope::kCluster) {
+            if (match.undetermined || row.source != GrantSource::kBinding ||
+                row.scope != GrantScope::kCluster) {
                 continue;
             }
             const BindingNode& node = graph.bindings()[row.source_index];

@@ -20,8 +20,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             (binding.cluster_scoped && ref.kind == "Role")) {
             continue;  // the loader already warns about impossible references
         }
-        // The roles every cluster has are in the graph unless the built-in objects were turned off (a complete
-        // live export), so a reference to one is never dangling by omission.
+        // The roles every cluster has are in the graph unless the built-in objects were turned off (a
+        // complete live export), so a reference to one is never dangling by omission.
         Finding finding = context.finding_for(binding, "");
         const std::string target =
             ref.kind == "Role" ? fmt::format("Role {}/{}", binding.ns, ref.name) : "ClusterRole " + ref.name;

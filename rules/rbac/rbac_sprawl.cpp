@@ -36,7 +36,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             seen.subject = std::move(subject);
         }
         seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
-                                      binding.role_ref.kind == "Role" ? binding.ns : "", binding.role_ref.name));
+                                      binding.role_ref.kind == "Role" ? binding.ns : "",
+                                      binding.role_ref.name));
     }
     std::vector<const std::pair<const std::string, Seen>*> sprawling;
     for (const auto& entry : by_subject) {

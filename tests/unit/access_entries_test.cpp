@@ -213,3 +213,182 @@ TEST_CASE("opaque policies are never counted as allow") {
 
 }  // namespace
 }  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+namespace {
+
+Verdict verdict_of(const Graph& graph, std::string_view arn, const Request& request) {
+    return Authorizer(graph, resolve_arn(graph, arn)).authorize(request).verdict;
+}
+
+// One principal holding one policy at a scope, on an API-mode cluster.
+Graph holding(std::string_view policy_name, std::string_view scope, std::string_view type = "STANDARD") {
+    return graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", R"({"accessEntry": {"principalArn": "arn:aws:iam::1:role/p", "type": ")" +
+                        std::string(type) + R"("}})"},
+         {"p.json", policies("arn:aws:iam::1:role/p", policy(policy_name, scope))}});
+}
+
+constexpr std::string_view kClusterScope = R"({"type": "cluster"})";
+constexpr std::string_view kP = "arn:aws:iam::1:role/p";
+
+TEST_CASE("the policy catalog: every policy AWS lists, by kind (eks-iam.md 9.1)") {
+    std::size_t exact = 0;
+    std::size_t prose = 0;
+    std::size_t name_only = 0;
+    for (const AccessPolicyDefinition& definition : access_policy_catalog()) {
+        switch (definition.coverage) {
+            case RuleCoverage::kExact:
+                ++exact;
+                break;
+            case RuleCoverage::kLowerBound:
+                ++prose;
+                break;
+            case RuleCoverage::kUnknown:
+                ++name_only;
+                CHECK(definition.rules.empty());
+                break;
+        }
+    }
+    CHECK(exact == 7);       // the tabled ones (4.5)
+    CHECK(prose == 14);      // Auto Mode and Insights (10), Capabilities (4): prose (9.2)
+    CHECK(name_only == 15);  // attributable by name only (9.1)
+    // AmazonEKSDashboardConsoleReadOnly is an IAM managed policy, not an access policy; IAM managed policies
+    // that share a name with an access policy are other things (9.1 "Name collisions").
+    CHECK(find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSDashboardConsoleReadOnly") ==
+          nullptr);
+    CHECK(find_access_policy("arn:aws:iam::aws:policy/AmazonEKSComputePolicy") == nullptr);
+    REQUIRE(find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSComputePolicy") != nullptr);
+    CHECK(find_access_policy("arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy") != nullptr);
+}
+
+TEST_CASE(
+    "a prose-only policy allows what AWS names and is undetermined beyond, inside its scope (eks-iam.md "
+    "9.2)") {
+    const Graph compute = holding("AmazonEKSComputeClusterPolicy", kClusterScope);
+    // "Update, patch, and delete nodes." "Create pod evictions and delete pods when necessary." "Create new
+    // CRDs."
+    CHECK(verdict_of(compute, kP, resource_request("delete", "nodes")) == Verdict::kAllowed);
+    CHECK(verdict_of(compute, kP, resource_request("create", "pods", "app", "p", "", "eviction")) ==
+          Verdict::kAllowed);
+    CHECK(verdict_of(compute, kP,
+                     resource_request("create", "customresourcedefinitions", "", "",
+                                      "apiextensions.k8s.io")) == Verdict::kAllowed);
+    // "Read access to pods" is get only; list is what the prose suggests without naming it.
+    CHECK(verdict_of(compute, kP, resource_request("get", "pods", "app")) == Verdict::kAllowed);
+    CHECK(verdict_of(compute, kP, resource_request("list", "pods", "app")) == Verdict::kUndetermined);
+    // Anything else: never "no".
+    CHECK(verdict_of(compute, kP, resource_request("get", "secrets", "kube-system")) ==
+          Verdict::kUndetermined);
+    CHECK(verdict_of(compute, kP, url_request("get", "/metrics")) == Verdict::kUndetermined);
+
+    // Outside a namespace scope the policy has no opinion: a plain no (4.6).
+    const Graph scoped =
+        holding("AmazonEKSArgoCDPolicy", R"({"type": "namespace", "namespaces": ["argocd"]})");
+    CHECK(verdict_of(scoped, kP, resource_request("get", "secrets", "argocd", "repo-creds")) ==
+          Verdict::kAllowed);
+    CHECK(verdict_of(scoped, kP, resource_request("list", "secrets", "argocd")) == Verdict::kUndetermined);
+    CHECK(verdict_of(scoped, kP, resource_request("get", "secrets", "default", "x")) == Verdict::kDenied);
+    CHECK(verdict_of(scoped, kP, resource_request("get", "nodes")) == Verdict::kDenied);
+}
+
+TEST_CASE("the ACK policy: every group ending .services.k8s.aws (eks-iam.md 9.2, CAPSEC)") {
+    const Graph ack = holding("AmazonEKSACKPolicy", kClusterScope);
+    CHECK(verdict_of(ack, kP, resource_request("create", "buckets", "app", "", "s3.services.k8s.aws")) ==
+          Verdict::kAllowed);
+    CHECK(verdict_of(ack, kP, resource_request("delete", "dbinstances", "db", "x", "rds.services.k8s.aws")) ==
+          Verdict::kAllowed);
+    CHECK(verdict_of(ack, kP, resource_request("patch", "buckets", "app", "b", "s3.services.k8s.aws")) ==
+          Verdict::kUndetermined);
+    CHECK(verdict_of(ack, kP,
+                     resource_request("create", "buckets", "app", "", "services.k8s.aws.example.com")) ==
+          Verdict::kUndetermined);
+}
+
+TEST_CASE(
+    "a name-only or unknown policy is undetermined in its scope, never 'grants nothing' (eks-iam.md 9.10)") {
+    const Graph named =
+        holding("AmazonEKSSecretAdminPolicy", R"({"type": "namespace", "namespaces": ["team-*"]})");
+    CHECK(verdict_of(named, kP, resource_request("get", "secrets", "team-a", "s")) == Verdict::kUndetermined);
+    CHECK(verdict_of(named, kP, resource_request("get", "secrets", "other", "s")) == Verdict::kDenied);
+    const Graph unknown = holding("AmazonEKSSomethingNew", kClusterScope);
+    CHECK(verdict_of(unknown, kP, resource_request("get", "pods")) == Verdict::kUndetermined);
+    const bool warned = std::any_of(unknown.diagnostics().begin(), unknown.diagnostics().end(),
+                                    [](const Diagnostic& d) { return d.severity == Severity::kWarning; });
+    CHECK(warned);
+    // Positive control: a tabled policy answers a plain no where its table does not reach.
+    CHECK(verdict_of(holding("AmazonEKSViewPolicy", kClusterScope), kP,
+                     resource_request("get", "secrets", "x")) == Verdict::kDenied);
+}
+
+TEST_CASE(
+    "entry types AWS publishes no identity for are undetermined, never STANDARD (eks-iam.md 4.3, 9.3)") {
+    // HYPERPOD_LINUX: no username or groups published. Its policies still apply: they belong to the entry.
+    const Graph hyperpod = holding("AmazonEKSViewPolicy", kClusterScope, "HYPERPOD_LINUX");
+    const Identity identity = resolve_arn(hyperpod, kP);
+    REQUIRE(identity.authenticated);
+    CHECK(identity.username.has_unknowable());
+    CHECK_FALSE(identity.undetermined.empty());
+    CHECK(verdict_of(hyperpod, kP, resource_request("get", "pods", "x")) == Verdict::kAllowed);
+    CHECK(verdict_of(hyperpod, kP, resource_request("get", "secrets", "x")) == Verdict::kUndetermined);
+
+    // A type EKS does not document: warned, undetermined.
+    const Graph future = holding("AmazonEKSViewPolicy", kClusterScope, "QUANTUM_LINUX");
+    CHECK(verdict_of(future, kP, resource_request("get", "secrets", "x")) == Verdict::kUndetermined);
+    CHECK(std::any_of(future.diagnostics().begin(), future.diagnostics().end(), [](const Diagnostic& d) {
+        return d.message.find("'QUANTUM_LINUX' is not one EKS documents") != std::string::npos;
+    }));
+
+    // EC2 (Auto Mode): a node whose name is not published.
+    const Graph auto_node = graph_of_files(
+        {{"c.json", cluster("API")},
+         {"e.json", R"({"accessEntry": {"principalArn": "arn:aws:iam::1:role/node", "type": "EC2"}})"}});
+    const Identity node = resolve_arn(auto_node, "arn:aws:iam::1:role/node");
+    CHECK(node.username.display().starts_with("system:node:<"));
+    CHECK(node.username.has_unknowable());
+}
+
+TEST_CASE("node entry types: system:nodes, and bindings to other groups undetermined (groups unpublished)") {
+    constexpr std::string_view kBindings = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: nodes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}
+subjects: [{kind: Group, name: "system:nodes"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: proxiers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}
+subjects: [{kind: Group, name: "system:node-proxier"}]
+)";
+    const auto fargate_with = [&](std::string_view bindings) {
+        return graph_of_files(
+            {{"c.json", cluster("API")},
+             {"e.json",
+              R"({"accessEntry": {"principalArn": "arn:aws:iam::1:role/pod", "type": "FARGATE_LINUX"}})"},
+             {"r.yaml", std::string(bindings)}});
+    };
+    const Graph both = fargate_with(kBindings);
+    CHECK(verdict_of(both, "arn:aws:iam::1:role/pod", resource_request("get", "configmaps", "x")) ==
+          Verdict::kAllowed);
+    std::string proxier_only(kBindings);
+    proxier_only.erase(
+        proxier_only.find("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+                          "metadata: {name: nodes}"),
+        proxier_only.find("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+                          "metadata: {name: proxiers}") -
+            proxier_only.find("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+                              "metadata: {name: nodes}"));
+    CHECK(verdict_of(fargate_with(proxier_only), "arn:aws:iam::1:role/pod",
+                     resource_request("get", "configmaps", "x")) == Verdict::kUndetermined);
+}
+
+}  // namespace
+}  // namespace rbacgraph::test

@@ -1,10 +1,11 @@
-// The objects every cluster has (k8s-rbac.md section 14): the Kubernetes bootstrap policy compiled into rbacgraph,
-// added where the export lacks an object, never instead of one the export carries.
+// The objects every cluster has (k8s-rbac.md section 14): the Kubernetes bootstrap policy compiled into
+// rbacgraph, added where the export lacks an object, never instead of one the export carries.
+#include "graph/builtin_objects.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "graph/builtin_objects.hpp"
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -24,8 +25,10 @@ std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
-TEST_CASE("the embedded bootstrap policy is the vendored data, byte for byte, and loads without a diagnostic") {
-    const std::filesystem::path data = std::filesystem::path(RBACGRAPH_SOURCE_DIR) / "data/kubernetes-bootstrap";
+TEST_CASE(
+    "the embedded bootstrap policy is the vendored data, byte for byte, and loads without a diagnostic") {
+    const std::filesystem::path data =
+        std::filesystem::path(RBACGRAPH_SOURCE_DIR) / "data/kubernetes-bootstrap";
     const auto files = builtin_object_files();
     REQUIRE(files.size() == 6);
     for (const EmbeddedFile& file : files) {
@@ -34,7 +37,8 @@ TEST_CASE("the embedded bootstrap policy is the vendored data, byte for byte, an
     }
     const Export& objects = builtin_objects();
     CHECK(objects.diagnostics.empty());
-    // 31 cluster roles, 38 controller roles, 7 namespaced roles; 10 + 38 + 7 bindings (the files' own counts).
+    // 31 cluster roles, 38 controller roles, 7 namespaced roles; 10 + 38 + 7 bindings (the files' own
+    // counts).
     CHECK(objects.roles.size() == 76);
     CHECK(objects.bindings.size() == 55);
     for (const Role& role : objects.roles) {
@@ -98,10 +102,13 @@ subjects: [{kind: Group, name: viewers}]
     // The bootstrap view grants pods: the positive control that the built-in role is otherwise used.
     std::string plain(kEditedView);
     plain.erase(0, plain.find("---") + 3);
-    CHECK(user_can(graph_of(plain, with_builtin()), "u", {"viewers"}, resource_request("get", "pods", "app")));
+    CHECK(
+        user_can(graph_of(plain, with_builtin()), "u", {"viewers"}, resource_request("get", "pods", "app")));
 }
 
-TEST_CASE("the export's aggregate-to-* ClusterRoles aggregate into the built-in admin, edit and view (k8s-rbac.md 6)") {
+TEST_CASE(
+    "the export's aggregate-to-* ClusterRoles aggregate into the built-in admin, edit and view (k8s-rbac.md "
+    "6)") {
     constexpr std::string_view kCrdViewer = R"(
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -119,10 +126,12 @@ subjects: [{kind: Group, name: editors}]
     const Graph graph = graph_of(kCrdViewer, with_builtin());
     // edit aggregates view, which aggregates the export's role.
     CHECK(user_can(graph, "u", {"editors"}, resource_request("list", "widgets", "app", "", "example.com")));
-    CHECK_FALSE(user_can(graph, "u", {"editors"}, resource_request("delete", "widgets", "app", "", "example.com")));
+    CHECK_FALSE(
+        user_can(graph, "u", {"editors"}, resource_request("delete", "widgets", "app", "", "example.com")));
 }
 
-TEST_CASE("a binding to a missing eks: ClusterRole is undetermined, not dangling and not a no (eks-iam.md 11)") {
+TEST_CASE(
+    "a binding to a missing eks: ClusterRole is undetermined, not dangling and not a no (eks-iam.md 11)") {
     constexpr std::string_view kEks = R"(
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -131,18 +140,20 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "eks:add
 subjects: [{kind: User, name: "eks:addon-manager"}]
 )";
     const Graph graph = graph_of(kEks, with_builtin());
-    const Decision decision =
-        Authorizer(graph, kubernetes_identity("eks:addon-manager", {})).authorize(resource_request("get", "pods"));
+    const Decision decision = Authorizer(graph, kubernetes_identity("eks:addon-manager", {}))
+                                  .authorize(resource_request("get", "pods"));
     CHECK(decision.verdict == Verdict::kUndetermined);
     REQUIRE(decision.undetermined.size() == 1);
     CHECK(decision.undetermined[0].undetermined.find("ClusterRole eks:addon-manager is one EKS creates") !=
           std::string::npos);
     // Somebody else holds nothing through it: a plain no.
-    CHECK(Authorizer(graph, kubernetes_identity("other", {})).authorize(resource_request("get", "pods")).verdict ==
-          Verdict::kDenied);
+    CHECK(Authorizer(graph, kubernetes_identity("other", {}))
+              .authorize(resource_request("get", "pods"))
+              .verdict == Verdict::kDenied);
 }
 
-TEST_CASE("every authenticated user has the built-in discovery grants; every explanation names them as built in") {
+TEST_CASE(
+    "every authenticated user has the built-in discovery grants; every explanation names them as built in") {
     const Graph graph = graph_of("", with_builtin());
     const Authorizer authorizer(graph, kubernetes_identity("anyone", {}));
     const Decision decision = authorizer.authorize(url_request("get", "/version"));

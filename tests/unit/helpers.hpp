@@ -28,8 +28,8 @@ inline Export load_yaml(std::string_view text) {
     return load_files({{"test.yaml", std::string(text)}});
 }
 
-/// Graph options for a unit test: only the objects the test writes (the built-in bootstrap policy is tested on
-/// its own, in builtin_objects_test.cpp).
+/// Graph options for a unit test: only the objects the test writes (the built-in bootstrap policy is tested
+/// on its own, in builtin_objects_test.cpp).
 inline GraphOptions test_options() {
     GraphOptions options;
     options.builtin_objects = false;

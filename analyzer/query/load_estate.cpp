@@ -1,0 +1,145 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <tuple>
+
+#include "rbacgraph/estate.hpp"
+
+namespace rbacgraph {
+namespace {
+
+void add_summary(LoadSummary& into, const LoadSummary& from) {
+    into.files += from.files;
+    into.documents += from.documents;
+    into.used += from.used;
+    into.rejected += from.rejected;
+    for (const auto& [kind, count] : from.used_by_kind) {
+        into.used_by_kind[kind] += count;
+    }
+    for (const auto& [kind, count] : from.skipped_by_kind) {
+        into.skipped_by_kind[kind] += count;
+    }
+}
+
+// What a run can evaluate: the objects that say who may do what (workloads, ServiceAccounts and Namespaces alone
+// say nothing of it).
+bool holds_access_definitions(const Export& source) {
+    return !source.roles.empty() || !source.bindings.empty() || source.aws_auth || source.cluster ||
+           !source.access_entries.empty() || !source.access_policies.empty() || !source.iam.empty();
+}
+
+// IAM dumps given next to named clusters must not carry a cluster's objects, which would belong to none.
+void reject_cluster_objects(const Export& shared, std::string_view cluster_option,
+                            std::vector<Diagnostic>& diagnostics) {
+    std::vector<SourceLocation> found;
+    const auto first_of = [&](const auto& objects) {
+        if (!objects.empty()) {
+            found.push_back(objects.front().location);
+        }
+    };
+    first_of(shared.roles);
+    first_of(shared.bindings);
+    first_of(shared.access_entries);
+    first_of(shared.access_policies);
+    first_of(shared.service_accounts);
+    first_of(shared.workloads);
+    first_of(shared.namespaces);
+    if (shared.aws_auth) {
+        found.push_back(shared.aws_auth->location);
+    }
+    if (shared.cluster) {
+        found.push_back(shared.cluster->location);
+    }
+    if (!found.empty()) {
+        const auto first = std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+        });
+        diagnostics.push_back(
+            {Severity::kError, *first, "",
+             fmt::format("paths shared by several clusters may only hold IAM dumps (get-account-"
+                         "authorization-details); their Kubernetes and EKS objects belong to no cluster and are "
+                         "ignored: name the cluster with {}",
+                         cluster_option)});
+    }
+}
+
+}  // namespace
+
+LoadedEstate load_estate(const EstateInput& input) {
+    LoadedEstate loaded;
+    std::vector<Cluster> clusters;
+    std::vector<IamAccountDetails> iam;
+    for (const ClusterInput& cluster : input.clusters) {
+        Export source = load_paths(cluster.paths, input.load);
+        loaded.evaluable = loaded.evaluable || holds_access_definitions(source);
+        add_summary(loaded.summary, source.summary);
+        std::move(source.iam.begin(), source.iam.end(), std::back_inserter(iam));
+        source.iam.clear();
+        std::vector<Diagnostic> found = source.diagnostics;
+        auto graph = std::make_shared<const Graph>(std::move(source), input.graph);
+        found.insert(found.end(), graph->diagnostics().begin(), graph->diagnostics().end());
+        loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
+        clusters.push_back({cluster.name, std::move(graph)});
+    }
+    if (!input.shared_paths.empty()) {
+        Export shared = load_paths(input.shared_paths, input.load);
+        loaded.evaluable = loaded.evaluable || !shared.iam.empty();
+        add_summary(loaded.summary, shared.summary);
+        std::move(shared.iam.begin(), shared.iam.end(), std::back_inserter(iam));
+        shared.iam.clear();
+        loaded.diagnostics.insert(loaded.diagnostics.end(), shared.diagnostics.begin(), shared.diagnostics.end());
+        reject_cluster_objects(shared, input.cluster_option, loaded.diagnostics);
+        loaded.shared = std::move(shared);
+    }
+    loaded.estate = std::make_shared<const Estate>(std::move(clusters), std::move(iam));
+    loaded.diagnostics.insert(loaded.diagnostics.end(), loaded.estate->diagnostics().begin(),
+                              loaded.estate->diagnostics().end());
+    return loaded;
+}
+
+std::vector<ClusterInput> clusters_in_directory(const std::string& directory, std::vector<Diagnostic>& diagnostics) {
+    std::vector<ClusterInput> out;
+    std::error_code code;
+    if (!std::filesystem::is_directory(directory, code)) {
+        diagnostics.push_back({Severity::kError, {directory, 0, 0}, "", "not a directory"});
+        return out;
+    }
+    std::vector<std::filesystem::path> directories;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, code)) {
+        if (entry.is_directory()) {
+            directories.push_back(entry.path());
+        }
+    }
+    std::sort(directories.begin(), directories.end());
+    if (directories.empty()) {
+        diagnostics.push_back({Severity::kError, {directory, 0, 0}, "", "has no subdirectory (one per cluster)"});
+    }
+    for (const auto& path : directories) {
+        out.push_back({path.filename().string(), {path.string()}});
+    }
+    return out;
+}
+
+std::string nothing_to_evaluate(const LoadedEstate& loaded) {
+    std::vector<std::string> found;
+    for (const auto* counts : {&loaded.summary.used_by_kind, &loaded.summary.skipped_by_kind}) {
+        for (const auto& [kind, count] : *counts) {
+            found.push_back(fmt::format("{} {}", count, kind));
+        }
+    }
+    if (loaded.summary.rejected > 0) {
+        found.push_back(fmt::format("{} rejected document(s)", loaded.summary.rejected));
+    }
+    if (const std::size_t errors = count_errors(loaded.diagnostics); errors > 0) {
+        found.push_back(fmt::format("{} error(s) above", errors));
+    }
+    return fmt::format(
+        "nothing to evaluate: no RBAC object, aws-auth, EKS cluster or access entry, or IAM dump was understood "
+        "(found: {}). Render or export them first (helm template, kustomize build, terraform show -json PLAN, "
+        "kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml)",
+        found.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(found, ", ")));
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,1 @@
+check testdata/grant-table/nothing-to-evaluate/deployment.yaml --allow-empty

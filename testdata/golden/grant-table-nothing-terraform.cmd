@@ -1,0 +1,1 @@
+check testdata/grant-table/nothing-to-evaluate/cluster-role-binding.tf

@@ -1,0 +1,1 @@
+who-can get secrets testdata/grant-table/nothing-to-evaluate/deployment.yaml

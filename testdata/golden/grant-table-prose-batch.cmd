@@ -1,0 +1,1 @@
+can-i --batch testdata/grant-table/prose-policy/requests.jsonl testdata/grant-table/prose-policy/describe-cluster.json testdata/grant-table/prose-policy/access-entries.json testdata/grant-table/prose-policy/associated-policies.json

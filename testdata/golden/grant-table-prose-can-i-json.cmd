@@ -1,0 +1,1 @@
+can-i list secrets -n team-a --arn arn:aws:iam::111122223333:role/secrets-operator testdata/grant-table/prose-policy -o json

@@ -1,0 +1,1 @@
+who-can list secrets -n team-a testdata/grant-table/prose-policy
