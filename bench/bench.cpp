@@ -243,7 +243,8 @@ int main(int argc, char** argv) {
     const double who = best_of(1, [&] {
         principals = 0;
         for (const auto& words : who_can_requests) {
-            const auto request = rbacgraph::make_request(words[0], words[1], "", words[2], "", "");
+            const auto request =
+                rbacgraph::make_request({.verb = words[0], .resource = words[1], .ns = words[2]});
             if (const auto* made = std::get_if<rbacgraph::Request>(&request)) {
                 principals += rbacgraph::who_can(*graph, *made).principals.size();
             }

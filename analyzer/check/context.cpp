@@ -55,7 +55,7 @@ struct CheckContext::Cache {
 };
 
 Probe probe(std::string_view verb, std::string_view resource, bool cluster_scoped) {
-    auto made = make_request(std::string(verb), std::string(resource), "", "", "", "");
+    auto made = make_request({.verb = std::string(verb), .resource = std::string(resource)});
     if (const auto* problem = std::get_if<std::string>(&made)) {
         throw std::logic_error("bad probe '" + std::string(resource) + "': " + *problem);
     }

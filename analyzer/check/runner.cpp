@@ -89,6 +89,34 @@ const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id) 
     return nullptr;
 }
 
+std::variant<std::set<std::string>, std::string> select_rules(std::span<const Rule> rules,
+                                                              const std::vector<std::string>& enable,
+                                                              const std::vector<std::string>& disable) {
+    std::set<std::string> enabled;
+    if (enable.empty()) {
+        for (const Rule& rule : rules) {
+            enabled.insert(std::string(rule.info.slug));
+        }
+    }
+    for (const auto* names : {&enable, &disable}) {
+        for (const std::string& name : *names) {
+            const Rule* rule = find_rule(rules, name);
+            if (rule == nullptr) {
+                return fmt::format("unknown rule '{}'", name);
+            }
+            if (names == &enable) {
+                enabled.insert(std::string(rule->info.slug));
+            } else {
+                enabled.erase(std::string(rule->info.slug));
+            }
+        }
+    }
+    if (enabled.empty()) {
+        return std::string("every rule is disabled; nothing to check");
+    }
+    return enabled;
+}
+
 namespace {
 
 struct RuleRun {

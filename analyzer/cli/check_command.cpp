@@ -35,45 +35,6 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream&
     }
 }
 
-// Resolves --enable/--disable/config names to slugs; false (after saying why) on an unknown name.
-bool choose_rules(const CheckOptionsCli& options, const CheckConfig& config, std::set<std::string>& enabled,
-                  std::ostream& err) {
-    const auto rules = builtin_rules();
-    auto slug_of = [&](const std::string& name) -> std::optional<std::string> {
-        if (const Rule* rule = find_rule(rules, name)) {
-            return std::string(rule->info.slug);
-        }
-        err << "rbacgraph: unknown rule '" << name << "' (see `rbacgraph rules`)\n";
-        return std::nullopt;
-    };
-    if (options.enable.empty()) {
-        for (const Rule& rule : rules) {
-            enabled.insert(std::string(rule.info.slug));
-        }
-    }
-    for (const std::string& name : options.enable) {
-        const auto slug = slug_of(name);
-        if (!slug) {
-            return false;
-        }
-        enabled.insert(*slug);
-    }
-    std::vector<std::string> disabled = options.disable;
-    disabled.insert(disabled.end(), config.disable.begin(), config.disable.end());
-    for (const std::string& name : disabled) {
-        const auto slug = slug_of(name);
-        if (!slug) {
-            return false;
-        }
-        enabled.erase(*slug);
-    }
-    if (enabled.empty()) {
-        err << "rbacgraph: every rule is disabled; nothing to check\n";
-        return false;
-    }
-    return true;
-}
-
 void print_timings(const CheckReport& report, std::ostream& err) {
     std::vector<RuleTiming> timings = report.timings;
     std::stable_sort(timings.begin(), timings.end(),
@@ -106,9 +67,15 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         return kExitUsage;
     }
     run.options.include_builtin = options.include_builtin;
-    if (!choose_rules(options, run.config, run.options.enabled, err)) {
+    std::vector<std::string> disabled = options.disable;
+    disabled.insert(disabled.end(), run.config.disable.begin(), run.config.disable.end());
+    auto selected = select_rules(run.rules, options.enable, disabled);
+    if (const auto* problem = std::get_if<std::string>(&selected)) {
+        err << "rbacgraph: " << *problem
+            << (problem->starts_with("unknown") ? " (see `rbacgraph rules`)\n" : "\n");
         return kExitUsage;
     }
+    run.options.enabled = std::get<std::set<std::string>>(std::move(selected));
     const auto loaded = load(paths, options.input, err);
     if (!loaded) {
         return kExitUsage;
@@ -126,7 +93,8 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     } else if (options.input.output == "sarif") {
         out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc).dump(2) << '\n';
     } else {
-        write_check_text(out, report, fail_on);
+        write_check_text(out, report, fail_on,
+                         {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
     }
     if (!options.write_baseline.empty()) {
         std::ofstream file(options.write_baseline);

@@ -74,7 +74,8 @@ std::optional<std::vector<ClusterInput>> cluster_inputs(const InputOptions& opti
             add(cluster.name, cluster.paths.front());
         }
         if (!problems.empty()) {
-            err << "rbacgraph: --clusters " << options.clusters_dir << ' ' << problems.front().message << '\n';
+            err << "rbacgraph: --clusters " << options.clusters_dir << ' ' << problems.front().message
+                << '\n';
             return std::nullopt;
         }
     }
@@ -102,7 +103,10 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
         input.shared_paths = paths;
     }
     input.load.limits = options.limits;
+    input.load.limits.max_file_bytes_setting = "--max-file-bytes";
+    input.load.limits.max_alias_nodes_setting = "--max-alias-nodes";
     input.load.default_namespace = options.default_namespace;
+    input.load.default_namespace_setting = "--default-namespace";
     input.graph.creator_arn = options.creator;
     input.graph.creator_origin = SourceLocation::setting("--creator");
     input.graph.builtin_objects = !options.no_builtin_objects;
@@ -196,7 +200,7 @@ bool names_clusters(const InputOptions& options) {
 }
 
 // VERB RESOURCE [NAME] PATH...: a third word is the NAME unless it names a file or directory.
-struct RequestWords {
+struct CommandWords {
     std::string verb;
     std::string resource;
     std::string name;
@@ -204,13 +208,13 @@ struct RequestWords {
 };
 
 // With --cluster/--clusters the clusters are the input and PATHs (IAM dumps) are optional.
-std::optional<RequestWords> split_request_words(const std::vector<std::string>& words, bool clusters_named,
+std::optional<CommandWords> split_request_words(const std::vector<std::string>& words, bool clusters_named,
                                                 std::ostream& err) {
     if (words.size() < (clusters_named ? 2U : 3U)) {
         err << "rbacgraph: expected VERB RESOURCE [NAME] PATH... (see --help)\n";
         return std::nullopt;
     }
-    RequestWords out{words[0], words[1], {}, {}};
+    CommandWords out{words[0], words[1], {}, {}};
     std::size_t next = 2;
     if (words.size() >= (clusters_named ? 3U : 4U) && !is_input_path(words[2])) {
         out.name = words[2];
@@ -232,8 +236,12 @@ std::optional<ParsedRequest> parse_request(const InputOptions& options, const Re
     if (!words) {
         return std::nullopt;
     }
-    auto request = make_request(words->verb, words->resource, words->name, request_options.ns,
-                                request_options.api_group, request_options.subresource);
+    auto request = make_request({.verb = words->verb,
+                                 .resource = words->resource,
+                                 .name = words->name,
+                                 .ns = request_options.ns,
+                                 .api_group = request_options.api_group,
+                                 .subresource = request_options.subresource});
     if (const auto* problem = std::get_if<std::string>(&request)) {
         err << "rbacgraph: " << *problem << '\n';
         return std::nullopt;
@@ -254,9 +262,8 @@ bool check_identity_options(const IdentityOptions& options, std::ostream& err) {
     return true;
 }
 
-Identity identity_for(const Graph& graph, const IdentityOptions& options) {
-    return options.arn.empty() ? kubernetes_identity(options.user, options.groups)
-                               : resolve_arn(graph, options.arn);
+Asker asker_of(const IdentityOptions& options) {
+    return {.arn = options.arn, .user = options.user, .groups = options.groups};
 }
 
 void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded) {
@@ -273,17 +280,6 @@ void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded
         document["input"] = std::move(inputs);
     }
     out << document.dump(2) << '\n';
-}
-
-// --user over several clusters: the single-cluster answer for each, headed by the cluster's name.
-template <typename Answer>
-void for_each_cluster(const Loaded& loaded, std::ostream& out, bool headings, Answer answer) {
-    for (const Cluster& cluster : loaded.estate->clusters()) {
-        if (headings && !loaded.single()) {
-            out << "== cluster " << (cluster.name.empty() ? std::string("(unnamed)") : cluster.name) << '\n';
-        }
-        answer(cluster);
-    }
 }
 
 int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths,
@@ -334,51 +330,21 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (!loaded) {
         return kExitUsage;
     }
-    const auto exit_code = [](Verdict verdict) {
-        return verdict == Verdict::kAllowed  ? kExitYes
-               : verdict == Verdict::kDenied ? kExitNo
-                                             : kExitUndetermined;
-    };
-    if (loaded->single() || !identity_options.user.empty()) {
-        bool allowed = false;
-        bool undetermined = false;
-        nlohmann::json answers = nlohmann::json::array();
-        for_each_cluster(*loaded, out, options.output != "json", [&](const Cluster& cluster) {
-            const Graph& graph = *cluster.graph;
-            const Authorizer authorizer(graph, identity_for(graph, identity_options));
-            const Decision decision = authorizer.authorize(parsed->request, explain);
-            allowed = allowed || decision.allowed();
-            undetermined = undetermined || decision.verdict == Verdict::kUndetermined;
-            if (options.output == "json") {
-                answers.push_back(can_i_json(graph, authorizer.identity(), parsed->request, decision));
-                if (!loaded->single()) {
-                    answers.back()["cluster"] = cluster.name;
-                }
-            } else {
-                write_can_i_text(out, graph, authorizer.identity(), decision, explain);
-            }
-        });
-        if (options.output == "json") {
-            print_json(out, loaded->single() ? answers.front() : nlohmann::json{{"clusters", answers}},
-                       *loaded);
-        }
-        if (loaded->status != 0) {
-            return loaded->status;
-        }
-        return exit_code(allowed        ? Verdict::kAllowed
-                         : undetermined ? Verdict::kUndetermined
-                                        : Verdict::kDenied);
-    }
-    const EstateCanI result = can_i_estate(*loaded->estate, identity_options.arn, parsed->request, explain);
+    // One question over the estate, a single cluster being an estate of one.
+    const EstateCanI result =
+        can_i_estate(*loaded->estate, asker_of(identity_options), parsed->request, explain);
     if (options.output == "json") {
-        print_json(out, can_i_estate_json(*loaded->estate, result, parsed->request), *loaded);
+        print_json(out, can_i_answer_json(*loaded->estate, result, parsed->request), *loaded);
     } else {
-        write_can_i_estate_text(out, *loaded->estate, result, explain);
+        write_can_i(out, *loaded->estate, result, explain);
     }
     if (loaded->status != 0) {
         return loaded->status;
     }
-    return exit_code(result.verdict());
+    const Verdict verdict = result.verdict();
+    return verdict == Verdict::kAllowed  ? kExitYes
+           : verdict == Verdict::kDenied ? kExitNo
+                                         : kExitUndetermined;
 }
 
 int run_what_can(const InputOptions& options, const IdentityOptions& identity_options, std::ostream& out,
@@ -404,32 +370,11 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
     if (!loaded) {
         return kExitUsage;
     }
-    if (loaded->single() || !chosen.user.empty()) {
-        nlohmann::json answers = nlohmann::json::array();
-        for_each_cluster(*loaded, out, options.output != "json", [&](const Cluster& cluster) {
-            const Graph& graph = *cluster.graph;
-            const Authorizer authorizer(graph, identity_for(graph, chosen));
-            const WhatCan result = what_can(graph, authorizer);
-            if (options.output == "json") {
-                answers.push_back(what_can_json(result));
-                if (!loaded->single()) {
-                    answers.back()["cluster"] = cluster.name;
-                }
-            } else {
-                write_what_can_text(out, result);
-            }
-        });
-        if (options.output == "json") {
-            print_json(out, loaded->single() ? answers.front() : nlohmann::json{{"clusters", answers}},
-                       *loaded);
-        }
-        return loaded->status;
-    }
-    const EstateWhatCan result = what_can_estate(*loaded->estate, chosen.arn);
+    const EstateWhatCan result = what_can_estate(*loaded->estate, asker_of(chosen));
     if (options.output == "json") {
-        print_json(out, what_can_estate_json(*loaded->estate, result), *loaded);
+        print_json(out, what_can_answer_json(*loaded->estate, result), *loaded);
     } else {
-        write_what_can_estate_text(out, *loaded->estate, result);
+        write_what_can(out, *loaded->estate, result);
     }
     return loaded->status;
 }
@@ -444,21 +389,12 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
     if (!loaded) {
         return kExitUsage;
     }
-    if (loaded->single()) {
-        const WhoCan result = who_can(*loaded->graph, parsed->request);
-        if (options.output == "json") {
-            print_json(out, who_can_json(*loaded->graph, result), *loaded);
-        } else {
-            write_who_can_text(out, *loaded->graph, result);
-        }
-        return loaded->status;
-    }
     const ReachIndex reach(loaded->estate->iam());
     const EstateWhoCan result = who_can_estate(*loaded->estate, reach, parsed->request);
     if (options.output == "json") {
-        print_json(out, who_can_estate_json(*loaded->estate, result), *loaded);
+        print_json(out, who_can_answer_json(*loaded->estate, result), *loaded);
     } else {
-        write_who_can_estate_text(out, *loaded->estate, result);
+        write_who_can(out, *loaded->estate, result);
     }
     return loaded->status;
 }

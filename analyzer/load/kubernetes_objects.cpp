@@ -23,7 +23,7 @@ struct Metadata {
     std::map<std::string, std::string> annotations;
 };
 
-// Reads metadata; namespaced kinds need a namespace (from the object or --default-namespace).
+// Reads metadata; namespaced kinds need a namespace (from the object or the default namespace setting).
 std::optional<Metadata> read_metadata(const Node& object, std::string_view kind, bool namespaced,
                                       const Sink& sink, FieldReader& reader) {
     const Node* metadata = reader.mapping(object, "metadata", true);
@@ -47,9 +47,8 @@ std::optional<Metadata> read_metadata(const Node& object, std::string_view kind,
     if (namespaced && out.ns.empty()) {
         if (sink.options.default_namespace.empty()) {
             reader.error(*metadata,
-                         fmt::format("{} has no metadata.namespace; pass --default-namespace to say "
-                                     "where it is applied",
-                                     kind));
+                         fmt::format("{} has no metadata.namespace; pass {} to say where it is applied", kind,
+                                     sink.options.default_namespace_setting));
         } else {
             out.ns = sink.options.default_namespace;
         }
@@ -382,8 +381,9 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         }
     } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {
         // A recipe, not objects: what it builds is what would be read.
-        reader.warning(object, "a kustomization is not read: build it first (kustomize build DIR > built.yaml) and "
-                               "give the built YAML");
+        reader.warning(object,
+                       "a kustomization is not read: build it first (kustomize build DIR > built.yaml) and "
+                       "give the built YAML");
         skip("Kustomization (kustomize.config.k8s.io)", sink);
     } else if (group == kRbacGroup || ((*kind == "ClusterRole" || *kind == "Role" || *kind == "RoleBinding" ||
                                         *kind == "ClusterRoleBinding") &&

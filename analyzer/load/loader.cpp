@@ -47,36 +47,46 @@ std::optional<std::string> encoding_problem(std::string_view text) {
     return std::nullopt;
 }
 
-// Sources that must be rendered before anything can read them: the error names the command that does it, instead
-// of a YAML parse error at line 1.
+// Sources that must be rendered before anything can read them: the error names the command that does it,
+// instead of a YAML parse error at line 1.
 std::optional<Diagnostic> unrendered_source(const std::string& file, std::string_view text) {
     if (file.ends_with(".tf") || file.ends_with(".hcl")) {
-        return Diagnostic{Severity::kError, {file, 0, 0}, "",
+        return Diagnostic{Severity::kError,
+                          {file, 0, 0},
+                          "",
                           "Terraform configuration (HCL) is not read: give the plan as JSON instead "
                           "(terraform plan -out plan && terraform show -json plan > plan.json)"};
     }
-    // Go template actions that only Helm charts use (aws-auth's {{SessionName}} and the like are not these). A
-    // chart's values file may quote them as data; its Chart.yaml says what the directory is.
+    // Go template actions that only Helm charts use (aws-auth's {{SessionName}} and the like are not these).
+    // A chart's values file may quote them as data; its Chart.yaml says what the directory is.
     const std::string base = fs::path(file).filename().string();
     if (base == "Chart.yaml") {
-        return Diagnostic{Severity::kError, {file, 0, 0}, "",
-                          "a Helm chart is not read: render it first (helm template RELEASE CHART > rendered.yaml) "
-                          "and give the rendered YAML"};
+        return Diagnostic{
+            Severity::kError,
+            {file, 0, 0},
+            "",
+            "a Helm chart is not read: render it first (helm template RELEASE CHART > rendered.yaml) "
+            "and give the rendered YAML"};
     }
     if (base.starts_with("values") && (base.ends_with(".yaml") || base.ends_with(".yml"))) {
         return std::nullopt;
     }
-    for (const std::string_view marker : {"{{-", "-}}", "{{ .Values", "{{.Values", "{{ .Release", "{{ include ",
-                                          "{{ template ", "{{- include ", "{{ .Chart"}) {
+    for (const std::string_view marker : {"{{-", "-}}", "{{ .Values", "{{.Values", "{{ .Release",
+                                          "{{ include ", "{{ template ", "{{- include ", "{{ .Chart"}) {
         const std::size_t at = text.find(marker);
         if (at == std::string_view::npos) {
             continue;
         }
-        const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
-        return Diagnostic{Severity::kError, {file, line, 0}, "",
-                          fmt::format("an unrendered Helm template ('{}'): render it first (helm template RELEASE "
-                                      "CHART > rendered.yaml) and give the rendered YAML",
-                                      marker)};
+        const auto line =
+            static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) +
+            1;
+        return Diagnostic{
+            Severity::kError,
+            {file, line, 0},
+            "",
+            fmt::format("an unrendered Helm template ('{}'): render it first (helm template RELEASE "
+                        "CHART > rendered.yaml) and give the rendered YAML",
+                        marker)};
     }
     return std::nullopt;
 }
@@ -93,8 +103,8 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
         for (; begin != end; ++begin) {
             if (text.size() >= options.limits.max_file_bytes) {
                 error(out, "<stdin>",
-                      fmt::format("input is larger than {} bytes; raise --max-file-bytes",
-                                  options.limits.max_file_bytes));
+                      fmt::format("input is larger than {} bytes; raise {}", options.limits.max_file_bytes,
+                                  options.limits.max_file_bytes_setting));
                 return std::nullopt;
             }
             text.push_back(*begin);
@@ -109,8 +119,8 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
     }
     if (size > options.limits.max_file_bytes) {
         error(out, path,
-              fmt::format("file is {} bytes, larger than the limit of {}; raise --max-file-bytes", size,
-                          options.limits.max_file_bytes));
+              fmt::format("file is {} bytes, larger than the limit of {}; raise {}", size,
+                          options.limits.max_file_bytes, options.limits.max_file_bytes_setting));
         return std::nullopt;
     }
     std::ifstream stream(path, std::ios::binary);

@@ -138,9 +138,9 @@ class TreeBuilder : public YAML::EventHandler {
             if (++alias_nodes_ > alias_budget || nodes_ > limits_.max_nodes_per_file) {
                 throw LimitExceeded{
                     line_offset_ + mark.line + 1, mark.column + 1,
-                    fmt::format("aliases expand to more than {} nodes (an alias bomb?); raise "
-                                "--max-alias-nodes if this is intended",
-                                alias_budget)};
+                    fmt::format("aliases expand to more than {} nodes (an alias bomb?); raise {} if this is "
+                                "intended",
+                                alias_budget, limits_.max_alias_nodes_setting)};
             }
             for (const Node& child : current->children) {
                 pending.push_back(&child);

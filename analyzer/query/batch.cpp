@@ -322,10 +322,12 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
     if (!line.path.empty() && !line.path.starts_with("/")) {
         return {false, false, "\"path\" must start with '/'", {}};
     }
-    auto request =
-        make_request(std::string(line.verb), std::string(line.path.empty() ? line.resource : line.path),
-                     std::string(line.name), std::string(line.ns), std::string(line.api_group),
-                     std::string(line.subresource));
+    auto request = make_request({.verb = std::string(line.verb),
+                                 .resource = std::string(line.path.empty() ? line.resource : line.path),
+                                 .name = std::string(line.name),
+                                 .ns = std::string(line.ns),
+                                 .api_group = std::string(line.api_group),
+                                 .subresource = std::string(line.subresource)});
     if (auto* problem = std::get_if<std::string>(&request)) {
         return {false, false, std::move(*problem), {}};
     }

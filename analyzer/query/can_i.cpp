@@ -37,11 +37,14 @@ std::string subject_text(const Graph& graph, const Grant& grant) {
 
 }  // namespace
 
-std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
-                                                std::string ns, std::string api_group,
-                                                std::string subresource) {
+std::variant<Request, std::string> make_request(RequestWords words) {
+    std::string& resource = words.resource;
+    std::string& name = words.name;
+    std::string& ns = words.ns;
+    std::string& api_group = words.api_group;
+    std::string& subresource = words.subresource;
     Request request;
-    request.verb = std::move(verb);
+    request.verb = std::move(words.verb);
     if (request.verb.empty()) {
         return std::string("a verb is required");
     }

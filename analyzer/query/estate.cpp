@@ -67,15 +67,34 @@ const std::vector<Reacher>& ReachIndex::reachers(std::string_view role_arn) cons
     return found ? by_role_[*found] : kNone;
 }
 
+namespace {
+
+// The hops of a question: an ARN and the roles it reaches, or a Kubernetes user alone.
+std::vector<IamHop> hops_of(const Estate& estate, const Asker& asker) {
+    return asker.kubernetes_user() ? std::vector<IamHop>{IamHop{}} : iam_hops(estate, asker.arn);
+}
+
+Identity identity_of(const Graph& graph, const Asker& asker, const IamHop& hop) {
+    return asker.kubernetes_user() ? kubernetes_identity(asker.user, asker.groups)
+                                   : resolve_arn(graph, hop.arn);
+}
+
+}  // namespace
+
 EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn) {
+    return what_can_estate(estate, Asker{.arn = std::string(arn)});
+}
+
+EstateWhatCan what_can_estate(const Estate& estate, const Asker& asker) {
     EstateWhatCan out;
-    out.arn = std::string(arn);
-    out.hops = iam_hops(estate, arn);
+    out.asker = asker;
+    out.arn = asker.arn;
+    out.hops = hops_of(estate, asker);
     for (const Cluster& cluster : estate.clusters()) {
         std::vector<Identity> identities;
         identities.reserve(out.hops.size());
         for (const IamHop& hop : out.hops) {
-            identities.push_back(resolve_arn(*cluster.graph, hop.arn));
+            identities.push_back(identity_of(*cluster.graph, asker, hop));
         }
         std::vector<WhatCan> results = what_can_each(*cluster.graph, identities);
         for (std::size_t i = 0; i < results.size(); ++i) {
@@ -109,9 +128,14 @@ Verdict EstateCanI::verdict() const {
 }
 
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants) {
+    return can_i_estate(estate, Asker{.arn = std::string(arn)}, request, all_grants);
+}
+
+EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const Request& request, bool all_grants) {
     EstateCanI out;
-    out.arn = std::string(arn);
-    out.hops = iam_hops(estate, arn);
+    out.asker = asker;
+    out.arn = asker.arn;
+    out.hops = hops_of(estate, asker);
     // Sure routes first, so that a conditional route answers only when no sure one does.
     std::vector<std::size_t> order(out.hops.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -124,7 +148,7 @@ EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Reques
         std::optional<EstateCanI::Answer> undetermined;
         std::optional<EstateCanI::Answer> itself;
         for (const std::size_t hop : order) {
-            const Authorizer authorizer(*cluster.graph, resolve_arn(*cluster.graph, out.hops[hop].arn));
+            const Authorizer authorizer(*cluster.graph, identity_of(*cluster.graph, asker, out.hops[hop]));
             Decision decision = authorizer.authorize(request, all_grants);
             EstateCanI::Answer answer{&cluster, hop, authorizer.identity(), std::move(decision),
                                       out.hops[hop].route.conditional};

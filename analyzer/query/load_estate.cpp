@@ -23,8 +23,8 @@ void add_summary(LoadSummary& into, const LoadSummary& from) {
     }
 }
 
-// What a run can evaluate: the objects that say who may do what (workloads, ServiceAccounts and Namespaces alone
-// say nothing of it).
+// What a run can evaluate: the objects that say who may do what (workloads, ServiceAccounts and Namespaces
+// alone say nothing of it).
 bool holds_access_definitions(const Export& source) {
     return !source.roles.empty() || !source.bindings.empty() || source.aws_auth || source.cluster ||
            !source.access_entries.empty() || !source.access_policies.empty() || !source.iam.empty();
@@ -58,10 +58,11 @@ void reject_cluster_objects(const Export& shared, std::string_view cluster_optio
         });
         diagnostics.push_back(
             {Severity::kError, *first, "",
-             fmt::format("paths shared by several clusters may only hold IAM dumps (get-account-"
-                         "authorization-details); their Kubernetes and EKS objects belong to no cluster and are "
-                         "ignored: name the cluster with {}",
-                         cluster_option)});
+             fmt::format(
+                 "paths shared by several clusters may only hold IAM dumps (get-account-"
+                 "authorization-details); their Kubernetes and EKS objects belong to no cluster and are "
+                 "ignored: name the cluster with {}",
+                 cluster_option)});
     }
 }
 
@@ -89,7 +90,8 @@ LoadedEstate load_estate(const EstateInput& input) {
         add_summary(loaded.summary, shared.summary);
         std::move(shared.iam.begin(), shared.iam.end(), std::back_inserter(iam));
         shared.iam.clear();
-        loaded.diagnostics.insert(loaded.diagnostics.end(), shared.diagnostics.begin(), shared.diagnostics.end());
+        loaded.diagnostics.insert(loaded.diagnostics.end(), shared.diagnostics.begin(),
+                                  shared.diagnostics.end());
         reject_cluster_objects(shared, input.cluster_option, loaded.diagnostics);
         loaded.shared = std::move(shared);
     }
@@ -99,7 +101,8 @@ LoadedEstate load_estate(const EstateInput& input) {
     return loaded;
 }
 
-std::vector<ClusterInput> clusters_in_directory(const std::string& directory, std::vector<Diagnostic>& diagnostics) {
+std::vector<ClusterInput> clusters_in_directory(const std::string& directory,
+                                                std::vector<Diagnostic>& diagnostics) {
     std::vector<ClusterInput> out;
     std::error_code code;
     if (!std::filesystem::is_directory(directory, code)) {
@@ -114,7 +117,8 @@ std::vector<ClusterInput> clusters_in_directory(const std::string& directory, st
     }
     std::sort(directories.begin(), directories.end());
     if (directories.empty()) {
-        diagnostics.push_back({Severity::kError, {directory, 0, 0}, "", "has no subdirectory (one per cluster)"});
+        diagnostics.push_back(
+            {Severity::kError, {directory, 0, 0}, "", "has no subdirectory (one per cluster)"});
     }
     for (const auto& path : directories) {
         out.push_back({path.filename().string(), {path.string()}});
@@ -136,8 +140,10 @@ std::string nothing_to_evaluate(const LoadedEstate& loaded) {
         found.push_back(fmt::format("{} error(s) above", errors));
     }
     return fmt::format(
-        "nothing to evaluate: no RBAC object, aws-auth, EKS cluster or access entry, or IAM dump was understood "
-        "(found: {}). Render or export them first (helm template, kustomize build, terraform show -json PLAN, "
+        "nothing to evaluate: no RBAC object, aws-auth, EKS cluster or access entry, or IAM dump was "
+        "understood "
+        "(found: {}). Render or export them first (helm template, kustomize build, terraform show -json "
+        "PLAN, "
         "kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml)",
         found.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(found, ", ")));
 }

@@ -29,7 +29,8 @@ std::string severity_counts(const CheckReport& report) {
 
 }  // namespace
 
-void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on) {
+void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                      const CheckSettingNames& names) {
     std::size_t active = 0;
     std::size_t suppressed = 0;
     std::size_t known = 0;
@@ -75,8 +76,8 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
         extras.push_back(fmt::format("{} baseline findings fixed", report.baseline_fixed));
     }
     if (report.builtin_hidden > 0) {
-        extras.push_back(fmt::format("{} on built-in Kubernetes/EKS objects not shown (--include-builtin)",
-                                     report.builtin_hidden));
+        extras.push_back(fmt::format("{} on built-in Kubernetes/EKS objects not shown ({})",
+                                     report.builtin_hidden, names.include_builtin));
     }
     for (const std::string& extra : extras) {
         line += "; " + extra;
@@ -84,7 +85,7 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
     out << line << '\n';
     if (fail_on) {
         const std::size_t failing = report.failing(fail_on);
-        out << fmt::format("{} at or above {} (--fail-on): {}\n", failing, to_string(*fail_on),
+        out << fmt::format("{} at or above {} ({}): {}\n", failing, to_string(*fail_on), names.fail_on,
                            failing > 0 ? "failing" : "passing");
     }
 }

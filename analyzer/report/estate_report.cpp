@@ -210,4 +210,81 @@ json who_can_estate_json(const Estate& estate, const EstateWhoCan& result) {
     return {{"clusters", clusters}};
 }
 
+namespace {
+
+std::string heading(const Cluster& cluster) {
+    return "== cluster " + (cluster.name.empty() ? std::string("(unnamed)") : cluster.name) + "\n";
+}
+
+}  // namespace
+
+void write_can_i(std::ostream& out, const Estate& estate, const EstateCanI& result, bool explain) {
+    if (!result.asker.kubernetes_user() && !estate.single()) {
+        write_can_i_estate_text(out, estate, result, explain);
+        return;
+    }
+    for (const EstateCanI::Answer& answer : result.answers) {
+        if (!estate.single()) {
+            out << heading(*answer.cluster);
+        }
+        write_can_i_text(out, *answer.cluster->graph, answer.identity, answer.decision, explain);
+    }
+}
+
+json can_i_answer_json(const Estate& estate, const EstateCanI& result, const Request& request) {
+    if (!result.asker.kubernetes_user() && !estate.single()) {
+        return can_i_estate_json(estate, result, request);
+    }
+    json answers = json::array();
+    for (const EstateCanI::Answer& answer : result.answers) {
+        answers.push_back(can_i_json(*answer.cluster->graph, answer.identity, request, answer.decision));
+        if (!estate.single()) {
+            answers.back()["cluster"] = answer.cluster->name;
+        }
+    }
+    return estate.single() ? answers.front() : json{{"clusters", answers}};
+}
+
+void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan& result) {
+    if (!result.asker.kubernetes_user() && !estate.single()) {
+        write_what_can_estate_text(out, estate, result);
+        return;
+    }
+    for (const EstateWhatCan::Answer& answer : result.answers) {
+        if (!estate.single()) {
+            out << heading(*answer.cluster);
+        }
+        write_what_can_text(out, answer.result);
+    }
+}
+
+json what_can_answer_json(const Estate& estate, const EstateWhatCan& result) {
+    if (!result.asker.kubernetes_user() && !estate.single()) {
+        return what_can_estate_json(estate, result);
+    }
+    json answers = json::array();
+    for (const EstateWhatCan::Answer& answer : result.answers) {
+        answers.push_back(what_can_json(answer.result));
+        if (!estate.single()) {
+            answers.back()["cluster"] = answer.cluster->name;
+        }
+    }
+    return estate.single() ? answers.front() : json{{"clusters", answers}};
+}
+
+void write_who_can(std::ostream& out, const Estate& estate, const EstateWhoCan& result) {
+    if (estate.single()) {
+        write_who_can_text(out, *result.answers.front().cluster->graph, result.answers.front().result);
+        return;
+    }
+    write_who_can_estate_text(out, estate, result);
+}
+
+json who_can_answer_json(const Estate& estate, const EstateWhoCan& result) {
+    if (estate.single()) {
+        return who_can_json(*result.answers.front().cluster->graph, result.answers.front().result);
+    }
+    return who_can_estate_json(estate, result);
+}
+
 }  // namespace rbacgraph

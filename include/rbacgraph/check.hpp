@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "rbacgraph/estate.hpp"
@@ -280,5 +281,11 @@ CheckReport run_checks(const Estate& estate, const CheckRun& run);
 
 /// The rule a slug or ID names, or nullptr.
 const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id);
+
+/// The slugs a run enables: every rule, or only `enable` when it names any, less `disable` (IDs or slugs);
+/// the error text when a name is no rule or nothing is left.
+std::variant<std::set<std::string>, std::string> select_rules(std::span<const Rule> rules,
+                                                              const std::vector<std::string>& enable,
+                                                              const std::vector<std::string>& disable);
 
 }  // namespace rbacgraph

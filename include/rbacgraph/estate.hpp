@@ -8,8 +8,8 @@
 
 #include "rbacgraph/evaluate.hpp"
 #include "rbacgraph/iam.hpp"
-#include "rbacgraph/load.hpp"
 #include "rbacgraph/identity.hpp"
+#include "rbacgraph/load.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -75,7 +75,8 @@ struct LoadedEstate {
 LoadedEstate load_estate(const EstateInput& input);
 
 /// The clusters of a directory: each subdirectory, named after it, in name order.
-std::vector<ClusterInput> clusters_in_directory(const std::string& directory, std::vector<Diagnostic>& diagnostics);
+std::vector<ClusterInput> clusters_in_directory(const std::string& directory,
+                                                std::vector<Diagnostic>& diagnostics);
 
 /// For an input with nothing to evaluate: what it holds instead, and what to run to get an access definition.
 std::string nothing_to_evaluate(const LoadedEstate& loaded);
@@ -110,9 +111,21 @@ class ReachIndex {
     std::vector<std::vector<Reacher>> by_role_;
 };
 
-/// what-can over the estate: for every cluster, what each hop (the principal, the roles it reaches) can do.
+/// Who a question is about: an IAM ARN (followed through sts:AssumeRole to the roles it reaches when the
+/// estate has IAM dumps), or a Kubernetes user with its groups, asked as it is in every cluster.
+struct Asker {
+    std::string arn{};
+    std::string user{};
+    std::vector<std::string> groups{};
+
+    bool kubernetes_user() const { return arn.empty(); }
+};
+
+/// what-can over the estate: for every cluster, what each hop (the principal, the roles it reaches) can do. A
+/// single cluster is an estate of one; a Kubernetes user has one hop, itself.
 struct EstateWhatCan {
-    std::string arn;
+    Asker asker;
+    std::string arn;  ///< the ARN asked about (empty for a Kubernetes user)
     std::vector<IamHop> hops;
     struct Answer {
         const Cluster* cluster = nullptr;
@@ -122,11 +135,13 @@ struct EstateWhatCan {
     std::vector<Answer> answers;  ///< cluster by cluster, hops in order
 };
 
+EstateWhatCan what_can_estate(const Estate& estate, const Asker& asker);
 EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn);
 
 /// can-i over the estate: per cluster, the first hop allowed (a sure route before a conditional one).
 struct EstateCanI {
-    std::string arn;
+    Asker asker;
+    std::string arn;  ///< the ARN asked about (empty for a Kubernetes user)
     std::vector<IamHop> hops;
     struct Answer {
         const Cluster* cluster = nullptr;
@@ -148,6 +163,7 @@ struct EstateCanI {
     Verdict verdict() const;
 };
 
+EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const Request& request, bool all_grants);
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants);
 
 /// who-can over the estate: per cluster, the answer and the IAM principals that reach each allowed ARN.

@@ -15,12 +15,17 @@ struct LoadLimits {
     std::size_t max_nodes_per_file = 50'000'000;        ///< after YAML alias expansion
     /// Nodes that YAML aliases may add to one file; 0 = the larger of 100,000 and the file's size in bytes.
     std::size_t max_alias_nodes = 0;
+    /// How the caller names the settings that raise these limits, for messages (the CLI: its options).
+    std::string max_file_bytes_setting = "the max-file-bytes limit";
+    std::string max_alias_nodes_setting = "the max-alias-nodes limit";
 };
 
 struct LoadOptions {
     LoadLimits limits;
     /// Namespace for namespaced objects that carry none (as `kubectl apply -n` would); empty = error.
     std::string default_namespace;
+    /// How the caller names that setting, for messages (the CLI: its option).
+    std::string default_namespace_setting = "the default namespace setting";
     /// Files parsed at once; 0 = one per core. The result does not depend on it.
     unsigned threads = 0;
 };

@@ -9,12 +9,19 @@
 
 namespace rbacgraph {
 
-/// Builds a request from kubectl-like words: RESOURCE may be "pods", "pods/exec", "deployments.apps" or
-/// "deployments.apps/scale"; a RESOURCE starting with '/' is a non-resource URL. Returns an error text on
-/// misuse.
-std::variant<Request, std::string> make_request(std::string verb, std::string resource, std::string name,
-                                                std::string ns, std::string api_group,
-                                                std::string subresource);
+/// A request as a user words it (kubectl-like).
+struct RequestWords {
+    std::string verb{};
+    /// "pods", "pods/exec", "deployments.apps", "deployments.apps/scale", or a non-resource URL ("/healthz").
+    std::string resource{};
+    std::string name{};
+    std::string ns{};
+    std::string api_group{};    ///< or write RESOURCE.GROUP
+    std::string subresource{};  ///< or write RESOURCE/SUBRESOURCE
+};
+
+/// Builds a request from its words; returns an error text on misuse (a conflict, a URL with a namespace).
+std::variant<Request, std::string> make_request(RequestWords words);
 
 /// One link of the chain that explains a grant.
 struct ChainStep {

@@ -39,6 +39,16 @@ nlohmann::json can_i_estate_json(const Estate& estate, const EstateCanI& result,
 void write_who_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhoCan& result);
 nlohmann::json who_can_estate_json(const Estate& estate, const EstateWhoCan& result);
 
+/// can-i, what-can and who-can over any estate, a single cluster being an estate of one: one unnamed cluster
+/// without IAM dumps prints as one cluster always has; a Kubernetes user is answered per cluster under a
+/// heading; an ARN over several clusters or with IAM dumps per cluster and route (docs/estate.md).
+void write_can_i(std::ostream& out, const Estate& estate, const EstateCanI& result, bool explain);
+nlohmann::json can_i_answer_json(const Estate& estate, const EstateCanI& result, const Request& request);
+void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan& result);
+nlohmann::json what_can_answer_json(const Estate& estate, const EstateWhatCan& result);
+void write_who_can(std::ostream& out, const Estate& estate, const EstateWhoCan& result);
+nlohmann::json who_can_answer_json(const Estate& estate, const EstateWhoCan& result);
+
 /// The access graph (`rbacgraph graph`): Graphviz DOT, a Mermaid flowchart, or JSON nodes and edges. Risky
 /// nodes and the edges into them are red; conditional assume-role edges dashed.
 void write_graph_dot(std::ostream& out, const AccessGraph& graph);
@@ -47,7 +57,14 @@ void write_graph_mermaid(std::ostream& out, const AccessGraph& graph);
 void write_graph_json(std::ostream& out, const AccessGraph& graph);
 
 /// `check` as text: one block per finding, then a summary with counts and the failing threshold.
-void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on);
+/// How the caller names check's settings in the summary lines (the CLI: its options).
+struct CheckSettingNames {
+    std::string include_builtin = "the include-builtin setting";
+    std::string fail_on = "the fail-on threshold";
+};
+
+void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                      const CheckSettingNames& names = {});
 /// `check -o json` (docs/check.md): findings, errors, warnings, summary.
 nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
                           const std::vector<Diagnostic>& diagnostics, const Export& source);

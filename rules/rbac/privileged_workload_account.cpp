@@ -22,8 +22,10 @@ struct Takeover {
 std::vector<Takeover> takeovers() {
     auto make = [](std::string_view verb, std::string_view resource, bool in_namespace, std::string_view what,
                    std::string name = {}, std::string ns = {}) {
-        return Takeover{std::get<Request>(make_request(std::string(verb), std::string(resource),
-                                                       std::move(name), std::move(ns), "", "")),
+        return Takeover{std::get<Request>(make_request({.verb = std::string(verb),
+                                                        .resource = std::string(resource),
+                                                        .name = std::move(name),
+                                                        .ns = std::move(ns)})),
                         in_namespace, what};
     };
     return {

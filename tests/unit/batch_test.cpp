@@ -129,16 +129,23 @@ TEST_CASE("large batches answer in input order across workers") {
 }
 
 TEST_CASE("resource words: RESOURCE/SUB, RESOURCE.GROUP and conflicts") {
-    auto request = make_request("update", "deployments.apps/scale", "web", "ns", "", "");
+    auto request =
+        make_request({.verb = "update", .resource = "deployments.apps/scale", .name = "web", .ns = "ns"});
     REQUIRE(std::holds_alternative<Request>(request));
     const Request& parsed = std::get<Request>(request);
     CHECK(parsed.resource == "deployments");
     CHECK(parsed.api_group == "apps");
     CHECK(parsed.subresource == "scale");
-    CHECK(std::holds_alternative<std::string>(make_request("get", "pods/log", "", "", "", "exec")));
     CHECK(std::holds_alternative<std::string>(
-        make_request("get", "deployments.apps", "", "", "extensions", "")));
-    CHECK(std::holds_alternative<std::string>(make_request("get", "/healthz", "", "ns", "", "")));
+        make_request({.verb = "get", .resource = "pods/log", .subresource = "exec"})));
+    CHECK(std::holds_alternative<std::string>(
+        make_request({.verb = "get", .resource = "deployments.apps", .api_group = "extensions"})));
+    CHECK(std::holds_alternative<std::string>(
+        make_request({.verb = "get", .resource = "/healthz", .ns = "ns"})));
+    // Positive controls for the conflicts above.
+    CHECK(std::holds_alternative<Request>(
+        make_request({.verb = "get", .resource = "pods", .subresource = "log"})));
+    CHECK(std::holds_alternative<Request>(make_request({.verb = "get", .resource = "/healthz"})));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
-// Property test: random RBAC exports, aws-auth mappings, access entries and access policies (one tabled, one that
-// rbacgraph cannot evaluate); every answer must equal a brute-force evaluation written here from the rules in
-// docs/semantics.md (string comparisons over the generator's own data, no loader, no indexes, no grant table), in
-// both directions: can-i for each ARN, and the reverse questions (who-can's principals and subjects, check's
-// capabilities) for each request.
+// Property test: random RBAC exports, aws-auth mappings, access entries and access policies (one tabled, one
+// that rbacgraph cannot evaluate); every answer must equal a brute-force evaluation written here from the
+// rules in docs/semantics.md (string comparisons over the generator's own data, no loader, no indexes, no
+// grant table), in both directions: can-i for each ARN, and the reverse questions (who-can's principals and
+// subjects, check's capabilities) for each request.
 #include <fmt/format.h>
 
 #include <map>
@@ -151,8 +151,9 @@ World generate(Random& random) {
                 policy.namespaces = random.some({"n1", "n2", "n*"}, 2);
             }
             // Associating a policy again replaces its scope: keep one association per policy.
-            const auto same = std::find_if(entry.policies.begin(), entry.policies.end(),
-                                           [&](const GenPolicy& other) { return other.unknown == policy.unknown; });
+            const auto same =
+                std::find_if(entry.policies.begin(), entry.policies.end(),
+                             [&](const GenPolicy& other) { return other.unknown == policy.unknown; });
             if (same == entry.policies.end()) {
                 entry.policies.push_back(policy);
             }
@@ -212,12 +213,14 @@ std::string to_yaml(const World& world) {
                        world.api_mode ? "API_AND_CONFIG_MAP" : "CONFIG_MAP");
     for (const GenEntry& entry : world.entries) {
         out += fmt::format(
-            "---\naccessEntry: {{principalArn: \"arn:aws:iam::1:role/{}\", type: STANDARD, kubernetesGroups: {}}}\n",
+            "---\naccessEntry: {{principalArn: \"arn:aws:iam::1:role/{}\", type: STANDARD, kubernetesGroups: "
+            "{}}}\n",
             entry.role, flow(entry.groups));
         if (entry.policies.empty()) {
             continue;
         }
-        out += fmt::format("---\nprincipalArn: \"arn:aws:iam::1:role/{}\"\nassociatedAccessPolicies:\n", entry.role);
+        out += fmt::format("---\nprincipalArn: \"arn:aws:iam::1:role/{}\"\nassociatedAccessPolicies:\n",
+                           entry.role);
         for (const GenPolicy& policy : entry.policies) {
             out += fmt::format(
                 "- {{policyArn: \"arn:aws:eks::aws:cluster-access-policy/{}\", accessScope: {}}}\n",
@@ -310,8 +313,9 @@ bool rbac_allows(const World& world, const PlainIdentity& who, const Request& re
         if (!binding_in_scope(binding, request)) {
             continue;
         }
-        const bool applies = std::any_of(binding.subjects.begin(), binding.subjects.end(),
-                                         [&](const GenSubject& subject) { return subject_matches(binding, subject, who); });
+        const bool applies =
+            std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                        [&](const GenSubject& subject) { return subject_matches(binding, subject, who); });
         const GenRole* role = referenced_role(world, binding);
         if (applies && role != nullptr && role_allows_plain(*role, request)) {
             return true;
@@ -329,15 +333,17 @@ bool policy_in_scope(const GenPolicy& policy, const Request& request) {
         return false;
     }
     return std::any_of(policy.namespaces.begin(), policy.namespaces.end(), [&](const std::string& pattern) {
-        return pattern.back() == '*' ? request.ns.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0
-                                     : pattern == request.ns;
+        return pattern.back() == '*'
+                   ? request.ns.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0
+                   : pattern == request.ns;
     });
 }
 
 // AmazonEKSSecretReaderPolicy: get, list, watch on core secrets (access-policy-reference.adoc).
 bool secret_reader_allows(const Request& request) {
     return !request.non_resource && request.api_group.empty() && request.resource == "secrets" &&
-           request.subresource.empty() && (request.verb == "get" || request.verb == "list" || request.verb == "watch");
+           request.subresource.empty() &&
+           (request.verb == "get" || request.verb == "list" || request.verb == "watch");
 }
 
 const GenEntry* entry_of(const World& world, const std::string& role) {
@@ -360,9 +366,9 @@ std::string render(const std::string& username, const std::string& session) {
     return user;
 }
 
-// A bare role ARN: allowed if some session name makes it so; a session ARN: that session only. An access entry
-// overrides the aws-auth entry; its policies belong to it; a policy rbacgraph cannot evaluate makes a request in
-// its scope undetermined unless something allows it.
+// A bare role ARN: allowed if some session name makes it so; a session ARN: that session only. An access
+// entry overrides the aws-auth entry; its policies belong to it; a policy rbacgraph cannot evaluate makes a
+// request in its scope undetermined unless something allows it.
 Verdict plain_decide(const World& world, const std::string& role, std::optional<std::string> session,
                      const Request& request) {
     const Strings sessions = session ? Strings{*session} : kSessions;
@@ -405,8 +411,8 @@ Verdict plain_decide(const World& world, const std::string& role, std::optional<
     return Verdict::kDenied;
 }
 
-// who-can's Kubernetes subjects: system:masters, then every subject (as it matches) of a binding in scope whose
-// role allows the request; subjects that can match nobody are not holders.
+// who-can's Kubernetes subjects: system:masters, then every subject (as it matches) of a binding in scope
+// whose role allows the request; subjects that can match nobody are not holders.
 std::set<std::string> plain_subjects(const World& world, const Request& request) {
     std::set<std::string> out{"Group system:masters"};
     for (const GenBinding& binding : world.bindings) {
@@ -428,18 +434,22 @@ std::set<std::string> plain_subjects(const World& world, const Request& request)
     return out;
 }
 
-// check's capabilities for one probe, as "binding NAME [names]" or "policy ROLE": the grants whose holders can
-// match somebody and that allow the probe in some namespace (no namespace given) or in its namespace, for every
-// name or for the names a rule lists (the first rule allowing every name wins, else the first naming some).
+// check's capabilities for one probe, as "binding NAME [names]" or "policy ROLE": the grants whose holders
+// can match somebody and that allow the probe in some namespace (no namespace given) or in its namespace, for
+// every name or for the names a rule lists (the first rule allowing every name wins, else the first naming
+// some).
 std::set<std::string> plain_capabilities(const World& world, const Request& request) {
     std::set<std::string> out;
     const bool any_namespace = !request.non_resource && request.ns.empty();
     for (const GenBinding& binding : world.bindings) {
         const GenRole* role = referenced_role(world, binding);
-        const bool scoped = binding.cluster || (!request.non_resource && (any_namespace || request.ns == binding.ns));
-        const bool held = std::any_of(binding.subjects.begin(), binding.subjects.end(), [&](const GenSubject& subject) {
-            return subject.kind == "User" || subject.kind == "Group" || !subject.ns.empty() || !binding.cluster;
-        });
+        const bool scoped =
+            binding.cluster || (!request.non_resource && (any_namespace || request.ns == binding.ns));
+        const bool held =
+            std::any_of(binding.subjects.begin(), binding.subjects.end(), [&](const GenSubject& subject) {
+                return subject.kind == "User" || subject.kind == "Group" || !subject.ns.empty() ||
+                       !binding.cluster;
+            });
         if (role == nullptr || !scoped || !held) {
             continue;
         }
@@ -469,7 +479,8 @@ std::set<std::string> plain_capabilities(const World& world, const Request& requ
     }
     for (const GenEntry& entry : world.entries) {
         for (const GenPolicy& policy : entry.policies) {
-            const bool scoped = policy.cluster || (!request.non_resource && (any_namespace ? true : policy_in_scope(policy, request)));
+            const bool scoped = policy.cluster || (!request.non_resource &&
+                                                   (any_namespace ? true : policy_in_scope(policy, request)));
             if (!policy.unknown && scoped && secret_reader_allows(request)) {
                 out.insert("policy " + entry.role);
             }
@@ -514,8 +525,11 @@ TEST_CASE("property: can-i, who-can and check's capabilities agree with a brute-
         REQUIRE(count_errors(graph.source().diagnostics) == 0);
         const MappedAccess access(graph);
         const CheckContext context(graph, check_options);
-        const Strings arns = {"arn:aws:iam::1:role/r0", "arn:aws:iam::1:role/r1", "arn:aws:iam::1:role/r2",
-                              "arn:aws:iam::1:role/r3", "arn:aws:sts::1:assumed-role/r0/alice",
+        const Strings arns = {"arn:aws:iam::1:role/r0",
+                              "arn:aws:iam::1:role/r1",
+                              "arn:aws:iam::1:role/r2",
+                              "arn:aws:iam::1:role/r3",
+                              "arn:aws:sts::1:assumed-role/r0/alice",
                               "arn:aws:sts::1:assumed-role/r1/bob"};
         std::vector<Authorizer> authorizers;
         for (const std::string& arn : arns) {
@@ -546,14 +560,16 @@ TEST_CASE("property: can-i, who-can and check's capabilities agree with a brute-
             std::map<std::string, Verdict> principals;
             const WhoCan answer = who_can(access, request);
             for (const WhoCanPrincipal& principal : answer.principals) {
-                principals[principal.identity.arn] = principal.undetermined ? Verdict::kUndetermined : Verdict::kAllowed;
+                principals[principal.identity.arn] =
+                    principal.undetermined ? Verdict::kUndetermined : Verdict::kAllowed;
             }
             std::map<std::string, Verdict> mapped_expected;
             for (const auto& [arn, verdict] : expected_principals) {
                 const std::string role = arn.substr(arn.rfind('/') + 1);
-                const bool mapped = entry_of(world, role) != nullptr ||
-                                    std::any_of(world.mappings.begin(), world.mappings.end(),
-                                                [&](const GenMapping& mapping) { return mapping.role == role; });
+                const bool mapped =
+                    entry_of(world, role) != nullptr ||
+                    std::any_of(world.mappings.begin(), world.mappings.end(),
+                                [&](const GenMapping& mapping) { return mapping.role == role; });
                 if (mapped) {
                     mapped_expected[arn] = verdict;
                 }
