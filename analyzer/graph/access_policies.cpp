@@ -257,7 +257,7 @@ std::span<const AccessPolicyDefinition> access_policy_catalog() {
 }
 
 const AccessPolicyDefinition* find_access_policy(std::string_view arn_or_name) {
-    const auto kCatalog = access_policy_catalog();
+    const auto catalog = access_policy_catalog();
     std::string_view name = arn_or_name;
     if (arn_or_name.starts_with("arn:")) {
         // arn:PARTITION:eks::aws:cluster-access-policy/NAME; IAM managed policies of the same names
@@ -268,7 +268,7 @@ const AccessPolicyDefinition* find_access_policy(std::string_view arn_or_name) {
         }
         name = arn_or_name.substr(arn_or_name.rfind('/') + 1);
     }
-    for (const AccessPolicyDefinition& definition : kCatalog) {
+    for (const AccessPolicyDefinition& definition : catalog) {
         if (definition.name == name) {
             return &definition;
         }

@@ -35,8 +35,8 @@ using ObjectKey = std::tuple<bool, std::string, std::string>;
 }  // namespace
 
 const Export& builtin_objects() {
-    static const Export objects = load_builtin_objects();
-    return objects;
+    static const Export kObjects = load_builtin_objects();
+    return kObjects;
 }
 
 void add_builtin_objects(Export& source) {

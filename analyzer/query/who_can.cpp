@@ -26,9 +26,12 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
         candidate[master] = 1;
     }
     for (std::size_t a = 0; a < authorizers.size(); ++a) {
-        candidate[a] = candidate[a] || !authorizers[a].identity().undetermined.empty() ||
-                       std::any_of(authorizers[a].rows().begin(), authorizers[a].rows().end(),
-                                   [](const MatchedRow& match) { return match.undetermined; });
+        const bool open = !authorizers[a].identity().undetermined.empty() ||
+                          std::any_of(authorizers[a].rows().begin(), authorizers[a].rows().end(),
+                                      [](const MatchedRow& match) { return match.undetermined; });
+        if (open) {
+            candidate[a] = 1;
+        }
     }
     std::vector<WhoCanPrincipal> maybe;
     for (std::size_t a = 0; a < authorizers.size(); ++a) {
