@@ -42,8 +42,9 @@ std::optional<ArnParts> split_arn(std::string_view arn) {
     return ArnParts{parts[1], parts[2], parts[4], parts[5]};
 }
 
-// How a trust policy principal names a caller.
-enum class PrincipalMatch { kNone, kAccount, kEveryone, kSession, kDirect };
+// How a trust policy principal names a caller. kPartial: a NotPrincipal that lists the caller but not every
+// level above it, which AWS does not say how to read (eks-iam.md 10.1 row 14).
+enum class PrincipalMatch { kNone, kPartial, kAccount, kEveryone, kSession, kDirect };
 
 struct TrustMatch {
     PrincipalMatch how = PrincipalMatch::kNone;
@@ -73,11 +74,32 @@ TrustMatch match_value(std::string_view value, const IamCaller& caller) {
         parts->resource.starts_with(kSessionPrefix)) {
         const std::string_view rest = parts->resource.substr(kSessionPrefix.size());
         const std::size_t slash = rest.find('/');
-        if (slash != std::string_view::npos && equal_fold(rest.substr(0, slash), caller.role_name)) {
-            return {PrincipalMatch::kSession, std::string(rest.substr(slash + 1))};
+        const std::string_view session = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+        // IAM-principal: a session principal names one session; a session cannot rename itself, so a caller
+        // that is one session matches only its own name (eks-iam.md 10.1 row 10).
+        if (slash != std::string_view::npos && equal_fold(rest.substr(0, slash), caller.role_name) &&
+            (!caller.session || *caller.session == session)) {
+            return {PrincipalMatch::kSession, std::string(session)};
         }
     }
     return {};
+}
+
+// A NotPrincipal lists exceptions. IAM-more notprincipal: to exempt a principal, every level of it must be
+// listed (its own ARN and its account; AWS's example lists Bob and his account), and listing the account
+// exempts nobody else of it. The caller's own ARN listed without its account: AWS does not say (kPartial).
+TrustMatch match_not_principal(const IamStatement& statement, const IamCaller& caller) {
+    bool own = false;
+    bool account = false;
+    for (const std::string& value : statement.principals.aws) {
+        const TrustMatch match = match_value(value, caller);
+        own = own || match.how == PrincipalMatch::kDirect || match.how == PrincipalMatch::kSession;
+        account = account || match.how == PrincipalMatch::kAccount;
+    }
+    if (own && account) {
+        return {};  // exempt: the statement does not apply to the caller
+    }
+    return {own ? PrincipalMatch::kPartial : PrincipalMatch::kEveryone, {}};
 }
 
 TrustMatch match_principals(const IamStatement& statement, const IamCaller& caller) {
@@ -92,8 +114,7 @@ TrustMatch match_principals(const IamStatement& statement, const IamCaller& call
         }
     }
     if (statement.not_principal) {
-        // NotPrincipal admits everyone it does not name (AWS advises against it with Allow).
-        return best.how == PrincipalMatch::kNone ? TrustMatch{PrincipalMatch::kEveryone, {}} : TrustMatch{};
+        return match_not_principal(statement, caller);
     }
     return best;
 }
@@ -122,6 +143,7 @@ std::string why_assumable(const IamCaller& caller, PrincipalMatch how, const std
             break;
         case PrincipalMatch::kEveryone:
         case PrincipalMatch::kNone:
+        case PrincipalMatch::kPartial:
             why = "its trust policy admits every principal";
             break;
     }
@@ -195,6 +217,19 @@ IamIndex::IamIndex(const std::vector<IamAccountDetails>& dumps, std::vector<Diag
             principal.partition = std::string(parts->partition);
             principal.account = std::string(parts->account);
         }
+        // IAM User Guide, policy variables: what a request of this principal says of it. A role's requests
+        // come from sessions, whose user id (ROLEID:session) and user name are not in the dump.
+        principal.variables["aws:principalaccount"] = principal.account;
+        principal.variables["aws:principalarn"] = principal.arn;
+        if (principal.kind == IamPrincipal::Kind::kUser) {
+            principal.variables["aws:username"] = principal.name;
+            principal.variables["aws:principaltype"] = "User";
+            if (!principal.user->id.empty()) {
+                principal.variables["aws:userid"] = principal.user->id;
+            }
+        } else {
+            principal.variables["aws:principaltype"] = "AssumedRole";
+        }
         const std::string key = lower(principal.arn);
         if (const auto found = by_arn_.find(key); found != by_arn_.end()) {
             diagnostics.push_back({Severity::kWarning, principal.location, principal.display(),
@@ -263,10 +298,20 @@ IamIndex::IamIndex(const std::vector<IamAccountDetails>& dumps, std::vector<Diag
         }
         role_by_name_[principal.account + "/" + lower(principal.name)] = i;
         for (const IamStatement& statement : principal.role->trust.statements) {
-            if (!assume_action(statement)) {
+            if (statement.not_principal) {
+                // IAM-more notprincipal: "You cannot use the NotPrincipal element ... in an IAM role trust
+                // policy".
+                diagnostics.push_back(
+                    {Severity::kWarning, statement.location, principal.display(),
+                     statement.allow
+                         ? "NotPrincipal in a trust policy, which IAM refuses: this Allow admits nobody"
+                         : "NotPrincipal in a trust policy, which IAM refuses: read as AWS describes it "
+                           "for Deny (only principals listed with their account are exempt)"});
+            }
+            if (!assume_action(statement) || !statement.allow || statement.not_principal) {
                 continue;
             }
-            if (statement.principals.everyone || statement.not_principal) {
+            if (statement.principals.everyone) {
                 trusted_everyone_.push_back(i);
             }
             for (const std::string& value : statement.principals.aws) {
@@ -332,25 +377,38 @@ std::optional<std::size_t> IamIndex::find(std::string_view arn) const {
 
 IamCaller IamIndex::caller(std::size_t index) const {
     const IamPrincipal& principal = principals_[index];
-    return {index, principal.arn, principal.account, principal.kind == IamPrincipal::Kind::kRole,
-            principal.name};
+    IamCaller out;
+    out.principal = index;
+    out.arn = principal.arn;
+    out.account = principal.account;
+    out.role = principal.kind == IamPrincipal::Kind::kRole;
+    out.role_name = principal.name;
+    return out;
 }
 
 IamCaller IamIndex::caller(std::string_view arn) const {
-    if (const auto index = find(arn)) {
-        return caller(*index);
-    }
-    IamCaller out;
-    out.arn = std::string(arn);
     const auto parsed = parse_principal_arn(arn);
-    if (const auto* principal = std::get_if<Principal>(&parsed)) {
-        out.account = principal->account;
-        out.role = principal->kind == PrincipalKind::kRole || principal->kind == PrincipalKind::kAssumedRole;
-        out.role_name = out.role ? principal->name : std::string();
-        if (principal->kind == PrincipalKind::kAssumedRole) {
-            out.arn = principal->session_role_arn();
+    const auto* principal = std::get_if<Principal>(&parsed);
+    IamCaller out;
+    if (const auto index = find(arn)) {
+        out = caller(*index);
+    } else {
+        out.arn = std::string(arn);
+        if (principal != nullptr) {
+            out.account = principal->account;
+            out.role =
+                principal->kind == PrincipalKind::kRole || principal->kind == PrincipalKind::kAssumedRole;
+            out.role_name = out.role ? principal->name : std::string();
+            if (principal->kind == PrincipalKind::kAssumedRole) {
+                out.arn = principal->session_role_arn();
+            }
         }
     }
+    if (principal != nullptr && principal->kind == PrincipalKind::kAssumedRole) {
+        out.session = principal->session;
+    }
+    // IAM-more id_roles_use_switch-role-api: the account root user cannot assume roles.
+    out.root = principal != nullptr && principal->kind == PrincipalKind::kRoot;
     return out;
 }
 
@@ -358,13 +416,14 @@ IamDecision IamIndex::identity_decision(std::size_t index, std::string_view acti
                                         const IamResource& resource) const {
     const IamPrincipal& principal = principals_[index];
     // Policies missing from the dump were warned about when indexing; what is known is evaluated.
-    IamDecision decision = evaluate_policies(principal.policies, action, resource);
+    IamDecision decision = evaluate_policies(principal.policies, action, resource, &principal.variables);
     if (decision.effect != IamEffect::kAllow && decision.effect != IamEffect::kConditional) {
         return decision;
     }
     // A permissions boundary caps what identity policies grant.
     if (principal.boundary) {
-        IamDecision bounded = evaluate_policies(std::span(&*principal.boundary, 1), action, resource);
+        IamDecision bounded =
+            evaluate_policies(std::span(&*principal.boundary, 1), action, resource, &principal.variables);
         if (bounded.effect == IamEffect::kDeny || bounded.effect == IamEffect::kImplicitDeny) {
             return {bounded.effect, bounded.statement, principal.boundary->name};
         }
@@ -378,14 +437,16 @@ IamDecision IamIndex::identity_decision(std::size_t index, std::string_view acti
 std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::size_t role_index,
                                                bool explain) const {
     const IamPrincipal& role = principals_[role_index];
-    if (role.role == nullptr) {
-        return std::nullopt;
+    if (role.role == nullptr || caller.root) {
+        return std::nullopt;  // eks-iam.md 10.1 row 13: the root user never assumes a role
     }
-    const IamStatement* allow = nullptr;
-    TrustMatch allow_match;
+    std::vector<std::pair<const IamStatement*, TrustMatch>> allows;
     bool conditional_deny = false;
     for (const IamStatement& statement : role.role->trust.statements) {
-        if (!assume_action(statement) || !statement.has_principal) {
+        // IAM refuses NotPrincipal with Allow in a trust policy (warned when indexing): it admits nobody
+        // here.
+        if (!assume_action(statement) || !statement.has_principal ||
+            (statement.allow && statement.not_principal)) {
             continue;
         }
         TrustMatch match = match_principals(statement, caller);
@@ -393,53 +454,101 @@ std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::siz
             continue;
         }
         if (!statement.allow) {
-            if (statement.condition.empty()) {
+            if (statement.condition.empty() && match.how != PrincipalMatch::kPartial) {
                 return std::nullopt;  // an explicit Deny in the trust policy wins
             }
             conditional_deny = true;
             continue;
         }
-        // Prefer an unconditional statement, then the most specific way of naming the caller.
-        const bool better = allow == nullptr || (allow->condition.empty() == statement.condition.empty()
-                                                     ? match.how > allow_match.how
-                                                     : statement.condition.empty());
-        if (better) {
-            allow = &statement;
-            allow_match = std::move(match);
-        }
+        allows.emplace_back(&statement, std::move(match));
     }
-    if (allow == nullptr) {
+    if (allows.empty()) {
         return std::nullopt;
     }
-    AssumeStep step;
-    step.role = role_index;
-    step.trust = allow;
-    const bool cross_account = caller.account != role.account;
-    // docs/iam.md: the caller's own policies must allow it across accounts and when the trust names only the
-    // account; a trust that names the caller itself (or "*") suffices within the account.
-    const bool identity_needed = cross_account || allow_match.how == PrincipalMatch::kAccount;
-    bool conditional = !allow->condition.empty() || conditional_deny;
+    // The caller's own explicit Denies, and its boundary's, win whichever statement admits it.
+    IamDecision identity;
+    std::optional<IamDecision> boundary;
     if (caller.principal) {
-        step.identity = identity_decision(*caller.principal, kAssumeRole, {role.arn, false});
-        if (step.identity.effect == IamEffect::kDeny) {
+        const IamPrincipal& principal = principals_[*caller.principal];
+        identity = identity_decision(*caller.principal, kAssumeRole, {role.arn, false});
+        if (principal.boundary) {
+            boundary = evaluate_policies(std::span(&*principal.boundary, 1), kAssumeRole, {role.arn, false},
+                                         &principal.variables);
+        }
+        if (identity.effect == IamEffect::kDeny || (boundary && boundary->effect == IamEffect::kDeny)) {
             return std::nullopt;
         }
-        if (identity_needed) {
-            if (step.identity.effect == IamEffect::kImplicitDeny) {
-                return std::nullopt;
+    }
+    const bool cross_account = caller.account != role.account;
+    // IAM-eval "at least one Allow": every Allow statement of the trust is a route of its own; a sure one
+    // wins.
+    std::optional<AssumeStep> best;
+    PrincipalMatch best_match = PrincipalMatch::kNone;
+    for (const auto& [statement, match] : allows) {
+        // docs/iam.md: the caller's own policies must allow it across accounts and when the trust names only
+        // the account; a trust that names the caller itself (or "*") suffices within the account.
+        const bool identity_needed = cross_account || match.how == PrincipalMatch::kAccount;
+        bool conditional = !statement->condition.empty() || match.how == PrincipalMatch::kPartial;
+        std::string note;
+        if (caller.principal) {
+            if (identity_needed) {
+                if (identity.effect == IamEffect::kImplicitDeny) {
+                    continue;
+                }
+                conditional = conditional || identity.effect == IamEffect::kConditional;
+            } else if (boundary && boundary->effect != IamEffect::kAllow &&
+                       match.how != PrincipalMatch::kSession) {
+                // IAM-eval: a grant to a role ARN is limited by the role's boundary (a grant to a session ARN
+                // is not). For a user ARN, or "*", two AWS pages disagree (eks-iam.md 10.1 row 5): never a
+                // false "no".
+                const bool limited = caller.role && match.how == PrincipalMatch::kDirect &&
+                                     boundary->effect == IamEffect::kImplicitDeny;
+                if (limited) {
+                    continue;
+                }
+                conditional = true;
+                note = caller.role
+                           ? ", if its permissions boundary (which does not allow sts:AssumeRole) does not "
+                             "limit a trust that admits everyone"
+                           : ", if the user's permissions boundary (which does not allow sts:AssumeRole) "
+                             "does not limit a trust that names the user: AWS's pages disagree";
             }
-            conditional = conditional || step.identity.effect == IamEffect::kConditional;
+        } else if (identity_needed) {
+            conditional = true;
         }
-    } else if (identity_needed) {
-        conditional = true;
-        step.identity = {IamEffect::kConditional, nullptr, "the caller's policies (not in the dump)"};
+        const IamEffect effect = conditional ? IamEffect::kConditional : IamEffect::kAllow;
+        const bool better = !best ||
+                            (best->effect == IamEffect::kConditional && effect == IamEffect::kAllow) ||
+                            (best->effect == effect && match.how > best_match);
+        if (!better) {
+            continue;
+        }
+        AssumeStep step;
+        step.role = role_index;
+        step.trust = statement;
+        step.effect = effect;
+        if (caller.principal) {
+            step.identity = identity;
+        } else if (identity_needed) {
+            step.identity = {IamEffect::kConditional, nullptr, "the caller's policies (not in the dump)"};
+        }
+        if (explain) {
+            step.why = why_assumable(caller, match.how, match.session, identity_needed, step.identity.policy,
+                                     statement->condition) +
+                       note;
+        }
+        best = std::move(step);
+        best_match = match.how;
     }
-    if (explain) {
-        step.why = why_assumable(caller, allow_match.how, allow_match.session, identity_needed,
-                                 step.identity.policy, allow->condition);
+    if (best && conditional_deny) {
+        best->effect = IamEffect::kConditional;
+        if (explain) {
+            best->why +=
+                " (a Deny of its trust policy may apply: it has a condition, or a NotPrincipal that lists "
+                "the caller without every level above it)";
+        }
     }
-    step.effect = conditional ? IamEffect::kConditional : IamEffect::kAllow;
-    return step;
+    return best;
 }
 
 std::vector<std::size_t> IamIndex::candidate_roles(const IamCaller& caller) const {
@@ -492,8 +601,10 @@ std::vector<IamRoute> IamIndex::routes_from(const IamCaller& start) const {
     // caller).
     constexpr std::uint32_t kUnreached = UINT32_MAX;
     constexpr std::uint32_t kStart = UINT32_MAX - 1;
+    // A principal's own edges are cached; a single session of a role (which only its own name in a trust
+    // admits) and a caller outside the dumps are asked afresh.
     const std::vector<AssumeEdge> first =
-        start.principal ? edges_from(*start.principal) : direct_edges(start);
+        start.principal && !start.session ? edges_from(*start.principal) : direct_edges(start);
     std::vector<std::uint32_t> parent(principals_.size(), kUnreached);
     std::vector<char> conditional(principals_.size(), 0);
     std::vector<std::uint32_t> order;

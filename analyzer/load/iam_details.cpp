@@ -218,6 +218,7 @@ class DetailsReader {
         }
         IamPolicyDocument document;
         document.location = reader_.at(node);
+        document.version = reader_.string(node, "Version", false).value_or("");
         const Node* statements = node.find("Statement");
         if (statements == nullptr || statements->is_null()) {
             return document;  // a policy without statements allows nothing
@@ -338,6 +339,7 @@ class DetailsReader {
         user.name = reader_.string(node, "UserName", true).value_or("");
         reader_.set_object("IAM user " + user.name);
         user.arn = reader_.string(node, "Arn", true).value_or("");
+        user.id = reader_.string(node, "UserId", false).value_or("");
         user.path = reader_.string(node, "Path", false).value_or("/");
         user.groups = reader_.strings(node, "GroupList");
         user.inline_policies = inline_policies(node, "UserPolicyList");
@@ -373,6 +375,7 @@ class DetailsReader {
         role.name = reader_.string(node, "RoleName", true).value_or("");
         reader_.set_object("IAM role " + role.name);
         role.arn = reader_.string(node, "Arn", true).value_or("");
+        role.id = reader_.string(node, "RoleId", false).value_or("");
         role.path = reader_.string(node, "Path", false).value_or("/");
         if (const Node* trust = node.find("AssumeRolePolicyDocument");
             trust != nullptr && !trust->is_null()) {

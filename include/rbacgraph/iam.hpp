@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -51,10 +52,15 @@ struct IamDecision {
     std::string policy;
 };
 
+/// What a request says of its caller, for policy variables: lower-cased key ("aws:username") to value. A
+/// variable with no value here makes a statement that uses it conditional.
+using PolicyVariables = std::map<std::string, std::string, std::less<>>;
+
 /// IAM policy evaluation over identity policies (docs/iam.md): an explicit Deny wins, then an Allow; a
-/// statement with a Condition makes the answer conditional, never allowed or denied.
+/// statement with a Condition, or a policy variable whose value is unknown, makes the answer conditional,
+/// never allowed or denied.
 IamDecision evaluate_policies(std::span<const NamedPolicy> policies, std::string_view action,
-                              const IamResource& resource);
+                              const IamResource& resource, const PolicyVariables* variables = nullptr);
 
 /// One IAM user or role of the dumps with the policies that apply to it.
 struct IamPrincipal {
@@ -72,6 +78,8 @@ struct IamPrincipal {
     /// Attached policies, groups or a boundary the dumps do not contain (warned about, then ignored).
     std::vector<std::string> unknown;
     SourceLocation location;
+    /// The policy variables its requests carry that the dump tells (IAM User Guide, policy variables).
+    PolicyVariables variables{};
 
     std::string display() const;  ///< "IAM user alice", "IAM role dev"
 };
@@ -83,6 +91,9 @@ struct IamCaller {
     std::string account;
     bool role = false;
     std::string role_name;  ///< for sessions of a role
+    /// One session of the role, when asked about it (a session cannot rename itself); none: any session.
+    std::optional<std::string> session;
+    bool root = false;  ///< the account root user, which cannot assume roles
 };
 
 /// One sts:AssumeRole hop: from a caller to a role, and why it is allowed.

@@ -201,6 +201,7 @@ struct IamStatement {
 };
 
 struct IamPolicyDocument {
+    std::string version;  ///< "2012-10-17" substitutes policy variables; "2008-10-17" (or none) does not
     std::vector<IamStatement> statements;
     SourceLocation location;
 };
@@ -213,6 +214,7 @@ struct IamInlinePolicy {
 
 struct IamUser {
     std::string arn;
+    std::string id;  ///< UserId (AIDA...), the value of ${aws:userid}
     std::string name;
     std::string path;
     std::vector<std::string> groups;  ///< group names (of the same account)
@@ -232,6 +234,7 @@ struct IamGroup {
 
 struct IamRole {
     std::string arn;
+    std::string id;  ///< RoleId (AROA...)
     std::string name;
     std::string path;
     IamPolicyDocument trust;  ///< AssumeRolePolicyDocument

@@ -17,16 +17,23 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     }
     const IamIndex& iam = *context.iam();
     const auto cluster_roles = iam.roles_trusting_service("eks.amazonaws.com");
+    // eks-iam.md 10.3 (SAR-eks): eks:CreateCluster has no resource type, so only a statement whose Resource
+    // covers everything grants it; a name no ARN pattern but a bare wildcard matches stands for "every
+    // resource".
+    const IamResource every_resource{"\x01", false};
     for (std::size_t i = 0; i < iam.principals().size(); ++i) {
         const IamPrincipal& principal = iam.principals()[i];
-        const std::string clusters = fmt::format("arn:{}:eks:", principal.partition);
-        const IamEffect create = iam.identity_decision(i, "eks:CreateCluster", {clusters, true}).effect;
+        const IamEffect create = iam.identity_decision(i, "eks:CreateCluster", every_resource).effect;
         if (create != IamEffect::kAllow && create != IamEffect::kConditional) {
             continue;
         }
         std::vector<std::string> passable;
         bool conditional = create == IamEffect::kConditional;
         for (const auto& [role, statement] : cluster_roles) {
+            // eks-iam.md 10.4 (IAM-more id_roles_use_passrole): a role of another account cannot be passed.
+            if (iam.principals()[role].account != principal.account) {
+                continue;
+            }
             const IamEffect pass =
                 iam.identity_decision(i, "iam:PassRole", {iam.principals()[role].arn, false}).effect;
             if (pass == IamEffect::kAllow || pass == IamEffect::kConditional) {
@@ -37,14 +44,27 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (passable.empty()) {
             continue;
         }
+        // CreateCluster also creates the creator's access entry (eks:CreateAccessEntry on the new cluster,
+        // SAR-eks); whether an explicit Deny of that action stops it is not established (eks-iam.md 10.3).
+        const std::string new_clusters = fmt::format("arn:{}:eks:", principal.partition);
+        const bool entry_denied =
+            iam.identity_decision(i, "eks:CreateAccessEntry", {new_clusters, true}).effect ==
+            IamEffect::kDeny;
+        conditional = conditional || entry_denied;
         Finding finding = context.finding_for(
             principal,
             fmt::format(
                 "{} may call eks:CreateCluster and iam:PassRole on {} (trusting eks.amazonaws.com): the "
                 "creator of a cluster is its admin (bootstrapClusterCreatorAdminPermissions defaults to "
-                "true), and the cluster runs with that role's AWS permissions{}",
+                "true, and CreateCluster creates that access entry itself), and the cluster runs with that "
+                "role's "
+                "AWS permissions{}",
                 CheckContext::short_name(principal), fmt::join(passable, ", "),
-                conditional ? " (under a condition or a policy not in the dump)" : ""));
+                entry_denied
+                    ? " (eks:CreateAccessEntry is denied to it, and whether that stops the creator's "
+                      "entry is not established)"
+                : conditional ? " (under a condition or a policy not in the dump)"
+                              : ""));
         finding.account_wide = true;
         if (conditional) {
             finding.severity = lower(kInfo.severity);

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -21,18 +23,54 @@ bool granted(IamEffect effect) {
     return effect == IamEffect::kAllow || effect == IamEffect::kConditional;
 }
 
-// docs/rules/eks-api-escalation.md: an action on access entries counts when it is allowed on the cluster's
-// ARN or on every access entry of the cluster. `entry` stands for any of them: its last character is one no
-// ARN holds, so only a wildcard matches it (access-entry/prod/* does; access-entry/prod/role/1111/admin/*
+// eks-iam.md 10.3 (SAR-eks): eks:CreateAccessEntry and eks:UpdateClusterConfig are authorized on the
+// cluster's ARN; eks:AssociateAccessPolicy and eks:UpdateAccessEntry on access-entry ARNs, so they count when
+// allowed on every access entry of the cluster. `entries` stands for any of them: its last character is one
+// no ARN holds, so only a wildcard matches it (access-entry/prod/* does; access-entry/prod/role/1111/admin/*
 // does not).
-IamEffect on_cluster(const IamIndex& iam, std::size_t principal, std::string_view action,
-                     const std::string& cluster, const std::string& entry) {
-    const IamEffect on_arn = iam.identity_decision(principal, action, {cluster, false}).effect;
-    if (on_arn == IamEffect::kAllow || entry.empty()) {
-        return on_arn;
+IamEffect on_resource(const IamIndex& iam, std::size_t principal, std::string_view action,
+                      const std::string& resource) {
+    if (resource.empty()) {
+        return IamEffect::kImplicitDeny;
     }
-    const IamEffect on_entries = iam.identity_decision(principal, action, {entry, false}).effect;
-    return granted(on_entries) ? on_entries : on_arn;
+    return iam.identity_decision(principal, action, {resource, false}).effect;
+}
+
+// Non-system groups a ClusterRoleBinding makes cluster admin: what an entry's kubernetesGroups can be changed
+// to.
+std::vector<std::string> admin_groups(const Graph& graph) {
+    std::vector<std::string> out;
+    for (const auto& [group, rows] : graph.group_rows()) {
+        if (group.starts_with("system:")) {
+            continue;  // EKS refuses kubernetesGroups starting with system: (eks-iam.md 4.2)
+        }
+        const bool admin = std::any_of(rows.begin(), rows.end(), [&](std::uint32_t r) {
+            const GrantRow& row = graph.rows()[r];
+            return row.scope == GrantScope::kCluster && graph.rule_sets()[row.rule_set].grants_everything;
+        });
+        if (admin) {
+            out.push_back(group);
+        }
+    }
+    return out;
+}
+
+// The access entries the principal can act through: its own, and those of the roles it reaches.
+std::vector<std::string> usable_entries(const CheckContext& context, std::size_t principal) {
+    const IamIndex& iam = *context.iam();
+    std::vector<std::string> arns = {iam.principals()[principal].arn};
+    for (const IamRoute& route : iam.routes_from(iam.caller(principal))) {
+        if (!route.conditional) {
+            arns.push_back(iam.principals()[route.role()].arn);
+        }
+    }
+    std::vector<std::string> out;
+    for (const std::string& arn : arns) {
+        if (context.graph().access_entries().contains(access_entry_key(arn))) {
+            out.push_back(arn);
+        }
+    }
+    return out;
 }
 
 // "arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME" -> "arn:PARTITION:eks:REGION:ACCOUNT:access-entry/NAME/".
@@ -56,10 +94,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                             context.graph().mode() == AuthenticationMode::kUnknown;
     for (std::size_t i = 0; i < iam.principals().size(); ++i) {
         Allowed allowed;
-        allowed.create = on_cluster(iam, i, "eks:CreateAccessEntry", cluster->arn, {});
-        allowed.associate = on_cluster(iam, i, "eks:AssociateAccessPolicy", cluster->arn, entries);
-        allowed.update = on_cluster(iam, i, "eks:UpdateAccessEntry", cluster->arn, entries);
-        allowed.config = on_cluster(iam, i, "eks:UpdateClusterConfig", cluster->arn, {});
+        allowed.create = on_resource(iam, i, "eks:CreateAccessEntry", cluster->arn);
+        allowed.associate = on_resource(iam, i, "eks:AssociateAccessPolicy", entries);
+        allowed.update = on_resource(iam, i, "eks:UpdateAccessEntry", entries);
+        allowed.config = on_resource(iam, i, "eks:UpdateClusterConfig", cluster->arn);
         std::vector<std::string> actions;
         bool conditional = false;
         for (const auto& [name, effect] : {std::pair{"eks:CreateAccessEntry", allowed.create},
@@ -93,6 +131,21 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                       "access policies"
                     : "once the cluster leaves CONFIG_MAP mode it can grant itself access through access "
                       "entries";
+        }
+        // eks-iam.md 7 row 6: an entry it can use, given a group that a ClusterRoleBinding makes admin.
+        if (severity != RiskSeverity::kCritical && granted(allowed.update) && entries_usable &&
+            !context.graph().access_entries().empty()) {
+            const std::vector<std::string> groups = admin_groups(context.graph());
+            const std::vector<std::string> usable =
+                groups.empty() ? std::vector<std::string>{} : usable_entries(context, i);
+            if (!usable.empty()) {
+                severity = RiskSeverity::kCritical;
+                consequence = fmt::format(
+                    "it can set the kubernetesGroups of the access entry of {}, which it can act as, to {}, "
+                    "which a "
+                    "ClusterRoleBinding makes cluster admin",
+                    usable.front(), groups.front());
+            }
         }
         if (config_map && admin_now && !granted(allowed.config)) {
             consequence +=

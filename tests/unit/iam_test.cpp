@@ -494,3 +494,253 @@ data:
     CHECK(answer.answers[0].conditional);
     CHECK_FALSE(answer.allowed_anywhere());
 }
+
+// ---- AWS's documented evaluation, case by case (issue 14; eks-iam.md section 10). Each case has a positive
+// control.
+namespace {
+
+const std::string kUserX = "arn:aws:iam::111122223333:user/x";
+
+// One cluster "prod" (API_AND_CONFIG_MAP) whose aws-auth maps role/target to system:masters, and an IAM dump.
+std::unique_ptr<Estate> prod_with(const std::string& dump) {
+    std::vector<Cluster> clusters;
+    Export cluster = load_files(
+        {{"describe-cluster.json",
+          R"({"cluster":{"name":"prod","arn":"arn:aws:eks:eu-west-1:111122223333:cluster/prod","accessConfig":{"authenticationMode":"API_AND_CONFIG_MAP"}}})"},
+         {"aws-auth.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/target
+      username: admin
+      groups: [system:masters]
+)"}});
+    clusters.push_back({"prod", std::make_shared<const Graph>(std::move(cluster))});
+    Export iam = load_files({{"iam.json", dump}});
+    REQUIRE(count_errors(iam.diagnostics) == 0);
+    return std::make_unique<Estate>(std::move(clusters), std::move(iam.iam));
+}
+
+Verdict can_get_pods(const Estate& estate, const std::string& arn) {
+    return can_i_estate(estate, arn, rbacgraph::test::resource_request("get", "pods", "default"), false)
+        .verdict();
+}
+
+std::set<std::string> findings_of(const Estate& estate, std::string_view rule) {
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {std::string(rule)};
+    std::set<std::string> out;
+    for (const Finding& finding : run_checks(estate, run).findings) {
+        out.insert(finding.object.name + " " + std::string(to_string(*finding.severity)));
+    }
+    return out;
+}
+
+std::string managed(const std::string& name, const std::string& document) {
+    return R"({"PolicyName": ")" + name + R"(", "Arn": "arn:aws:iam::111122223333:policy/)" + name +
+           R"(", "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+        "Document": )" +
+           document + "}]}";
+}
+
+}  // namespace
+
+TEST_CASE("IAM-eval 'at least one Allow': any Allow statement of a trust is a route (defect 1)") {
+    // Statement 1 delegates to the account (x has no identity policy: fails); statement 2 names x under MFA.
+    const std::string account_and_mfa = R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/x"}, "Action": "sts:AssumeRole",
+         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})";
+    const auto estate = prod_with(dump_json({user_json("x", "")}, {role_json("target", account_and_mfa)}));
+    CHECK(can_get_pods(*estate, kUserX) == Verdict::kUndetermined);  // conditional, whatever the order
+    CHECK(findings_of(*estate, "assume-to-masters") == std::set<std::string>{"x high"});
+    // Positive control: with an identity Allow, statement 1 alone is a sure route.
+    const auto sure = prod_with(dump_json({user_json("x", allow("sts:AssumeRole", kRoleArn))},
+                                          {role_json("target", account_and_mfa)}));
+    CHECK(can_get_pods(*sure, kUserX) == Verdict::kAllowed);
+    CHECK(findings_of(*sure, "assume-to-masters") == std::set<std::string>{"x critical"});
+}
+
+TEST_CASE("IAM-eval: a trust naming a role ARN is limited by that role's permissions boundary (defect 2)") {
+    const std::string boundary = managed("s3-only", allow("s3:*", "*"));
+    const std::string mid_role =
+        R"({"RoleName": "mid", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/mid",
+        "AssumeRolePolicyDocument": )" +
+        trust(R"({"AWS": "arn:aws:iam::111122223333:user/x"})") + R"(,
+        "AttachedManagedPolicies": [], "RolePolicyList": [],
+        "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/s3-only"}})";
+    // "Resource-based policies that grant permissions to an IAM role ARN are limited by an implicit deny in a
+    // permissions boundary": x -> mid works, mid -> target does not.
+    const auto limited = prod_with(
+        dump_json({user_json("x", "")},
+                  {mid_role, role_json("target", trust(R"({"AWS": "arn:aws:iam::111122223333:role/mid"})"))},
+                  "[" + boundary + "]"));
+    CHECK(can_get_pods(*limited, kUserX) == Verdict::kDenied);
+    // A trust naming the session ARN is not limited ("not limited by an implicit deny in ... a permissions
+    // boundary"): the positive control.
+    const auto session = prod_with(dump_json(
+        {user_json("x", "")},
+        {mid_role,
+         role_json("target", trust(R"({"AWS": "arn:aws:sts::111122223333:assumed-role/mid/deploy"})"))},
+        "[" + boundary + "]"));
+    CHECK(can_get_pods(*session, kUserX) == Verdict::kAllowed);
+}
+
+TEST_CASE(
+    "IAM-eval row 5: a user's boundary and a trust naming the user: disputed, so conditional, never no") {
+    const std::string boundary = managed("s3-only", allow("s3:*", "*"));
+    const std::string bounded_x =
+        user_json("x", "", R"(, "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
+        "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/s3-only"})");
+    const auto estate = prod_with(
+        dump_json({bounded_x}, {role_json("target", trust(R"({"AWS": "arn:aws:iam::111122223333:user/x"})"))},
+                  "[" + boundary + "]"));
+    const EstateCanI answer =
+        can_i_estate(*estate, kUserX, rbacgraph::test::resource_request("get", "pods", "x"), true);
+    CHECK(answer.verdict() == Verdict::kUndetermined);
+    const auto step = estate->iam().can_assume(estate->iam().caller(kUserX), *estate->iam().find(kRoleArn));
+    REQUIRE(step.has_value());
+    CHECK(step->why.find("AWS's pages disagree") != std::string::npos);
+    // Without the boundary: a sure route.
+    const auto plain =
+        prod_with(dump_json({user_json("x", "")},
+                            {role_json("target", trust(R"({"AWS": "arn:aws:iam::111122223333:user/x"})"))}));
+    CHECK(can_get_pods(*plain, kUserX) == Verdict::kAllowed);
+}
+
+TEST_CASE("IAM-more id_roles_use_passrole: a role of another account cannot be passed (defect 3)") {
+    const std::string cluster_trust = trust(R"({"Service": "eks.amazonaws.com"})");
+    const std::string creator = R"({"UserName": "c", "Path": "/", "Arn": "arn:aws:iam::444455556666:user/c",
+        "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": [{"PolicyName": "p", "PolicyDocument":
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["eks:CreateCluster", "iam:PassRole"],
+        "Resource": "*"}]}}]})";
+    const auto foreign = prod_with(dump_json({creator}, {role_json("cluster-role", cluster_trust)}));
+    CHECK(findings_of(*foreign, "create-cluster-passrole").empty());
+    // Positive control: the same role in the creator's own account.
+    const auto own = prod_with(dump_json(
+        {creator},
+        {role_json("cluster-role", cluster_trust, "", "arn:aws:iam::444455556666:role/cluster-role")}));
+    CHECK(findings_of(*own, "create-cluster-passrole") == std::set<std::string>{"c high"});
+}
+
+TEST_CASE("IAM-more policy variables: ${aws:username} in a 2012-10-17 policy is the user's name (defect 4)") {
+    const std::string by_name =
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": "arn:aws:iam::111122223333:role/${aws:username}"}]})";
+    const std::string account_trust = trust(R"({"AWS": "111122223333"})");
+    Iam iam(dump_json({user_json("target", by_name), user_json("other", by_name)},
+                      {role_json("target", account_trust)}));
+    const auto step = iam.assume("arn:aws:iam::111122223333:user/target", kRoleArn);
+    REQUIRE(step.has_value());
+    CHECK(step->effect == IamEffect::kAllow);
+    CHECK_FALSE(iam.assume("arn:aws:iam::111122223333:user/other", kRoleArn).has_value());  // role/other
+    // "2008-10-17": the text is literal, so nothing matches role/target.
+    std::string literal = by_name;
+    literal.replace(literal.find("2012-10-17"), 10, "2008-10-17");
+    Iam old(dump_json({user_json("target", literal)}, {role_json("target", account_trust)}));
+    CHECK_FALSE(old.assume("arn:aws:iam::111122223333:user/target", kRoleArn).has_value());
+    // A variable the dump does not tell (a tag): conditional, never silently false.
+    std::string tag = by_name;
+    tag.replace(tag.find("${aws:username}"), 15, "${aws:PrincipalTag/team}");
+    Iam tagged(dump_json({user_json("target", tag)}, {role_json("target", account_trust)}));
+    const auto maybe = tagged.assume("arn:aws:iam::111122223333:user/target", kRoleArn);
+    REQUIRE(maybe.has_value());
+    CHECK(maybe->effect == IamEffect::kConditional);
+    // ${aws:userid} from the dump's UserId; ${aws:PrincipalAccount} from the ARN.
+    CHECK(decide(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                     "Resource": "arn:aws:s3:::${aws:PrincipalAccount}/*"}]})",
+                 "s3:GetObject", "arn:aws:s3:::111122223333/x")
+              .effect ==
+          IamEffect::kConditional);  // evaluate_policies without a principal: unknown, conditional
+    Iam with_id(dump_json({user_json("target", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:userid}/*"}]})",
+                                     R"(, "UserId": "AIDAEXAMPLE")")},
+                          {}));
+    CHECK(with_id.index
+              ->identity_decision(with_id.at("arn:aws:iam::111122223333:user/target"), "s3:GetObject",
+                                  {"arn:aws:s3:::home/AIDAEXAMPLE/f", false})
+              .effect == IamEffect::kAllow);
+    CHECK(with_id.index
+              ->identity_decision(with_id.at("arn:aws:iam::111122223333:user/target"), "s3:GetObject",
+                                  {"arn:aws:s3:::home/AIDAOTHER/f", false})
+              .effect == IamEffect::kImplicitDeny);
+}
+
+TEST_CASE(
+    "SAR-eks: access-entry actions are authorized on access-entry ARNs, CreateCluster on '*' (defects 5, "
+    "6)") {
+    const auto user_with = [](const std::string& name, const std::string& statements) {
+        return user_json(name, R"({"Version": "2012-10-17", "Statement": [)" + statements + "]}");
+    };
+    const std::string all_but_entries = R"({"Effect": "Allow", "Action": "eks:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": ["eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"],
+         "Resource": "arn:aws:eks:eu-west-1:111122223333:access-entry/*"})";
+    const std::string on_cluster_only = R"({"Effect": "Allow", "Action": ["eks:CreateAccessEntry",
+        "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"], "Resource": "arn:aws:eks:eu-west-1:111122223333:cluster/prod"})";
+    const std::string everything = R"({"Effect": "Allow", "Action": "eks:*", "Resource": "*"})";
+    const auto estate =
+        prod_with(dump_json({user_with("denied", all_but_entries), user_with("cluster", on_cluster_only),
+                             user_with("admin", everything)},
+                            {}));
+    // Create entry only: high; both create and associate (the positive control): critical.
+    CHECK(findings_of(*estate, "eks-api-escalation") ==
+          std::set<std::string>{"admin critical", "cluster high", "denied high"});
+    // eks:CreateCluster on cluster ARNs only does not allow it; on "*" it does.
+    const std::string cluster_trust = trust(R"({"Service": "eks.amazonaws.com"})");
+    const auto creators = prod_with(dump_json(
+        {user_with(
+             "narrow",
+             R"({"Effect": "Allow", "Action": "eks:CreateCluster", "Resource": "arn:aws:eks:*:111122223333:cluster/*"},
+                               {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})"),
+         user_with(
+             "wide",
+             R"({"Effect": "Allow", "Action": ["eks:CreateCluster", "iam:PassRole"], "Resource": "*"})")},
+        {role_json("cluster-role", cluster_trust)}));
+    CHECK(findings_of(*creators, "create-cluster-passrole") == std::set<std::string>{"wide high"});
+}
+
+TEST_CASE("IAM-principal: a trust naming one session admits that session only (defect 7)") {
+    const auto estate = prod_with(dump_json(
+        {}, {role_json("r1", trust(R"({"AWS": "*"})")),
+             role_json("target", trust(R"({"AWS": "arn:aws:sts::111122223333:assumed-role/r1/deploy"})"))}));
+    CHECK(can_get_pods(*estate, "arn:aws:sts::111122223333:assumed-role/r1/other") == Verdict::kDenied);
+    CHECK(can_get_pods(*estate, "arn:aws:sts::111122223333:assumed-role/r1/deploy") == Verdict::kAllowed);
+    CHECK(can_get_pods(*estate, "arn:aws:iam::111122223333:role/r1") ==
+          Verdict::kAllowed);  // any session it names
+}
+
+TEST_CASE("IAM-more: the account root user cannot assume a role (defect 8)") {
+    const auto estate = prod_with(dump_json({user_json("u", "")}, {role_json("target", trust(R"("*")"))}));
+    CHECK(can_get_pods(*estate, "arn:aws:iam::111122223333:root") == Verdict::kDenied);
+    CHECK(can_get_pods(*estate, "arn:aws:iam::111122223333:user/u") == Verdict::kAllowed);  // control
+}
+
+TEST_CASE("IAM-more NotPrincipal: exceptions need every level; IAM refuses it in trust policies (defect 9)") {
+    // AWS's example: Deny to everyone but Bob lists Bob's ARN and his account's.
+    const std::string all_but_erin = R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+        {"Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:user/erin", "arn:aws:iam::111122223333:root"]},
+         "Action": "sts:AssumeRole"}]})";
+    Iam iam(dump_json({user_json("erin", ""), user_json("frank", "")}, {role_json("target", all_but_erin)}));
+    const auto erin = iam.assume("arn:aws:iam::111122223333:user/erin", kRoleArn);
+    REQUIRE(erin.has_value());
+    CHECK(erin->effect == IamEffect::kAllow);
+    CHECK_FALSE(iam.assume("arn:aws:iam::111122223333:user/frank", kRoleArn)
+                    .has_value());         // the account ARN exempts nobody else
+    CHECK_FALSE(iam.diagnostics.empty());  // flagged: not an input IAM accepts
+    // Erin listed without her account: AWS does not say; undetermined (conditional), not allowed or denied.
+    std::string partial = all_but_erin;
+    const std::string account_level = R"(, "arn:aws:iam::111122223333:root")";
+    partial.replace(partial.find(account_level), account_level.size(), "");
+    Iam unclear(dump_json({user_json("erin", "")}, {role_json("target", partial)}));
+    const auto maybe = unclear.assume("arn:aws:iam::111122223333:user/erin", kRoleArn);
+    REQUIRE(maybe.has_value());
+    CHECK(maybe->effect == IamEffect::kConditional);
+    // Allow with NotPrincipal in a trust: refused by IAM, admits nobody here.
+    Iam allow_not(
+        dump_json({user_json("erin", "")}, {role_json("target", R"({"Statement": [{"Effect": "Allow",
+        "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/bob"}, "Action": "sts:AssumeRole"}]})")}));
+    CHECK_FALSE(allow_not.assume("arn:aws:iam::111122223333:user/erin", kRoleArn).has_value());
+}
