@@ -21,6 +21,15 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                        "ARN of the IAM principal that created the cluster (the EKS API does not reveal it)");
     command.add_option("--default-namespace", options.default_namespace,
                        "namespace for Roles/RoleBindings that carry none (as `kubectl apply -n` would)");
+    command
+        .add_option("--kubernetes-version", options.kubernetes_version,
+                    "the clusters' Kubernetes version (1.35) for answers that depend on it; overrides "
+                    "describe-cluster's")
+        ->check([](const std::string& value) {
+            return KubernetesVersion::parse(value)
+                       ? std::string()
+                       : "expects a Kubernetes version such as 1.35, found '" + value + "'";
+        });
     command.add_flag("--allow-partial", options.allow_partial,
                      "input errors are still reported but do not make the exit code 2");
     command.add_flag("--allow-empty", options.allow_empty,
@@ -110,6 +119,9 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     input.graph.creator_arn = options.creator;
     input.graph.creator_origin = SourceLocation::setting("--creator");
     input.graph.builtin_objects = !options.no_builtin_objects;
+    if (!options.kubernetes_version.empty()) {
+        input.graph.kubernetes_version = KubernetesVersion::parse(options.kubernetes_version);
+    }
     input.cluster_option = "--cluster NAME=PATH";
     LoadedEstate estate = load_estate(input);
     Loaded loaded;

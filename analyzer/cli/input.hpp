@@ -27,6 +27,7 @@ struct InputOptions {
     std::string creator;
     std::string output = "text";
     std::string default_namespace;
+    std::string kubernetes_version;  ///< --kubernetes-version
     bool allow_partial = false;
     bool verbose = false;
     bool no_builtin_objects = false;

@@ -39,7 +39,7 @@ const Export& builtin_objects() {
     return kObjects;
 }
 
-void add_builtin_objects(Export& source) {
+void add_builtin_objects(Export& source, std::optional<KubernetesVersion> version) {
     // k8s-rbac.md 14: the API server creates the bootstrap policy at start and reconciles it at every start,
     // so a cluster holds at least these objects; one the export carries (a live dump, an edited copy) wins.
     std::set<ObjectKey> roles;
@@ -54,6 +54,19 @@ void add_builtin_objects(Export& source) {
     for (const Role& role : builtin.roles) {
         if (roles.insert({role.cluster_scoped, role.ns, role.name}).second) {
             source.roles.push_back(role);
+            if (role.cluster_scoped && role.name == "system:kubelet-api-admin" && version &&
+                *version >= KubernetesVersion{1, 33}) {
+                // k8s-rbac.md 13, KEP-2862: from 1.33 (KubeletFineGrainedAuthz beta, on by default) the
+                // kubelet checks nodes/pods, nodes/healthz and nodes/configz before falling back to
+                // nodes/proxy, and the bootstrap role gains them. Only the reads the kubelet maps them to, as
+                // a lower bound.
+                PolicyRule rule;
+                rule.api_groups = {""};
+                rule.resources = {"nodes/pods", "nodes/healthz", "nodes/configz"};
+                rule.verbs = {"get"};
+                rule.location = source.roles.back().location;
+                source.roles.back().rules.push_back(std::move(rule));
+            }
         }
     }
     for (const Binding& binding : builtin.bindings) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -21,7 +22,8 @@ std::span<const EmbeddedFile> builtin_object_files();
 const Export& builtin_objects();
 
 /// Adds the built-in roles and bindings the export does not carry (an object the export has wins), and, for a
-/// binding to a missing ClusterRole named "eks:...", a role EKS creates whose rules are not published.
-void add_builtin_objects(Export& source);
+/// binding to a missing ClusterRole named "eks:...", a role EKS creates whose rules are not published. The
+/// version, when known, adds what newer releases add to the bootstrap policy (the embedded copy is older).
+void add_builtin_objects(Export& source, std::optional<KubernetesVersion> version);
 
 }  // namespace rbacgraph

@@ -140,7 +140,7 @@ std::string_view AccessPolicyGrant::name() const {
 Graph::Graph(Export source, GraphOptions options)
     : source_(std::make_unique<Export>(std::move(source))), options_(std::move(options)) {
     if (options_.builtin_objects) {
-        add_builtin_objects(*source_);
+        add_builtin_objects(*source_, kubernetes_version());
     }
     add_implied_entries(*source_, options_, diagnostics_);
     symbols_.intern("");
@@ -156,6 +156,24 @@ Graph::~Graph() = default;
 
 AuthenticationMode Graph::mode() const {
     return source_->cluster ? source_->cluster->mode : AuthenticationMode::kUnknown;
+}
+
+std::optional<KubernetesVersion> Graph::kubernetes_version() const {
+    if (options_.kubernetes_version) {
+        return options_.kubernetes_version;
+    }
+    return source_->cluster ? source_->cluster->version : std::nullopt;
+}
+
+std::vector<const PodIdentityAssociation*> Graph::pod_identities_of(std::string_view ns,
+                                                                    std::string_view name) const {
+    std::vector<const PodIdentityAssociation*> out;
+    for (const PodIdentityAssociation& association : source_->pod_identity_associations) {
+        if (association.ns == ns && association.service_account == name) {
+            out.push_back(&association);
+        }
+    }
+    return out;
 }
 
 bool Graph::access_entries_apply() const {

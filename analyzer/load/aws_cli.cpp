@@ -57,7 +57,114 @@ void read_cluster(const Node& node, const Sink& sink, FieldReader& reader) {
     if (const Node* access = reader.mapping(node, "accessConfig", false)) {
         read_access_config(*access, cluster, reader);
     }
+    // eks-iam.md 9.8: the version decides version-dependent semantics; the OIDC issuer is what IRSA trusts.
+    if (const auto version = reader.string(node, "version", false)) {
+        cluster.version = KubernetesVersion::parse(*version);
+        if (!cluster.version) {
+            reader.warning(*node.find("version"),
+                           fmt::format("version '{}' is not a Kubernetes version; version-dependent answers "
+                                       "say both readings",
+                                       *version));
+        }
+    }
+    if (const Node* identity = reader.mapping(node, "identity", false)) {
+        if (const Node* oidc = reader.mapping(*identity, "oidc", false)) {
+            cluster.oidc_issuer = reader.string(*oidc, "issuer", false).value_or("");
+        }
+    }
+    cluster.role_arn = reader.string(node, "roleArn", false).value_or("");
+    if (const Node* compute = reader.mapping(node, "computeConfig", false)) {
+        cluster.auto_mode = read_bool(*compute, "enabled", reader).value_or(false);
+        cluster.node_role_arn = reader.string(*compute, "nodeRoleArn", false).value_or("");
+    }
     use_cluster(std::move(cluster), sink);
+}
+
+// describe-pod-identity-association (and create/update) print one association with its role; list prints
+// summaries without it (botocore eks PodIdentityAssociation, PodIdentityAssociationSummary).
+void read_pod_identity(const Node& node, const Sink& sink, FieldReader& reader, bool described) {
+    if (!node.is_mapping()) {
+        reader.error(node,
+                     fmt::format("a Pod Identity association must be a mapping, found {}", node.type_name()));
+        return;
+    }
+    PodIdentityAssociation association;
+    association.location = reader.at(node);
+    association.ns = reader.string(node, "namespace", true).value_or("");
+    association.service_account = reader.string(node, "serviceAccount", true).value_or("");
+    reader.set_object(
+        fmt::format("Pod Identity association {}/{}", association.ns, association.service_account));
+    association.association_arn = reader.string(node, "associationArn", false).value_or("");
+    association.owner_arn = reader.string(node, "ownerArn", false).value_or("");
+    if (described) {
+        association.role_arn = reader.string(node, "roleArn", true);
+    }
+    association.target_role_arn = reader.string(node, "targetRoleArn", false).value_or("");
+    if (const Node* policy = node.find("policy"); policy != nullptr && !policy->is_null()) {
+        association.session_policy = true;
+    }
+    if (reader.failed() || association.ns.empty() || association.service_account.empty()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    sink.out.pod_identity_associations.push_back(std::move(association));
+}
+
+// describe-capability (and create/update) print one capability with its role; list prints summaries without
+// it (botocore eks Capability, CapabilitySummary).
+void read_capability(const Node& node, const Sink& sink, FieldReader& reader, bool described) {
+    if (!node.is_mapping()) {
+        reader.error(node, fmt::format("a capability must be a mapping, found {}", node.type_name()));
+        return;
+    }
+    EksCapability capability;
+    capability.location = reader.at(node);
+    capability.name = reader.string(node, "capabilityName", true).value_or("");
+    reader.set_object("EKS capability " + capability.name);
+    capability.type = reader.string(node, "type", true).value_or("");
+    if (described) {
+        capability.role_arn = reader.string(node, "roleArn", true);
+    }
+    if (capability.type != "ACK" && capability.type != "KRO" && capability.type != "ARGOCD" &&
+        !capability.type.empty()) {
+        reader.warning(node, fmt::format("capability type '{}' is not ACK, KRO or ARGOCD; read as it is",
+                                         capability.type));
+    }
+    if (const Node* configuration = reader.mapping(node, "configuration", false)) {
+        if (const Node* argo = reader.mapping(*configuration, "argoCd", false)) {
+            capability.argocd_namespace = reader.string(*argo, "namespace", false).value_or("");
+            if (const Node* mappings = reader.sequence(*argo, "rbacRoleMappings")) {
+                for (const Node& mapping : mappings->children) {
+                    if (!mapping.is_mapping()) {
+                        reader.error(mapping, "rbacRoleMappings entries must be mappings");
+                        continue;
+                    }
+                    EksCapability::RoleMapping read;
+                    read.role = reader.string(mapping, "role", true).value_or("");
+                    if (const Node* identities = reader.sequence(mapping, "identities")) {
+                        for (const Node& identity : identities->children) {
+                            if (!identity.is_mapping()) {
+                                reader.error(identity, "identities entries must be mappings");
+                                continue;
+                            }
+                            read.identities.push_back(
+                                fmt::format("{} {}", reader.string(identity, "type", false).value_or("SSO"),
+                                            reader.string(identity, "id", true).value_or("")));
+                        }
+                    }
+                    capability.rbac_role_mappings.push_back(std::move(read));
+                }
+            }
+        }
+    }
+    if (capability.type == "ARGOCD" && capability.argocd_namespace.empty()) {
+        capability.argocd_namespace = "argocd";  // the default namespace (capabilities-security.adoc)
+    }
+    if (reader.failed() || capability.name.empty()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    sink.out.capabilities.push_back(std::move(capability));
 }
 
 void check_principal(const Node& at, const std::string& arn, FieldReader& reader) {
@@ -185,6 +292,33 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
     if (has_any(document, {"associatedAccessPolicies", "associatedAccessPolicy"}) &&
         document.find("principalArn") != nullptr) {
         read_associations(document, sink, reader);
+        return true;
+    }
+    if (const Node* association = document.find("association");
+        association != nullptr && association->is_mapping() &&
+        association->find("serviceAccount") != nullptr) {
+        read_pod_identity(*association, sink, reader, true);
+        count_used(sink, "EKS Pod Identity association (describe-pod-identity-association)");
+        return true;
+    }
+    if (const Node* list = document.find("associations"); list != nullptr && list->is_sequence()) {
+        for (const Node& item : list->children) {
+            read_pod_identity(item, sink, reader, false);
+        }
+        count_used(sink, "EKS Pod Identity associations (list-pod-identity-associations)");
+        return true;
+    }
+    if (const Node* capability = document.find("capability");
+        capability != nullptr && capability->is_mapping()) {
+        read_capability(*capability, sink, reader, true);
+        count_used(sink, "EKS capability (describe-capability)");
+        return true;
+    }
+    if (const Node* list = document.find("capabilities"); list != nullptr && list->is_sequence()) {
+        for (const Node& item : list->children) {
+            read_capability(item, sink, reader, false);
+        }
+        count_used(sink, "EKS capabilities (list-capabilities)");
         return true;
     }
     if (const Node* policies = document.find("accessPolicies");

@@ -267,7 +267,8 @@ class StreamingInterpreter final : public DocumentConsumer {
   private:
     struct Checkpoint {
         std::size_t roles = 0, bindings = 0, service_accounts = 0, workloads = 0, namespaces = 0,
-                    access_entries = 0, access_policies = 0, iam = 0, diagnostics = 0;
+                    access_entries = 0, access_policies = 0, pod_identities = 0, capabilities = 0, iam = 0,
+                    diagnostics = 0;
         std::optional<AwsAuth> aws_auth;
         std::optional<ClusterConfig> cluster;
         LoadSummary summary;
@@ -280,6 +281,8 @@ class StreamingInterpreter final : public DocumentConsumer {
                     out.namespaces.size(),
                     out.access_entries.size(),
                     out.access_policies.size(),
+                    out.pod_identity_associations.size(),
+                    out.capabilities.size(),
                     out.iam.size(),
                     out.diagnostics.size(),
                     out.aws_auth,
@@ -294,6 +297,8 @@ class StreamingInterpreter final : public DocumentConsumer {
             out.namespaces.resize(namespaces);
             out.access_entries.resize(access_entries);
             out.access_policies.resize(access_policies);
+            out.pod_identity_associations.resize(pod_identities);
+            out.capabilities.resize(capabilities);
             out.iam.resize(iam);
             out.diagnostics.resize(diagnostics);
             out.aws_auth = std::move(aws_auth);
@@ -370,6 +375,8 @@ void append_export(Export& into, Export&& from) {
     append(into.namespaces, std::move(from.namespaces));
     append(into.access_entries, std::move(from.access_entries));
     append(into.access_policies, std::move(from.access_policies));
+    append(into.pod_identity_associations, std::move(from.pod_identity_associations));
+    append(into.capabilities, std::move(from.capabilities));
     append(into.iam, std::move(from.iam));
     append(into.diagnostics, std::move(from.diagnostics));
     if (from.aws_auth) {
@@ -485,6 +492,41 @@ void finish_export(Export& out) {
         keep_last(
             out.access_entries, [](const AccessEntry& e) { return e.principal_arn; },
             [](const AccessEntry& e) { return "access entry " + e.principal_arn; }, diagnostics);
+    }
+    if (!out.pod_identity_associations.empty()) {
+        // A described association (with its role) yields to nothing; a listed one yields to a described one.
+        std::set<std::pair<std::string, std::string>> described;
+        for (const PodIdentityAssociation& association : out.pod_identity_associations) {
+            if (association.role_arn) {
+                described.insert({association.ns, association.service_account});
+            }
+        }
+        std::erase_if(out.pod_identity_associations, [&](const PodIdentityAssociation& association) {
+            return !association.role_arn && described.contains({association.ns, association.service_account});
+        });
+        keep_last(
+            out.pod_identity_associations,
+            [](const PodIdentityAssociation& a) {
+                return std::pair{a.ns, a.service_account};
+            },
+            [](const PodIdentityAssociation& a) {
+                return "Pod Identity association " + a.ns + "/" + a.service_account;
+            },
+            diagnostics);
+    }
+    if (!out.capabilities.empty()) {
+        std::set<std::string> described;
+        for (const EksCapability& capability : out.capabilities) {
+            if (capability.role_arn) {
+                described.insert(capability.name);
+            }
+        }
+        std::erase_if(out.capabilities, [&](const EksCapability& capability) {
+            return !capability.role_arn && described.contains(capability.name);
+        });
+        keep_last(
+            out.capabilities, [](const EksCapability& c) { return c.name; },
+            [](const EksCapability& c) { return "EKS capability " + c.name; }, diagnostics);
     }
     std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.location.file, a.location.line, a.location.column) <

@@ -122,6 +122,35 @@ std::string Subject::display() const {
     return fmt::format("{} {}", kind, name);
 }
 
+std::optional<KubernetesVersion> KubernetesVersion::parse(std::string_view text) {
+    if (text.starts_with('v')) {
+        text.remove_prefix(1);
+    }
+    const auto number = [&](int& out) {
+        std::size_t digits = 0;
+        out = 0;
+        while (digits < text.size() && digits < 4 && text[digits] >= '0' && text[digits] <= '9') {
+            out = out * 10 + (text[digits] - '0');
+            ++digits;
+        }
+        text.remove_prefix(digits);
+        return digits > 0;
+    };
+    KubernetesVersion version;
+    if (!number(version.major) || !text.starts_with('.')) {
+        return std::nullopt;
+    }
+    text.remove_prefix(1);
+    if (!number(version.minor)) {
+        return std::nullopt;
+    }
+    return version;
+}
+
+std::string KubernetesVersion::display() const {
+    return fmt::format("{}.{}", major, minor);
+}
+
 std::string_view to_string(AuthenticationMode mode) {
     switch (mode) {
         case AuthenticationMode::kConfigMap:

@@ -27,7 +27,8 @@ void add_summary(LoadSummary& into, const LoadSummary& from) {
 // alone say nothing of it).
 bool holds_access_definitions(const Export& source) {
     return !source.roles.empty() || !source.bindings.empty() || source.aws_auth || source.cluster ||
-           !source.access_entries.empty() || !source.access_policies.empty() || !source.iam.empty();
+           !source.access_entries.empty() || !source.access_policies.empty() ||
+           !source.pod_identity_associations.empty() || !source.capabilities.empty() || !source.iam.empty();
 }
 
 // IAM dumps given next to named clusters must not carry a cluster's objects, which would belong to none.
@@ -46,6 +47,8 @@ void reject_cluster_objects(const Export& shared, std::string_view cluster_optio
     first_of(shared.service_accounts);
     first_of(shared.workloads);
     first_of(shared.namespaces);
+    first_of(shared.pod_identity_associations);
+    first_of(shared.capabilities);
     if (shared.aws_auth) {
         found.push_back(shared.aws_auth->location);
     }

@@ -145,6 +145,8 @@ struct GraphOptions {
     SourceLocation creator_origin = SourceLocation::setting("the creator setting");
     /// Add the objects every cluster has (the Kubernetes bootstrap policy) where the export lacks them.
     bool builtin_objects = true;
+    /// The cluster's Kubernetes version when the export does not say it (or to override what it says).
+    std::optional<KubernetesVersion> kubernetes_version{};
 };
 
 /// The loaded export with its indexes; built once, then only read.
@@ -179,6 +181,12 @@ class Graph {
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
     AuthenticationMode mode() const;
+    /// The Kubernetes version (the option, else describe-cluster's); nullopt: unknown, and answers that
+    /// depend on it name both readings.
+    std::optional<KubernetesVersion> kubernetes_version() const;
+    /// The Pod Identity associations of a ServiceAccount ("namespace/name").
+    std::vector<const PodIdentityAssociation*> pod_identities_of(std::string_view ns,
+                                                                 std::string_view name) const;
     /// Access entries and their policies count only in the API modes.
     bool access_entries_apply() const;
     std::optional<std::uint32_t> find_role(bool cluster_scoped, std::string_view ns,

@@ -142,12 +142,56 @@ enum class AuthenticationMode { kUnknown, kConfigMap, kApiAndConfigMap, kApi };
 
 std::string_view to_string(AuthenticationMode mode);
 
+/// A Kubernetes minor version ("1.35").
+struct KubernetesVersion {
+    int major = 1;
+    int minor = 0;
+
+    /// "1.35", "v1.35.2", "1.35-eks-..."; nullopt when it is not a version.
+    static std::optional<KubernetesVersion> parse(std::string_view text);
+    auto operator<=>(const KubernetesVersion&) const = default;
+    std::string display() const;  ///< "1.35"
+};
+
 /// What `aws eks describe-cluster` tells about access.
 struct ClusterConfig {
     std::string name;
     std::string arn;
     AuthenticationMode mode = AuthenticationMode::kUnknown;
     std::optional<bool> bootstrap_creator_admin;
+    std::optional<KubernetesVersion> version;  ///< cluster.version
+    std::string oidc_issuer;                   ///< cluster.identity.oidc.issuer (IRSA)
+    std::string role_arn;                      ///< the cluster IAM role
+    bool auto_mode = false;                    ///< computeConfig.enabled
+    std::string node_role_arn;                 ///< computeConfig.nodeRoleArn
+    SourceLocation location;
+};
+
+/// An EKS Pod Identity association: pods running as the ServiceAccount receive the IAM role's credentials
+/// (aws eks describe-pod-identity-association / list-pod-identity-associations).
+struct PodIdentityAssociation {
+    std::string ns;
+    std::string service_account;
+    std::optional<std::string> role_arn;  ///< nullopt: only list-pod-identity-associations named it
+    std::string target_role_arn;          ///< the role then assumed for cross-account access, if any
+    std::string owner_arn;                ///< the EKS add-on that owns it, if any
+    bool session_policy = false;          ///< a session policy narrows the role (not evaluated)
+    std::string association_arn;
+    SourceLocation location;
+};
+
+/// An EKS capability (managed Argo CD, ACK, kro): a controller acting in the cluster, and in AWS, as an IAM
+/// role (aws eks describe-capability / list-capabilities).
+struct EksCapability {
+    std::string name;
+    std::string type;                     ///< ACK, KRO, ARGOCD
+    std::optional<std::string> role_arn;  ///< nullopt: only list-capabilities named it
+    std::string argocd_namespace;         ///< ARGOCD: where applications and their Secrets live
+    struct RoleMapping {
+        std::string role;                     ///< ADMIN, EDITOR, VIEWER
+        std::vector<std::string> identities;  ///< "SSO_USER id", "SSO_GROUP id"
+    };
+    std::vector<RoleMapping> rbac_role_mappings;  ///< ARGOCD: Identity Center users and groups
     SourceLocation location;
 };
 
@@ -284,6 +328,8 @@ struct Export {
     std::optional<ClusterConfig> cluster;
     std::vector<AccessEntry> access_entries;
     std::vector<AccessPolicyAssociation> access_policies;
+    std::vector<PodIdentityAssociation> pod_identity_associations;
+    std::vector<EksCapability> capabilities;
     std::vector<IamAccountDetails> iam;  ///< IAM dumps (account-wide, not part of one cluster)
     std::vector<Diagnostic> diagnostics;
     LoadSummary summary;

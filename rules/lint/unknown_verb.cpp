@@ -22,9 +22,34 @@ constexpr std::array<std::string_view, 17> kResourceVerbs = {
 constexpr std::array<std::string_view, 8> kUrlVerbs = {"get",    "post", "put",     "patch",
                                                        "delete", "head", "options", "*"};
 
+// Constrained impersonation (KEP-5284, k8s-rbac.md 8): the identity check impersonate:<mode> and the action
+// check impersonate-on:<mode>:<verb>, compared as whole strings.
+constexpr std::array<std::string_view, 4> kImpersonationModes = {"user-info", "serviceaccount",
+                                                                 "arbitrary-node", "associated-node"};
+
 template <std::size_t N>
 bool known(const std::array<std::string_view, N>& verbs, std::string_view verb) {
     return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
+
+bool constrained_identity_verb(std::string_view verb) {
+    constexpr std::string_view kPrefix = "impersonate:";
+    return verb.starts_with(kPrefix) && known(kImpersonationModes, verb.substr(kPrefix.size()));
+}
+
+// impersonate-on:<mode>:<verb> with a verb a request can carry ('*' is literal here and matches nothing).
+bool constrained_action_verb(std::string_view verb, bool urls) {
+    constexpr std::string_view kPrefix = "impersonate-on:";
+    if (!verb.starts_with(kPrefix)) {
+        return false;
+    }
+    verb.remove_prefix(kPrefix.size());
+    const std::size_t colon = verb.find(':');
+    if (colon == std::string_view::npos || !known(kImpersonationModes, verb.substr(0, colon))) {
+        return false;
+    }
+    const std::string_view action = verb.substr(colon + 1);
+    return action != "*" && (known(kResourceVerbs, action) || (urls && known(kUrlVerbs, action)));
 }
 
 std::string advice(std::string_view verb) {
@@ -36,6 +61,20 @@ std::string advice(std::string_view verb) {
     }
     if (verb == "describe") {
         return "kubectl describe sends get and list; 'describe' matches nothing";
+    }
+    if (verb.starts_with("impersonate-on:") && verb.ends_with(":*")) {
+        return fmt::format(
+            "'{}' is compared as a whole string, so it matches no request; list each verb "
+            "(impersonate-on:<mode>:get, "
+            "...) or use '*'",
+            verb);
+    }
+    if (verb.starts_with("impersonate:") || verb.starts_with("impersonate-on:")) {
+        return fmt::format(
+            "'{}' is not a constrained-impersonation verb: the modes are user-info, serviceaccount, "
+            "arbitrary-node "
+            "and associated-node (impersonate:<mode>, impersonate-on:<mode>:<verb>)",
+            verb);
     }
     if (verb == "exec") {
         return "exec is create (and get, over WebSocket) on pods/exec; 'exec' matches nothing";
@@ -49,9 +88,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             const PolicyRule& rule = role.rules[i];
             const bool urls_only = rule.resources.empty() && !rule.non_resource_urls.empty();
             for (const std::string& verb : rule.verbs) {
-                const bool ok = urls_only ? known(kUrlVerbs, verb)
-                                          : known(kResourceVerbs, verb) ||
-                                                (!rule.non_resource_urls.empty() && known(kUrlVerbs, verb));
+                const bool urls = !rule.non_resource_urls.empty();
+                const bool ok = urls_only ? known(kUrlVerbs, verb) || constrained_action_verb(verb, true)
+                                          : known(kResourceVerbs, verb) || (urls && known(kUrlVerbs, verb)) ||
+                                                constrained_identity_verb(verb) ||
+                                                constrained_action_verb(verb, urls);
                 if (ok) {
                     continue;
                 }

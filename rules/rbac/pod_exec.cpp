@@ -1,3 +1,7 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -6,15 +10,75 @@ namespace {
 constexpr RuleInfo kInfo{"RG207", "pod-exec", "rbac", RiskSeverity::kHigh,
                          "Runs commands in pods (pods/exec, pods/attach); pods/portforward is medium"};
 
+// k8s-rbac.md 13: from 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, beta, on by default) a WebSocket
+// exec, attach or port-forward (an upgraded GET, authorized as get) is also authorized as create.
+constexpr KubernetesVersion kGetNeedsCreate{1, 35};
+
+bool same_grant(const Capability& a, const Capability& b) {
+    return a.source == b.source && a.index == b.index;
+}
+
+// What `get` alone does on the cluster's version: nullopt when it opens no session (1.35 and later).
+std::optional<std::string> get_only_reading(const std::optional<KubernetesVersion>& version) {
+    if (!version) {
+        return std::string(
+            "; this opens a session on Kubernetes 1.34 and older, or with "
+            "AuthorizePodWebsocketUpgradeCreatePermission "
+            "off, not from 1.35 (the cluster's version is unknown: give --kubernetes-version or a "
+            "describe-cluster "
+            "output)");
+    }
+    if (*version >= kGetNeedsCreate) {
+        return std::nullopt;
+    }
+    return fmt::format(
+        " (over WebSocket: Kubernetes {} authorizes it as get alone; from 1.35 it also needs create)",
+        version->display());
+}
+
+// The grants of `get` that do not also grant `create` (those are reported as create), read for the version.
+void report_get_only(const CheckContext& context, std::span<const Probe> creates, std::span<const Probe> gets,
+                     RiskSeverity known_severity, bool lower_when_namespaced, std::vector<Finding>& out) {
+    const std::optional<KubernetesVersion> version = context.graph().kubernetes_version();
+    const std::optional<std::string> reading = get_only_reading(version);
+    if (!reading) {
+        return;
+    }
+    const std::vector<Capability> with_create = context.capabilities(creates);
+    for (const Capability& capability : context.capabilities(gets)) {
+        if (std::any_of(with_create.begin(), with_create.end(),
+                        [&](const Capability& other) { return same_grant(capability, other); })) {
+            continue;
+        }
+        Finding finding = context.finding_for(capability, capability.probe->label);
+        finding.message += *reading;
+        // Unknown version: one reading is a session, the other nothing; one step lower than a sure one.
+        RiskSeverity severity = known_severity;
+        if (lower_when_namespaced && !capability.cluster_wide) {
+            severity = lower(severity);
+        }
+        finding.severity = version ? severity : lower(severity);
+        out.push_back(std::move(finding));
+    }
+}
+
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    // kubectl exec POSTs (create); WebSocket clients upgrade a GET, authorized as get on pods/exec, which is
-    // why the bootstrap edit role grants both (k8s-rbac.md 3).
-    static const std::vector<Probe> kShell = probes({"create", "get"}, {"pods/exec", "pods/attach"});
-    static const std::vector<Probe> kForward = probes({"create", "get"}, {"pods/portforward"});
-    report_capabilities(context, kInfo, kShell, out);
-    for (const Capability& capability : context.capabilities(kForward)) {
+    // kubectl exec POSTs (create, every version); a WebSocket client upgrades a GET (get, and from 1.35
+    // create).
+    static const std::vector<Probe> kShellCreate = probes({"create"}, {"pods/exec", "pods/attach"});
+    static const std::vector<Probe> kShellGet = probes({"get"}, {"pods/exec", "pods/attach"});
+    static const std::vector<Probe> kForwardCreate = probes({"create"}, {"pods/portforward"});
+    static const std::vector<Probe> kForwardGet = probes({"get"}, {"pods/portforward"});
+    report_capabilities(context, kInfo, kShellCreate, out);
+    report_get_only(context, kShellCreate, kShellGet, kInfo.severity, false, out);
+    std::vector<Finding> forward;
+    for (const Capability& capability : context.capabilities(kForwardCreate)) {
         Finding finding = context.finding_for(capability, capability.probe->label);
         finding.severity = capability.cluster_wide ? RiskSeverity::kMedium : RiskSeverity::kLow;
+        forward.push_back(std::move(finding));
+    }
+    report_get_only(context, kForwardCreate, kForwardGet, RiskSeverity::kMedium, true, forward);
+    for (Finding& finding : forward) {
         finding.key = "portforward";
         out.push_back(std::move(finding));
     }
