@@ -139,8 +139,11 @@ class CheckContext {
     CheckContext& operator=(const CheckContext&) = delete;
 
     const Graph& graph() const { return *graph_; }
-    /// The IAM side of the run (nullptr without IAM dumps) and who reaches each role.
-    const IamIndex* iam() const { return scope_.reach != nullptr ? &scope_.estate->iam() : nullptr; }
+    /// The IAM side of the run (nullptr without IAM dumps).
+    const IamIndex* iam() const {
+        return scope_.estate != nullptr && scope_.estate->has_iam() ? &scope_.estate->iam() : nullptr;
+    }
+    /// Who reaches each role (nullptr without IAM dumps, or when no iam rule runs).
     const ReachIndex* reach() const { return scope_.reach; }
     /// Rules about the IAM side alone (not about one cluster) report in the first cluster's run only.
     bool first_cluster() const { return scope_.cluster == 0; }

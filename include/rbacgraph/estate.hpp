@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,42 @@ class Estate {
     std::vector<Diagnostic> diagnostics_;
     std::unique_ptr<const IamIndex> iam_index_;
 };
+
+/// A ServiceAccount whose pods receive an IAM role's credentials (eks-iam.md 9.4, 9.7): an IRSA annotation,
+/// an IRSA trust that admits the ServiceAccount without one, or an EKS Pod Identity association.
+struct WorkloadRole {
+    enum class Via { kIrsaAnnotation, kIrsaTrust, kPodIdentity };
+    Via via = Via::kIrsaAnnotation;
+    std::string ns;
+    std::string service_account;
+    /// The role whose credentials the pods hold (Pod Identity with a target role: the target); empty when the
+    /// input does not name it (list-pod-identity-associations).
+    std::string role_arn;
+    std::string association_role_arn;  ///< Pod Identity with targetRoleArn: the role EKS assumes first
+    /// Whether the role's trust admits the pods: kAllow, kConditional, or kDeny/kImplicitDeny (then they get
+    /// nothing); nullopt when no IAM dump holds the role, so the trust is unknown and assumed to admit them.
+    std::optional<IamEffect> trust;
+    std::string why;  ///< the trust decision, or why it is unknown
+    SourceLocation location;
+    const std::map<std::string, std::string>* annotations = nullptr;  ///< the ServiceAccount's, when exported
+
+    /// The pods may hold the role (the trust admits them, may admit them, or is unknown).
+    bool may_grant() const {
+        return !trust || *trust == IamEffect::kAllow || *trust == IamEffect::kConditional;
+    }
+    /// "IRSA annotation", "IRSA trust", "Pod Identity association"
+    std::string_view via_text() const;
+    /// "ServiceAccount ns/name"
+    std::string subject() const;
+    /// The trust decision for messages: "the trust of ... admits ...", "conditional: ...", "trust not
+    /// checked:
+    /// ...".
+    std::string trust_text() const;
+};
+
+/// Every ServiceAccount -> IAM role edge of one cluster, with the trust evaluated when the IAM dumps hold the
+/// role (iam may be null).
+std::vector<WorkloadRole> workload_roles(const Graph& graph, const IamIndex* iam);
 
 /// One cluster's inputs: its name (empty for the single unnamed cluster) and its files or directories.
 struct ClusterInput {

@@ -172,3 +172,46 @@ class IamIndex {
 };
 
 }  // namespace rbacgraph
+
+namespace rbacgraph {
+
+/// One way a role's trust admits a workload's web-identity token (IRSA): the OIDC provider it names and the
+/// ServiceAccounts ("system:serviceaccount:NS:NAME" patterns) its sub condition allows.
+struct WebIdentityTrust {
+    std::string issuer;  ///< the provider's issuer, without https:// ("oidc.eks.REGION.amazonaws.com/id/X")
+    struct Subject {
+        std::string value;
+        bool glob = false;  ///< StringLike: '*' and '?' match
+    };
+    std::vector<Subject> subjects;  ///< empty: no sub condition, so every token the issuer signs
+    /// An aud other than sts.amazonaws.com, another condition key or operator: the answer hinges on it.
+    bool conditional = false;
+    std::vector<std::string> conditions;  ///< what made it conditional, for messages
+    const IamStatement* statement = nullptr;
+
+    /// "every ServiceAccount of the cluster", "ServiceAccounts matching system:serviceaccount:ci:*", ...
+    std::string describe_subjects() const;
+};
+
+/// The Allow statements of a role's trust that admit sts:AssumeRoleWithWebIdentity from an OIDC provider (UG
+/// IRSA trust; eks-iam.md 9.7).
+std::vector<WebIdentityTrust> web_identity_trusts(const IamRole& role);
+
+/// Does the role trust a token of this issuer ("https://oidc.eks...") for this subject
+/// ("system:serviceaccount:NS:NAME")? kAllow, kConditional, kDeny (a Deny statement) or kImplicitDeny, and
+/// why.
+struct WorkloadTrustDecision {
+    IamEffect effect = IamEffect::kImplicitDeny;
+    std::string why;
+};
+WorkloadTrustDecision web_identity_trust(const IamRole& role, std::string_view issuer,
+                                         std::string_view subject);
+
+/// Does the role trust EKS Pod Identity (service principal pods.eks.amazonaws.com, actions sts:AssumeRole and
+/// sts:TagSession; UG pod-id-role)? Conditions (on session tags) make it conditional.
+WorkloadTrustDecision pod_identity_trust(const IamRole& role);
+
+/// "oidc.eks.eu-west-1.amazonaws.com/id/ABC" from "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/".
+std::string issuer_host_path(std::string_view issuer);
+
+}  // namespace rbacgraph

@@ -1,21 +1,25 @@
 #include <fmt/format.h>
 
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/estate.hpp"
 
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG114", "irsa-cluster-admin", "eks", RiskSeverity::kHigh,
-                         "A ServiceAccount's IAM role (IRSA) is mapped back into the cluster as admin: pod "
-                         "creation in its namespace becomes cluster admin"};
+constexpr RuleInfo kInfo{
+    "RG114", "irsa-cluster-admin", "eks", RiskSeverity::kHigh,
+    "A ServiceAccount's IAM role (IRSA or Pod Identity) is mapped back into the cluster as "
+    "admin: pod creation in its namespace becomes cluster admin"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    for (const ServiceAccount& account : context.source().service_accounts) {
-        const auto role = account.annotations.find("eks.amazonaws.com/role-arn");
-        if (role == account.annotations.end()) {
-            continue;
+    // eks-iam.md 9.4, 9.7 and 7: the pods of a ServiceAccount hold its IAM role; if this cluster maps that
+    // role to admin, whoever runs a pod as the ServiceAccount is cluster admin (Kubernetes -> AWS ->
+    // Kubernetes).
+    for (const WorkloadRole& edge : workload_roles(context.graph(), context.iam())) {
+        if (!edge.may_grant() || edge.role_arn.empty()) {
+            continue;  // the role's trust refuses the pods: the annotation or association gives nothing
         }
-        const Identity identity = resolve_arn(context.graph(), role->second);
+        const Identity identity = resolve_arn(context.graph(), edge.role_arn);
         if (!identity.authenticated) {
             continue;
         }
@@ -28,22 +32,26 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!authorizer.authorize(anything).allowed()) {
             continue;
         }
-        const std::vector<Probe> pod_creation = {probe("create", "pods").in(account.ns)};
+        const std::vector<Probe> pod_creation = {probe("create", "pods").in(edge.ns)};
         Finding finding;
-        finding.object = {"ServiceAccount", account.ns, account.name};
-        finding.location = account.location;
+        finding.object = {"ServiceAccount", edge.ns, edge.service_account};
+        finding.location = edge.location;
+        finding.key = std::string(edge.via_text());
         for (const Capability& capability : context.capabilities(pod_creation)) {
             for (std::string& holder : context.holders(capability)) {
                 finding.subjects.push_back(std::move(holder));
             }
         }
-        finding.arns = {role->second};
-        finding.annotations = {&account.annotations};
+        finding.arns = {edge.role_arn};
+        if (edge.annotations != nullptr) {
+            finding.annotations = {edge.annotations};
+        }
         finding.message = fmt::format(
-            "ServiceAccount {}/{} has IAM role {}, which this cluster maps to cluster admin ({}): any pod "
-            "running as "
-            "it, so anyone who can create pods in namespace {}{}, is cluster admin",
-            account.ns, account.name, role->second, identity.source_detail, account.ns,
+            "ServiceAccount {}/{} has IAM role {} ({}; {}), which this cluster maps to cluster admin ({}): "
+            "any pod "
+            "running as it, so anyone who can create pods in namespace {}{}, is cluster admin",
+            edge.ns, edge.service_account, edge.role_arn, edge.via_text(), edge.trust_text(),
+            identity.source_detail, edge.ns,
             finding.subjects.empty() ? "" : fmt::format(" ({} subjects found)", finding.subjects.size()));
         out.push_back(std::move(finding));
     }
