@@ -1,16 +1,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/iam.hpp"
 
 namespace rbacgraph::rules {
 namespace {
 
 constexpr RuleInfo kInfo{
     "RG402", "eks-api-escalation", "iam", RiskSeverity::kCritical,
-    "An IAM principal can change the cluster's access entries or authentication mode through "
-    "the EKS API"};
+    "An IAM principal can change the cluster's access entries or authentication mode, or hand a "
+    "cluster-admin role to pods or a capability, through the EKS API"};
 
 struct Allowed {
     IamEffect create = IamEffect::kImplicitDeny;
@@ -80,6 +82,145 @@ std::string access_entry_prefix(const std::string& cluster_arn) {
         return {};
     }
     return cluster_arn.substr(0, at) + ":access-entry/" + cluster_arn.substr(at + 9) + "/";
+}
+
+// "arn:...:cluster/NAME" -> "arn:...:<kind>/NAME/" + a character no ARN holds: every object of that kind in
+// the cluster (see on_resource).
+std::string every_in_cluster(const std::string& cluster_arn, std::string_view kind) {
+    const std::size_t at = cluster_arn.find(":cluster/");
+    if (at == std::string::npos) {
+        return {};
+    }
+    return fmt::format("{}:{}/{}/\x01", cluster_arn.substr(0, at), kind, cluster_arn.substr(at + 9));
+}
+
+// The roles of the account a workload or capability could be given that this cluster maps to cluster admin.
+std::vector<std::size_t> admin_roles_trusting(const CheckContext& context, bool pod_identity) {
+    const IamIndex& iam = *context.iam();
+    std::vector<std::size_t> out;
+    for (std::size_t r = 0; r < iam.principals().size(); ++r) {
+        const IamPrincipal& role = iam.principals()[r];
+        if (role.role == nullptr) {
+            continue;
+        }
+        if (pod_identity) {
+            const IamEffect trust = pod_identity_trust(*role.role).effect;
+            if (trust != IamEffect::kAllow && trust != IamEffect::kConditional) {
+                continue;
+            }
+        } else {
+            // eks-iam.md 9.5: a capability role trusts capabilities.eks.amazonaws.com.
+            const auto trusting = iam.roles_trusting_service("capabilities.eks.amazonaws.com");
+            if (std::none_of(trusting.begin(), trusting.end(),
+                             [&](const auto& pair) { return pair.first == r; })) {
+                continue;
+            }
+        }
+        const Identity identity = resolve_arn(context.graph(), role.arn);
+        if (!identity.authenticated) {
+            continue;
+        }
+        // A request no rule names explicitly is allowed only to system:masters or through '*' everywhere.
+        Request anything;
+        anything.verb = "rbacgraph:any-verb";
+        anything.api_group = "rbacgraph.any-group";
+        anything.resource = "rbacgraph:any-resource";
+        if (Authorizer(context.graph(), identity).authorize(anything).allowed()) {
+            out.push_back(r);
+        }
+    }
+    return out;
+}
+
+// eks-iam.md 7 rows 16-18: a principal that can attach a role to a ServiceAccount (Pod Identity) or to a
+// capability, and pass that role, hands the pods or the capability whatever the role holds; here, a role this
+// cluster maps to cluster admin. Resource types (eks-iam.md 10.3 lists only the access-entry actions;
+// decision in docs/iam.md): Create* on the cluster ARN, Update* on every association or capability of the
+// cluster.
+void report_role_handoffs(const CheckContext& context, const std::string& cluster_arn,
+                          std::vector<Finding>& out) {
+    const IamIndex& iam = *context.iam();
+    struct Handoff {
+        bool pod_identity;
+        std::string_view create;
+        std::string_view update;
+        std::string_view kind;
+        std::string_view what;
+    };
+    static constexpr std::array<Handoff, 2> kHandoffs = {
+        Handoff{
+            true, "eks:CreatePodIdentityAssociation", "eks:UpdatePodIdentityAssociation",
+            "podidentityassociation",
+            "the pods of a ServiceAccount it names (anyone who can run a pod as it is then cluster admin)"},
+        Handoff{
+            false, "eks:CreateCapability", "eks:UpdateCapability", "capability",
+            "an EKS capability (whoever drives it, ACK resources or Argo CD applications, then acts as that "
+            "role)"}};
+    for (const Handoff& handoff : kHandoffs) {
+        const std::vector<std::size_t> roles = admin_roles_trusting(context, handoff.pod_identity);
+        if (roles.empty()) {
+            continue;
+        }
+        const std::string every = every_in_cluster(cluster_arn, handoff.kind);
+        for (std::size_t i = 0; i < iam.principals().size(); ++i) {
+            const IamPrincipal& principal = iam.principals()[i];
+            std::vector<std::string_view> actions;
+            bool conditional = false;
+            for (const auto& [action, resource] :
+                 {std::pair{handoff.create, cluster_arn}, std::pair{handoff.update, every}}) {
+                const IamEffect effect = on_resource(iam, i, action, resource);
+                if (granted(effect)) {
+                    actions.push_back(action);
+                    conditional = conditional || effect == IamEffect::kConditional;
+                }
+            }
+            if (actions.empty()) {
+                continue;
+            }
+            std::vector<std::string> passable;
+            bool pass_conditional = false;
+            for (const std::size_t r : roles) {
+                // eks-iam.md 10.4: only roles of the caller's own account can be passed.
+                if (iam.principals()[r].account != principal.account) {
+                    continue;
+                }
+                const IamEffect pass =
+                    iam.identity_decision(i, "iam:PassRole", {iam.principals()[r].arn, false}).effect;
+                if (granted(pass)) {
+                    passable.push_back(iam.principals()[r].name);
+                    pass_conditional = pass_conditional || pass == IamEffect::kConditional;
+                }
+            }
+            // UG-podid: creating an association requires iam:PassRole. For capabilities AWS does not say
+            // (eks-iam.md 9.5, UNK): without PassRole the finding stands, one step lower, and says so.
+            std::string pass_text;
+            bool pass_unknown = false;
+            if (passable.empty()) {
+                if (handoff.pod_identity) {
+                    continue;
+                }
+                pass_unknown = true;
+                pass_text =
+                    "; it may not pass that role, which stops it only if CreateCapability requires "
+                    "iam:PassRole "
+                    "(AWS does not say)";
+            }
+            const std::string role_names = passable.empty() ? iam.principals()[roles.front()].name
+                                                            : fmt::format("{}", fmt::join(passable, ", "));
+            const bool under_condition = conditional || pass_conditional;
+            Finding finding = context.finding_for(
+                principal,
+                fmt::format(
+                    "{} may call {} on {} and {} {}, which this cluster maps to cluster admin: it can give "
+                    "that role to {}{}{}",
+                    CheckContext::short_name(principal), fmt::join(actions, ", "), cluster_arn,
+                    passable.empty() ? "name the role" : "pass (iam:PassRole)", role_names, handoff.what,
+                    pass_text, under_condition ? " (under a condition or a policy not in the dump)" : ""));
+            finding.key = fmt::format("{} {}", cluster_arn, handoff.kind);
+            finding.severity = under_condition || pass_unknown ? RiskSeverity::kMedium : RiskSeverity::kHigh;
+            out.push_back(std::move(finding));
+        }
+    }
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
@@ -161,6 +302,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.severity = conditional ? lower(severity) : severity;
         out.push_back(std::move(finding));
     }
+    report_role_handoffs(context, cluster->arn, out);
 }
 
 }  // namespace
