@@ -173,6 +173,15 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
     }
 }
 
+bool Authorizer::cluster_admin() const {
+    // A request no rule names explicitly is allowed only to system:masters or through '*' everywhere.
+    Request anything;
+    anything.verb = "rbacgraph:any-verb";
+    anything.api_group = "rbacgraph.any-group";
+    anything.resource = "rbacgraph:any-resource";
+    return authorize(anything).allowed();
+}
+
 Decision Authorizer::authorize(const Request& raw_request, bool all_grants) const {
     Decision decision;
     if (!identity_.authenticated) {

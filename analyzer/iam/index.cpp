@@ -665,6 +665,11 @@ std::vector<AssumeStep> IamIndex::explain(const IamCaller& start, const IamRoute
     return steps;
 }
 
+bool IamIndex::administrator(std::size_t principal) const {
+    // A resource no ARN pattern but a bare wildcard matches, and an action no service has.
+    return identity_decision(principal, "rbacgraph:AnyAction", {"\x01", false}).effect == IamEffect::kAllow;
+}
+
 std::vector<std::pair<std::size_t, const IamStatement*>> IamIndex::roles_trusting_service(
     std::string_view service) const {
     std::vector<std::pair<std::size_t, const IamStatement*>> out;

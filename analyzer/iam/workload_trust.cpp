@@ -121,7 +121,7 @@ std::string issuer_host_path(std::string_view issuer) {
 
 std::string WebIdentityTrust::describe_subjects() const {
     if (subjects.empty()) {
-        return "every ServiceAccount of the cluster (no sub condition: any token its issuer signs)";
+        return "every ServiceAccount of the cluster, having no sub condition";
     }
     std::vector<std::string> values;
     for (const Subject& subject : subjects) {
@@ -176,8 +176,8 @@ WorkloadTrustDecision web_identity_trust(const IamRole& role, std::string_view i
             continue;
         }
         if (!trust.conditional) {
-            return {IamEffect::kAllow, fmt::format("the trust of {} admits {} from {} ({})", role.arn,
-                                                   subject, wanted, trust.describe_subjects())};
+            return {IamEffect::kAllow, fmt::format("the trust of {} admits web identities of {} for {}",
+                                                   role.arn, wanted, trust.describe_subjects())};
         }
         best = {IamEffect::kConditional, fmt::format("the trust of {} admits {} from {} if {}", role.arn,
                                                      subject, wanted, fmt::join(trust.conditions, " and "))};

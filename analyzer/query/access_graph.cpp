@@ -157,6 +157,25 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
     }
 }
 
+// eks-iam.md 9.4, 9.7: a ServiceAccount's pods receive an IAM role (IRSA or Pod Identity); a trust that
+// refuses them draws nothing.
+void add_workload_roles(Builder& builder, const Estate& estate, const Cluster& cluster) {
+    const std::string prefix = cluster.name.empty() ? std::string() : cluster.name + "/";
+    for (const WorkloadRole& edge :
+         workload_roles(*cluster.graph, estate.has_iam() ? &estate.iam() : nullptr)) {
+        if (!edge.may_grant() || edge.role_arn.empty()) {
+            continue;
+        }
+        const std::string account = edge.ns + "/" + edge.service_account;
+        const std::size_t from =
+            builder.node(fmt::format("{}ServiceAccount:{}", prefix, account),
+                         AccessGraph::Kind::kServiceAccount, "ServiceAccount " + account, cluster.name);
+        builder.edge(from, principal_node(builder, estate, edge.role_arn),
+                     edge.via == WorkloadRole::Via::kPodIdentity ? "pod identity" : "irsa",
+                     edge.trust != IamEffect::kAllow);
+    }
+}
+
 void add_iam(Builder& builder, const Estate& estate) {
     const IamIndex& iam = estate.iam();
     for (std::size_t i = 0; i < iam.principals().size(); ++i) {
@@ -196,6 +215,7 @@ AccessGraph build_access_graph(const Estate& estate) {
     Builder builder(graph);
     for (const Cluster& cluster : estate.clusters()) {
         add_cluster(builder, estate, cluster);
+        add_workload_roles(builder, estate, cluster);
     }
     if (estate.has_iam()) {
         add_iam(builder, estate);

@@ -81,6 +81,64 @@ Identity identity_of(const Graph& graph, const Asker& asker, const IamHop& hop) 
 
 }  // namespace
 
+namespace {
+
+// "system:serviceaccount:NS:NAME" -> {NS, NAME}
+std::optional<std::pair<std::string, std::string>> service_account_of(std::string_view user) {
+    constexpr std::string_view kPrefix = "system:serviceaccount:";
+    if (!user.starts_with(kPrefix)) {
+        return std::nullopt;
+    }
+    user.remove_prefix(kPrefix.size());
+    const std::size_t colon = user.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == user.size()) {
+        return std::nullopt;
+    }
+    return std::pair{std::string(user.substr(0, colon)), std::string(user.substr(colon + 1))};
+}
+
+// eks-iam.md 7 row 15: the pods of a ServiceAccount hold its IAM roles; say what each role is in every
+// cluster and, with IAM dumps, in AWS.
+void add_aws_roles(const Estate& estate, const Asker& asker, EstateWhatCan& out) {
+    const auto account = asker.kubernetes_user() ? service_account_of(asker.user) : std::nullopt;
+    if (!account) {
+        return;
+    }
+    const IamIndex* iam = estate.has_iam() ? &estate.iam() : nullptr;
+    for (const Cluster& cluster : estate.clusters()) {
+        for (WorkloadRole& edge : workload_roles(*cluster.graph, iam)) {
+            if (edge.ns != account->first || edge.service_account != account->second) {
+                continue;
+            }
+            EstateWhatCan::AwsRole role;
+            role.cluster = &cluster;
+            if (!edge.role_arn.empty()) {
+                for (const Cluster& target : estate.clusters()) {
+                    Identity identity = resolve_arn(*target.graph, edge.role_arn);
+                    if (!identity.authenticated) {
+                        continue;
+                    }
+                    const bool admin = Authorizer(*target.graph, identity).cluster_admin();
+                    role.mapped.push_back({&target, std::move(identity), admin});
+                }
+                const std::optional<std::size_t> found =
+                    iam == nullptr ? std::nullopt : iam->find(edge.role_arn);
+                if (!found) {
+                    role.aws = "its IAM policies are not in the IAM dumps";
+                } else {
+                    role.aws = iam->administrator(*found)
+                                   ? "it may call every AWS action (AdministratorAccess)"
+                                   : "it holds what its IAM policies allow";
+                }
+            }
+            role.edge = std::move(edge);
+            out.aws_roles.push_back(std::move(role));
+        }
+    }
+}
+
+}  // namespace
+
 EstateWhatCan what_can_estate(const Estate& estate, std::string_view arn) {
     return what_can_estate(estate, Asker{.arn = std::string(arn)});
 }
@@ -101,6 +159,7 @@ EstateWhatCan what_can_estate(const Estate& estate, const Asker& asker) {
             out.answers.push_back({&cluster, i, std::move(results[i])});
         }
     }
+    add_aws_roles(estate, asker, out);
     return out;
 }
 

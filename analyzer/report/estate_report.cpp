@@ -79,6 +79,53 @@ json hops_json(const Estate& estate, const std::string& start, const std::vector
     return out;
 }
 
+// eks-iam.md 7 row 15: the IAM roles a ServiceAccount's pods receive, and what each is.
+void write_aws_roles_text(std::ostream& out, const Estate& estate, const EstateWhatCan& result) {
+    if (result.aws_roles.empty()) {
+        return;
+    }
+    out << "\nIAM roles its pods receive:\n";
+    for (const EstateWhatCan::AwsRole& role : result.aws_roles) {
+        const WorkloadRole& edge = role.edge;
+        out << "  "
+            << (edge.role_arn.empty() ? std::string("an IAM role not named by the input") : edge.role_arn)
+            << " (" << edge.via_text() << (estate.single() ? "" : ", " + cluster_label(*role.cluster)) << ", "
+            << format_location(edge.location) << ")\n";
+        out << "    " << (edge.may_grant() ? "" : "not received: ") << edge.trust_text() << '\n';
+        for (const EstateWhatCan::AwsRole::Mapped& mapped : role.mapped) {
+            out << "    in " << cluster_label(*mapped.cluster) << ": " << mapped.identity.source_detail
+                << (mapped.admin ? ", cluster admin" : "") << '\n';
+        }
+        if (!role.aws.empty()) {
+            out << "    in AWS: " << role.aws << '\n';
+        }
+    }
+}
+
+json aws_roles_json(const EstateWhatCan& result) {
+    json roles = json::array();
+    for (const EstateWhatCan::AwsRole& role : result.aws_roles) {
+        const WorkloadRole& edge = role.edge;
+        json mapped = json::array();
+        for (const EstateWhatCan::AwsRole::Mapped& item : role.mapped) {
+            mapped.push_back(json{{"cluster", item.cluster->name},
+                                  {"username", item.identity.username.display()},
+                                  {"via", item.identity.source_detail},
+                                  {"cluster_admin", item.admin}});
+        }
+        roles.push_back(
+            json{{"cluster", role.cluster->name},
+                 {"role", edge.role_arn},
+                 {"via", edge.via_text()},
+                 {"trust", edge.trust ? json(std::string(to_string(*edge.trust))) : json(nullptr)},
+                 {"received", edge.may_grant()},
+                 {"why", edge.why},
+                 {"mapped", mapped},
+                 {"aws", role.aws}});
+    }
+    return roles;
+}
+
 }  // namespace
 
 void write_what_can_estate_text(std::ostream& out, const Estate& estate, const EstateWhatCan& result) {
@@ -256,6 +303,7 @@ void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan
         }
         write_what_can_text(out, answer.result);
     }
+    write_aws_roles_text(out, estate, result);
 }
 
 json what_can_answer_json(const Estate& estate, const EstateWhatCan& result) {
@@ -269,7 +317,11 @@ json what_can_answer_json(const Estate& estate, const EstateWhatCan& result) {
             answers.back()["cluster"] = answer.cluster->name;
         }
     }
-    return estate.single() ? answers.front() : json{{"clusters", answers}};
+    json out = estate.single() ? answers.front() : json{{"clusters", answers}};
+    if (!result.aws_roles.empty()) {
+        out["aws_roles"] = aws_roles_json(result);
+    }
+    return out;
 }
 
 void write_who_can(std::ostream& out, const Estate& estate, const EstateWhoCan& result) {

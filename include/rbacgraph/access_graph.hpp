@@ -35,7 +35,8 @@ struct AccessGraph {
     struct Edge {
         std::size_t from = 0;
         std::size_t to = 0;
-        std::string label;  ///< "assumes", "mapped by", "user", "group", "subject of", "grants", "policy"
+        /// "assumes", "mapped by", "user", "group", "subject of", "grants", "policy", "irsa", "pod identity"
+        std::string label;
         bool risky = false;
         bool conditional = false;
     };

@@ -170,6 +170,21 @@ struct EstateWhatCan {
         WhatCan result;  ///< result.identity tells why a hop does not authenticate
     };
     std::vector<Answer> answers;  ///< cluster by cluster, hops in order
+    /// A ServiceAccount asked about: the IAM roles its pods receive, and what each role is in every cluster
+    /// and (with IAM dumps) in AWS (eks-iam.md 7 row 15).
+    struct AwsRole {
+        const Cluster* cluster = nullptr;  ///< the cluster whose ServiceAccount it is
+        WorkloadRole edge;
+        struct Mapped {
+            const Cluster* cluster = nullptr;
+            Identity identity;
+            bool admin = false;  ///< allowed a request no rule names: system:masters or '*' everywhere
+        };
+        std::vector<Mapped> mapped;  ///< the clusters where the role authenticates
+        /// "may call every AWS action", "holds what its IAM policies allow", "not in the IAM dumps"
+        std::string aws;
+    };
+    std::vector<AwsRole> aws_roles;
 };
 
 EstateWhatCan what_can_estate(const Estate& estate, const Asker& asker);

@@ -146,6 +146,9 @@ class Authorizer {
     Authorizer(const Graph& graph, Identity identity);
 
     Decision authorize(const Request& request, bool all_grants = false) const;
+    /// Allowed every request, even one no rule names: system:masters, or '*' verbs on '*' of every group in
+    /// every namespace.
+    bool cluster_admin() const;
     const Identity& identity() const { return identity_; }
     /// Every row that applies: the access entry's policies, then binding rows in table order.
     const std::vector<MatchedRow>& rows() const { return rows_; }

@@ -139,6 +139,9 @@ class IamIndex {
     /// The caller's identity policies (bounded by its permissions boundary) for an action on a resource.
     IamDecision identity_decision(std::size_t principal, std::string_view action,
                                   const IamResource& resource) const;
+    /// Allowed an action no policy names, on every resource: "Action": "*" on "*" (the AdministratorAccess
+    /// shape).
+    bool administrator(std::size_t principal) const;
     /// Can the caller call sts:AssumeRole on the role (docs/iam.md, "AssumeRole")? nullopt when not. Without
     /// explain, the step's text is left empty (the reachability search needs only the effect).
     std::optional<AssumeStep> can_assume(const IamCaller& caller, std::size_t role,

@@ -149,6 +149,7 @@ struct KubernetesVersion {
 
     /// "1.35", "v1.35.2", "1.35-eks-..."; nullopt when it is not a version.
     static std::optional<KubernetesVersion> parse(std::string_view text);
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy reads the defaulted <=> as a comparison with 0
     auto operator<=>(const KubernetesVersion&) const = default;
     std::string display() const;  ///< "1.35"
 };

@@ -77,9 +77,7 @@ std::string aws_power(const CheckContext& context, const std::string& role_arn, 
     if (!role) {
         return "its permissions are not in the IAM dumps";
     }
-    // Only "Action": "*" on every resource allows an action no policy names (the AdministratorAccess shape).
-    const IamEffect every = iam->identity_decision(*role, "rbacgraph:AnyAction", {"\x01", false}).effect;
-    admin = every == IamEffect::kAllow;
+    admin = iam->administrator(*role);
     return admin ? "it may call every AWS action (AdministratorAccess)"
                  : "it holds what its IAM policies allow";
 }

@@ -1,0 +1,1 @@
+check --kubernetes-version latest testdata/eks-2026/cluster
