@@ -22,11 +22,15 @@ PATH="$work/bin:$PATH" scripts/collect --out "$out" --cluster prod=prod-context 
 for file in clusters/prod/rbac.json clusters/prod/aws-auth.json clusters/prod/workloads.json \
     clusters/prod/describe-cluster.json clusters/prod/access-entries/role-teams-platform.entry.json \
     clusters/prod/access-entries/role-teams-platform.policies.json clusters/staging/rbac.json \
-    clusters/staging/describe-cluster.json iam/111122223333.json collect.log; do
+    clusters/staging/describe-cluster.json clusters/prod/pod-identity/a-0123456789abcdef0.json \
+    clusters/prod/capabilities/ack.json clusters/prod/capabilities/argo.json \
+    clusters/staging/pod-identity/a-0123456789abcdef0.json iam/111122223333.json collect.log; do
     [ -s "$out/$file" ] || fail "missing $file"
 done
 [ ! -e "$out/clusters/staging/aws-auth.json" ] || fail "a NotFound aws-auth must not leave a file"
 grep -q "absent  .*staging/access-entries (CONFIG_MAP" "$out/collect.log" || fail "CONFIG_MAP cluster not noted"
+grep -q "absent  .*staging/capabilities (EKS capabilities: this AWS CLI does not know list-capabilities" \
+    "$out/collect.log" || fail "an AWS CLI without list-capabilities must be noted, not fail"
 grep -q -- "--context prod-context" "$FAKE_LOG" || fail "the kubectl context was not used"
 grep -q -- "--region eu-west-1" "$FAKE_LOG" || fail "the region was not used"
 # Read-only: every call reads.
@@ -43,6 +47,9 @@ grep -q '"errors": \[\]' "$work/check.json" || fail "the collected export has lo
 "$rbacgraph" can-i list pods -n web --arn arn:aws:iam::111122223333:user/alice --clusters "$out/clusters" \
     "$out/iam" >"$work/can-i.out" 2>/dev/null || fail "alice cannot list pods through developers"
 grep -q "^prod: yes, as arn:aws:iam::111122223333:role/developers" "$work/can-i.out" || fail "$(cat "$work/can-i.out")"
+# The Pod Identity association and the capabilities were read (loaded as documents, not skipped).
+grep -q "EKS Pod Identity association" "$work/check.err" || fail "the Pod Identity association was not read"
+grep -q "2 EKS capability" "$work/check.err" || fail "the capabilities were not read: $(cat "$work/check.err")"
 
 # A failing call is reported, the rest is still collected, and the exit code says so.
 : >"$FAKE_LOG"

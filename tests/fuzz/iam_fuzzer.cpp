@@ -1,5 +1,5 @@
 // Bytes as an `aws iam get-account-authorization-details` dump: indexed, every principal's assume-role routes
-// explained, and who reaches each role, so hostile trust and identity policies meet the whole IAM side.
+// explained, who reaches each role, and the IRSA and Pod Identity trusts, so hostile trust and identity policies meet the whole IAM side.
 #include "fuzz_support.hpp"
 #include "rbacgraph/estate.hpp"
 
@@ -16,6 +16,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         (void)iam.identity_decision(i, "eks:CreateAccessEntry",
                                     {"arn:aws:eks:eu-west-1:1:access-entry/c/", true});
+        (void)iam.administrator(i);
+        if (const IamRole* role = iam.principals()[i].role) {
+            // The workload trusts (IRSA conditions are parsed from the statement's Condition JSON).
+            for (const WebIdentityTrust& trust : web_identity_trusts(*role)) {
+                (void)trust.describe_subjects();
+                (void)web_identity_trust(*role, trust.issuer, "system:serviceaccount:ci:deployer");
+            }
+            (void)pod_identity_trust(*role);
+        }
     }
     (void)iam.routes_from(iam.caller("arn:aws:iam::111122223333:user/outsider"));
     const ReachIndex reach(iam);
