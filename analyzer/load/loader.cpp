@@ -47,6 +47,65 @@ std::optional<std::string> encoding_problem(std::string_view text) {
     return std::nullopt;
 }
 
+// A Go template action where YAML structure is, as in a chart's templates: a line (or a sequence item, or a
+// mapping value) that starts with "{{", outside block scalars. Rendered manifests carry such text only as
+// data: in block scalars (istio's injection templates, linkerd's values) or inside other scalars (Prometheus
+// alert descriptions), which a chart's template never needs. Returns the 1-based line and the action's start.
+std::optional<std::pair<int, std::string>> helm_action_at_structure(std::string_view text) {
+    int line_number = 0;
+    std::optional<std::size_t> block_indent;  // the indentation of the line that opened a block scalar
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        ++line_number;
+        while (line.ends_with('\r') || line.ends_with(' ') || line.ends_with('\t')) {
+            line.remove_suffix(1);
+        }
+        const std::size_t indent = line.find_first_not_of(' ');
+        if (indent == std::string_view::npos) {
+            continue;  // blank lines belong to any block scalar
+        }
+        if (block_indent && indent > *block_indent) {
+            continue;
+        }
+        block_indent.reset();
+        std::string_view content = line.substr(indent);
+        if (content.starts_with('#')) {
+            continue;
+        }
+        while (content.starts_with("- ")) {
+            content = content.substr(content.find_first_not_of(' ', 1) == std::string_view::npos
+                                         ? content.size()
+                                         : content.find_first_not_of(' ', 1));
+        }
+        // A mapping value: the text after the first ": " (keys in templates are plain words).
+        std::string_view value = content;
+        if (const std::size_t colon = content.find(": ");
+            colon != std::string_view::npos && !content.starts_with("{{") && !content.starts_with('"')) {
+            value = content.substr(colon + 2);
+            value.remove_prefix(std::min(value.size(), value.find_first_not_of(' ')));
+        }
+        if (content.starts_with("{{") || value.starts_with("{{")) {
+            const std::string_view action = content.starts_with("{{") ? content : value;
+            const std::size_t close = action.find("}}");
+            constexpr std::size_t kShown = 40;
+            return std::pair{line_number,
+                             close != std::string_view::npos && close + 2 <= kShown
+                                 ? std::string(action.substr(0, close + 2))
+                                 : std::string(action.substr(0, std::min(action.size(), kShown))) + "..."};
+        }
+        // "key: |", "key: >-", "- |2": the lines after it that are indented deeper are text.
+        const std::size_t bar = line.find_last_of("|>");
+        if (bar != std::string_view::npos && bar + 3 >= line.size() && bar > 0 &&
+            (line[bar - 1] == ' ' || line[bar - 1] == ':') &&
+            line.find_first_not_of("+-0123456789", bar + 1) == std::string_view::npos) {
+            block_indent = indent;
+        }
+    }
+    return std::nullopt;
+}
+
 // Sources that must be rendered before anything can read them: the error names the command that does it,
 // instead of a YAML parse error at line 1.
 std::optional<Diagnostic> unrendered_source(const std::string& file, std::string_view text) {
@@ -71,22 +130,14 @@ std::optional<Diagnostic> unrendered_source(const std::string& file, std::string
     if (base.starts_with("values") && (base.ends_with(".yaml") || base.ends_with(".yml"))) {
         return std::nullopt;
     }
-    for (const std::string_view marker : {"{{-", "-}}", "{{ .Values", "{{.Values", "{{ .Release",
-                                          "{{ include ", "{{ template ", "{{- include ", "{{ .Chart"}) {
-        const std::size_t at = text.find(marker);
-        if (at == std::string_view::npos) {
-            continue;
-        }
-        const auto line =
-            static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) +
-            1;
+    if (const auto found = looks_like_json(file, text) ? std::nullopt : helm_action_at_structure(text)) {
         return Diagnostic{
             Severity::kError,
-            {file, line, 0},
+            {file, found->first, 0},
             "",
             fmt::format("an unrendered Helm template ('{}'): render it first (helm template RELEASE "
                         "CHART > rendered.yaml) and give the rendered YAML",
-                        marker)};
+                        found->second)};
     }
     return std::nullopt;
 }

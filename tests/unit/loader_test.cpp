@@ -276,3 +276,57 @@ subjects: [{kind: User, name: team-admin}, {kind: Group, name: team-edit}, {kind
 
 }  // namespace
 }  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+
+TEST_CASE(
+    "Helm templates are refused where template actions are structure, not where rendered data quotes them") {
+    const auto errors_of = [](std::string_view text) {
+        Export out;
+        load_text(text, "templates/rbac.yaml", out);
+        finish_export(out);
+        return out;
+    };
+    // A chart's template: actions at line starts and as mapping values.
+    const Export chart = errors_of(R"({{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "chart.fullname" . }}
+rules: []
+{{- end }}
+)");
+    REQUIRE(errors_in(chart) == 1);
+    CHECK(chart.diagnostics[0].location.line == 1);
+    CHECK(chart.diagnostics[0].message.find("helm template") != std::string::npos);
+    const Export value =
+        errors_of("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }}\n");
+    REQUIRE(errors_in(value) == 1);
+    CHECK(value.diagnostics[0].location.line == 4);
+    // Rendered manifests that carry template text as data (corpus: istio's injection template in a block
+    // scalar, linkerd's values, kube-prometheus alert descriptions in plain scalars) load without an error.
+    const Export rendered = errors_of(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: injector, namespace: istio-system}
+data:
+  config: |-
+    templates:
+      sidecar: |
+        {{- define "resources"  }}
+            - {{ .Release.Namespace }}
+
+        {{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: alerts
+  annotations:
+    description: claimed by {{ $labels.persistentvolumeclaim }} {{ with $labels.cluster -}} on {{ . }} {{- end }}
+rules: []
+)");
+    CHECK(errors_in(rendered) == 0);
+    CHECK(rendered.roles.size() == 1);
+}
+
+}  // namespace rbacgraph::test

@@ -1,0 +1,1 @@
+check testdata/grant-table/helm-chart
