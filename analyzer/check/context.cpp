@@ -80,6 +80,16 @@ std::vector<Probe> concat(std::vector<Probe> first, const std::vector<Probe>& se
     return first;
 }
 
+std::string list_holders(std::span<const std::string> holders, std::size_t shown) {
+    const std::size_t count = std::min(holders.size(), shown);
+    std::string out = fmt::format(
+        "{}", fmt::join(holders.begin(), holders.begin() + static_cast<std::ptrdiff_t>(count), ", "));
+    if (holders.size() > count) {
+        out += fmt::format(" and {} more", holders.size() - count);
+    }
+    return out;
+}
+
 Probe Probe::in(std::string_view ns) const {
     Probe out = *this;
     out.request.ns = std::string(ns);
@@ -396,6 +406,22 @@ std::size_t CheckContext::binding_index(const Binding& binding) const {
 
 bool CheckContext::is_builtin_role(const Role& role) const {
     return has_builtin_label(role.labels);
+}
+
+std::vector<std::string> CheckContext::holders_outside_builtin(std::span<const Probe> probes) const {
+    std::vector<std::string> out;
+    for (const Capability& grant : capabilities(probes)) {
+        if (grant.source == Capability::Source::kBinding &&
+            graph_->bindings()[grant.index].binding->location.origin == Origin::kBuiltin) {
+            continue;
+        }
+        for (std::string& holder : holders(grant)) {
+            out.push_back(std::move(holder));
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 Finding CheckContext::finding_for(const Capability& capability, std::string_view what) const {

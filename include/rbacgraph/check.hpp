@@ -96,6 +96,9 @@ struct Probe {
     Probe named(std::string_view name) const;
 };
 
+/// "Group a, User b and 3 more" (at most `shown` names); "" for none.
+std::string list_holders(std::span<const std::string> holders, std::size_t shown = 5);
+
 /// Builds a probe from kubectl words ("pods/exec", "deployments.apps"); throws on a malformed resource (a bug
 /// in a rule).
 Probe probe(std::string_view verb, std::string_view resource, bool cluster_scoped = false);
@@ -165,6 +168,9 @@ class CheckContext {
     std::vector<std::string> holders(const Capability& capability) const;
     /// The holders of a binding (see holders()).
     std::vector<std::string> binding_holders(std::size_t binding) const;
+    /// Who holds any of the probes, sorted and unique, leaving out the holders of built-in bindings
+    /// (system:masters, the controllers), which every cluster has.
+    std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;
     /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
     /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
     std::optional<std::size_t> first_rule_beyond_discovery(std::optional<std::uint32_t> role) const;

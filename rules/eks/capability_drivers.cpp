@@ -54,21 +54,6 @@ std::vector<std::string> ack_creators(const CheckContext& context) {
     return {holders.begin(), holders.end()};
 }
 
-// The holders of the grants that allow any of the probes, leaving out built-in bindings.
-std::vector<std::string> holders_of(const CheckContext& context, std::span<const Probe> probes) {
-    std::vector<std::string> out;
-    for (const Capability& grant : context.capabilities(probes)) {
-        if (grant.source == Capability::Source::kBinding &&
-            context.graph().bindings()[grant.index].binding->location.origin == Origin::kBuiltin) {
-            continue;
-        }
-        for (std::string& holder : context.holders(grant)) {
-            out.push_back(std::move(holder));
-        }
-    }
-    return out;
-}
-
 // What the capability role holds in AWS, when the dumps say.
 std::string aws_power(const CheckContext& context, const std::string& role_arn, bool& admin) {
     admin = false;
@@ -83,13 +68,8 @@ std::string aws_power(const CheckContext& context, const std::string& role_arn, 
 }
 
 std::string holders_text(const std::vector<std::string>& holders) {
-    if (holders.empty()) {
-        return "no subject outside the built-in bindings found";
-    }
-    constexpr std::size_t kShown = 5;
-    std::vector<std::string> shown(holders.begin(), holders.begin() + std::min(holders.size(), kShown));
-    return fmt::format("{}{}", fmt::join(shown, ", "),
-                       holders.size() > kShown ? fmt::format(" and {} more", holders.size() - kShown) : "");
+    return holders.empty() ? std::string("no subject outside the built-in bindings found")
+                           : list_holders(holders);
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
@@ -127,7 +107,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             // Kubernetes rights.
             static const std::vector<Probe> kRgd = {
                 probe("create", "resourcegraphdefinitions.kro.run", true)};
-            finding.subjects = holders_of(context, kRgd);
+            finding.subjects = context.holders_outside_builtin(kRgd);
             finding.message = fmt::format(
                 "kro capability {} runs as {} (session KRO{}; {}): whoever can create "
                 "ResourceGraphDefinitions "
@@ -150,7 +130,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 probe("create", "applications.argoproj.io").in(capability.argocd_namespace),
                 probe("update", "applications.argoproj.io").in(capability.argocd_namespace),
                 probe("patch", "applications.argoproj.io").in(capability.argocd_namespace)};
-            for (std::string& holder : holders_of(context, applications)) {
+            for (std::string& holder : context.holders_outside_builtin(applications)) {
                 drivers.push_back(std::move(holder));
             }
             std::sort(drivers.begin(), drivers.end());

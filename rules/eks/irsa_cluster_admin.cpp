@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/estate.hpp"
 
@@ -26,16 +28,22 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!Authorizer(context.graph(), identity).cluster_admin()) {
             continue;
         }
-        const std::vector<Probe> pod_creation = {probe("create", "pods").in(edge.ns)};
+        // eks-iam.md 7 row 15: whoever runs a pod as the ServiceAccount (a pod or a workload controller in
+        // its namespace) or mints its token for sts.amazonaws.com (create serviceaccounts/token) holds the
+        // role.
+        std::vector<Probe> pod_creation;
+        for (const std::string_view resource :
+             {"pods", "deployments.apps", "daemonsets.apps", "statefulsets.apps", "replicasets.apps",
+              "jobs.batch", "cronjobs.batch", "replicationcontrollers"}) {
+            pod_creation.push_back(probe("create", resource).in(edge.ns));
+        }
+        pod_creation.push_back(
+            probe("create", "serviceaccounts/token").in(edge.ns).named(edge.service_account));
         Finding finding;
         finding.object = {"ServiceAccount", edge.ns, edge.service_account};
         finding.location = edge.location;
         finding.key = std::string(edge.via_text());
-        for (const Capability& capability : context.capabilities(pod_creation)) {
-            for (std::string& holder : context.holders(capability)) {
-                finding.subjects.push_back(std::move(holder));
-            }
-        }
+        finding.subjects = context.holders_outside_builtin(pod_creation);
         finding.arns = {edge.role_arn};
         if (edge.annotations != nullptr) {
             finding.annotations = {edge.annotations};
@@ -43,10 +51,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.message = fmt::format(
             "ServiceAccount {}/{} has IAM role {} ({}; {}), which this cluster maps to cluster admin ({}): "
             "any pod "
-            "running as it, so anyone who can create pods in namespace {}{}, is cluster admin",
+            "running as it, so anyone who can create pods or workloads in namespace {} or mint its token{}, "
+            "is cluster admin",
             edge.ns, edge.service_account, edge.role_arn, edge.via_text(), edge.trust_text(),
             identity.source_detail, edge.ns,
-            finding.subjects.empty() ? "" : fmt::format(" ({} subjects found)", finding.subjects.size()));
+            finding.subjects.empty() ? "" : fmt::format(" ({})", list_holders(finding.subjects)));
         out.push_back(std::move(finding));
     }
 }

@@ -7,8 +7,10 @@
 #include <memory>
 
 #include "helpers.hpp"
+#include "rbacgraph/check.hpp"
 #include "rbacgraph/estate.hpp"
 #include "rbacgraph/iam.hpp"
+#include "rbacgraph/rules.hpp"
 
 using namespace rbacgraph;
 using rbacgraph::test::load_files;
@@ -278,4 +280,68 @@ capabilities:
     CHECK(std::any_of(source.diagnostics.begin(), source.diagnostics.end(), [](const Diagnostic& diagnostic) {
         return diagnostic.message.find("'SOMETHING'") != std::string::npos;
     }));
+}
+
+TEST_CASE("irsa-cluster-admin lists who runs pods or workloads as the ServiceAccount, or mints its token") {
+    // eks-iam.md 7 row 15: pod creation, a workload controller, or create serviceaccounts/token (which lets
+    // the caller choose the audience) in the ServiceAccount's namespace.
+    const std::string yaml = R"(
+association: {clusterName: prod, namespace: ci, serviceAccount: deployer, roleArn: "arn:aws:iam::111122223333:role/ci"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/ci
+      username: ci
+      groups: [system:masters]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: ci}
+rules:
+- {apiGroups: [apps], resources: [deployments], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: token, namespace: ci}
+rules:
+- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [deployer]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: minters, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: token}
+subjects: [{kind: Group, name: minters}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployers, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects: [{kind: Group, name: deployers}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: other-token, namespace: ci}
+rules:
+- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [other]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: other-token, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: other-token}
+subjects: [{kind: Group, name: other-minters}]
+)";
+    const Graph graph(load_yaml(yaml), test::test_options());
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"irsa-cluster-admin"};
+    const std::vector<Finding> findings = run_checks(graph, run).findings;
+    REQUIRE(findings.size() == 1);
+    const std::vector<std::string>& subjects = findings[0].subjects;
+    CHECK(std::find(subjects.begin(), subjects.end(), "Group deployers") != subjects.end());
+    CHECK(std::find(subjects.begin(), subjects.end(), "Group minters") != subjects.end());
+    // A token of another ServiceAccount is not this one's (the negative beside the positive).
+    CHECK(std::find(subjects.begin(), subjects.end(), "Group other-minters") == subjects.end());
 }
