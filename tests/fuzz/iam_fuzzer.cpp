@@ -1,5 +1,6 @@
 // Bytes as an `aws iam get-account-authorization-details` dump: indexed, every principal's assume-role routes
-// explained, who reaches each role, and the IRSA and Pod Identity trusts, so hostile trust and identity policies meet the whole IAM side.
+// explained, who reaches each role, and the IRSA and Pod Identity trusts, so hostile trust and identity
+// policies meet the whole IAM side.
 #include "fuzz_support.hpp"
 #include "rbacgraph/estate.hpp"
 
