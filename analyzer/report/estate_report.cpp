@@ -111,7 +111,7 @@ json aws_roles_json(const EstateWhatCan& result) {
             mapped.push_back(json{{"cluster", item.cluster->name},
                                   {"username", item.identity.username.display()},
                                   {"via", item.identity.source_detail},
-                                  {"cluster_admin", item.admin}});
+                                  {"clusterAdmin", item.admin}});
         }
         roles.push_back(
             json{{"cluster", role.cluster->name},
@@ -319,7 +319,7 @@ json what_can_answer_json(const Estate& estate, const EstateWhatCan& result) {
     }
     json out = estate.single() ? answers.front() : json{{"clusters", answers}};
     if (!result.aws_roles.empty()) {
-        out["aws_roles"] = aws_roles_json(result);
+        out["awsRoles"] = aws_roles_json(result);
     }
     return out;
 }
