@@ -120,10 +120,7 @@ TrustMatch match_principals(const IamStatement& statement, const IamCaller& call
 }
 
 bool assume_action(const IamStatement& statement) {
-    const bool named = std::any_of(
-        statement.actions.begin(), statement.actions.end(),
-        [](const std::string& pattern) { return iam_wildcard_match(pattern, kAssumeRole, true); });
-    return named != statement.not_action;
+    return statement_covers_action(statement, kAssumeRole);
 }
 
 std::string why_assumable(const IamCaller& caller, PrincipalMatch how, const std::string& session,

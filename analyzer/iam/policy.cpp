@@ -15,11 +15,6 @@ bool any_matches(const std::vector<std::string>& patterns, std::string_view text
     });
 }
 
-bool action_matches(const IamStatement& statement, std::string_view action) {
-    // IAM action names are case-insensitive ("iam:passrole" is iam:PassRole).
-    return any_matches(statement.actions, action, true) != statement.not_action;
-}
-
 // Whether a statement's resources cover the request's: yes, no, or maybe (a policy variable whose value the
 // dump does not give, which makes the statement hinge on the request as a Condition does).
 enum class Covers { kNo, kYes, kMaybe };
@@ -105,6 +100,11 @@ Covers resource_matches(const IamStatement& statement, const IamResource& resour
 
 }  // namespace
 
+bool statement_covers_action(const IamStatement& statement, std::string_view action) {
+    // IAM action names are case-insensitive ("iam:passrole" is iam:PassRole).
+    return any_matches(statement.actions, action, true) != statement.not_action;
+}
+
 bool iam_wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) {
     return wildcard_match(pattern, text, {.question_mark = true, .ignore_case = ignore_case});
 }
@@ -161,7 +161,7 @@ IamDecision evaluate_policies(std::span<const NamedPolicy> policies, std::string
         // IAM User Guide, policy variables: only a "2012-10-17" document substitutes them.
         const bool variables_apply = policy.document->version == "2012-10-17";
         for (const IamStatement& statement : policy.document->statements) {
-            if (!action_matches(statement, action)) {
+            if (!statement_covers_action(statement, action)) {
                 continue;
             }
             const Covers covers = resource_matches(statement, resource, variables_apply, variables);

@@ -17,12 +17,6 @@ constexpr std::string_view kPodIdentityService = "pods.eks.amazonaws.com";
 constexpr std::string_view kProviderMarker = ":oidc-provider/";
 constexpr std::string_view kAudience = "sts.amazonaws.com";
 
-bool names_action(const IamStatement& statement, std::string_view action) {
-    const bool named = std::any_of(statement.actions.begin(), statement.actions.end(),
-                                   [&](const std::string& p) { return iam_wildcard_match(p, action, true); });
-    return named != statement.not_action;
-}
-
 // The issuer an OIDC provider ARN names ("arn:aws:iam::1111:oidc-provider/oidc.eks...../id/X"), or "".
 std::string provider_issuer(std::string_view provider) {
     const std::size_t marker = provider.find(kProviderMarker);
@@ -134,7 +128,8 @@ std::string WebIdentityTrust::describe_subjects() const {
 std::vector<WebIdentityTrust> web_identity_trusts(const IamRole& role) {
     std::vector<WebIdentityTrust> out;
     for (const IamStatement& statement : role.trust.statements) {
-        if (!statement.allow || statement.not_principal || !names_action(statement, kWebIdentityAction)) {
+        if (!statement.allow || statement.not_principal ||
+            !statement_covers_action(statement, kWebIdentityAction)) {
             continue;
         }
         for (const std::string& provider : statement.principals.federated) {
@@ -162,7 +157,7 @@ WorkloadTrustDecision web_identity_trust(const IamRole& role, std::string_view i
                 statement.principals.federated.begin(), statement.principals.federated.end(),
                 [&](const std::string& provider) { return equal_fold(provider_issuer(provider), wanted); });
         if (!statement.allow && !statement.not_principal && names_issuer &&
-            names_action(statement, kWebIdentityAction)) {
+            statement_covers_action(statement, kWebIdentityAction)) {
             return {statement.condition.empty() ? IamEffect::kDeny : IamEffect::kConditional,
                     fmt::format("a Deny statement of {}'s trust covers sts:AssumeRoleWithWebIdentity",
                                 role.name)};
@@ -198,8 +193,8 @@ WorkloadTrustDecision pod_identity_trust(const IamRole& role) {
         if (!names_service || statement.not_principal) {
             continue;
         }
-        const bool covers_assume = names_action(statement, "sts:AssumeRole");
-        const bool covers_tag = names_action(statement, "sts:TagSession");
+        const bool covers_assume = statement_covers_action(statement, "sts:AssumeRole");
+        const bool covers_tag = statement_covers_action(statement, "sts:TagSession");
         if (!statement.allow && (covers_assume || covers_tag)) {
             return {statement.condition.empty() ? IamEffect::kDeny : IamEffect::kConditional,
                     fmt::format("a Deny statement of {}'s trust covers {}", role.arn, kPodIdentityService)};

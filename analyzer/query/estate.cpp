@@ -83,24 +83,10 @@ Identity identity_of(const Graph& graph, const Asker& asker, const IamHop& hop) 
 
 namespace {
 
-// "system:serviceaccount:NS:NAME" -> {NS, NAME}
-std::optional<std::pair<std::string, std::string>> service_account_of(std::string_view user) {
-    constexpr std::string_view kPrefix = "system:serviceaccount:";
-    if (!user.starts_with(kPrefix)) {
-        return std::nullopt;
-    }
-    user.remove_prefix(kPrefix.size());
-    const std::size_t colon = user.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == user.size()) {
-        return std::nullopt;
-    }
-    return std::pair{std::string(user.substr(0, colon)), std::string(user.substr(colon + 1))};
-}
-
 // eks-iam.md 7 row 15: the pods of a ServiceAccount hold its IAM roles; say what each role is in every
 // cluster and, with IAM dumps, in AWS.
 void add_aws_roles(const Estate& estate, const Asker& asker, EstateWhatCan& out) {
-    const auto account = asker.kubernetes_user() ? service_account_of(asker.user) : std::nullopt;
+    const auto account = asker.kubernetes_user() ? split_service_account_username(asker.user) : std::nullopt;
     if (!account) {
         return;
     }

@@ -119,6 +119,9 @@ struct Capability {
     std::size_t rule = 0;            ///< the granting rule in the role's (policy's) effective rules
     std::vector<std::string> names;  ///< the resourceNames it is limited to; empty = every name
     bool cluster_wide = false;       ///< every namespace (or a cluster-scoped resource)
+
+    /// The same binding or association (whichever probe each allows).
+    bool same_grant(const Capability& other) const { return source == other.source && index == other.index; }
 };
 
 struct CheckOptions {

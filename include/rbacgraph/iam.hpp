@@ -33,6 +33,9 @@ enum class IamEffect {
 
 std::string_view to_string(IamEffect effect);
 
+/// Does the statement's Action (or NotAction) cover the action? Names compare without case ("iam:passrole").
+bool statement_covers_action(const IamStatement& statement, std::string_view action);
+
 /// The resource of a request: one ARN, or (prefix) any resource whose ARN starts with it.
 struct IamResource {
     std::string arn;

@@ -75,15 +75,6 @@ std::vector<std::string> usable_entries(const CheckContext& context, std::size_t
     return out;
 }
 
-// "arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME" -> "arn:PARTITION:eks:REGION:ACCOUNT:access-entry/NAME/".
-std::string access_entry_prefix(const std::string& cluster_arn) {
-    const std::size_t at = cluster_arn.find(":cluster/");
-    if (at == std::string::npos) {
-        return {};
-    }
-    return cluster_arn.substr(0, at) + ":access-entry/" + cluster_arn.substr(at + 9) + "/";
-}
-
 // "arn:...:cluster/NAME" -> "arn:...:<kind>/NAME/" + a character no ARN holds: every object of that kind in
 // the cluster (see on_resource).
 std::string every_in_cluster(const std::string& cluster_arn, std::string_view kind) {
@@ -97,6 +88,11 @@ std::string every_in_cluster(const std::string& cluster_arn, std::string_view ki
 // The roles of the account a workload or capability could be given that this cluster maps to cluster admin.
 std::vector<std::size_t> admin_roles_trusting(const CheckContext& context, bool pod_identity) {
     const IamIndex& iam = *context.iam();
+    // eks-iam.md 9.5: a capability role trusts capabilities.eks.amazonaws.com.
+    std::vector<std::pair<std::size_t, const IamStatement*>> capability_roles;
+    if (!pod_identity) {
+        capability_roles = iam.roles_trusting_service("capabilities.eks.amazonaws.com");
+    }
     std::vector<std::size_t> out;
     for (std::size_t r = 0; r < iam.principals().size(); ++r) {
         const IamPrincipal& role = iam.principals()[r];
@@ -109,9 +105,7 @@ std::vector<std::size_t> admin_roles_trusting(const CheckContext& context, bool 
                 continue;
             }
         } else {
-            // eks-iam.md 9.5: a capability role trusts capabilities.eks.amazonaws.com.
-            const auto trusting = iam.roles_trusting_service("capabilities.eks.amazonaws.com");
-            if (std::none_of(trusting.begin(), trusting.end(),
+            if (std::none_of(capability_roles.begin(), capability_roles.end(),
                              [&](const auto& pair) { return pair.first == r; })) {
                 continue;
             }
@@ -224,8 +218,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         return;  // without describe-cluster there is no ARN to evaluate policies against
     }
     const IamIndex& iam = *context.iam();
-    const std::string prefix = access_entry_prefix(cluster->arn);
-    const std::string entries = prefix.empty() ? prefix : prefix + '\x01';
+    const std::string entries = every_in_cluster(cluster->arn, "access-entry");
     const bool config_map = context.graph().mode() == AuthenticationMode::kConfigMap ||
                             context.graph().mode() == AuthenticationMode::kUnknown;
     for (std::size_t i = 0; i < iam.principals().size(); ++i) {

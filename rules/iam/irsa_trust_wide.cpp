@@ -46,11 +46,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         // one ServiceAccount (StringLike for every one of a namespace). Without a sub condition every token
         // the issuer signs for sts.amazonaws.com works: any ServiceAccount of the cluster.
         for (const IamStatement& statement : principal.role->trust.statements) {
-            const bool web_identity =
-                std::any_of(statement.actions.begin(), statement.actions.end(),
-                            [](const std::string& action) {
-                                return iam_wildcard_match(action, "sts:AssumeRoleWithWebIdentity", true);
-                            }) != statement.not_action;
+            const bool web_identity = statement_covers_action(statement, "sts:AssumeRoleWithWebIdentity");
             if (statement.allow && web_identity && statement.principals.everyone &&
                 !statement.not_principal) {
                 Finding finding = context.finding_for(

@@ -14,10 +14,6 @@ constexpr RuleInfo kInfo{"RG207", "pod-exec", "rbac", RiskSeverity::kHigh,
 // exec, attach or port-forward (an upgraded GET, authorized as get) is also authorized as create.
 constexpr KubernetesVersion kGetNeedsCreate{1, 35};
 
-bool same_grant(const Capability& a, const Capability& b) {
-    return a.source == b.source && a.index == b.index;
-}
-
 // What `get` alone does on the cluster's version: nullopt when it opens no session (1.35 and later).
 std::optional<std::string> get_only_reading(const std::optional<KubernetesVersion>& version) {
     if (!version) {
@@ -47,7 +43,7 @@ void report_get_only(const CheckContext& context, std::span<const Probe> creates
     const std::vector<Capability> with_create = context.capabilities(creates);
     for (const Capability& capability : context.capabilities(gets)) {
         if (std::any_of(with_create.begin(), with_create.end(),
-                        [&](const Capability& other) { return same_grant(capability, other); })) {
+                        [&](const Capability& other) { return capability.same_grant(other); })) {
             continue;
         }
         Finding finding = context.finding_for(capability, capability.probe->label);

@@ -49,9 +49,8 @@ void report_constrained(const CheckContext& context, const std::vector<Capabilit
             version->display());
     }
     for (const Capability& capability : context.capabilities(kIdentityChecks)) {
-        if (std::any_of(legacy.begin(), legacy.end(), [&](const Capability& other) {
-                return other.source == capability.source && other.index == capability.index;
-            })) {
+        if (std::any_of(legacy.begin(), legacy.end(),
+                        [&](const Capability& other) { return capability.same_grant(other); })) {
             continue;
         }
         Finding finding = context.finding_for(capability, capability.probe->label);

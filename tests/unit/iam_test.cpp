@@ -466,10 +466,8 @@ TEST_CASE("the shared corpus IAM dumps load without errors and index") {
     }
 }
 
-TEST_CASE("estate can-i: a route that hinges on a condition answers 'conditional', not yes") {
-    // issue 7: a grant that depends on a condition is reported as conditional, never counted as allowed.
-    std::vector<Cluster> clusters;
-    Export cluster = load_files({{"aws-auth.yaml", R"(apiVersion: v1
+// aws-auth mapping role/target to system:masters.
+constexpr std::string_view kTargetIsMasters = R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: aws-auth, namespace: kube-system}
 data:
@@ -477,7 +475,12 @@ data:
     - rolearn: arn:aws:iam::111122223333:role/target
       username: admin
       groups: [system:masters]
-)"}});
+)";
+
+TEST_CASE("estate can-i: a route that hinges on a condition answers 'conditional', not yes") {
+    // issue 7: a grant that depends on a condition is reported as conditional, never counted as allowed.
+    std::vector<Cluster> clusters;
+    Export cluster = load_files({{"aws-auth.yaml", std::string(kTargetIsMasters)}});
     clusters.push_back({"c", std::make_shared<const Graph>(std::move(cluster))});
     const Export iam = load_files(
         {{"iam.json",
@@ -507,15 +510,7 @@ std::unique_ptr<Estate> prod_with(const std::string& dump) {
     Export cluster = load_files(
         {{"describe-cluster.json",
           R"({"cluster":{"name":"prod","arn":"arn:aws:eks:eu-west-1:111122223333:cluster/prod","accessConfig":{"authenticationMode":"API_AND_CONFIG_MAP"}}})"},
-         {"aws-auth.yaml", R"(apiVersion: v1
-kind: ConfigMap
-metadata: {name: aws-auth, namespace: kube-system}
-data:
-  mapRoles: |
-    - rolearn: arn:aws:iam::111122223333:role/target
-      username: admin
-      groups: [system:masters]
-)"}});
+         {"aws-auth.yaml", std::string(kTargetIsMasters)}});
     clusters.push_back({"prod", std::make_shared<const Graph>(std::move(cluster))});
     Export iam = load_files({{"iam.json", dump}});
     REQUIRE(count_errors(iam.diagnostics) == 0);
