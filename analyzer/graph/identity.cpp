@@ -306,6 +306,10 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
         identity.denial = *problem + "; the authenticator rejects the token";
         return identity;
     }
+    if (auto impossible = impossible_principal_name(std::get<Principal>(parsed))) {
+        identity.denial = *impossible;
+        return identity;
+    }
     const Query query = make_query(std::get<Principal>(parsed), identity);
     identity.canonical_arn = query.canonical;
     const AuthenticationMode mode = graph.mode();
@@ -333,6 +337,52 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
         explain_templates(identity);
     }
     return identity;
+}
+
+AwsAuthEntryStatus aws_auth_entry_status(const Graph& graph, const AwsAuthEntry& entry) {
+    using State = AwsAuthEntryStatus::State;
+    if (graph.mode() == AuthenticationMode::kApi) {
+        // EKS: API mode ignores aws-auth, and a cluster never leaves API mode.
+        return {State::kShadowed, "the cluster is in API mode, which ignores aws-auth and never changes back", {}};
+    }
+    const auto parsed = parse_principal_arn(entry.arn);
+    if (const auto* problem = std::get_if<std::string>(&parsed)) {
+        return {State::kUnmatchable,
+                fmt::format("'{}' is not an IAM principal ARN the authenticator accepts ({})", entry.arn, *problem),
+                "correcting the ARN"};
+    }
+    const Principal& principal = std::get<Principal>(parsed);
+    if (auto impossible = impossible_principal_name(principal)) {
+        return {State::kUnmatchable, std::move(*impossible), {}};
+    }
+    if (principal.kind == PrincipalKind::kAssumedRole) {
+        return {State::kUnmatchable,
+                fmt::format("'{}' is an STS assumed-role ARN, and the authenticator compares the caller's "
+                            "canonical role ARN",
+                            entry.arn),
+                "mapping " + principal.canonical_arn()};
+    }
+    const Identity identity = resolve_arn(graph, entry.arn);
+    if (identity.source == IdentitySource::kAccessEntry) {
+        return {State::kShadowed,
+                fmt::format("an access entry ({}) maps the same principal, and EKS uses it instead",
+                            format_location(identity.source_location)),
+                "deleting that access entry"};
+    }
+    const SourceLocation& at = identity.source_location;
+    if (at.file == entry.location.file && at.line == entry.location.line && at.column == entry.location.column) {
+        return {State::kInForce, {}, {}};
+    }
+    if (principal.kind == PrincipalKind::kRole && principal.path != "/") {
+        return {State::kUnmatchable,
+                fmt::format("role ARN '{}' has the path '{}', and STS session ARNs carry no path", entry.arn,
+                            principal.path),
+                "removing the path (mapping " + principal.session_role_arn() + ")"};
+    }
+    return {State::kUnmatchable,
+            fmt::format("no caller resolves to it: {} resolves {}", entry.arn,
+                        identity.authenticated ? "through " + identity.source_detail : "to nothing"),
+            {}};
 }
 
 bool is_documented_entry_type(std::string_view type) {

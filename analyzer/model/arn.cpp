@@ -153,6 +153,26 @@ std::variant<Principal, std::string> parse_principal_arn(std::string_view arn) {
     return fmt::format("'{}' has service '{}'; identities are 'iam' or 'sts' ARNs", arn, service);
 }
 
+std::optional<std::string> impossible_principal_name(const Principal& principal) {
+    if (principal.kind != PrincipalKind::kUser && principal.kind != PrincipalKind::kRole &&
+        principal.kind != PrincipalKind::kAssumedRole) {
+        return std::nullopt;
+    }
+    // IAM API reference, CreateRole/CreateUser RoleName/UserName: pattern [\w+=,.@-]+ (ASCII word characters).
+    const auto allowed = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+    };
+    const auto bad = std::find_if_not(principal.name.begin(), principal.name.end(), allowed);
+    if (bad == principal.name.end()) {
+        return std::nullopt;
+    }
+    return fmt::format(
+        "no IAM {} can be named '{}': IAM names hold only letters, digits and _+=,.@- ('{}' is not one), and "
+        "the authenticator compares ARNs exactly, without wildcards",
+        principal.kind == PrincipalKind::kUser ? "user" : "role", principal.name, *bad);
+}
+
 bool is_principal_arn(std::string_view arn) {
     return std::holds_alternative<Principal>(parse_principal_arn(arn));
 }

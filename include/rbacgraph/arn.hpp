@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -28,6 +29,11 @@ struct Principal {
 /// Parses an IAM/STS principal ARN the way aws-iam-authenticator's arn.Canonicalize accepts it;
 /// returns the reason on failure.
 std::variant<Principal, std::string> parse_principal_arn(std::string_view arn);
+
+/// Why no IAM principal can have this ARN although the authenticator parses it: a user or role name with a
+/// character IAM names never contain (IAM CreateRole/CreateUser: [\w+=,.@-]+), such as '*' in
+/// "role/*"; nullopt for names IAM allows. The authenticator compares ARNs exactly, so such a name is literal.
+std::optional<std::string> impossible_principal_name(const Principal& principal);
 
 /// True when the ARN is accepted by parse_principal_arn.
 bool is_principal_arn(std::string_view arn);

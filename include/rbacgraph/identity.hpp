@@ -41,6 +41,23 @@ struct Identity {
 /// cluster's authentication mode. A bare role ARN stands for every session of that role.
 Identity resolve_arn(const Graph& graph, std::string_view arn);
 
+/// Whether an aws-auth entry is the one its principal's callers resolve to, and if not, why.
+struct AwsAuthEntryStatus {
+    enum class State {
+        kInForce,      ///< callers of its ARN resolve to it
+        kShadowed,     ///< API mode, or an access entry for the same principal wins
+        kUnmatchable,  ///< no caller can ever resolve to it (malformed, assumed-role, path, impossible name)
+    };
+    State state = State::kInForce;
+    std::string reason;  ///< why it is not in force ("" when it is)
+    /// What would put it in force ("deleting that access entry", "removing the path ..."); "" when nothing
+    /// would (API mode, an impossible name).
+    std::string revival;
+};
+
+/// The status of one aws-auth entry in the cluster's mode, against its access entries and other entries.
+AwsAuthEntryStatus aws_auth_entry_status(const Graph& graph, const AwsAuthEntry& entry);
+
 /// NS and NAME of "system:serviceaccount:NS:NAME", split at the first ':' as appliesToUser's comparison
 /// implies; nullopt for other usernames.
 std::optional<std::pair<std::string, std::string>> split_service_account_username(std::string_view username);

@@ -37,6 +37,20 @@ TEST_CASE("ARNs the authenticator rejects") {
     CHECK_FALSE(is_principal_arn("arn:aws:iam::1"));
 }
 
+// IAM API reference, CreateRole RoleName / CreateUser UserName: [\w+=,.@-]+.
+TEST_CASE("names IAM never issues: '*' and other characters outside [\\w+=,.@-]") {
+    const auto impossible = [](std::string_view arn) {
+        return impossible_principal_name(std::get<Principal>(parse_principal_arn(arn))).has_value();
+    };
+    CHECK(impossible("arn:aws:iam::1:role/*"));
+    CHECK(impossible("arn:aws:iam::1:role/teams/*"));
+    CHECK(impossible("arn:aws:iam::1:user/dev?"));
+    CHECK(impossible("arn:aws:sts::1:assumed-role/ad*min/s"));
+    CHECK_FALSE(impossible("arn:aws:iam::1:role/Admin_Role+x=y,z.w@v-1"));  // every allowed character
+    CHECK_FALSE(impossible("arn:aws:iam::1:root"));
+    CHECK_FALSE(impossible("arn:aws:sts::1:federated-user/bob"));
+}
+
 TEST_CASE("a role's sessions carry no path: role/teams/x is matched as role/x") {
     const auto parsed = parse_principal_arn("arn:aws:iam::1:role/teams/dev/x");
     const Principal& role = std::get<Principal>(parsed);

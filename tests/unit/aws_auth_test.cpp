@@ -57,6 +57,70 @@ TEST_CASE("a configured role ARN with a path never matches; neither does an assu
     CHECK_FALSE(resolve(yaml, "arn:aws:sts::1:assumed-role/ops/s1").authenticated);
 }
 
+// aws-iam-authenticator pkg/mapper/configmap: entries are looked up by the caller's canonical ARN with
+// strings.EqualFold, never as patterns; IAM CreateRole/CreateUser: names match [\w+=,.@-]+, so no caller's
+// ARN holds a '*' and an entry 'role/*' matches nobody (aws/containers-roadmap#474).
+TEST_CASE("an entry's '*' is literal: no principal is named '*', so role/* matches nobody") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/*
+      username: admin
+      groups: [system:masters]
+    - rolearn: arn:aws:iam::1:role/dev
+      username: dev
+)");
+    CHECK_FALSE(resolve(yaml, "arn:aws:iam::1:role/*").authenticated);
+    CHECK_FALSE(resolve(yaml, "arn:aws:sts::1:assumed-role/admin/s").authenticated);
+    CHECK(resolve(yaml, "arn:aws:sts::1:assumed-role/dev/s").authenticated);  // positive control
+    const Graph graph = graph_of(yaml);
+    for (const Identity& identity : mapped_identities(graph)) {
+        CHECK(identity.canonical_arn != "arn:aws:iam::1:role/*");
+    }
+    const auto status = aws_auth_entry_status(graph, *graph.role_mappings().begin()->second);
+    CHECK(status.state == AwsAuthEntryStatus::State::kUnmatchable);
+    CHECK(status.revival.empty());  // nothing to suggest: not another wildcard
+}
+
+TEST_CASE("entry status: in force, unmatchable with what revives it, shadowed by an access entry or API mode") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/teams/ci
+      username: ci
+    - rolearn: arn:aws:iam::1:role/ops
+      username: ops
+    - rolearn: arn:aws:iam::1:role/dev
+      username: dev
+)");
+    const auto status_of = [](const Graph& graph, std::string_view arn) {
+        for (const auto& [key, entry] : graph.role_mappings()) {
+            if (entry->arn == arn) {
+                return aws_auth_entry_status(graph, *entry);
+            }
+        }
+        FAIL("no entry " << arn);
+        return AwsAuthEntryStatus{};
+    };
+    using State = AwsAuthEntryStatus::State;
+    const Graph config_map = graph_of(yaml);
+    CHECK(status_of(config_map, "arn:aws:iam::1:role/dev").state == State::kInForce);
+    const auto path = status_of(config_map, "arn:aws:iam::1:role/teams/ci");
+    CHECK(path.state == State::kUnmatchable);
+    CHECK(path.revival == "removing the path (mapping arn:aws:iam::1:role/ci)");
+    // EKS access entries: in API_AND_CONFIG_MAP an access entry for the principal wins over aws-auth.
+    const std::string both = yaml + R"(---
+cluster: {name: c, arn: "arn:aws:eks:us-east-1:1:cluster/c", accessConfig: {authenticationMode: API_AND_CONFIG_MAP}}
+---
+accessEntry: {principalArn: "arn:aws:iam::1:role/ops", type: STANDARD}
+)";
+    const Graph shadowed = graph_of(both);
+    CHECK(status_of(shadowed, "arn:aws:iam::1:role/ops").state == State::kShadowed);
+    CHECK(status_of(shadowed, "arn:aws:iam::1:role/ops").revival == "deleting that access entry");
+    CHECK(status_of(shadowed, "arn:aws:iam::1:role/dev").state == State::kInForce);
+    std::string api = both;
+    api.replace(api.find("API_AND_CONFIG_MAP"), 18, "API");
+    const Graph api_mode = graph_of(api);
+    CHECK(status_of(api_mode, "arn:aws:iam::1:role/dev").state == State::kShadowed);
+    CHECK(status_of(api_mode, "arn:aws:iam::1:role/dev").revival.empty());  // a cluster never leaves API mode
+}
+
 TEST_CASE(
     "mapRoles is searched before mapUsers for any principal; a user ARN under mapRoles matches the user") {
     const std::string yaml = aws_auth(R"(  mapRoles: |

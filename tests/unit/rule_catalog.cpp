@@ -35,11 +35,22 @@ std::string snake(std::string_view slug) {
     return out;
 }
 
-// "# expect: a, b" on a line: findings of those rules must point at that line.
-std::multiset<std::pair<int, std::string>> expectations(const std::string& text) {
-    std::multiset<std::pair<int, std::string>> out;
+// One expected finding: its line, rule, and (when the fixture pins it) severity.
+struct Expected {
+    int line = 0;
+    std::string slug;
+    std::string severity;  ///< "" = any
+
+    auto operator<=>(const Expected&) const = default;
+};
+
+// "# expect: a, b(medium)" on a line: findings of those rules must point at that line, with that severity
+// where one is given in parentheses.
+std::multiset<Expected> expectations(const std::string& text) {
+    std::multiset<Expected> out;
     std::istringstream lines(text);
-    const std::regex expect(R"(#\s*expect:\s*([a-z0-9, -]+))");
+    const std::regex expect(R"(#\s*expect:\s*([a-z0-9, ()-]+))");
+    const std::regex item(R"(([a-z0-9-]+)(?:\(([a-z]+)\))?)");
     int number = 0;
     for (std::string line; std::getline(lines, line);) {
         ++number;
@@ -49,7 +60,10 @@ std::multiset<std::pair<int, std::string>> expectations(const std::string& text)
             for (std::string slug; std::getline(slugs, slug, ',');) {
                 slug.erase(0, slug.find_first_not_of(' '));
                 slug.erase(slug.find_last_not_of(' ') + 1);
-                out.insert({number, slug});
+                std::smatch parts;
+                const bool well_formed = std::regex_match(slug, parts, item);
+                REQUIRE_MESSAGE(well_formed, slug);
+                out.insert({number, parts[1].str(), parts[2].str()});
             }
         }
     }
@@ -138,17 +152,25 @@ TEST_CASE("rule fixtures: findings are exactly the '# expect:' lines, and every 
         bool quiet = false;
         for (const fs::path& fixture : fixtures) {
             CAPTURE(fixture.filename().string());
-            std::multiset<std::pair<int, std::string>> expected;
-            for (const auto& [line, name] : expectations(read_text(fixture))) {
-                if (name == slug) {
-                    expected.insert({line, name});
+            std::multiset<Expected> expected;
+            for (const Expected& expectation : expectations(read_text(fixture))) {
+                if (expectation.slug == slug) {
+                    expected.insert(expectation);
                 }
             }
-            std::multiset<std::pair<int, std::string>> actual;
+            // A finding's severity is compared only where the fixture pins one on that line.
+            const auto pinned = [&](int line) {
+                return std::any_of(expected.begin(), expected.end(),
+                                   [&](const Expected& item) { return item.line == line && !item.severity.empty(); });
+            };
+            std::multiset<Expected> actual;
             for (const Finding& finding : findings_of(rule, fixture)) {
                 CHECK(finding.location.file == fixture.string());
                 if (!finding.suppression) {
-                    actual.insert({finding.location.line, finding.rule});
+                    const int line = static_cast<int>(finding.location.line);
+                    actual.insert({line, finding.rule,
+                                   pinned(line) ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
+                                                : std::string()});
                 }
             }
             CHECK(actual == expected);
