@@ -239,7 +239,9 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
     }
     AwsAuth aws_auth;
     aws_auth.location = reader.at(config_map);
-    if (const Node* metadata = config_map.find("metadata"); metadata != nullptr && metadata->is_mapping()) {
+    const Node* metadata = config_map.find("metadata");
+    aws_auth.edit_buffer = edit_buffer && (metadata == nullptr || !metadata->is_mapping());
+    if (metadata != nullptr && metadata->is_mapping()) {
         aws_auth.annotations = reader.string_map(*metadata, "annotations");
     }
     const Node* data = reader.mapping(config_map, "data", false);
@@ -299,6 +301,7 @@ void store_aws_auth(Export& out, AwsAuth aws_auth) {
              fmt::format("a second kube-system/aws-auth (the first is at {}); this later "
                          "one replaces it",
                          format_location(out.aws_auth->location))});
+        aws_auth.replaces = out.aws_auth->location;
     }
     out.aws_auth = std::move(aws_auth);
 }

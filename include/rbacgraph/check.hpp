@@ -176,6 +176,8 @@ class CheckContext {
     std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;
     /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
     /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
+    /// Reading core ConfigMaps limited by resourceNames (published information, as kube-public/cluster-info)
+    /// counts as discovery.
     std::optional<std::size_t> first_rule_beyond_discovery(std::optional<std::uint32_t> role) const;
     /// True when the role allows every verb on every resource of every group (for every name).
     bool role_is_full_admin(std::optional<std::uint32_t> role) const;

@@ -135,6 +135,10 @@ struct AwsAuth {
     std::vector<AwsAuthAccount> map_accounts;
     std::map<std::string, std::string> annotations;
     SourceLocation location;
+    /// Read from a document without kind or metadata (a pasted data section, a kubectl edit buffer).
+    bool edit_buffer = false;
+    /// Where the aws-auth this one replaced was (the input held more than one; the last wins).
+    std::optional<SourceLocation> replaces;
 };
 
 /// cluster.accessConfig.authenticationMode; kUnknown behaves as CONFIG_MAP.

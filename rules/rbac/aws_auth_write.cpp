@@ -27,6 +27,14 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             // EKS ignores aws-auth in API mode, and a cluster never leaves API mode.
             finding.severity = RiskSeverity::kLow;
             finding.message += "; the cluster is in API mode, which ignores aws-auth";
+        } else if (capability.probe->request.verb == "create") {
+            // Creating kube-system/aws-auth fails with AlreadyExists once it exists (every cluster with
+            // nodes has one), so this is a window, not a standing write: one step below a rewrite.
+            finding.severity = RiskSeverity::kHigh;
+            finding.message +=
+                " (not aws-auth itself: it can create kube-system/aws-auth only while none exists, e.g. "
+                "before the first node group or after someone deletes it); whoever creates it decides "
+                "which IAM roles are system:masters";
         } else {
             finding.message +=
                 ": a mapRoles entry with group system:masters makes any IAM role cluster admin";

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -8,18 +10,30 @@ constexpr RuleInfo kInfo{
     "Writes admission policies, CRDs, Gatekeeper or Kyverno policies that decide what the cluster admits"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    static const std::vector<Probe> kProbes =
+    // Deleting a policy switches its enforcement off, so delete counts for policies.
+    static const std::vector<Probe> kPolicies =
         concat(probes({"create", "update", "patch", "delete"},
                       {"validatingadmissionpolicies.admissionregistration.k8s.io",
                        "validatingadmissionpolicybindings.admissionregistration.k8s.io",
                        "mutatingadmissionpolicies.admissionregistration.k8s.io",
                        "mutatingadmissionpolicybindings.admissionregistration.k8s.io",
-                       "customresourcedefinitions.apiextensions.k8s.io",
                        "constrainttemplates.templates.gatekeeper.sh", "clusterpolicies.kyverno.io"},
                       true),
-               probes({"create", "update", "patch", "delete"},
-                      {"policies.kyverno.io", "policyexceptions.kyverno.io"}));
-    report_capabilities(context, kInfo, kProbes, out);
+               probes({"create", "update", "patch", "delete"}, {"policies.kyverno.io", "policyexceptions.kyverno.io"}));
+    // A CRD's schema and conversion webhook decide what objects of its kind are admitted and how they are
+    // stored. Deleting CRDs is destructive-delete's; a write limited by resourceNames touches only those
+    // CRDs (a controller keeping its own CRDs' conversion CA bundle), so only unlimited writes count.
+    static const std::vector<Probe> kDefinitions =
+        probes({"create", "update", "patch"}, {"customresourcedefinitions.apiextensions.k8s.io"}, true);
+    report_capabilities(context, kInfo, kPolicies, out);
+    const std::vector<Capability> policies = context.capabilities(kPolicies);
+    for (const Capability& capability : context.capabilities(kDefinitions)) {
+        const bool reported = std::any_of(policies.begin(), policies.end(),
+                                          [&](const Capability& other) { return capability.same_grant(other); });
+        if (!reported && capability.names.empty()) {
+            out.push_back(context.finding_for(capability, capability.probe->label));
+        }
+    }
 }
 
 }  // namespace

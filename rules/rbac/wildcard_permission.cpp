@@ -1,4 +1,8 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <array>
 
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/query.hpp"
@@ -12,6 +16,15 @@ constexpr RuleInfo kInfo{
 
 bool has_star(const std::vector<std::string>& list) {
     return std::find(list.begin(), list.end(), "*") != list.end();
+}
+
+// API groups Kubernetes serves itself: the legacy core group, the five unsuffixed groups, and *.k8s.io
+// (which the API server reserves: a CRD in it needs the api-approved.kubernetes.io annotation).
+bool kubernetes_group(std::string_view group) {
+    static constexpr std::array<std::string_view, 7> kUnsuffixed = {"",       "*",     "apps",      "batch",
+                                                                    "policy", "autoscaling", "extensions"};
+    return std::find(kUnsuffixed.begin(), kUnsuffixed.end(), group) != kUnsuffixed.end() ||
+           group.ends_with(".k8s.io") || group == "k8s.io";
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
@@ -36,6 +49,17 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                  : verbs            ? "verbs"
                                     : "resources") +
                 ", so it also grants every verb or resource added later: " + describe_rule(rule);
+            // A wildcard kept to groups a project defines for its own CRDs (flux's *.toolkit.fluxcd.io,
+            // knative's *.knative.dev) grows only with that project's kinds: info. What those kinds can do is
+            // the other rules' question.
+            if (!rule.api_groups.empty() &&
+                std::none_of(rule.api_groups.begin(), rule.api_groups.end(), kubernetes_group)) {
+                finding.severity = RiskSeverity::kInfo;
+                finding.message += fmt::format(" (only API group{} {}, which Kubernetes does not serve itself: "
+                                               "what is added later is that project's own kinds)",
+                                               rule.api_groups.size() == 1 ? "" : "s",
+                                               fmt::join(rule.api_groups, ", "));
+            }
             out.push_back(std::move(finding));
         }
     }
