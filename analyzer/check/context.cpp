@@ -421,6 +421,104 @@ std::size_t CheckContext::binding_index(const Binding& binding) const {
     return static_cast<std::size_t>(&binding - bindings.data());
 }
 
+namespace {
+
+struct TakeoverProbe {
+    Request request;
+    bool in_namespace = false;  ///< asked in the account's namespace rather than cluster-wide
+    RiskSeverity severity = RiskSeverity::kHigh;
+    std::string_view what;
+};
+
+// Most severe first; the cluster-wide ones before those over one namespace.
+std::vector<TakeoverProbe> takeover_probes() {
+    auto make = [](std::string_view verb, std::string_view resource, bool in_namespace, RiskSeverity severity,
+                   std::string_view what, std::string name = {}, std::string ns = {}) {
+        return TakeoverProbe{std::get<Request>(make_request({.verb = std::string(verb),
+                                                             .resource = std::string(resource),
+                                                             .name = std::move(name),
+                                                             .ns = std::move(ns)})),
+                             in_namespace, severity, what};
+    };
+    constexpr auto kCritical = RiskSeverity::kCritical;
+    constexpr auto kHigh = RiskSeverity::kHigh;
+    constexpr auto kMedium = RiskSeverity::kMedium;
+    constexpr std::string_view kEveryNamespace =
+        "create pods in every namespace (a pod in kube-system runs as any of its ServiceAccounts)";
+    return {
+        make("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group", false, kCritical,
+             "do anything cluster-wide"),
+        make("escalate", "clusterroles.rbac.authorization.k8s.io", false, kCritical, "escalate ClusterRoles"),
+        make("bind", "clusterroles.rbac.authorization.k8s.io", false, kCritical, "bind any ClusterRole"),
+        make("impersonate", "groups", false, kCritical, "impersonate groups"),
+        make("impersonate", "users", false, kCritical, "impersonate users"),
+        make("patch", "configmaps", false, kCritical, "rewrite kube-system/aws-auth", "aws-auth", "kube-system"),
+        make("create", "serviceaccounts/token", false, kHigh, "mint tokens for any ServiceAccount"),
+        make("get", "nodes/proxy", false, kHigh, "reach every kubelet through nodes/proxy"),
+        make("list", "secrets", false, kHigh, "list Secrets in all namespaces"),
+        make("create", "pods", false, kHigh, kEveryNamespace),
+        make("create", "deployments.apps", false, kHigh, kEveryNamespace),
+        make("create", "daemonsets.apps", false, kHigh, kEveryNamespace),
+        make("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group", true, kMedium,
+             "do anything in its namespace"),
+        make("list", "secrets", true, kMedium, "list the Secrets of its namespace"),
+        make("create", "pods/exec", true, kMedium, "exec into every pod of its namespace"),
+    };
+}
+
+}  // namespace
+
+bool CheckContext::allows_in(const Capability& capability, std::string_view ns) const {
+    const auto rows = capability.source == Capability::Source::kBinding ? graph_->binding_rows(capability.index)
+                                                                         : graph_->policy_rows(capability.index);
+    if (rows.empty()) {
+        return false;
+    }
+    Request request = capability.probe->request;
+    request.ns = std::string(ns);
+    const NameQuery names = request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
+    return row_allows(*graph_, rows.front(),
+                      compile_request(graph_->symbols(), request, NamespaceQuery::kExact, names))
+               .verdict == Verdict::kAllowed;
+}
+
+std::optional<AccountTakeover> CheckContext::account_takeover(std::string_view ns, std::string_view name,
+                                                              bool cluster_only) const {
+    static const std::vector<TakeoverProbe> kProbes = takeover_probes();
+    const Authorizer authorizer(*graph_,
+                                kubernetes_identity(fmt::format("system:serviceaccount:{}:{}", ns, name), {}));
+    for (const TakeoverProbe& probe : kProbes) {
+        if (probe.in_namespace && cluster_only) {
+            break;
+        }
+        Request request = probe.request;
+        if (probe.in_namespace) {
+            request.ns = std::string(ns);
+        }
+        const Decision decision = authorizer.authorize(request);
+        if (decision.allowed()) {
+            return AccountTakeover{probe.what, !probe.in_namespace, probe.severity,
+                                   describe_grant(*graph_, decision.grants.front())};
+        }
+    }
+    return std::nullopt;
+}
+
+bool CheckContext::is_builtin_workload(const Workload& workload) {
+    if (has_builtin_label(workload.labels)) {
+        return true;
+    }
+    // EKS user guide, "Amazon EKS add-ons": every cluster gets the Amazon VPC CNI (DaemonSet aws-node),
+    // kube-proxy (DaemonSet) and CoreDNS (Deployment coredns) in kube-system. Other kube-system workloads are
+    // add-ons somebody installed (aws-load-balancer-controller, kube-state-metrics, external-secrets).
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kEksComponents = {
+        {{"DaemonSet", "aws-node"}, {"DaemonSet", "kube-proxy"}, {"Deployment", "coredns"}}};
+    return workload.ns == "kube-system" &&
+           std::any_of(kEksComponents.begin(), kEksComponents.end(), [&](const auto& component) {
+               return component.first == workload.kind && component.second == workload.name;
+           });
+}
+
 bool CheckContext::is_builtin_role(const Role& role) const {
     return has_builtin_label(role.labels);
 }

@@ -275,6 +275,7 @@ void read_workload(const Node& object, std::string_view kind, const Sink& sink, 
     workload.kind = std::string(kind);
     workload.ns = metadata->ns;
     workload.name = metadata->name;
+    workload.labels = metadata->labels;
     workload.annotations = metadata->annotations;
     workload.location = reader.at(object);
     const Node* meta = object.find("metadata");

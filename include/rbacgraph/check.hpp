@@ -43,7 +43,8 @@ struct Suppression {
 struct Finding {
     std::string rule;  ///< slug, stamped by the runner
     std::string id;    ///< RGnnn, stamped by the runner
-    /// Set by the rule only to lower the rule's default (a namespace-scoped grant); else stamped.
+    /// Set by the rule where its judgement of this finding differs from the rule's default (a namespace-scoped
+    /// grant, a dormant mapping, what reachable accounts can do); else stamped.
     std::optional<RiskSeverity> severity;
     std::string message;
     ObjectRef object;
@@ -124,6 +125,15 @@ struct Capability {
     bool same_grant(const Capability& other) const { return source == other.source && index == other.index; }
 };
 
+/// A grant that lets a ServiceAccount take over the cluster or its namespace (whoever runs code as it holds
+/// it).
+struct AccountTakeover {
+    std::string_view what;  ///< "escalate ClusterRoles", "list the Secrets of its namespace"
+    bool cluster = true;    ///< over the cluster; false: over its own namespace
+    RiskSeverity severity = RiskSeverity::kHigh;  ///< what holding it is worth
+    std::string grant;      ///< the binding or policy that grants it (describe_grant)
+};
+
 struct CheckOptions {
     bool include_builtin = false;   ///< report findings on Kubernetes' and EKS's own objects
     std::set<std::string> enabled;  ///< slugs to run; empty = all
@@ -166,6 +176,8 @@ class CheckContext {
     /// of the secondary probes, with that second capability.
     std::vector<std::pair<Capability, Capability>> combined(std::span<const Probe> primary,
                                                             std::span<const Probe> secondary) const;
+    /// Whether the capability's grant allows its probe in namespace ns (a cluster-wide grant: in every one).
+    bool allows_in(const Capability& capability, std::string_view ns) const;
     /// Who holds a capability: the grant table's holders of the binding, as they match ("Group ops",
     /// "ServiceAccount ns/name"), or the access entry's principal ARN.
     std::vector<std::string> holders(const Capability& capability) const;
@@ -174,6 +186,15 @@ class CheckContext {
     /// Who holds any of the probes, sorted and unique, leaving out the holders of built-in bindings
     /// (system:masters, the controllers), which every cluster has.
     std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;
+    /// The strongest takeover the ServiceAccount holds (cluster-wide before namespace-wide, most severe
+    /// first): anything cluster-wide, escalate, bind, impersonate, rewriting aws-auth, minting tokens,
+    /// nodes/proxy, listing every Secret, creating pods in every namespace; then anything, Secrets or exec in
+    /// its own namespace. nullopt when it holds none (or only namespace-wide ones and cluster_only).
+    std::optional<AccountTakeover> account_takeover(std::string_view ns, std::string_view name,
+                                                    bool cluster_only = false) const;
+    /// Kubernetes or EKS runs this workload itself: the bootstrap or EKS component label, or one of the
+    /// components every EKS cluster runs in kube-system (aws-node, kube-proxy, coredns).
+    static bool is_builtin_workload(const Workload& workload);
     /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
     /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
     /// Reading core ConfigMaps limited by resourceNames (published information, as kube-public/cluster-info)

@@ -102,6 +102,7 @@ struct Workload {
     std::string service_account = "default";  ///< spec.serviceAccountName (or the deprecated serviceAccount)
     bool token_mounted = true;  ///< false when automountServiceAccountToken is false on the pod spec
     bool owned = false;         ///< has ownerReferences: its controller carries the template
+    std::map<std::string, std::string> labels;
     std::map<std::string, std::string> annotations;
     SourceLocation location;
 };
