@@ -370,6 +370,19 @@ Finding CheckContext::finding_for(const AwsAuthEntry& entry, std::string message
     return finding;
 }
 
+Finding CheckContext::finding_for_grant(const AwsAuthEntry& entry, std::string message) const {
+    const AwsAuthEntryStatus status = aws_auth_entry_status(*graph_, entry);
+    if (status.state == AwsAuthEntryStatus::State::kInForce) {
+        return finding_for(entry, std::move(message));
+    }
+    Finding finding = finding_for(
+        entry, fmt::format("dormant: {}; but this entry {} ({}){}", message,
+                           status.state == AwsAuthEntryStatus::State::kShadowed ? "is not used" : "never matches",
+                           status.reason, status.revival.empty() ? "" : ", until " + status.revival));
+    finding.severity = RiskSeverity::kLow;
+    return finding;
+}
+
 Finding CheckContext::finding_for(const AccessEntry& entry, std::string message) const {
     Finding finding;
     finding.object = {"AccessEntry", "", entry.principal_arn};

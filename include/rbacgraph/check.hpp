@@ -230,6 +230,9 @@ class CheckContext {
     Finding finding_for(const Binding& binding, std::string message) const;
     /// A finding about one aws-auth entry (object: ConfigMap kube-system/aws-auth, at the entry's line).
     Finding finding_for(const AwsAuthEntry& entry, std::string message) const;
+    /// A finding about what an aws-auth entry grants, judged by whether the entry is used: one that is
+    /// shadowed or never matches grants nothing now, so the finding is low and says why ("dormant").
+    Finding finding_for_grant(const AwsAuthEntry& entry, std::string message) const;
     /// A finding about one access entry.
     Finding finding_for(const AccessEntry& entry, std::string message) const;
     /// A finding about an IAM principal of the dumps (object IAMUser/IAMRole, namespace = account), whose

@@ -34,7 +34,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             if (extra.empty()) {
                 continue;
             }
-            out.push_back(context.finding_for(
+            out.push_back(context.finding_for_grant(
                 *entry,
                 fmt::format("node role {} is also mapped to {}: every instance of the node group (and "
                             "every pod that reaches the instance credentials) holds what those groups "

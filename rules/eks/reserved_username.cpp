@@ -50,7 +50,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 continue;
             }
             if (const auto why = reserved(entry->username)) {
-                out.push_back(context.finding_for(
+                out.push_back(context.finding_for_grant(
                     *entry,
                     fmt::format("{} is mapped to username '{}', which {}: its callers act as that identity "
                                 "and gain every binding made for it",
