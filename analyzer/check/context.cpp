@@ -37,7 +37,8 @@ bool has_builtin_label(const std::map<std::string, std::string>& labels) {
 // system:authenticated. ConfigMaps are not for secrets, and a name limit keeps the grant to what was
 // published, so such a rule is counted with discovery.
 bool reads_published_config_maps(const PolicyRule& rule) {
-    const auto only = [](const std::vector<std::string>& list, std::initializer_list<std::string_view> allowed) {
+    const auto only = [](const std::vector<std::string>& list,
+                         std::initializer_list<std::string_view> allowed) {
         return !list.empty() && std::all_of(list.begin(), list.end(), [&](const std::string& item) {
             return std::find(allowed.begin(), allowed.end(), item) != allowed.end();
         });
@@ -376,9 +377,10 @@ Finding CheckContext::finding_for_grant(const AwsAuthEntry& entry, std::string m
         return finding_for(entry, std::move(message));
     }
     Finding finding = finding_for(
-        entry, fmt::format("dormant: {}; but this entry {} ({}){}", message,
-                           status.state == AwsAuthEntryStatus::State::kShadowed ? "is not used" : "never matches",
-                           status.reason, status.revival.empty() ? "" : ", until " + status.revival));
+        entry,
+        fmt::format("dormant: {}; but this entry {} ({}){}", message,
+                    status.state == AwsAuthEntryStatus::State::kShadowed ? "is not used" : "never matches",
+                    status.reason, status.revival.empty() ? "" : ", until " + status.revival));
     finding.severity = RiskSeverity::kLow;
     return finding;
 }
@@ -465,7 +467,8 @@ std::vector<TakeoverProbe> takeover_probes() {
         make("bind", "clusterroles.rbac.authorization.k8s.io", false, kCritical, "bind any ClusterRole"),
         make("impersonate", "groups", false, kCritical, "impersonate groups"),
         make("impersonate", "users", false, kCritical, "impersonate users"),
-        make("patch", "configmaps", false, kCritical, "rewrite kube-system/aws-auth", "aws-auth", "kube-system"),
+        make("patch", "configmaps", false, kCritical, "rewrite kube-system/aws-auth", "aws-auth",
+             "kube-system"),
         make("create", "serviceaccounts/token", false, kHigh, "mint tokens for any ServiceAccount"),
         make("get", "nodes/proxy", false, kHigh, "reach every kubelet through nodes/proxy"),
         make("list", "secrets", false, kHigh, "list Secrets in all namespaces"),
@@ -482,8 +485,9 @@ std::vector<TakeoverProbe> takeover_probes() {
 }  // namespace
 
 bool CheckContext::allows_in(const Capability& capability, std::string_view ns) const {
-    const auto rows = capability.source == Capability::Source::kBinding ? graph_->binding_rows(capability.index)
-                                                                         : graph_->policy_rows(capability.index);
+    const auto rows = capability.source == Capability::Source::kBinding
+                          ? graph_->binding_rows(capability.index)
+                          : graph_->policy_rows(capability.index);
     if (rows.empty()) {
         return false;
     }
@@ -498,8 +502,8 @@ bool CheckContext::allows_in(const Capability& capability, std::string_view ns) 
 std::optional<AccountTakeover> CheckContext::account_takeover(std::string_view ns, std::string_view name,
                                                               bool cluster_only) const {
     static const std::vector<TakeoverProbe> kProbes = takeover_probes();
-    const Authorizer authorizer(*graph_,
-                                kubernetes_identity(fmt::format("system:serviceaccount:{}:{}", ns, name), {}));
+    const Authorizer authorizer(
+        *graph_, kubernetes_identity(fmt::format("system:serviceaccount:{}:{}", ns, name), {}));
     for (const TakeoverProbe& probe : kProbes) {
         if (probe.in_namespace && cluster_only) {
             break;

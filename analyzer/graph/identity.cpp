@@ -343,12 +343,15 @@ AwsAuthEntryStatus aws_auth_entry_status(const Graph& graph, const AwsAuthEntry&
     using State = AwsAuthEntryStatus::State;
     if (graph.mode() == AuthenticationMode::kApi) {
         // EKS: API mode ignores aws-auth, and a cluster never leaves API mode.
-        return {State::kShadowed, "the cluster is in API mode, which ignores aws-auth and never changes back", {}};
+        return {State::kShadowed,
+                "the cluster is in API mode, which ignores aws-auth and never changes back",
+                {}};
     }
     const auto parsed = parse_principal_arn(entry.arn);
     if (const auto* problem = std::get_if<std::string>(&parsed)) {
         return {State::kUnmatchable,
-                fmt::format("'{}' is not an IAM principal ARN the authenticator accepts ({})", entry.arn, *problem),
+                fmt::format("'{}' is not an IAM principal ARN the authenticator accepts ({})", entry.arn,
+                            *problem),
                 "correcting the ARN"};
     }
     const Principal& principal = std::get<Principal>(parsed);
@@ -370,7 +373,8 @@ AwsAuthEntryStatus aws_auth_entry_status(const Graph& graph, const AwsAuthEntry&
                 "deleting that access entry"};
     }
     const SourceLocation& at = identity.source_location;
-    if (at.file == entry.location.file && at.line == entry.location.line && at.column == entry.location.column) {
+    if (at.file == entry.location.file && at.line == entry.location.line &&
+        at.column == entry.location.column) {
         return {State::kInForce, {}, {}};
     }
     if (principal.kind == PrincipalKind::kRole && principal.path != "/") {

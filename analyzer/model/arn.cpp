@@ -158,7 +158,8 @@ std::optional<std::string> impossible_principal_name(const Principal& principal)
         principal.kind != PrincipalKind::kAssumedRole) {
         return std::nullopt;
     }
-    // IAM API reference, CreateRole/CreateUser RoleName/UserName: pattern [\w+=,.@-]+ (ASCII word characters).
+    // IAM API reference, CreateRole/CreateUser RoleName/UserName: pattern [\w+=,.@-]+ (ASCII word
+    // characters).
     const auto allowed = [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                std::string_view("_+=,.@-").find(c) != std::string_view::npos;

@@ -32,7 +32,8 @@ std::variant<Principal, std::string> parse_principal_arn(std::string_view arn);
 
 /// Why no IAM principal can have this ARN although the authenticator parses it: a user or role name with a
 /// character IAM names never contain (IAM CreateRole/CreateUser: [\w+=,.@-]+), such as '*' in
-/// "role/*"; nullopt for names IAM allows. The authenticator compares ARNs exactly, so such a name is literal.
+/// "role/*"; nullopt for names IAM allows. The authenticator compares ARNs exactly, so such a name is
+/// literal.
 std::optional<std::string> impossible_principal_name(const Principal& principal);
 
 /// True when the ARN is accepted by parse_principal_arn.

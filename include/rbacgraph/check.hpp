@@ -43,8 +43,8 @@ struct Suppression {
 struct Finding {
     std::string rule;  ///< slug, stamped by the runner
     std::string id;    ///< RGnnn, stamped by the runner
-    /// Set by the rule where its judgement of this finding differs from the rule's default (a namespace-scoped
-    /// grant, a dormant mapping, what reachable accounts can do); else stamped.
+    /// Set by the rule where its judgement of this finding differs from the rule's default (a
+    /// namespace-scoped grant, a dormant mapping, what reachable accounts can do); else stamped.
     std::optional<RiskSeverity> severity;
     std::string message;
     ObjectRef object;
@@ -131,7 +131,7 @@ struct AccountTakeover {
     std::string_view what;  ///< "escalate ClusterRoles", "list the Secrets of its namespace"
     bool cluster = true;    ///< over the cluster; false: over its own namespace
     RiskSeverity severity = RiskSeverity::kHigh;  ///< what holding it is worth
-    std::string grant;      ///< the binding or policy that grants it (describe_grant)
+    std::string grant;                            ///< the binding or policy that grants it (describe_grant)
 };
 
 struct CheckOptions {

@@ -47,7 +47,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.severity = RiskSeverity::kInfo;
         finding.message =
             "aws-auth: read from a document without kind or metadata (a pasted data section or kubectl edit "
-            "buffer) as kube-system/aws-auth; its entries are checked as they are, but what the cluster holds "
+            "buffer) as kube-system/aws-auth; its entries are checked as they are, but what the cluster "
+            "holds "
             "may differ: check the exported ConfigMap";
         out.push_back(std::move(finding));
     }

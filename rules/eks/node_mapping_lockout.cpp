@@ -22,9 +22,9 @@ bool has(const std::vector<std::string>& groups, std::string_view group) {
 
 // A value copied from documentation with its placeholder brackets or quotes ("<system:nodes>").
 std::string_view unwrapped(std::string_view text) {
-    while (text.size() >= 2 && ((text.front() == '<' && text.back() == '>') ||
-                                (text.front() == '"' && text.back() == '"') ||
-                                (text.front() == '\'' && text.back() == '\''))) {
+    while (text.size() >= 2 &&
+           ((text.front() == '<' && text.back() == '>') || (text.front() == '"' && text.back() == '"') ||
+            (text.front() == '\'' && text.back() == '\''))) {
         text = text.substr(1, text.size() - 2);
     }
     return text;
@@ -63,7 +63,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                                                               miss));
             }
             if (!username.starts_with(kNodeUserPrefix)) {
-                problems.push_back(fmt::format("its username '{}' does not start with 'system:node:'", username));
+                problems.push_back(
+                    fmt::format("its username '{}' does not start with 'system:node:'", username));
             }
             if (!problems.empty()) {
                 std::string text = problems.front();
@@ -71,23 +72,25 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                     text += " and " + problems[i];
                 }
                 out.push_back(context.finding_for(
-                    *entry, fmt::format("{} is mapped as a node, but {}: the Node authorizer does not see its "
-                                        "instances as nodes, so they cannot register or read their pods "
-                                        "(EKS maps node roles to username system:node:{{{{EC2PrivateDNSName}}}} "
-                                        "with groups system:bootstrappers, system:nodes)",
-                                        entry->arn, text)));
+                    *entry,
+                    fmt::format("{} is mapped as a node, but {}: the Node authorizer does not see its "
+                                "instances as nodes, so they cannot register or read their pods "
+                                "(EKS maps node roles to username system:node:{{{{EC2PrivateDNSName}}}} "
+                                "with groups system:bootstrappers, system:nodes)",
+                                entry->arn, text)));
                 continue;
             }
             if (!has(entry->groups, kBootstrappers)) {
                 Finding finding = context.finding_for(
-                    *entry, fmt::format("{} is mapped as a node without group system:bootstrappers, which EKS's "
-                                        "node mapping also carries{}; nodes register with system:nodes, but "
-                                        "what EKS binds to system:bootstrappers is missing for them",
-                                        entry->arn,
-                                        near_miss(entry->groups, kBootstrappers).empty()
-                                            ? ""
-                                            : fmt::format(" ('{}' is not it)",
-                                                          near_miss(entry->groups, kBootstrappers))));
+                    *entry,
+                    fmt::format(
+                        "{} is mapped as a node without group system:bootstrappers, which EKS's "
+                        "node mapping also carries{}; nodes register with system:nodes, but "
+                        "what EKS binds to system:bootstrappers is missing for them",
+                        entry->arn,
+                        near_miss(entry->groups, kBootstrappers).empty()
+                            ? ""
+                            : fmt::format(" ('{}' is not it)", near_miss(entry->groups, kBootstrappers))));
                 finding.severity = RiskSeverity::kLow;
                 finding.key = "bootstrappers";
                 out.push_back(std::move(finding));

@@ -28,12 +28,13 @@ Finding masters_entry_finding(const CheckContext& context, const AwsAuthEntry& e
     const bool shadowed = status.state == AwsAuthEntryStatus::State::kShadowed;
     Finding finding = context.finding_for(
         entry,
-        fmt::format("dormant admin mapping: {} is mapped into group system:masters, but this entry {} ({}); {}",
-                    entry.arn, shadowed ? "is not used" : "never matches", status.reason,
-                    status.revival.empty()
-                        ? "it grants nothing here: delete it rather than leave an admin mapping to be copied"
-                        : status.revival + " makes it cluster admin: delete this entry, or map a group bound to what "
-                                           "it needs"));
+        fmt::format(
+            "dormant admin mapping: {} is mapped into group system:masters, but this entry {} ({}); {}",
+            entry.arn, shadowed ? "is not used" : "never matches", status.reason,
+            status.revival.empty()
+                ? "it grants nothing here: delete it rather than leave an admin mapping to be copied"
+                : status.revival + " makes it cluster admin: delete this entry, or map a group bound to what "
+                                   "it needs"));
     finding.severity = status.revival.empty() ? RiskSeverity::kLow : RiskSeverity::kMedium;
     finding.key = "dormant";
     return finding;

@@ -3,9 +3,8 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{
-    "RG233", "node-write", "rbac", RiskSeverity::kMedium,
-    "Writes Nodes (labels and taints), which steers where sensitive pods are scheduled"};
+constexpr RuleInfo kInfo{"RG233", "node-write", "rbac", RiskSeverity::kMedium,
+                         "Writes Nodes (labels and taints), which steers where sensitive pods are scheduled"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     // AWS EKS Best Practices, "Harden Kubernetes RBAC" / the EBS CSI node plugin's patch nodes: node labels

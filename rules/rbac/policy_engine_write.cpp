@@ -19,7 +19,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                        "mutatingadmissionpolicybindings.admissionregistration.k8s.io",
                        "constrainttemplates.templates.gatekeeper.sh", "clusterpolicies.kyverno.io"},
                       true),
-               probes({"create", "update", "patch", "delete"}, {"policies.kyverno.io", "policyexceptions.kyverno.io"}));
+               probes({"create", "update", "patch", "delete"},
+                      {"policies.kyverno.io", "policyexceptions.kyverno.io"}));
     // A CRD's schema and conversion webhook decide what objects of its kind are admitted and how they are
     // stored. Deleting CRDs is destructive-delete's; a write limited by resourceNames touches only those
     // CRDs (a controller keeping its own CRDs' conversion CA bundle), so only unlimited writes count.
@@ -28,8 +29,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     report_capabilities(context, kInfo, kPolicies, out);
     const std::vector<Capability> policies = context.capabilities(kPolicies);
     for (const Capability& capability : context.capabilities(kDefinitions)) {
-        const bool reported = std::any_of(policies.begin(), policies.end(),
-                                          [&](const Capability& other) { return capability.same_grant(other); });
+        const bool reported = std::any_of(policies.begin(), policies.end(), [&](const Capability& other) {
+            return capability.same_grant(other);
+        });
         if (!reported && capability.names.empty()) {
             out.push_back(context.finding_for(capability, capability.probe->label));
         }

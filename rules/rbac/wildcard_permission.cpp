@@ -21,8 +21,8 @@ bool has_star(const std::vector<std::string>& list) {
 // API groups Kubernetes serves itself: the legacy core group, the five unsuffixed groups, and *.k8s.io
 // (which the API server reserves: a CRD in it needs the api-approved.kubernetes.io annotation).
 bool kubernetes_group(std::string_view group) {
-    static constexpr std::array<std::string_view, 7> kUnsuffixed = {"",       "*",     "apps",      "batch",
-                                                                    "policy", "autoscaling", "extensions"};
+    static constexpr std::array<std::string_view, 7> kUnsuffixed = {
+        "", "*", "apps", "batch", "policy", "autoscaling", "extensions"};
     return std::find(kUnsuffixed.begin(), kUnsuffixed.end(), group) != kUnsuffixed.end() ||
            group.ends_with(".k8s.io") || group == "k8s.io";
 }
@@ -55,10 +55,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             if (!rule.api_groups.empty() &&
                 std::none_of(rule.api_groups.begin(), rule.api_groups.end(), kubernetes_group)) {
                 finding.severity = RiskSeverity::kInfo;
-                finding.message += fmt::format(" (only API group{} {}, which Kubernetes does not serve itself: "
-                                               "what is added later is that project's own kinds)",
-                                               rule.api_groups.size() == 1 ? "" : "s",
-                                               fmt::join(rule.api_groups, ", "));
+                finding.message += fmt::format(
+                    " (only API group{} {}, which Kubernetes does not serve itself: "
+                    "what is added later is that project's own kinds)",
+                    rule.api_groups.size() == 1 ? "" : "s", fmt::join(rule.api_groups, ", "));
             }
             out.push_back(std::move(finding));
         }

@@ -9,10 +9,11 @@
 namespace rbacgraph::rules {
 namespace {
 
-constexpr RuleInfo kInfo{"RG208", "workload-create", "rbac", RiskSeverity::kHigh,
-                         "Creates pods or pod controllers, or rewrites a controller's pod template, and so runs "
-                         "as any ServiceAccount of the namespaces it reaches: rated by the strongest of them "
-                         "(cluster-wide at least high; in one namespace at least low)"};
+constexpr RuleInfo kInfo{
+    "RG208", "workload-create", "rbac", RiskSeverity::kHigh,
+    "Creates pods or pod controllers, or rewrites a controller's pod template, and so runs "
+    "as any ServiceAccount of the namespaces it reaches: rated by the strongest of them "
+    "(cluster-wide at least high; in one namespace at least low)"};
 
 // The strongest cluster takeover among a namespace's ServiceAccounts, and whose it is.
 struct Strongest {
@@ -95,12 +96,12 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             severity = best->takeover.severity;
         }
         if (best) {
-            finding.message += fmt::format(
-                "; its pods may run as ServiceAccount {}, which can {} via {}", best->account,
-                best->takeover.what, best->takeover.grant);
+            finding.message += fmt::format("; its pods may run as ServiceAccount {}, which can {} via {}",
+                                           best->account, best->takeover.what, best->takeover.grant);
         } else if (capability.cluster_wide) {
-            finding.message += "; in every namespace, so its pods may run as any ServiceAccount, kube-system's "
-                               "included";
+            finding.message +=
+                "; in every namespace, so its pods may run as any ServiceAccount, kube-system's "
+                "included";
         }
         finding.severity = severity;
         out.push_back(std::move(finding));

@@ -80,7 +80,8 @@ TEST_CASE("an entry's '*' is literal: no principal is named '*', so role/* match
     CHECK(status.revival.empty());  // nothing to suggest: not another wildcard
 }
 
-TEST_CASE("entry status: in force, unmatchable with what revives it, shadowed by an access entry or API mode") {
+TEST_CASE(
+    "entry status: in force, unmatchable with what revives it, shadowed by an access entry or API mode") {
     const std::string yaml = aws_auth(R"(  mapRoles: |
     - rolearn: arn:aws:iam::1:role/teams/ci
       username: ci

@@ -160,8 +160,9 @@ TEST_CASE("rule fixtures: findings are exactly the '# expect:' lines, and every 
             }
             // A finding's severity is compared only where the fixture pins one on that line.
             const auto pinned = [&](int line) {
-                return std::any_of(expected.begin(), expected.end(),
-                                   [&](const Expected& item) { return item.line == line && !item.severity.empty(); });
+                return std::any_of(expected.begin(), expected.end(), [&](const Expected& item) {
+                    return item.line == line && !item.severity.empty();
+                });
             };
             std::multiset<Expected> actual;
             for (const Finding& finding : findings_of(rule, fixture)) {
@@ -169,8 +170,9 @@ TEST_CASE("rule fixtures: findings are exactly the '# expect:' lines, and every 
                 if (!finding.suppression) {
                     const int line = static_cast<int>(finding.location.line);
                     actual.insert({line, finding.rule,
-                                   pinned(line) ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
-                                                : std::string()});
+                                   pinned(line)
+                                       ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
+                                       : std::string()});
                 }
             }
             CHECK(actual == expected);
