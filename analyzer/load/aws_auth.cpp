@@ -295,6 +295,20 @@ void interpret_aws_auth(const Node& config_map, const Sink& sink, FieldReader& r
 }
 
 void store_aws_auth(Export& out, AwsAuth aws_auth) {
+    if (out.aws_auth && (aws_auth.additions || out.aws_auth->additions)) {
+        // eksctl appends its identity mappings to the ConfigMap; of two entries for one ARN the later wins.
+        AwsAuth& kept = out.aws_auth->additions && !aws_auth.additions ? aws_auth : *out.aws_auth;
+        AwsAuth& added = &kept == &aws_auth ? *out.aws_auth : aws_auth;
+        kept.map_roles.insert(kept.map_roles.end(), added.map_roles.begin(), added.map_roles.end());
+        kept.map_users.insert(kept.map_users.end(), added.map_users.begin(), added.map_users.end());
+        kept.map_accounts.insert(kept.map_accounts.end(), added.map_accounts.begin(),
+                                 added.map_accounts.end());
+        kept.additions = kept.additions && added.additions;
+        if (&kept == &aws_auth) {
+            out.aws_auth = std::move(aws_auth);
+        }
+        return;
+    }
     if (out.aws_auth) {
         out.diagnostics.push_back(
             {Severity::kWarning, aws_auth.location, "ConfigMap kube-system/aws-auth",

@@ -13,6 +13,8 @@ void count_used(const Sink& sink, const std::string& kind) {
     ++sink.out.summary.used_by_kind[kind];
 }
 
+}  // namespace
+
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader) {
     const Node* value = parent.find(key);
     if (value == nullptr || value->is_null()) {
@@ -25,6 +27,8 @@ std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldRea
     const std::string lowered = ascii_lower(value->text);
     return lowered == "true" || lowered == "yes" || lowered == "y" || lowered == "on";
 }
+
+namespace {}  // namespace
 
 // cluster.accessConfig of describe-cluster, or the object itself for `--query cluster.accessConfig`.
 void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader) {
@@ -42,6 +46,23 @@ void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader&
     }
     cluster.bootstrap_creator_admin = read_bool(access, "bootstrapClusterCreatorAdminPermissions", reader);
 }
+
+bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader) {
+    const std::string type = reader.string(scope, "type", true).value_or("");
+    out.namespaces = reader.strings(scope, "namespaces");
+    if (type == "namespace") {
+        out.cluster_wide = false;
+        if (out.namespaces.empty()) {
+            reader.warning(scope, "namespace scope with no namespaces grants nothing");
+        }
+    } else if (type != "cluster") {
+        reader.error(scope, fmt::format("accessScope type '{}' is neither 'cluster' nor 'namespace'", type));
+        return false;
+    }
+    return true;
+}
+
+namespace {
 
 void use_cluster(ClusterConfig cluster, const Sink& sink) {
     count_used(sink, "EKS cluster (describe-cluster)");
@@ -219,19 +240,9 @@ void read_association(const Node& node, const std::string& principal, const Sink
     association.principal_arn = principal;
     association.location = reader.at(node);
     association.policy_arn = reader.string(node, "policyArn", true).value_or("");
-    if (const Node* scope = reader.mapping(node, "accessScope", true)) {
-        const std::string type = reader.string(*scope, "type", true).value_or("");
-        association.scope.namespaces = reader.strings(*scope, "namespaces");
-        if (type == "namespace") {
-            association.scope.cluster_wide = false;
-            if (association.scope.namespaces.empty()) {
-                reader.warning(*scope, "namespace scope with no namespaces grants nothing");
-            }
-        } else if (type != "cluster") {
-            reader.error(*scope,
-                         fmt::format("accessScope type '{}' is neither 'cluster' nor 'namespace'", type));
-            return;
-        }
+    if (const Node* scope = reader.mapping(node, "accessScope", true);
+        scope != nullptr && !read_access_scope(*scope, association.scope, reader)) {
+        return;
     }
     if (association.policy_arn.empty()) {
         return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "load/document.hpp"
@@ -32,6 +33,16 @@ std::string cluster_label(const ClusterConfig& cluster);
 
 /// `aws iam get-account-authorization-details` output (UserDetailList, RoleDetailList, ...).
 void interpret_iam_details(const Node& document, const Sink& sink, FieldReader& reader);
+
+/// A YAML boolean field (go-yaml spellings); absent or null gives nullopt, another type an error.
+std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader);
+/// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig, eksctl's).
+void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader);
+/// An accessScope ({type: cluster|namespace, namespaces}); false (with an error) for another type.
+bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader);
+
+/// eksctl's ClusterConfig (eksctl.io/v1alpha5): the access it defines (docs/inputs.md).
+void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReader& reader);
 
 /// AWS CLI outputs recognised by shape; false when the document is not one of them.
 bool interpret_aws_cli(const Node& document, const Sink& sink);

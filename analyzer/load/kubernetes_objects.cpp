@@ -380,6 +380,8 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         } else {
             skip("ConfigMap", sink);
         }
+    } else if (*kind == "ClusterConfig" && group == "eksctl.io") {
+        read_eksctl_cluster_config(object, sink, reader);
     } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {
         // A recipe, not objects: what it builds is what would be read.
         reader.warning(object,

@@ -55,9 +55,10 @@ void evaluate_pod_identity(const IamIndex* iam, const PodIdentityAssociation& as
     const IamRole* first =
         role_of(iam, edge.association_role_arn.empty() ? edge.role_arn : edge.association_role_arn);
     if (edge.role_arn.empty()) {
-        edge.why =
-            "list-pod-identity-associations does not name the role: run aws eks "
-            "describe-pod-identity-association";
+        edge.why = !association.role_unknown.empty()
+                       ? association.role_unknown
+                       : "list-pod-identity-associations does not name the role: "
+                         "run aws eks describe-pod-identity-association";
         return;
     }
     if (first == nullptr) {

@@ -140,6 +140,9 @@ struct AwsAuth {
     bool edit_buffer = false;
     /// Where the aws-auth this one replaced was (the input held more than one; the last wins).
     std::optional<SourceLocation> replaces;
+    /// Entries added to the cluster's aws-auth (eksctl iamIdentityMappings) rather than a whole ConfigMap:
+    /// they join the ConfigMap of the input instead of replacing it.
+    bool additions = false;
 };
 
 /// cluster.accessConfig.authenticationMode; kUnknown behaves as CONFIG_MAP.
@@ -179,9 +182,10 @@ struct PodIdentityAssociation {
     std::string ns;
     std::string service_account;
     std::optional<std::string> role_arn;  ///< nullopt: only list-pod-identity-associations named it
-    std::string target_role_arn;          ///< the role then assumed for cross-account access, if any
-    std::string owner_arn;                ///< the EKS add-on that owns it, if any
-    bool session_policy = false;          ///< a session policy narrows the role (not evaluated)
+    std::string role_unknown;     ///< why role_arn is unknown, when the input says (eksctl creates it)
+    std::string target_role_arn;  ///< the role then assumed for cross-account access, if any
+    std::string owner_arn;        ///< the EKS add-on that owns it, if any
+    bool session_policy = false;  ///< a session policy narrows the role (not evaluated)
     std::string association_arn;
     SourceLocation location;
 };
