@@ -21,6 +21,7 @@ struct CheckOptionsCli {
     std::string write_baseline;
     std::string config;
     bool include_builtin = false;
+    bool sarif_include_suppressed = false;
     bool timings = false;
 };
 
@@ -91,7 +92,10 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (options.input.output == "json") {
         write_check_json(out, report, fail_on, loaded->diagnostics, loaded->input);
     } else if (options.input.output == "sarif") {
-        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc).dump(2) << '\n';
+        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc,
+                           {.include_suppressed = options.sarif_include_suppressed})
+                   .dump(2)
+            << '\n';
     } else {
         write_check_text(out, report, fail_on,
                          {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
@@ -164,6 +168,9 @@ CheckCommands add_check_commands(CLI::App& app) {
                       "findings whose fingerprint is in this file are reported as known and do not fail");
     check->add_option("--write-baseline", options->write_baseline,
                       "write every finding of this run as a baseline");
+    check->add_flag("--sarif-include-suppressed", options->sarif_include_suppressed,
+                    "also put suppressed and baselined findings in SARIF (GitHub code scanning ignores "
+                    "their suppression and would open alerts for them)");
     check->add_flag("--timings", options->timings,
                     "print what each rule cost (seconds, findings) to stderr, slowest first");
     check->add_flag(

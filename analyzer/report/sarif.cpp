@@ -1,5 +1,8 @@
+#include <fmt/format.h>
+
 #include <array>
 #include <map>
+#include <set>
 
 #include "rbacgraph/report.hpp"
 
@@ -15,6 +18,13 @@ std::string_view sarif_level(RiskSeverity severity) {
 std::string_view security_severity(RiskSeverity severity) {
     constexpr std::array<std::string_view, 5> kScores = {"1.0", "3.0", "5.5", "8.0", "9.5"};
     return kScores[static_cast<std::size_t>(severity)];
+}
+
+// GitHub's problem.severity values are error, warning and recommendation.
+std::string_view problem_severity(RiskSeverity severity) {
+    return severity >= RiskSeverity::kHigh     ? "error"
+           : severity == RiskSeverity::kMedium ? "warning"
+                                               : "recommendation";
 }
 
 nlohmann::json artifact(const std::string& file) {
@@ -36,38 +46,80 @@ nlohmann::json physical_location(const SourceLocation& location) {
 
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
                            const std::vector<Diagnostic>& diagnostics,
-                           std::string_view (*doc_of)(std::string_view slug)) {
+                           std::string_view (*doc_of)(std::string_view slug), SarifOptions options) {
+    // GitHub takes security-severity from the rule, never from the result: a finding rated other than its
+    // rule's default gets the sub-rule "RGnnn/<severity>" (SARIF 3.27.5 hierarchical rule IDs), so that what
+    // GitHub shows, and what branch protection gates on, is what rbacgraph rates.
+    const auto included = [&](const Finding& finding) {
+        return !finding.suppression && !finding.known ? true : options.include_suppressed;
+    };
+    std::map<std::string, RiskSeverity> defaults;
+    for (const Rule& rule : rules) {
+        defaults[std::string(rule.info.id)] = rule.info.severity;
+    }
+    const auto rule_id = [&](const Finding& finding) {
+        return *finding.severity == defaults.at(finding.id)
+                   ? finding.id
+                   : finding.id + "/" + std::string(to_string(*finding.severity));
+    };
+    std::map<std::string, std::set<RiskSeverity>> variants;
+    for (const Finding& finding : report.findings) {
+        if (included(finding) && *finding.severity != defaults.at(finding.id)) {
+            variants[finding.id].insert(*finding.severity);
+        }
+    }
     nlohmann::json sarif_rules = nlohmann::json::array();
     std::map<std::string, std::size_t> rule_index;
-    for (const Rule& rule : rules) {
-        rule_index[std::string(rule.info.id)] = sarif_rules.size();
+    const auto describe = [&](const Rule& rule, const std::string& id, RiskSeverity severity) {
+        rule_index[id] = sarif_rules.size();
         const std::string_view doc = doc_of == nullptr ? std::string_view() : doc_of(rule.info.slug);
+        const std::string rated_text =
+            severity == rule.info.severity
+                ? std::string(rule.info.summary)
+                : fmt::format("{} (findings rated {}; the rule's default is {})", rule.info.summary,
+                              to_string(severity), to_string(rule.info.severity));
         sarif_rules.push_back({
-            {"id", rule.info.id},
+            {"id", id},
             {"name", rule.info.slug},
             {"shortDescription", {{"text", rule.info.summary}}},
-            {"fullDescription", {{"text", rule.info.summary}}},
+            {"fullDescription", {{"text", rated_text}}},
             {"help",
              {{"text", doc.empty() ? std::string(rule.info.summary) : std::string(doc)},
               {"markdown", doc.empty() ? std::string(rule.info.summary) : std::string(doc)}}},
-            {"defaultConfiguration", {{"level", sarif_level(rule.info.severity)}}},
+            {"defaultConfiguration", {{"level", sarif_level(severity)}}},
             {"properties",
              {{"tags", {"security", "kubernetes", std::string(rule.info.family)}},
-              {"security-severity", security_severity(rule.info.severity)},
-              {"problem.severity", to_string(rule.info.severity)}}},
+              {"security-severity", security_severity(severity)},
+              {"problem.severity", problem_severity(severity)}}},
         });
+    };
+    for (const Rule& rule : rules) {
+        const std::string id(rule.info.id);
+        describe(rule, id, rule.info.severity);
+        for (const RiskSeverity severity : variants[id]) {
+            describe(rule, id + "/" + std::string(to_string(severity)), severity);
+        }
     }
     nlohmann::json results = nlohmann::json::array();
     for (const Finding& finding : report.findings) {
+        if (!included(finding)) {
+            continue;
+        }
+        const std::string id = rule_id(finding);
         nlohmann::json result = {
-            {"ruleId", finding.id},
-            {"ruleIndex", rule_index.at(finding.id)},
+            {"ruleId", id},
+            {"ruleIndex", rule_index.at(id)},
             {"level", sarif_level(*finding.severity)},
             {"message", {{"text", finding.message}}},
             {"locations",
              {{{"physicalLocation", physical_location(finding.location)},
                {"logicalLocations", {{{"name", finding.object.display()}, {"kind", "object"}}}}}}},
-            {"partialFingerprints", {{"rbacgraphFingerprint/v1", finding.fingerprint}}},
+            // GitHub tells alerts apart by rule and primaryLocationLineHash, which upload-sarif computes from
+            // the line's text when absent: several findings on one line would merge. rbacgraph's fingerprint
+            // is line-independent, so alerts also survive edits elsewhere in the file.
+            {"partialFingerprints",
+             {{"primaryLocationLineHash", finding.fingerprint},
+              {"rbacgraphFingerprint/v1", finding.fingerprint}}},
             {"baselineState", finding.known ? "unchanged" : "new"},
             {"properties",
              {{"severity", to_string(*finding.severity)},

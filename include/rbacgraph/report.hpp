@@ -71,11 +71,18 @@ nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity>
 /// Writes check_json(...).dump(2) and a newline without holding the whole document.
 void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
                       const std::vector<Diagnostic>& diagnostics, const Export& source);
+/// What goes into a SARIF log.
+struct SarifOptions {
+    /// Also the suppressed and baselined findings. GitHub code scanning ignores `suppressions` and
+    /// `baselineState` and would open alerts for them, so they are left out by default.
+    bool include_suppressed = false;
+};
+
 /// SARIF 2.1.0 for GitHub code scanning: the rules with their docs, results with physical locations.
 /// doc_of gives each rule's Markdown page (rule_doc from rbacgraph/rules.hpp) for the help text.
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
                            const std::vector<Diagnostic>& diagnostics,
-                           std::string_view (*doc_of)(std::string_view slug));
+                           std::string_view (*doc_of)(std::string_view slug), SarifOptions options = {});
 /// What --write-baseline writes: every reported finding's fingerprint with enough context to read it.
 nlohmann::json baseline_json(const CheckReport& report);
 /// The catalog as a table (`rbacgraph rules`) and as docs/rules/README.md (`rbacgraph rules --markdown`).

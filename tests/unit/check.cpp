@@ -289,3 +289,46 @@ TEST_CASE("streamed check JSON equals check_json().dump(2), with and without fin
         CHECK(streamed.str() == check_json(report, RiskSeverity::kHigh, {}, graph.source()).dump(2) + "\n");
     }
 }
+
+// GitHub code scanning (github/docs sarif-support.md; codeql-action upload-lib.ts, fingerprints.ts): alerts
+// are identified by rule and partialFingerprints.primaryLocationLineHash; `suppressions` and `baselineState`
+// are ignored; security-severity is read from the rule only.
+TEST_CASE(
+    "SARIF as GitHub reads it: no suppressed or known results by default, one alert per finding, "
+    "severity by sub-rule") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    CheckRun check_run;
+    check_run.rules = builtin_rules();
+    check_run.options.enabled = {"secrets-access", "node-proxy"};
+    CheckReport report = run_checks(graph, check_run);
+    REQUIRE(report.findings.size() == 3);  // secrets cluster-wide (high) and in web (medium), nodes/proxy
+    report.findings[0].known = true;       // as --baseline would mark it
+
+    const nlohmann::json log = check_sarif(report, builtin_rules(), {}, nullptr);
+    const nlohmann::json& results = log["runs"][0]["results"];
+    CHECK(results.size() == 2);
+    const nlohmann::json& rules = log["runs"][0]["tool"]["driver"]["rules"];
+    std::set<std::string> hashes;
+    for (const auto& result : results) {
+        hashes.insert(result["partialFingerprints"]["primaryLocationLineHash"].get<std::string>());
+        const auto& rule = rules[result["ruleIndex"].get<std::size_t>()];
+        CHECK(rule["id"] == result["ruleId"]);
+        // What GitHub shows is the finding's own severity.
+        const std::string severity = result["properties"]["severity"];
+        const std::string expected_score = severity == "high" ? "8.0" : severity == "medium" ? "5.5" : "?";
+        CHECK(rule["properties"]["security-severity"] == expected_score);
+        if (severity == "medium") {
+            CHECK(result["ruleId"] == "RG206/medium");  // secrets-access's default is high
+        }
+    }
+    CHECK(hashes.size() == results.size());
+
+    // Positive control: with include_suppressed every finding is there, the known one marked unchanged.
+    const nlohmann::json all =
+        check_sarif(report, builtin_rules(), {}, nullptr, {.include_suppressed = true});
+    REQUIRE(all["runs"][0]["results"].size() == 3);
+    const auto unchanged =
+        std::count_if(all["runs"][0]["results"].begin(), all["runs"][0]["results"].end(),
+                      [](const auto& result) { return result["baselineState"] == "unchanged"; });
+    CHECK(unchanged == 1);
+}
