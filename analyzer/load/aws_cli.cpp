@@ -28,8 +28,6 @@ std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldRea
     return lowered == "true" || lowered == "yes" || lowered == "y" || lowered == "on";
 }
 
-namespace {}  // namespace
-
 // cluster.accessConfig of describe-cluster, or the object itself for `--query cluster.accessConfig`.
 void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader) {
     if (const auto mode = reader.string(access, "authenticationMode", false)) {

@@ -184,14 +184,11 @@ void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReade
     cluster.mode = AuthenticationMode::kApiAndConfigMap;
     cluster.bootstrap_creator_admin = true;
     if (const Node* access = reader.mapping(object, "accessConfig", false)) {
-        const ClusterConfig defaults = cluster;
         read_access_config(*access, cluster, reader);
         if (access->find("authenticationMode") == nullptr) {
-            cluster.mode = defaults.mode;
+            cluster.mode = AuthenticationMode::kApiAndConfigMap;
         }
-        if (!cluster.bootstrap_creator_admin) {
-            cluster.bootstrap_creator_admin = true;
-        }
+        cluster.bootstrap_creator_admin = cluster.bootstrap_creator_admin.value_or(true);
         read_access_entries(*access, sink, reader);
     }
     reader.set_object("eksctl ClusterConfig " + cluster.name);
