@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/input.hpp"
@@ -22,6 +24,9 @@ struct CheckOptionsCli {
     std::string config;
     bool include_builtin = false;
     bool sarif_include_suppressed = false;
+    std::string sarif_category;
+    std::string min_severity = "info";
+    std::size_t max_results = 25000;
     bool timings = false;
 };
 
@@ -92,10 +97,13 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (options.input.output == "json") {
         write_check_json(out, report, fail_on, loaded->diagnostics, loaded->input);
     } else if (options.input.output == "sarif") {
-        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc,
-                           {.include_suppressed = options.sarif_include_suppressed})
-                   .dump(2)
-            << '\n';
+        std::error_code ignored;
+        const SarifOptions sarif{.include_suppressed = options.sarif_include_suppressed,
+                                 .working_directory = std::filesystem::current_path(ignored).string(),
+                                 .category = options.sarif_category,
+                                 .min_severity = *parse_risk_severity(options.min_severity),
+                                 .max_results = options.max_results};
+        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif).dump(2) << '\n';
     } else {
         write_check_text(out, report, fail_on,
                          {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
@@ -171,6 +179,20 @@ CheckCommands add_check_commands(CLI::App& app) {
     check->add_flag("--sarif-include-suppressed", options->sarif_include_suppressed,
                     "also put suppressed and baselined findings in SARIF (GitHub code scanning ignores "
                     "their suppression and would open alerts for them)");
+    check->add_option("--sarif-category", options->sarif_category,
+                      "SARIF automationDetails.id: tells several uploads for one commit apart (GitHub's "
+                      "category)");
+    check
+        ->add_option("--min-severity", options->min_severity,
+                     "SARIF: leave out results below this severity (an output filter; --fail-on still gates)")
+        ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
+        ->capture_default_str();
+    check
+        ->add_option("--max-results", options->max_results,
+                     "SARIF: at most this many results, the most severe (GitHub rejects a run of more than "
+                     "25,000); a notification says how many were left out")
+        ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()))
+        ->capture_default_str();
     check->add_flag("--timings", options->timings,
                     "print what each rule cost (seconds, findings) to stderr, slowest first");
     check->add_flag(

@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -27,12 +30,32 @@ std::string_view problem_severity(RiskSeverity severity) {
                                                : "recommendation";
 }
 
-nlohmann::json artifact(const std::string& file) {
-    return {{"uri", file}};
+// RFC 3986: unreserved characters and the path separator stay, every other byte (space, %, #, ?, non-ASCII)
+// becomes %XX.
+std::string percent_encode(std::string_view path) {
+    std::string out;
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) != 0 || std::string_view("-._~/").find(c) != std::string_view::npos) {
+            out += c;
+        } else {
+            out += fmt::format("%{:02X}", byte);
+        }
+    }
+    return out;
 }
 
-nlohmann::json physical_location(const SourceLocation& location) {
-    nlohmann::json out = {{"artifactLocation", artifact(location.file)}};
+std::string directory_uri(const std::string& directory) {
+    std::string uri =
+        "file://" + percent_encode(std::filesystem::path(directory).lexically_normal().generic_string());
+    if (!uri.ends_with('/')) {
+        uri += '/';
+    }
+    return uri;
+}
+
+nlohmann::json physical_location(const SourceLocation& location, const std::string& working_directory) {
+    nlohmann::json out = {{"artifactLocation", sarif_artifact(location.file, working_directory)}};
     if (location.line > 0) {
         out["region"] = {{"startLine", location.line}};
         if (location.column > 0) {
@@ -44,15 +67,50 @@ nlohmann::json physical_location(const SourceLocation& location) {
 
 }  // namespace
 
+nlohmann::json sarif_artifact(const std::string& file, const std::string& working_directory) {
+    namespace fs = std::filesystem;
+    if (file == "<stdin>") {
+        return {{"uri", "urn:rbacgraph:stdin"}};
+    }
+    if (working_directory.empty()) {
+        return {{"uri", percent_encode(file)}};
+    }
+    const fs::path base = fs::path(working_directory).lexically_normal();
+    const fs::path absolute =
+        (fs::path(file).is_absolute() ? fs::path(file) : base / file).lexically_normal();
+    const fs::path relative = absolute.lexically_relative(base);
+    if (!relative.empty() && *relative.begin() != "..") {
+        return {{"uri", percent_encode(relative.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
+    }
+    return {{"uri", "file://" + percent_encode(absolute.generic_string())}};
+}
+
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
                            const std::vector<Diagnostic>& diagnostics,
                            std::string_view (*doc_of)(std::string_view slug), SarifOptions options) {
     // GitHub takes security-severity from the rule, never from the result: a finding rated other than its
     // rule's default gets the sub-rule "RGnnn/<severity>" (SARIF 3.27.5 hierarchical rule IDs), so that what
     // GitHub shows, and what branch protection gates on, is what rbacgraph rates.
-    const auto included = [&](const Finding& finding) {
-        return !finding.suppression && !finding.known ? true : options.include_suppressed;
-    };
+    // Suppressed, baselined and below --min-severity findings are out; of the rest, the most severe
+    // max_results are kept (in report order).
+    std::vector<const Finding*> kept;
+    for (const Finding& finding : report.findings) {
+        if ((options.include_suppressed || (!finding.suppression && !finding.known)) &&
+            *finding.severity >= options.min_severity) {
+            kept.push_back(&finding);
+        }
+    }
+    const std::size_t eligible = kept.size();
+    if (kept.size() > options.max_results) {
+        std::vector<const Finding*> ranked = kept;
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [](const Finding* a, const Finding* b) { return *a->severity > *b->severity; });
+        ranked.resize(options.max_results);
+        const std::set<const Finding*> top(ranked.begin(), ranked.end());
+        std::erase_if(kept, [&](const Finding* finding) { return !top.contains(finding); });
+    }
+    const std::set<const Finding*> kept_set(kept.begin(), kept.end());
+    const auto included = [&](const Finding& finding) { return kept_set.contains(&finding); };
     std::map<std::string, RiskSeverity> defaults;
     for (const Rule& rule : rules) {
         defaults[std::string(rule.info.id)] = rule.info.severity;
@@ -112,7 +170,7 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
             {"level", sarif_level(*finding.severity)},
             {"message", {{"text", finding.message}}},
             {"locations",
-             {{{"physicalLocation", physical_location(finding.location)},
+             {{{"physicalLocation", physical_location(finding.location, options.working_directory)},
                {"logicalLocations", {{{"name", finding.object.display()}, {"kind", "object"}}}}}}},
             // GitHub tells alerts apart by rule and primaryLocationLineHash, which upload-sarif computes from
             // the line's text when absent: several findings on one line would merge. rbacgraph's fingerprint
@@ -153,16 +211,35 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
         notifications.push_back(
             {{"level", diagnostic.severity == Severity::kError ? "error" : "warning"},
              {"message", {{"text", text}}},
-             {"locations", {{{"physicalLocation", physical_location(diagnostic.location)}}}}});
+             {"locations",
+              {{{"physicalLocation", physical_location(diagnostic.location, options.working_directory)}}}}});
     }
+    if (kept.size() < eligible) {
+        const std::string text = fmt::format(
+            "{} of {} results left out: at most {} per run (--max-results; GitHub rejects a run of more than "
+            "25,000); the most severe are kept",
+            eligible - kept.size(), eligible, options.max_results);
+        notifications.push_back({{"level", "warning"}, {"message", {{"text", text}}}});
+    }
+    nlohmann::json invocation = {{"executionSuccessful", !failed},
+                                 {"toolExecutionNotifications", notifications}};
+    nlohmann::json run = {
+        {"tool", {{"driver", {{"name", "rbacgraph"}, {"version", "0.1.0"}, {"rules", sarif_rules}}}}},
+        {"results", results},
+    };
+    if (!options.working_directory.empty()) {
+        const std::string base = directory_uri(options.working_directory);
+        invocation["workingDirectory"] = {{"uri", base}};
+        run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", base}}}};
+    }
+    if (!options.category.empty()) {
+        run["automationDetails"] = {{"id", options.category}};
+    }
+    run["invocations"] = nlohmann::json::array({invocation});
     return {
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
-        {"runs",
-         {{{"tool", {{"driver", {{"name", "rbacgraph"}, {"version", "0.1.0"}, {"rules", sarif_rules}}}}},
-           {"invocations",
-            {{{"executionSuccessful", !failed}, {"toolExecutionNotifications", notifications}}}},
-           {"results", results}}}},
+        {"runs", nlohmann::json::array({run})},
     };
 }
 

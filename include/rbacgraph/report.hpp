@@ -76,7 +76,22 @@ struct SarifOptions {
     /// Also the suppressed and baselined findings. GitHub code scanning ignores `suppressions` and
     /// `baselineState` and would open alerts for them, so they are left out by default.
     bool include_suppressed = false;
+    /// The absolute directory the run was started in (`invocations[0].workingDirectory`, and the base
+    /// `%SRCROOT%` that paths under it are written relative to); empty: paths are written as given.
+    std::string working_directory;
+    /// `runAutomationDetails.id`: tells several uploads for one commit apart (GitHub's category).
+    std::string category;
+    /// Results below this severity are left out (an output filter; --fail-on is separate).
+    RiskSeverity min_severity = RiskSeverity::kInfo;
+    /// At most this many results (GitHub rejects a run over 25,000); the most severe are kept and a tool
+    /// notification says how many were left out.
+    std::size_t max_results = 25000;
 };
+
+/// A file path as a SARIF artifactLocation: relative to working_directory (with uriBaseId %SRCROOT%) when it
+/// is under it, else an absolute file:// URI; percent-encoded (RFC 3986); standard input is
+/// urn:rbacgraph:stdin.
+nlohmann::json sarif_artifact(const std::string& file, const std::string& working_directory);
 
 /// SARIF 2.1.0 for GitHub code scanning: the rules with their docs, results with physical locations.
 /// doc_of gives each rule's Markdown page (rule_doc from rbacgraph/rules.hpp) for the help text.

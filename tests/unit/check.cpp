@@ -324,11 +324,56 @@ TEST_CASE(
     CHECK(hashes.size() == results.size());
 
     // Positive control: with include_suppressed every finding is there, the known one marked unchanged.
-    const nlohmann::json all =
-        check_sarif(report, builtin_rules(), {}, nullptr, {.include_suppressed = true});
+    SarifOptions everything;
+    everything.include_suppressed = true;
+    const nlohmann::json all = check_sarif(report, builtin_rules(), {}, nullptr, everything);
     REQUIRE(all["runs"][0]["results"].size() == 3);
     const auto unchanged =
         std::count_if(all["runs"][0]["results"].begin(), all["runs"][0]["results"].end(),
                       [](const auto& result) { return result["baselineState"] == "unchanged"; });
     CHECK(unchanged == 1);
+}
+
+// SARIF 2.1.0 3.4.3 (artifactLocation.uri is a URI reference, RFC 3986), 3.14.14 (originalUriBaseIds);
+// GitHub maps uriBaseId %SRCROOT% paths to repository files.
+TEST_CASE("SARIF locations: relative to the working directory, percent-encoded, stdin named") {
+    CHECK(sarif_artifact("rbac/a b#1?.yaml", "/repo") ==
+          nlohmann::json{{"uri", "rbac/a%20b%231%3F.yaml"}, {"uriBaseId", "%SRCROOT%"}});
+    CHECK(sarif_artifact("/repo/x/r\xc3\xa9le.yaml", "/repo/") ==
+          nlohmann::json{{"uri", "x/r%C3%A9le.yaml"}, {"uriBaseId", "%SRCROOT%"}});
+    CHECK(sarif_artifact("./x/../y/100%.yaml", "/repo") ==
+          nlohmann::json{{"uri", "y/100%25.yaml"}, {"uriBaseId", "%SRCROOT%"}});
+    // Outside the working directory: an absolute file URI, never a "../" that maps to no repository file.
+    CHECK(sarif_artifact("../shared/c.yaml", "/repo") == nlohmann::json{{"uri", "file:///shared/c.yaml"}});
+    CHECK(sarif_artifact("/etc/k.yaml", "/repo") == nlohmann::json{{"uri", "file:///etc/k.yaml"}});
+    CHECK(sarif_artifact("<stdin>", "/repo") == nlohmann::json{{"uri", "urn:rbacgraph:stdin"}});
+}
+
+TEST_CASE("SARIF limits: --min-severity filters, --max-results keeps the most severe and says so") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    CheckRun check_run;
+    check_run.rules = builtin_rules();
+    check_run.options.enabled = {"secrets-access", "node-proxy"};
+    const CheckReport report = run_checks(graph, check_run);
+    REQUIRE(report.findings.size() == 3);  // two high, one medium
+
+    SarifOptions high_only;
+    high_only.min_severity = RiskSeverity::kHigh;
+    CHECK(check_sarif(report, builtin_rules(), {}, nullptr, high_only)["runs"][0]["results"].size() == 2);
+
+    SarifOptions one;
+    one.max_results = 1;
+    one.category = "rbacgraph/prod";
+    const nlohmann::json log = check_sarif(report, builtin_rules(), {}, nullptr, one);
+    const nlohmann::json& run = log["runs"][0];
+    REQUIRE(run["results"].size() == 1);
+    CHECK(run["results"][0]["properties"]["severity"] == "high");
+    CHECK(run["automationDetails"]["id"] == "rbacgraph/prod");
+    const auto& notifications = run["invocations"][0]["toolExecutionNotifications"];
+    REQUIRE(notifications.size() == 1);
+    CHECK(notifications[0]["message"]["text"].get<std::string>().starts_with("2 of 3 results left out"));
+    // Positive control: the default limit keeps all three and notifies nothing.
+    const nlohmann::json all = check_sarif(report, builtin_rules(), {}, nullptr);
+    CHECK(all["runs"][0]["results"].size() == 3);
+    CHECK(all["runs"][0]["invocations"][0]["toolExecutionNotifications"].empty());
 }
