@@ -54,6 +54,20 @@ std::string directory_uri(const std::string& directory) {
     return uri;
 }
 
+// The first paragraph of a rule page's "What it detects" section (its fullDescription); "" without one.
+std::string what_it_detects(std::string_view doc) {
+    constexpr std::string_view kHeading = "## What it detects\n";
+    const std::size_t start = doc.find(kHeading);
+    if (start == std::string_view::npos) {
+        return {};
+    }
+    std::string_view rest = doc.substr(start + kHeading.size());
+    rest = rest.substr(0, rest.find("\n\n"));
+    std::string out(rest);
+    std::replace(out.begin(), out.end(), '\n', ' ');
+    return out;
+}
+
 nlohmann::json physical_location(const SourceLocation& location, const std::string& working_directory) {
     nlohmann::json out = {{"artifactLocation", sarif_artifact(location.file, working_directory)}};
     if (location.line > 0) {
@@ -131,11 +145,13 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
     const auto describe = [&](const Rule& rule, const std::string& id, RiskSeverity severity) {
         rule_index[id] = sarif_rules.size();
         const std::string_view doc = doc_of == nullptr ? std::string_view() : doc_of(rule.info.slug);
+        const std::string what = what_it_detects(doc);
+        const std::string full = what.empty() ? std::string(rule.info.summary) : what;
         const std::string rated_text =
             severity == rule.info.severity
-                ? std::string(rule.info.summary)
-                : fmt::format("{} (findings rated {}; the rule's default is {})", rule.info.summary,
-                              to_string(severity), to_string(rule.info.severity));
+                ? full
+                : fmt::format("{} (findings rated {}; the rule's default is {})", full, to_string(severity),
+                              to_string(rule.info.severity));
         sarif_rules.push_back({
             {"id", id},
             {"name", rule.info.slug},
@@ -148,7 +164,10 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
             {"properties",
              {{"tags", {"security", "kubernetes", std::string(rule.info.family)}},
               {"security-severity", security_severity(severity)},
-              {"problem.severity", problem_severity(severity)}}},
+              {"problem.severity", problem_severity(severity)},
+              // Findings follow the real authorizers' semantics; a grant rbacgraph cannot evaluate is a
+              // possibility, not a fact.
+              {"precision", rule.info.slug == "undetermined-grant" ? "medium" : "high"}}},
         });
     };
     for (const Rule& rule : rules) {
