@@ -2,6 +2,7 @@
 // well-formed unique ID and slug, its source file, a doc page with the required sections, and closed-world
 // fixtures that fire and stay quiet.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
@@ -126,7 +127,52 @@ TEST_CASE("every rule has a doc page with the required sections, compiled in") {
                                     "## How to fix", "## Example"}) {
             CHECK_MESSAGE(text.find(section) != std::string::npos, section);
         }
-        CHECK(text.find(std::string(rule.info.id)) != std::string::npos);
+        // The header says what the RuleInfo says: title with slug and ID, severity and family.
+        const std::string header =
+            fmt::format("# {} ({})\n\n**Severity:** {} \u00b7 **Family:** {}\n", rule.info.slug, rule.info.id,
+                        to_string(rule.info.severity), rule.info.family);
+        CHECK_MESSAGE(text.starts_with(header), header);
+    }
+}
+
+// The other direction: nothing in the rule folders belongs to no rule (a source file left out of catalog.def
+// would compile and never run; a page or fixture folder of a renamed rule would go stale unseen).
+TEST_CASE("every rule source, page and fixture folder belongs to a catalog rule") {
+    std::set<std::string> slugs;
+    for (const Rule& rule : builtin_rules()) {
+        slugs.insert(std::string(rule.info.slug));
+    }
+    std::set<std::string> retired;
+    for (const RetiredRule& rule : retired_rules()) {
+        retired.insert(std::string(rule.slug));
+    }
+    const auto slug_of = [](const fs::path& path) {
+        std::string name = path.stem().string();
+        std::replace(name.begin(), name.end(), '_', '-');
+        return name;
+    };
+    std::size_t sources = 0;
+    for (const auto& family : fs::directory_iterator(kSource / "rules")) {
+        if (!family.is_directory()) {
+            continue;
+        }
+        for (const auto& file : fs::directory_iterator(family.path())) {
+            CAPTURE(file.path().string());
+            CHECK(slugs.contains(slug_of(file.path())));
+            ++sources;
+        }
+    }
+    CHECK(sources == slugs.size());
+    for (const auto& page : fs::directory_iterator(kSource / "docs" / "rules")) {
+        if (page.path().filename() == "README.md") {
+            continue;
+        }
+        CAPTURE(page.path().string());
+        CHECK((slugs.contains(slug_of(page.path())) || retired.contains(slug_of(page.path()))));
+    }
+    for (const auto& folder : fs::directory_iterator(kSource / "testdata" / "rules")) {
+        CAPTURE(folder.path().string());
+        CHECK(slugs.contains(folder.path().filename().string()));
     }
 }
 
