@@ -36,7 +36,8 @@ void interpret_iam_details(const Node& document, const Sink& sink, FieldReader& 
 
 /// A YAML boolean field (go-yaml spellings); absent or null gives nullopt, another type an error.
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader);
-/// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig, eksctl's).
+/// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig,
+/// eksctl's).
 void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader);
 /// An accessScope ({type: cluster|namespace, namespaces}); false (with an error) for another type.
 bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader);
