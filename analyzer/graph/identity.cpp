@@ -372,9 +372,7 @@ AwsAuthEntryStatus aws_auth_entry_status(const Graph& graph, const AwsAuthEntry&
                             format_location(identity.source_location)),
                 "deleting that access entry"};
     }
-    const SourceLocation& at = identity.source_location;
-    if (at.file == entry.location.file && at.line == entry.location.line &&
-        at.column == entry.location.column) {
+    if (identity.source_location.same_place(entry.location)) {
         return {State::kInForce, {}, {}};
     }
     if (principal.kind == PrincipalKind::kRole && principal.path != "/") {

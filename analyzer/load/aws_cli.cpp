@@ -45,6 +45,13 @@ void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader&
     cluster.bootstrap_creator_admin = read_bool(access, "bootstrapClusterCreatorAdminPermissions", reader);
 }
 
+void check_principal(const Node& at, std::string_view field, const std::string& arn, FieldReader& reader) {
+    const auto parsed = parse_principal_arn(arn);
+    if (const auto* problem = std::get_if<std::string>(&parsed)) {
+        reader.warning(at, fmt::format("{} {}; this access entry can match nobody", field, *problem));
+    }
+}
+
 bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader) {
     const std::string type = reader.string(scope, "type", true).value_or("");
     out.namespaces = reader.strings(scope, "namespaces");
@@ -186,13 +193,6 @@ void read_capability(const Node& node, const Sink& sink, FieldReader& reader, bo
     sink.out.capabilities.push_back(std::move(capability));
 }
 
-void check_principal(const Node& at, const std::string& arn, FieldReader& reader) {
-    const auto parsed = parse_principal_arn(arn);
-    if (const auto* problem = std::get_if<std::string>(&parsed)) {
-        reader.warning(at, fmt::format("principalArn {}; this access entry can match nobody", *problem));
-    }
-}
-
 void read_access_entry(const Node& node, const Sink& sink, FieldReader& reader) {
     AccessEntry entry;
     entry.location = reader.at(node);
@@ -205,7 +205,7 @@ void read_access_entry(const Node& node, const Sink& sink, FieldReader& reader) 
         ++sink.out.summary.rejected;
         return;
     }
-    check_principal(node, entry.principal_arn, reader);
+    check_principal(node, "principalArn", entry.principal_arn, reader);
     count_used(sink, "EKS access entry (describe-access-entry)");
     sink.out.access_entries.push_back(std::move(entry));
 }
@@ -218,7 +218,7 @@ void read_access_entry_list(const Node& list, const Sink& sink, FieldReader& rea
             entry.principal_arn = std::string(*arn);
             entry.described = false;
             entry.location = reader.at(item);
-            check_principal(item, entry.principal_arn, reader);
+            check_principal(item, "principalArn", entry.principal_arn, reader);
             sink.out.access_entries.push_back(std::move(entry));
         } else {
             reader.error(item,

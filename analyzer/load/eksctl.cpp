@@ -32,11 +32,7 @@ void read_access_entries(const Node& access, const Sink& sink, FieldReader& read
         if (entry.principal_arn.empty()) {
             continue;
         }
-        const auto parsed = parse_principal_arn(entry.principal_arn);
-        if (const auto* problem = std::get_if<std::string>(&parsed)) {
-            reader.warning(item,
-                           fmt::format("principalARN {}; this access entry can match nobody", *problem));
-        }
+        check_principal(item, "principalARN", entry.principal_arn, reader);
         if (const Node* policies = reader.sequence(item, "accessPolicies")) {
             for (const Node& policy : policies->children) {
                 if (!policy.is_mapping()) {

@@ -39,6 +39,8 @@ std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldRea
 /// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig,
 /// eksctl's).
 void read_access_config(const Node& access, ClusterConfig& cluster, FieldReader& reader);
+/// Warns (at the entry) when an access entry's principal ARN (named `field` in the input) can match nobody.
+void check_principal(const Node& at, std::string_view field, const std::string& arn, FieldReader& reader);
 /// An accessScope ({type: cluster|namespace, namespaces}); false (with an error) for another type.
 bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader);
 

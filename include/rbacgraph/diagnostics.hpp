@@ -50,6 +50,10 @@ struct SourceLocation {
 
     /// A value given as a setting; `name` says which, as the user gave it (e.g. "--creator").
     static SourceLocation setting(std::string_view name) { return {name, 0, 0, Origin::kSetting}; }
+    /// The same file, line and column (the origin aside): the same place in the input.
+    bool same_place(const SourceLocation& other) const {
+        return file == other.file && line == other.line && column == other.column;
+    }
 };
 
 /// How serious a diagnostic is: errors mean part of the input was not understood.

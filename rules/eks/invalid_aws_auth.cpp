@@ -9,10 +9,6 @@ constexpr RuleInfo kInfo{"RG110", "invalid-aws-auth", "eks", RiskSeverity::kHigh
                          "mapRoles, mapUsers or mapAccounts that do not parse or have wrong types (entries "
                          "silently dropped: a lock-out waiting to happen)"};
 
-bool same_place(const SourceLocation& a, const SourceLocation& b) {
-    return a.file == b.file && a.line == b.line && a.column == b.column;
-}
-
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const auto& aws_auth = context.source().aws_auth;
     const auto base = [&](const SourceLocation& location, std::string key) {
@@ -31,8 +27,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     for (const Diagnostic& diagnostic : context.source().diagnostics) {
         if (diagnostic.object != "ConfigMap kube-system/aws-auth" || diagnostic.severity == Severity::kNote ||
             (aws_auth && diagnostic.severity == Severity::kWarning &&
-             (same_place(diagnostic.location, aws_auth->location) ||
-              (aws_auth->replaces && same_place(diagnostic.location, *aws_auth->replaces))))) {
+             (diagnostic.location.same_place(aws_auth->location) ||
+              (aws_auth->replaces && diagnostic.location.same_place(*aws_auth->replaces))))) {
             continue;
         }
         Finding finding = base(diagnostic.location, diagnostic.message);
