@@ -28,13 +28,29 @@ class RowCollector {
   public:
     explicit RowCollector(const Graph& graph) : graph_(graph) {}
 
+    /// Rows collected from now on apply only if the identity is this entry's principal (known after apply).
+    void set_may_be(const AccessEntry* entry) { may_be_ = entry; }
+
     void add(const RowList& rows, const ValueMatch& match) {
         if (match.outcome == ValueMatch::Outcome::kNo) {
             return;
         }
         for (const std::uint32_t row : rows) {
-            const bool undetermined = match.outcome == ValueMatch::Outcome::kUnknown;
-            matched_.push_back({row, match.witness, undetermined});
+            const bool undetermined = match.outcome == ValueMatch::Outcome::kUnknown || may_be_ != nullptr;
+            matched_.push_back({row, match.witness, undetermined, may_be_});
+        }
+    }
+
+    void add_identity(const Identity& identity) {
+        add_value(identity.username, graph_.user_rows());
+        add_service_accounts(identity.username);
+        for (const IdentityValue& group : identity.groups) {
+            add_value(group, graph_.group_rows());
+        }
+        // EKS user guide, grant-k8s-access: access-policy grants belong to the entry that authenticated the
+        // principal, not to its username.
+        if (identity.access_entry != nullptr) {
+            add_access_entry(*identity.access_entry);
         }
     }
 
@@ -109,6 +125,7 @@ class RowCollector {
   private:
     const Graph& graph_;
     std::vector<MatchedRow> matched_;
+    const AccessEntry* may_be_ = nullptr;
 };
 
 std::string rule_set_reason(const Graph& graph, const GrantRow& row) {
@@ -143,20 +160,17 @@ GrantKind grant_kind(const Graph& graph, const Grant& grant) {
 
 Authorizer::Authorizer(const Graph& graph, Identity identity)
     : graph_(&graph), identity_(std::move(identity)) {
-    if (!identity_.authenticated) {
+    if (!identity_.authenticated && identity_.may_be.empty()) {
         return;
     }
-    masters_ = identity_.is_masters();
     RowCollector collector(graph);
-    collector.add_value(identity_.username, graph.user_rows());
-    collector.add_service_accounts(identity_.username);
-    for (const IdentityValue& group : identity_.groups) {
-        collector.add_value(group, graph.group_rows());
+    if (identity_.authenticated) {
+        masters_ = identity_.is_masters();
+        collector.add_identity(identity_);
     }
-    // EKS user guide, grant-k8s-access: access-policy grants belong to the entry that authenticated the
-    // principal, not to its username.
-    if (identity_.access_entry != nullptr) {
-        collector.add_access_entry(*identity_.access_entry);
+    for (const AccessEntry* entry : identity_.may_be) {
+        collector.set_may_be(entry);
+        collector.add_identity(unknown_principal_identity(*entry));
     }
     rows_ = collector.take();
     for (std::uint32_t i = 0; i < rows_.size(); ++i) {
@@ -184,7 +198,7 @@ bool Authorizer::cluster_admin() const {
 
 Decision Authorizer::authorize(const Request& raw_request, bool all_grants) const {
     Decision decision;
-    if (!identity_.authenticated) {
+    if (!identity_.authenticated && identity_.may_be.empty()) {
         return decision;
     }
     // authorizerfactory privileged group: system:masters is allowed before any other authorizer runs.
@@ -235,8 +249,12 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
         if (row_allows(*graph_, graph_->rows()[match.row], compiled).verdict != Verdict::kDenied) {
             decision.undetermined.push_back(
                 {match.row, match.witness, 0,
-                 "it applies only if a value not known offline matches (username " +
-                     identity_.username.display() + ")"});
+                 match.may_be != nullptr
+                     ? fmt::format("it applies if this is the principal of the access entry at {}, which is "
+                                   "known only after apply",
+                                   format_location(match.may_be->location))
+                     : "it applies only if a value not known offline matches (username " +
+                           identity_.username.display() + ")"});
         }
     }
     decision.reasons = identity_.undetermined;

@@ -33,14 +33,19 @@ void add_implied_entries(Export& source, const GraphOptions& options, std::vecto
         if (!any_entry_for(source, key) && added.insert(key).second) {
             AccessEntry entry;
             entry.principal_arn = association.principal_arn;
+            entry.principal_unknown = association.principal_unknown;
             entry.described = false;
             entry.location = association.location;
             source.access_entries.push_back(entry);
             diagnostics.push_back(
                 {Severity::kWarning, association.location, "access entry " + entry.principal_arn,
-                 "access policies are associated with this principal but its access entry was "
-                 "not exported (describe-access-entry); a STANDARD entry with the default "
-                 "username and no groups is assumed"});
+                 association.principal_unknown
+                     ? "access policies are associated with a principal known only after apply, and no "
+                       "access entry of the input is known to be for the same principal; a STANDARD "
+                       "entry with the default username and no groups is assumed"
+                     : "access policies are associated with this principal but its access entry was "
+                       "not exported (describe-access-entry); a STANDARD entry with the default "
+                       "username and no groups is assumed"});
         }
     }
     const bool api_mode = source.cluster && (source.cluster->mode == AuthenticationMode::kApi ||

@@ -189,6 +189,29 @@ bool resolve_access_entry(const Graph& graph, const Query& query, Identity& iden
     return true;
 }
 
+bool unknown_key(const Graph& graph, std::string_view key) {
+    const auto& aws_auth = graph.source().aws_auth;
+    return aws_auth && std::find(aws_auth->unknown_keys.begin(), aws_auth->unknown_keys.end(), key) !=
+                           aws_auth->unknown_keys.end();
+}
+
+// An aws-auth data key known only after apply (a Terraform plan) may map the ARN to anything, or not at all.
+bool resolve_unknown_key(const Graph& graph, std::string_view key, IdentitySource source,
+                         Identity& identity) {
+    identity.source = source;
+    identity.source_location = graph.source().aws_auth->location;
+    identity.source_detail = fmt::format("aws-auth {}, known only after apply", key);
+    identity.username =
+        unknowable(fmt::format("username of an aws-auth {} entry known only after apply", key));
+    identity.groups = {unknowable(fmt::format("groups of an aws-auth {} entry known only after apply", key))};
+    identity.undetermined.push_back(
+        fmt::format("aws-auth {} is known only after apply: it may map this ARN to any username and groups, "
+                    "or not at all",
+                    key));
+    identity.authenticated = true;
+    return true;
+}
+
 bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity) {
     // configmap/mapper.go Map: role entries first, then user entries, each by EqualFold on the canonical
     // ARN, whatever section the ARN was written in.
@@ -197,9 +220,13 @@ bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity
     if (const auto found = graph.role_mappings().find(key); found != graph.role_mappings().end()) {
         entry = found->second;
         identity.source = IdentitySource::kMapRoles;
+    } else if (unknown_key(graph, "mapRoles")) {
+        return resolve_unknown_key(graph, "mapRoles", IdentitySource::kMapRoles, identity);
     } else if (const auto user = graph.user_mappings().find(key); user != graph.user_mappings().end()) {
         entry = user->second;
         identity.source = IdentitySource::kMapUsers;
+    } else if (unknown_key(graph, "mapUsers")) {
+        return resolve_unknown_key(graph, "mapUsers", IdentitySource::kMapUsers, identity);
     }
     if (entry != nullptr) {
         identity.source_location = entry->location;
@@ -229,6 +256,9 @@ bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity
             identity.authenticated = true;
             return true;
         }
+    }
+    if (unknown_key(graph, "mapAccounts")) {
+        return resolve_unknown_key(graph, "mapAccounts", IdentitySource::kMapAccounts, identity);
     }
     return false;
 }
@@ -336,6 +366,74 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
         add_authenticated_group(identity);
         explain_templates(identity);
     }
+    // EKS keeps one access entry per principal: an ARN no known entry authenticates may be the principal of
+    // an entry a Terraform plan creates for a role it creates.
+    if (!config_map_mode && identity.source != IdentitySource::kAccessEntry) {
+        for (const AccessEntry& entry : graph.source().access_entries) {
+            if (entry.principal_unknown) {
+                identity.may_be.push_back(&entry);
+            }
+        }
+        if (!identity.may_be.empty()) {
+            identity.notes.push_back(fmt::format(
+                "{} access entr{} of the input {} a principal known only after apply; if this ARN is it, "
+                "what {} grant{} applies, so answers {} would change are undetermined",
+                identity.may_be.size(), identity.may_be.size() == 1 ? "y" : "ies",
+                identity.may_be.size() == 1 ? "has" : "have", identity.may_be.size() == 1 ? "it" : "they",
+                identity.may_be.size() == 1 ? "s" : "", identity.may_be.size() == 1 ? "it" : "they"));
+        }
+    }
+    return identity;
+}
+
+Identity unknown_principal_identity(const AccessEntry& entry) {
+    Identity identity;
+    identity.authenticated = true;
+    identity.arn = entry.principal_arn;
+    identity.canonical_arn = entry.principal_arn;
+    identity.source = IdentitySource::kAccessEntry;
+    identity.source_location = entry.location;
+    identity.source_detail = fmt::format("{} access entry for {}", entry.type, entry.principal_arn);
+    identity.access_entry = &entry;
+    identity.notes.push_back(
+        "its principal is known only after apply: it can be any principal the change creates");
+    if (!is_documented_entry_type(entry.type) || entry.type == "HYPERPOD_LINUX") {
+        identity.username = unknowable(fmt::format("username EKS gives {} entries", entry.type));
+        identity.groups = {unknowable(fmt::format("groups EKS gives {} entries", entry.type))};
+        identity.undetermined.push_back(
+            fmt::format("the Kubernetes identity of a {} access entry is not known", entry.type));
+        return identity;
+    }
+    const bool standard = entry.type == "STANDARD";
+    if (entry.username && entry.username->find("{{") == std::string::npos) {
+        identity.username = IdentityValue::literal(*entry.username);
+    } else if (entry.username) {
+        // A template's values come from the principal, which is not known yet: only its literal start is.
+        const std::string prefix = entry.username->substr(0, entry.username->find("{{"));
+        if (!prefix.empty()) {
+            identity.username.parts.push_back({ValuePart::Kind::kLiteral, prefix});
+        }
+        identity.username.parts.push_back(
+            {ValuePart::Kind::kUnknowable, "the rest of username template '" + *entry.username +
+                                               "', whose values are known only after apply"});
+    } else if (standard) {
+        // EKS user guide, creating-access-entries: the default username is the principal's ARN (a role's
+        // assumed-role ARN), which starts with "arn:".
+        identity.username.parts = {
+            {ValuePart::Kind::kLiteral, "arn:"},
+            {ValuePart::Kind::kUnknowable, "the principal's ARN, known only after apply"}};
+    } else {
+        identity.username.parts = {{ValuePart::Kind::kLiteral, "system:node:"},
+                                   {ValuePart::Kind::kUnknowable, "node name, known only after apply"}};
+    }
+    if (standard || !entry.kubernetes_groups.empty()) {
+        for (const std::string& group : entry.kubernetes_groups) {
+            identity.groups.push_back(IdentityValue::literal(group));
+        }
+    } else {
+        identity.groups.push_back(IdentityValue::literal("system:nodes"));
+    }
+    add_authenticated_group(identity);
     return identity;
 }
 
@@ -439,6 +537,8 @@ std::vector<Identity> mapped_identities(const Graph& graph) {
             return;
         }
         Identity identity = resolve_arn(graph, arn);
+        // The entries known only after apply are listed as identities of their own (below).
+        identity.may_be.clear();
         if (identity.authenticated && seen.insert(ascii_lower(identity.canonical_arn)).second) {
             out.push_back(std::move(identity));
         }
@@ -447,6 +547,12 @@ std::vector<Identity> mapped_identities(const Graph& graph) {
         add(graph.options().creator_arn);
     }
     for (const auto& [key, entry] : graph.access_entries()) {
+        if (entry->principal_unknown) {
+            if (graph.access_entries_apply()) {
+                out.push_back(unknown_principal_identity(*entry));
+            }
+            continue;
+        }
         add(entry->principal_arn);
     }
     for (const auto& [key, entry] : graph.role_mappings()) {
@@ -473,6 +579,18 @@ std::vector<Identity> mapped_identities(const Graph& graph) {
             identity.notes.push_back(
                 "stands for every principal of the account that no other entry maps; its "
                 "username is the principal's own ARN");
+            add_authenticated_group(identity);
+            out.push_back(std::move(identity));
+        }
+        for (const std::string& key : aws_auth->unknown_keys) {
+            Identity identity;
+            identity.arn = fmt::format("(aws-auth {}, known after apply)", key);
+            identity.canonical_arn = identity.arn;
+            resolve_unknown_key(graph, key,
+                                key == "mapUsers"      ? IdentitySource::kMapUsers
+                                : key == "mapAccounts" ? IdentitySource::kMapAccounts
+                                                       : IdentitySource::kMapRoles,
+                                identity);
             add_authenticated_group(identity);
             out.push_back(std::move(identity));
         }

@@ -47,6 +47,13 @@ bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader)
 /// eksctl's ClusterConfig (eksctl.io/v1alpha5): the access it defines (docs/inputs.md).
 void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReader& reader);
 
+/// `terraform show -json` of a plan or a state: format_version with planned_values, resource_changes or
+/// values.
+bool is_terraform_plan(const Node& document);
+/// The access a Terraform plan's resources define (docs/inputs.md); values known only after apply stay
+/// unknown (principal_unknown, AwsAuth::unknown_keys), never guessed.
+void read_terraform_plan(const Node& document, const Sink& sink);
+
 /// AWS CLI outputs recognised by shape; false when the document is not one of them.
 bool interpret_aws_cli(const Node& document, const Sink& sink);
 

@@ -255,6 +255,10 @@ void interpret_document(const Node& document, const Sink& sink) {
         interpret_kubernetes_object(document, sink, 0);
         return;
     }
+    if (is_terraform_plan(document)) {
+        read_terraform_plan(document, sink);
+        return;
+    }
     if (interpret_aws_cli(document, sink)) {
         return;
     }

@@ -140,7 +140,8 @@ SourceLocation row_location(const Graph& graph, const GrantRow& row) {
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
     WhatCan result;
     result.identity = authorizer.identity();
-    if (!result.identity.authenticated) {
+    // An ARN that does not authenticate may still be the principal of an access entry known only after apply.
+    if (!result.identity.authenticated && result.identity.may_be.empty()) {
         return result;
     }
     result.masters = result.identity.is_masters();

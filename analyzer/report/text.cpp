@@ -149,7 +149,7 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
 
 void write_what_can_text(std::ostream& out, const WhatCan& result) {
     write_identity(out, result.identity);
-    if (!result.identity.authenticated) {
+    if (!result.identity.authenticated && result.identity.may_be.empty()) {
         return;
     }
     out << '\n';

@@ -115,6 +115,8 @@ struct MatchedRow {
     std::uint32_t row = 0;
     std::string witness;        ///< session name (or principal ARN) that makes the holder match
     bool undetermined = false;  ///< the holder matches only if a value not known offline does
+    /// With undetermined: the access entry known only after apply whose principal the identity may be.
+    const AccessEntry* may_be = nullptr;
 };
 
 /// One way a request is allowed (or may be): the chain's last links.

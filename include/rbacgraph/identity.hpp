@@ -33,6 +33,9 @@ struct Identity {
     /// undetermined).
     std::vector<std::string> undetermined;
     std::string denial;  ///< why it does not authenticate
+    /// Access entries whose principal is known only after apply and may be this one (a principal has one
+    /// entry at most, so only for an ARN no known entry authenticates): what they grant may apply.
+    std::vector<const AccessEntry*> may_be;
 
     bool is_masters() const;
 };
@@ -40,6 +43,10 @@ struct Identity {
 /// Resolves an IAM/STS ARN through the creator, access entries, aws-auth and mapAccounts, honouring the
 /// cluster's authentication mode. A bare role ARN stands for every session of that role.
 Identity resolve_arn(const Graph& graph, std::string_view arn);
+
+/// The identity of an access entry whose principal is known only after apply: its groups and policies as
+/// written, a username derived from an ARN not known yet unless the entry gives one.
+Identity unknown_principal_identity(const AccessEntry& entry);
 
 /// Whether an aws-auth entry is the one its principal's callers resolve to, and if not, why.
 struct AwsAuthEntryStatus {

@@ -143,6 +143,9 @@ struct AwsAuth {
     /// Entries added to the cluster's aws-auth (eksctl iamIdentityMappings) rather than a whole ConfigMap:
     /// they join the ConfigMap of the input instead of replacing it.
     bool additions = false;
+    /// Data keys (mapRoles, mapUsers, mapAccounts) whose value is known only after apply (a Terraform plan):
+    /// an ARN they may map is undetermined.
+    std::vector<std::string> unknown_keys;
 };
 
 /// cluster.accessConfig.authenticationMode; kUnknown behaves as CONFIG_MAP.
@@ -213,7 +216,11 @@ struct AccessScope {
 
 /// One associated access policy of one principal.
 struct AccessPolicyAssociation {
+    /// The ARN, or with principal_unknown a label naming what will give it ("(known after apply: ...)").
     std::string principal_arn;
+    /// The principal is known only after apply (a Terraform plan): it may be any principal the change
+    /// creates.
+    bool principal_unknown = false;
     std::string policy_arn;
     AccessScope scope;
     SourceLocation location;
@@ -221,7 +228,11 @@ struct AccessPolicyAssociation {
 
 /// An EKS access entry (describe-access-entry), or one known only by ARN (list-access-entries).
 struct AccessEntry {
+    /// The ARN, or with principal_unknown a label naming what will give it ("(known after apply: ...)").
     std::string principal_arn;
+    /// The principal is known only after apply (a Terraform plan): it may be any principal the change
+    /// creates.
+    bool principal_unknown = false;
     std::string type = "STANDARD";
     std::optional<std::string> username;
     std::vector<std::string> kubernetes_groups;

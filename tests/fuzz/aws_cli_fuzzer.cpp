@@ -2,26 +2,10 @@
 // fixed RBAC export, so access entries and policies meet real bindings.
 #include "fuzz_support.hpp"
 
-namespace {
-
-constexpr std::string_view kRbac = R"(apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ops}
-roleRef: {kind: ClusterRole, name: ops}
-subjects: [{kind: Group, name: ops}, {kind: User, name: 'arn:aws:sts::111122223333:assumed-role/r/s'}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ops}
-rules: [{apiGroups: ['*'], resources: [secrets], verbs: [get]}]
-)";
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace rbacgraph;
     Export loaded;
-    load_text(kRbac, "rbac.yaml", loaded, fuzz::fuzz_options());
+    load_text(fuzz::kFixedRbac, "rbac.yaml", loaded, fuzz::fuzz_options());
     load_text(fuzz::as_text(data, size), "aws.json", loaded, fuzz::fuzz_options());
     finish_export(loaded);
     const Graph graph(std::move(loaded), GraphOptions{"arn:aws:iam::111122223333:role/creator"});

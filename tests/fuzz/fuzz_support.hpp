@@ -15,6 +15,20 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
+/// A fixed RBAC export the AWS-side readers' targets load beside the fuzzed input, so that access entries and
+/// policies meet real bindings (a group, and a User named by an assumed-role ARN).
+inline constexpr std::string_view kFixedRbac = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {kind: ClusterRole, name: ops}
+subjects: [{kind: Group, name: ops}, {kind: User, name: 'arn:aws:sts::111122223333:assumed-role/r/s'}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ops}
+rules: [{apiGroups: ['*'], resources: [secrets], verbs: [get]}]
+)";
+
 /// Small limits keep each execution fast; the limits themselves are part of what is fuzzed.
 inline LoadOptions fuzz_options() {
     LoadOptions options;

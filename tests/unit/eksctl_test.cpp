@@ -2,33 +2,13 @@
 // iam.go), userdocs access-entries.md ("API_AND_CONFIG_MAP" is eksctl's default mode, eks-iam.md 5) and
 // iamidentitymappings.md (each mapping is an aws-auth entry; `account` is mapAccounts). Corpus files:
 // testdata/iac/eksctl (eksctl's own examples, SOURCES.md there).
-#include <filesystem>
-
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
 namespace {
 
-namespace fs = std::filesystem;
-
-Export load_example(std::string_view name) {
-    const fs::path path = fs::path(RBACGRAPH_SOURCE_DIR) / "testdata/iac/eksctl" / name;
-    REQUIRE_MESSAGE(fs::exists(path), path.string());
-    Export source = load_paths({path.string()});
-    CHECK(count_errors(source.diagnostics) == 0);
-    return source;
-}
-
-Verdict verdict(const Graph& graph, std::string_view arn, std::string verb, std::string resource,
-                std::string ns = {}) {
-    const auto made =
-        make_request({.verb = std::move(verb), .resource = std::move(resource), .ns = std::move(ns)});
-    REQUIRE(std::holds_alternative<Request>(made));
-    return Authorizer(graph, resolve_arn(graph, arn)).authorize(std::get<Request>(made)).verdict;
-}
-
 TEST_CASE("eksctl accessConfig: mode, creator bootstrap, access entries and their scoped policies") {
-    const Export source = load_example("eksctl-examples-40-access-entries.yaml");
+    const Export source = load_testdata("iac/eksctl/eksctl-examples-40-access-entries.yaml");
     REQUIRE(source.cluster);
     CHECK(source.cluster->name == "access-entries-cluster");
     CHECK(source.cluster->mode == AuthenticationMode::kApi);
@@ -44,19 +24,19 @@ TEST_CASE("eksctl accessConfig: mode, creator bootstrap, access entries and thei
           std::vector<std::string>{"default", "my-namespace", "dev-*"});
     CHECK(source.access_policies[1].scope.cluster_wide);
 
-    const Graph graph(load_example("eksctl-examples-40-access-entries.yaml"), test_options());
+    const Graph graph(load_testdata("iac/eksctl/eksctl-examples-40-access-entries.yaml"), test_options());
     // AmazonEKSViewPolicy in dev-*: reads pods in dev-a, not in prod; positive and negative controls.
-    CHECK(verdict(graph, "arn:aws:iam::111122223333:role/role-name-1", "list", "pods", "dev-a") ==
+    CHECK(arn_verdict(graph, "arn:aws:iam::111122223333:role/role-name-1", "list", "pods", "dev-a") ==
           Verdict::kAllowed);
-    CHECK(verdict(graph, "arn:aws:iam::111122223333:role/role-name-1", "list", "pods", "prod") ==
+    CHECK(arn_verdict(graph, "arn:aws:iam::111122223333:role/role-name-1", "list", "pods", "prod") ==
           Verdict::kDenied);
-    CHECK(verdict(graph, "arn:aws:iam::111122223333:role/admin-role", "delete", "nodes") ==
+    CHECK(arn_verdict(graph, "arn:aws:iam::111122223333:role/admin-role", "delete", "nodes") ==
           Verdict::kAllowed);
 }
 
 TEST_CASE(
     "eksctl iamIdentityMappings are aws-auth entries: role, user, account; serviceName is not guessed") {
-    const Export source = load_example("eksctl-examples-35-iamidentitymappings.yaml");
+    const Export source = load_testdata("iac/eksctl/eksctl-examples-35-iamidentitymappings.yaml");
     REQUIRE(source.aws_auth);
     REQUIRE(source.aws_auth->map_roles.size() == 1);
     CHECK(source.aws_auth->map_roles[0].groups == std::vector<std::string>{"system:masters"});
@@ -73,7 +53,8 @@ TEST_CASE(
     REQUIRE(source.cluster);
     CHECK(source.cluster->mode == AuthenticationMode::kApiAndConfigMap);
     CHECK(source.cluster->bootstrap_creator_admin == true);
-    const Graph graph(load_example("eksctl-examples-35-iamidentitymappings.yaml"), test_options());
+    const Graph graph(load_testdata("iac/eksctl/eksctl-examples-35-iamidentitymappings.yaml"),
+                      test_options());
     CHECK(resolve_arn(graph, "arn:aws:sts::000000000000:assumed-role/myAdminRole/s").is_masters());
     CHECK_FALSE(resolve_arn(graph, "arn:aws:iam::000000000000:user/myUser").is_masters());
 }
@@ -116,7 +97,7 @@ iamIdentityMappings:
 
 TEST_CASE(
     "eksctl IRSA and Pod Identity: a given role is read, a role eksctl creates is an announced unknown") {
-    const Export irsa = load_example("eksctl-examples-13-iamserviceaccounts.yaml");
+    const Export irsa = load_testdata("iac/eksctl/eksctl-examples-13-iamserviceaccounts.yaml");
     const auto annotated =
         std::find_if(irsa.service_accounts.begin(), irsa.service_accounts.end(),
                      [](const ServiceAccount& account) { return account.name == "some-app"; });
@@ -130,7 +111,7 @@ TEST_CASE(
     CHECK(created->ns == "backend-apps");
     CHECK_FALSE(created->annotations.contains("eks.amazonaws.com/role-arn"));
 
-    const Export pods = load_example("eksctl-examples-39-pod-identity-association.yaml");
+    const Export pods = load_testdata("iac/eksctl/eksctl-examples-39-pod-identity-association.yaml");
     REQUIRE(pods.pod_identity_associations.size() == 5);
     CHECK(pods.pod_identity_associations[0].role_arn == "arn:aws:iam::111122223333:role/role-1");
     CHECK_FALSE(pods.pod_identity_associations[1].role_arn);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,26 @@ inline bool user_can(const Graph& graph, const std::string& user, const std::vec
 
 inline bool arn_can(const Graph& graph, std::string_view arn, const Request& request) {
     return Authorizer(graph, resolve_arn(graph, arn)).authorize(request).allowed();
+}
+
+/// The verdict for an ARN on a request worded as a user would (kubectl-like words).
+inline Verdict arn_verdict(const Graph& graph, std::string_view arn, std::string verb, std::string resource,
+                           std::string ns = {}) {
+    const auto made =
+        make_request({.verb = std::move(verb), .resource = std::move(resource), .ns = std::move(ns)});
+    REQUIRE(std::holds_alternative<Request>(made));
+    return Authorizer(graph, resolve_arn(graph, arn)).authorize(std::get<Request>(made)).verdict;
+}
+
+/// Loads a file of testdata/ (which must exist: a missing file fails, never passes) and checks it has no
+/// error.
+inline Export load_testdata(std::string_view relative_path) {
+    const std::filesystem::path path =
+        std::filesystem::path(RBACGRAPH_SOURCE_DIR) / "testdata" / relative_path;
+    REQUIRE_MESSAGE(std::filesystem::exists(path), path.string());
+    Export source = load_paths({path.string()});
+    CHECK(count_errors(source.diagnostics) == 0);
+    return source;
 }
 
 inline std::size_t errors_in(const Export& out) {

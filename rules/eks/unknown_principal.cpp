@@ -1,0 +1,75 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "rbacgraph/check.hpp"
+
+namespace rbacgraph::rules {
+namespace {
+
+constexpr RuleInfo kInfo{
+    "RG118", "unknown-principal", "eks", RiskSeverity::kMedium,
+    "A mapping whose principal is known only after apply (a Terraform plan): it can be any principal the "
+    "change creates (cluster admin or an aws-auth key: high)"};
+
+// What an access entry hands out: its Kubernetes groups and its access policies.
+std::string grants_of(const Graph& graph, const AccessEntry& entry) {
+    std::vector<std::string> parts;
+    if (!entry.kubernetes_groups.empty()) {
+        parts.push_back(fmt::format("groups {}", fmt::join(entry.kubernetes_groups, ", ")));
+    }
+    for (const AccessPolicyGrant& grant : graph.access_policy_grants()) {
+        if (access_entry_key(grant.association->principal_arn) == access_entry_key(entry.principal_arn)) {
+            parts.push_back(grant.association->scope.cluster_wide
+                                ? fmt::format("{} at cluster scope", grant.name())
+                                : fmt::format("{} in {}", grant.name(),
+                                              fmt::join(grant.association->scope.namespaces, ", ")));
+        }
+    }
+    return parts.empty() ? "no groups and no access policy" : fmt::format("{}", fmt::join(parts, "; "));
+}
+
+void check(const CheckContext& context, std::vector<Finding>& out) {
+    const Graph& graph = context.graph();
+    if (graph.access_entries_apply()) {
+        for (const AccessEntry& entry : context.source().access_entries) {
+            if (!entry.principal_unknown) {
+                continue;
+            }
+            const bool admin = Authorizer(graph, unknown_principal_identity(entry)).cluster_admin();
+            Finding finding;
+            finding.object = {"AccessEntry", "", entry.principal_arn};
+            finding.location = entry.location;
+            finding.key = entry.principal_arn;
+            finding.arns = {entry.principal_arn};
+            finding.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
+            finding.message = fmt::format(
+                "access entry for principal {}: whoever the change creates there gets {}{}; review the "
+                "principal's trust policy in the same change",
+                entry.principal_arn, grants_of(graph, entry), admin ? ", which is cluster admin" : "");
+            out.push_back(std::move(finding));
+        }
+    }
+    const auto& aws_auth = context.source().aws_auth;
+    if (aws_auth && graph.mode() != AuthenticationMode::kApi) {
+        for (const std::string& key : aws_auth->unknown_keys) {
+            Finding finding;
+            finding.object = {"ConfigMap", "kube-system", "aws-auth"};
+            finding.location = aws_auth->location;
+            finding.key = key;
+            finding.annotations = {&aws_auth->annotations};
+            finding.severity = RiskSeverity::kHigh;
+            finding.message = fmt::format(
+                "aws-auth {} is known only after apply: it may map any principal to any group, "
+                "system:masters "
+                "included, and nothing in the plan says which; answers for ARNs it may map are undetermined",
+                key);
+            out.push_back(std::move(finding));
+        }
+    }
+}
+
+}  // namespace
+
+extern const Rule unknown_principal{kInfo, &check};
+
+}  // namespace rbacgraph::rules

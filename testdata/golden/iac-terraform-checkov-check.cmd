@@ -1,0 +1,1 @@
+check testdata/iac/terraform/checkov-tests-runner-plan-tfplan.json --fail-on never

@@ -1,0 +1,1 @@
+check testdata/iac/terraform/plan-access.json --fail-on never

@@ -1,0 +1,1 @@
+what-can arn:aws:iam::111122223333:role/someone-new testdata/iac/terraform/plan-access.json

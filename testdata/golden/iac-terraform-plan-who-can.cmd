@@ -1,0 +1,1 @@
+who-can delete nodes testdata/iac/terraform/plan-access.json

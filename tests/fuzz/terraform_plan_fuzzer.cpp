@@ -1,0 +1,24 @@
+// Terraform JSON plans (planned_values, resource_changes with after_unknown, configuration references) mixed
+// with a fixed RBAC export; every mapped identity is asked, and an ARN that may be a principal known only
+// after apply is asked too, so the reader, the links it draws and the undetermined answers all see the input.
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace rbacgraph;
+    Export loaded;
+    load_text(fuzz::kFixedRbac, "rbac.yaml", loaded, fuzz::fuzz_options());
+    load_text(fuzz::as_text(data, size), "plan.json", loaded, fuzz::fuzz_options());
+    finish_export(loaded);
+    const Graph graph(std::move(loaded), GraphOptions{"arn:aws:iam::111122223333:role/creator"});
+    for (const Identity& identity : mapped_identities(graph)) {
+        (void)what_can(graph, Authorizer(graph, identity));
+    }
+    const Authorizer stranger(graph, resolve_arn(graph, "arn:aws:iam::111122223333:role/stranger"));
+    (void)what_can(graph, stranger);
+    Request request;
+    request.verb = "delete";
+    request.resource = "nodes";
+    (void)stranger.authorize(request, true);
+    (void)who_can(graph, request);
+    return 0;
+}
