@@ -316,6 +316,9 @@ void Graph::build_mappings() {
     }
     for (const AccessEntry& entry : source_->access_entries) {
         access_entries_[access_entry_key(entry.principal_arn)] = &entry;
+        if (entry.principal_unknown) {
+            unknown_principal_entries_.push_back(&entry);
+        }
         if (!is_documented_entry_type(entry.type)) {
             diagnostics_.push_back(
                 {Severity::kWarning, entry.location, "access entry " + entry.principal_arn,

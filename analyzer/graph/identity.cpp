@@ -369,11 +369,7 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     // EKS keeps one access entry per principal: an ARN no known entry authenticates may be the principal of
     // an entry a Terraform plan creates for a role it creates.
     if (!config_map_mode && identity.source != IdentitySource::kAccessEntry) {
-        for (const AccessEntry& entry : graph.source().access_entries) {
-            if (entry.principal_unknown) {
-                identity.may_be.push_back(&entry);
-            }
-        }
+        identity.may_be = graph.unknown_principal_entries();
         if (!identity.may_be.empty()) {
             identity.notes.push_back(fmt::format(
                 "{} access entr{} of the input {} a principal known only after apply; if this ARN is it, "

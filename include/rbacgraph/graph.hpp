@@ -203,6 +203,10 @@ class Graph {
     const std::map<std::string, const AwsAuthEntry*>& user_mappings() const { return user_mappings_; }
     /// Access entries by lower-cased match key (users: ARN; roles: ARN without path).
     const std::map<std::string, const AccessEntry*>& access_entries() const { return access_entries_; }
+    /// The access entries whose principal is known only after apply, in input order.
+    const std::vector<const AccessEntry*>& unknown_principal_entries() const {
+        return unknown_principal_entries_;
+    }
 
   private:
     void build_roles();
@@ -229,6 +233,7 @@ class Graph {
     std::map<std::string, const AwsAuthEntry*> role_mappings_;
     std::map<std::string, const AwsAuthEntry*> user_mappings_;
     std::map<std::string, const AccessEntry*> access_entries_;
+    std::vector<const AccessEntry*> unknown_principal_entries_;
     std::vector<Diagnostic> diagnostics_;
 };
 

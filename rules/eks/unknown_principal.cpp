@@ -31,10 +31,8 @@ std::string grants_of(const Graph& graph, const AccessEntry& entry) {
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const Graph& graph = context.graph();
     if (graph.access_entries_apply()) {
-        for (const AccessEntry& entry : context.source().access_entries) {
-            if (!entry.principal_unknown) {
-                continue;
-            }
+        for (const AccessEntry* unknown : graph.unknown_principal_entries()) {
+            const AccessEntry& entry = *unknown;
             const bool admin = Authorizer(graph, unknown_principal_identity(entry)).cluster_admin();
             Finding finding;
             finding.object = {"AccessEntry", "", entry.principal_arn};

@@ -95,8 +95,7 @@ TEST_CASE("Terraform plan: in CONFIG_MAP mode an unknown entry's principal chang
 }
 
 TEST_CASE("Terraform plan: aws-auth keys known only after apply make the ARNs they may map undetermined") {
-    const Export source =
-        load_testdata("rules/unknown-principal/fires-aws-auth-unknown.json");
+    const Export source = load_testdata("rules/unknown-principal/fires-aws-auth-unknown.json");
     REQUIRE(source.aws_auth);
     CHECK(source.aws_auth->unknown_keys == std::vector<std::string>{"mapRoles"});
     const Graph graph(Export(source), test_options());
