@@ -30,6 +30,23 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                        ? std::string()
                        : "expects a Kubernetes version such as 1.35, found '" + value + "'";
         });
+    command
+        .add_option("--cfn-parameter", options.template_parameters,
+                    "NAME=VALUE: a CloudFormation template parameter, or a pseudo parameter such as "
+                    "AWS::Partition=aws (repeatable); overrides the parameter's Default")
+        ->check([](const std::string& value) {
+            return value.find('=') == std::string::npos || value.front() == '='
+                       ? "expects NAME=VALUE, found '" + value + "'"
+                       : std::string();
+        });
+    command
+        .add_option("--aws-account-id", options.account_id,
+                    "the AWS account a CloudFormation template is deployed in (AWS::AccountId)")
+        ->check([](const std::string& value) {
+            return value.size() == 12 && std::all_of(value.begin(), value.end(), ::isdigit)
+                       ? std::string()
+                       : "expects a 12-digit account ID, found '" + value + "'";
+        });
     command.add_flag("--allow-partial", options.allow_partial,
                      "input errors are still reported but do not make the exit code 2");
     command.add_flag("--allow-empty", options.allow_empty,
@@ -116,6 +133,15 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     input.load.limits.max_alias_nodes_setting = "--max-alias-nodes";
     input.load.default_namespace = options.default_namespace;
     input.load.default_namespace_setting = "--default-namespace";
+    for (const std::string& parameter : options.template_parameters) {
+        const std::size_t equals = parameter.find('=');
+        input.load.template_parameters[parameter.substr(0, equals)] = parameter.substr(equals + 1);
+    }
+    if (!options.account_id.empty()) {
+        input.load.template_parameters["AWS::AccountId"] = options.account_id;
+    }
+    input.load.template_parameter_setting = "--cfn-parameter";
+    input.load.account_id_setting = "--aws-account-id";
     input.graph.creator_arn = options.creator;
     input.graph.creator_origin = SourceLocation::setting("--creator");
     input.graph.builtin_objects = !options.no_builtin_objects;

@@ -33,8 +33,10 @@ struct InputOptions {
     bool no_builtin_objects = false;
     bool allow_empty = false;
     LoadLimits limits;
-    std::vector<std::string> clusters;  ///< --cluster NAME=PATH
-    std::string clusters_dir;           ///< --clusters DIR: each subdirectory is a cluster
+    std::vector<std::string> template_parameters;  ///< --cfn-parameter NAME=VALUE
+    std::string account_id;                        ///< --aws-account-id
+    std::vector<std::string> clusters;             ///< --cluster NAME=PATH
+    std::string clusters_dir;                      ///< --clusters DIR: each subdirectory is a cluster
 };
 
 void add_input_options(CLI::App& command, InputOptions& options);

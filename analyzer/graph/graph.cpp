@@ -160,7 +160,17 @@ Graph& Graph::operator=(Graph&&) noexcept = default;
 Graph::~Graph() = default;
 
 AuthenticationMode Graph::mode() const {
-    return source_->cluster ? source_->cluster->mode : AuthenticationMode::kUnknown;
+    if (source_->cluster && source_->cluster->mode != AuthenticationMode::kUnknown) {
+        return source_->cluster->mode;
+    }
+    // EKS user guide, grant-k8s-access: access entries exist only in the API modes.
+    return source_->access_entries.empty() ? AuthenticationMode::kUnknown
+                                           : AuthenticationMode::kApiAndConfigMap;
+}
+
+bool Graph::mode_inferred() const {
+    return (!source_->cluster || source_->cluster->mode == AuthenticationMode::kUnknown) &&
+           !source_->access_entries.empty();
 }
 
 std::optional<KubernetesVersion> Graph::kubernetes_version() const {

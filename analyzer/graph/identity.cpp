@@ -356,6 +356,12 @@ Identity resolve_arn(const Graph& graph, std::string_view arn) {
     }
     if (!resolved && mode != AuthenticationMode::kApi) {
         resolved = resolve_aws_auth(graph, query, identity);
+        if (resolved && graph.mode_inferred()) {
+            identity.undetermined.push_back(
+                "the input has access entries but no authentication mode: in API mode aws-auth is ignored, "
+                "in "
+                "API_AND_CONFIG_MAP it is read (add describe-cluster to decide)");
+        }
     }
     if (!resolved) {
         identity.denial = mode == AuthenticationMode::kApi

@@ -6,14 +6,18 @@
 #include "rbacgraph/arn.hpp"
 
 namespace rbacgraph::load {
-namespace {
-
 void count_used(const Sink& sink, const std::string& kind) {
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind[kind];
 }
 
-}  // namespace
+void place_at(Node& node, const Node& at) {
+    node.line = at.line;
+    node.column = at.column;
+    for (Node& child : node.children) {
+        place_at(child, at);
+    }
+}
 
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader) {
     const Node* value = parent.find(key);

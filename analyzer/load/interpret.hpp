@@ -34,6 +34,12 @@ std::string cluster_label(const ClusterConfig& cluster);
 /// `aws iam get-account-authorization-details` output (UserDetailList, RoleDetailList, ...).
 void interpret_iam_details(const Node& document, const Sink& sink, FieldReader& reader);
 
+/// Counts one object read, under `kind` in the load summary.
+void count_used(const Sink& sink, const std::string& kind);
+/// Gives every node of a tree the position of `at`: objects parsed out of a string (kubectl_manifest's
+/// yaml_body, a CDK manifest) are placed at the resource that holds them, not at lines of the string.
+void place_at(Node& node, const Node& at);
+
 /// A YAML boolean field (go-yaml spellings); absent or null gives nullopt, another type an error.
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader);
 /// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig,
@@ -53,6 +59,12 @@ bool is_terraform_plan(const Node& document);
 /// The access a Terraform plan's resources define (docs/inputs.md); values known only after apply stay
 /// unknown (principal_unknown, AwsAuth::unknown_keys), never guessed.
 void read_terraform_plan(const Node& document, const Sink& sink);
+
+/// A CloudFormation template: a Resources mapping with AWSTemplateFormatVersion or AWS::/Custom:: types.
+bool is_cloudformation_template(const Node& document);
+/// The access a template's resources define (docs/inputs.md); intrinsics resolved where the template and the
+/// template parameters make them literal, principals known only after deploy kept unknown.
+void read_cloudformation_template(const Node& document, const Sink& sink);
 
 /// AWS CLI outputs recognised by shape; false when the document is not one of them.
 bool interpret_aws_cli(const Node& document, const Sink& sink);

@@ -259,6 +259,10 @@ void interpret_document(const Node& document, const Sink& sink) {
         read_terraform_plan(document, sink);
         return;
     }
+    if (is_cloudformation_template(document)) {
+        read_cloudformation_template(document, sink);
+        return;
+    }
     if (interpret_aws_cli(document, sink)) {
         return;
     }

@@ -712,7 +712,7 @@ class PlanReader {
             sink_.out.diagnostics.push_back(std::move(diagnostic));
         }
         for (Node& document : parsed.documents) {
-            place(document, at);
+            place_at(document, at);
             if (document.is_null()) {
                 continue;
             }
@@ -720,18 +720,7 @@ class PlanReader {
         }
     }
 
-    static void place(Node& node, const Node& at) {
-        node.line = at.line;
-        node.column = at.column;
-        for (Node& child : node.children) {
-            place(child, at);
-        }
-    }
-
-    void count(const std::string& type) {
-        ++sink_.out.summary.used;
-        ++sink_.out.summary.used_by_kind[type + " (Terraform)"];
-    }
+    void count(const std::string& type) { count_used(sink_, type + " (Terraform)"); }
 
     const Node& document_;
     const Sink& sink_;

@@ -6,6 +6,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <array>
 #include <istream>
 #include <streambuf>
 #include <unordered_map>
@@ -86,18 +87,24 @@ class TreeBuilder : public YAML::EventHandler {
             node.style = ScalarStyle::kBlock;
         }
         node.text = value;
+        if (auto key = intrinsic_function(tag)) {
+            node.style = ScalarStyle::kString;
+            node = wrap_intrinsic(std::move(*key), std::move(node));
+        }
         complete(std::move(node), anchor);
     }
 
-    void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value /*style*/) override {
         open(mark, NodeType::kSequence, anchor);
+        stack_.back().intrinsic = intrinsic_function(tag);
     }
     void OnSequenceEnd() override { close(); }
 
-    void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value /*style*/) override {
         open(mark, NodeType::kMapping, anchor);
+        stack_.back().intrinsic = intrinsic_function(tag);
     }
     void OnMapEnd() override {
         apply_merge_keys(stack_.back().node);
@@ -109,8 +116,39 @@ class TreeBuilder : public YAML::EventHandler {
         Node node;
         YAML::anchor_t anchor = 0;
         std::optional<Node> pending_key;
-        bool root_items = false;  ///< the `items` list of the document's root mapping
+        bool root_items = false;               ///< the `items` list of the document's root mapping
+        std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
     };
+
+    // CloudFormation's short-form tags (!Ref, !Sub, !GetAtt...) stand for the one-key mappings of the JSON
+    // form ({"Ref": ...}, {"Fn::Sub": ...}), which is how the template reader sees them (AWS CloudFormation
+    // user guide, intrinsic-function-reference). Other tags keep the node as it is.
+    static std::optional<std::string> intrinsic_function(std::string_view tag) {
+        static constexpr std::array<std::string_view, 17> kFunctions = {
+            "Base64", "Cidr",   "FindInMap",    "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
+            "Sub",    "Length", "ToJsonString", "If",     "Equals", "Not",         "And",  "Or"};
+        if (!tag.starts_with('!') || tag.size() < 2 || tag[1] == '!') {
+            return std::nullopt;
+        }
+        const std::string_view name = tag.substr(1);
+        if (name == "Ref" || name == "Condition") {
+            return std::string(name);
+        }
+        if (std::find(kFunctions.begin(), kFunctions.end(), name) != kFunctions.end()) {
+            return "Fn::" + std::string(name);
+        }
+        return std::nullopt;
+    }
+
+    static Node wrap_intrinsic(std::string key, Node value) {
+        Node mapping;
+        mapping.type = NodeType::kMapping;
+        mapping.line = value.line;
+        mapping.column = value.column;
+        mapping.keys.push_back(std::move(key));
+        mapping.children.push_back(std::move(value));
+        return mapping;
+    }
 
     Node make(const YAML::Mark& mark) {
         if (++nodes_ > limits_.max_nodes_per_file) {
@@ -153,7 +191,7 @@ class TreeBuilder : public YAML::EventHandler {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 fmt::format("nesting deeper than {} levels", limits_.max_depth)};
         }
-        Frame frame{make(mark), anchor, std::nullopt};
+        Frame frame{make(mark), anchor, std::nullopt, false, std::nullopt};
         frame.node.type = type;
         frame.root_items = type == NodeType::kSequence && stack_.size() == 1 &&
                            stack_.front().node.is_mapping() && stack_.front().pending_key &&
@@ -167,6 +205,9 @@ class TreeBuilder : public YAML::EventHandler {
     void close() {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
+        if (frame.intrinsic) {
+            frame.node = wrap_intrinsic(std::move(*frame.intrinsic), std::move(frame.node));
+        }
         complete(std::move(frame.node), frame.anchor);
     }
 

@@ -180,7 +180,11 @@ class Graph {
     /// Diagnostics found while building (aggregation differences, unknown policies...).
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
+    /// The cluster's authentication mode: describe-cluster's; without one, API_AND_CONFIG_MAP when the input
+    /// has access entries or associations (they exist only in the API modes), else kUnknown.
     AuthenticationMode mode() const;
+    /// The mode was inferred from access entries: API or API_AND_CONFIG_MAP, which differ on aws-auth.
+    bool mode_inferred() const;
     /// The Kubernetes version (the option, else describe-cluster's); nullopt: unknown, and answers that
     /// depend on it name both readings.
     std::optional<KubernetesVersion> kubernetes_version() const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ struct LoadOptions {
     std::string default_namespace;
     /// How the caller names that setting, for messages (the CLI: its option).
     std::string default_namespace_setting = "the default namespace setting";
+    /// Values of CloudFormation template parameters and pseudo parameters ("AWS::AccountId"), which override
+    /// a parameter's Default; a value neither gives stays unknown.
+    std::map<std::string, std::string> template_parameters;
+    /// How the caller names those settings, for messages (the CLI: its options).
+    std::string template_parameter_setting = "the template-parameter setting";
+    std::string account_id_setting = "the account-id setting";
     /// Files parsed at once; 0 = one per core. The result does not depend on it.
     unsigned threads = 0;
 };

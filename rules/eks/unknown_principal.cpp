@@ -8,8 +8,8 @@ namespace {
 
 constexpr RuleInfo kInfo{
     "RG118", "unknown-principal", "eks", RiskSeverity::kMedium,
-    "A mapping whose principal is known only after apply (a Terraform plan): it can be any principal the "
-    "change creates (cluster admin or an aws-auth key: high)"};
+    "A mapping whose principal is known only after apply or deploy (a Terraform plan, a CloudFormation "
+    "template): it can be any principal the change creates (cluster admin or an aws-auth key: high)"};
 
 // What an access entry hands out: its Kubernetes groups and its access policies.
 std::string grants_of(const Graph& graph, const AccessEntry& entry) {
@@ -41,8 +41,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.arns = {entry.principal_arn};
             finding.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
             finding.message = fmt::format(
-                "access entry for principal {}: whoever the change creates there gets {}{}; review the "
-                "principal's trust policy in the same change",
+                "access entry for principal {}: whoever that turns out to be gets {}{}; review who it is "
+                "and its trust policy in the same change",
                 entry.principal_arn, grants_of(graph, entry), admin ? ", which is cluster admin" : "");
             out.push_back(std::move(finding));
         }
@@ -59,7 +59,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.message = fmt::format(
                 "aws-auth {} is known only after apply: it may map any principal to any group, "
                 "system:masters "
-                "included, and nothing in the plan says which; answers for ARNs it may map are undetermined",
+                "included, and nothing in the input says which; answers for ARNs it may map are undetermined",
                 key);
             out.push_back(std::move(finding));
         }

@@ -29,6 +29,18 @@ metadata: {name: ops}
 rules: [{apiGroups: ['*'], resources: [secrets], verbs: [get]}]
 )";
 
+/// Asks what an ARN no mapping names can do, and who can delete nodes: with access entries whose principal is
+/// known only after apply, both go through the undetermined rows they add.
+inline void ask_a_stranger(const Graph& graph) {
+    const Authorizer stranger(graph, resolve_arn(graph, "arn:aws:iam::111122223333:role/stranger"));
+    (void)what_can(graph, stranger);
+    Request request;
+    request.verb = "delete";
+    request.resource = "nodes";
+    (void)stranger.authorize(request, true);
+    (void)who_can(graph, request);
+}
+
 /// Small limits keep each execution fast; the limits themselves are part of what is fuzzed.
 inline LoadOptions fuzz_options() {
     LoadOptions options;

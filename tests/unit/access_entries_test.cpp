@@ -47,17 +47,41 @@ TEST_CASE("API_AND_CONFIG_MAP: an access entry overrides the aws-auth entry for 
     CHECK(identity.username.literal_text() == "arn:aws:sts::1:assumed-role/r/s");
 }
 
-TEST_CASE("CONFIG_MAP and unknown modes ignore access entries; API ignores aws-auth") {
-    for (const char* mode : {"CONFIG_MAP", ""}) {
-        std::vector<std::pair<std::string, std::string>> files = {{"e.json", entry("arn:aws:iam::1:role/r")},
-                                                                  {"a.yaml", std::string(kAwsAuthMasters)}};
-        if (*mode != '\0') {
-            files.push_back({"c.json", cluster(mode)});
-        }
-        CHECK(resolve_arn(graph_of_files(files), "arn:aws:iam::1:role/r").is_masters());
-    }
+TEST_CASE("CONFIG_MAP ignores access entries; API ignores aws-auth") {
+    const Graph config_map = graph_of_files({{"e.json", entry("arn:aws:iam::1:role/r")},
+                                             {"a.yaml", std::string(kAwsAuthMasters)},
+                                             {"c.json", cluster("CONFIG_MAP")}});
+    CHECK(resolve_arn(config_map, "arn:aws:iam::1:role/r").is_masters());
     const Graph api = graph_of_files({{"c.json", cluster("API")}, {"a.yaml", std::string(kAwsAuthMasters)}});
     CHECK_FALSE(resolve_arn(api, "arn:aws:iam::1:role/r").authenticated);
+}
+
+TEST_CASE(
+    "access entries without a mode: the cluster is in an API mode, and aws-auth answers are undetermined") {
+    // EKS user guide, grant-k8s-access: access entries exist only in API and API_AND_CONFIG_MAP; in both the
+    // entry wins over aws-auth for its principal, and only API_AND_CONFIG_MAP reads aws-auth for others.
+    const Graph graph = graph_of_files(
+        {{"e.json", entry("arn:aws:iam::1:role/r")}, {"a.yaml", std::string(kAwsAuthMasters)}});
+    CHECK(graph.mode_inferred());
+    const Identity entry_identity = resolve_arn(graph, "arn:aws:iam::1:role/r");
+    CHECK(entry_identity.source == IdentitySource::kAccessEntry);
+    CHECK_FALSE(entry_identity.is_masters());
+    CHECK(entry_identity.undetermined.empty());
+    const Graph mapped_only = graph_of_files(
+        {{"e.json", entry("arn:aws:iam::1:role/other")}, {"a.yaml", std::string(kAwsAuthMasters)}});
+    const Identity mapped = resolve_arn(mapped_only, "arn:aws:iam::1:role/r");
+    CHECK(mapped.source == IdentitySource::kMapRoles);
+    CHECK(mapped.undetermined.size() == 1);
+    // Positive control: with describe-cluster saying API_AND_CONFIG_MAP, the aws-auth answer is decided.
+    const Graph known = graph_of_files({{"e.json", entry("arn:aws:iam::1:role/other")},
+                                        {"a.yaml", std::string(kAwsAuthMasters)},
+                                        {"c.json", cluster("API_AND_CONFIG_MAP")}});
+    CHECK_FALSE(known.mode_inferred());
+    CHECK(resolve_arn(known, "arn:aws:iam::1:role/r").undetermined.empty());
+    // Without access entries, an unknown mode reads aws-auth as CONFIG_MAP does.
+    const Graph none = graph_of_files({{"a.yaml", std::string(kAwsAuthMasters)}});
+    CHECK_FALSE(none.mode_inferred());
+    CHECK(resolve_arn(none, "arn:aws:iam::1:role/r").is_masters());
 }
 
 TEST_CASE("an access entry for a role with a path matches its sessions (matched by unique ID, not ARN)") {

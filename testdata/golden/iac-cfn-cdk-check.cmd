@@ -1,0 +1,1 @@
+check testdata/iac/cloudformation/cdk-aws-auth.template.json --fail-on never

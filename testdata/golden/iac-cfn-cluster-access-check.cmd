@@ -1,0 +1,1 @@
+check testdata/iac/cloudformation/cluster-access.yaml --fail-on never

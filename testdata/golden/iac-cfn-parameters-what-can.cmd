@@ -1,0 +1,1 @@
+what-can arn:aws:iam::111122223333:role/developers testdata/iac/cloudformation/cluster-access.yaml --aws-account-id 111122223333 --cfn-parameter AWS::Partition=aws --cfn-parameter DeveloperRoleArn=arn:aws:iam::111122223333:role/developers

@@ -1,0 +1,21 @@
+// CloudFormation templates as YAML (short tags go through yaml-cpp's tag events) beside the fixed RBAC
+// export, with template parameters set, so intrinsic resolution, CDK manifests and principals known only
+// after deploy all see the input; every mapped identity and an ARN that may be an unknown principal are
+// asked.
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace rbacgraph;
+    LoadOptions options = fuzz::fuzz_options();
+    options.template_parameters = {{"AWS::AccountId", "111122223333"}, {"Env", "prod"}};
+    Export loaded;
+    load_text(fuzz::kFixedRbac, "rbac.yaml", loaded, options);
+    load_text(fuzz::as_text(data, size), "template.yaml", loaded, options);
+    finish_export(loaded);
+    const Graph graph(std::move(loaded));
+    for (const Identity& identity : mapped_identities(graph)) {
+        (void)what_can(graph, Authorizer(graph, identity));
+    }
+    fuzz::ask_a_stranger(graph);
+    return 0;
+}
