@@ -601,6 +601,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "Docs: docs/graph.md");
 
     const CheckCommands check_commands = add_check_commands(app);
+    const DiffCommand diff_command = add_diff_command(app);
 
     try {
         app.parse(argc, argv);
@@ -618,6 +619,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (check_commands.rules->parsed()) {
         return check_commands.run_rules(out, err);
+    }
+    if (diff_command.diff->parsed()) {
+        return diff_command.run(out, err);
     }
     if (graph_command->parsed()) {
         return run_graph(graph_options, focus, out, err);

@@ -71,4 +71,12 @@ struct CheckCommands {
 
 CheckCommands add_check_commands(CLI::App& app);
 
+/// The diff subcommand.
+struct DiffCommand {
+    CLI::App* diff = nullptr;
+    std::function<int(std::ostream&, std::ostream&)> run;
+};
+
+DiffCommand add_diff_command(CLI::App& app);
+
 }  // namespace rbacgraph::cli

@@ -138,15 +138,19 @@ SourceLocation row_location(const Graph& graph, const GrantRow& row) {
 }  // namespace
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
+    return what_can_rows(graph, authorizer.identity(), authorizer.rows());
+}
+
+WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<const MatchedRow> matched) {
     WhatCan result;
-    result.identity = authorizer.identity();
+    result.identity = identity;
     // An ARN that does not authenticate may still be the principal of an access entry known only after apply.
     if (!result.identity.authenticated && result.identity.may_be.empty()) {
         return result;
     }
     result.masters = result.identity.is_masters();
     RowBuilder rows;
-    for (const MatchedRow& match : authorizer.rows()) {
+    for (const MatchedRow& match : matched) {
         const GrantRow& row = graph.rows()[match.row];
         if (row.source == GrantSource::kAccessPolicy && !graph.access_entries_apply()) {
             continue;

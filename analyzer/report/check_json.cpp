@@ -6,7 +6,6 @@
 #include "rbacgraph/report.hpp"
 
 namespace rbacgraph {
-namespace {
 
 nlohmann::json finding_json(const Finding& finding) {
     nlohmann::json out = {
@@ -33,6 +32,8 @@ nlohmann::json finding_json(const Finding& finding) {
     }
     return out;
 }
+
+namespace {
 
 nlohmann::json diagnostics_of(const std::vector<Diagnostic>& diagnostics, Severity severity) {
     nlohmann::json out = nlohmann::json::array();

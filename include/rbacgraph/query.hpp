@@ -1,6 +1,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -80,6 +81,8 @@ struct WhatCan {
 };
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
+/// The same over given rows (a Kubernetes subject's own rows: those its name holds in the grant table).
+WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<const MatchedRow> rows);
 
 /// what_can for each identity, in order, on every core (the graph is only read).
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities);

@@ -8,6 +8,7 @@
 
 #include "rbacgraph/access_graph.hpp"
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/diff.hpp"
 #include "rbacgraph/estate.hpp"
 #include "rbacgraph/query.hpp"
 
@@ -98,6 +99,18 @@ nlohmann::json sarif_artifact(const std::string& file, const std::string& workin
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
                            const std::vector<Diagnostic>& diagnostics,
                            std::string_view (*doc_of)(std::string_view slug), SarifOptions options = {});
+/// One finding as check -o json writes it.
+nlohmann::json finding_json(const Finding& finding);
+
+/// `rbacgraph diff` (docs/diff.md): gained and lost access per principal, then new and fixed findings.
+void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                     const CheckSettingNames& names = {});
+nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fail_on);
+/// For a pull-request comment: a summary table, then details in collapsed sections; at most max_lines lines
+/// of permissions per principal (the JSON has them all).
+void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                         std::size_t max_lines = 40);
+
 /// What --write-baseline writes: every reported finding's fingerprint with enough context to read it.
 nlohmann::json baseline_json(const CheckReport& report);
 /// The catalog as a table (`rbacgraph rules`) and as docs/rules/README.md (`rbacgraph rules --markdown`).

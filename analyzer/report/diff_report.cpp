@@ -1,0 +1,265 @@
+// rbacgraph diff output: text for a terminal, JSON for tools, Markdown for a pull-request comment
+// (docs/diff.md).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <ostream>
+
+#include "rbacgraph/report.hpp"
+
+namespace rbacgraph {
+namespace {
+
+std::string scope_of(const PermissionRow& row) {
+    switch (row.scope) {
+        case PermissionRow::Scope::kCluster:
+            return "cluster-wide";
+        case PermissionRow::Scope::kNamespace:
+            return "namespace " + row.ns;
+        case PermissionRow::Scope::kNonResource:
+            break;
+    }
+    return "URL";
+}
+
+// "cluster-wide  get, list secrets (names a, b)  via ClusterRoleBinding x -> ClusterRole y [undetermined]"
+std::string permission_line(const PermissionRow& row) {
+    return fmt::format(
+        "{}  {} {}{}  via {}{}", scope_of(row), fmt::join(row.verbs, ", "), row.resource,
+        row.resource_names.empty() ? "" : fmt::format(" (names {})", fmt::join(row.resource_names, ", ")),
+        row.via, row.undetermined ? " [undetermined: may be allowed]" : "");
+}
+
+std::string severity_of(const AccessChange& change) {
+    return change.severity ? std::string(to_string(*change.severity)) : "below every threshold";
+}
+
+std::string finding_line(const Finding& finding) {
+    return fmt::format("{}: {} {} {}: {}", format_location(finding.location), to_string(*finding.severity),
+                       finding.id, finding.rule, finding.message);
+}
+
+struct Counts {
+    std::size_t gaining = 0;
+    std::size_t losing = 0;
+    std::size_t identities = 0;  ///< IAM principals whose Kubernetes identity changed
+};
+
+Counts count(const AccessDiff& diff) {
+    Counts counts;
+    for (const AccessChange& change : diff.changes) {
+        counts.gaining += change.gained.empty() ? 0 : 1;
+        counts.losing += change.lost.empty() ? 0 : 1;
+        counts.identities += change.identity_changed() ? 1 : 0;
+    }
+    return counts;
+}
+
+std::string verdict_line(const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                         const std::string& setting) {
+    if (!fail_on) {
+        return fmt::format("{} new finding(s); {} never: passing", diff.new_findings.size(), setting);
+    }
+    const std::size_t failing = diff.failing(fail_on);
+    if (failing > 0) {
+        return fmt::format("{} new finding(s) at or above {} ({}): failing", failing, to_string(*fail_on),
+                           setting);
+    }
+    if (diff.undetermined_gains() > 0) {
+        return fmt::format(
+            "nothing at or above {} ({}), but {} gained permission(s) are undetermined: the input "
+            "cannot decide them",
+            to_string(*fail_on), setting, diff.undetermined_gains());
+    }
+    return fmt::format("nothing gained at or above {} ({}): passing", to_string(*fail_on), setting);
+}
+
+nlohmann::json row_json(const PermissionRow& row) {
+    nlohmann::json out = {{"scope", row.scope == PermissionRow::Scope::kCluster     ? "cluster"
+                                    : row.scope == PermissionRow::Scope::kNamespace ? "namespace"
+                                                                                    : "nonResource"},
+                          {"resource", row.resource},
+                          {"verbs", row.verbs},
+                          {"via", row.via},
+                          {"undetermined", row.undetermined}};
+    if (row.scope == PermissionRow::Scope::kNamespace) {
+        out["namespace"] = row.ns;
+    }
+    if (!row.resource_names.empty()) {
+        out["resourceNames"] = row.resource_names;
+    }
+    if (!row.via_location.file.empty()) {
+        out["location"] = {{"file", row.via_location.file.str()}, {"line", row.via_location.line}};
+    }
+    return out;
+}
+
+// Markdown table cells: pipes and newlines would break the row.
+std::string cell(std::string text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                     const CheckSettingNames& names) {
+    for (const AccessChange& change : diff.changes) {
+        out << change.principal;
+        if (!change.gained.empty()) {
+            out << "  (gains: " << severity_of(change) << ')';
+        }
+        out << '\n';
+        if (change.identity_changed()) {
+            out << "  identity  " << change.identity_before << '\n';
+            out << "         -> " << change.identity_after << '\n';
+        }
+        for (const PermissionRow& row : change.gained) {
+            out << "  + " << permission_line(row) << '\n';
+        }
+        for (const PermissionRow& row : change.lost) {
+            out << "  - " << permission_line(row) << '\n';
+        }
+        out << '\n';
+    }
+    if (!diff.new_findings.empty()) {
+        out << "New findings\n";
+        for (const Finding& finding : diff.new_findings) {
+            out << "  " << finding_line(finding) << '\n';
+        }
+        out << '\n';
+    }
+    if (!diff.fixed_findings.empty()) {
+        out << "Fixed findings\n";
+        for (const Finding& finding : diff.fixed_findings) {
+            out << "  " << finding_line(finding) << '\n';
+        }
+        out << '\n';
+    }
+    const Counts counts = count(diff);
+    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty()) {
+        out << "no change in effective access or findings\n";
+    } else {
+        out << fmt::format(
+            "{} principal(s) gain access, {} lose access, {} change identity; {} new finding(s), {} fixed\n",
+            counts.gaining, counts.losing, counts.identities, diff.new_findings.size(),
+            diff.fixed_findings.size());
+    }
+    out << verdict_line(diff, fail_on, names.fail_on) << '\n';
+}
+
+nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fail_on) {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const AccessChange& change : diff.changes) {
+        nlohmann::json gained = nlohmann::json::array();
+        nlohmann::json lost = nlohmann::json::array();
+        for (const PermissionRow& row : change.gained) {
+            gained.push_back(row_json(row));
+        }
+        for (const PermissionRow& row : change.lost) {
+            lost.push_back(row_json(row));
+        }
+        changes.push_back(
+            {{"principal", change.principal},
+             {"kind", change.iam ? "iam" : "kubernetes"},
+             {"identity", {{"before", change.identity_before}, {"after", change.identity_after}}},
+             {"severity", change.severity ? nlohmann::json(to_string(*change.severity)) : nullptr},
+             {"gained", gained},
+             {"lost", lost}});
+    }
+    nlohmann::json added = nlohmann::json::array();
+    nlohmann::json fixed = nlohmann::json::array();
+    for (const Finding& finding : diff.new_findings) {
+        added.push_back(finding_json(finding));
+    }
+    for (const Finding& finding : diff.fixed_findings) {
+        fixed.push_back(finding_json(finding));
+    }
+    const Counts counts = count(diff);
+    return {{"changes", changes},
+            {"newFindings", added},
+            {"fixedFindings", fixed},
+            {"summary",
+             {{"gaining", counts.gaining},
+              {"losing", counts.losing},
+              {"identityChanges", counts.identities},
+              {"newFindings", diff.new_findings.size()},
+              {"fixedFindings", diff.fixed_findings.size()},
+              {"undeterminedGains", diff.undetermined_gains()},
+              {"failOn", fail_on ? nlohmann::json(to_string(*fail_on)) : nlohmann::json("never")},
+              {"failing", diff.failing(fail_on)}}}};
+}
+
+void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                         std::size_t max_lines) {
+    const Counts counts = count(diff);
+    out << "### rbacgraph: effective access changed by this change\n\n";
+    out << verdict_line(diff, fail_on, "--fail-on") << "\n\n";
+    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty()) {
+        out << "No change in effective access or findings.\n";
+        return;
+    }
+    out << "| | count |\n|---|---|\n";
+    out << fmt::format("| principals gaining access | {} |\n| principals losing access | {} |\n",
+                       counts.gaining, counts.losing);
+    out << fmt::format("| IAM principals whose Kubernetes identity changes | {} |\n", counts.identities);
+    out << fmt::format("| new findings | {} |\n| fixed findings | {} |\n\n", diff.new_findings.size(),
+                       diff.fixed_findings.size());
+    if (!diff.changes.empty()) {
+        out << "| principal | gains | losses | rated |\n|---|---|---|---|\n";
+        for (const AccessChange& change : diff.changes) {
+            out << fmt::format("| `{}` | {} | {} | {} |\n", cell(change.principal), change.gained.size(),
+                               change.lost.size(), change.gained.empty() ? "" : severity_of(change));
+        }
+        out << '\n';
+    }
+    for (const AccessChange& change : diff.changes) {
+        const std::size_t lines = change.gained.size() + change.lost.size();
+        out << fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
+                           lines <= 10 ? " open" : "", cell(change.principal), change.gained.size(),
+                           change.lost.size());
+        if (change.identity_changed()) {
+            out << fmt::format("identity: {} → {}\n\n", cell(change.identity_before),
+                               cell(change.identity_after));
+        }
+        out << "```diff\n";
+        std::size_t shown = 0;
+        for (const auto* rows : {&change.gained, &change.lost}) {
+            for (const PermissionRow& row : *rows) {
+                if (shown++ < max_lines) {
+                    out << (rows == &change.gained ? "+ " : "- ") << permission_line(row) << '\n';
+                }
+            }
+        }
+        if (shown > max_lines) {
+            out << fmt::format("# ... and {} more (rbacgraph diff -o json lists them all)\n",
+                               shown - max_lines);
+        }
+        out << "```\n\n</details>\n\n";
+    }
+    for (const auto& [title, findings] :
+         {std::pair{"New findings", &diff.new_findings}, std::pair{"Fixed findings", &diff.fixed_findings}}) {
+        if (findings->empty()) {
+            continue;
+        }
+        out << fmt::format("<details{}><summary>{} ({})</summary>\n\n", findings->size() <= 10 ? " open" : "",
+                           title, findings->size());
+        out << "| severity | rule | where | message |\n|---|---|---|---|\n";
+        for (const Finding& finding : *findings) {
+            out << fmt::format("| {} | {} {} | `{}` | {} |\n", to_string(*finding.severity), finding.id,
+                               finding.rule, format_location(finding.location), cell(finding.message));
+        }
+        out << "\n</details>\n\n";
+    }
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,1 @@
+diff testdata/demo/aws-auth.yaml testdata/bad/aws-auth.yaml --fail-on never
