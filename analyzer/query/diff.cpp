@@ -79,6 +79,7 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
         found->second.verbs.push_back(verb);
     }
     std::vector<PermissionRow> out;
+    out.reserve(rows.size());
     for (auto& [key, row] : rows) {
         out.push_back(std::move(row));
     }
@@ -218,7 +219,7 @@ AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& 
         }
     }
     for (const auto& [kind, name] : subjects) {
-        const std::string display = kind + " " + name;
+        const std::string display = fmt::format("{} {}", kind, name);
         AccessChange change;
         change.principal = display;
         add(std::move(change), subject_side(base, kind, name), subject_side(head, kind, name), display);

@@ -95,7 +95,7 @@ nlohmann::json row_json(const PermissionRow& row) {
 }
 
 // Markdown table cells: pipes and newlines would break the row.
-std::string cell(std::string text) {
+std::string cell(std::string_view text) {
     std::string out;
     for (const char c : text) {
         if (c == '|') {
