@@ -231,6 +231,10 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
             out << fmt::format("identity: {} → {}\n\n", cell(change.identity_before),
                                cell(change.identity_after));
         }
+        if (lines == 0) {
+            out << "</details>\n\n";
+            continue;
+        }
         out << "```diff\n";
         std::size_t shown = 0;
         for (const auto* rows : {&change.gained, &change.lost}) {
