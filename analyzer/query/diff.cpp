@@ -86,12 +86,90 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
     return out;
 }
 
-Side iam_side(const Graph& graph, const std::map<std::string, Identity>& mapped, const std::string& arn) {
+// What a grant row allows, as a number that is the same in both graphs for the same access: its scope, its
+// namespace(s) and its rules' content (rule-set indexes differ between graphs). Equal signatures over a
+// principal's rows mean equal permissions, so only principals whose signature differs are expanded.
+class RowSignatures {
+  public:
+    explicit RowSignatures(const Graph& graph) : graph_(graph) {
+        for (const RuleSet& set : graph.rule_sets()) {
+            std::uint64_t hash = mix(kSeed, static_cast<std::uint64_t>(set.coverage));
+            for (const PolicyRule& rule : *set.rules) {
+                for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
+                                         &rule.non_resource_urls, &rule.api_group_suffixes}) {
+                    hash = mix(hash, 0x5eed);
+                    for (const std::string& item : *list) {
+                        hash = mix(hash, text(item));
+                    }
+                }
+            }
+            rule_sets_.push_back(hash);
+        }
+    }
+
+    std::uint64_t of(std::span<const MatchedRow> rows, bool masters) const {
+        std::vector<std::uint64_t> hashes;
+        hashes.reserve(rows.size());
+        for (const MatchedRow& match : rows) {
+            const GrantRow& row = graph_.rows()[match.row];
+            std::uint64_t hash = mix(rule_sets_[row.rule_set], static_cast<std::uint64_t>(row.scope));
+            hash = mix(hash, match.undetermined ? 1 : 0);
+            if (row.scope == GrantScope::kNamespace) {
+                hash = mix(hash, text(graph_.symbols().name(row.ns)));
+            } else if (row.scope == GrantScope::kNamespacePatterns) {
+                for (const std::string& ns :
+                     graph_.access_policy_grants()[row.source_index].association->scope.namespaces) {
+                    hash = mix(hash, text(ns));
+                }
+            }
+            hashes.push_back(hash);
+        }
+        std::sort(hashes.begin(), hashes.end());
+        hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+        std::uint64_t out = mix(kSeed, masters ? 1 : 0);
+        for (const std::uint64_t hash : hashes) {
+            out = mix(out, hash);
+        }
+        return out;
+    }
+
+  private:
+    static constexpr std::uint64_t kSeed = 0xcbf29ce484222325ULL;
+    static std::uint64_t mix(std::uint64_t hash, std::uint64_t value) {
+        hash ^= value + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
+        return hash * 0x100000001b3ULL;
+    }
+    static std::uint64_t text(std::string_view value) { return std::hash<std::string_view>{}(value); }
+
+    const Graph& graph_;
+    std::vector<std::uint64_t> rule_sets_;
+};
+
+/// One principal on one side, before its permissions are expanded.
+struct Holder {
+    std::string identity;                  ///< describe(): compared too
+    std::optional<Authorizer> authorizer;  ///< IAM principals
+    Identity subject;                      ///< Kubernetes subjects: a bare identity
+    std::vector<MatchedRow> subject_rows;
+    std::uint64_t signature = 0;
+
+    Side expand(const Graph& graph) const {
+        return side_of(
+            authorizer ? what_can(graph, *authorizer) : what_can_rows(graph, subject, subject_rows),
+            identity);
+    }
+};
+
+Holder iam_holder(const Graph& graph, const RowSignatures& signatures,
+                  const std::map<std::string, Identity>& mapped, const std::string& arn) {
     const auto found = mapped.find(arn);
     Identity identity = found != mapped.end() ? found->second : resolve_arn(graph, arn);
     identity.may_be.clear();  // those entries are principals of their own in the diff
-    std::string shown = describe(identity);
-    return side_of(what_can(graph, Authorizer(graph, std::move(identity))), std::move(shown));
+    Holder holder;
+    holder.identity = describe(identity);
+    holder.authorizer.emplace(graph, std::move(identity));
+    holder.signature = signatures.of(holder.authorizer->rows(), holder.authorizer->identity().is_masters());
+    return holder;
 }
 
 std::map<std::string, Identity> mapped_by_arn(const Graph& graph) {
@@ -103,20 +181,23 @@ std::map<std::string, Identity> mapped_by_arn(const Graph& graph) {
     return out;
 }
 
-// A Kubernetes subject's own rows: those its name holds in the grant table (not its groups').
-Side subject_side(const Graph& graph, const std::string& kind, const std::string& name) {
+// A Kubernetes subject's own rows: those its name holds in the grant table (not its groups'); a subject's
+// name is its identity.
+Holder subject_holder(const Graph& graph, const RowSignatures& signatures, const std::string& kind,
+                      const std::string& name) {
     const auto& index = kind == "User"    ? graph.user_rows()
                         : kind == "Group" ? graph.group_rows()
                                           : graph.service_account_rows();
-    std::vector<MatchedRow> rows;
+    Holder holder;
     if (const auto found = index.find(name); found != index.end()) {
         for (const std::uint32_t row : found->second) {
-            rows.push_back({row, {}, false, nullptr});
+            holder.subject_rows.push_back({row, {}, false, nullptr});
         }
     }
-    Identity identity = kubernetes_identity(kind == "User" ? name : "", {});
-    identity.groups.clear();
-    return side_of(what_can_rows(graph, identity, rows), {});  // a subject's name is its identity
+    holder.subject = kubernetes_identity(kind == "User" ? name : "", {});
+    holder.subject.groups.clear();
+    holder.signature = signatures.of(holder.subject_rows, false);
+    return holder;
 }
 
 std::set<std::string> fingerprints(const CheckReport& report) {
@@ -176,11 +257,17 @@ AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& 
             }
         }
     };
-    const auto add = [&](AccessChange change, const Side& was, const Side& now, const std::string& display) {
-        change.identity_before = was.identity;
-        change.identity_after = now.identity;
-        change.gained = only_in(now, was);
-        change.lost = only_in(was, now);
+    const auto add = [&](AccessChange change, const Holder& was, const Holder& now,
+                         const std::string& display) {
+        if (was.signature == now.signature && was.identity == now.identity) {
+            return;  // the same rows' content: the same permissions
+        }
+        const Side old_side = was.expand(base);
+        const Side new_side = now.expand(head);
+        change.identity_before = old_side.identity;
+        change.identity_after = new_side.identity;
+        change.gained = only_in(new_side, old_side);
+        change.lost = only_in(old_side, new_side);
         if (change.gained.empty() && change.lost.empty() && !change.identity_changed()) {
             return;
         }
@@ -190,6 +277,8 @@ AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& 
         diff.changes.push_back(std::move(change));
     };
 
+    const RowSignatures base_signatures(base);
+    const RowSignatures head_signatures(head);
     // IAM principals either side maps.
     const std::map<std::string, Identity> base_mapped = mapped_by_arn(base);
     const std::map<std::string, Identity> head_mapped = mapped_by_arn(head);
@@ -203,7 +292,8 @@ AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& 
         AccessChange change;
         change.principal = arn;
         change.iam = true;
-        add(std::move(change), iam_side(base, base_mapped, arn), iam_side(head, head_mapped, arn), arn);
+        add(std::move(change), iam_holder(base, base_signatures, base_mapped, arn),
+            iam_holder(head, head_signatures, head_mapped, arn), arn);
     }
     // Kubernetes subjects either side binds.
     std::set<std::pair<std::string, std::string>> subjects;
@@ -222,7 +312,8 @@ AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& 
         const std::string display = fmt::format("{} {}", kind, name);
         AccessChange change;
         change.principal = display;
-        add(std::move(change), subject_side(base, kind, name), subject_side(head, kind, name), display);
+        add(std::move(change), subject_holder(base, base_signatures, kind, name),
+            subject_holder(head, head_signatures, kind, name), display);
     }
     return diff;
 }
