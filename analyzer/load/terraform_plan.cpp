@@ -613,11 +613,20 @@ class PlanReader {
                                                                                 {"role_ref", ""},
                                                                                 {"subject", ""},
                                                                                 {"data", ""}}};
+        const bool service_account = resource.type.starts_with("kubernetes_service_account");
         for (const auto& path : kPaths) {
             const std::size_t size = path[1].empty() ? 1 : 2;
             if (unknown_at(resource.after_unknown, std::span<const std::string_view>(path.data(), size))) {
-                if (path[0] == "data" && aws_auth_data(resource)) {
-                    continue;  // read key by key
+                if (path[0] == "data") {
+                    continue;  // aws-auth is read key by key
+                }
+                if (service_account && path[1] == "annotations") {
+                    // Typically eks.amazonaws.com/role-arn of a role the plan creates: which AWS role the
+                    // pods get is unknown, what they can do in the cluster is not.
+                    reader_.warning(*resource.node,
+                                    "metadata.annotations is known only after apply: an IRSA role the plan "
+                                    "creates is not evaluated");
+                    continue;
                 }
                 reader_.error(
                     *resource.node,
@@ -640,6 +649,10 @@ class PlanReader {
     void read_kubernetes_resource(const Resource& resource) {
         auto object = kubernetes_object(resource.type, *resource.values, *resource.node);
         if (!object) {
+            return;
+        }
+        if (resource.type.find("config_map") != std::string::npos && !aws_auth_data(resource)) {
+            ++sink_.out.summary.skipped_by_kind["ConfigMap"];  // only aws-auth defines access
             return;
         }
         if (!decided(resource)) {

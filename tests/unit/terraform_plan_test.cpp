@@ -159,6 +159,29 @@ TEST_CASE("Terraform plan: an RBAC value known only after apply is an error nami
     CHECK(source.bindings[0].name == "y");
 }
 
+TEST_CASE(
+    "Terraform plan: an unknown IRSA annotation or ConfigMap data is no error; only aws-auth's data counts") {
+    const Export source =
+        load_files({{"plan.json", R"({"format_version": "1.2", "planned_values": {"root_module":
+        {"resources": [
+        {"address": "kubernetes_service_account_v1.app", "mode": "managed", "type": "kubernetes_service_account_v1",
+         "name": "app", "values": {"metadata": [{"name": "app", "namespace": "shop"}]}},
+        {"address": "kubernetes_config_map_v1.settings", "mode": "managed", "type": "kubernetes_config_map_v1",
+         "name": "settings", "values": {"metadata": [{"name": "settings", "namespace": "shop"}]}}]}},
+        "resource_changes": [
+        {"address": "kubernetes_service_account_v1.app", "change": {"actions": ["create"],
+         "after_unknown": {"metadata": [{"annotations": true, "uid": true}]}}},
+        {"address": "kubernetes_config_map_v1.settings", "change": {"actions": ["create"],
+         "after_unknown": {"data": true}}}]})"}});
+    CHECK(errors_in(source) == 0);
+    REQUIRE(source.service_accounts.size() == 1);
+    CHECK(source.service_accounts[0].annotations.empty());
+    CHECK(source.summary.skipped_by_kind.at("ConfigMap") == 1);
+    CHECK(std::any_of(source.diagnostics.begin(), source.diagnostics.end(), [](const Diagnostic& d) {
+        return d.severity == Severity::kWarning && d.message.find("IRSA role") != std::string::npos;
+    }));
+}
+
 TEST_CASE("Terraform plan (real, checkov's runner fixture): a cluster created without access_config") {
     const Export source = load_testdata("iac/terraform/checkov-tests-runner-plan-tfplan.json");
     REQUIRE(source.cluster);
