@@ -78,9 +78,10 @@ class Resolver {
             if (select->is_sequence() && select->children.size() == 2) {
                 const Resolved index = string(select->children[0], depth + 1);
                 const auto items = list(select->children[1], depth + 1);
-                if (index.value && items &&
+                // At most 9 digits: stoul cannot overflow, and no list is that long.
+                if (index.value && items && !index.value->empty() && index.value->size() <= 9 &&
                     std::all_of(index.value->begin(), index.value->end(), ::isdigit) &&
-                    !index.value->empty() && std::stoul(*index.value) < items->size()) {
+                    std::stoul(*index.value) < items->size()) {
                     return (*items)[std::stoul(*index.value)];
                 }
             }

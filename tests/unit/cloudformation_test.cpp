@@ -110,6 +110,7 @@ TEST_CASE("CloudFormation: Sub with variables and ${!Literal}, Select over Split
         - "arn:aws:iam::${Account}:role/${Name}"
         - {Account: "111122223333", Name: !Select [1, !Split [",", "x,deployer,y"]]}
       Username: "${!NotAVariable}"
+      KubernetesGroups: [!Select ["99999999999999999999999", [a, b]]]
   B:
     Type: AWS::EKS::AccessEntry
     Properties:
@@ -119,6 +120,7 @@ TEST_CASE("CloudFormation: Sub with variables and ${!Literal}, Select over Split
     REQUIRE(source.access_entries.size() == 2);
     CHECK(source.access_entries[0].principal_arn == "arn:aws:iam::111122223333:role/deployer");
     CHECK(source.access_entries[0].username == "${!NotAVariable}");  // only Fn::Sub substitutes
+    CHECK(source.access_entries[0].kubernetes_groups.empty());  // an index past the list: unknown (an error)
     CHECK(source.access_entries[1].principal_unknown);
     CHECK(source.access_entries[1].principal_arn == "(known after deploy: ${Fn::If})");
 }
