@@ -17,6 +17,56 @@ struct DiffOptions {
     std::size_t markdown_lines = 40;
 };
 
+// One side of the diff: its graph, its diagnostics and whether its input was fully understood.
+struct Side {
+    std::shared_ptr<const Graph> graph;
+    std::vector<Diagnostic> diagnostics;
+    int status = 0;
+    bool empty = false;  ///< a directory without input files: no access at all (a new directory's BASE)
+};
+
+bool holds_input_files(const std::filesystem::path& directory) {
+    std::error_code error;
+    for (std::filesystem::recursive_directory_iterator it(directory, error), end; !error && it != end;
+         it.increment(error)) {
+        const std::string extension = it->path().extension().string();
+        if (it->is_regular_file(error) &&
+            (extension == ".yaml" || extension == ".yml" || extension == ".json")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A side with no access definition is compared as no access (--allow-empty for that side): a pull request
+// that adds the first RBAC file has such a BASE. A directory without input files is the same, said on stderr.
+std::optional<Side> load_side(std::string_view label, const std::string& path, const InputOptions& options,
+                              std::ostream& err) {
+    err << "rbacgraph: " << label << ' ' << path << '\n';
+    Side side;
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error) && !holds_input_files(path)) {
+        err << "rbacgraph: " << label << " holds no input file: compared as no access\n";
+        GraphOptions graph_options;
+        graph_options.creator_arn = options.creator;
+        graph_options.builtin_objects = !options.no_builtin_objects;
+        side.graph = std::make_shared<const Graph>(Export{}, graph_options);
+        keep_until_exit(side.graph);
+        side.empty = true;
+        return side;
+    }
+    InputOptions side_options = options;
+    side_options.allow_empty = true;
+    auto loaded = load({path}, side_options, err);
+    if (!loaded) {
+        return std::nullopt;
+    }
+    side.graph = std::shared_ptr<const Graph>(loaded->estate, loaded->graph);
+    side.diagnostics = std::move(loaded->diagnostics);
+    side.status = loaded->status;
+    return side;
+}
+
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& words = options.input.words;
     if (words.size() != 2) {
@@ -30,14 +80,16 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     }
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
-    err << "rbacgraph: BASE " << words[0] << '\n';
-    const auto base = load({words[0]}, options.input, err);
+    const std::optional<Side> base = load_side("BASE", words[0], options.input, err);
     if (!base) {
         return kExitUsage;
     }
-    err << "rbacgraph: HEAD " << words[1] << '\n';
-    const auto head = load({words[1]}, options.input, err);
+    const std::optional<Side> head = load_side("HEAD", words[1], options.input, err);
     if (!head) {
+        return kExitUsage;
+    }
+    if (base->empty && head->empty) {
+        err << "rbacgraph: neither BASE nor HEAD holds an input file: nothing to compare\n";
         return kExitUsage;
     }
     CheckRun run;

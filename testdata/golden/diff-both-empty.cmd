@@ -1,0 +1,1 @@
+diff testdata/empty-side testdata/empty-side

@@ -1,0 +1,1 @@
+diff testdata/empty-side testdata/demo/aws-auth.yaml --fail-on critical
