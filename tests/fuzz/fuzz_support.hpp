@@ -29,9 +29,13 @@ metadata: {name: ops}
 rules: [{apiGroups: ['*'], resources: [secrets], verbs: [get]}]
 )";
 
-/// Asks what an ARN no mapping names can do, and who can delete nodes: with access entries whose principal is
-/// known only after apply, both go through the undetermined rows they add.
-inline void ask_a_stranger(const Graph& graph) {
+/// Asks what every mapped identity can do, what an ARN no mapping names can do, and who can delete nodes:
+/// with access entries whose principal is known only after apply, the last two go through the undetermined
+/// rows they add.
+inline void ask_everyone_and_a_stranger(const Graph& graph) {
+    for (const Identity& identity : mapped_identities(graph)) {
+        (void)what_can(graph, Authorizer(graph, identity));
+    }
     const Authorizer stranger(graph, resolve_arn(graph, "arn:aws:iam::111122223333:role/stranger"));
     (void)what_can(graph, stranger);
     Request request;
