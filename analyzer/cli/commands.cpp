@@ -16,7 +16,7 @@
 
 namespace rbacgraph::cli {
 
-void add_input_options(CLI::App& command, InputOptions& options) {
+void add_input_options(CLI::App& command, InputOptions& options, bool estates) {
     command.add_option("--creator", options.creator,
                        "ARN of the IAM principal that created the cluster (the EKS API does not reveal it)");
     command.add_option("--default-namespace", options.default_namespace,
@@ -64,11 +64,16 @@ void add_input_options(CLI::App& command, InputOptions& options) {
         .add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                     "nodes YAML aliases may add to one file (0: the file's size in bytes, at least 100000)")
         ->capture_default_str();
+    if (!estates) {
+        return;
+    }
     command
         .add_option("--cluster", options.clusters,
                     "NAME=PATH: a cluster of the estate (repeatable; PATHs are then IAM dumps shared by all)")
         ->allow_extra_args(false);
-    command.add_option("--clusters", options.clusters_dir, "DIR whose subdirectories are one cluster each");
+    command.add_option(
+        "--clusters", options.clusters_dir,
+        "DIR whose subdirectories are one cluster each (files directly in DIR: shared IAM dumps)");
 }
 
 namespace {
@@ -128,6 +133,13 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
         input.clusters = std::move(*clusters);
         input.shared_paths = paths;
     }
+    input.shared_paths.insert(input.shared_paths.end(), options.iam_paths.begin(), options.iam_paths.end());
+    if (!options.clusters_dir.empty()) {
+        // Files beside the cluster subdirectories: the IAM dumps they share.
+        for (std::string& path : shared_files_in_directory(options.clusters_dir)) {
+            input.shared_paths.push_back(std::move(path));
+        }
+    }
     input.load.limits = options.limits;
     input.load.limits.max_file_bytes_setting = "--max-file-bytes";
     input.load.limits.max_alias_nodes_setting = "--max-alias-nodes";
@@ -148,7 +160,9 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     if (!options.kubernetes_version.empty()) {
         input.graph.kubernetes_version = KubernetesVersion::parse(options.kubernetes_version);
     }
-    input.cluster_option = "--cluster NAME=PATH";
+    input.cluster_option = options.iam_paths.empty()
+                               ? "--cluster NAME=PATH"
+                               : "diff's BASE and HEAD (the paths after them are IAM dumps both share)";
     LoadedEstate estate = load_estate(input);
     Loaded loaded;
     loaded.estate = estate.estate;

@@ -12,56 +12,59 @@ namespace {
 
 struct DiffOptions {
     InputOptions input;
+    bool clusters = false;  ///< BASE and HEAD are directories of clusters (one subdirectory each)
     std::string fail_on = "high";
     std::string sarif_category;
     std::size_t markdown_lines = 40;
 };
 
-// One side of the diff: its graph, its diagnostics and whether its input was fully understood.
+// One side of the diff: its estate, its diagnostics and whether its input was fully understood.
 struct Side {
-    std::shared_ptr<const Graph> graph;
+    std::shared_ptr<const Estate> estate;
     std::vector<Diagnostic> diagnostics;
     int status = 0;
     bool empty = false;  ///< a directory without input files: no access at all (a new directory's BASE)
 };
 
-bool holds_input_files(const std::filesystem::path& directory) {
+bool holds_input_files(const std::string& directory) {
     std::error_code error;
-    for (std::filesystem::recursive_directory_iterator it(directory, error), end; !error && it != end;
-         it.increment(error)) {
-        const std::string extension = it->path().extension().string();
-        if (it->is_regular_file(error) &&
-            (extension == ".yaml" || extension == ".yml" || extension == ".json")) {
-            return true;
-        }
-    }
-    return false;
+    return !input_files_in(directory, error).empty();
 }
 
 // A side with no access definition is compared as no access (--allow-empty for that side): a pull request
 // that adds the first RBAC file has such a BASE. A directory without input files is the same, said on stderr.
-std::optional<Side> load_side(std::string_view label, const std::string& path, const InputOptions& options,
+std::optional<Side> load_side(std::string_view label, const std::string& path, const DiffOptions& options,
                               std::ostream& err) {
     err << "rbacgraph: " << label << ' ' << path << '\n';
     Side side;
     std::error_code error;
     if (std::filesystem::is_directory(path, error) && !holds_input_files(path)) {
         err << "rbacgraph: " << label << " holds no input file: compared as no access\n";
-        GraphOptions graph_options;
-        graph_options.creator_arn = options.creator;
-        graph_options.builtin_objects = !options.no_builtin_objects;
-        side.graph = std::make_shared<const Graph>(Export{}, graph_options);
-        keep_until_exit(side.graph);
+        std::vector<Cluster> clusters;
+        if (!options.clusters) {
+            GraphOptions graph_options;
+            graph_options.creator_arn = options.input.creator;
+            graph_options.builtin_objects = !options.input.no_builtin_objects;
+            clusters.push_back({"", std::make_shared<const Graph>(Export{}, graph_options)});
+        }
+        side.estate = std::make_shared<const Estate>(std::move(clusters), std::vector<IamAccountDetails>{});
+        keep_until_exit(side.estate);
         side.empty = true;
         return side;
     }
-    InputOptions side_options = options;
+    InputOptions side_options = options.input;
     side_options.allow_empty = true;
-    auto loaded = load({path}, side_options, err);
+    std::vector<std::string> paths;
+    if (options.clusters) {
+        side_options.clusters_dir = path;
+    } else {
+        paths.push_back(path);
+    }
+    auto loaded = load(paths, side_options, err);
     if (!loaded) {
         return std::nullopt;
     }
-    side.graph = std::shared_ptr<const Graph>(loaded->estate, loaded->graph);
+    side.estate = loaded->estate;
     side.diagnostics = std::move(loaded->diagnostics);
     side.status = loaded->status;
     return side;
@@ -69,22 +72,20 @@ std::optional<Side> load_side(std::string_view label, const std::string& path, c
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& words = options.input.words;
-    if (words.size() != 2) {
+    if (words.size() < 2) {
         err << "rbacgraph: diff needs two inputs, BASE and HEAD (files or directories), found "
             << words.size() << '\n';
         return kExitUsage;
     }
-    if (!options.input.clusters.empty() || !options.input.clusters_dir.empty()) {
-        err << "rbacgraph: diff compares one cluster's inputs; --cluster and --clusters are not supported by "
-               "diff yet\n";
-        return kExitUsage;
-    }
+    DiffOptions side_options = options;
+    // Paths after BASE and HEAD: IAM dumps both sides share (their routes to the roles that change).
+    side_options.input.iam_paths.assign(words.begin() + 2, words.end());
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
-    const std::optional<Side> base = load_side("BASE", words[0], options.input, err);
+    const std::optional<Side> base = load_side("BASE", words[0], side_options, err);
     if (!base) {
         return kExitUsage;
     }
-    const std::optional<Side> head = load_side("HEAD", words[1], options.input, err);
+    const std::optional<Side> head = load_side("HEAD", words[1], side_options, err);
     if (!head) {
         return kExitUsage;
     }
@@ -94,17 +95,22 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     }
     CheckRun run;
     run.rules = builtin_rules();
-    const CheckReport base_report = run_checks(*base->graph, run);
-    const CheckReport head_report = run_checks(*head->graph, run);
-    const AccessDiff diff = diff_access(*base->graph, *head->graph, base_report, head_report);
+    const CheckReport base_report = run_checks(*base->estate, run);
+    const CheckReport head_report = run_checks(*head->estate, run);
+    const AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
     if (options.input.output == "json") {
         out << diff_json(diff, fail_on).dump(2) << '\n';
     } else if (options.input.output == "markdown") {
         write_diff_markdown(out, diff, fail_on, options.markdown_lines);
     } else if (options.input.output == "sarif") {
-        // Only what the change introduces: the new findings.
+        // Only what the change introduces: the new findings, and those it widened.
         CheckReport introduced;
         introduced.findings = diff.new_findings;
+        for (const ChangedFinding& changed : diff.changed_findings) {
+            if (changed.widened()) {
+                introduced.findings.push_back(changed.finding);
+            }
+        }
         std::error_code ignored;
         const SarifOptions sarif{.working_directory = std::filesystem::current_path(ignored).string(),
                                  .category = options.sarif_category};
@@ -129,8 +135,12 @@ DiffCommand add_diff_command(CLI::App& app) {
     CLI::App* diff = app.add_subcommand(
         "diff",
         "What a change grants and removes: effective access per principal, and new and fixed findings.");
-    diff->add_option("inputs", options->input.words, "BASE and HEAD: export files or directories");
-    add_input_options(*diff, options->input);
+    diff->add_option("inputs", options->input.words,
+                     "BASE and HEAD: export files or directories; then any IAM dumps both share");
+    add_input_options(*diff, options->input, false);
+    diff->add_flag(
+        "--clusters", options->clusters,
+        "BASE and HEAD are directories whose subdirectories are one cluster each (paired by name)");
     diff->add_option("-o,--output", options->input.output,
                      "output format (markdown: for a pull-request comment)")
         ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
@@ -147,13 +157,16 @@ DiffCommand add_diff_command(CLI::App& app) {
     diff->footer(
         "Exit codes: 0 nothing gained at or above --fail-on, 1 gained access at or above it (a new finding "
         "of "
-        "that severity), 2 usage or input errors, 3 nothing at or above it but gained permissions the input "
-        "cannot decide.\n"
+        "that severity, or an existing one that now reaches someone more or rose to it), 2 usage or input "
+        "errors, 3 nothing at or above it but gained permissions the input cannot decide.\n"
         "A gained permission is rated by the check rules it newly trips: gaining `get secrets` cluster-wide "
         "is "
         "high; gaining `get configmaps` is below every threshold.\n"
+        "Paths after BASE and HEAD are IAM dumps (get-account-authorization-details) both sides share: a "
+        "changed role then names who reaches it by sts:AssumeRole.\n"
         "Examples:\n"
         "  rbacgraph diff base/ head/\n"
+        "  rbacgraph diff --clusters base/clusters head/clusters iam/account-a.json\n"
         "  rbacgraph diff base/rbac head/rbac -o markdown > comment.md\n"
         "  rbacgraph diff base.json head.json -o sarif > introduced.sarif\n"
         "Docs: docs/diff.md, docs/ci.md");

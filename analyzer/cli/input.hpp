@@ -37,9 +37,12 @@ struct InputOptions {
     std::string account_id;                        ///< --aws-account-id
     std::vector<std::string> clusters;             ///< --cluster NAME=PATH
     std::string clusters_dir;                      ///< --clusters DIR: each subdirectory is a cluster
+    /// IAM dumps every cluster shares, apart from the cluster's paths (diff: the paths after BASE and HEAD).
+    std::vector<std::string> iam_paths;
 };
 
-void add_input_options(CLI::App& command, InputOptions& options);
+/// The options above; without `estates`, not --cluster and --clusters (diff has its own --clusters).
+void add_input_options(CLI::App& command, InputOptions& options, bool estates = true);
 
 /// The loaded estate with every diagnostic (load, graphs, IAM index).
 struct Loaded {

@@ -18,11 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool has_data_extension(const fs::path& path) {
-    const std::string extension = path.extension().string();
-    return extension == ".yaml" || extension == ".yml" || extension == ".json";
-}
-
 bool looks_like_json(const std::string& file, std::string_view text) {
     if (file.ends_with(".json")) {
         return true;
@@ -185,29 +180,42 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
     return text;
 }
 
+}  // namespace
+
+bool is_input_file_name(std::string_view name) {
+    return name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
+}
+
+std::vector<std::string> input_files_in(const std::string& directory, std::error_code& code) {
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(directory, code);
+         !code && it != fs::recursive_directory_iterator(); it.increment(code)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with(".")) {
+            if (it->is_directory()) {
+                it.disable_recursion_pending();
+            }
+            continue;
+        }
+        if (it->is_regular_file() && is_input_file_name(name)) {
+            found.push_back(it->path().generic_string());
+        }
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+namespace {
+
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Export& out) {
     std::vector<std::string> files;
     for (const std::string& path : paths) {
         std::error_code code;
         if (path != "-" && fs::is_directory(path, code)) {
-            std::vector<std::string> found;
-            for (auto it = fs::recursive_directory_iterator(path, code);
-                 !code && it != fs::recursive_directory_iterator(); it.increment(code)) {
-                const std::string name = it->path().filename().string();
-                if (name.starts_with(".")) {
-                    if (it->is_directory()) {
-                        it.disable_recursion_pending();
-                    }
-                    continue;
-                }
-                if (it->is_regular_file() && has_data_extension(it->path())) {
-                    found.push_back(it->path().generic_string());
-                }
-            }
+            const std::vector<std::string> found = input_files_in(path, code);
             if (code) {
                 error(out, path, fmt::format("cannot list the directory: {}", code.message()));
             }
-            std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
         } else if (path == "-" || fs::exists(path, code)) {
             files.push_back(path);

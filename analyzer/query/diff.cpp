@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <tuple>
@@ -16,25 +17,6 @@ namespace {
 using Atom = std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>, std::string,
                         bool>;  // scope, namespace, resource, names, verb, undetermined
 
-struct Side {
-    std::string identity;
-    std::map<Atom, const PermissionRow*> atoms;
-    WhatCan what;  ///< owns the rows the atoms point at
-};
-
-std::string describe(const Identity& identity) {
-    if (!identity.authenticated) {
-        return "does not authenticate";
-    }
-    std::vector<std::string> groups;
-    for (const IdentityValue& group : identity.groups) {
-        groups.push_back(group.display());
-    }
-    return fmt::format(
-        "username {}, groups {} ({})", identity.username.display(), fmt::join(groups, ", "),
-        identity.source_detail.empty() ? std::string(to_string(identity.source)) : identity.source_detail);
-}
-
 PermissionRow masters_row() {
     PermissionRow row;
     row.resource = "*.*";
@@ -43,22 +25,61 @@ PermissionRow masters_row() {
     return row;
 }
 
-Side side_of(WhatCan what, std::string identity) {
-    Side side{std::move(identity), {}, std::move(what)};
-    if (side.what.masters) {
-        side.what.rows = {masters_row()};
-    }
-    for (const PermissionRow& row : side.what.rows) {
-        if (row.everyone) {
-            continue;  // what every authenticated user has: the identity line says it changed
-        }
-        for (const std::string& verb : row.verbs) {
-            side.atoms.emplace(
-                Atom{row.scope, row.ns, row.resource, row.resource_names, verb, row.undetermined}, &row);
-        }
-    }
-    return side;
+// A grant whose rules are not published (an access policy AWS describes in prose, or not at all): what it
+// allows beyond its stated rows is unknown, so it is one undetermined permission of its own, which appears
+// and disappears with the grant.
+PermissionRow unpublished_row(const UnexpandedGrant& grant, const std::string& ns) {
+    PermissionRow row;
+    row.scope = ns.empty() ? PermissionRow::Scope::kCluster : PermissionRow::Scope::kNamespace;
+    row.ns = ns;
+    row.resource = "(rules not published)";
+    row.verbs = {"(unknown)"};
+    row.via = grant.via;
+    row.via_location = grant.location;
+    row.undetermined = true;
+    return row;
 }
+
+// One principal's permissions on one side: atoms pointing at the rows (kept here) that give them.
+struct Side {
+    std::string identity;
+    std::deque<PermissionRow> rows;
+    std::map<Atom, const PermissionRow*> atoms;
+
+    // What one hop can do. `route` names the assume-role route when the hop is a role the principal reaches
+    // (its grants then start with it); a conditional route makes every permission undetermined.
+    void add(WhatCan what, const std::string& route = {}, bool conditional = false) {
+        std::vector<PermissionRow> found;
+        if (what.masters) {
+            found.push_back(masters_row());
+        } else {
+            found = std::move(what.rows);
+            for (const UnexpandedGrant& grant : what.unexpanded) {
+                if (grant.namespaces.empty()) {
+                    found.push_back(unpublished_row(grant, ""));
+                }
+                for (const std::string& ns : grant.namespaces) {
+                    found.push_back(unpublished_row(grant, ns));
+                }
+            }
+        }
+        for (PermissionRow& row : found) {
+            if (row.everyone) {
+                continue;  // what every authenticated user has: the identity line says it changed
+            }
+            if (!route.empty()) {
+                row.via = fmt::format("{}: {}", route, row.via);
+            }
+            row.undetermined = row.undetermined || conditional;
+            const PermissionRow& kept = rows.emplace_back(std::move(row));
+            for (const std::string& verb : kept.verbs) {
+                atoms.emplace(
+                    Atom{kept.scope, kept.ns, kept.resource, kept.resource_names, verb, kept.undetermined},
+                    &kept);
+            }
+        }
+    }
+};
 
 // Rows of the atoms one side has and the other lacks, compacted again by (scope, namespace, resource, names,
 // grant, certainty) as what-can shows them.
@@ -145,31 +166,17 @@ class RowSignatures {
     std::vector<std::uint64_t> rule_sets_;
 };
 
-/// One principal on one side, before its permissions are expanded.
-struct Holder {
-    std::string identity;                  ///< describe(): compared too
-    std::optional<Authorizer> authorizer;  ///< IAM principals
-    Identity subject;                      ///< Kubernetes subjects: a bare identity
-    std::vector<MatchedRow> subject_rows;
-    std::uint64_t signature = 0;
-
-    Side expand(const Graph& graph) const {
-        return side_of(
-            authorizer ? what_can(graph, *authorizer) : what_can_rows(graph, subject, subject_rows),
-            identity);
+std::string describe(const Identity& identity) {
+    if (!identity.authenticated) {
+        return "does not authenticate";
     }
-};
-
-Holder iam_holder(const Graph& graph, const RowSignatures& signatures,
-                  const std::map<std::string, Identity>& mapped, const std::string& arn) {
-    const auto found = mapped.find(arn);
-    Identity identity = found != mapped.end() ? found->second : resolve_arn(graph, arn);
-    identity.may_be.clear();  // those entries are principals of their own in the diff
-    Holder holder;
-    holder.identity = describe(identity);
-    holder.authorizer.emplace(graph, std::move(identity));
-    holder.signature = signatures.of(holder.authorizer->rows(), holder.authorizer->identity().is_masters());
-    return holder;
+    std::vector<std::string> groups;
+    for (const IdentityValue& group : identity.groups) {
+        groups.push_back(group.display());
+    }
+    return fmt::format(
+        "username {}, groups {} ({})", identity.username.display(), fmt::join(groups, ", "),
+        identity.source_detail.empty() ? std::string(to_string(identity.source)) : identity.source_detail);
 }
 
 std::map<std::string, Identity> mapped_by_arn(const Graph& graph) {
@@ -181,10 +188,55 @@ std::map<std::string, Identity> mapped_by_arn(const Graph& graph) {
     return out;
 }
 
+/// One side of one cluster: its graph, the ARNs it maps, the signatures of its rows, and the estate (null
+/// for a bare graph) whose IAM dumps give routes.
+struct ClusterSide {
+    const Graph* graph = nullptr;
+    const Estate* estate = nullptr;
+    std::map<std::string, Identity> mapped;
+    RowSignatures signatures;
+
+    ClusterSide(const Graph& of, const Estate* in)
+        : graph(&of), estate(in), mapped(mapped_by_arn(of)), signatures(of) {}
+
+    Identity identity_of(const std::string& arn) const {
+        const auto found = mapped.find(arn);
+        Identity identity = found != mapped.end() ? found->second : resolve_arn(*graph, arn);
+        identity.may_be.clear();  // those entries are principals of their own in the diff
+        return identity;
+    }
+};
+
+/// One principal on one side, before its permissions are expanded.
+struct Holder {
+    std::string identity;                  ///< describe(): compared too
+    std::optional<Authorizer> authorizer;  ///< IAM principals
+    Identity subject;                      ///< Kubernetes subjects: a bare identity
+    std::vector<MatchedRow> subject_rows;
+    std::uint64_t signature = 0;
+
+    Side expand(const Graph& graph) const {
+        Side side;
+        side.identity = identity;
+        side.add(authorizer ? what_can(graph, *authorizer) : what_can_rows(graph, subject, subject_rows));
+        return side;
+    }
+};
+
+Holder iam_holder(const ClusterSide& side, const std::string& arn) {
+    Identity identity = side.identity_of(arn);
+    Holder holder;
+    holder.identity = describe(identity);
+    holder.authorizer.emplace(*side.graph, std::move(identity));
+    holder.signature =
+        side.signatures.of(holder.authorizer->rows(), holder.authorizer->identity().is_masters());
+    return holder;
+}
+
 // A Kubernetes subject's own rows: those its name holds in the grant table (not its groups'); a subject's
 // name is its identity.
-Holder subject_holder(const Graph& graph, const RowSignatures& signatures, const std::string& kind,
-                      const std::string& name) {
+Holder subject_holder(const ClusterSide& side, const std::string& kind, const std::string& name) {
+    const Graph& graph = *side.graph;
     const auto& index = kind == "User"    ? graph.user_rows()
                         : kind == "Group" ? graph.group_rows()
                                           : graph.service_account_rows();
@@ -196,31 +248,260 @@ Holder subject_holder(const Graph& graph, const RowSignatures& signatures, const
     }
     holder.subject = kubernetes_identity(kind == "User" ? name : "", {});
     holder.subject.groups.clear();
-    holder.signature = signatures.of(holder.subject_rows, false);
+    holder.signature = side.signatures.of(holder.subject_rows, false);
     return holder;
 }
 
-std::set<std::string> fingerprints(const CheckReport& report) {
-    std::set<std::string> out;
-    for (const Finding& finding : report.findings) {
-        out.insert(finding.fingerprint);
+// Everything a principal can do in one cluster: as itself, and as every role it reaches (each row's grant
+// starts with the route; a conditional route's rows are undetermined).
+Side reaching_side(const ClusterSide& side, const std::vector<IamHop>& hops) {
+    Side out;
+    out.identity = describe(side.identity_of(hops.front().arn));
+    for (const IamHop& hop : hops) {
+        const Authorizer authorizer(*side.graph, side.identity_of(hop.arn));
+        const bool reached = !hop.route.roles.empty();
+        out.add(what_can(*side.graph, authorizer),
+                reached ? "route " + describe_route(*side.estate, hops.front().arn, hop.route) : "",
+                reached && hop.route.conditional);
     }
     return out;
+}
+
+// What decides whether a principal's reach changed: the roles it reaches, and whether each route hinges on
+// a condition.
+std::vector<std::pair<std::string, bool>> reach_of(const std::vector<IamHop>& hops) {
+    std::vector<std::pair<std::string, bool>> out;
+    for (std::size_t i = 1; i < hops.size(); ++i) {
+        out.emplace_back(hops[i].arn, hops[i].route.conditional);
+    }
+    return out;
+}
+
+bool names_holder(const Finding& finding, const AccessChange& change) {
+    if (!finding.cluster.empty() && finding.cluster != change.cluster) {
+        return false;
+    }
+    const auto& list = change.iam ? finding.arns : finding.subjects;
+    const auto held = [&](const std::string& name) {
+        return std::find(list.begin(), list.end(), name) != list.end();
+    };
+    return held(change.principal) || std::any_of(change.reaches.begin(), change.reaches.end(), held);
 }
 
 bool counts(const Finding& finding) {
     return !finding.suppression && !finding.known;
 }
 
+/// Compares the two sides of every cluster pair.
+class Differ {
+  public:
+    Differ(const Estate* base, const Estate* head) : base_(base), head_(head) {}
+
+    // IAM principals whose reach (roles, conditions) differs between the two sides' dumps, with their hops.
+    void find_rerouted() {
+        if (base_ == nullptr || head_ == nullptr || (!base_->has_iam() && !head_->has_iam())) {
+            return;
+        }
+        std::set<std::string> arns;
+        for (const Estate* estate : {base_, head_}) {
+            if (estate->has_iam()) {
+                for (const IamPrincipal& principal : estate->iam().principals()) {
+                    arns.insert(principal.arn);
+                }
+            }
+        }
+        for (const std::string& arn : arns) {
+            std::vector<IamHop> before = iam_hops(*base_, arn);
+            std::vector<IamHop> after = iam_hops(*head_, arn);
+            if (reach_of(before) != reach_of(after)) {
+                rerouted_.emplace(arn, std::pair{std::move(before), std::move(after)});
+            }
+        }
+    }
+
+    void compare(const std::string& cluster, const Graph& base, const Graph& head) {
+        const ClusterSide was(base, base_);
+        const ClusterSide now(head, head_);
+        // IAM principals either side maps, and those whose routes changed.
+        std::set<std::string> arns;
+        for (const auto* mapped : {&was.mapped, &now.mapped}) {
+            for (const auto& [arn, identity] : *mapped) {
+                arns.insert(arn);
+            }
+        }
+        for (const auto& [arn, hops] : rerouted_) {
+            arns.insert(arn);
+        }
+        for (const std::string& arn : arns) {
+            AccessChange change;
+            change.principal = arn;
+            change.iam = true;
+            change.cluster = cluster;
+            if (const auto found = rerouted_.find(arn); found != rerouted_.end()) {
+                change.routes_changed = true;
+                for (const auto& [role, conditional] : reach_of(found->second.second)) {
+                    change.reaches.push_back(role);
+                }
+                add(std::move(change), reaching_side(was, found->second.first),
+                    reaching_side(now, found->second.second));
+                continue;
+            }
+            const Holder before = iam_holder(was, arn);
+            const Holder after = iam_holder(now, arn);
+            if (before.signature != after.signature || before.identity != after.identity) {
+                add(std::move(change), before.expand(base), after.expand(head));
+            }
+        }
+        // Kubernetes subjects either side binds.
+        std::set<std::pair<std::string, std::string>> subjects;
+        for (const Graph* graph : {&base, &head}) {
+            for (const auto& [name, rows] : graph->user_rows()) {
+                subjects.emplace("User", name);
+            }
+            for (const auto& [name, rows] : graph->group_rows()) {
+                subjects.emplace("Group", name);
+            }
+            for (const auto& [name, rows] : graph->service_account_rows()) {
+                subjects.emplace("ServiceAccount", name);
+            }
+        }
+        for (const auto& [kind, name] : subjects) {
+            AccessChange change;
+            change.principal = fmt::format("{} {}", kind, name);
+            change.cluster = cluster;
+            const Holder before = subject_holder(was, kind, name);
+            const Holder after = subject_holder(now, kind, name);
+            if (before.signature != after.signature || before.identity != after.identity) {
+                add(std::move(change), before.expand(base), after.expand(head));
+            }
+        }
+    }
+
+    std::vector<AccessChange> take() { return std::move(changes_); }
+
+  private:
+    void add(AccessChange change, const Side& before, const Side& after) {
+        change.identity_before = before.identity;
+        change.identity_after = after.identity;
+        change.gained = only_in(after, before);
+        change.lost = only_in(before, after);
+        if (change.gained.empty() && change.lost.empty() && !change.identity_changed()) {
+            return;
+        }
+        if (change.iam) {
+            change.reached_by = reached_by(
+                change.gained.empty() && !change.identity_changed() ? base_ : head_, change.principal);
+        }
+        changes_.push_back(std::move(change));
+    }
+
+    std::vector<std::string> reached_by(const Estate* estate, const std::string& arn) {
+        std::vector<std::string> out;
+        if (estate == nullptr || !estate->has_iam()) {
+            return out;
+        }
+        std::unique_ptr<ReachIndex>& reach = estate == base_ ? base_reach_ : head_reach_;
+        if (!reach) {
+            reach = std::make_unique<ReachIndex>(estate->iam());
+        }
+        for (const Reacher& reacher : reach->reachers(arn)) {
+            out.push_back(
+                describe_route(*estate, estate->iam().principals()[reacher.principal].arn, reacher.route) +
+                (reacher.route.conditional ? " (conditional)" : ""));
+        }
+        return out;
+    }
+
+    const Estate* base_;
+    const Estate* head_;
+    std::map<std::string, std::pair<std::vector<IamHop>, std::vector<IamHop>>> rerouted_;
+    std::unique_ptr<ReachIndex> base_reach_;
+    std::unique_ptr<ReachIndex> head_reach_;
+    std::vector<AccessChange> changes_;
+};
+
+// New, fixed and changed findings; then each gain rated by the new and widened findings that name its holder.
+void compare_findings(const CheckReport& base_report, const CheckReport& head_report, AccessDiff& diff) {
+    std::map<std::string, const Finding*> before;
+    std::set<std::string> after;
+    for (const Finding& finding : base_report.findings) {
+        before.emplace(finding.fingerprint, &finding);
+    }
+    for (const Finding& finding : head_report.findings) {
+        after.insert(finding.fingerprint);
+        if (!counts(finding)) {
+            continue;
+        }
+        const auto found = before.find(finding.fingerprint);
+        if (found == before.end()) {
+            diff.new_findings.push_back(finding);
+        } else {
+            const Finding& was = *found->second;
+            ChangedFinding changed{finding, was.message, was.severity, {}, {}};
+            const auto missing_from = [](const std::vector<std::string>& from,
+                                         const std::vector<std::string>& in, std::vector<std::string>& out) {
+                for (const std::string& holder : from) {
+                    if (std::find(in.begin(), in.end(), holder) == in.end()) {
+                        out.push_back(holder);
+                    }
+                }
+            };
+            missing_from(finding.arns, was.arns, changed.new_holders);
+            missing_from(finding.subjects, was.subjects, changed.new_holders);
+            missing_from(was.arns, finding.arns, changed.former_holders);
+            missing_from(was.subjects, finding.subjects, changed.former_holders);
+            if (!changed.new_holders.empty() || !changed.former_holders.empty() ||
+                was.severity != finding.severity) {
+                diff.changed_findings.push_back(std::move(changed));
+            }
+        }
+    }
+    for (const Finding& finding : base_report.findings) {
+        if (counts(finding) && !after.contains(finding.fingerprint)) {
+            diff.fixed_findings.push_back(finding);
+        }
+    }
+    // A loss is never rated: it cannot fail a gate.
+    const auto rate = [](AccessChange& change, const Finding& finding) {
+        if (names_holder(finding, change)) {
+            const RiskSeverity severity = finding.severity.value_or(RiskSeverity::kInfo);
+            change.severity = std::max(change.severity.value_or(severity), severity);
+        }
+    };
+    for (AccessChange& change : diff.changes) {
+        if (change.gained.empty()) {
+            continue;
+        }
+        for (const Finding& finding : diff.new_findings) {
+            rate(change, finding);
+        }
+        for (const ChangedFinding& changed : diff.changed_findings) {
+            if (changed.widened()) {
+                rate(change, changed.finding);
+            }
+        }
+    }
+}
+
 }  // namespace
+
+bool ChangedFinding::widened() const {
+    return !new_holders.empty() ||
+           finding.severity.value_or(RiskSeverity::kInfo) > severity_before.value_or(RiskSeverity::kInfo);
+}
 
 std::size_t AccessDiff::failing(std::optional<RiskSeverity> threshold) const {
     if (!threshold) {
         return 0;
     }
-    return static_cast<std::size_t>(std::count_if(
-        new_findings.begin(), new_findings.end(),
-        [&](const Finding& f) { return f.severity.value_or(RiskSeverity::kInfo) >= *threshold; }));
+    const auto at_or_above = [&](const Finding& finding) {
+        return finding.severity.value_or(RiskSeverity::kInfo) >= *threshold;
+    };
+    return static_cast<std::size_t>(
+        std::count_if(new_findings.begin(), new_findings.end(), at_or_above) +
+        std::count_if(changed_findings.begin(), changed_findings.end(), [&](const ChangedFinding& changed) {
+            return changed.widened() && at_or_above(changed.finding);
+        }));
 }
 
 std::size_t AccessDiff::undetermined_gains() const {
@@ -235,86 +516,50 @@ std::size_t AccessDiff::undetermined_gains() const {
 
 AccessDiff diff_access(const Graph& base, const Graph& head, const CheckReport& base_report,
                        const CheckReport& head_report) {
+    Differ differ(nullptr, nullptr);
+    differ.compare("", base, head);
     AccessDiff diff;
-    const std::set<std::string> before = fingerprints(base_report);
-    const std::set<std::string> after = fingerprints(head_report);
-    for (const Finding& finding : head_report.findings) {
-        if (counts(finding) && !before.contains(finding.fingerprint)) {
-            diff.new_findings.push_back(finding);
-        }
-    }
-    for (const Finding& finding : base_report.findings) {
-        if (counts(finding) && !after.contains(finding.fingerprint)) {
-            diff.fixed_findings.push_back(finding);
-        }
-    }
-    const auto rate = [&](AccessChange& change, const std::string& display) {
-        for (const Finding& finding : diff.new_findings) {
-            const auto& names = change.iam ? finding.arns : finding.subjects;
-            if (std::find(names.begin(), names.end(), display) != names.end()) {
-                const RiskSeverity severity = finding.severity.value_or(RiskSeverity::kInfo);
-                change.severity = std::max(change.severity.value_or(severity), severity);
+    diff.changes = differ.take();
+    compare_findings(base_report, head_report, diff);
+    return diff;
+}
+
+AccessDiff diff_access(const Estate& base, const Estate& head, const CheckReport& base_report,
+                       const CheckReport& head_report) {
+    Differ differ(&base, &head);
+    differ.find_rerouted();
+    // Clusters pair by name: BASE's order, then those only HEAD has; a missing one is an empty cluster with
+    // the other side's options (the same built-in objects).
+    std::vector<std::string> cluster_names;
+    for (const Estate* estate : {&base, &head}) {
+        for (const Cluster& cluster : estate->clusters()) {
+            if (std::find(cluster_names.begin(), cluster_names.end(), cluster.name) == cluster_names.end()) {
+                cluster_names.push_back(cluster.name);
             }
         }
+    }
+    const auto find = [](const Estate& estate, const std::string& name) -> const Graph* {
+        for (const Cluster& cluster : estate.clusters()) {
+            if (cluster.name == name) {
+                return cluster.graph.get();
+            }
+        }
+        return nullptr;
     };
-    const auto add = [&](AccessChange change, const Holder& was, const Holder& now,
-                         const std::string& display) {
-        if (was.signature == now.signature && was.identity == now.identity) {
-            return;  // the same rows' content: the same permissions
+    for (const std::string& name : cluster_names) {
+        const Graph* before = find(base, name);
+        const Graph* after = find(head, name);
+        std::optional<Graph> empty;
+        if (before == nullptr) {
+            before = &empty.emplace(Export{}, after->options());
+        } else if (after == nullptr) {
+            after = &empty.emplace(Export{}, before->options());
         }
-        const Side old_side = was.expand(base);
-        const Side new_side = now.expand(head);
-        change.identity_before = old_side.identity;
-        change.identity_after = new_side.identity;
-        change.gained = only_in(new_side, old_side);
-        change.lost = only_in(old_side, new_side);
-        if (change.gained.empty() && change.lost.empty() && !change.identity_changed()) {
-            return;
-        }
-        if (!change.gained.empty()) {
-            rate(change, display);  // a loss is never rated: it cannot fail a gate
-        }
-        diff.changes.push_back(std::move(change));
-    };
-
-    const RowSignatures base_signatures(base);
-    const RowSignatures head_signatures(head);
-    // IAM principals either side maps.
-    const std::map<std::string, Identity> base_mapped = mapped_by_arn(base);
-    const std::map<std::string, Identity> head_mapped = mapped_by_arn(head);
-    std::set<std::string> arns;
-    for (const auto* mapped : {&base_mapped, &head_mapped}) {
-        for (const auto& [arn, identity] : *mapped) {
-            arns.insert(arn);
-        }
+        differ.compare(name, *before, *after);
     }
-    for (const std::string& arn : arns) {
-        AccessChange change;
-        change.principal = arn;
-        change.iam = true;
-        add(std::move(change), iam_holder(base, base_signatures, base_mapped, arn),
-            iam_holder(head, head_signatures, head_mapped, arn), arn);
-    }
-    // Kubernetes subjects either side binds.
-    std::set<std::pair<std::string, std::string>> subjects;
-    for (const Graph* graph : {&base, &head}) {
-        for (const auto& [name, rows] : graph->user_rows()) {
-            subjects.emplace("User", name);
-        }
-        for (const auto& [name, rows] : graph->group_rows()) {
-            subjects.emplace("Group", name);
-        }
-        for (const auto& [name, rows] : graph->service_account_rows()) {
-            subjects.emplace("ServiceAccount", name);
-        }
-    }
-    for (const auto& [kind, name] : subjects) {
-        const std::string display = fmt::format("{} {}", kind, name);
-        AccessChange change;
-        change.principal = display;
-        add(std::move(change), subject_holder(base, base_signatures, kind, name),
-            subject_holder(head, head_signatures, kind, name), display);
-    }
+    AccessDiff diff;
+    diff.changes = differ.take();
+    compare_findings(base_report, head_report, diff);
     return diff;
 }
 

@@ -129,6 +129,19 @@ std::vector<ClusterInput> clusters_in_directory(const std::string& directory,
     return out;
 }
 
+std::vector<std::string> shared_files_in_directory(const std::string& directory) {
+    std::vector<std::string> out;
+    std::error_code code;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, code)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(".") && is_input_file_name(name) && entry.is_regular_file(code)) {
+            out.push_back(entry.path().generic_string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string nothing_to_evaluate(const LoadedEstate& loaded) {
     std::vector<std::string> found;
     for (const auto* counts : {&loaded.summary.used_by_kind, &loaded.summary.skipped_by_kind}) {

@@ -39,6 +39,29 @@ std::string finding_line(const Finding& finding) {
                        finding.id, finding.rule, finding.message);
 }
 
+// "cluster prod: arn:..." over named clusters; the principal alone for a single cluster.
+std::string holder_of(const AccessChange& change) {
+    return change.cluster.empty() ? change.principal
+                                  : fmt::format("cluster {}: {}", change.cluster, change.principal);
+}
+
+// "was high; now also A; no longer B: counts as new" (the JSON has the former message)
+std::string was_line(const ChangedFinding& changed) {
+    std::vector<std::string> what;
+    if (!changed.new_holders.empty()) {
+        what.push_back(fmt::format("now also {}", fmt::join(changed.new_holders, ", ")));
+    }
+    if (!changed.former_holders.empty()) {
+        what.push_back(fmt::format("no longer {}", fmt::join(changed.former_holders, ", ")));
+    }
+    if (changed.severity_before != changed.finding.severity) {
+        what.emplace_back("severity changed");
+    }
+    return fmt::format("was {}; {}{}",
+                       changed.severity_before ? to_string(*changed.severity_before) : "unrated",
+                       fmt::join(what, "; "), changed.widened() ? ": counts as new" : "");
+}
+
 struct Counts {
     std::size_t gaining = 0;
     std::size_t losing = 0;
@@ -62,8 +85,8 @@ std::string verdict_line(const AccessDiff& diff, std::optional<RiskSeverity> fai
     }
     const std::size_t failing = diff.failing(fail_on);
     if (failing > 0) {
-        return fmt::format("{} new finding(s) at or above {} ({}): failing", failing, to_string(*fail_on),
-                           setting);
+        return fmt::format("{} new or widened finding(s) at or above {} ({}): failing", failing,
+                           to_string(*fail_on), setting);
     }
     if (diff.undetermined_gains() > 0) {
         return fmt::format(
@@ -114,7 +137,7 @@ std::string cell(std::string_view text) {
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                      const CheckSettingNames& names) {
     for (const AccessChange& change : diff.changes) {
-        out << change.principal;
+        out << holder_of(change);
         if (!change.gained.empty()) {
             out << "  (gains: " << severity_of(change) << ')';
         }
@@ -122,6 +145,15 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
         if (change.identity_changed()) {
             out << "  identity  " << change.identity_before << '\n';
             out << "         -> " << change.identity_after << '\n';
+        }
+        if (change.routes_changed) {
+            out << "  assume-role routes changed; it now reaches "
+                << (change.reaches.empty() ? std::string("no role")
+                                           : fmt::format("{}", fmt::join(change.reaches, ", ")))
+                << " (the lines include what they can do)\n";
+        }
+        for (const std::string& route : change.reached_by) {
+            out << "  reached by  " << route << '\n';
         }
         for (const PermissionRow& row : change.gained) {
             out << "  + " << permission_line(row) << '\n';
@@ -145,14 +177,25 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
         }
         out << '\n';
     }
+    if (!diff.changed_findings.empty()) {
+        out << "Changed findings\n";
+        for (const ChangedFinding& changed : diff.changed_findings) {
+            out << "  " << finding_line(changed.finding) << '\n';
+            out << "      " << was_line(changed) << '\n';
+        }
+        out << '\n';
+    }
     const Counts counts = count(diff);
-    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty()) {
+    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty() &&
+        diff.changed_findings.empty()) {
         out << "no change in effective access or findings\n";
     } else {
         out << fmt::format(
-            "{} principal(s) gain access, {} lose access, {} change identity; {} new finding(s), {} fixed\n",
+            "{} principal(s) gain access, {} lose access, {} change identity; {} new finding(s), {} fixed, "
+            "{} "
+            "changed\n",
             counts.gaining, counts.losing, counts.identities, diff.new_findings.size(),
-            diff.fixed_findings.size());
+            diff.fixed_findings.size(), diff.changed_findings.size());
     }
     out << verdict_line(diff, fail_on, names.fail_on) << '\n';
 }
@@ -171,6 +214,10 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
         changes.push_back(
             {{"principal", change.principal},
              {"kind", change.iam ? "iam" : "kubernetes"},
+             {"cluster", change.cluster},
+             {"reachedBy", change.reached_by},
+             {"routesChanged", change.routes_changed},
+             {"reaches", change.reaches},
              {"identity", {{"before", change.identity_before}, {"after", change.identity_after}}},
              {"severity", change.severity ? nlohmann::json(to_string(*change.severity)) : nullptr},
              {"gained", gained},
@@ -184,16 +231,30 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
     for (const Finding& finding : diff.fixed_findings) {
         fixed.push_back(finding_json(finding));
     }
+    nlohmann::json changed = nlohmann::json::array();
+    for (const ChangedFinding& item : diff.changed_findings) {
+        nlohmann::json entry = finding_json(item.finding);
+        entry["before"] = {
+            {"message", item.message_before},
+            {"severity", item.severity_before ? nlohmann::json(to_string(*item.severity_before))
+                                              : nlohmann::json(nullptr)}};
+        entry["newHolders"] = item.new_holders;
+        entry["formerHolders"] = item.former_holders;
+        entry["widened"] = item.widened();
+        changed.push_back(std::move(entry));
+    }
     const Counts counts = count(diff);
     return {{"changes", changes},
             {"newFindings", added},
             {"fixedFindings", fixed},
+            {"changedFindings", changed},
             {"summary",
              {{"gaining", counts.gaining},
               {"losing", counts.losing},
               {"identityChanges", counts.identities},
               {"newFindings", diff.new_findings.size()},
               {"fixedFindings", diff.fixed_findings.size()},
+              {"changedFindings", diff.changed_findings.size()},
               {"undeterminedGains", diff.undetermined_gains()},
               {"failOn", fail_on ? nlohmann::json(to_string(*fail_on)) : nlohmann::json("never")},
               {"failing", diff.failing(fail_on)}}}};
@@ -204,7 +265,8 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     const Counts counts = count(diff);
     out << "### rbacgraph: effective access changed by this change\n\n";
     out << verdict_line(diff, fail_on, "--fail-on") << "\n\n";
-    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty()) {
+    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty() &&
+        diff.changed_findings.empty()) {
         out << "No change in effective access or findings.\n";
         return;
     }
@@ -212,12 +274,12 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     out << fmt::format("| principals gaining access | {} |\n| principals losing access | {} |\n",
                        counts.gaining, counts.losing);
     out << fmt::format("| IAM principals whose Kubernetes identity changes | {} |\n", counts.identities);
-    out << fmt::format("| new findings | {} |\n| fixed findings | {} |\n\n", diff.new_findings.size(),
-                       diff.fixed_findings.size());
+    out << fmt::format("| new findings | {} |\n| fixed findings | {} |\n| changed findings | {} |\n\n",
+                       diff.new_findings.size(), diff.fixed_findings.size(), diff.changed_findings.size());
     if (!diff.changes.empty()) {
         out << "| principal | gains | losses | rated |\n|---|---|---|---|\n";
         for (const AccessChange& change : diff.changes) {
-            out << fmt::format("| `{}` | {} | {} | {} |\n", cell(change.principal), change.gained.size(),
+            out << fmt::format("| `{}` | {} | {} | {} |\n", cell(holder_of(change)), change.gained.size(),
                                change.lost.size(), change.gained.empty() ? "" : severity_of(change));
         }
         out << '\n';
@@ -225,11 +287,26 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     for (const AccessChange& change : diff.changes) {
         const std::size_t lines = change.gained.size() + change.lost.size();
         out << fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
-                           lines <= 10 ? " open" : "", cell(change.principal), change.gained.size(),
+                           lines <= 10 ? " open" : "", cell(holder_of(change)), change.gained.size(),
                            change.lost.size());
         if (change.identity_changed()) {
             out << fmt::format("identity: {} → {}\n\n", cell(change.identity_before),
                                cell(change.identity_after));
+        }
+        if (change.routes_changed) {
+            out << fmt::format(
+                "Its assume-role routes changed; it now reaches {} (the lines include what they can do).\n\n",
+                change.reaches.empty() ? std::string("no role")
+                                       : fmt::format("`{}`", fmt::join(change.reaches, "`, `")));
+        }
+        for (std::size_t i = 0; i < change.reached_by.size() && i < max_lines; ++i) {
+            out << fmt::format("reached by `{}`\n", cell(change.reached_by[i]));
+        }
+        if (change.reached_by.size() > max_lines) {
+            out << fmt::format("and {} more IAM principals\n", change.reached_by.size() - max_lines);
+        }
+        if (!change.reached_by.empty()) {
+            out << '\n';
         }
         if (lines == 0) {
             out << "</details>\n\n";
@@ -261,6 +338,18 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         for (const Finding& finding : *findings) {
             out << fmt::format("| {} | {} {} | `{}` | {} |\n", to_string(*finding.severity), finding.id,
                                finding.rule, format_location(finding.location), cell(finding.message));
+        }
+        out << "\n</details>\n\n";
+    }
+    if (!diff.changed_findings.empty()) {
+        out << fmt::format("<details{}><summary>Changed findings ({})</summary>\n\n",
+                           diff.changed_findings.size() <= 10 ? " open" : "", diff.changed_findings.size());
+        out << "| severity | rule | where | message | before |\n|---|---|---|---|---|\n";
+        for (const ChangedFinding& changed : diff.changed_findings) {
+            out << fmt::format("| {} | {} {} | `{}` | {} | {} |\n", to_string(*changed.finding.severity),
+                               changed.finding.id, changed.finding.rule,
+                               format_location(changed.finding.location), cell(changed.finding.message),
+                               cell(was_line(changed)));
         }
         out << "\n</details>\n\n";
     }

@@ -115,6 +115,10 @@ LoadedEstate load_estate(const EstateInput& input);
 std::vector<ClusterInput> clusters_in_directory(const std::string& directory,
                                                 std::vector<Diagnostic>& diagnostics);
 
+/// The input files directly in a directory of clusters (not in a cluster's subdirectory): IAM dumps every
+/// cluster shares, in name order.
+std::vector<std::string> shared_files_in_directory(const std::string& directory);
+
 /// For an input with nothing to evaluate: what it holds instead, and what to run to get an access definition.
 std::string nothing_to_evaluate(const LoadedEstate& loaded);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "rbacgraph/model.hpp"
@@ -36,6 +37,13 @@ struct LoadOptions {
     /// Files parsed at once; 0 = one per core. The result does not depend on it.
     unsigned threads = 0;
 };
+
+/// A file name load_paths reads from a directory: .yaml, .yml or .json.
+bool is_input_file_name(std::string_view name);
+
+/// The files load_paths reads from a directory: .yaml, .yml and .json, recursively, hidden ones skipped, in
+/// name order.
+std::vector<std::string> input_files_in(const std::string& directory, std::error_code& code);
 
 /// Loads files and directories (recursively: .yaml, .yml, .json; "-" is stdin) into one export.
 /// Problems become diagnostics; loading always goes on with the rest.

@@ -1,6 +1,6 @@
 // rbacgraph diff (docs/diff.md): permissions compare by what they allow, not by the grant; identity changes
 // (aws-auth edits, access entries, the authentication mode) are access changes; a gain is rated by the new
-// findings that name its holder.
+// (or widened) findings that name its holder; estates pair clusters by name and follow assume-role routes.
 #include "rbacgraph/diff.hpp"
 
 #include <fmt/format.h>
@@ -124,6 +124,144 @@ TEST_CASE("diff: moving a cluster to API mode kills its aws-auth entries (lost a
     CHECK(ci->gained.empty());
     CHECK(ci->lost.size() == 1);
     CHECK_FALSE(ci->severity);
+}
+
+// An access entry for role/ci with one associated policy at cluster scope.
+std::vector<std::pair<std::string, std::string>> access_entry_with(std::string_view policy) {
+    return {
+        {"c.json", R"({"cluster": {"name": "c", "accessConfig": {"authenticationMode": "API"}}})"},
+        {"e.json",
+         R"({"accessEntry": {"clusterName": "c", "principalArn": "arn:aws:iam::111122223333:role/ci",
+                 "kubernetesGroups": [], "type": "STANDARD"}})"},
+        {"p.json", fmt::format(R"({{"clusterName": "c", "principalArn": "arn:aws:iam::111122223333:role/ci",
+                 "associatedAccessPolicies": [{{"policyArn": "arn:aws:eks::aws:cluster-access-policy/{}",
+                 "accessScope": {{"type": "cluster"}}}}]}})",
+                               policy)}};
+}
+
+// eks-access-entries: a policy whose rule table AWS does not publish grants what the input cannot know; the
+// diff must not call its appearance "no change" (the one rule: undetermined, never no).
+TEST_CASE("diff: an access policy without a published rule table is an undetermined gain, never nothing") {
+    const std::vector<std::pair<std::string, std::string>> base = {
+        {"c.json", R"({"cluster": {"name": "c", "accessConfig": {"authenticationMode": "API"}}})"},
+        {"e.json",
+         R"({"accessEntry": {"clusterName": "c", "principalArn": "arn:aws:iam::111122223333:role/ci",
+                     "kubernetesGroups": [], "type": "STANDARD"}})"}};
+    const AccessDiff unknown = diff_of(base, access_entry_with("AmazonEKSPolicyNobodyPublished"));
+    const AccessChange* ci = change_of(unknown, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    REQUIRE(ci->gained.size() == 1);
+    CHECK(ci->gained[0].undetermined);
+    CHECK(ci->gained[0].resource == "(rules not published)");
+    CHECK(unknown.undetermined_gains() == 1);
+    // Positive control: a published policy's rows are certain.
+    const AccessDiff view = diff_of(base, access_entry_with("AmazonEKSViewPolicy"));
+    const AccessChange* viewer = change_of(view, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(viewer != nullptr);
+    CHECK(viewer->gained.size() > 10);
+    CHECK(view.undetermined_gains() == 0);
+}
+
+// A finding both sides have (same fingerprint) that now reaches one more IAM role counts like a new one:
+// mapping role/ci into a group bound to read every secret widens secrets-access on that binding.
+TEST_CASE("diff: an existing finding that reaches a new holder is widened and rates the gain") {
+    const auto rbac = std::vector<std::pair<std::string, std::string>>{
+        {"r.yaml", role("reader", "secrets", "get")}, {"b.yaml", binding("one", "reader", "readers")}};
+    auto base = rbac;
+    base.emplace_back("a.yaml", aws_auth("ops"));
+    auto head = rbac;
+    head.emplace_back("a.yaml", aws_auth("readers"));
+    const AccessDiff diff = diff_of(base, head);
+    CHECK(diff.new_findings.empty());
+    REQUIRE(diff.changed_findings.size() == 1);
+    const ChangedFinding& changed = diff.changed_findings[0];
+    CHECK(changed.finding.rule == "secrets-access");
+    CHECK(changed.new_holders == std::vector<std::string>{"arn:aws:iam::111122223333:role/ci"});
+    CHECK(changed.widened());
+    CHECK(diff.failing(RiskSeverity::kHigh) == 1);
+    const AccessChange* ci = change_of(diff, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    CHECK(ci->severity == RiskSeverity::kHigh);
+    // Control: the reverse change narrows the same finding, which is listed and never fails a gate.
+    const AccessDiff narrowed = diff_of(head, base);
+    REQUIRE(narrowed.changed_findings.size() == 1);
+    CHECK(narrowed.changed_findings[0].former_holders ==
+          std::vector<std::string>{"arn:aws:iam::111122223333:role/ci"});
+    CHECK_FALSE(narrowed.changed_findings[0].widened());
+    CHECK(narrowed.failing(RiskSeverity::kLow) ==
+          0);  // its new findings (groups nobody is mapped to) are info
+}
+
+struct EstateSide {
+    std::unique_ptr<Estate> estate;
+    CheckReport report;
+};
+
+// One side of testdata/estate-diff: its cluster subdirectories and its own IAM dump.
+EstateSide estate_side(std::string_view side, const std::vector<std::string>& clusters) {
+    std::vector<Cluster> loaded;
+    for (const std::string& name : clusters) {
+        loaded.push_back({name, std::make_shared<const Graph>(
+                                    load_testdata(fmt::format("estate-diff/{}/{}", side, name)))});
+    }
+    Export iam = load_testdata(fmt::format("estate-diff/{}/iam-111122223333.json", side));
+    EstateSide out;
+    out.estate = std::make_unique<Estate>(std::move(loaded), std::move(iam.iam));
+    CheckRun run;
+    run.rules = builtin_rules();
+    out.report = run_checks(*out.estate, run);
+    return out;
+}
+
+const AccessChange* change_in(const AccessDiff& diff, std::string_view cluster, std::string_view principal) {
+    for (const AccessChange& change : diff.changes) {
+        if (change.cluster == cluster && change.principal == principal) {
+            return &change;
+        }
+    }
+    return nullptr;
+}
+
+// docs/diff.md "Estates": clusters pair by name, a new cluster is compared with an empty one, a changed role
+// names who reaches it, and a user whose assume-role routes changed gets the access of the role it now
+// reaches.
+TEST_CASE("diff: estates pair clusters by name and follow assume-role routes") {
+    const EstateSide base = estate_side("base", {"dev", "prod", "staging"});
+    const EstateSide head = estate_side("head", {"dev", "prod", "qa", "staging"});
+    const AccessDiff diff = diff_access(*base.estate, *head.estate, base.report, head.report);
+    const std::string developers = "arn:aws:iam::111122223333:role/developers";
+    const std::string bob = "arn:aws:iam::111122223333:user/bob";
+    // qa exists only in HEAD: developers becomes cluster admin there.
+    const AccessChange* qa = change_in(diff, "qa", developers);
+    REQUIRE(qa != nullptr);
+    CHECK(qa->identity_before == "does not authenticate");
+    CHECK(qa->severity == RiskSeverity::kCritical);
+    CHECK(std::find(qa->reached_by.begin(), qa->reached_by.end(),
+                    "arn:aws:iam::111122223333:user/alice -> " + developers) != qa->reached_by.end());
+    // staging: the new secrets binding, rated by its new finding.
+    const AccessChange* staging = change_in(diff, "staging", developers);
+    REQUIRE(staging != nullptr);
+    CHECK(staging->severity == RiskSeverity::kHigh);
+    REQUIRE(staging->gained.size() == 1);
+    CHECK(staging->gained[0].resource == "secrets");
+    // bob may now assume developers (HEAD's IAM dump): he gains its access in every cluster, through the
+    // route.
+    const AccessChange* bob_prod = change_in(diff, "prod", bob);
+    REQUIRE(bob_prod != nullptr);
+    CHECK(bob_prod->routes_changed);
+    CHECK(bob_prod->reaches == std::vector<std::string>{developers});
+    REQUIRE_FALSE(bob_prod->gained.empty());
+    CHECK(bob_prod->gained[0].via.starts_with("route " + bob + " -> " + developers));
+    CHECK(change_in(diff, "staging", bob) != nullptr);
+    // Control: alice reached developers on both sides, so she has no entry of her own; prod's developers did
+    // not change.
+    CHECK(change_in(diff, "prod", "arn:aws:iam::111122223333:user/alice") == nullptr);
+    CHECK(change_in(diff, "prod", developers) == nullptr);
+    // The same estates diffed against themselves: nothing.
+    const AccessDiff same = diff_access(*head.estate, *head.estate, head.report, head.report);
+    CHECK(same.changes.empty());
+    CHECK(same.new_findings.empty());
+    CHECK(same.changed_findings.empty());
 }
 
 }  // namespace

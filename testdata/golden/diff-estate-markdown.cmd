@@ -1,0 +1,1 @@
+diff --clusters testdata/estate-diff/base testdata/estate-diff/head -o markdown --markdown-lines 5

@@ -1,0 +1,1 @@
+what-can arn:aws:iam::111122223333:user/bob --clusters testdata/estate-diff/head
