@@ -19,6 +19,41 @@ void place_at(Node& node, const Node& at) {
     }
 }
 
+Node scalar_node(const Node& at, std::string text) {
+    Node node;
+    node.type = NodeType::kScalar;
+    node.style = ScalarStyle::kString;
+    node.line = at.line;
+    node.column = at.column;
+    node.text = std::move(text);
+    return node;
+}
+
+Node mapping_node(const Node& at) {
+    Node node;
+    node.type = NodeType::kMapping;
+    node.line = at.line;
+    node.column = at.column;
+    return node;
+}
+
+Node sequence_node(const Node& at) {
+    Node node = mapping_node(at);
+    node.type = NodeType::kSequence;
+    return node;
+}
+
+void put(Node& mapping, std::string key, Node value) {
+    mapping.keys.push_back(std::move(key));
+    mapping.children.push_back(std::move(value));
+}
+
+bool names_aws_auth(const Node* metadata) {
+    const Node* name = metadata == nullptr ? nullptr : metadata->find("name");
+    const Node* ns = metadata == nullptr ? nullptr : metadata->find("namespace");
+    return name != nullptr && name->text == "aws-auth" && ns != nullptr && ns->text == "kube-system";
+}
+
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader) {
     const Node* value = parent.find(key);
     if (value == nullptr || value->is_null()) {

@@ -416,17 +416,8 @@ class TemplateReader {
         cluster.bootstrap_creator_admin = true;
         if (const Node* access = properties.find("AccessConfig"); access != nullptr && access->is_mapping()) {
             if (const auto mode = text(*access, "AuthenticationMode", resource)) {
-                Node converted;
-                converted.type = NodeType::kMapping;
-                converted.line = access->line;
-                converted.column = access->column;
-                converted.keys.emplace_back("authenticationMode");
-                Node value = *access->find("AuthenticationMode");
-                value.type = NodeType::kScalar;
-                value.children.clear();
-                value.keys.clear();
-                value.text = *mode;
-                converted.children.push_back(std::move(value));
+                Node converted = mapping_node(*access);
+                put(converted, "authenticationMode", scalar_node(*access->find("AuthenticationMode"), *mode));
                 read_access_config(converted, cluster, reader_);
             }
             if (const auto bootstrap = text(*access, "BootstrapClusterCreatorAdminPermissions", resource)) {
@@ -500,35 +491,17 @@ class TemplateReader {
                     reader_.error(policy, "AccessPolicies items need PolicyArn and AccessScope");
                     continue;
                 }
-                Node converted;
-                converted.type = NodeType::kMapping;
-                converted.line = scope->line;
-                converted.column = scope->column;
+                Node converted = mapping_node(*scope);
                 if (const auto type = text(*scope, "Type", *scope)) {
-                    converted.keys.emplace_back("type");
-                    Node value = *scope->find("Type");
-                    value.type = NodeType::kScalar;
-                    value.text = *type;
-                    value.children.clear();
-                    value.keys.clear();
-                    converted.children.push_back(std::move(value));
+                    put(converted, "type", scalar_node(*scope->find("Type"), *type));
                 }
                 const std::vector<std::string> namespaces = texts(*scope, "Namespaces", *scope);
                 if (!namespaces.empty()) {
-                    Node list;
-                    list.type = NodeType::kSequence;
-                    list.line = scope->line;
-                    list.column = scope->column;
+                    Node list = sequence_node(*scope);
                     for (const std::string& ns : namespaces) {
-                        Node item;
-                        item.type = NodeType::kScalar;
-                        item.line = scope->line;
-                        item.column = scope->column;
-                        item.text = ns;
-                        list.children.push_back(std::move(item));
+                        list.children.push_back(scalar_node(*scope, ns));
                     }
-                    converted.keys.emplace_back("namespaces");
-                    converted.children.push_back(std::move(list));
+                    put(converted, "namespaces", std::move(list));
                 }
                 if (read_access_scope(converted, association.scope, reader_)) {
                     sink_.out.access_policies.push_back(std::move(association));
@@ -623,11 +596,7 @@ class TemplateReader {
 
     static bool is_aws_auth(const Node& object) {
         const Node* kind = object.find("kind");
-        const Node* metadata = object.find("metadata");
-        const Node* name = metadata == nullptr ? nullptr : metadata->find("name");
-        const Node* ns = metadata == nullptr ? nullptr : metadata->find("namespace");
-        return kind != nullptr && kind->text == "ConfigMap" && name != nullptr && name->text == "aws-auth" &&
-               ns != nullptr && ns->text == "kube-system";
+        return kind != nullptr && kind->text == "ConfigMap" && names_aws_auth(object.find("metadata"));
     }
 
     void count(const std::string& type) { count_used(sink_, type + " (CloudFormation)"); }

@@ -40,6 +40,17 @@ void count_used(const Sink& sink, const std::string& kind);
 /// yaml_body, a CDK manifest) are placed at the resource that holds them, not at lines of the string.
 void place_at(Node& node, const Node& at);
 
+/// Nodes a reader builds when it translates another format (Terraform blocks, CloudFormation properties) into
+/// the shape the Kubernetes and AWS CLI interpreters read, each placed at the node it comes from so that
+/// every diagnostic and finding points at the input's line.
+Node scalar_node(const Node& at, std::string text);
+Node mapping_node(const Node& at);
+Node sequence_node(const Node& at);
+/// Appends `key: value` to a mapping node.
+void put(Node& mapping, std::string key, Node value);
+/// A metadata block (a Kubernetes object's, a Terraform kubernetes_* resource's) naming kube-system/aws-auth.
+bool names_aws_auth(const Node* metadata);
+
 /// A YAML boolean field (go-yaml spellings); absent or null gives nullopt, another type an error.
 std::optional<bool> read_bool(const Node& parent, std::string_view key, FieldReader& reader);
 /// authenticationMode and bootstrapClusterCreatorAdminPermissions (describe-cluster's accessConfig,

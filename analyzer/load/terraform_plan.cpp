@@ -58,29 +58,6 @@ bool unknown_at(const Node* after_unknown, std::initializer_list<std::string_vie
 
 // --- building Kubernetes objects out of provider blocks --------------------------------------------------
 
-Node scalar(const Node& at, std::string text) {
-    Node node;
-    node.type = NodeType::kScalar;
-    node.style = ScalarStyle::kString;
-    node.line = at.line;
-    node.column = at.column;
-    node.text = std::move(text);
-    return node;
-}
-
-Node mapping_at(const Node& at) {
-    Node node;
-    node.type = NodeType::kMapping;
-    node.line = at.line;
-    node.column = at.column;
-    return node;
-}
-
-void put(Node& mapping, std::string key, Node value) {
-    mapping.keys.push_back(std::move(key));
-    mapping.children.push_back(std::move(value));
-}
-
 // Copies `from.key` (when present and not null) into `to` as `as`.
 void copy_field(const Node& from, std::string_view key, Node& to, std::string as) {
     if (const Node* value = from.find(key); value != nullptr && !value->is_null()) {
@@ -99,7 +76,7 @@ const Node* single_block(const Node& values, std::string_view key) {
 
 // metadata { name, namespace, labels, annotations }; the provider writes "" for an unset namespace.
 Node metadata_of(const Node& values, const Node& at) {
-    Node metadata = mapping_at(at);
+    Node metadata = mapping_node(at);
     if (const Node* block = single_block(values, "metadata")) {
         metadata.line = block->line;
         metadata.column = block->column;
@@ -114,11 +91,10 @@ Node metadata_of(const Node& values, const Node& at) {
 }
 
 Node rules_of(const Node& values, const Node& at) {
-    Node rules = mapping_at(at);
-    rules.type = NodeType::kSequence;
+    Node rules = sequence_node(at);
     if (const Node* blocks = values.find("rule"); blocks != nullptr && blocks->is_sequence()) {
         for (const Node& block : blocks->children) {
-            Node rule = mapping_at(block);
+            Node rule = mapping_node(block);
             copy_field(block, "api_groups", rule, "apiGroups");
             copy_field(block, "resources", rule, "resources");
             copy_field(block, "resource_names", rule, "resourceNames");
@@ -136,19 +112,17 @@ std::optional<Node> aggregation_of(const Node& values) {
     if (block == nullptr) {
         return std::nullopt;
     }
-    Node aggregation = mapping_at(*block);
-    Node selectors = mapping_at(*block);
-    selectors.type = NodeType::kSequence;
+    Node aggregation = mapping_node(*block);
+    Node selectors = sequence_node(*block);
     if (const Node* list = block->find("cluster_role_selectors"); list != nullptr && list->is_sequence()) {
         for (const Node& item : list->children) {
-            Node selector = mapping_at(item);
+            Node selector = mapping_node(item);
             copy_field(item, "match_labels", selector, "matchLabels");
             if (const Node* expressions = item.find("match_expressions");
                 expressions != nullptr && expressions->is_sequence()) {
-                Node converted = mapping_at(*expressions);
-                converted.type = NodeType::kSequence;
+                Node converted = sequence_node(*expressions);
                 for (const Node& expression : expressions->children) {
-                    Node requirement = mapping_at(expression);
+                    Node requirement = mapping_node(expression);
                     copy_field(expression, "key", requirement, "key");
                     copy_field(expression, "operator", requirement, "operator");
                     copy_field(expression, "values", requirement, "values");
@@ -164,9 +138,9 @@ std::optional<Node> aggregation_of(const Node& values) {
 }
 
 Node object_of(std::string_view api_version, std::string_view kind, const Node& values, const Node& at) {
-    Node object = mapping_at(at);
-    put(object, "apiVersion", scalar(at, std::string(api_version)));
-    put(object, "kind", scalar(at, std::string(kind)));
+    Node object = mapping_node(at);
+    put(object, "apiVersion", scalar_node(at, std::string(api_version)));
+    put(object, "kind", scalar_node(at, std::string(kind)));
     put(object, "metadata", metadata_of(values, at));
     return object;
 }
@@ -190,17 +164,16 @@ std::optional<Node> kubernetes_object(std::string_view type, const Node& values,
         Node object = object_of(
             kRbac, base == "kubernetes_role_binding" ? "RoleBinding" : "ClusterRoleBinding", values, at);
         if (const Node* role_ref = single_block(values, "role_ref")) {
-            Node ref = mapping_at(*role_ref);
+            Node ref = mapping_node(*role_ref);
             copy_field(*role_ref, "api_group", ref, "apiGroup");
             copy_field(*role_ref, "kind", ref, "kind");
             copy_field(*role_ref, "name", ref, "name");
             put(object, "roleRef", std::move(ref));
         }
-        Node subjects = mapping_at(at);
-        subjects.type = NodeType::kSequence;
+        Node subjects = sequence_node(at);
         if (const Node* list = values.find("subject"); list != nullptr && list->is_sequence()) {
             for (const Node& item : list->children) {
-                Node subject = mapping_at(item);
+                Node subject = mapping_node(item);
                 copy_field(item, "kind", subject, "kind");
                 copy_field(item, "name", subject, "name");
                 if (const Node* ns = item.find("namespace"); ns != nullptr && !ns->text.empty()) {
@@ -490,8 +463,9 @@ class PlanReader {
         }
         if (const Node* access = single_block(*resource.values, "access_config")) {
             if (const auto mode = reader_.string(*access, "authentication_mode", false)) {
-                Node converted = mapping_at(*access);
-                put(converted, "authenticationMode", scalar(*access->find("authentication_mode"), *mode));
+                Node converted = mapping_node(*access);
+                put(converted, "authenticationMode",
+                    scalar_node(*access->find("authentication_mode"), *mode));
                 read_access_config(converted, cluster, reader_);
             }
             cluster.bootstrap_creator_admin =
@@ -568,7 +542,7 @@ class PlanReader {
         }
         association.principal_arn = *arn;
         association.principal_unknown = unknown;
-        Node converted = mapping_at(*scope);
+        Node converted = mapping_node(*scope);
         copy_field(*scope, "type", converted, "type");
         copy_field(*scope, "namespaces", converted, "namespaces");
         if (!read_access_scope(converted, association.scope, reader_)) {
@@ -640,10 +614,7 @@ class PlanReader {
     }
 
     static bool aws_auth_data(const Resource& resource) {
-        const Node* metadata = single_block(*resource.values, "metadata");
-        const Node* name = metadata == nullptr ? nullptr : metadata->find("name");
-        const Node* ns = metadata == nullptr ? nullptr : metadata->find("namespace");
-        return name != nullptr && name->text == "aws-auth" && ns != nullptr && ns->text == "kube-system";
+        return names_aws_auth(single_block(*resource.values, "metadata"));
     }
 
     void read_kubernetes_resource(const Resource& resource) {
