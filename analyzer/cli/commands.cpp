@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include "cli/input.hpp"
 #include "rbacgraph/load.hpp"
 #include "rbacgraph/report.hpp"
+#include "rbacgraph/version.hpp"
 
 namespace rbacgraph::cli {
 
@@ -523,7 +526,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
         "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
         "rbacgraph"};
-    app.set_version_flag("--version", "rbacgraph 0.1.0");
+    app.set_version_flag("--version", fmt::format("rbacgraph {} (commit {})", version(), commit()));
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors, 3\n"

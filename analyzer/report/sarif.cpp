@@ -8,6 +8,7 @@
 #include <set>
 
 #include "rbacgraph/report.hpp"
+#include "rbacgraph/version.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -243,7 +244,8 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
     nlohmann::json invocation = {{"executionSuccessful", !failed},
                                  {"toolExecutionNotifications", notifications}};
     nlohmann::json run = {
-        {"tool", {{"driver", {{"name", "rbacgraph"}, {"version", "0.1.0"}, {"rules", sarif_rules}}}}},
+        {"tool",
+         {{"driver", {{"name", "rbacgraph"}, {"version", std::string(version())}, {"rules", sarif_rules}}}}},
         {"results", results},
     };
     if (!options.working_directory.empty()) {
