@@ -47,7 +47,7 @@ TEST_CASE("API_AND_CONFIG_MAP: an access entry overrides the aws-auth entry for 
     CHECK(identity.username.literal_text() == "arn:aws:sts::1:assumed-role/r/s");
 }
 
-TEST_CASE("CONFIG_MAP ignores access entries; API ignores aws-auth") {
+TEST_CASE("CONFIG_MAP ignores access entries, API ignores aws-auth") {
     const Graph config_map = graph_of_files({{"e.json", entry("arn:aws:iam::1:role/r")},
                                              {"a.yaml", std::string(kAwsAuthMasters)},
                                              {"c.json", cluster("CONFIG_MAP")}});
@@ -93,7 +93,7 @@ TEST_CASE("an access entry for a role with a path matches its sessions (matched 
     CHECK(resolve_arn(graph, "arn:aws:iam::1:role/teams/x/r").authenticated);
 }
 
-TEST_CASE("default usernames and groups per entry type; given username and groups are used") {
+TEST_CASE("default usernames and groups per entry type, given username and groups are used") {
     const Graph graph = graph_of_files(
         {{"c.json", cluster("API")},
          {"u.json", entry("arn:aws:iam::1:user/u")},

@@ -13,7 +13,7 @@ std::string canonical(std::string_view arn) {
     return std::get<Principal>(parsed).canonical_arn();
 }
 
-TEST_CASE("canonical ARNs: assumed-role sessions become their role; everything else is unchanged") {
+TEST_CASE("canonical ARNs: assumed-role sessions become their role, everything else is unchanged") {
     CHECK(canonical("arn:aws:iam::123456789012:user/Alice") == "arn:aws:iam::123456789012:user/Alice");
     CHECK(canonical("arn:aws:iam::123456789012:user/division/Alice") ==
           "arn:aws:iam::123456789012:user/division/Alice");

@@ -45,7 +45,7 @@ TEST_CASE("mapRoles matches sessions of the role, case-insensitively, with templ
     CHECK(identity.source_location.line == 6);  // the '- rolearn:' line inside the block
 }
 
-TEST_CASE("a configured role ARN with a path never matches; neither does an assumed-role ARN") {
+TEST_CASE("a configured role ARN with a path never matches, neither does an assumed-role ARN") {
     const std::string yaml = aws_auth(R"(  mapRoles: |
     - rolearn: arn:aws:iam::1:role/teams/dev
       username: dev
@@ -123,7 +123,7 @@ accessEntry: {principalArn: "arn:aws:iam::1:role/ops", type: STANDARD}
 }
 
 TEST_CASE(
-    "mapRoles is searched before mapUsers for any principal; a user ARN under mapRoles matches the user") {
+    "mapRoles is searched before mapUsers for any principal, a user ARN under mapRoles matches the user") {
     const std::string yaml = aws_auth(R"(  mapRoles: |
     - rolearn: arn:aws:iam::1:user/alice
       username: from-roles
@@ -152,7 +152,7 @@ TEST_CASE("of duplicate entries the last wins, whole, compared ignoring case") {
     CHECK_FALSE(identity.is_masters());
 }
 
-TEST_CASE("entry keys are case-insensitive; data keys are case-sensitive") {
+TEST_CASE("entry keys are case-insensitive, data keys are case-sensitive") {
     CHECK(resolve(aws_auth("  mapRoles: |\n    - rOlEaRn: arn:aws:iam::1:role/r\n      UsErNaMe: x\n"),
                   "arn:aws:iam::1:role/r")
               .authenticated);

@@ -41,7 +41,7 @@ std::vector<std::string> run(std::string_view input) {
     return lines;
 }
 
-TEST_CASE("answers in order, echoing ids; bad lines answer with an error") {
+TEST_CASE("answers in order, echoing ids, bad lines answer with an error") {
     const auto lines =
         run(R"({"id": 1, "arn": "arn:aws:iam::1:user/admin", "verb": "delete", "resource": "nodes"}
 {"id": "two", "user": "jane", "verb": "get", "resource": "namespaces", "name": "team"}

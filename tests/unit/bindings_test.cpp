@@ -85,14 +85,14 @@ TEST_CASE("the namespace object itself is requested in its own namespace") {
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("list", "namespaces")));
 }
 
-TEST_CASE("a RoleBinding references a Role of its own namespace only; a ClusterRoleBinding never a Role") {
+TEST_CASE("a RoleBinding references a Role of its own namespace only, a ClusterRoleBinding never a Role") {
     const Graph graph = graph_of(kRoles);
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("get", "secrets", "b")));
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("get", "secrets", "a")));
     CHECK_FALSE(user_can(graph, "carol", {}, resource_request("get", "secrets", "a")));
 }
 
-TEST_CASE("ClusterRoleBindings grant everywhere, URLs included; roleRef.apiGroup is not checked") {
+TEST_CASE("ClusterRoleBindings grant everywhere, URLs included, roleRef.apiGroup is not checked") {
     const Graph graph = graph_of(kRoles);
     CHECK(user_can(graph, "bob", {}, resource_request("get", "nodes")));
     CHECK(user_can(graph, "bob", {}, resource_request("list", "pods")));
@@ -118,7 +118,7 @@ TEST_CASE("subjects: exact names, case-sensitive kinds, '*' is no wildcard") {
 }
 
 TEST_CASE(
-    "ServiceAccount subjects: namespace defaults to the RoleBinding's; none in a ClusterRoleBinding matches "
+    "ServiceAccount subjects: namespace defaults to the RoleBinding's, none in a ClusterRoleBinding matches "
     "nobody") {
     const Graph graph = graph_of(kRoles);
     CHECK(user_can(graph, "system:serviceaccount:a:bot", {}, resource_request("get", "pods", "a")));
@@ -129,7 +129,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "service accounts carry system:serviceaccounts and system:serviceaccounts:NS; everyone "
+    "service accounts carry system:serviceaccounts and system:serviceaccounts:NS, everyone "
     "system:authenticated") {
     const Graph graph = graph_of(R"(
 apiVersion: rbac.authorization.k8s.io/v1

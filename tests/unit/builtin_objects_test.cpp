@@ -153,7 +153,7 @@ subjects: [{kind: User, name: "eks:addon-manager"}]
 }
 
 TEST_CASE(
-    "every authenticated user has the built-in discovery grants; every explanation names them as built in") {
+    "every authenticated user has the built-in discovery grants, every explanation names them as built in") {
     const Graph graph = graph_of("", with_builtin());
     const Authorizer authorizer(graph, kubernetes_identity("anyone", {}));
     const Decision decision = authorizer.authorize(url_request("get", "/version"));

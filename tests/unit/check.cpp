@@ -135,7 +135,7 @@ TEST_CASE("config suppressions match every given field, with '*' globs") {
     }
 }
 
-TEST_CASE("a suppression annotation needs rules and a reason; a bad one suppresses nothing and says why") {
+TEST_CASE("a suppression annotation needs rules and a reason, a bad one suppresses nothing and says why") {
     const std::string yaml = std::string(kRoleAndBinding) + R"(
 ---
 apiVersion: rbac.authorization.k8s.io/v1

@@ -125,7 +125,7 @@ TEST_CASE("CloudFormation: Sub with variables and ${!Literal}, Select over Split
     CHECK(source.access_entries[1].principal_arn == "(known after deploy: ${Fn::If})");
 }
 
-TEST_CASE("CloudFormation tags become the JSON form; a document that is not a template is not read as one") {
+TEST_CASE("CloudFormation tags become the JSON form, a document that is not a template is not read as one") {
     const Export source = load_files({{"t.yaml", R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: x, namespace: default}

@@ -59,7 +59,7 @@ data:
                        groups);
 }
 
-TEST_CASE("diff: the same access through another binding is no change; one more verb is") {
+TEST_CASE("diff: the same access through another binding is no change, one more verb is") {
     const auto base =
         std::vector<std::pair<std::string, std::string>>{{"a.yaml", aws_auth("ops")},
                                                          {"r.yaml", role("reader", "configmaps", "get")},

@@ -35,7 +35,7 @@ TEST_CASE("eksctl accessConfig: mode, creator bootstrap, access entries and thei
 }
 
 TEST_CASE(
-    "eksctl iamIdentityMappings are aws-auth entries: role, user, account; serviceName is not guessed") {
+    "eksctl iamIdentityMappings are aws-auth entries: role, user, account, serviceName is not guessed") {
     const Export source = load_testdata("iac/eksctl/eksctl-examples-35-iamidentitymappings.yaml");
     REQUIRE(source.aws_auth);
     REQUIRE(source.aws_auth->map_roles.size() == 1);
@@ -124,7 +124,7 @@ TEST_CASE(
     CHECK(warnings == 3);
 }
 
-TEST_CASE("eksctl ClusterConfig errors name the field; the rest is still read") {
+TEST_CASE("eksctl ClusterConfig errors name the field, the rest is still read") {
     const Export source = load_yaml(R"(apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
 metadata: {name: c}

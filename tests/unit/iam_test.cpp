@@ -277,7 +277,7 @@ TEST_CASE("sts:AssumeRole: who the trust policy names, and when the caller's own
     check_case(R"({"Statement": {"Effect": "Allow", "Principal": "*", "NotAction": "s3:*"}})", "", true);
 }
 
-TEST_CASE("sts:AssumeRole across accounts needs both sides; conditions make it conditional") {
+TEST_CASE("sts:AssumeRole across accounts needs both sides, conditions make it conditional") {
     // IAM-eval cross-account: the trust policy and the caller's identity policy must both allow.
     const std::string other_account_role = "arn:aws:iam::444455556666:role/target";
     const std::string cross_trust = trust(R"({"AWS": "arn:aws:iam::111122223333:user/alice"})");
@@ -344,7 +344,7 @@ TEST_CASE("sts:AssumeRole chains: sessions of a role assume further roles, and t
     CHECK(iam.index->principals()[*session.principal].name == "ops");
 }
 
-TEST_CASE("a permissions boundary caps identity policies; missing policies are warned about") {
+TEST_CASE("a permissions boundary caps identity policies, missing policies are warned about") {
     const std::string policies = R"([{"PolicyName": "b", "Arn": "arn:aws:iam::111122223333:policy/b",
         "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
         "Document": )" + allow("s3:*", "*") +
@@ -712,7 +712,7 @@ TEST_CASE("IAM-more: the account root user cannot assume a role (defect 8)") {
     CHECK(can_get_pods(*estate, "arn:aws:iam::111122223333:user/u") == Verdict::kAllowed);  // control
 }
 
-TEST_CASE("IAM-more NotPrincipal: exceptions need every level; IAM refuses it in trust policies (defect 9)") {
+TEST_CASE("IAM-more NotPrincipal: exceptions need every level, IAM refuses it in trust policies (defect 9)") {
     // AWS's example: Deny to everyone but Bob lists Bob's ARN and his account's.
     const std::string all_but_erin = R"({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},

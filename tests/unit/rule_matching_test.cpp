@@ -48,7 +48,7 @@ TEST_CASE("resources: pods does not match pods/exec, and pods/* is literal") {
                  resource_request("create", "pods", "ns", "p", "", "exec")));
 }
 
-TEST_CASE("resources: '*' matches resources and subresources; '*/x' matches subresource x of anything") {
+TEST_CASE("resources: '*' matches resources and subresources, '*/x' matches subresource x of anything") {
     CHECK(allows("{apiGroups: [''], resources: ['*'], verbs: [create]}",
                  resource_request("create", "pods", "ns", "p", "", "exec")));
     CHECK(allows("{apiGroups: ['*'], resources: ['*/scale'], verbs: [update]}",

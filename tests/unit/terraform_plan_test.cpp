@@ -115,7 +115,7 @@ TEST_CASE("Terraform plan: aws-auth keys known only after apply make the ARNs th
           Verdict::kUndetermined);
 }
 
-TEST_CASE("Terraform plan: [each.key] in a reference becomes the instance's key; each.value is not guessed") {
+TEST_CASE("Terraform plan: [each.key] in a reference becomes the instance's key, each.value is not guessed") {
     const Export source =
         load_files({{"plan.json", R"({"format_version": "1.2", "planned_values": {"root_module":
         {"child_modules": [{"address": "module.m", "resources": [
@@ -137,7 +137,7 @@ TEST_CASE("Terraform plan: [each.key] in a reference becomes the instance's key;
           R"((known after apply: module.m.aws_eks_access_entry.other["b"].principal_arn))");
 }
 
-TEST_CASE("Terraform plan: an RBAC value known only after apply is an error naming it; the rest is read") {
+TEST_CASE("Terraform plan: an RBAC value known only after apply is an error naming it, the rest is read") {
     const Export source =
         load_files({{"plan.json", R"({"format_version": "1.2", "planned_values": {"root_module":
         {"resources": [
@@ -160,7 +160,7 @@ TEST_CASE("Terraform plan: an RBAC value known only after apply is an error nami
 }
 
 TEST_CASE(
-    "Terraform plan: an unknown IRSA annotation or ConfigMap data is no error; only aws-auth's data counts") {
+    "Terraform plan: an unknown IRSA annotation or ConfigMap data is no error, only aws-auth's data counts") {
     const Export source =
         load_files({{"plan.json", R"({"format_version": "1.2", "planned_values": {"root_module":
         {"resources": [

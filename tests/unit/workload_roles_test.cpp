@@ -93,7 +93,7 @@ TEST_CASE("IRSA trust: sub under StringEquals matches exactly, under StringLike 
     CHECK(irsa(literal, "system:serviceaccount:ci:deployer") == IamEffect::kImplicitDeny);
 }
 
-TEST_CASE("IRSA trust: no sub condition admits every ServiceAccount; the issuer must be the cluster's") {
+TEST_CASE("IRSA trust: no sub condition admits every ServiceAccount, the issuer must be the cluster's") {
     const IamRole open = web_identity_role(condition("StringEquals", kAudienceKey, R"("sts.amazonaws.com")"));
     CHECK(irsa(open, "system:serviceaccount:any:one") == IamEffect::kAllow);
     REQUIRE(web_identity_trusts(open).size() == 1);
@@ -151,7 +151,7 @@ TEST_CASE(
               .effect == IamEffect::kConditional);
 }
 
-TEST_CASE("workload roles: an annotation grants nothing by itself; a trust grants without an annotation") {
+TEST_CASE("workload roles: an annotation grants nothing by itself, a trust grants without an annotation") {
     const std::string iam = R"({"RoleDetailList": [
       {"RoleName": "annotated", "Arn": "arn:aws:iam::111122223333:role/annotated",
        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -211,7 +211,7 @@ metadata:
     CHECK(no_issuer.edges[0].why.find("describe-cluster") != std::string::npos);
 }
 
-TEST_CASE("Pod Identity: describe gives the role, list does not; a target role is what the pods get (BOTO)") {
+TEST_CASE("Pod Identity: describe gives the role, list does not, a target role is what the pods get (BOTO)") {
     const std::string trust_pods = R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]})";
     const std::string iam = R"({"RoleDetailList": [
