@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,8 +15,11 @@
 namespace rbacgraph::cli {
 namespace {
 
+constexpr std::array<std::string_view, 5> kCheckFormats = {"text", "json", "sarif", "junit", "markdown"};
+
 struct CheckOptionsCli {
     InputOptions input;
+    std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
     std::string fail_on = "high";
     std::vector<std::string> enable;
     std::vector<std::string> disable;
@@ -58,6 +62,10 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         return kExitUsage;
     }
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
+    const auto targets = parse_outputs(options.outputs, kCheckFormats, err);
+    if (!targets) {
+        return kExitUsage;
+    }
     std::vector<Diagnostic> setup;
     CheckRun run;
     run.rules = builtin_rules();
@@ -94,19 +102,28 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (options.timings) {
         print_timings(report, err);
     }
-    if (options.input.output == "json") {
-        write_check_json(out, report, fail_on, loaded->diagnostics, loaded->input);
-    } else if (options.input.output == "sarif") {
-        std::error_code ignored;
-        const SarifOptions sarif{.include_suppressed = options.sarif_include_suppressed,
-                                 .working_directory = std::filesystem::current_path(ignored).string(),
-                                 .category = options.sarif_category,
-                                 .min_severity = *parse_risk_severity(options.min_severity),
-                                 .max_results = options.max_results};
-        out << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif).dump(2) << '\n';
-    } else {
-        write_check_text(out, report, fail_on,
-                         {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
+    const auto write = [&](std::string_view format, std::ostream& stream) {
+        if (format == "json") {
+            write_check_json(stream, report, fail_on, loaded->diagnostics, loaded->input);
+        } else if (format == "sarif") {
+            std::error_code ignored;
+            const SarifOptions sarif{.include_suppressed = options.sarif_include_suppressed,
+                                     .working_directory = std::filesystem::current_path(ignored).string(),
+                                     .category = options.sarif_category,
+                                     .min_severity = *parse_risk_severity(options.min_severity),
+                                     .max_results = options.max_results};
+            stream << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif).dump(2) << '\n';
+        } else if (format == "junit") {
+            write_check_junit(stream, report, run.rules, run.options.enabled, fail_on);
+        } else if (format == "markdown") {
+            write_check_markdown(stream, report, fail_on);
+        } else {
+            write_check_text(stream, report, fail_on,
+                             {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
+        }
+    };
+    if (!write_outputs(*targets, out, err, write)) {
+        return kExitUsage;
     }
     if (!options.write_baseline.empty()) {
         std::ofstream file(options.write_baseline);
@@ -160,9 +177,12 @@ CheckCommands add_check_commands(CLI::App& app) {
         "check", "Find risky grants and mappings (the rule catalog) and gate CI on their severity.");
     check->add_option("paths", options->input.words, "export files or directories (- for stdin)");
     add_input_options(*check, options->input);
-    check->add_option("-o,--output", options->input.output, "output format")
-        ->check(CLI::IsMember({"text", "json", "sarif"}))
-        ->capture_default_str();
+    check
+        ->add_option(
+            "-o,--output", options->outputs,
+            "FORMAT or FORMAT=PATH: text (default), json, sarif, junit, markdown; repeatable, one run "
+            "writing several (-o sarif=r.sarif -o junit=r.xml -o text)")
+        ->allow_extra_args(false);
     check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")
         ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))
         ->capture_default_str();
@@ -206,6 +226,9 @@ CheckCommands add_check_commands(CLI::App& app) {
         "Examples:\n"
         "  rbacgraph check ./export/\n"
         "  rbacgraph check ./export/ -o sarif --fail-on critical > rbacgraph.sarif\n"
+        "  rbacgraph check ./export/ -o sarif=rbacgraph.sarif -o junit=rbacgraph.xml -o text   # one run, "
+        "three "
+        "outputs\n"
         "  rbacgraph check ./export/ --write-baseline baseline.json   # once; then in CI:\n"
         "  rbacgraph check ./export/ --baseline baseline.json\n"
         "Docs: docs/check.md, docs/rules/README.md, `rbacgraph rules`");

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -203,6 +204,57 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     }
     loaded.diagnostics = std::move(diagnostics);
     return loaded;
+}
+
+std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::string>& values,
+                                                       std::span<const std::string_view> formats,
+                                                       std::ostream& err) {
+    std::vector<OutputTarget> targets;
+    for (const std::string& value : values) {
+        const std::size_t equals = value.find('=');
+        OutputTarget target{value.substr(0, equals),
+                            equals == std::string::npos ? "" : value.substr(equals + 1)};
+        if (std::find(formats.begin(), formats.end(), target.format) == formats.end()) {
+            err << "rbacgraph: unknown output format '" << target.format
+                << "' (one of: " << fmt::format("{}", fmt::join(formats, ", "))
+                << "; FORMAT=PATH writes it to a file)\n";
+            return std::nullopt;
+        }
+        if (equals != std::string::npos && target.path.empty()) {
+            err << "rbacgraph: -o " << value << ": the path after '=' is empty\n";
+            return std::nullopt;
+        }
+        targets.push_back(std::move(target));
+    }
+    if (targets.empty()) {
+        targets.push_back({std::string(formats.front()), ""});
+    }
+    if (std::count_if(targets.begin(), targets.end(), [](const OutputTarget& t) { return t.path.empty(); }) >
+        1) {
+        err << "rbacgraph: only one -o may write to stdout; give the others a file (-o sarif=report.sarif)\n";
+        return std::nullopt;
+    }
+    return targets;
+}
+
+bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
+                   const std::function<void(std::string_view format, std::ostream& stream)>& write) {
+    for (const OutputTarget& target : targets) {
+        if (target.path.empty()) {
+            write(target.format, out);
+            continue;
+        }
+        std::ofstream file(target.path, std::ios::binary);
+        if (file) {
+            write(target.format, file);
+            file.flush();
+        }
+        if (!file) {
+            err << "rbacgraph: cannot write " << target.format << " output to " << target.path << '\n';
+            return false;
+        }
+    }
+    return true;
 }
 
 namespace {

@@ -1,4 +1,5 @@
 // rbacgraph diff BASE HEAD: translates options, loads both sides, and prints what the library compares.
+#include <array>
 #include <filesystem>
 #include <memory>
 
@@ -10,9 +11,12 @@
 namespace rbacgraph::cli {
 namespace {
 
+constexpr std::array<std::string_view, 4> kDiffFormats = {"text", "json", "markdown", "sarif"};
+
 struct DiffOptions {
     InputOptions input;
-    bool clusters = false;  ///< BASE and HEAD are directories of clusters (one subdirectory each)
+    std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
+    bool clusters = false;             ///< BASE and HEAD are directories of clusters (one subdirectory each)
     std::string fail_on = "high";
     std::string sarif_category;
     std::size_t markdown_lines = 40;
@@ -77,6 +81,10 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
             << words.size() << '\n';
         return kExitUsage;
     }
+    const auto targets = parse_outputs(options.outputs, kDiffFormats, err);
+    if (!targets) {
+        return kExitUsage;
+    }
     DiffOptions side_options = options;
     // Paths after BASE and HEAD: IAM dumps both sides share (their routes to the roles that change).
     side_options.input.iam_paths.assign(words.begin() + 2, words.end());
@@ -98,25 +106,30 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     const CheckReport base_report = run_checks(*base->estate, run);
     const CheckReport head_report = run_checks(*head->estate, run);
     const AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
-    if (options.input.output == "json") {
-        out << diff_json(diff, fail_on).dump(2) << '\n';
-    } else if (options.input.output == "markdown") {
-        write_diff_markdown(out, diff, fail_on, options.markdown_lines);
-    } else if (options.input.output == "sarif") {
-        // Only what the change introduces: the new findings, and those it widened.
-        CheckReport introduced;
-        introduced.findings = diff.new_findings;
-        for (const ChangedFinding& changed : diff.changed_findings) {
-            if (changed.widened()) {
-                introduced.findings.push_back(changed.finding);
+    const auto write = [&](std::string_view format, std::ostream& stream) {
+        if (format == "json") {
+            stream << diff_json(diff, fail_on).dump(2) << '\n';
+        } else if (format == "markdown") {
+            write_diff_markdown(stream, diff, fail_on, options.markdown_lines);
+        } else if (format == "sarif") {
+            // Only what the change introduces: the new findings, and those it widened.
+            CheckReport introduced;
+            introduced.findings = diff.new_findings;
+            for (const ChangedFinding& changed : diff.changed_findings) {
+                if (changed.widened()) {
+                    introduced.findings.push_back(changed.finding);
+                }
             }
+            std::error_code ignored;
+            const SarifOptions sarif{.working_directory = std::filesystem::current_path(ignored).string(),
+                                     .category = options.sarif_category};
+            stream << check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif).dump(2) << '\n';
+        } else {
+            write_diff_text(stream, diff, fail_on, {.fail_on = "--fail-on"});
         }
-        std::error_code ignored;
-        const SarifOptions sarif{.working_directory = std::filesystem::current_path(ignored).string(),
-                                 .category = options.sarif_category};
-        out << check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif).dump(2) << '\n';
-    } else {
-        write_diff_text(out, diff, fail_on, {.fail_on = "--fail-on"});
+    };
+    if (!write_outputs(*targets, out, err, write)) {
+        return kExitUsage;
     }
     // A gate never passes over input it did not understand.
     if (base->status != 0 || head->status != 0) {
@@ -141,10 +154,11 @@ DiffCommand add_diff_command(CLI::App& app) {
     diff->add_flag(
         "--clusters", options->clusters,
         "BASE and HEAD are directories whose subdirectories are one cluster each (paired by name)");
-    diff->add_option("-o,--output", options->input.output,
-                     "output format (markdown: for a pull-request comment)")
-        ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
-        ->capture_default_str();
+    diff->add_option(
+            "-o,--output", options->outputs,
+            "FORMAT or FORMAT=PATH: text (default), json, markdown (a pull-request comment), sarif; "
+            "repeatable, one run writing several (-o markdown=comment.md -o sarif=introduced.sarif -o text)")
+        ->allow_extra_args(false);
     diff->add_option("--fail-on", options->fail_on,
                      "exit 1 when the change brings a new finding at or above this severity")
         ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,22 @@ void keep_until_exit(std::shared_ptr<const void> object);
 /// diagnostics and a summary line per cluster; nullopt on a usage error or when no file could be read.
 std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOptions& options,
                            std::ostream& err);
+
+/// One -o value: FORMAT, written to stdout, or FORMAT=PATH, written to that file; several in one run.
+struct OutputTarget {
+    std::string format;
+    std::string path;  ///< empty: stdout
+};
+
+/// Every -o value checked against the formats a command writes (none given: the first format, to stdout); at
+/// most one may go to stdout. nullopt after saying what is wrong.
+std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::string>& values,
+                                                       std::span<const std::string_view> formats,
+                                                       std::ostream& err);
+
+/// Writes every target with `write` (stdout or its file); false after saying which file failed.
+bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
+                   const std::function<void(std::string_view format, std::ostream& stream)>& write);
 
 /// The check and rules subcommands.
 struct CheckCommands {

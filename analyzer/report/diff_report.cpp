@@ -117,21 +117,6 @@ nlohmann::json row_json(const PermissionRow& row) {
     return out;
 }
 
-// Markdown table cells: pipes and newlines would break the row.
-std::string cell(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '|') {
-            out += "\\|";
-        } else if (c == '\n') {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
@@ -279,19 +264,20 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     if (!diff.changes.empty()) {
         out << "| principal | gains | losses | rated |\n|---|---|---|---|\n";
         for (const AccessChange& change : diff.changes) {
-            out << fmt::format("| `{}` | {} | {} | {} |\n", cell(holder_of(change)), change.gained.size(),
-                               change.lost.size(), change.gained.empty() ? "" : severity_of(change));
+            out << fmt::format("| `{}` | {} | {} | {} |\n", markdown_cell(holder_of(change)),
+                               change.gained.size(), change.lost.size(),
+                               change.gained.empty() ? "" : severity_of(change));
         }
         out << '\n';
     }
     for (const AccessChange& change : diff.changes) {
         const std::size_t lines = change.gained.size() + change.lost.size();
         out << fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
-                           lines <= 10 ? " open" : "", cell(holder_of(change)), change.gained.size(),
+                           lines <= 10 ? " open" : "", markdown_cell(holder_of(change)), change.gained.size(),
                            change.lost.size());
         if (change.identity_changed()) {
-            out << fmt::format("identity: {} → {}\n\n", cell(change.identity_before),
-                               cell(change.identity_after));
+            out << fmt::format("identity: {} → {}\n\n", markdown_cell(change.identity_before),
+                               markdown_cell(change.identity_after));
         }
         if (change.routes_changed) {
             out << fmt::format(
@@ -300,7 +286,7 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
                                        : fmt::format("`{}`", fmt::join(change.reaches, "`, `")));
         }
         for (std::size_t i = 0; i < change.reached_by.size() && i < max_lines; ++i) {
-            out << fmt::format("reached by `{}`\n", cell(change.reached_by[i]));
+            out << fmt::format("reached by `{}`\n", markdown_cell(change.reached_by[i]));
         }
         if (change.reached_by.size() > max_lines) {
             out << fmt::format("and {} more IAM principals\n", change.reached_by.size() - max_lines);
@@ -337,7 +323,8 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         out << "| severity | rule | where | message |\n|---|---|---|---|\n";
         for (const Finding& finding : *findings) {
             out << fmt::format("| {} | {} {} | `{}` | {} |\n", to_string(*finding.severity), finding.id,
-                               finding.rule, format_location(finding.location), cell(finding.message));
+                               finding.rule, format_location(finding.location),
+                               markdown_cell(finding.message));
         }
         out << "\n</details>\n\n";
     }
@@ -348,8 +335,8 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         for (const ChangedFinding& changed : diff.changed_findings) {
             out << fmt::format("| {} | {} {} | `{}` | {} | {} |\n", to_string(*changed.finding.severity),
                                changed.finding.id, changed.finding.rule,
-                               format_location(changed.finding.location), cell(changed.finding.message),
-                               cell(was_line(changed)));
+                               format_location(changed.finding.location),
+                               markdown_cell(changed.finding.message), markdown_cell(was_line(changed)));
         }
         out << "\n</details>\n\n";
     }

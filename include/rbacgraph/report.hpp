@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -72,6 +73,15 @@ nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity>
 /// Writes check_json(...).dump(2) and a newline without holding the whole document.
 void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
                       const std::vector<Diagnostic>& diagnostics, const Export& source);
+/// `check -o junit` (docs/check.md): one test suite per rule run (those of `enabled`; empty: all), one test
+/// case per finding, failing at or above fail_on, skipped when suppressed or baselined.
+void write_check_junit(std::ostream& out, const CheckReport& report, std::span<const Rule> rules,
+                       const std::set<std::string>& enabled, std::optional<RiskSeverity> fail_on);
+/// Text for a Markdown table cell: pipes escaped, newlines made spaces (either would break the row).
+std::string markdown_cell(std::string_view text);
+/// `check -o markdown`: the verdict, counts by severity, then at most max_rows findings, most severe first.
+void write_check_markdown(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
+                          std::size_t max_rows = 100);
 /// What goes into a SARIF log.
 struct SarifOptions {
     /// Also the suppressed and baselined findings. GitHub code scanning ignores `suppressions` and

@@ -1,0 +1,1 @@
+check testdata/demo -o markdown --fail-on critical
