@@ -19,6 +19,10 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 runs "$work/prefix/bin/rbacgraph" || fail "the installed binary does not run"
 [ -f "$work/prefix/share/doc/rbacgraph/rules/secrets-access.md" ] || fail "the rule pages are not installed"
 [ -f "$work/prefix/share/doc/rbacgraph/LICENSE" ] || fail "LICENSE is not installed"
+for file in share/man/man1/rbacgraph.1 share/bash-completion/completions/rbacgraph \
+    share/zsh/vendor-completions/_rbacgraph share/fish/vendor_completions.d/rbacgraph.fish; do
+    [ -s "$work/prefix/$file" ] || fail "$file is not installed"
+done
 
 tarballs=("$dist"/rbacgraph-*-linux-*.tar.gz)
 [ -f "${tarballs[0]}" ] || fail "no tarball in $dist"
@@ -33,4 +37,5 @@ debs=("$dist"/rbacgraph_*.deb)
 dpkg-deb -x "${debs[0]}" "$work/deb"
 runs "$work/deb/usr/bin/rbacgraph" || fail "the .deb's binary does not run"
 [ -f "$work/deb/usr/share/doc/rbacgraph/rules/secrets-access.md" ] || fail "the .deb lacks the rule pages"
+[ -s "$work/deb/usr/share/man/man1/rbacgraph.1" ] || fail "the .deb lacks the manual page"
 echo "release_test: portable binary (glibc only), cmake --install, tarball and .deb all work"

@@ -20,6 +20,7 @@ constexpr std::array<std::string_view, 5> kCheckFormats = {"text", "json", "sari
 struct CheckOptionsCli {
     InputOptions input;
     std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
+    std::string color = "auto";
     std::string fail_on = "high";
     std::vector<std::string> enable;
     std::vector<std::string> disable;
@@ -119,7 +120,9 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
             write_check_markdown(stream, report, fail_on);
         } else {
             write_check_text(stream, report, fail_on,
-                             {.include_builtin = "--include-builtin", .fail_on = "--fail-on"});
+                             {.include_builtin = "--include-builtin",
+                              .fail_on = "--fail-on",
+                              .color = use_color(options.color, stream)});
         }
     };
     if (!write_outputs(*targets, out, err, write)) {
@@ -183,6 +186,7 @@ CheckCommands add_check_commands(CLI::App& app) {
             "FORMAT or FORMAT=PATH: text (default), json, sarif, junit, markdown; repeatable, one run "
             "writing several (-o sarif=r.sarif -o junit=r.xml -o text)")
         ->allow_extra_args(false);
+    add_color_option(*check, options->color);
     check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")
         ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))
         ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -235,6 +236,24 @@ std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::st
         return std::nullopt;
     }
     return targets;
+}
+
+void add_color_option(CLI::App& command, std::string& setting) {
+    command
+        .add_option("--color", setting,
+                    "colours in text output: auto (a terminal, unless NO_COLOR is set), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+}
+
+bool use_color(const std::string& setting, const std::ostream& out) {
+    if (setting == "always" || setting == "never") {
+        return setting == "always";
+    }
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return &out == &std::cout && isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+           (term == nullptr || std::string_view(term) != "dumb");
 }
 
 bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
@@ -671,6 +690,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
     const CheckCommands check_commands = add_check_commands(app);
     const DiffCommand diff_command = add_diff_command(app);
+    const DocsCommands docs_commands = add_docs_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -694,6 +714,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (graph_command->parsed()) {
         return run_graph(graph_options, focus, out, err);
+    }
+    if (docs_commands.completion->parsed()) {
+        return docs_commands.run_completion(out);
+    }
+    if (docs_commands.man->parsed()) {
+        return docs_commands.run_man(out);
     }
     return run_who_can(who_options, who_request, out, err);
 }

@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 4> kDiffFormats = {"text", "json", "markd
 struct DiffOptions {
     InputOptions input;
     std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
-    bool clusters = false;             ///< BASE and HEAD are directories of clusters (one subdirectory each)
+    std::string color = "auto";
+    bool clusters = false;  ///< BASE and HEAD are directories of clusters (one subdirectory each)
     std::string fail_on = "high";
     std::string sarif_category;
     std::size_t markdown_lines = 40;
@@ -125,7 +126,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
                                      .category = options.sarif_category};
             stream << check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif).dump(2) << '\n';
         } else {
-            write_diff_text(stream, diff, fail_on, {.fail_on = "--fail-on"});
+            write_diff_text(stream, diff, fail_on,
+                            {.fail_on = "--fail-on", .color = use_color(options.color, stream)});
         }
     };
     if (!write_outputs(*targets, out, err, write)) {
@@ -159,6 +161,7 @@ DiffCommand add_diff_command(CLI::App& app) {
             "FORMAT or FORMAT=PATH: text (default), json, markdown (a pull-request comment), sarif; "
             "repeatable, one run writing several (-o markdown=comment.md -o sarif=introduced.sarif -o text)")
         ->allow_extra_args(false);
+    add_color_option(*diff, options->color);
     diff->add_option("--fail-on", options->fail_on,
                      "exit 1 when the change brings a new finding at or above this severity")
         ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))

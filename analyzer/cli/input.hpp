@@ -81,6 +81,13 @@ std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::st
 bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
                    const std::function<void(std::string_view format, std::ostream& stream)>& write);
 
+/// --color auto|always|never for a command whose text has colours (check, diff).
+void add_color_option(CLI::App& command, std::string& setting);
+
+/// Whether text written to `out` gets colours: always, never, or (auto) when `out` is the terminal's standard
+/// output, NO_COLOR is unset or empty (no-color.org) and TERM is not "dumb".
+bool use_color(const std::string& setting, const std::ostream& out);
+
 /// The check and rules subcommands.
 struct CheckCommands {
     CLI::App* check = nullptr;
@@ -98,5 +105,15 @@ struct DiffCommand {
 };
 
 DiffCommand add_diff_command(CLI::App& app);
+
+/// The completion and man subcommands; they describe `app`, which must outlive their run functions.
+struct DocsCommands {
+    CLI::App* completion = nullptr;
+    CLI::App* man = nullptr;
+    std::function<int(std::ostream&)> run_completion;
+    std::function<int(std::ostream&)> run_man;
+};
+
+DocsCommands add_docs_commands(CLI::App& app);
 
 }  // namespace rbacgraph::cli

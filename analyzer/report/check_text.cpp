@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "rbacgraph/report.hpp"
+#include "report/paint.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -30,7 +31,7 @@ std::string severity_counts(const CheckReport& report) {
 }  // namespace
 
 void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                      const CheckSettingNames& names) {
+                      const TextOptions& names) {
     std::size_t active = 0;
     std::size_t suppressed = 0;
     std::size_t known = 0;
@@ -48,7 +49,8 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
         }
         const std::string cluster = finding.cluster.empty() ? std::string() : "[" + finding.cluster + "] ";
         out << fmt::format("{}: {}{} {} {}: {}{}\n", format_location(finding.location), cluster,
-                           to_string(*finding.severity), finding.id, finding.rule, finding.message, state);
+                           paint(to_string(*finding.severity), paint_of(*finding.severity), names.color),
+                           finding.id, finding.rule, finding.message, state);
         if (!finding.arns.empty()) {
             std::string arns;
             for (std::size_t i = 0; i < finding.arns.size() && i < kArnsShown; ++i) {
@@ -86,7 +88,8 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
     if (fail_on) {
         const std::size_t failing = report.failing(fail_on);
         out << fmt::format("{} at or above {} ({}): {}\n", failing, to_string(*fail_on), names.fail_on,
-                           failing > 0 ? "failing" : "passing");
+                           failing > 0 ? paint("failing", Paint::kBad, names.color)
+                                       : paint("passing", Paint::kGood, names.color));
     }
 }
 

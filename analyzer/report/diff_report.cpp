@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "rbacgraph/report.hpp"
+#include "report/paint.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -120,11 +121,14 @@ nlohmann::json row_json(const PermissionRow& row) {
 }  // namespace
 
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
-                     const CheckSettingNames& names) {
+                     const TextOptions& names) {
     for (const AccessChange& change : diff.changes) {
         out << holder_of(change);
         if (!change.gained.empty()) {
-            out << "  (gains: " << severity_of(change) << ')';
+            out << "  (gains: "
+                << (change.severity ? paint(severity_of(change), paint_of(*change.severity), names.color)
+                                    : severity_of(change))
+                << ')';
         }
         out << '\n';
         if (change.identity_changed()) {
@@ -141,10 +145,10 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
             out << "  reached by  " << route << '\n';
         }
         for (const PermissionRow& row : change.gained) {
-            out << "  + " << permission_line(row) << '\n';
+            out << paint("  + " + permission_line(row), Paint::kGood, names.color) << '\n';
         }
         for (const PermissionRow& row : change.lost) {
-            out << "  - " << permission_line(row) << '\n';
+            out << paint("  - " + permission_line(row), Paint::kBad, names.color) << '\n';
         }
         out << '\n';
     }
@@ -182,7 +186,10 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
             counts.gaining, counts.losing, counts.identities, diff.new_findings.size(),
             diff.fixed_findings.size(), diff.changed_findings.size());
     }
-    out << verdict_line(diff, fail_on, names.fail_on) << '\n';
+    const Paint verdict = fail_on && diff.failing(fail_on) > 0       ? Paint::kBad
+                          : fail_on && diff.undetermined_gains() > 0 ? Paint::kMedium
+                                                                     : Paint::kGood;
+    out << paint(verdict_line(diff, fail_on, names.fail_on), verdict, names.color) << '\n';
 }
 
 nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fail_on) {

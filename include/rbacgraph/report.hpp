@@ -59,14 +59,16 @@ void write_graph_mermaid(std::ostream& out, const AccessGraph& graph);
 void write_graph_json(std::ostream& out, const AccessGraph& graph);
 
 /// `check` as text: one block per finding, then a summary with counts and the failing threshold.
-/// How the caller names check's settings in the summary lines (the CLI: its options).
-struct CheckSettingNames {
+/// How check and diff text looks: the names the summary lines give check's settings (the CLI: its options),
+/// and whether severities, verdicts and gained/lost lines carry ANSI colours (the CLI: --color).
+struct TextOptions {
     std::string include_builtin = "the include-builtin setting";
     std::string fail_on = "the fail-on threshold";
+    bool color = false;
 };
 
 void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                      const CheckSettingNames& names = {});
+                      const TextOptions& names = {});
 /// `check -o json` (docs/check.md): findings, errors, warnings, summary.
 nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
                           const std::vector<Diagnostic>& diagnostics, const Export& source);
@@ -114,7 +116,7 @@ nlohmann::json finding_json(const Finding& finding);
 
 /// `rbacgraph diff` (docs/diff.md): gained and lost access per principal, then new and fixed findings.
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
-                     const CheckSettingNames& names = {});
+                     const TextOptions& names = {});
 nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fail_on);
 /// For a pull-request comment: a summary table, then details in collapsed sections; at most max_lines lines
 /// of permissions per principal (the JSON has them all).

@@ -1,0 +1,1 @@
+check testdata/demo --color always --fail-on critical

@@ -1,0 +1,1 @@
+check testdata/demo/aws-auth.yaml --color auto
