@@ -4,7 +4,7 @@
 set -u
 binary=$1
 update=${2:-}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 failed=0
 passed=0
 for cmd in testdata/golden/*.cmd; do
