@@ -267,12 +267,32 @@ Side reaching_side(const ClusterSide& side, const std::vector<IamHop>& hops) {
     return out;
 }
 
-// What decides whether a principal's reach changed: the roles it reaches, and whether each route hinges on
-// a condition.
-std::vector<std::pair<std::string, bool>> reach_of(const std::vector<IamHop>& hops) {
-    std::vector<std::pair<std::string, bool>> out;
+// What decides whether a principal's reach changed: the roles it reaches, in ARN order, and whether each
+// route hinges on a condition.
+using Reach = std::vector<std::pair<std::string, bool>>;
+
+Reach reach_of(const std::vector<IamHop>& hops) {
+    Reach out;
     for (std::size_t i = 1; i < hops.size(); ++i) {
         out.emplace_back(hops[i].arn, hops[i].route.conditional);
+    }
+    return out;
+}
+
+// Every principal of an estate's dumps with the roles it reaches, read from the reach index, which already
+// searched each principal's routes once (the same search `reached by` reads).
+std::map<std::string, Reach> reach_by_principal(const IamIndex& iam, const ReachIndex& index) {
+    std::map<std::string, Reach> out;
+    for (const IamPrincipal& role : iam.principals()) {
+        if (role.kind != IamPrincipal::Kind::kRole) {
+            continue;
+        }
+        for (const Reacher& reacher : index.reachers(role.arn)) {
+            out[iam.principals()[reacher.principal].arn].emplace_back(role.arn, reacher.route.conditional);
+        }
+    }
+    for (auto& [arn, reach] : out) {
+        std::sort(reach.begin(), reach.end());
     }
     return out;
 }
@@ -310,11 +330,21 @@ class Differ {
                 }
             }
         }
+        const std::map<std::string, Reach> base_reach = reach_in(*base_);
+        const std::map<std::string, Reach> head_reach = reach_in(*head_);
+        // A principal of one side's dumps only is searched as an unknown caller on the other (a trust policy
+        // may still name it).
+        const auto reach_of_arn = [](const Estate& estate, const std::map<std::string, Reach>& known,
+                                     const std::string& arn) {
+            if (estate.has_iam() && estate.iam().find(arn)) {
+                const auto found = known.find(arn);
+                return found == known.end() ? Reach{} : found->second;
+            }
+            return reach_of(iam_hops(estate, arn));
+        };
         for (const std::string& arn : arns) {
-            std::vector<IamHop> before = iam_hops(*base_, arn);
-            std::vector<IamHop> after = iam_hops(*head_, arn);
-            if (reach_of(before) != reach_of(after)) {
-                rerouted_.emplace(arn, std::pair{std::move(before), std::move(after)});
+            if (reach_of_arn(*base_, base_reach, arn) != reach_of_arn(*head_, head_reach, arn)) {
+                rerouted_.emplace(arn, std::pair{iam_hops(*base_, arn), iam_hops(*head_, arn)});
             }
         }
     }
@@ -395,16 +425,26 @@ class Differ {
         changes_.push_back(std::move(change));
     }
 
+    // The estate's reach index, built once (its routes serve both `reached by` and find_rerouted).
+    const ReachIndex& reach_index(const Estate& estate) {
+        std::unique_ptr<ReachIndex>& reach = &estate == base_ ? base_reach_ : head_reach_;
+        if (!reach) {
+            reach = std::make_unique<ReachIndex>(estate.iam());
+        }
+        return *reach;
+    }
+
+    std::map<std::string, Reach> reach_in(const Estate& estate) {
+        return estate.has_iam() ? reach_by_principal(estate.iam(), reach_index(estate))
+                                : std::map<std::string, Reach>{};
+    }
+
     std::vector<std::string> reached_by(const Estate* estate, const std::string& arn) {
         std::vector<std::string> out;
         if (estate == nullptr || !estate->has_iam()) {
             return out;
         }
-        std::unique_ptr<ReachIndex>& reach = estate == base_ ? base_reach_ : head_reach_;
-        if (!reach) {
-            reach = std::make_unique<ReachIndex>(estate->iam());
-        }
-        for (const Reacher& reacher : reach->reachers(arn)) {
+        for (const Reacher& reacher : reach_index(*estate).reachers(arn)) {
             out.push_back(
                 describe_route(*estate, estate->iam().principals()[reacher.principal].arn, reacher.route) +
                 (reacher.route.conditional ? " (conditional)" : ""));
