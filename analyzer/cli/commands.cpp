@@ -165,9 +165,7 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     if (!options.kubernetes_version.empty()) {
         input.graph.kubernetes_version = KubernetesVersion::parse(options.kubernetes_version);
     }
-    input.cluster_option = options.iam_paths.empty()
-                               ? "--cluster NAME=PATH"
-                               : "diff's BASE and HEAD (the paths after them are IAM dumps both share)";
+    input.cluster_option = options.cluster_option;
     LoadedEstate estate = load_estate(input);
     Loaded loaded;
     loaded.estate = estate.estate;

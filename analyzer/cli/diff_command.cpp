@@ -89,6 +89,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     DiffOptions side_options = options;
     // Paths after BASE and HEAD: IAM dumps both sides share (their routes to the roles that change).
     side_options.input.iam_paths.assign(words.begin() + 2, words.end());
+    side_options.input.cluster_option =
+        "diff's BASE and HEAD (the paths after them are IAM dumps both share)";
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
     const std::optional<Side> base = load_side("BASE", words[0], side_options, err);
     if (!base) {

@@ -40,6 +40,8 @@ struct InputOptions {
     std::string clusters_dir;                      ///< --clusters DIR: each subdirectory is a cluster
     /// IAM dumps every cluster shares, apart from the cluster's paths (diff: the paths after BASE and HEAD).
     std::vector<std::string> iam_paths;
+    /// What names a cluster's paths, for the error about cluster objects among shared paths.
+    std::string cluster_option = "--cluster NAME=PATH";
 };
 
 /// The options above; without `estates`, not --cluster and --clusters (diff has its own --clusters).
