@@ -3,13 +3,15 @@
 # well-formed (xmllint). Usage: outputs_test.sh RBACGRAPH (run from the source directory).
 set -euo pipefail
 rbacgraph=$1
+# GitLab's report carries the scan's times: fixed, so that two runs compare byte for byte.
+export SOURCE_DATE_EPOCH=1767225600
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 "$rbacgraph" check testdata/demo -o junit="$work/all.xml" -o sarif="$work/all.sarif" -o json="$work/all.json" \
-    -o markdown="$work/all.md" -o text >"$work/all.txt" 2>/dev/null || status=$?
+    -o markdown="$work/all.md" -o gitlab-sast="$work/all.gitlab" -o text >"$work/all.txt" 2>/dev/null || status=$?
 [ "$status" -eq 1 ] || { echo "outputs_test: check of the demo exited $status, not 1" >&2; exit 1; }
-for format in junit:xml sarif:sarif json:json markdown:md text:txt; do
+for format in junit:xml sarif:sarif json:json markdown:md gitlab-sast:gitlab text:txt; do
     name=${format%%:*}
     extension=${format##*:}
     "$rbacgraph" check testdata/demo -o "$name" >"$work/one.$extension" 2>/dev/null || true

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,7 +17,8 @@
 namespace rbacgraph::cli {
 namespace {
 
-constexpr std::array<std::string_view, 5> kCheckFormats = {"text", "json", "sarif", "junit", "markdown"};
+constexpr std::array<std::string_view, 6> kCheckFormats = {"text",  "json",     "sarif",
+                                                           "junit", "markdown", "gitlab-sast"};
 
 struct CheckOptionsCli {
     InputOptions input;
@@ -46,6 +49,26 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream&
     }
 }
 
+// "YYYY-MM-DDTHH:MM:SS" in UTC, the one form GitLab's report schema accepts. With SOURCE_DATE_EPOCH set (the
+// reproducible-builds convention: seconds since the epoch), that instant instead of the clock, so that a
+// report can be compared byte for byte.
+std::string utc_timestamp(std::chrono::system_clock::time_point now) {
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+        char* end = nullptr;
+        const long long seconds = std::strtoll(epoch, &end, 10);
+        if (*end == '\0' && seconds >= 0) {
+            now = std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+        }
+    }
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(now);
+    const auto day = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::year_month_day date(day);
+    const std::chrono::hh_mm_ss time(seconds - day);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count());
+}
+
 void print_timings(const CheckReport& report, std::ostream& err) {
     std::vector<RuleTiming> timings = report.timings;
     std::stable_sort(timings.begin(), timings.end(),
@@ -62,6 +85,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         err << "rbacgraph: check needs at least one input PATH (file, directory, or - for stdin)\n";
         return kExitUsage;
     }
+    const std::string start_time = utc_timestamp(std::chrono::system_clock::now());
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
     const auto targets = parse_outputs(options.outputs, kCheckFormats, err);
     if (!targets) {
@@ -114,6 +138,14 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
                                      .min_severity = *parse_risk_severity(options.min_severity),
                                      .max_results = options.max_results};
             stream << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif).dump(2) << '\n';
+        } else if (format == "gitlab-sast") {
+            std::error_code ignored;
+            const GitlabSastOptions gitlab{
+                .working_directory = std::filesystem::current_path(ignored).string(),
+                .min_severity = *parse_risk_severity(options.min_severity),
+                .start_time = start_time,
+                .end_time = utc_timestamp(std::chrono::system_clock::now())};
+            stream << check_gitlab_sast(report, run.rules, loaded->diagnostics, gitlab).dump(2) << '\n';
         } else if (format == "junit") {
             write_check_junit(stream, report, run.rules, run.options.enabled, fail_on);
         } else if (format == "markdown") {
@@ -183,8 +215,8 @@ CheckCommands add_check_commands(CLI::App& app) {
     check
         ->add_option(
             "-o,--output", options->outputs,
-            "FORMAT or FORMAT=PATH: text (default), json, sarif, junit, markdown; repeatable, one run "
-            "writing several (-o sarif=r.sarif -o junit=r.xml -o text)")
+            "FORMAT or FORMAT=PATH: text (default), json, sarif, junit, markdown, gitlab-sast; repeatable, "
+            "one run writing several (-o sarif=r.sarif -o junit=r.xml -o text)")
         ->allow_extra_args(false);
     add_color_option(*check, options->color);
     check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")
@@ -208,7 +240,8 @@ CheckCommands add_check_commands(CLI::App& app) {
                       "category)");
     check
         ->add_option("--min-severity", options->min_severity,
-                     "SARIF: leave out results below this severity (an output filter; --fail-on still gates)")
+                     "SARIF and gitlab-sast: leave out results below this severity (an output filter for the "
+                     "dashboards; --fail-on still gates, text and json keep every finding)")
         ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
         ->capture_default_str();
     check
@@ -230,6 +263,8 @@ CheckCommands add_check_commands(CLI::App& app) {
         "Examples:\n"
         "  rbacgraph check ./export/\n"
         "  rbacgraph check ./export/ -o sarif --fail-on critical > rbacgraph.sarif\n"
+        "  rbacgraph check ./export/ -o gitlab-sast=gl-sast-report.json -o text   # GitLab's security "
+        "widget\n"
         "  rbacgraph check ./export/ -o sarif=rbacgraph.sarif -o junit=rbacgraph.xml -o text   # one run, "
         "three "
         "outputs\n"

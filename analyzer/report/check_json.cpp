@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "rbacgraph/report.hpp"
+#include "rbacgraph/version.hpp"
 
 namespace rbacgraph {
 
@@ -80,6 +81,8 @@ nlohmann::json check_json_without_findings(const CheckReport& report, std::optio
           {"fail_on", fail_on ? std::string(to_string(*fail_on)) : "never"},
           {"failing", report.failing(fail_on)},
           {"input", summary_json(source, diagnostics)}}},
+        // Which rbacgraph wrote it: a report archived by CI says what produced it.
+        {"tool", {{"name", "rbacgraph"}, {"version", std::string(version())}}},
     };
 }
 
@@ -251,6 +254,7 @@ void write_check_json(std::ostream& out, const CheckReport& report, std::optiona
         out << "  ]";
     }
     out << ",\n  \"summary\": " << nested_dump(rest.at("summary"), 1)
+        << ",\n  \"tool\": " << nested_dump(rest.at("tool"), 1)
         << ",\n  \"warnings\": " << nested_dump(rest.at("warnings"), 1) << "\n}\n";
 }
 

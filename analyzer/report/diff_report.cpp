@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "rbacgraph/report.hpp"
+#include "rbacgraph/version.hpp"
 #include "report/paint.hpp"
 
 namespace rbacgraph {
@@ -249,7 +250,8 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
               {"changedFindings", diff.changed_findings.size()},
               {"undeterminedGains", diff.undetermined_gains()},
               {"failOn", fail_on ? nlohmann::json(to_string(*fail_on)) : nlohmann::json("never")},
-              {"failing", diff.failing(fail_on)}}}};
+              {"failing", diff.failing(fail_on)}}},
+            {"tool", {{"name", "rbacgraph"}, {"version", std::string(version())}}}};
 }
 
 void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,

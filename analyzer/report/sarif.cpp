@@ -83,21 +83,41 @@ nlohmann::json physical_location(const SourceLocation& location, const std::stri
 }  // namespace
 
 nlohmann::json sarif_artifact(const std::string& file, const std::string& working_directory) {
-    namespace fs = std::filesystem;
     if (file == "<stdin>") {
         return {{"uri", "urn:rbacgraph:stdin"}};
     }
     if (working_directory.empty()) {
         return {{"uri", percent_encode(file)}};
     }
+    const WorkspacePath path = workspace_path(file, working_directory);
+    if (path.relative) {
+        return {{"uri", percent_encode(path.path)}, {"uriBaseId", "%SRCROOT%"}};
+    }
+    return {{"uri", "file://" + percent_encode(path.path)}};
+}
+
+WorkspacePath workspace_path(const std::string& file, const std::string& working_directory) {
+    namespace fs = std::filesystem;
+    if (working_directory.empty()) {
+        return {file, !fs::path(file).is_absolute()};
+    }
     const fs::path base = fs::path(working_directory).lexically_normal();
     const fs::path absolute =
         (fs::path(file).is_absolute() ? fs::path(file) : base / file).lexically_normal();
     const fs::path relative = absolute.lexically_relative(base);
     if (!relative.empty() && *relative.begin() != "..") {
-        return {{"uri", percent_encode(relative.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
+        return {relative.generic_string(), true};
     }
-    return {{"uri", "file://" + percent_encode(absolute.generic_string())}};
+    return {absolute.generic_string(), false};
+}
+
+std::vector<Diagnostic> input_problems(const std::vector<Diagnostic>& loaded, const CheckReport& report) {
+    std::vector<Diagnostic> out;
+    for (const std::vector<Diagnostic>* from : {&loaded, &report.diagnostics}) {
+        std::copy_if(from->begin(), from->end(), std::back_inserter(out),
+                     [](const Diagnostic& diagnostic) { return diagnostic.severity != Severity::kNote; });
+    }
+    return out;
 }
 
 nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rules,
@@ -216,14 +236,9 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
     }
     // Input problems are tool notifications, so CI shows them next to the results.
     nlohmann::json notifications = nlohmann::json::array();
-    std::vector<Diagnostic> all = diagnostics;
-    all.insert(all.end(), report.diagnostics.begin(), report.diagnostics.end());
-    bool failed = false;
-    for (const Diagnostic& diagnostic : all) {
-        if (diagnostic.severity == Severity::kNote) {
-            continue;
-        }
-        failed = failed || diagnostic.severity == Severity::kError;
+    const std::vector<Diagnostic> problems = input_problems(diagnostics, report);
+    const bool failed = count_errors(problems) > 0;
+    for (const Diagnostic& diagnostic : problems) {
         std::string text = diagnostic.message;
         if (!diagnostic.object.empty()) {
             text += " [" + diagnostic.object + "]";

@@ -101,6 +101,18 @@ struct SarifOptions {
     std::size_t max_results = 25000;
 };
 
+/// What a dashboard report lists as problems of the run: the load's and the check's errors and warnings, in that
+/// order (notes are for the terminal).
+std::vector<Diagnostic> input_problems(const std::vector<Diagnostic>& loaded, const CheckReport& report);
+
+/// A file path as a code-scanning dashboard wants it: relative to the directory the run started in when it is
+/// under it (the repository checkout in CI), else absolute. Empty working_directory: the path as given.
+struct WorkspacePath {
+    std::string path;
+    bool relative = false;
+};
+WorkspacePath workspace_path(const std::string& file, const std::string& working_directory);
+
 /// A file path as a SARIF artifactLocation: relative to working_directory (with uriBaseId %SRCROOT%) when it
 /// is under it, else an absolute file:// URI; percent-encoded (RFC 3986); standard input is
 /// urn:rbacgraph:stdin.
@@ -122,6 +134,27 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
 /// of permissions per principal (the JSON has them all).
 void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                          std::size_t max_lines = 40);
+
+/// What goes into a GitLab security report.
+struct GitlabSastOptions {
+    /// Paths under it are written relative to it (GitLab resolves a location against the project root).
+    std::string working_directory;
+    /// Results below this severity are left out (as for SARIF).
+    RiskSeverity min_severity = RiskSeverity::kInfo;
+    /// When the scan started and ended, "YYYY-MM-DDTHH:MM:SS" in UTC (the schema's only accepted form).
+    std::string start_time;
+    std::string end_time;
+};
+
+/// `check -o gitlab-sast` (docs/check.md): GitLab's SAST security report (schema 15.x), for the merge-request
+/// security widget and the vulnerability report. Suppressed and baselined findings are left out (GitLab has
+/// no suppression state and would open them); input errors are scan messages and make the scan's status
+/// failure.
+nlohmann::json check_gitlab_sast(const CheckReport& report, std::span<const Rule> rules,
+                                 const std::vector<Diagnostic>& diagnostics,
+                                 const GitlabSastOptions& options);
+/// The schema version check_gitlab_sast writes.
+inline constexpr std::string_view kGitlabSastSchemaVersion = "15.2.1";
 
 /// What --write-baseline writes: every reported finding's fingerprint with enough context to read it.
 nlohmann::json baseline_json(const CheckReport& report);

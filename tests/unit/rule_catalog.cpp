@@ -87,6 +87,87 @@ std::vector<Finding> findings_of(const Rule& rule, const fs::path& fixture) {
     return run_checks(estate, run).findings;
 }
 
+void check_rule_identity(const Rule& rule, const std::regex& id_form, const std::regex& slug_form) {
+    CHECK(std::regex_match(std::string(rule.info.id), id_form));
+    CHECK(std::regex_match(std::string(rule.info.slug), slug_form));
+    CHECK((rule.check != nullptr));
+    CHECK(!rule.info.summary.empty());
+    // Families own ID ranges: eks 1xx, rbac 2xx, lint 3xx, iam 4xx.
+    const std::map<std::string_view, char> hundreds = {
+        {"eks", '1'}, {"rbac", '2'}, {"lint", '3'}, {"iam", '4'}};
+    REQUIRE(hundreds.contains(rule.info.family));
+    CHECK(rule.info.id[2] == hundreds.at(rule.info.family));
+    CHECK(fs::exists(kSource / "rules" / std::string(rule.info.family) / (snake(rule.info.slug) + ".cpp")));
+}
+
+void check_rule_page(const Rule& rule) {
+    const fs::path page = kSource / "docs" / "rules" / (std::string(rule.info.slug) + ".md");
+    REQUIRE(fs::exists(page));
+    const std::string text = read_text(page);
+    CHECK(rule_doc(rule.info.slug) == text);
+    for (const char* section : {"## What it detects", "## Why it matters", "## How an attacker uses it",
+                                "## How to fix", "## Example"}) {
+        CHECK_MESSAGE(text.find(section) != std::string::npos, section);
+    }
+    // The header says what the RuleInfo says: title with slug and ID, severity and family.
+    const std::string header =
+        fmt::format("# {} ({})\n\n**Severity:** {} \u00b7 **Family:** {}\n", rule.info.slug, rule.info.id,
+                    to_string(rule.info.severity), rule.info.family);
+    CHECK_MESSAGE(text.starts_with(header), header);
+}
+
+void check_rule_fixtures(const Rule& rule) {
+    const std::string slug(rule.info.slug);
+    CAPTURE(slug);
+    const fs::path dir = kSource / "testdata" / "rules" / slug;
+    REQUIRE(fs::is_directory(dir));
+    std::vector<fs::path> fixtures;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        fixtures.push_back(entry.path());
+    }
+    std::sort(fixtures.begin(), fixtures.end());
+    bool fires = false;
+    bool quiet = false;
+    for (const fs::path& fixture : fixtures) {
+        CAPTURE(fixture.filename().string());
+        std::multiset<Expected> expected;
+        for (const Expected& expectation : expectations(read_text(fixture))) {
+            if (expectation.slug == slug) {
+                expected.insert(expectation);
+            }
+        }
+        // A finding's severity is compared only where the fixture pins one on that line.
+        const auto pinned = [&](int line) {
+            return std::any_of(expected.begin(), expected.end(), [&](const Expected& item) {
+                return item.line == line && !item.severity.empty();
+            });
+        };
+        std::multiset<Expected> actual;
+        for (const Finding& finding : findings_of(rule, fixture)) {
+            CHECK(finding.location.file == fixture.string());
+            if (!finding.suppression) {
+                const int line = static_cast<int>(finding.location.line);
+                actual.insert({line, finding.rule,
+                               pinned(line)
+                                   ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
+                                   : std::string()});
+            }
+        }
+        CHECK(actual == expected);
+        const std::string name = fixture.filename().string();
+        if (name.starts_with("fires")) {
+            fires = true;
+            CHECK_MESSAGE(!expected.empty(), "a fires-* fixture needs # expect: lines");
+        } else {
+            REQUIRE_MESSAGE(name.starts_with("quiet"), "fixtures are named fires-* or quiet-*");
+            quiet = true;
+            CHECK(expected.empty());
+        }
+    }
+    CHECK_MESSAGE(fires, "no fires-* fixture");
+    CHECK_MESSAGE(quiet, "no quiet-* fixture");
+}
+
 }  // namespace
 
 TEST_CASE("rule IDs and slugs are well formed, unique, and never reuse a retired one") {
@@ -100,38 +181,22 @@ TEST_CASE("rule IDs and slugs are well formed, unique, and never reuse a retired
     }
     for (const Rule& rule : builtin_rules()) {
         CAPTURE(rule.info.slug);
-        CHECK(std::regex_match(std::string(rule.info.id), id_form));
-        CHECK(std::regex_match(std::string(rule.info.slug), slug_form));
         CHECK(ids.insert(rule.info.id).second);
         CHECK(slugs.insert(rule.info.slug).second);
-        CHECK((rule.check != nullptr));
-        CHECK(!rule.info.summary.empty());
-        // Families own ID ranges: eks 1xx, rbac 2xx, lint 3xx, iam 4xx.
-        const std::map<std::string_view, char> hundreds = {
-            {"eks", '1'}, {"rbac", '2'}, {"lint", '3'}, {"iam", '4'}};
-        REQUIRE(hundreds.contains(rule.info.family));
-        CHECK(rule.info.id[2] == hundreds.at(rule.info.family));
-        CHECK(
-            fs::exists(kSource / "rules" / std::string(rule.info.family) / (snake(rule.info.slug) + ".cpp")));
+    }
+    // One subcase per rule: a rule's failure is reported under its own name and does not hide the others'.
+    for (const Rule& rule : builtin_rules()) {
+        SUBCASE(std::string(rule.info.slug).c_str()) {
+            check_rule_identity(rule, id_form, slug_form);
+        }
     }
 }
 
 TEST_CASE("every rule has a doc page with the required sections, compiled in") {
     for (const Rule& rule : builtin_rules()) {
-        CAPTURE(rule.info.slug);
-        const fs::path page = kSource / "docs" / "rules" / (std::string(rule.info.slug) + ".md");
-        REQUIRE(fs::exists(page));
-        const std::string text = read_text(page);
-        CHECK(rule_doc(rule.info.slug) == text);
-        for (const char* section : {"## What it detects", "## Why it matters", "## How an attacker uses it",
-                                    "## How to fix", "## Example"}) {
-            CHECK_MESSAGE(text.find(section) != std::string::npos, section);
+        SUBCASE(std::string(rule.info.slug).c_str()) {
+            check_rule_page(rule);
         }
-        // The header says what the RuleInfo says: title with slug and ID, severity and family.
-        const std::string header =
-            fmt::format("# {} ({})\n\n**Severity:** {} \u00b7 **Family:** {}\n", rule.info.slug, rule.info.id,
-                        to_string(rule.info.severity), rule.info.family);
-        CHECK_MESSAGE(text.starts_with(header), header);
     }
 }
 
@@ -186,53 +251,8 @@ TEST_CASE("docs/rules/README.md is the generated index") {
 TEST_CASE("rule fixtures: findings are exactly the '# expect:' lines, and every rule fires and stays quiet") {
     for (const Rule& rule : builtin_rules()) {
         const std::string slug(rule.info.slug);
-        CAPTURE(slug);
-        const fs::path dir = kSource / "testdata" / "rules" / slug;
-        REQUIRE(fs::is_directory(dir));
-        std::vector<fs::path> fixtures;
-        for (const auto& entry : fs::directory_iterator(dir)) {
-            fixtures.push_back(entry.path());
+        SUBCASE(slug.c_str()) {
+            check_rule_fixtures(rule);
         }
-        std::sort(fixtures.begin(), fixtures.end());
-        bool fires = false;
-        bool quiet = false;
-        for (const fs::path& fixture : fixtures) {
-            CAPTURE(fixture.filename().string());
-            std::multiset<Expected> expected;
-            for (const Expected& expectation : expectations(read_text(fixture))) {
-                if (expectation.slug == slug) {
-                    expected.insert(expectation);
-                }
-            }
-            // A finding's severity is compared only where the fixture pins one on that line.
-            const auto pinned = [&](int line) {
-                return std::any_of(expected.begin(), expected.end(), [&](const Expected& item) {
-                    return item.line == line && !item.severity.empty();
-                });
-            };
-            std::multiset<Expected> actual;
-            for (const Finding& finding : findings_of(rule, fixture)) {
-                CHECK(finding.location.file == fixture.string());
-                if (!finding.suppression) {
-                    const int line = static_cast<int>(finding.location.line);
-                    actual.insert({line, finding.rule,
-                                   pinned(line)
-                                       ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
-                                       : std::string()});
-                }
-            }
-            CHECK(actual == expected);
-            const std::string name = fixture.filename().string();
-            if (name.starts_with("fires")) {
-                fires = true;
-                CHECK_MESSAGE(!expected.empty(), "a fires-* fixture needs # expect: lines");
-            } else {
-                REQUIRE_MESSAGE(name.starts_with("quiet"), "fixtures are named fires-* or quiet-*");
-                quiet = true;
-                CHECK(expected.empty());
-            }
-        }
-        CHECK_MESSAGE(fires, "no fires-* fixture");
-        CHECK_MESSAGE(quiet, "no quiet-* fixture");
     }
 }

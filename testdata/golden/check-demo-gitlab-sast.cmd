@@ -1,0 +1,1 @@
+check testdata/demo -o gitlab-sast --min-severity high
