@@ -7,6 +7,7 @@ import json
 import sys
 
 import jsonschema
+import rfc3987  # noqa: F401  without it the "uri" and "uri-reference" formats would pass unchecked
 
 
 def main() -> int:
