@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -40,10 +38,9 @@ void report_get_only(const CheckContext& context, std::span<const Probe> creates
     if (!reading) {
         return;
     }
-    const std::vector<Capability> with_create = context.capabilities(creates);
+    const GrantSet with_create(context.capabilities(creates));
     for (const Capability& capability : context.capabilities(gets)) {
-        if (std::any_of(with_create.begin(), with_create.end(),
-                        [&](const Capability& other) { return capability.same_grant(other); })) {
+        if (with_create.contains(capability)) {
             continue;
         }
         Finding finding = context.finding_for(capability, capability.probe->label);

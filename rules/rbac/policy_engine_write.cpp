@@ -1,4 +1,3 @@
-#include <algorithm>
 
 #include "rbacgraph/check.hpp"
 
@@ -27,12 +26,9 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kDefinitions =
         probes({"create", "update", "patch"}, {"customresourcedefinitions.apiextensions.k8s.io"}, true);
     report_capabilities(context, kInfo, kPolicies, out);
-    const std::vector<Capability> policies = context.capabilities(kPolicies);
+    const GrantSet policies(context.capabilities(kPolicies));
     for (const Capability& capability : context.capabilities(kDefinitions)) {
-        const bool reported = std::any_of(policies.begin(), policies.end(), [&](const Capability& other) {
-            return capability.same_grant(other);
-        });
-        if (!reported && capability.names.empty()) {
+        if (!policies.contains(capability) && capability.names.empty()) {
             out.push_back(context.finding_for(capability, capability.probe->label));
         }
     }

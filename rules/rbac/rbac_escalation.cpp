@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -17,8 +15,7 @@ constexpr KubernetesVersion kConstrainedLive{1, 36};
 
 // Grants of the constrained identity checks; one that also allows a legacy probe (a grant of every verb) is
 // reported once, as legacy.
-void report_constrained(const CheckContext& context, const std::vector<Capability>& legacy,
-                        std::vector<Finding>& out) {
+void report_constrained(const CheckContext& context, const GrantSet& legacy, std::vector<Finding>& out) {
     // The identity check of each mode: verb impersonate:<mode> in group authentication.k8s.io (users, groups,
     // uids and userextras for user-info; serviceaccounts, namespaced; nodes for both node modes). The holder
     // then acts as that identity for every verb it also holds impersonate-on:<mode>:<verb> for; no
@@ -49,8 +46,7 @@ void report_constrained(const CheckContext& context, const std::vector<Capabilit
             version->display());
     }
     for (const Capability& capability : context.capabilities(kIdentityChecks)) {
-        if (std::any_of(legacy.begin(), legacy.end(),
-                        [&](const Capability& other) { return capability.same_grant(other); })) {
+        if (legacy.contains(capability)) {
             continue;
         }
         Finding finding = context.finding_for(capability, capability.probe->label);
@@ -79,7 +75,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                              true),
                       probes({"impersonate"}, {"serviceaccounts"})));
     report_capabilities(context, kInfo, kProbes, out);
-    report_constrained(context, context.capabilities(kProbes), out);
+    report_constrained(context, GrantSet(context.capabilities(kProbes)), out);
 }
 
 }  // namespace

@@ -40,6 +40,32 @@ class Accounts {
 
     const std::map<std::string, std::set<std::string>>& namespaces() const { return names_; }
 
+    /// The strongest account of one namespace, if it has any account.
+    std::optional<Strongest> strongest_in(const std::string& ns) {
+        if (!names_.contains(ns)) {
+            return std::nullopt;
+        }
+        return strongest(ns);
+    }
+
+    /// The strongest account of any namespace (the first namespace in order wins a tie), found once: every
+    /// cluster-wide creator reaches them all.
+    const std::optional<Strongest>& strongest_anywhere() {
+        if (!anywhere_) {
+            anywhere_.emplace();
+            for (const auto& [ns, names] : names_) {
+                keep_stronger(*anywhere_, strongest(ns));
+            }
+        }
+        return *anywhere_;
+    }
+
+    static void keep_stronger(std::optional<Strongest>& best, const std::optional<Strongest>& candidate) {
+        if (candidate && (!best || candidate->takeover.severity > best->takeover.severity)) {
+            best = candidate;
+        }
+    }
+
     const std::optional<Strongest>& strongest(const std::string& ns) {
         auto [found, inserted] = strongest_.try_emplace(ns);
         if (inserted) {
@@ -57,6 +83,7 @@ class Accounts {
     const CheckContext* context_;
     std::map<std::string, std::set<std::string>> names_;
     std::map<std::string, std::optional<Strongest>> strongest_;
+    std::optional<std::optional<Strongest>> anywhere_;
 };
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
@@ -78,16 +105,18 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         // A RoleBinding reaches its own namespace only; a namespaced access policy its scope's namespaces.
         const bool one_namespace =
             !capability.cluster_wide && capability.source == Capability::Source::kBinding;
-        const std::string& binding_ns =
-            one_namespace ? context.graph().bindings()[capability.index].binding->ns : std::string();
-        for (const auto& [ns, names] : accounts.namespaces()) {
-            if (one_namespace ? ns != binding_ns
-                              : !capability.cluster_wide && !context.allows_in(capability, ns)) {
-                continue;
-            }
-            const auto& strongest = accounts.strongest(ns);
-            if (strongest && (!best || strongest->takeover.severity > best->takeover.severity)) {
-                best = strongest;
+        // Asked per namespace only where the reach is a set of namespaces (an access scope); a RoleBinding's
+        // one namespace is looked up, and every namespace's strongest is found once for all cluster-wide
+        // creators (comparing each creator with every namespace was quadratic).
+        if (one_namespace) {
+            best = accounts.strongest_in(context.graph().bindings()[capability.index].binding->ns);
+        } else if (capability.cluster_wide) {
+            best = accounts.strongest_anywhere();
+        } else {
+            for (const auto& [ns, names] : accounts.namespaces()) {
+                if (context.allows_in(capability, ns)) {
+                    Accounts::keep_stronger(best, accounts.strongest(ns));
+                }
             }
         }
         Finding finding = context.finding_for(capability, capability.probe->label);
