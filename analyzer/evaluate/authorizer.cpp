@@ -288,6 +288,12 @@ MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
         if (authorizers_[a].identity().is_masters()) {
             masters_.push_back(a);
         }
+        const bool open = !authorizers_[a].identity().undetermined.empty() ||
+                          std::any_of(authorizers_[a].rows().begin(), authorizers_[a].rows().end(),
+                                      [](const MatchedRow& match) { return match.undetermined; });
+        if (open) {
+            open_.push_back(a);
+        }
         for (const MatchedRow& match : authorizers_[a].rows()) {
             pairs.emplace_back(match.row, rank[a]);
         }

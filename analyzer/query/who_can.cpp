@@ -25,13 +25,8 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     for (const std::uint32_t master : access.masters()) {
         candidate[master] = 1;
     }
-    for (std::size_t a = 0; a < authorizers.size(); ++a) {
-        const bool open = !authorizers[a].identity().undetermined.empty() ||
-                          std::any_of(authorizers[a].rows().begin(), authorizers[a].rows().end(),
-                                      [](const MatchedRow& match) { return match.undetermined; });
-        if (open) {
-            candidate[a] = 1;
-        }
+    for (const std::uint32_t open : access.open()) {
+        candidate[open] = 1;
     }
     std::vector<WhoCanPrincipal> maybe;
     for (std::size_t a = 0; a < authorizers.size(); ++a) {

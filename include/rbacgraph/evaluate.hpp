@@ -178,6 +178,9 @@ class MappedAccess {
     std::span<const std::uint32_t> holders(std::uint32_t row) const;
     /// The authorizers whose identity is in system:masters.
     const std::vector<std::uint32_t>& masters() const { return masters_; }
+    /// The authorizers whose answers the input cannot fully decide: an identity not fully known, or a row
+    /// that applies only if a value unknown offline matches. Any request may be undetermined for them.
+    const std::vector<std::uint32_t>& open() const { return open_; }
 
   private:
     const Graph* graph_;
@@ -185,6 +188,7 @@ class MappedAccess {
     std::vector<std::uint32_t> holder_starts_;
     std::vector<std::uint32_t> holders_;
     std::vector<std::uint32_t> masters_;
+    std::vector<std::uint32_t> open_;
 };
 
 }  // namespace rbacgraph
