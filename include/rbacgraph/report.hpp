@@ -101,8 +101,8 @@ struct SarifOptions {
     std::size_t max_results = 25000;
 };
 
-/// What a dashboard report lists as problems of the run: the load's and the check's errors and warnings, in that
-/// order (notes are for the terminal).
+/// What a dashboard report lists as problems of the run: the load's and the check's errors and warnings, in
+/// that order (notes are for the terminal).
 std::vector<Diagnostic> input_problems(const std::vector<Diagnostic>& loaded, const CheckReport& report);
 
 /// A file path as a code-scanning dashboard wants it: relative to the directory the run started in when it is
