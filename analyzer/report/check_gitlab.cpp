@@ -4,8 +4,8 @@
 // of GitLab's "Security scanner integration" page (doc/development/integrations/secure.md): required
 // `version`, `scan` (analyzer and scanner with id, name, version, vendor.name; type "sast"; start_time and
 // end_time as yyyy-mm-ddThh:mm:ss; status success or failure) and `vulnerabilities` (id, identifiers with at
-// least one {type, name, value}, location). GitLab rejects a whole report on one schema error, so the unit
-// test checks every one of these constraints on the output.
+// least one {type, name, value}, location). GitLab rejects a whole report on one schema error, so
+// tests/schema_test.sh validates reports against these constraints (testdata/schemas/README.md).
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -16,6 +16,8 @@
 
 namespace rbacgraph {
 namespace {
+
+constexpr std::size_t kNameLimit = 255;
 
 std::string_view gitlab_severity(RiskSeverity severity) {
     switch (severity) {
@@ -67,6 +69,20 @@ std::string page_section(std::string_view doc, std::string_view heading) {
         rest.remove_suffix(1);
     }
     return std::string(rest);
+}
+
+// At most `limit` bytes, cut at a character boundary and marked with "..." when cut (the schema limits a
+// vulnerability's name to 255 characters).
+std::string at_most(std::string text, std::size_t limit) {
+    if (text.size() <= limit) {
+        return text;
+    }
+    std::size_t cut = limit - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+        --cut;  // not inside a UTF-8 sequence
+    }
+    text.resize(cut);
+    return text + "...";
 }
 
 std::string description(const Finding& finding, const RuleInfo& info) {
@@ -128,7 +144,7 @@ nlohmann::json check_gitlab_sast(const CheckReport& report, std::span<const Rule
         const RuleInfo& info = *info_of.at(finding.id);
         nlohmann::json vulnerability = {
             {"id", vulnerability_id(finding.fingerprint)},
-            {"name", fmt::format("{} {}: {}", info.id, info.slug, info.summary)},
+            {"name", at_most(fmt::format("{} {}: {}", info.id, info.slug, info.summary), kNameLimit)},
             {"description", description(finding, info)},
             {"severity", gitlab_severity(*finding.severity)},
             // GitLab tells vulnerabilities apart by their primary (first) identifier and location: the

@@ -1,4 +1,6 @@
 // check -o junit and -o markdown (docs/check.md "Outputs"): what CI systems parse must survive any message.
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "helpers.hpp"
@@ -69,6 +71,67 @@ TEST_CASE("markdown: pipes and newlines cannot break the findings table, and row
     CHECK(text.find("2 finding(s) at or above high (--fail-on): failing") != std::string::npos);
     CHECK(text.find("| a \\| b c |") != std::string::npos);
     CHECK(text.find("... and 1 more") != std::string::npos);
+}
+
+// GitLab's SAST report (security-report-schemas 15.x, testdata/schemas/README.md): what the schema requires
+// of every vulnerability holds for every rule, and what GitLab cannot represent stays out.
+TEST_CASE(
+    "gitlab-sast: every rule's name fits the schema, ids are stable UUIDs, the fingerprint comes first") {
+    const std::span<const Rule> rules = builtin_rules();
+    CheckReport report;
+    for (const Rule& rule : rules) {
+        Finding finding;
+        finding.rule = std::string(rule.info.slug);
+        finding.id = std::string(rule.info.id);
+        finding.severity = rule.info.severity;
+        finding.message = "m";
+        finding.location = {"/repo/rbac/a.yaml", 3, 1};
+        finding.fingerprint = "fp-" + finding.rule;
+        report.findings.push_back(std::move(finding));
+    }
+    GitlabSastOptions options;
+    options.working_directory = "/repo";
+    options.start_time = options.end_time = "2026-01-01T00:00:00";
+    const nlohmann::json gitlab = check_gitlab_sast(report, rules, {}, options);
+    const nlohmann::json& vulnerabilities = gitlab["vulnerabilities"];
+    REQUIRE(vulnerabilities.size() == rules.size());
+    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    std::set<std::string> ids;
+    for (const nlohmann::json& vulnerability : vulnerabilities) {
+        CAPTURE(vulnerability["name"].get<std::string>());
+        CHECK(vulnerability["name"].get<std::string>().size() <= 255);
+        CHECK(std::regex_match(vulnerability["id"].get<std::string>(), uuid));
+        CHECK(ids.insert(vulnerability["id"].get<std::string>()).second);
+        CHECK(vulnerability["identifiers"][0]["type"] == "rbacgraph_finding");
+        CHECK(vulnerability["identifiers"][1]["type"] == "rbacgraph_rule_id");
+        CHECK(vulnerability["location"] == nlohmann::json{{"file", "rbac/a.yaml"}, {"start_line", 3}});
+    }
+    // The same finding, the same id in another run.
+    CHECK(check_gitlab_sast(report, rules, {}, {})["vulnerabilities"][0]["id"] == vulnerabilities[0]["id"]);
+    CHECK(gitlab["scan"]["status"] == "success");
+}
+
+TEST_CASE("gitlab-sast: suppressed, baselined and stdin findings, and input errors") {
+    const std::span<const Rule> rules = builtin_rules();
+    CheckReport report = one_finding("open", RiskSeverity::kHigh);
+    report.findings.push_back(report.findings.front());
+    report.findings[1].suppression = Suppression{"annotation", "reviewed", {}};
+    report.findings.push_back(report.findings.front());
+    report.findings[2].known = true;
+    report.findings.push_back(report.findings.front());
+    report.findings[3].location = {"<stdin>", 4, 1};
+    const Diagnostic error{Severity::kError, {"bad.yaml", 2, 1}, "", "not YAML"};
+    const nlohmann::json gitlab = check_gitlab_sast(report, rules, {error}, {});
+    // Positive control: the open finding and the one from standard input are there, the latter without a
+    // file.
+    REQUIRE(gitlab["vulnerabilities"].size() == 2);
+    CHECK(gitlab["vulnerabilities"][0]["location"]["file"] == "dir/a&b.yaml");
+    CHECK(gitlab["vulnerabilities"][1]["location"] == nlohmann::json::object());
+    CHECK(gitlab["scan"]["status"] == "failure");
+    CHECK(gitlab["scan"]["messages"][0] ==
+          nlohmann::json{{"level", "fatal"}, {"value", "bad.yaml:2:1: error: not YAML"}});
+    CHECK(gitlab["scan"]["messages"][1]["value"] ==
+          "2 suppressed or baselined findings left out (GitLab would open them)");
 }
 
 }  // namespace
