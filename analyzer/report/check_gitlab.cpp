@@ -56,21 +56,6 @@ std::string vulnerability_id(std::string_view fingerprint) {
                        hex.substr(16, 4), hex.substr(20));
 }
 
-// The text of one "## Heading" section of a rule page, without the heading; empty when the page has none.
-std::string page_section(std::string_view doc, std::string_view heading) {
-    const std::string marker = fmt::format("## {}\n", heading);
-    const std::size_t start = doc.find(marker);
-    if (start == std::string_view::npos) {
-        return {};
-    }
-    std::string_view rest = doc.substr(start + marker.size());
-    rest = rest.substr(0, rest.find("\n## "));
-    while (!rest.empty() && (rest.back() == '\n' || rest.back() == ' ')) {
-        rest.remove_suffix(1);
-    }
-    return std::string(rest);
-}
-
 // At most `limit` bytes, cut at a character boundary and marked with "..." when cut (the schema limits a
 // vulnerability's name to 255 characters).
 std::string at_most(std::string text, std::size_t limit) {
@@ -159,7 +144,7 @@ nlohmann::json check_gitlab_sast(const CheckReport& report, std::span<const Rule
                {"value", std::string(info.id)}}}},
             {"location", location(finding.location, options.working_directory)},
         };
-        if (std::string solution = page_section(rule_doc(info.slug), "How to fix"); !solution.empty()) {
+        if (std::string solution = doc_section(rule_doc(info.slug), "How to fix"); !solution.empty()) {
             vulnerability["solution"] = std::move(solution);
         }
         vulnerabilities.push_back(std::move(vulnerability));

@@ -57,14 +57,8 @@ std::string directory_uri(const std::string& directory) {
 
 // The first paragraph of a rule page's "What it detects" section (its fullDescription); "" without one.
 std::string what_it_detects(std::string_view doc) {
-    constexpr std::string_view kHeading = "## What it detects\n";
-    const std::size_t start = doc.find(kHeading);
-    if (start == std::string_view::npos) {
-        return {};
-    }
-    std::string_view rest = doc.substr(start + kHeading.size());
-    rest = rest.substr(0, rest.find("\n\n"));
-    std::string out(rest);
+    std::string out = doc_section(doc, "What it detects");
+    out.resize(std::min(out.size(), out.find("\n\n")));
     std::replace(out.begin(), out.end(), '\n', ' ');
     return out;
 }
@@ -94,6 +88,20 @@ nlohmann::json sarif_artifact(const std::string& file, const std::string& workin
         return {{"uri", percent_encode(path.path)}, {"uriBaseId", "%SRCROOT%"}};
     }
     return {{"uri", "file://" + percent_encode(path.path)}};
+}
+
+std::string doc_section(std::string_view doc, std::string_view heading) {
+    const std::string marker = fmt::format("## {}\n", heading);
+    const std::size_t start = doc.find(marker);
+    if (start == std::string_view::npos) {
+        return {};
+    }
+    std::string_view rest = doc.substr(start + marker.size());
+    rest = rest.substr(0, rest.find("\n## "));
+    while (!rest.empty() && (rest.back() == '\n' || rest.back() == ' ')) {
+        rest.remove_suffix(1);
+    }
+    return std::string(rest);
 }
 
 WorkspacePath workspace_path(const std::string& file, const std::string& working_directory) {

@@ -79,6 +79,9 @@ void write_check_json(std::ostream& out, const CheckReport& report, std::optiona
 /// case per finding, failing at or above fail_on, skipped when suppressed or baselined.
 void write_check_junit(std::ostream& out, const CheckReport& report, std::span<const Rule> rules,
                        const std::set<std::string>& enabled, std::optional<RiskSeverity> fail_on);
+/// The text of one "## HEADING" section of a rule page, without the heading and trailing blank lines; empty
+/// when the page has none (SARIF's fullDescription, GitLab's solution).
+std::string doc_section(std::string_view doc, std::string_view heading);
 /// Text for a Markdown table cell: pipes escaped, newlines made spaces (either would break the row).
 std::string markdown_cell(std::string_view text);
 /// `check -o markdown`: the verdict, counts by severity, then at most max_rows findings, most severe first.
