@@ -163,14 +163,15 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
     const bool admin_reported_elsewhere = rule_enabled("cluster-admin-binding");
     // A probe without a namespace asks about any namespace, unless its resource is cluster-scoped; without a
     // name, about any name (a rule limited to resourceNames counts for those names).
-    std::vector<RowMatcher> matchers;
-    matchers.reserve(probes.size());
+    std::vector<CompiledRequest> requests;
+    requests.reserve(probes.size());
     for (const Probe& probe : probes) {
         const NamespaceQuery namespaces =
             probe.cluster_scoped || !probe.request.ns.empty() ? NamespaceQuery::kExact : NamespaceQuery::kAny;
         const NameQuery names = probe.request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
-        matchers.emplace_back(*graph_, compile_request(graph_->symbols(), probe.request, namespaces, names));
+        requests.push_back(compile_request(graph_->symbols(), probe.request, namespaces, names));
     }
+    const ProbeMatcher matcher(*graph_, std::move(requests));
     std::vector<Capability> out;
     // Every row of a source shares its scope and rules, so the source's first row answers for all of its
     // holders.
@@ -183,23 +184,20 @@ std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes
             graph_->rule_sets()[row.rule_set].grants_everything) {
             return;
         }
-        for (std::size_t p = 0; p < probes.size(); ++p) {
-            RowAnswer answer = matchers[p].answer(row);
-            if (answer.verdict != Verdict::kAllowed) {
-                continue;
-            }
-            Capability capability;
-            capability.source = source;
-            capability.index = index;
-            capability.probe = &probes[p];
-            capability.rule = answer.rule;
-            for (const Symbol name : answer.names) {
-                capability.names.emplace_back(graph_->symbols().name(name));
-            }
-            capability.cluster_wide = row.scope == GrantScope::kCluster;
-            out.push_back(std::move(capability));
+        std::optional<ProbeMatcher::Allowed> allowed = matcher.first_allowed(row);
+        if (!allowed) {
             return;
         }
+        Capability capability;
+        capability.source = source;
+        capability.index = index;
+        capability.probe = &probes[allowed->request];
+        capability.rule = allowed->answer.rule;
+        for (const Symbol name : allowed->answer.names) {
+            capability.names.emplace_back(graph_->symbols().name(name));
+        }
+        capability.cluster_wide = row.scope == GrantScope::kCluster;
+        out.push_back(std::move(capability));
     };
     for (std::size_t b = 0; b < graph_->bindings().size(); ++b) {
         ask(graph_->binding_rows(b), Capability::Source::kBinding, b);

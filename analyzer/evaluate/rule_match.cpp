@@ -1,13 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 
 #include "rbacgraph/evaluate.hpp"
 
 namespace rbacgraph {
 namespace {
 
-bool contains(const std::vector<Symbol>& list, Symbol symbol) {
+bool contains(std::span<const Symbol> list, Symbol symbol) {
     return symbol != kNoSymbol && std::find(list.begin(), list.end(), symbol) != list.end();
 }
 
@@ -76,8 +77,9 @@ bool rule_allows_any_name(const CompiledRule& rule, const CompiledRequest& reque
     }
     const bool group_ok =
         rule.any_group || contains(rule.api_groups, request.api_group) ||
-        std::any_of(rule.api_group_suffixes.begin(), rule.api_group_suffixes.end(),
-                    [&](const std::string& suffix) { return request.api_group_text.ends_with(suffix); });
+        (rule.rare != nullptr &&
+         std::any_of(rule.rare->api_group_suffixes.begin(), rule.rare->api_group_suffixes.end(),
+                     [&](const std::string& suffix) { return request.api_group_text.ends_with(suffix); }));
     if (!group_ok) {
         return false;
     }
@@ -94,11 +96,17 @@ bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
     }
     if (request.non_resource) {
         // NonResourceURLMatches: "*", exact, or a prefix for entries that ended in '*'.
-        if (rule.any_url ||
-            std::find(rule.url_exact.begin(), rule.url_exact.end(), request.path) != rule.url_exact.end()) {
+        if (rule.any_url) {
             return true;
         }
-        return std::any_of(rule.url_prefixes.begin(), rule.url_prefixes.end(),
+        if (rule.rare == nullptr) {
+            return false;
+        }
+        const auto& exact = rule.rare->url_exact;
+        if (std::find(exact.begin(), exact.end(), request.path) != exact.end()) {
+            return true;
+        }
+        return std::any_of(rule.rare->url_prefixes.begin(), rule.rare->url_prefixes.end(),
                            [&](const std::string& prefix) { return request.path.starts_with(prefix); });
     }
     // APIGroupMatches, ResourceMatches ("*", exact resource[/subresource], or "*/subresource").
@@ -191,7 +199,7 @@ RowAnswer rule_set_answer(const Graph& graph, const RuleSet& set, const Compiled
             if (!rule.resource_names.empty() && rule_allows_any_name(rule, request)) {
                 answer.verdict = Verdict::kAllowed;
                 answer.rule = i;
-                answer.names = rule.resource_names;
+                answer.names.assign(rule.resource_names.begin(), rule.resource_names.end());
                 return answer;
             }
         }
@@ -225,6 +233,35 @@ RowAnswer RowMatcher::answer(const GrantRow& row) {
         answers_.push_back(rule_set_answer(*graph_, graph_->rule_sets()[row.rule_set], request_));
     }
     return answers_[static_cast<std::size_t>(slot)];
+}
+
+ProbeMatcher::ProbeMatcher(const Graph& graph, std::vector<CompiledRequest> requests)
+    : graph_(&graph), requests_(std::move(requests)), words_((requests_.size() + 63) / 64) {
+    const auto& sets = graph.rule_sets();
+    allowed_.assign(sets.size() * words_, 0);
+    for (std::size_t s = 0; s < sets.size(); ++s) {
+        for (std::size_t r = 0; r < requests_.size(); ++r) {
+            if (rule_set_answer(graph, sets[s], requests_[r]).verdict == Verdict::kAllowed) {
+                allowed_[s * words_ + r / 64] |= std::uint64_t{1} << (r % 64);
+            }
+        }
+    }
+}
+
+std::optional<ProbeMatcher::Allowed> ProbeMatcher::first_allowed(const GrantRow& row) const {
+    for (std::size_t word = 0; word < words_; ++word) {
+        std::uint64_t bits = allowed_[row.rule_set * words_ + word];
+        while (bits != 0) {
+            const std::size_t request = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            bits &= bits - 1;
+            // The rules allow it; the row's scope decides whether it reaches the request (as row_allows).
+            if (row_in_scope(*graph_, row, requests_[request])) {
+                return Allowed{
+                    request, rule_set_answer(*graph_, graph_->rule_sets()[row.rule_set], requests_[request])};
+            }
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<AllowingRow> allowing_rows(const Graph& graph, const CompiledRequest& request) {

@@ -12,12 +12,6 @@
 namespace rbacgraph {
 namespace {
 
-void add_unique(std::vector<Symbol>& list, Symbol symbol) {
-    if (std::find(list.begin(), list.end(), symbol) == list.end()) {
-        list.push_back(symbol);
-    }
-}
-
 bool any_entry_for(const Export& source, const std::string& key) {
     return std::any_of(
         source.access_entries.begin(), source.access_entries.end(),
@@ -85,46 +79,89 @@ Symbol SymbolTable::find(std::string_view text) const {
     return found == ids_.end() ? kNoSymbol : found->second;
 }
 
-CompiledRule CompiledRule::compile(const PolicyRule& rule, SymbolTable& symbols) {
-    CompiledRule out;
-    for (const std::string& verb : rule.verbs) {
-        verb == "*" ? void(out.any_verb = true) : add_unique(out.verbs, symbols.intern(verb));
+RuleSet::RuleSet(const std::vector<PolicyRule>& rule_list, RuleCoverage rule_coverage, SymbolTable& table)
+    : rules(&rule_list), coverage(rule_coverage) {
+    // Reserved up front so that the block never moves while rules take views of it.
+    std::size_t entries = 0;
+    for (const PolicyRule& rule : rule_list) {
+        entries +=
+            rule.verbs.size() + rule.api_groups.size() + rule.resources.size() + rule.resource_names.size();
     }
-    for (const std::string& group : rule.api_groups) {
-        group == "*" ? void(out.any_group = true) : add_unique(out.api_groups, symbols.intern(group));
-    }
-    out.api_group_suffixes = rule.api_group_suffixes;
-    for (const std::string& resource : rule.resources) {
+    symbols.reserve(entries);
+    // Appends the distinct symbols of what `add` gives and returns the view of them.
+    const auto list = [&](const auto& add) {
+        const std::size_t begin = symbols.size();
+        add([&](std::string_view text) {
+            const Symbol symbol = table.intern(text);
+            if (std::find(symbols.begin() + static_cast<std::ptrdiff_t>(begin), symbols.end(), symbol) ==
+                symbols.end()) {
+                symbols.push_back(symbol);
+            }
+        });
+        return std::span<const Symbol>(symbols.data() + begin, symbols.size() - begin);
+    };
+    compiled.reserve(rule_list.size());
+    for (const PolicyRule& rule : rule_list) {
+        CompiledRule& out = compiled.emplace_back();
+        out.verbs = list([&](const auto& add) {
+            for (const std::string& verb : rule.verbs) {
+                verb == "*" ? void(out.any_verb = true) : add(verb);
+            }
+        });
+        out.api_groups = list([&](const auto& add) {
+            for (const std::string& group : rule.api_groups) {
+                group == "*" ? void(out.any_group = true) : add(group);
+            }
+        });
         // k8s evaluation_helpers.go ResourceMatches: "*" matches all, "*/x" matches subresource x of
         // anything; any other entry, "pods/*" included, must equal resource[/subresource] exactly.
-        if (resource == "*") {
-            out.any_resource = true;
-        } else if (resource.starts_with("*/")) {
-            add_unique(out.star_subresources, symbols.intern(std::string_view(resource).substr(2)));
-        } else {
-            add_unique(out.resources, symbols.intern(resource));
-        }
-    }
-    for (const std::string& name : rule.resource_names) {
-        add_unique(out.resource_names, symbols.intern(name));
-    }
-    for (const std::string& url : rule.non_resource_urls) {
-        // NonResourceURLMatches: "*" matches all; a trailing '*' is a prefix match after Go's TrimRight("*").
-        if (url == "*") {
-            out.any_url = true;
-        } else if (url.ends_with('*')) {
-            // "**" trims to "", which matches everything like "*".
-            const std::string prefix = url.substr(0, url.find_last_not_of('*') + 1);
-            if (prefix.empty()) {
-                out.any_url = true;
-            } else {
-                out.url_prefixes.push_back(prefix);
+        out.resources = list([&](const auto& add) {
+            for (const std::string& resource : rule.resources) {
+                if (resource == "*") {
+                    out.any_resource = true;
+                } else if (!resource.starts_with("*/")) {
+                    add(resource);
+                }
             }
-        } else {
-            out.url_exact.push_back(url);
+        });
+        out.star_subresources = list([&](const auto& add) {
+            for (const std::string& resource : rule.resources) {
+                if (resource.starts_with("*/")) {
+                    add(std::string_view(resource).substr(2));
+                }
+            }
+        });
+        out.resource_names = list([&](const auto& add) {
+            for (const std::string& name : rule.resource_names) {
+                add(name);
+            }
+        });
+        CompiledRule::Rare rare;
+        rare.api_group_suffixes = rule.api_group_suffixes;
+        for (const std::string& url : rule.non_resource_urls) {
+            // NonResourceURLMatches: "*" matches all; a trailing '*' is a prefix match after Go's
+            // TrimRight("*").
+            if (url == "*") {
+                out.any_url = true;
+            } else if (url.ends_with('*')) {
+                // "**" trims to "", which matches everything like "*".
+                const std::string prefix = url.substr(0, url.find_last_not_of('*') + 1);
+                if (prefix.empty()) {
+                    out.any_url = true;
+                } else {
+                    rare.url_prefixes.push_back(prefix);
+                }
+            } else {
+                rare.url_exact.push_back(url);
+            }
         }
+        if (!rare.api_group_suffixes.empty() || !rare.url_exact.empty() || !rare.url_prefixes.empty()) {
+            out.rare = std::make_unique<const CompiledRule::Rare>(std::move(rare));
+        }
+        // Every verb on every resource of every group, for any name: what cluster-admin grants.
+        grants_everything = grants_everything ||
+                            (out.any_verb && out.any_group && out.any_resource && out.resource_names.empty());
     }
-    return out;
 }
 
 std::string access_entry_key(std::string_view principal_arn) {
@@ -197,10 +234,29 @@ bool Graph::access_entries_apply() const {
     return current == AuthenticationMode::kApi || current == AuthenticationMode::kApiAndConfigMap;
 }
 
+namespace {
+
+// The role index's key: scope, then the namespace's length, so that no namespace and name run into another.
+void role_key(bool cluster_scoped, std::string_view ns, std::string_view name, std::string& key) {
+    key.clear();
+    if (cluster_scoped) {
+        key.push_back('c');
+    } else {
+        key.push_back('n');
+        key.append(std::to_string(ns.size()));
+        key.push_back(':');
+        key.append(ns);
+    }
+    key.append(name);
+}
+
+}  // namespace
+
 std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_view ns,
                                               std::string_view name) const {
-    const auto found =
-        role_index_.find({cluster_scoped, std::string(cluster_scoped ? "" : ns), std::string(name)});
+    thread_local std::string key;
+    role_key(cluster_scoped, ns, name, key);
+    const auto found = role_index_.find(key);
     return found == role_index_.end() ? std::nullopt : std::optional<std::uint32_t>(found->second);
 }
 
@@ -215,19 +271,7 @@ std::span<const GrantRow> Graph::policy_rows(std::size_t grant) const {
 }
 
 std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage) {
-    RuleSet set;
-    set.rules = &rules;
-    set.coverage = coverage;
-    set.compiled.reserve(rules.size());
-    for (const PolicyRule& rule : rules) {
-        set.compiled.push_back(CompiledRule::compile(rule, symbols_));
-        const CompiledRule& compiled = set.compiled.back();
-        // Every verb on every resource of every group, for any name: what cluster-admin grants.
-        set.grants_everything =
-            set.grants_everything || (compiled.any_verb && compiled.any_group && compiled.any_resource &&
-                                      compiled.resource_names.empty());
-    }
-    rule_sets_.push_back(std::move(set));
+    rule_sets_.emplace_back(rules, coverage, symbols_);
     return static_cast<std::uint32_t>(rule_sets_.size() - 1);
 }
 
@@ -237,8 +281,12 @@ void Graph::build_roles() {
     std::vector<std::size_t> cluster_role_slots;
     std::vector<std::vector<PolicyRule>> cluster_rules;
     roles_.reserve(roles.size());
+    role_index_.reserve(roles.size());
+    std::string key;
     for (const Role& role : roles) {
-        role_index_[{role.cluster_scoped, role.ns, role.name}] = static_cast<std::uint32_t>(roles_.size());
+        // The last of two roles with one name is the one bindings resolve to, as the API server keeps one.
+        role_key(role.cluster_scoped, role.ns, role.name, key);
+        role_index_[key] = static_cast<std::uint32_t>(roles_.size());
         roles_.push_back({&role, std::nullopt, 0});
         if (role.cluster_scoped) {
             cluster_roles.push_back(&role);

@@ -100,6 +100,28 @@ class RowMatcher {
     std::vector<RowAnswer> answers_;
 };
 
+/// Which of several requests each row allows, for check's rules, which ask a few requests of every binding:
+/// every rule set is asked every request in one pass over the rule sets, and a row is then one look at its
+/// rule set's bits instead of one memo per (row, request) scattered over memory (performance.md, issue 18).
+class ProbeMatcher {
+  public:
+    /// The requests (their views) must outlive the matcher.
+    ProbeMatcher(const Graph& graph, std::vector<CompiledRequest> requests);
+
+    struct Allowed {
+        std::size_t request = 0;  ///< index into the requests
+        RowAnswer answer;         ///< kAllowed, with its rule and names
+    };
+    /// The first request, in the order given, that the row allows (row_allows: kAllowed), if any.
+    std::optional<Allowed> first_allowed(const GrantRow& row) const;
+
+  private:
+    const Graph* graph_;
+    std::vector<CompiledRequest> requests_;
+    std::size_t words_ = 0;               ///< 64-bit words of bits per rule set
+    std::vector<std::uint64_t> allowed_;  ///< per rule set, a bit per request its rules allow
+};
+
 /// A grant row that allows a request (or may), with the answer.
 struct AllowingRow {
     std::uint32_t row = 0;

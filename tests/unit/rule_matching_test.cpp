@@ -118,5 +118,112 @@ TEST_CASE("kubectl can-i '*' '*' asks for verb * on resource * literally") {
         allows("{apiGroups: [''], resources: [pods], verbs: [get, list]}", resource_request("*", "*")));
 }
 
+// ProbeMatcher answers check's rules many requests at once from bits per rule set; it must give what asking
+// row_allows request by request gives: the first request the row allows, with the same rule and names. More
+// than 64 requests, so that the bits span several words; both namespace and name queries.
+TEST_CASE("ProbeMatcher: the first request a row allows, as row_allows answers each in turn") {
+    const Graph graph = graph_of(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- {apiGroups: [''], resources: [pods, pods/log], verbs: [get, list]}
+- {apiGroups: [''], resources: [secrets], resourceNames: [token], verbs: [get]}
+- {apiGroups: [''], resources: ['*/exec'], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deleter, namespace: a}
+rules:
+- {apiGroups: [''], resources: [pods, nodes], verbs: [delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: readers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: User, name: u}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: readers-in-b, namespace: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: Group, name: g}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deleters, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deleter}
+subjects: [{kind: User, name: v}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: watcher}
+rules:
+- {apiGroups: [''], resources: [configmaps], verbs: [watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: watchers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: watcher}
+subjects: [{kind: User, name: w}]
+)");
+    std::vector<Request> requests;
+    std::vector<std::pair<NamespaceQuery, NameQuery>> queries;
+    for (const char* verb : {"get", "list", "create", "delete"}) {
+        for (const char* resource : {"pods", "secrets", "nodes"}) {
+            for (const char* subresource : {"", "exec"}) {
+                for (const char* ns : {"", "a", "b"}) {
+                    for (const auto& query : {std::pair{NamespaceQuery::kExact, NameQuery::kExact},
+                                              std::pair{NamespaceQuery::kAny, NameQuery::kListedNames}}) {
+                        requests.push_back(resource_request(verb, resource, ns, "", "", subresource));
+                        queries.push_back(query);
+                    }
+                }
+            }
+        }
+    }
+    REQUIRE(requests.size() > 128);
+    std::size_t past_first_word = 0;  // answers found in the second word of bits or later
+    // Asked in two orders, so that the first allowed request differs and falls in different words.
+    for (const bool reversed : {false, true}) {
+        if (reversed) {
+            std::reverse(requests.begin(), requests.end());
+            std::reverse(queries.begin(), queries.end());
+        }
+        std::vector<CompiledRequest> compiled;
+        for (std::size_t r = 0; r < requests.size(); ++r) {
+            compiled.push_back(
+                compile_request(graph.symbols(), requests[r], queries[r].first, queries[r].second));
+        }
+        const ProbeMatcher matcher(graph, compiled);
+        std::size_t allowed_rows = 0;
+        for (const GrantRow& row : graph.rows()) {
+            std::optional<std::size_t> expected;
+            RowAnswer expected_answer;
+            for (std::size_t r = 0; r < compiled.size() && !expected; ++r) {
+                RowAnswer answer = row_allows(graph, row, compiled[r]);
+                if (answer.verdict == Verdict::kAllowed) {
+                    expected = r;
+                    expected_answer = std::move(answer);
+                }
+            }
+            const auto found = matcher.first_allowed(row);
+            REQUIRE(found.has_value() == expected.has_value());
+            if (!found) {
+                continue;
+            }
+            ++allowed_rows;
+            past_first_word += found->request >= 64 ? 1 : 0;
+            CHECK(found->request == *expected);
+            CHECK(found->answer.verdict == Verdict::kAllowed);
+            CHECK(found->answer.rule == expected_answer.rule);
+            CHECK(found->answer.names == expected_answer.names);
+        }
+        // Controls: rows the requests reach, and the watcher's, which none of them reaches.
+        CHECK(allowed_rows >= 3);
+        CHECK(allowed_rows < graph.rows().size());
+    }
+    CHECK(past_first_word > 0);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
