@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -556,15 +557,23 @@ int run_graph(const InputOptions& options, const std::string& focus, std::ostrea
 
 namespace {
 
-std::vector<std::shared_ptr<const void>>& kept_objects() {
-    static std::vector<std::shared_ptr<const void>> kept;
+// diff loads BASE and HEAD on two threads, and each keeps its estate.
+struct KeptObjects {
+    std::mutex mutex;
+    std::vector<std::shared_ptr<const void>> objects;
+};
+
+KeptObjects& kept_objects() {
+    static KeptObjects kept;
     return kept;
 }
 
 }  // namespace
 
 void keep_until_exit(std::shared_ptr<const void> object) {
-    kept_objects().push_back(std::move(object));
+    KeptObjects& kept = kept_objects();
+    const std::lock_guard lock(kept.mutex);
+    kept.objects.push_back(std::move(object));
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -586,7 +595,7 @@ int finish(int code) {
     if (!kLeakChecked) {
         std::_Exit(code);
     }
-    kept_objects().clear();
+    kept_objects().objects.clear();
     return code;
 }
 

@@ -2,6 +2,8 @@
 #include <array>
 #include <filesystem>
 #include <memory>
+#include <sstream>
+#include <thread>
 
 #include "cli/input.hpp"
 #include "rbacgraph/diff.hpp"
@@ -29,6 +31,7 @@ struct Side {
     std::vector<Diagnostic> diagnostics;
     int status = 0;
     bool empty = false;  ///< a directory without input files: no access at all (a new directory's BASE)
+    CheckReport report;  ///< the side's findings, which the diff compares
 };
 
 bool holds_input_files(const std::string& directory) {
@@ -75,6 +78,25 @@ std::optional<Side> load_side(std::string_view label, const std::string& path, c
     return side;
 }
 
+// A side loaded and checked, with what it said on stderr: BASE and HEAD are prepared at once, one on each
+// thread, and their messages printed in order, so that the output is what one after the other printed.
+struct PreparedSide {
+    std::optional<Side> side;
+    std::string messages;
+};
+
+PreparedSide prepare_side(std::string_view label, const std::string& path, const DiffOptions& options,
+                          const CheckRun& run) {
+    PreparedSide prepared;
+    std::ostringstream messages;
+    prepared.side = load_side(label, path, options, messages);
+    if (prepared.side) {
+        prepared.side->report = run_checks(*prepared.side->estate, run);
+    }
+    prepared.messages = std::move(messages).str();
+    return prepared;
+}
+
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& words = options.input.words;
     if (words.size() < 2) {
@@ -92,22 +114,31 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     side_options.input.cluster_option =
         "diff's BASE and HEAD (the paths after them are IAM dumps both share)";
     const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
-    const std::optional<Side> base = load_side("BASE", words[0], side_options, err);
-    if (!base) {
+    CheckRun run;
+    run.rules = builtin_rules();
+    PreparedSide prepared_head;
+    PreparedSide prepared_base;
+    {
+        const std::jthread head_thread(
+            [&] { prepared_head = prepare_side("HEAD", words[1], side_options, run); });
+        prepared_base = prepare_side("BASE", words[0], side_options, run);
+    }
+    err << prepared_base.messages;
+    if (!prepared_base.side) {
         return kExitUsage;
     }
-    const std::optional<Side> head = load_side("HEAD", words[1], side_options, err);
-    if (!head) {
+    err << prepared_head.messages;
+    if (!prepared_head.side) {
         return kExitUsage;
     }
+    const std::optional<Side>& base = prepared_base.side;
+    const std::optional<Side>& head = prepared_head.side;
     if (base->empty && head->empty) {
         err << "rbacgraph: neither BASE nor HEAD holds an input file: nothing to compare\n";
         return kExitUsage;
     }
-    CheckRun run;
-    run.rules = builtin_rules();
-    const CheckReport base_report = run_checks(*base->estate, run);
-    const CheckReport head_report = run_checks(*head->estate, run);
+    const CheckReport& base_report = base->report;
+    const CheckReport& head_report = head->report;
     const AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
     const auto write = [&](std::string_view format, std::ostream& stream) {
         if (format == "json") {

@@ -8,7 +8,10 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace rbacgraph {
 namespace {
@@ -461,12 +464,39 @@ class Differ {
 };
 
 // New, fixed and changed findings; then each gain rated by the new and widened findings that name its holder.
+// The holders of `from` that `in` lacks, in `from`'s order. Most findings have a handful of holders; a few (a
+// grant to system:authenticated) have thousands, which are looked up in a set rather than scanned.
+void missing_from(const std::vector<std::string>& from, const std::vector<std::string>& in,
+                  std::vector<std::string>& out) {
+    constexpr std::size_t kScanned = 16;
+    if (in.size() <= kScanned) {
+        for (const std::string& holder : from) {
+            if (std::find(in.begin(), in.end(), holder) == in.end()) {
+                out.push_back(holder);
+            }
+        }
+        return;
+    }
+    const std::unordered_set<std::string_view> present(in.begin(), in.end());
+    for (const std::string& holder : from) {
+        if (!present.contains(holder)) {
+            out.push_back(holder);
+        }
+    }
+}
+
 void compare_findings(const CheckReport& base_report, const CheckReport& head_report, AccessDiff& diff) {
-    std::map<std::string, const Finding*> before;
-    std::set<std::string> after;
+    // Keyed by views of the reports' fingerprints, which outlive this function; the first of a repeated
+    // fingerprint is the one compared. Only lookups: the order of what is found is the reports' order.
+    std::unordered_map<std::string_view, const Finding*> before;
+    before.reserve(base_report.findings.size());
+    std::unordered_set<std::string_view> after;
+    after.reserve(head_report.findings.size());
     for (const Finding& finding : base_report.findings) {
         before.emplace(finding.fingerprint, &finding);
     }
+    std::vector<std::string> new_holders;
+    std::vector<std::string> former_holders;
     for (const Finding& finding : head_report.findings) {
         after.insert(finding.fingerprint);
         if (!counts(finding)) {
@@ -475,25 +505,21 @@ void compare_findings(const CheckReport& base_report, const CheckReport& head_re
         const auto found = before.find(finding.fingerprint);
         if (found == before.end()) {
             diff.new_findings.push_back(finding);
-        } else {
-            const Finding& was = *found->second;
-            ChangedFinding changed{finding, was.message, was.severity, {}, {}};
-            const auto missing_from = [](const std::vector<std::string>& from,
-                                         const std::vector<std::string>& in, std::vector<std::string>& out) {
-                for (const std::string& holder : from) {
-                    if (std::find(in.begin(), in.end(), holder) == in.end()) {
-                        out.push_back(holder);
-                    }
-                }
-            };
-            missing_from(finding.arns, was.arns, changed.new_holders);
-            missing_from(finding.subjects, was.subjects, changed.new_holders);
-            missing_from(was.arns, finding.arns, changed.former_holders);
-            missing_from(was.subjects, finding.subjects, changed.former_holders);
-            if (!changed.new_holders.empty() || !changed.former_holders.empty() ||
-                was.severity != finding.severity) {
-                diff.changed_findings.push_back(std::move(changed));
-            }
+            continue;
+        }
+        const Finding& was = *found->second;
+        new_holders.clear();
+        former_holders.clear();
+        missing_from(finding.arns, was.arns, new_holders);
+        missing_from(finding.subjects, was.subjects, new_holders);
+        missing_from(was.arns, finding.arns, former_holders);
+        missing_from(was.subjects, finding.subjects, former_holders);
+        // Copied only when it changed: most findings of a change are the same on both sides.
+        if (!new_holders.empty() || !former_holders.empty() || was.severity != finding.severity) {
+            diff.changed_findings.push_back(
+                {finding, was.message, was.severity, std::move(new_holders), std::move(former_holders)});
+            new_holders = {};
+            former_holders = {};
         }
     }
     for (const Finding& finding : base_report.findings) {
