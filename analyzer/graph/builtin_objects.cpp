@@ -1,6 +1,8 @@
 #include "graph/builtin_objects.hpp"
 
 #include <set>
+#include <string>
+#include <string_view>
 #include <tuple>
 
 #include "rbacgraph/load.hpp"
@@ -30,7 +32,27 @@ Export load_builtin_objects() {
     return out;
 }
 
-using ObjectKey = std::tuple<bool, std::string, std::string>;
+// Views: the export's objects are looked up among the few built-in ones, never copied into a set of their own
+// (at 1M objects that set was a visible part of building the graph).
+using ObjectKey = std::tuple<bool, std::string_view, std::string_view>;
+
+// The keys of `builtin` that `exported` also has, as views of `builtin`'s names.
+template <typename Object>
+std::set<ObjectKey> already_exported(const std::vector<Object>& builtin,
+                                     const std::vector<Object>& exported) {
+    std::set<ObjectKey> keys;
+    for (const Object& object : builtin) {
+        keys.insert({object.cluster_scoped, object.ns, object.name});
+    }
+    std::set<ObjectKey> present;
+    for (const Object& object : exported) {
+        if (const auto found = keys.find({object.cluster_scoped, object.ns, object.name});
+            found != keys.end()) {
+            present.insert(*found);
+        }
+    }
+    return present;
+}
 
 }  // namespace
 
@@ -42,15 +64,9 @@ const Export& builtin_objects() {
 void add_builtin_objects(Export& source, std::optional<KubernetesVersion> version) {
     // k8s-rbac.md 14: the API server creates the bootstrap policy at start and reconciles it at every start,
     // so a cluster holds at least these objects; one the export carries (a live dump, an edited copy) wins.
-    std::set<ObjectKey> roles;
-    for (const Role& role : source.roles) {
-        roles.insert({role.cluster_scoped, role.ns, role.name});
-    }
-    std::set<ObjectKey> bindings;
-    for (const Binding& binding : source.bindings) {
-        bindings.insert({binding.cluster_scoped, binding.ns, binding.name});
-    }
     const Export& builtin = builtin_objects();
+    std::set<ObjectKey> roles = already_exported(builtin.roles, source.roles);
+    std::set<ObjectKey> bindings = already_exported(builtin.bindings, source.bindings);
     for (const Role& role : builtin.roles) {
         if (roles.insert({role.cluster_scoped, role.ns, role.name}).second) {
             source.roles.push_back(role);
@@ -76,11 +92,17 @@ void add_builtin_objects(Export& source, std::optional<KubernetesVersion> versio
     }
     // eks-iam.md 11: EKS adds ClusterRoles of its own ("eks:..."), whose rules AWS does not publish; a
     // binding to one is neither dangling nor known.
+    std::set<std::string> eks_role_names;  // the eks: ClusterRoles the input has, and those added here
+    for (const Role& role : source.roles) {
+        if (role.cluster_scoped && role.ns.empty() && role.name.starts_with("eks:")) {
+            eks_role_names.insert(role.name);
+        }
+    }
     std::vector<Role> eks_roles;
     for (const Binding& binding : source.bindings) {
         const RoleRef& ref = binding.role_ref;
         if (ref.kind == "ClusterRole" && ref.name.starts_with("eks:") &&
-            roles.insert({true, "", ref.name}).second) {
+            eks_role_names.insert(ref.name).second) {
             Role role;
             role.cluster_scoped = true;
             role.name = ref.name;

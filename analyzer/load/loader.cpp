@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "load/interpret.hpp"
 
@@ -226,23 +227,44 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, Exp
     return files;
 }
 
-using ObjectKey = std::tuple<bool, std::string, std::string>;
+// Keys of objects as views of their names: building a map of copies of every name was a visible part of
+// loading 1M objects.
+using ObjectKey = std::tuple<bool, std::string_view, std::string_view>;
+using PairKey = std::pair<std::string_view, std::string_view>;
 
-// Keeps the last of several objects with the same key, as successive `kubectl apply`s would.
+struct KeyHash {
+    static std::size_t mix(std::size_t seed, std::size_t value) {
+        return seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+    }
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    std::size_t operator()(const PairKey& key) const { return mix((*this)(key.first), (*this)(key.second)); }
+    std::size_t operator()(const ObjectKey& key) const {
+        return mix(mix(std::get<0>(key) ? 1 : 0, (*this)(std::get<1>(key))), (*this)(std::get<2>(key)));
+    }
+};
+
+// Keeps the last of several objects with the same key, as successive `kubectl apply`s would. key_of returns
+// views into the item, so every winner is found before any item moves.
 template <typename Item, typename KeyOf, typename Describe>
 void keep_last(std::vector<Item>& items, KeyOf key_of, Describe describe,
                std::vector<Diagnostic>& diagnostics) {
-    std::map<decltype(key_of(items.front())), std::size_t> last;
+    std::unordered_map<decltype(key_of(items.front())), std::size_t, KeyHash> last;
+    last.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         last[key_of(items[i])] = i;
     }
     if (last.size() == items.size()) {
         return;
     }
-    std::vector<Item> kept;
-    kept.reserve(last.size());
+    std::vector<std::size_t> winners(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::size_t winner = last[key_of(items[i])];
+        winners[i] = last.at(key_of(items[i]));
+    }
+    last.clear();
+    std::vector<Item> kept;
+    kept.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::size_t winner = winners[i];
         if (winner == i) {
             kept.push_back(std::move(items[i]));
         } else {
@@ -540,7 +562,7 @@ void finish_export(Export& out) {
         keep_last(
             out.access_policies,
             [](const AccessPolicyAssociation& a) {
-                return std::pair{a.principal_arn, a.policy_arn};
+                return PairKey{a.principal_arn, a.policy_arn};
             },
             [](const AccessPolicyAssociation& a) { return "access policy of " + a.principal_arn; },
             diagnostics);
@@ -557,7 +579,7 @@ void finish_export(Export& out) {
             return !entry.described && described.count(entry.principal_arn) > 0;
         });
         keep_last(
-            out.access_entries, [](const AccessEntry& e) { return e.principal_arn; },
+            out.access_entries, [](const AccessEntry& e) { return std::string_view(e.principal_arn); },
             [](const AccessEntry& e) { return "access entry " + e.principal_arn; }, diagnostics);
     }
     if (!out.pod_identity_associations.empty()) {
@@ -574,7 +596,7 @@ void finish_export(Export& out) {
         keep_last(
             out.pod_identity_associations,
             [](const PodIdentityAssociation& a) {
-                return std::pair{a.ns, a.service_account};
+                return PairKey{a.ns, a.service_account};
             },
             [](const PodIdentityAssociation& a) {
                 return "Pod Identity association " + a.ns + "/" + a.service_account;
@@ -592,7 +614,7 @@ void finish_export(Export& out) {
             return !capability.role_arn && described.contains(capability.name);
         });
         keep_last(
-            out.capabilities, [](const EksCapability& c) { return c.name; },
+            out.capabilities, [](const EksCapability& c) { return std::string_view(c.name); },
             [](const EksCapability& c) { return "EKS capability " + c.name; }, diagnostics);
     }
     std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
