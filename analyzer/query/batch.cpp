@@ -284,17 +284,25 @@ class IdentityCache {
             key_.push_back('\x1f');
             key_.append(group);
         }
-        if (const auto found = local_.find(key_); found != local_.end()) {
-            return found->second;
+        // Requests often come grouped by who asks (a script's questions about one role after another).
+        if (last_ != nullptr && key_ == last_key_) {
+            return last_;
         }
-        const Authorizer* authorizer = shared_.find(key_, line);
-        local_.emplace(key_, authorizer);
-        return authorizer;
+        if (const auto found = local_.find(key_); found != local_.end()) {
+            last_ = found->second;
+        } else {
+            last_ = shared_.find(key_, line);
+            local_.emplace(key_, last_);
+        }
+        last_key_ = key_;
+        return last_;
     }
 
   private:
     SharedIdentities& shared_;
     std::string key_;
+    std::string last_key_;
+    const Authorizer* last_ = nullptr;
     std::unordered_map<std::string, const Authorizer*> local_;
 };
 
