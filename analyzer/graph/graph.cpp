@@ -284,7 +284,7 @@ void Graph::build_roles() {
     role_index_.reserve(roles.size());
     std::string key;
     for (const Role& role : roles) {
-        // The last of two roles with one name is the one bindings resolve to, as the API server keeps one.
+        // The loader has kept one role per name; were there two, the later would win, as it always did here.
         role_key(role.cluster_scoped, role.ns, role.name, key);
         role_index_[key] = static_cast<std::uint32_t>(roles_.size());
         roles_.push_back({&role, std::nullopt, 0});

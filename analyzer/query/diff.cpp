@@ -463,7 +463,6 @@ class Differ {
     std::vector<AccessChange> changes_;
 };
 
-// New, fixed and changed findings; then each gain rated by the new and widened findings that name its holder.
 // The holders of `from` that `in` lacks, in `from`'s order. Most findings have a handful of holders; a few (a
 // grant to system:authenticated) have thousands, which are looked up in a set rather than scanned.
 void missing_from(const std::vector<std::string>& from, const std::vector<std::string>& in,
@@ -485,6 +484,7 @@ void missing_from(const std::vector<std::string>& from, const std::vector<std::s
     }
 }
 
+// New, fixed and changed findings; then each gain rated by the new and widened findings that name its holder.
 void compare_findings(const CheckReport& base_report, const CheckReport& head_report, AccessDiff& diff) {
     // Keyed by views of the reports' fingerprints, which outlive this function; the first of a repeated
     // fingerprint is the one compared. Only lookups: the order of what is found is the reports' order.
