@@ -14,7 +14,7 @@ foreach(path IN LISTS files)
   string(APPEND body "        {\"${name}\", R\"rbacgraph_data(${text})rbacgraph_data\"},\n")
 endforeach()
 set(content "// Generated from data/kubernetes-bootstrap by cmake/embed_builtin_objects.cmake; do not edit.
-#include \"graph/builtin_objects.hpp\"
+#include \"load/builtin_policy.hpp\"
 
 namespace rbacgraph {
 

@@ -5,46 +5,37 @@
 #include <array>
 #include <stdexcept>
 
-#include "rbacgraph/check.hpp"
+#include "check/takeover.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
 namespace {
 
-constexpr std::string_view kBootstrapLabel = "kubernetes.io/bootstrapping";
-constexpr std::string_view kEksComponentLabel = "eks.amazonaws.com/component";
 constexpr std::size_t kSubjectsShown = 3;
-
-bool is_system_name(std::string_view name) {
-    return name.starts_with("system:") || name.starts_with("eks:");
-}
-
-bool is_system_subject(const Subject& subject) {
-    if (subject.kind == "ServiceAccount") {
-        return subject.ns == "kube-system";
-    }
-    return is_system_name(subject.name);
-}
-
-bool has_builtin_label(const std::map<std::string, std::string>& labels) {
-    const auto bootstrap = labels.find(std::string(kBootstrapLabel));
-    return (bootstrap != labels.end() && bootstrap->second == "rbac-defaults") ||
-           labels.contains(std::string(kEksComponentLabel));
-}
 
 // Reading ConfigMaps by name is how a cluster publishes information to everyone: the bootstrap policy's
 // kube-public/cluster-info for system:anonymous, tekton's pipelines-info version ConfigMap for
 // system:authenticated. ConfigMaps are not for secrets, and a name limit keeps the grant to what was
 // published, so such a rule is counted with discovery.
+bool only(const std::vector<std::string>& list, std::initializer_list<std::string_view> allowed) {
+    return !list.empty() && std::all_of(list.begin(), list.end(), [&](const std::string& item) {
+        return std::find(allowed.begin(), allowed.end(), item) != allowed.end();
+    });
+}
+
 bool reads_published_config_maps(const PolicyRule& rule) {
-    const auto only = [](const std::vector<std::string>& list,
-                         std::initializer_list<std::string_view> allowed) {
-        return !list.empty() && std::all_of(list.begin(), list.end(), [&](const std::string& item) {
-            return std::find(allowed.begin(), allowed.end(), item) != allowed.end();
-        });
-    };
     return rule.non_resource_urls.empty() && !rule.resource_names.empty() && only(rule.api_groups, {""}) &&
            only(rule.resources, {"configmaps"}) && only(rule.verbs, {"get", "list", "watch"});
+}
+
+// bootstrap policy.go system:basic-user: every authenticated user may ask what it itself may do (self access
+// and rules reviews) and who it is (self subject reviews). They answer about the caller only, so such a rule
+// is counted with discovery (what-can sums it up with discovery too).
+bool asks_about_itself(const PolicyRule& rule) {
+    return rule.non_resource_urls.empty() && only(rule.verbs, {"create"}) &&
+           only(rule.api_groups, {"authorization.k8s.io", "authentication.k8s.io"}) &&
+           only(rule.resources,
+                {"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"});
 }
 
 std::string join_subjects(const std::vector<std::string>& subjects) {
@@ -255,7 +246,7 @@ std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(
     const auto& rules = graph_->roles()[*role].rules();
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const PolicyRule& rule = rules[i];
-        if (reads_published_config_maps(rule)) {
+        if (reads_published_config_maps(rule) || asks_about_itself(rule)) {
             continue;
         }
         const bool urls_beyond = std::any_of(
@@ -417,70 +408,23 @@ std::string CheckContext::short_name(const IamPrincipal& principal) {
 }
 
 bool CheckContext::is_builtin_binding(const Binding& binding) const {
-    if (has_builtin_label(binding.labels)) {
-        return true;
-    }
-    const auto rows = graph_->binding_rows(binding_index(binding));
-    return is_system_name(binding.name) && !rows.empty() &&
-           std::all_of(rows.begin(), rows.end(),
-                       [&](const GrantRow& row) { return is_system_subject(row_subject(*graph_, row)); });
+    return graph_->bindings()[binding_index(binding)].builtin;
 }
 
 std::size_t CheckContext::binding_index(const Binding& binding) const {
-    const auto& bindings = source().bindings;
-    if (bindings.empty() || &binding < bindings.data() || &binding >= bindings.data() + bindings.size()) {
-        throw std::logic_error("a binding of another graph");
+    return graph_->binding_index(binding);
+}
+
+std::string CheckContext::grant_namespace(const Capability& capability) const {
+    if (capability.cluster_wide) {
+        return {};
     }
-    return static_cast<std::size_t>(&binding - bindings.data());
+    if (capability.source == Capability::Source::kBinding) {
+        return graph_->bindings()[capability.index].binding->ns;
+    }
+    const AccessScope& scope = graph_->access_policy_grants()[capability.index].association->scope;
+    return scope.namespaces.empty() ? std::string() : scope.namespaces.front();
 }
-
-namespace {
-
-struct TakeoverProbe {
-    Request request;
-    bool in_namespace = false;  ///< asked in the account's namespace rather than cluster-wide
-    RiskSeverity severity = RiskSeverity::kHigh;
-    std::string_view what;
-};
-
-// Most severe first; the cluster-wide ones before those over one namespace.
-std::vector<TakeoverProbe> takeover_probes() {
-    auto make = [](std::string_view verb, std::string_view resource, bool in_namespace, RiskSeverity severity,
-                   std::string_view what, std::string name = {}, std::string ns = {}) {
-        return TakeoverProbe{std::get<Request>(make_request({.verb = std::string(verb),
-                                                             .resource = std::string(resource),
-                                                             .name = std::move(name),
-                                                             .ns = std::move(ns)})),
-                             in_namespace, severity, what};
-    };
-    constexpr auto kCritical = RiskSeverity::kCritical;
-    constexpr auto kHigh = RiskSeverity::kHigh;
-    constexpr auto kMedium = RiskSeverity::kMedium;
-    constexpr std::string_view kEveryNamespace =
-        "create pods in every namespace (a pod in kube-system runs as any of its ServiceAccounts)";
-    return {
-        make("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group", false, kCritical,
-             "do anything cluster-wide"),
-        make("escalate", "clusterroles.rbac.authorization.k8s.io", false, kCritical, "escalate ClusterRoles"),
-        make("bind", "clusterroles.rbac.authorization.k8s.io", false, kCritical, "bind any ClusterRole"),
-        make("impersonate", "groups", false, kCritical, "impersonate groups"),
-        make("impersonate", "users", false, kCritical, "impersonate users"),
-        make("patch", "configmaps", false, kCritical, "rewrite kube-system/aws-auth", "aws-auth",
-             "kube-system"),
-        make("create", "serviceaccounts/token", false, kHigh, "mint tokens for any ServiceAccount"),
-        make("get", "nodes/proxy", false, kHigh, "reach every kubelet through nodes/proxy"),
-        make("list", "secrets", false, kHigh, "list Secrets in all namespaces"),
-        make("create", "pods", false, kHigh, kEveryNamespace),
-        make("create", "deployments.apps", false, kHigh, kEveryNamespace),
-        make("create", "daemonsets.apps", false, kHigh, kEveryNamespace),
-        make("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group", true, kMedium,
-             "do anything in its namespace"),
-        make("list", "secrets", true, kMedium, "list the Secrets of its namespace"),
-        make("create", "pods/exec", true, kMedium, "exec into every pod of its namespace"),
-    };
-}
-
-}  // namespace
 
 bool CheckContext::allows_in(const Capability& capability, std::string_view ns) const {
     const auto rows = capability.source == Capability::Source::kBinding
@@ -497,52 +441,16 @@ bool CheckContext::allows_in(const Capability& capability, std::string_view ns) 
                .verdict == Verdict::kAllowed;
 }
 
-std::optional<AccountTakeover> CheckContext::account_takeover(std::string_view ns, std::string_view name,
-                                                              bool cluster_only) const {
-    static const std::vector<TakeoverProbe> kProbes = takeover_probes();
-    const Authorizer authorizer(
-        *graph_, kubernetes_identity(fmt::format("system:serviceaccount:{}:{}", ns, name), {}));
-    for (const TakeoverProbe& probe : kProbes) {
-        if (probe.in_namespace && cluster_only) {
-            break;
-        }
-        Request request = probe.request;
-        if (probe.in_namespace) {
-            request.ns = std::string(ns);
-        }
-        const Decision decision = authorizer.authorize(request);
-        if (decision.allowed()) {
-            return AccountTakeover{probe.what, !probe.in_namespace, probe.severity,
-                                   describe_grant(*graph_, decision.grants.front())};
-        }
-    }
-    return std::nullopt;
-}
-
-bool CheckContext::is_builtin_workload(const Workload& workload) {
-    if (has_builtin_label(workload.labels)) {
-        return true;
-    }
-    // EKS user guide, "Amazon EKS add-ons": every cluster gets the Amazon VPC CNI (DaemonSet aws-node),
-    // kube-proxy (DaemonSet) and CoreDNS (Deployment coredns) in kube-system. Other kube-system workloads are
-    // add-ons somebody installed (aws-load-balancer-controller, kube-state-metrics, external-secrets).
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kEksComponents = {
-        {{"DaemonSet", "aws-node"}, {"DaemonSet", "kube-proxy"}, {"Deployment", "coredns"}}};
-    return workload.ns == "kube-system" &&
-           std::any_of(kEksComponents.begin(), kEksComponents.end(), [&](const auto& component) {
-               return component.first == workload.kind && component.second == workload.name;
-           });
-}
-
 bool CheckContext::is_builtin_role(const Role& role) const {
-    return has_builtin_label(role.labels);
+    const std::optional<std::uint32_t> node = graph_->find_role(role.cluster_scoped, role.ns, role.name);
+    return node && graph_->roles()[*node].role == &role &&
+           graph_->roles()[*node].status == BuiltinStatus::kBuiltin;
 }
 
 std::vector<std::string> CheckContext::holders_outside_builtin(std::span<const Probe> probes) const {
     std::vector<std::string> out;
     for (const Capability& grant : capabilities(probes)) {
-        if (grant.source == Capability::Source::kBinding &&
-            graph_->bindings()[grant.index].binding->location.origin == Origin::kBuiltin) {
+        if (grant.source == Capability::Source::kBinding && graph_->bindings()[grant.index].builtin) {
             continue;
         }
         for (std::string& holder : holders(grant)) {

@@ -265,6 +265,52 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
     return decision;
 }
 
+std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request& raw_request) const {
+    if (!identity_.authenticated) {
+        return std::nullopt;
+    }
+    if (masters_) {
+        return std::vector<std::string>{};
+    }
+    const Request request = normalize_request(raw_request);
+    const CompiledRequest compiled =
+        compile_request(graph_->symbols(), request, NamespaceQuery::kExact, NameQuery::kListedNames);
+    std::optional<std::vector<std::string>> names;
+    // ResourceNameMatches: a rule without names allows every name, one with names only those.
+    const auto visit = [&](const std::vector<std::uint32_t>& matches) {
+        for (const std::uint32_t index : matches) {
+            const RowAnswer answer = row_allows(*graph_, graph_->rows()[rows_[index].row], compiled);
+            if (answer.verdict != Verdict::kAllowed) {
+                continue;
+            }
+            if (answer.names.empty()) {
+                return true;  // every name
+            }
+            if (!names) {
+                names.emplace();
+            }
+            for (const Symbol name : answer.names) {
+                names->emplace_back(graph_->symbols().name(name));
+            }
+        }
+        return false;
+    };
+    bool every = visit(policies_) || visit(cluster_);
+    if (!every && compiled.has_namespace && compiled.ns != kNoSymbol) {
+        if (const auto found = namespaced_.find(compiled.ns); found != namespaced_.end()) {
+            every = visit(found->second);
+        }
+    }
+    if (every) {
+        return std::vector<std::string>{};
+    }
+    if (names) {
+        std::sort(names->begin(), names->end());
+        names->erase(std::unique(names->begin(), names->end()), names->end());
+    }
+    return names;
+}
+
 MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
     std::vector<Identity> identities = mapped_identities(graph);
     authorizers_.reserve(identities.size());

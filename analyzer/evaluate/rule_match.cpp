@@ -118,6 +118,14 @@ bool rule_allows(const CompiledRule& rule, const CompiledRequest& request) {
     return rule.resource_names.empty() || contains(rule.resource_names, request.name);
 }
 
+bool rules_allow(const std::vector<PolicyRule>& rules, const Request& request) {
+    SymbolTable symbols;
+    const RuleSet set(rules, RuleCoverage::kExact, symbols);
+    const CompiledRequest compiled = compile_request(symbols, request);
+    return std::any_of(set.compiled.begin(), set.compiled.end(),
+                       [&](const CompiledRule& rule) { return rule_allows(rule, compiled); });
+}
+
 bool namespace_in_scope(const AccessScope& scope, std::string_view ns) {
     if (scope.cluster_wide) {
         return true;

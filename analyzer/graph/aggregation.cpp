@@ -62,20 +62,30 @@ bool same_rules(const std::vector<PolicyRule>& a, const std::vector<PolicyRule>&
                       [](const PolicyRule& x, const PolicyRule& y) { return x.same_rule(y); });
 }
 
-std::size_t count_missing(const std::vector<PolicyRule>& rules, const std::vector<PolicyRule>& from) {
+// The indexes of `rules` that `from` lacks.
+std::vector<std::uint32_t> missing(const std::vector<PolicyRule>& rules,
+                                   const std::vector<PolicyRule>& from) {
     std::unordered_set<std::string> present;
     for (const PolicyRule& rule : from) {
         present.insert(rule_key(rule));
     }
-    return static_cast<std::size_t>(std::count_if(rules.begin(), rules.end(), [&](const PolicyRule& rule) {
-        return present.count(rule_key(rule)) == 0;
-    }));
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        if (present.count(rule_key(rules[i])) == 0) {
+            out.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    return out;
 }
 
 }  // namespace
 
 void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std::vector<PolicyRule>>& rules,
-                         std::vector<Diagnostic>& diagnostics) {
+                         std::vector<Diagnostic>& diagnostics,
+                         std::vector<std::vector<std::uint32_t>>* stored_only) {
+    if (stored_only != nullptr) {
+        stored_only->assign(roles.size(), {});
+    }
     std::vector<std::size_t> by_name(roles.size());
     std::iota(by_name.begin(), by_name.end(), 0);
     std::sort(by_name.begin(), by_name.end(),
@@ -116,16 +126,20 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
             continue;
         }
         const std::vector<PolicyRule> computed = aggregate_once(selected[target], rules);
-        const std::size_t stored_only = count_missing(stored, computed);
-        const std::size_t computed_only = count_missing(computed, stored);
-        if (stored_only + computed_only > 0) {
+        std::vector<std::uint32_t> stored_rules_only = missing(stored, computed);
+        const std::size_t stored_only_count = stored_rules_only.size();
+        const std::size_t computed_only = missing(computed, stored).size();
+        if (stored_only != nullptr) {
+            (*stored_only)[target] = std::move(stored_rules_only);
+        }
+        if (stored_only_count + computed_only > 0) {
             diagnostics.push_back(
                 {Severity::kWarning, roles[target]->location, roles[target]->display(),
                  fmt::format(
                      "aggregated ClusterRole: {} stored rule(s) are not produced by its selectors (the "
                      "aggregation controller would remove them) and {} aggregated rule(s) are missing from "
                      "the stored rules; rbacgraph uses the union",
-                     stored_only, computed_only)});
+                     stored_only_count, computed_only)});
         }
     }
 }

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <unordered_map>
 
-#include "graph/builtin_objects.hpp"
+#include "graph/builtin_status.hpp"
+#include "load/builtin_policy.hpp"
 #include "rbacgraph/arn.hpp"
 #include "rbacgraph/identity.hpp"
 
@@ -19,8 +22,10 @@ bool any_entry_for(const Export& source, const std::string& key) {
 }
 
 // A policy cannot be associated without an entry, so associations imply one; in an API mode with the
-// bootstrap flag on, the creator's entry is assumed when the export has no access-entry data at all.
-void add_implied_entries(Export& source, const GraphOptions& options, std::vector<Diagnostic>& diagnostics) {
+// bootstrap flag on, the creator's entry is assumed when the export has no access-entry data at all. What is
+// implied goes into the overlay: the export stays as loaded.
+void add_implied_entries(const Export& source, const GraphOptions& options, Export& overlay,
+                         std::vector<Diagnostic>& diagnostics) {
     std::set<std::string> added;
     for (const AccessPolicyAssociation& association : source.access_policies) {
         const std::string key = access_entry_key(association.principal_arn);
@@ -30,7 +35,7 @@ void add_implied_entries(Export& source, const GraphOptions& options, std::vecto
             entry.principal_unknown = association.principal_unknown;
             entry.described = false;
             entry.location = association.location;
-            source.access_entries.push_back(entry);
+            overlay.access_entries.push_back(entry);
             diagnostics.push_back(
                 {Severity::kWarning, association.location, "access entry " + entry.principal_arn,
                  association.principal_unknown
@@ -45,20 +50,32 @@ void add_implied_entries(Export& source, const GraphOptions& options, std::vecto
     const bool api_mode = source.cluster && (source.cluster->mode == AuthenticationMode::kApi ||
                                              source.cluster->mode == AuthenticationMode::kApiAndConfigMap);
     if (api_mode && !options.creator_arn.empty() && source.access_entries.empty() &&
-        source.cluster->bootstrap_creator_admin.value_or(true)) {
+        overlay.access_entries.empty() && source.cluster->bootstrap_creator_admin.value_or(true)) {
         AccessEntry entry;
         entry.principal_arn = options.creator_arn;
         entry.described = false;
         entry.location = options.creator_origin;
-        source.access_entries.push_back(entry);
+        overlay.access_entries.push_back(entry);
         AccessPolicyAssociation association;
         association.principal_arn = options.creator_arn;
         association.policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
         association.location = entry.location;
-        source.access_policies.push_back(association);
+        overlay.access_policies.push_back(association);
         diagnostics.push_back({Severity::kNote, entry.location, "access entry " + entry.principal_arn,
                                "no access entries were exported; the creator's bootstrap entry with "
                                "AmazonEKSClusterAdminPolicy is assumed to still exist"});
+    }
+}
+
+// The export's objects, then the overlay's, in that order (the graph's indexes follow it).
+template <typename Object>
+void for_each_of(const Export& source, const Export& overlay, std::vector<Object> Export::*list,
+                 const auto& visit) {
+    for (const Object& object : source.*list) {
+        visit(object);
+    }
+    for (const Object& object : overlay.*list) {
+        visit(object);
     }
 }
 
@@ -180,11 +197,13 @@ std::string_view AccessPolicyGrant::name() const {
 }
 
 Graph::Graph(Export source, GraphOptions options)
-    : source_(std::make_unique<Export>(std::move(source))), options_(std::move(options)) {
+    : source_(std::make_unique<Export>(std::move(source))),
+      overlay_(std::make_unique<Export>()),
+      options_(std::move(options)) {
     if (options_.builtin_objects) {
-        add_builtin_objects(*source_, kubernetes_version());
+        *overlay_ = builtin_overlay(*source_, kubernetes_version());
     }
-    add_implied_entries(*source_, options_, diagnostics_);
+    add_implied_entries(*source_, options_, *overlay_, diagnostics_);
     symbols_.intern("");
     build_roles();
     build_bindings();
@@ -201,13 +220,12 @@ AuthenticationMode Graph::mode() const {
         return source_->cluster->mode;
     }
     // EKS user guide, grant-k8s-access: access entries exist only in the API modes.
-    return source_->access_entries.empty() ? AuthenticationMode::kUnknown
-                                           : AuthenticationMode::kApiAndConfigMap;
+    return access_entries_.empty() ? AuthenticationMode::kUnknown : AuthenticationMode::kApiAndConfigMap;
 }
 
 bool Graph::mode_inferred() const {
     return (!source_->cluster || source_->cluster->mode == AuthenticationMode::kUnknown) &&
-           !source_->access_entries.empty();
+           !access_entries_.empty();
 }
 
 std::optional<KubernetesVersion> Graph::kubernetes_version() const {
@@ -276,14 +294,13 @@ std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCove
 }
 
 void Graph::build_roles() {
-    const auto& roles = source_->roles;
     std::vector<const Role*> cluster_roles;
     std::vector<std::size_t> cluster_role_slots;
     std::vector<std::vector<PolicyRule>> cluster_rules;
-    roles_.reserve(roles.size());
-    role_index_.reserve(roles.size());
+    roles_.reserve(source_->roles.size() + overlay_->roles.size());
+    role_index_.reserve(roles_.capacity());
     std::string key;
-    for (const Role& role : roles) {
+    for_each_of(*source_, *overlay_, &Export::roles, [&](const Role& role) {
         // The loader has kept one role per name; were there two, the later would win, as it always did here.
         role_key(role.cluster_scoped, role.ns, role.name, key);
         role_index_[key] = static_cast<std::uint32_t>(roles_.size());
@@ -293,8 +310,9 @@ void Graph::build_roles() {
             cluster_role_slots.push_back(roles_.size() - 1);
             cluster_rules.push_back(role.rules);
         }
-    }
-    resolve_aggregation(cluster_roles, cluster_rules, diagnostics_);
+    });
+    std::vector<std::vector<std::uint32_t>> stored_only;
+    resolve_aggregation(cluster_roles, cluster_rules, diagnostics_, &stored_only);
     for (std::size_t i = 0; i < cluster_roles.size(); ++i) {
         if (cluster_roles[i]->aggregation) {
             roles_[cluster_role_slots[i]].aggregated = std::move(cluster_rules[i]);
@@ -306,14 +324,66 @@ void Graph::build_roles() {
         node.rule_set = add_rule_set(
             node.rules(), node.role->rules_published ? RuleCoverage::kExact : RuleCoverage::kUnknown);
     }
+    compare_roles_with_builtin(stored_only, cluster_role_slots);
+}
+
+void Graph::compare_roles_with_builtin(const std::vector<std::vector<std::uint32_t>>& stored_only,
+                                       const std::vector<std::size_t>& stored_only_slots) {
+    // Names only say which definition to compare with; what the object grants decides (decisions.md). The
+    // comparison is with the most a cluster of this version may hold, so a newer cluster's object is not
+    // called modified for what its release added.
+    const BuiltinPolicy& policy = builtin_policy_at_most(kubernetes_version());
+    const std::size_t exported = source_->roles.size();
+    std::unordered_map<std::size_t, const std::vector<std::uint32_t>*> stored_only_of;
+    for (std::size_t i = 0; i < stored_only_slots.size(); ++i) {
+        if (!stored_only[i].empty()) {
+            stored_only_of.emplace(stored_only_slots[i], &stored_only[i]);
+        }
+    }
+    for (std::size_t r = 0; r < roles_.size(); ++r) {
+        RoleNode& node = roles_[r];
+        const Role& role = *node.role;
+        if (r >= exported) {
+            node.status = BuiltinStatus::kBuiltin;  // the overlay: the definition itself
+            continue;
+        }
+        const Role* definition = policy.find_role(role.cluster_scoped, role.ns, role.name);
+        if (definition == nullptr) {
+            continue;
+        }
+        const std::vector<PolicyRule>& granted = definition_rules(policy, *definition);
+        BuiltinDifference difference;
+        if (role.aggregation) {
+            difference.selectors = selectors_beyond(
+                *role.aggregation, definition->aggregation ? &*definition->aggregation : nullptr);
+            // Stored rules its selectors do not produce are granted too (the union, decisions.md).
+            if (const auto found = stored_only_of.find(r); found != stored_only_of.end()) {
+                for (const std::uint32_t index : *found->second) {
+                    if (!rule_covered(role.rules[index], granted)) {
+                        difference.rules.push_back(index);
+                    }
+                }
+            }
+        } else {
+            difference.rules = rules_beyond(role.rules, granted);
+        }
+        if (difference.rules.empty() && difference.selectors.empty()) {
+            node.status = BuiltinStatus::kBuiltin;
+        } else {
+            node.status = BuiltinStatus::kModified;
+            difference.grants = grants_beyond(node.rules(), granted);
+            role_differences_.emplace(static_cast<std::uint32_t>(r), std::move(difference));
+        }
+    }
 }
 
 void Graph::build_bindings() {
-    const auto& bindings = source_->bindings;
-    bindings_.reserve(bindings.size());
-    binding_row_starts_.reserve(bindings.size() + 1);
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const Binding& binding = bindings[b];
+    bindings_.reserve(source_->bindings.size() + overlay_->bindings.size());
+    binding_row_starts_.reserve(bindings_.capacity() + 1);
+    const BuiltinPolicy& policy = builtin_policy_at_most(kubernetes_version());
+    const std::size_t exported = source_->bindings.size();
+    for_each_of(*source_, *overlay_, &Export::bindings, [&](const Binding& binding) {
+        const auto b = static_cast<std::uint32_t>(bindings_.size());
         BindingNode node{&binding, std::nullopt, symbols_.intern(binding.ns)};
         // rbac/validation/rule.go GetRoleReferenceRules: only kind and name count; a ClusterRoleBinding's
         // Role reference and a missing role resolve to nothing.
@@ -322,16 +392,17 @@ void Graph::build_bindings() {
         } else if (binding.role_ref.kind == "Role" && !binding.cluster_scoped) {
             node.role = find_role(false, binding.ns, binding.role_ref.name);
         }
+        compare_binding_with_builtin(policy, b >= exported, node);
         bindings_.push_back(node);
         binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
         if (!node.role) {
-            continue;  // a binding to a missing role grants nothing
+            return;  // a binding to a missing role grants nothing
         }
         for (std::size_t s = 0; s < binding.subjects.size(); ++s) {
             const Subject& subject = binding.subjects[s];
             GrantRow row;
             row.source = GrantSource::kBinding;
-            row.source_index = static_cast<std::uint32_t>(b);
+            row.source_index = b;
             row.subject = static_cast<std::uint32_t>(s);
             row.rule_set = roles_[*node.role].rule_set;
             row.scope = binding.cluster_scoped ? GrantScope::kCluster : GrantScope::kNamespace;
@@ -358,8 +429,34 @@ void Graph::build_bindings() {
             }
             rows_.push_back(row);
         }
-    }
+    });
     binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
+}
+
+void Graph::compare_binding_with_builtin(const BuiltinPolicy& policy, bool overlay, BindingNode& node) {
+    const Binding& binding = *node.binding;
+    if (overlay) {
+        node.status = BuiltinStatus::kBuiltin;
+    } else if (const Binding* definition =
+                   policy.find_binding(binding.cluster_scoped, binding.ns, binding.name)) {
+        BuiltinDifference difference;
+        // GetRoleReferenceRules reads kind and name only.
+        difference.role_ref = binding.role_ref.kind != definition->role_ref.kind ||
+                              binding.role_ref.name != definition->role_ref.name;
+        if (difference.role_ref) {
+            difference.definition_role = definition->role_ref.kind + " " + definition->role_ref.name;
+        }
+        difference.subjects = subjects_beyond(binding, *definition);
+        if (!difference.role_ref && difference.subjects.empty()) {
+            node.status = BuiltinStatus::kBuiltin;
+        } else {
+            node.status = BuiltinStatus::kModified;
+            binding_differences_.emplace(static_cast<std::uint32_t>(bindings_.size()), std::move(difference));
+        }
+    }
+    // What a binding hands out is its role's: a definition's binding to a modified role is not built in.
+    node.builtin = node.status == BuiltinStatus::kBuiltin &&
+                   (!node.role || roles_[*node.role].status == BuiltinStatus::kBuiltin);
 }
 
 void Graph::build_mappings() {
@@ -372,7 +469,7 @@ void Graph::build_mappings() {
             user_mappings_[ascii_lower(entry.arn)] = &entry;
         }
     }
-    for (const AccessEntry& entry : source_->access_entries) {
+    for_each_of(*source_, *overlay_, &Export::access_entries, [&](const AccessEntry& entry) {
         access_entries_[access_entry_key(entry.principal_arn)] = &entry;
         if (entry.principal_unknown) {
             unknown_principal_entries_.push_back(&entry);
@@ -384,55 +481,83 @@ void Graph::build_mappings() {
                              "undetermined (not the STANDARD defaults)",
                              entry.type)});
         }
-    }
+    });
 }
 
 void Graph::build_access_policies() {
     static const std::vector<PolicyRule> kNoRules;
-    const auto& associations = source_->access_policies;
-    grants_.reserve(associations.size());
-    policy_row_starts_.reserve(associations.size() + 1);
+    grants_.reserve(source_->access_policies.size() + overlay_->access_policies.size());
+    policy_row_starts_.reserve(grants_.capacity() + 1);
     std::map<const AccessPolicyDefinition*, std::uint32_t> rule_set_of;
-    for (const AccessPolicyAssociation& association : associations) {
-        AccessPolicyGrant grant{&association, find_access_policy(association.policy_arn), 0};
-        if (grant.definition == nullptr) {
-            diagnostics_.push_back(
-                {Severity::kWarning, association.location, "access policy of " + association.principal_arn,
-                 fmt::format("unknown access policy '{}': every answer inside its scope is undetermined",
-                             association.policy_arn)});
-        } else if (grant.definition->coverage == RuleCoverage::kUnknown) {
-            diagnostics_.push_back(
-                {Severity::kNote, association.location, "access policy of " + association.principal_arn,
-                 fmt::format("AWS publishes nothing but the name of {}: every answer inside "
-                             "its scope is undetermined",
-                             grant.definition->name)});
-        } else if (grant.definition->coverage == RuleCoverage::kLowerBound) {
-            diagnostics_.push_back(
-                {Severity::kNote, association.location, "access policy of " + association.principal_arn,
-                 fmt::format("AWS describes {} in prose: what it names is allowed, anything "
-                             "else inside its scope is undetermined",
-                             grant.definition->name)});
-        }
-        const auto [found, added] = rule_set_of.try_emplace(grant.definition, 0);
-        if (added) {
-            found->second = grant.definition == nullptr
-                                ? add_rule_set(kNoRules, RuleCoverage::kUnknown)
-                                : add_rule_set(grant.definition->rules, grant.definition->coverage);
-        }
-        grant.rule_set = found->second;
-        policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
-        GrantRow row;
-        row.source = GrantSource::kAccessPolicy;
-        row.holder = HolderKind::kPrincipal;
-        row.source_index = static_cast<std::uint32_t>(grants_.size());
-        row.rule_set = grant.rule_set;
-        row.scope = association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
-        principal_rows_[access_entry_key(association.principal_arn)].push_back(
-            static_cast<std::uint32_t>(rows_.size()));
-        rows_.push_back(row);
-        grants_.push_back(grant);
-    }
+    for_each_of(
+        *source_, *overlay_, &Export::access_policies, [&](const AccessPolicyAssociation& association) {
+            AccessPolicyGrant grant{&association, find_access_policy(association.policy_arn), 0};
+            if (grant.definition == nullptr) {
+                diagnostics_.push_back(
+                    {Severity::kWarning, association.location,
+                     "access policy of " + association.principal_arn,
+                     fmt::format("unknown access policy '{}': every answer inside its scope is undetermined",
+                                 association.policy_arn)});
+            } else if (grant.definition->coverage == RuleCoverage::kUnknown) {
+                diagnostics_.push_back(
+                    {Severity::kNote, association.location, "access policy of " + association.principal_arn,
+                     fmt::format("AWS publishes nothing but the name of {}: every answer inside "
+                                 "its scope is undetermined",
+                                 grant.definition->name)});
+            } else if (grant.definition->coverage == RuleCoverage::kLowerBound) {
+                diagnostics_.push_back(
+                    {Severity::kNote, association.location, "access policy of " + association.principal_arn,
+                     fmt::format("AWS describes {} in prose: what it names is allowed, anything "
+                                 "else inside its scope is undetermined",
+                                 grant.definition->name)});
+            }
+            const auto [found, added] = rule_set_of.try_emplace(grant.definition, 0);
+            if (added) {
+                found->second = grant.definition == nullptr
+                                    ? add_rule_set(kNoRules, RuleCoverage::kUnknown)
+                                    : add_rule_set(grant.definition->rules, grant.definition->coverage);
+            }
+            grant.rule_set = found->second;
+            policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
+            GrantRow row;
+            row.source = GrantSource::kAccessPolicy;
+            row.holder = HolderKind::kPrincipal;
+            row.source_index = static_cast<std::uint32_t>(grants_.size());
+            row.rule_set = grant.rule_set;
+            row.scope =
+                association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
+            principal_rows_[access_entry_key(association.principal_arn)].push_back(
+                static_cast<std::uint32_t>(rows_.size()));
+            rows_.push_back(row);
+            grants_.push_back(grant);
+        });
     policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
+}
+
+const BuiltinDifference* Graph::role_difference(std::size_t role) const {
+    const auto found = role_differences_.find(static_cast<std::uint32_t>(role));
+    return found == role_differences_.end() ? nullptr : &found->second;
+}
+
+const BuiltinDifference* Graph::binding_difference(std::size_t binding) const {
+    const auto found = binding_differences_.find(static_cast<std::uint32_t>(binding));
+    return found == binding_differences_.end() ? nullptr : &found->second;
+}
+
+std::size_t Graph::binding_index(const Binding& binding) const {
+    const auto index_in = [&](const std::vector<Binding>& list) -> std::optional<std::size_t> {
+        if (list.empty() || &binding < list.data() || &binding >= list.data() + list.size()) {
+            return std::nullopt;
+        }
+        return static_cast<std::size_t>(&binding - list.data());
+    };
+    if (const auto exported = index_in(source_->bindings)) {
+        return *exported;
+    }
+    if (const auto added = index_in(overlay_->bindings)) {
+        return source_->bindings.size() + *added;
+    }
+    throw std::logic_error("a binding of another graph");
 }
 
 Subject row_subject(const Graph& graph, const GrantRow& row) {

@@ -265,6 +265,26 @@ const Node* pod_spec_of(const Node& object, std::string_view kind) {
     return pod_spec != nullptr && pod_spec->is_mapping() ? pod_spec : nullptr;
 }
 
+// Whether a volume of the pod spec projects a ServiceAccount token (spec.volumes[].projected.sources[]).
+bool projects_service_account_token(const Node& pod_spec) {
+    const Node* volumes = pod_spec.find("volumes");
+    if (volumes == nullptr || !volumes->is_sequence()) {
+        return false;
+    }
+    return std::any_of(volumes->children.begin(), volumes->children.end(), [](const Node& volume) {
+        const Node* projected = volume.is_mapping() ? volume.find("projected") : nullptr;
+        const Node* sources =
+            projected != nullptr && projected->is_mapping() ? projected->find("sources") : nullptr;
+        if (sources == nullptr || !sources->is_sequence()) {
+            return false;
+        }
+        return std::any_of(sources->children.begin(), sources->children.end(), [](const Node& source) {
+            const Node* token = source.is_mapping() ? source.find("serviceAccountToken") : nullptr;
+            return token != nullptr && !token->is_null();
+        });
+    });
+}
+
 void read_workload(const Node& object, std::string_view kind, const Sink& sink, FieldReader& reader) {
     const auto metadata = read_metadata(object, kind, true, sink, reader);
     if (!metadata) {
@@ -297,6 +317,12 @@ void read_workload(const Node& object, std::string_view kind, const Sink& sink, 
             static constexpr std::array<std::string_view, 11> kTrue = {
                 "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
             workload.token_mounted = std::find(kTrue.begin(), kTrue.end(), automount->text) != kTrue.end();
+        }
+        // automountServiceAccountToken only stops the automatic volume: a projected volume with a
+        // serviceAccountToken source still gives the pod a token of its ServiceAccount, at whatever path it
+        // is mounted (k8s API: ProjectedVolumeSource, ServiceAccountTokenProjection).
+        if (!workload.token_mounted && projects_service_account_token(*spec)) {
+            workload.token_mounted = true;
         }
     } else {
         reader.warning(

@@ -118,11 +118,12 @@ std::vector<std::string> row_namespaces(const Graph& graph, const GrantRow& row)
     return graph.access_policy_grants()[row.source_index].association->scope.namespaces;
 }
 
-// A built-in binding (not in the export) to every authenticated or anonymous user: the bootstrap discovery,
-// basic-user and public-info-viewer grants.
+// A built-in binding (equal to its definition, and its role too) to every authenticated or anonymous user:
+// the bootstrap discovery, basic-user and public-info-viewer grants. One that only carries such a name, or
+// whose role was modified, is listed rule by rule like any other.
 bool is_builtin_to_everyone(const Graph& graph, const GrantRow& row) {
     if (row.source != GrantSource::kBinding || row.holder != HolderKind::kGroup ||
-        graph.bindings()[row.source_index].binding->location.origin != Origin::kBuiltin) {
+        !graph.bindings()[row.source_index].builtin) {
         return false;
     }
     const std::string& group = row_subject(graph, row).name;

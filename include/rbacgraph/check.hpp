@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -78,6 +79,7 @@ struct RuleInfo {
 };
 
 class CheckContext;
+struct TakeoverEntry;
 
 /// One rule of the catalog: data plus one function that adds findings.
 struct Rule {
@@ -147,13 +149,18 @@ class GrantSet {
     std::unordered_set<std::uint64_t> keys_;
 };
 
-/// A grant that lets a ServiceAccount take over the cluster or its namespace (whoever runs code as it holds
-/// it).
+/// A grant that lets a ServiceAccount take over the cluster or a namespace (whoever runs code as it holds
+/// it): a capability another rule of the catalog rates high or critical, at that rule's severity.
 struct AccountTakeover {
-    std::string_view what;  ///< "escalate ClusterRoles", "list the Secrets of its namespace"
-    bool cluster = true;    ///< over the cluster; false: over its own namespace
+    std::string what;     ///< "escalate ClusterRoles", "read the Secrets of its namespace"
+    bool cluster = true;  ///< over the cluster; false: over a namespace
     RiskSeverity severity = RiskSeverity::kHigh;  ///< what holding it is worth
     std::string grant;                            ///< the binding or policy that grants it (describe_grant)
+    std::string_view rule;                        ///< the rule whose rating this is ("rbac-escalation")
+    std::string account;  ///< whose it is, "namespace/name" (strongest_account_in and _anywhere only)
+    /// What the grant leads to, to say after it: "; such a pod may run as ServiceAccount kube-system/x, which
+    /// can ..." for a creator of pods rated by the account its pods may run as.
+    std::string then;
 };
 
 struct CheckOptions {
@@ -198,6 +205,9 @@ class CheckContext {
     /// of the secondary probes, with that second capability.
     std::vector<std::pair<Capability, Capability>> combined(std::span<const Probe> primary,
                                                             std::span<const Probe> secondary) const;
+    /// The namespace a namespace-wide capability's grant applies in: a RoleBinding's, or the first of an
+    /// access scope's; "" for a cluster-wide one.
+    std::string grant_namespace(const Capability& capability) const;
     /// Whether the capability's grant allows its probe in namespace ns (a cluster-wide grant: in every one).
     bool allows_in(const Capability& capability, std::string_view ns) const;
     /// Who holds a capability: the grant table's holders of the binding, as they match ("Group ops",
@@ -208,19 +218,43 @@ class CheckContext {
     /// Who holds any of the probes, sorted and unique, leaving out the holders of built-in bindings
     /// (system:masters, the controllers), which every cluster has.
     std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;
-    /// The strongest takeover the ServiceAccount holds (cluster-wide before namespace-wide, most severe
-    /// first): anything cluster-wide, escalate, bind, impersonate, rewriting aws-auth, minting tokens,
-    /// nodes/proxy, listing every Secret, creating pods in every namespace; then anything, Secrets or exec in
-    /// its own namespace. nullopt when it holds none (or only namespace-wide ones and cluster_only).
+    /// The strongest takeover the ServiceAccount holds (the takeover list, analyzer/check/takeover.cpp: every
+    /// capability another rule rates high or critical, at that severity; cluster-wide before namespaced, the
+    /// first of equals). Creating pods counts as the strongest account of the namespaces it reaches.
+    /// direct_cluster_only: only cluster-wide grants it holds itself (what workload-create rates accounts
+    /// by).
     std::optional<AccountTakeover> account_takeover(std::string_view ns, std::string_view name,
-                                                    bool cluster_only = false) const;
-    /// Kubernetes or EKS runs this workload itself: the bootstrap or EKS component label, or one of the
-    /// components every EKS cluster runs in kube-system (aws-node, kube-proxy, coredns).
-    static bool is_builtin_workload(const Workload& workload);
+                                                    bool direct_cluster_only = false) const;
+    /// The same for any identity (a ServiceAccount's own namespace is `ns`; "" for others).
+    std::optional<AccountTakeover> identity_takeover(const Identity& identity, std::string_view ns = {},
+                                                     bool direct_cluster_only = false) const;
+    /// The strongest direct cluster-wide takeover of a namespace's ServiceAccounts (those that hold anything,
+    /// and its default account), with its account; nullopt when none holds one or the namespace has none.
+    std::optional<AccountTakeover> strongest_account_in(const std::string& ns) const;
+    /// The same over every namespace (the first in order wins a tie).
+    std::optional<AccountTakeover> strongest_account_anywhere() const;
+    /// The ServiceAccounts strongest_account_in considers, by namespace (kube-system's always).
+    const std::map<std::string, std::set<std::string>>& service_accounts_by_namespace() const;
+    /// The first high or critical takeover that these rules allow when bound cluster-wide (ns empty) or in
+    /// namespace ns: what a modified built-in role adds, what a named role hands out; nullopt when none.
+    std::optional<AccountTakeover> rules_takeover(const std::vector<PolicyRule>& rules,
+                                                  std::string_view ns = {}) const;
+    /// What binding (or editing) roles of these names hands out: whether any exists (resourceNames are
+    /// literal names, so '*' names only a role called '*'), and the strongest takeover of them with its
+    /// role's name.
+    struct NamedRoles {
+        bool exists = false;
+        std::optional<AccountTakeover> takeover;
+        std::string role;
+    };
+    /// Roles of these names: ClusterRoles, or Roles of namespace ns (of any namespace when ns is empty),
+    /// rated as bound in ns (cluster-wide when ns is empty).
+    NamedRoles named_roles_takeover(const std::vector<std::string>& names, bool cluster_roles,
+                                    std::string_view ns) const;
     /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
     /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
     /// Reading core ConfigMaps limited by resourceNames (published information, as kube-public/cluster-info)
-    /// counts as discovery.
+    /// and creating self reviews (what system:basic-user grants) count as discovery.
     std::optional<std::size_t> first_rule_beyond_discovery(std::optional<std::uint32_t> role) const;
     /// True when the role allows every verb on every resource of every group (for every name).
     bool role_is_full_admin(std::optional<std::uint32_t> role) const;
@@ -263,8 +297,9 @@ class CheckContext {
     /// "user alice" or "role ops" for messages.
     static std::string short_name(const IamPrincipal& principal);
 
-    /// Objects Kubernetes or EKS creates themselves (bootstrap label, EKS component label, or a system: name
-    /// with only system subjects).
+    /// Objects Kubernetes creates itself: equal, in what they grant, to their definition in the bootstrap
+    /// policy (a binding's role too). Names, labels and subject prefixes decide nothing (Graph,
+    /// BuiltinStatus).
     bool is_builtin_binding(const Binding& binding) const;
     bool is_builtin_role(const Role& role) const;
     /// The index in Graph::bindings() of a binding of this context's export.
@@ -272,10 +307,17 @@ class CheckContext {
 
   private:
     struct Cache;
+    struct Takeovers;
+    Takeovers& takeovers() const;
+    std::optional<std::string> held(const Authorizer& authorizer, const TakeoverEntry& entry,
+                                    std::string_view ns) const;
+
     const Graph* graph_;
     const CheckOptions* options_;
     CheckScope scope_;
     std::unique_ptr<Cache> cache_;
+    mutable std::once_flag takeovers_once_;
+    mutable std::unique_ptr<Takeovers> takeovers_;
 };
 
 /// One finding per capability of the probes ("can <probe>"); grants limited to one namespace are one

@@ -67,6 +67,10 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
 /// k8s rbac.go RuleAllows over a compiled rule.
 bool rule_allows(const CompiledRule& rule, const CompiledRequest& request);
 
+/// Whether any of these rules allows the request, for rules outside a graph (what a modified built-in role
+/// adds over its definition): matched as rule_allows matches a role's rules.
+bool rules_allow(const std::vector<PolicyRule>& rules, const Request& request);
+
 /// An access-policy scope entry matches a namespace exactly or, ending in '*', by prefix.
 bool namespace_in_scope(const AccessScope& scope, std::string_view ns);
 
@@ -170,6 +174,10 @@ class Authorizer {
     Authorizer(const Graph& graph, Identity identity);
 
     Decision authorize(const Request& request, bool all_grants = false) const;
+    /// For a request without a name: the names it is allowed for through grants that certainly apply, where a
+    /// rule limited by resourceNames counts for the names it lists (NameQuery::kListedNames). nullopt: none;
+    /// an empty list: every name.
+    std::optional<std::vector<std::string>> allowed_names(const Request& request) const;
     /// Allowed every request, even one no rule names: system:masters, or '*' verbs on '*' of every group in
     /// every namespace.
     bool cluster_admin() const;

@@ -15,6 +15,8 @@
 
 namespace rbacgraph {
 
+class BuiltinPolicy;
+
 using Symbol = std::uint32_t;
 inline constexpr Symbol kNoSymbol = UINT32_MAX;
 
@@ -99,12 +101,34 @@ struct RuleSet {
     ~RuleSet() = default;
 };
 
+/// How a role or binding compares with the one Kubernetes creates in every cluster (its definition in the
+/// bootstrap policy). Names, labels, annotations and `system:` prefixes decide nothing: they only say which
+/// definition to compare with (docs/decisions.md, "Built in means equal to the definition").
+enum class BuiltinStatus : std::uint8_t {
+    kNone,      ///< no definition has its kind, namespace and name: ordinary RBAC, whatever it is called
+    kBuiltin,   ///< the definition itself (the export lacked it), or an object granting no more than it
+    kModified,  ///< named like a definition but grants more: extra rules, selectors, subjects, another role
+};
+
+/// What a modified built-in object adds over its definition (indexes into the object's own lists).
+struct BuiltinDifference {
+    std::vector<std::uint32_t> rules;  ///< rules (of an aggregated role: stored rules) beyond the definition
+    std::vector<std::uint32_t> selectors;  ///< aggregationRule selectors the definition lacks
+    std::vector<std::uint32_t> subjects;   ///< subjects (that can match) the definition does not name
+    bool role_ref = false;                 ///< the binding names another role than the definition
+    std::string definition_role;           ///< with role_ref: the role the definition binds ("ClusterRole x")
+    /// A role's effective rules beyond the definition's, one (verb, group, resource, name) or (verb, URL)
+    /// each: what judging the addition should look at (a rule may add only a corner of what it lists).
+    std::vector<PolicyRule> grants;
+};
+
 /// A role with its effective rules (after aggregation).
 struct RoleNode {
     const Role* role = nullptr;
     /// The effective rules of an aggregated ClusterRole; other roles' rules are their own, not copied.
     std::optional<std::vector<PolicyRule>> aggregated;
     std::uint32_t rule_set = 0;  ///< index into Graph::rule_sets()
+    BuiltinStatus status = BuiltinStatus::kNone;
 
     const std::vector<PolicyRule>& rules() const { return aggregated ? *aggregated : role->rules; }
 };
@@ -114,6 +138,10 @@ struct BindingNode {
     const Binding* binding = nullptr;
     std::optional<std::uint32_t> role;
     Symbol ns = kNoSymbol;
+    BuiltinStatus status = BuiltinStatus::kNone;
+    /// Kubernetes creates it: equal to its definition, and its role too (a definition's binding to a
+    /// modified role hands out the modification).
+    bool builtin = false;
 };
 
 /// One associated access policy of an access entry, resolved to its rules.
@@ -174,7 +202,11 @@ class Graph {
     Graph& operator=(Graph&&) noexcept;
     ~Graph();
 
+    /// The export as loaded: never holds what the graph adds.
     const Export& source() const { return *source_; }
+    /// What the graph adds to the export: the built-in objects it lacks (Origin::kBuiltin), roles EKS creates
+    /// whose rules are unpublished, and the access entries that associations or the creator imply.
+    const Export& overlay() const { return *overlay_; }
     const GraphOptions& options() const { return options_; }
     const SymbolTable& symbols() const { return symbols_; }
     const std::vector<RoleNode>& roles() const { return roles_; }
@@ -192,6 +224,11 @@ class Graph {
     std::uint32_t row_index(const GrantRow& row) const {
         return static_cast<std::uint32_t>(&row - rows_.data());
     }
+    /// What a modified built-in role or binding adds over its definition (nullptr unless kModified).
+    const BuiltinDifference* role_difference(std::size_t role) const;
+    const BuiltinDifference* binding_difference(std::size_t binding) const;
+    /// The index in bindings() of a binding of the export or the overlay (throws for any other binding).
+    std::size_t binding_index(const Binding& binding) const;
     /// Diagnostics found while building (aggregation differences, unknown policies...).
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
@@ -234,7 +271,12 @@ class Graph {
     void build_access_policies();
     std::uint32_t add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage);
 
+    void compare_roles_with_builtin(const std::vector<std::vector<std::uint32_t>>& stored_only,
+                                    const std::vector<std::size_t>& stored_only_slots);
+    void compare_binding_with_builtin(const BuiltinPolicy& policy, bool overlay, BindingNode& node);
+
     std::unique_ptr<Export> source_;
+    std::unique_ptr<Export> overlay_;
     GraphOptions options_;
     SymbolTable symbols_;
     std::vector<RoleNode> roles_;
@@ -253,6 +295,8 @@ class Graph {
     std::map<std::string, const AwsAuthEntry*> user_mappings_;
     std::map<std::string, const AccessEntry*> access_entries_;
     std::vector<const AccessEntry*> unknown_principal_entries_;
+    std::unordered_map<std::uint32_t, BuiltinDifference> role_differences_;
+    std::unordered_map<std::uint32_t, BuiltinDifference> binding_differences_;
     std::vector<Diagnostic> diagnostics_;
 };
 
@@ -268,8 +312,9 @@ std::string describe_binding(const Graph& graph, std::size_t binding);
 std::string holder_display(const Graph& graph, const GrantRow& row);
 
 /// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed
-/// differences.
+/// differences. With stored_only, also says per role which stored rules its selectors do not produce.
 void resolve_aggregation(const std::vector<const Role*>& cluster_roles,
-                         std::vector<std::vector<PolicyRule>>& rules, std::vector<Diagnostic>& diagnostics);
+                         std::vector<std::vector<PolicyRule>>& rules, std::vector<Diagnostic>& diagnostics,
+                         std::vector<std::vector<std::uint32_t>>* stored_only = nullptr);
 
 }  // namespace rbacgraph

@@ -100,8 +100,10 @@ struct Workload {
     std::string ns;
     std::string name;
     std::string service_account = "default";  ///< spec.serviceAccountName (or the deprecated serviceAccount)
-    bool token_mounted = true;  ///< false when automountServiceAccountToken is false on the pod spec
-    bool owned = false;         ///< has ownerReferences: its controller carries the template
+    /// false when automountServiceAccountToken is false on the pod spec and no projected volume carries a
+    /// ServiceAccount token
+    bool token_mounted = true;
+    bool owned = false;  ///< has ownerReferences: its controller carries the template
     std::map<std::string, std::string> labels;
     std::map<std::string, std::string> annotations;
     SourceLocation location;

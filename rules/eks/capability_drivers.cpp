@@ -41,8 +41,7 @@ std::vector<std::string> ack_creators(const CheckContext& context) {
     const Graph& graph = context.graph();
     std::set<std::string> holders;
     for (const GrantRow& row : graph.rows()) {
-        if (row.source == GrantSource::kBinding &&
-            graph.bindings()[row.source_index].binding->location.origin == Origin::kBuiltin) {
+        if (row.source == GrantSource::kBinding && graph.bindings()[row.source_index].builtin) {
             continue;
         }
         const RuleSet& rules = graph.rule_sets()[row.rule_set];

@@ -25,17 +25,17 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         finding.location = workload.location;
         finding.subjects = {fmt::format("ServiceAccount {}/{}", workload.ns, workload.service_account)};
         finding.annotations = {&workload.annotations};
-        // Add-ons installed into kube-system are exactly what reviewers look for; only what Kubernetes and
-        // EKS run themselves is hidden.
-        finding.builtin = CheckContext::is_builtin_workload(workload);
+        // No workload is hidden as built in: a name or label is written by whoever writes the manifest, and
+        // what EKS runs itself (aws-node, kube-proxy, coredns) holds no takeover under its own grants
+        // (decisions.md, "Built in means equal to the definition").
         finding.message = fmt::format(
-            "{} {}/{} runs{} as ServiceAccount {}/{}, which can {} via {}: code execution in its pods (an "
+            "{} {}/{} runs{} as ServiceAccount {}/{}, which can {} via {}{}: code execution in its pods (an "
             "exploited app, or anyone who can exec into them) holds that",
             workload.kind, workload.ns, workload.name, workload.kind == "DaemonSet" ? " on every node" : "",
-            workload.ns, workload.service_account, takeover->what, takeover->grant);
-        if (!takeover->cluster) {
-            finding.severity = lower(kInfo.severity);
-        }
+            workload.ns, workload.service_account, takeover->what, takeover->grant, takeover->then);
+        // At the severity the rule that rates the capability gives it (webhook-write's high,
+        // workload-create's critical for a creator in kube-system, a namespace's Secrets medium).
+        finding.severity = takeover->severity;
         out.push_back(std::move(finding));
     }
 }

@@ -61,6 +61,28 @@ void report_constrained(const CheckContext& context, const GrantSet& legacy, std
     }
 }
 
+// bind and escalate limited by resourceNames reach only the roles of those names (escalation_check.go checks
+// the role the binding or role names). Names are literal: '*' names a role called '*', not every role. Rated
+// by what the named roles hand out: as unlimited when one is a takeover (bind cluster-admin), medium when
+// they exist but are not, low when none exists.
+void rate_named_roles(const CheckContext& context, const Capability& capability, Finding& finding) {
+    const Request& request = capability.probe->request;
+    const std::string ns = capability.cluster_wide ? std::string() : context.grant_namespace(capability);
+    const CheckContext::NamedRoles named =
+        context.named_roles_takeover(capability.names, request.resource == "clusterroles", ns);
+    if (!named.exists) {
+        finding.severity = RiskSeverity::kLow;
+        finding.message +=
+            "; no role of these names exists (resourceNames are literal: '*' is a name, not a "
+            "wildcard), so it reaches nothing until one is created";
+    } else if (!named.takeover) {
+        finding.severity = RiskSeverity::kMedium;
+        finding.message += "; the roles of these names hand out no escalation";
+    } else {
+        finding.message += fmt::format("; {} lets its holders {}", named.role, named.takeover->what);
+    }
+}
+
 void check(const CheckContext& context, std::vector<Finding>& out) {
     // escalation_check.go: escalate lets a role carry permissions its writer lacks; bind lets a binding
     // reference any role; impersonation (impersonation.go) acts as users, groups, uids, extras
@@ -74,8 +96,19 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                               "userextras.authentication.k8s.io/scopes"},
                              true),
                       probes({"impersonate"}, {"serviceaccounts"})));
-    report_capabilities(context, kInfo, kProbes, out);
-    report_constrained(context, GrantSet(context.capabilities(kProbes)), out);
+    const std::vector<Capability> capabilities = context.capabilities(kProbes);
+    for (const Capability& capability : capabilities) {
+        Finding finding = context.finding_for(capability, capability.probe->label);
+        if (!capability.cluster_wide) {
+            finding.severity = lower(kInfo.severity);
+        }
+        const Request& request = capability.probe->request;
+        if (!capability.names.empty() && (request.verb == "bind" || request.verb == "escalate")) {
+            rate_named_roles(context, capability, finding);
+        }
+        out.push_back(std::move(finding));
+    }
+    report_constrained(context, GrantSet(capabilities), out);
 }
 
 }  // namespace

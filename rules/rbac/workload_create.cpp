@@ -1,8 +1,5 @@
 #include <fmt/format.h>
 
-#include <map>
-#include <set>
-
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/identity.hpp"
 
@@ -15,77 +12,6 @@ constexpr RuleInfo kInfo{
     "as any ServiceAccount of the namespaces it reaches: rated by the strongest of them "
     "(cluster-wide at least high; in one namespace at least low)"};
 
-// The strongest cluster takeover among a namespace's ServiceAccounts, and whose it is.
-struct Strongest {
-    std::string account;
-    AccountTakeover takeover;
-};
-
-class Accounts {
-  public:
-    explicit Accounts(const CheckContext& context) : context_(&context) {
-        // The accounts that hold anything (their rows), and every namespace's default account, which exists
-        // wherever the namespace does; kube-system is in every cluster.
-        for (const auto& [key, rows] : context.graph().service_account_rows()) {
-            const std::size_t slash = key.find('/');
-            if (slash != std::string::npos) {
-                names_[key.substr(0, slash)].insert(key.substr(slash + 1));
-            }
-        }
-        names_["kube-system"];
-        for (auto& [ns, names] : names_) {
-            names.insert("default");
-        }
-    }
-
-    const std::map<std::string, std::set<std::string>>& namespaces() const { return names_; }
-
-    /// The strongest account of one namespace, if it has any account.
-    std::optional<Strongest> strongest_in(const std::string& ns) {
-        if (!names_.contains(ns)) {
-            return std::nullopt;
-        }
-        return strongest(ns);
-    }
-
-    /// The strongest account of any namespace (the first namespace in order wins a tie), found once: every
-    /// cluster-wide creator reaches them all.
-    const std::optional<Strongest>& strongest_anywhere() {
-        if (!anywhere_) {
-            anywhere_.emplace();
-            for (const auto& [ns, names] : names_) {
-                keep_stronger(*anywhere_, strongest(ns));
-            }
-        }
-        return *anywhere_;
-    }
-
-    static void keep_stronger(std::optional<Strongest>& best, const std::optional<Strongest>& candidate) {
-        if (candidate && (!best || candidate->takeover.severity > best->takeover.severity)) {
-            best = candidate;
-        }
-    }
-
-    const std::optional<Strongest>& strongest(const std::string& ns) {
-        auto [found, inserted] = strongest_.try_emplace(ns);
-        if (inserted) {
-            for (const std::string& name : names_[ns]) {
-                const auto takeover = context_->account_takeover(ns, name, true);
-                if (takeover && (!found->second || takeover->severity > found->second->takeover.severity)) {
-                    found->second = Strongest{ns + "/" + name, *takeover};
-                }
-            }
-        }
-        return found->second;
-    }
-
-  private:
-    const CheckContext* context_;
-    std::map<std::string, std::set<std::string>> names_;
-    std::map<std::string, std::optional<Strongest>> strongest_;
-    std::optional<std::optional<Strongest>> anywhere_;
-};
-
 void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kProbes = concat(
         probes({"create"}, {"pods", "deployments.apps", "daemonsets.apps", "statefulsets.apps",
@@ -97,11 +23,16 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     if (capabilities.empty()) {
         return;
     }
-    Accounts accounts(context);
+    const auto keep_stronger = [](std::optional<AccountTakeover>& best,
+                                  const std::optional<AccountTakeover>& candidate) {
+        if (candidate && (!best || candidate->severity > best->severity)) {
+            best = candidate;
+        }
+    };
     for (const Capability& capability : capabilities) {
         // A pod runs as any ServiceAccount of its namespace (spec.serviceAccountName): the creator holds what
-        // the strongest account of every namespace it reaches holds.
-        std::optional<Strongest> best;
+        // the strongest account of every namespace it reaches holds (the takeover list, check.hpp).
+        std::optional<AccountTakeover> best;
         // A RoleBinding reaches its own namespace only; a namespaced access policy its scope's namespaces.
         const bool one_namespace =
             !capability.cluster_wide && capability.source == Capability::Source::kBinding;
@@ -109,24 +40,24 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         // one namespace is looked up, and every namespace's strongest is found once for all cluster-wide
         // creators (comparing each creator with every namespace was quadratic).
         if (one_namespace) {
-            best = accounts.strongest_in(context.graph().bindings()[capability.index].binding->ns);
+            best = context.strongest_account_in(context.graph().bindings()[capability.index].binding->ns);
         } else if (capability.cluster_wide) {
-            best = accounts.strongest_anywhere();
+            best = context.strongest_account_anywhere();
         } else {
-            for (const auto& [ns, names] : accounts.namespaces()) {
+            for (const auto& [ns, names] : context.service_accounts_by_namespace()) {
                 if (context.allows_in(capability, ns)) {
-                    Accounts::keep_stronger(best, accounts.strongest(ns));
+                    keep_stronger(best, context.strongest_account_in(ns));
                 }
             }
         }
         Finding finding = context.finding_for(capability, capability.probe->label);
         RiskSeverity severity = capability.cluster_wide ? RiskSeverity::kHigh : RiskSeverity::kLow;
-        if (best && best->takeover.severity > severity) {
-            severity = best->takeover.severity;
+        if (best && best->severity > severity) {
+            severity = best->severity;
         }
         if (best) {
             finding.message += fmt::format("; its pods may run as ServiceAccount {}, which can {} via {}",
-                                           best->account, best->takeover.what, best->takeover.grant);
+                                           best->account, best->what, best->grant);
         } else if (capability.cluster_wide) {
             finding.message +=
                 "; in every namespace, so its pods may run as any ServiceAccount, kube-system's "

@@ -1,12 +1,11 @@
 // The objects every cluster has (k8s-rbac.md section 14): the Kubernetes bootstrap policy compiled into
 // rbacgraph, added where the export lacks an object, never instead of one the export carries.
-#include "graph/builtin_objects.hpp"
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "helpers.hpp"
+#include "load/builtin_policy.hpp"
 
 namespace rbacgraph::test {
 namespace {
@@ -35,13 +34,13 @@ TEST_CASE(
         INFO(file.name);
         CHECK(file.text == read_file(data / std::string(file.name)));
     }
-    const Export& objects = builtin_objects();
-    CHECK(objects.diagnostics.empty());
+    const BuiltinPolicy& objects = builtin_policy_at_least(std::nullopt);
+    CHECK(objects.diagnostics().empty());
     // 31 cluster roles, 38 controller roles, 7 namespaced roles; 10 + 38 + 7 bindings (the files' own
     // counts).
-    CHECK(objects.roles.size() == 76);
-    CHECK(objects.bindings.size() == 55);
-    for (const Role& role : objects.roles) {
+    CHECK(objects.roles().size() == 76);
+    CHECK(objects.bindings().size() == 55);
+    for (const Role& role : objects.roles()) {
         CHECK(role.location.origin == Origin::kBuiltin);
     }
 }

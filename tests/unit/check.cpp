@@ -193,35 +193,6 @@ TEST_CASE("config and baseline files: errors name the file, entries that parse s
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("built-in objects are hidden by default and counted, shown with include_builtin") {
-    const Graph graph = graph_of(R"(
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: system:controller:x
-  labels: {kubernetes.io/bootstrapping: rbac-defaults}
-rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: system:controller:x
-  labels: {kubernetes.io/bootstrapping: rbac-defaults}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:controller:x"}
-subjects: [{kind: ServiceAccount, name: x, namespace: kube-system}]
-)");
-    CheckRun run;
-    run.rules = builtin_rules();
-    run.options.enabled = {"secrets-access"};
-    CheckReport report = run_checks(graph, run);
-    CHECK(report.findings.empty());
-    CHECK(report.builtin_hidden == 1);
-    run.options.include_builtin = true;
-    report = run_checks(graph, run);
-    CHECK(report.findings.size() == 1);
-    CHECK(report.builtin_hidden == 0);
-}
-
 TEST_CASE(
     "workloads: where each kind keeps its pod spec, the account it runs as, and whether a token is mounted") {
     // k8s API: Pod.spec, <controller>.spec.template.spec, CronJob.spec.jobTemplate.spec.template.spec; an

@@ -1,0 +1,451 @@
+// The takeover list: what a ServiceAccount (or whoever runs code as it) can do that another rule of the
+// catalog rates high or critical, at the severity that rule gives it. It is the one list every rule asks that
+// rates what a pod or account can do (privileged-workload-account, workload-create, modified-builtin); the
+// meta-test in tests/unit/takeover_test.cpp holds it to the rules' own ratings.
+#include "check/takeover.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rbacgraph/query.hpp"
+
+namespace rbacgraph {
+
+namespace {
+
+constexpr auto kCritical = RiskSeverity::kCritical;
+constexpr auto kHigh = RiskSeverity::kHigh;
+constexpr auto kMedium = RiskSeverity::kMedium;
+constexpr auto kLow = RiskSeverity::kLow;
+
+Request request_of(std::string_view verb, std::string_view resource, std::string name = {},
+                   std::string ns = {}) {
+    return std::get<Request>(make_request({.verb = std::string(verb),
+                                           .resource = std::string(resource),
+                                           .name = std::move(name),
+                                           .ns = std::move(ns)}));
+}
+
+// One group of alternatives: any of the verbs on any of the resources.
+std::vector<Request> any_of(std::initializer_list<std::string_view> verbs,
+                            std::initializer_list<std::string_view> resources) {
+    std::vector<Request> out;
+    for (const std::string_view resource : resources) {
+        for (const std::string_view verb : verbs) {
+            out.push_back(request_of(verb, resource));
+        }
+    }
+    return out;
+}
+
+const std::vector<std::string_view> kWorkloadCreates = {"pods",
+                                                        "deployments.apps",
+                                                        "daemonsets.apps",
+                                                        "statefulsets.apps",
+                                                        "replicasets.apps",
+                                                        "replicationcontrollers",
+                                                        "jobs.batch",
+                                                        "cronjobs.batch"};
+
+std::vector<Request> workload_writes() {
+    std::vector<Request> out;
+    for (const std::string_view resource : kWorkloadCreates) {
+        out.push_back(request_of("create", resource));
+        if (resource != "pods") {
+            out.push_back(request_of("update", resource));
+            out.push_back(request_of("patch", resource));
+        }
+    }
+    return out;
+}
+
+// k8s-rbac.md 13: from 1.35 a WebSocket exec is also authorized as create; before, get alone opens it.
+constexpr KubernetesVersion kGetNeedsCreate{1, 35};
+// k8s-rbac.md 8, 13: constrained impersonation is beta and on by default from 1.36.
+constexpr KubernetesVersion kConstrainedLive{1, 36};
+
+// Most severe first; cluster-wide before namespaced. Each line names the rule whose rating it carries.
+std::vector<TakeoverEntry> make_entries(const Graph& graph) {
+    std::vector<TakeoverEntry> out;
+    const auto add = [&](std::string_view rule, std::vector<std::vector<Request>> all_of, bool namespaced,
+                         RiskSeverity severity, std::string what, bool workloads = false) {
+        out.push_back({rule, std::move(all_of), namespaced, severity, std::move(what), workloads});
+    };
+    const std::optional<KubernetesVersion> version = graph.kubernetes_version();
+    // Cluster-wide.
+    add("cluster-admin-binding",
+        {{request_of("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group")}}, false, kCritical,
+        "do anything cluster-wide");
+    add("rbac-escalation", {any_of({"escalate"}, {"clusterroles.rbac.authorization.k8s.io"})}, false,
+        kCritical, "escalate ClusterRoles");
+    add("rbac-escalation", {any_of({"bind"}, {"clusterroles.rbac.authorization.k8s.io"})}, false, kCritical,
+        "bind any ClusterRole");
+    add("rbac-escalation", {any_of({"escalate", "bind"}, {"roles.rbac.authorization.k8s.io"})}, false,
+        kCritical, "escalate or bind Roles in every namespace");
+    add("rbac-escalation",
+        {any_of({"impersonate"}, {"users", "groups", "uids", "userextras/scopes",
+                                  "userextras.authentication.k8s.io/scopes", "serviceaccounts"})},
+        false, kCritical, "impersonate users, groups or service accounts");
+    if (graph.mode() != AuthenticationMode::kApi) {
+        // aws-auth-write: EKS ignores aws-auth in API mode (low there, so no takeover).
+        add("aws-auth-write",
+            {{request_of("update", "configmaps", "aws-auth", "kube-system"),
+              request_of("patch", "configmaps", "aws-auth", "kube-system"),
+              request_of("delete", "configmaps", "aws-auth", "kube-system")}},
+            false, kCritical, "rewrite kube-system/aws-auth");
+        if (!graph.source().aws_auth) {
+            add("aws-auth-write", {{request_of("create", "configmaps", "", "kube-system")}}, false, kHigh,
+                "create kube-system/aws-auth while none exists");
+        }
+    }
+    add("workload-create", {workload_writes()}, false, kHigh,
+        "create pods (or rewrite pod templates) in every namespace, so run pods as any ServiceAccount", true);
+    if (version && *version >= kConstrainedLive) {
+        add("rbac-escalation",
+            {{request_of("impersonate:user-info", "users.authentication.k8s.io"),
+              request_of("impersonate:user-info", "groups.authentication.k8s.io"),
+              request_of("impersonate:serviceaccount", "serviceaccounts.authentication.k8s.io"),
+              request_of("impersonate:arbitrary-node", "nodes.authentication.k8s.io"),
+              request_of("impersonate:associated-node", "nodes.authentication.k8s.io")}},
+            false, kHigh, "impersonate identities (constrained impersonation)");
+    }
+    add("token-create", {any_of({"create"}, {"serviceaccounts/token"})}, false, kHigh,
+        "mint tokens for any ServiceAccount");
+    add("node-proxy", {any_of({"get", "create"}, {"nodes/proxy"})}, false, kHigh,
+        "reach every kubelet through nodes/proxy");
+    add("secrets-access", {any_of({"get", "list", "watch"}, {"secrets"})}, false, kHigh,
+        "read Secrets in all namespaces");
+    add("token-secret-mint", {any_of({"create"}, {"secrets"})}, false, kHigh,
+        "create Secrets in all namespaces (a token Secret for any ServiceAccount)");
+    add("pod-exec", {any_of({"create"}, {"pods/exec", "pods/attach"})}, false, kHigh, "exec into every pod");
+    if (!version || *version < kGetNeedsCreate) {
+        // Unknown version: one reading opens a session, the other nothing; pod-exec rates it a step lower.
+        add("pod-exec", {any_of({"get"}, {"pods/exec", "pods/attach"})}, false, version ? kHigh : kMedium,
+            "exec into every pod (get over WebSocket, before 1.35)");
+    }
+    add("ephemeral-containers", {any_of({"update", "patch"}, {"pods/ephemeralcontainers"})}, false, kHigh,
+        "add ephemeral containers to every pod");
+    add("webhook-write",
+        {any_of({"create", "update", "patch", "delete"},
+                {"mutatingwebhookconfigurations.admissionregistration.k8s.io",
+                 "validatingwebhookconfigurations.admissionregistration.k8s.io"})},
+        false, kHigh, "write admission webhook configurations");
+    // csr-approve: the approval (or status) subresource plus approve (or sign) on a kubernetes.io signer,
+    // which the certificates admission plugin asks by the signer's name or "kubernetes.io/*".
+    std::vector<Request> approve;
+    std::vector<Request> sign;
+    for (const std::string_view signer :
+         {"kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet",
+          "kubernetes.io/kubelet-serving", "kubernetes.io/legacy-unknown", "kubernetes.io/*"}) {
+        approve.push_back(request_of("approve", "signers.certificates.k8s.io", std::string(signer)));
+        sign.push_back(request_of("sign", "signers.certificates.k8s.io", std::string(signer)));
+    }
+    add("csr-approve",
+        {any_of({"update", "patch"}, {"certificatesigningrequests.certificates.k8s.io/approval"}), approve},
+        false, kHigh, "approve client certificates for any user");
+    add("csr-approve",
+        {any_of({"update", "patch"}, {"certificatesigningrequests.certificates.k8s.io/status"}), sign}, false,
+        kHigh, "sign client certificates for any user");
+    add("policy-engine-write",
+        {any_of({"create", "update", "patch", "delete"},
+                {"validatingadmissionpolicies.admissionregistration.k8s.io",
+                 "validatingadmissionpolicybindings.admissionregistration.k8s.io",
+                 "mutatingadmissionpolicies.admissionregistration.k8s.io",
+                 "mutatingadmissionpolicybindings.admissionregistration.k8s.io",
+                 "constrainttemplates.templates.gatekeeper.sh", "clusterpolicies.kyverno.io",
+                 "policies.kyverno.io", "policyexceptions.kyverno.io"})},
+        false, kHigh, "write the admission policies that decide what the cluster admits");
+    add("policy-engine-write",
+        {any_of({"create", "update", "patch"}, {"customresourcedefinitions.apiextensions.k8s.io"})}, false,
+        kHigh, "write CustomResourceDefinitions (their schemas and conversion webhooks)");
+    add("apiservice-write", {any_of({"create", "update", "patch"}, {"apiservices.apiregistration.k8s.io"})},
+        false, kHigh, "send a whole API group to a service of its choosing (APIServices)");
+    // In a namespace: the account's own, and every one it holds a RoleBinding in.
+    add("rbac-escalation",
+        {{request_of("escalate", "roles.rbac.authorization.k8s.io"),
+          request_of("bind", "roles.rbac.authorization.k8s.io"),
+          request_of("bind", "clusterroles.rbac.authorization.k8s.io"),
+          request_of("impersonate", "serviceaccounts")}},
+        true, kHigh, "escalate or bind roles (or impersonate its ServiceAccounts) in {}");
+    add("workload-create", {workload_writes()}, true, kLow,
+        "create pods (or rewrite pod templates) in {}, so run pods as its ServiceAccounts", true);
+    add("cluster-admin-binding",
+        {{request_of("rbacgraph:any-verb", "rbacgraph:any-resource.rbacgraph.any-group")}}, true, kMedium,
+        "do anything in {}");
+    add("secrets-access", {any_of({"get", "list", "watch"}, {"secrets"})}, true, kMedium,
+        "read the Secrets of {}");
+    add("token-secret-mint", {any_of({"create"}, {"secrets"})}, true, kMedium,
+        "create Secrets in {} (a token Secret for any of its ServiceAccounts)");
+    add("token-create", {any_of({"create"}, {"serviceaccounts/token"})}, true, kMedium,
+        "mint tokens for the ServiceAccounts of {}");
+    add("pod-exec", {any_of({"create"}, {"pods/exec", "pods/attach"})}, true, kMedium,
+        "exec into every pod of {}");
+    add("ephemeral-containers", {any_of({"update", "patch"}, {"pods/ephemeralcontainers"})}, true, kMedium,
+        "add ephemeral containers to the pods of {}");
+    return out;
+}
+
+// bind and escalate are checked against the role named in the request (escalation_check.go): a grant limited
+// by resourceNames lets its holder bind (or edit) only those roles.
+bool names_roles(const Request& request) {
+    return (request.verb == "bind" || request.verb == "escalate") &&
+           request.api_group == "rbac.authorization.k8s.io" &&
+           (request.resource == "clusterroles" || request.resource == "roles");
+}
+
+}  // namespace
+
+std::optional<std::string> CheckContext::held(const Authorizer& authorizer, const TakeoverEntry& entry,
+                                              std::string_view ns) const {
+    std::optional<std::string> first;
+    for (const std::vector<Request>& group : entry.all_of) {
+        bool allowed = false;
+        for (Request request : group) {
+            if (entry.namespaced) {
+                request.ns = std::string(ns);
+            }
+            Decision decision = authorizer.authorize(request);
+            if (!decision.allowed() && names_roles(request)) {
+                // Limited to named roles: a takeover when one of them is (bind cluster-admin, say).
+                const auto names = authorizer.allowed_names(request);
+                const auto reach =
+                    names ? named_roles_takeover(*names, request.resource == "clusterroles", request.ns)
+                          : NamedRoles{};
+                if (reach.takeover) {
+                    request.name = reach.role;
+                    decision = authorizer.authorize(request);
+                }
+            }
+            if (decision.allowed()) {
+                if (!first) {
+                    first = describe_grant(*graph_, decision.grants.front());
+                }
+                allowed = true;
+                break;
+            }
+        }
+        if (!allowed) {
+            return std::nullopt;
+        }
+    }
+    return first;
+}
+
+CheckContext::NamedRoles CheckContext::named_roles_takeover(const std::vector<std::string>& names,
+                                                            bool cluster_roles, std::string_view ns) const {
+    NamedRoles out;
+    const auto consider = [&](std::size_t role) {
+        const RoleNode& node = graph_->roles()[role];
+        out.exists = true;
+        // Bound where the binding would be: a RoleBinding in ns hands the role out in ns only.
+        auto takeover = rules_takeover(node.rules(), ns);
+        if (takeover && (!out.takeover || takeover->severity > out.takeover->severity)) {
+            out.takeover = std::move(takeover);
+            out.role = node.role->name;
+        }
+    };
+    for (const std::string& name : names) {
+        if (cluster_roles) {
+            if (const auto role = graph_->find_role(true, "", name)) {
+                consider(*role);
+            }
+        } else if (!ns.empty()) {
+            if (const auto role = graph_->find_role(false, ns, name)) {
+                consider(*role);
+            }
+        } else {
+            // Every namespace: a Role of that name in any of them (rare: only named grants ask).
+            for (std::size_t r = 0; r < graph_->roles().size(); ++r) {
+                const Role& role = *graph_->roles()[r].role;
+                if (!role.cluster_scoped && role.name == name) {
+                    consider(r);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+namespace {}  // namespace
+
+CheckContext::Takeovers& CheckContext::takeovers() const {
+    std::call_once(takeovers_once_, [&] {
+        auto takeovers = std::make_unique<Takeovers>();
+        takeovers->entries = make_entries(*graph_);
+        for (const auto& [key, rows] : graph_->service_account_rows()) {
+            const std::size_t slash = key.find('/');
+            if (slash != std::string::npos) {
+                takeovers->accounts[key.substr(0, slash)].insert(key.substr(slash + 1));
+            }
+        }
+        takeovers->accounts["kube-system"];
+        for (auto& [ns, names] : takeovers->accounts) {
+            names.insert("default");
+        }
+        takeovers_ = std::move(takeovers);
+    });
+    return *takeovers_;
+}
+
+const std::map<std::string, std::set<std::string>>& CheckContext::service_accounts_by_namespace() const {
+    return takeovers().accounts;
+}
+
+std::optional<AccountTakeover> CheckContext::strongest_account_in(const std::string& ns) const {
+    Takeovers& cache = takeovers();
+    if (!cache.accounts.contains(ns)) {
+        return std::nullopt;
+    }
+    {
+        const std::lock_guard lock(cache.mutex);
+        if (const auto found = cache.strongest.find(ns); found != cache.strongest.end()) {
+            return found->second;
+        }
+    }
+    std::optional<AccountTakeover> best;
+    for (const std::string& name : cache.accounts.at(ns)) {
+        auto takeover = account_takeover(ns, name, true);
+        if (takeover && (!best || takeover->severity > best->severity)) {
+            takeover->account = ns + "/" + name;
+            best = std::move(takeover);
+        }
+    }
+    const std::lock_guard lock(cache.mutex);
+    cache.strongest.emplace(ns, best);
+    return best;
+}
+
+std::optional<AccountTakeover> CheckContext::strongest_account_anywhere() const {
+    Takeovers& cache = takeovers();
+    {
+        const std::lock_guard lock(cache.mutex);
+        if (cache.strongest_anywhere) {
+            return *cache.strongest_anywhere;
+        }
+    }
+    // The first namespace in order wins a tie.
+    std::optional<AccountTakeover> best;
+    for (const auto& [ns, names] : cache.accounts) {
+        auto candidate = strongest_account_in(ns);
+        if (candidate && (!best || candidate->severity > best->severity)) {
+            best = std::move(candidate);
+        }
+    }
+    const std::lock_guard lock(cache.mutex);
+    cache.strongest_anywhere = best;
+    return best;
+}
+
+std::optional<AccountTakeover> CheckContext::account_takeover(std::string_view ns, std::string_view name,
+                                                              bool direct_cluster_only) const {
+    return identity_takeover(kubernetes_identity(fmt::format("system:serviceaccount:{}:{}", ns, name), {}),
+                             ns, direct_cluster_only);
+}
+
+std::optional<AccountTakeover> CheckContext::identity_takeover(const Identity& identity, std::string_view ns,
+                                                               bool direct_cluster_only) const {
+    const Takeovers& cache = takeovers();
+    const std::string own(ns);
+    const Authorizer authorizer(*graph_, identity);
+    // The namespaces it holds grants in: its own, and every one a RoleBinding of it names.
+    std::set<std::string> namespaces;
+    if (!own.empty()) {
+        namespaces.insert(own);
+    }
+    for (const MatchedRow& match : authorizer.rows()) {
+        const GrantRow& row = graph_->rows()[match.row];
+        if (row.scope == GrantScope::kNamespace && !match.undetermined) {
+            namespaces.insert(std::string(graph_->symbols().name(row.ns)));
+        }
+    }
+    std::optional<AccountTakeover> best;
+    const auto offer = [&](const TakeoverEntry& entry, RiskSeverity severity, std::string what,
+                           std::string grant, std::string then = {}) {
+        if (!best || severity > best->severity) {
+            best = AccountTakeover{std::move(what),  !entry.namespaced, severity,
+                                   std::move(grant), entry.rule,        {},
+                                   std::move(then)};
+        }
+    };
+    const auto through = [](const AccountTakeover& strongest) {
+        return fmt::format("; such a pod may run as ServiceAccount {}, which can {} via {}",
+                           strongest.account, strongest.what, strongest.grant);
+    };
+    for (const TakeoverEntry& entry : cache.entries) {
+        if (direct_cluster_only && entry.namespaced) {
+            continue;
+        }
+        if (!entry.namespaced) {
+            if (auto grant = held(authorizer, entry, "")) {
+                RiskSeverity severity = entry.severity;
+                std::string then;
+                if (entry.workloads && !direct_cluster_only) {
+                    // workload-create: a creator in every namespace runs pods as the strongest account of any
+                    // (one level: accounts are rated by what they hold themselves, which keeps this finite).
+                    if (const auto strongest = strongest_account_anywhere();
+                        strongest && strongest->severity > severity) {
+                        severity = strongest->severity;
+                        then = through(*strongest);
+                    }
+                }
+                offer(entry, severity, entry.what, std::move(*grant), std::move(then));
+            }
+            continue;
+        }
+        for (const std::string& in : namespaces) {
+            auto grant = held(authorizer, entry, in);
+            if (!grant) {
+                continue;
+            }
+            RiskSeverity severity = entry.severity;
+            std::string then;
+            if (entry.workloads) {
+                const auto strongest = strongest_account_in(in);
+                if (!strongest || strongest->severity <= severity) {
+                    continue;  // no account there holds a cluster takeover: not one itself
+                }
+                severity = strongest->severity;
+                then = through(*strongest);
+            }
+            offer(entry, severity,
+                  fmt::format(fmt::runtime(entry.what), in == own ? "its namespace" : "namespace " + in),
+                  std::move(*grant), std::move(then));
+        }
+    }
+    return best;
+}
+
+std::optional<AccountTakeover> CheckContext::rules_takeover(const std::vector<PolicyRule>& rules,
+                                                            std::string_view ns) const {
+    for (const TakeoverEntry& entry : takeovers().entries) {
+        // Bound cluster-wide, the cluster-wide entries; in one namespace, that namespace's. Pods are rated by
+        // accounts, which rules alone do not have: creating them counts at the entry's own severity.
+        if (entry.severity < RiskSeverity::kHigh || entry.namespaced != !ns.empty()) {
+            continue;
+        }
+        const bool all =
+            std::all_of(entry.all_of.begin(), entry.all_of.end(), [&](const std::vector<Request>& group) {
+                return std::any_of(group.begin(), group.end(), [&](Request request) {
+                    if (entry.namespaced) {
+                        request.ns = std::string(ns);
+                    }
+                    return rules_allow(rules, request);
+                });
+            });
+        if (all) {
+            return AccountTakeover{entry.namespaced
+                                       ? fmt::format(fmt::runtime(entry.what), "namespace " + std::string(ns))
+                                       : entry.what,
+                                   !entry.namespaced,
+                                   entry.severity,
+                                   {},
+                                   entry.rule,
+                                   {},
+                                   {}};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace rbacgraph

@@ -1,0 +1,1 @@
+check --include-builtin testdata/builtin-evasion/bootstrap-copies.yaml

@@ -1,0 +1,1 @@
+check testdata/builtin-evasion
