@@ -206,15 +206,21 @@ std::optional<std::string> CheckContext::held(const Authorizer& authorizer, cons
                 request.ns = std::string(ns);
             }
             Decision decision = authorizer.authorize(request);
-            if (!decision.allowed() && names_roles(request)) {
-                // Limited to named roles: a takeover when one of them is (bind cluster-admin, say).
-                const auto names = authorizer.allowed_names(request);
-                const auto reach =
-                    names ? named_roles_takeover(*names, request.resource == "clusterroles", request.ns)
-                          : NamedRoles{};
-                if (reach.takeover) {
-                    request.name = reach.role;
-                    decision = authorizer.authorize(request);
+            if (!decision.allowed() && request.name.empty()) {
+                // A grant limited by resourceNames counts for its names, as the rules' probes count it
+                // (NameQuery::kListedNames): updating one named DaemonSet rewrites that DaemonSet's pods.
+                // bind and escalate count when a named role is itself a takeover (bind cluster-admin).
+                if (const auto names = authorizer.allowed_names(request); names && !names->empty()) {
+                    if (!names_roles(request)) {
+                        request.name = names->front();
+                    } else if (const NamedRoles reach = named_roles_takeover(
+                                   *names, request.resource == "clusterroles", request.ns);
+                               reach.takeover) {
+                        request.name = reach.role;
+                    }
+                    if (!request.name.empty()) {
+                        decision = authorizer.authorize(request);
+                    }
                 }
             }
             if (decision.allowed()) {

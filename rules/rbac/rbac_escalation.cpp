@@ -88,9 +88,13 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     // reference any role; impersonation (impersonation.go) acts as users, groups, uids, extras
     // (cluster-scoped requests) or service accounts (namespaced). userextras are matched per key; "scopes"
     // stands for any key. Legacy impersonation stays the fallback in every version.
+    // escalation_check.go BindingAuthorized asks bind on the referenced role in the binding's namespace, so a
+    // Role (or RoleBinding) allowing bind on clusterroles lets its holder bind any ClusterRole, cluster-admin
+    // included, in RoleBindings of that namespace. Escalate on clusterroles is asked cluster-wide only.
     static const std::vector<Probe> kProbes =
-        concat(concat(probes({"escalate", "bind"}, {"clusterroles.rbac.authorization.k8s.io"}, true),
-                      probes({"escalate", "bind"}, {"roles.rbac.authorization.k8s.io"})),
+        concat(concat(concat(probes({"escalate", "bind"}, {"clusterroles.rbac.authorization.k8s.io"}, true),
+                             probes({"escalate", "bind"}, {"roles.rbac.authorization.k8s.io"})),
+                      probes({"bind"}, {"clusterroles.rbac.authorization.k8s.io"})),
                concat(probes({"impersonate"},
                              {"users", "groups", "uids", "userextras/scopes",
                               "userextras.authentication.k8s.io/scopes"},
