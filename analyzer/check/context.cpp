@@ -52,12 +52,24 @@ std::string join_subjects(const std::vector<std::string>& subjects) {
     return text;
 }
 
+// Every source of grants (bindings, then access-policy associations) with its grants, in table order.
+template <typename Visit>
+void for_each_source(const GrantTable& table, const Visit& visit) {
+    for (std::size_t b = 0; b < table.binding_count(); ++b) {
+        visit(table.of_binding(b), Capability::Source::kBinding, b);
+    }
+    for (std::size_t p = 0; p < table.policy_count(); ++p) {
+        visit(table.of_policy(p), Capability::Source::kAccessPolicy, p);
+    }
+}
+
 }  // namespace
 
 struct CheckContext::Cache {
     std::optional<MappedAccess> access;
     /// Per binding, the mapped identities its rows apply to (indexes into the authorizers, ordered by ARN).
     std::optional<std::vector<std::vector<std::uint32_t>>> binding_arns;
+    std::optional<std::vector<WorkloadRole>> workload_roles;
 };
 
 Probe probe(std::string_view verb, std::string_view resource, bool cluster_scoped) {
@@ -131,8 +143,18 @@ std::string_view CheckContext::cluster_name() const {
 
 CheckContext::~CheckContext() = default;
 
+const std::vector<WorkloadRole>& CheckContext::workload_roles() const {
+    if (!cache_->workload_roles) {
+        cache_->workload_roles = rbacgraph::workload_roles(*graph_, iam());
+    }
+    return *cache_->workload_roles;
+}
+
 void CheckContext::warm_up() const {
     access();
+    if (rule_enabled("irsa-role") || rule_enabled("irsa-cluster-admin")) {
+        workload_roles();
+    }
     if (!graph_->bindings().empty()) {
         arns_of_binding(0);
     }
@@ -142,74 +164,106 @@ bool CheckContext::rule_enabled(std::string_view slug) const {
     return options_->enabled.empty() || options_->enabled.contains(std::string(slug));
 }
 
-bool CheckContext::role_is_full_admin(std::optional<std::uint32_t> role) const {
-    return role && graph_->rule_sets()[graph_->roles()[*role].rule_set].grants_everything;
-}
-
-bool CheckContext::policy_is_full_admin(const AccessPolicyGrant& grant) const {
-    return graph_->rule_sets()[grant.rule_set].grants_everything;
+const GrantTable& CheckContext::grants() const {
+    return graph_->grants();
 }
 
 std::vector<Capability> CheckContext::capabilities(std::span<const Probe> probes) const {
-    const bool admin_reported_elsewhere = rule_enabled("cluster-admin-binding");
+    return capabilities_of(probes, rule_enabled("cluster-admin-binding"));
+}
+
+std::vector<Capability> CheckContext::capabilities_of(std::span<const Probe> probes,
+                                                      bool admin_reported_elsewhere) const {
     // A probe without a namespace asks about any namespace, unless its resource is cluster-scoped; without a
     // name, about any name (a rule limited to resourceNames counts for those names).
     std::vector<CompiledRequest> requests;
     requests.reserve(probes.size());
     for (const Probe& probe : probes) {
-        const NamespaceQuery namespaces =
+        Ask ask;
+        ask.namespaces =
             probe.cluster_scoped || !probe.request.ns.empty() ? NamespaceQuery::kExact : NamespaceQuery::kAny;
-        const NameQuery names = probe.request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
-        requests.push_back(compile_request(graph_->symbols(), probe.request, namespaces, names));
+        ask.names = probe.request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
+        ask.groups = probe.group_suffix ? GroupQuery::kSuffix : GroupQuery::kExact;
+        ask.any_resource = probe.any_resource;
+        requests.push_back(compile_request(graph_->symbols(), probe.request, ask));
     }
-    const ProbeMatcher matcher(*graph_, std::move(requests));
+    const GrantTable& table = graph_->grants();
+    const ProbeMatcher matcher(table, std::move(requests));
     std::vector<Capability> out;
-    // Every row of a source shares its scope and rules, so the source's first row answers for all of its
+    // Every grant of a source shares its scope and rules, so the source's first grant answers for all of its
     // holders.
-    const auto ask = [&](std::span<const GrantRow> rows, Capability::Source source, std::size_t index) {
-        if (rows.empty()) {
+    const auto ask = [&](GrantRange grants, Capability::Source source, std::size_t index) {
+        if (grants.empty()) {
             return;  // a missing role, or no subject that can match anybody: it grants nothing
         }
-        const GrantRow& row = rows.front();
-        if (admin_reported_elsewhere && row.scope == GrantScope::kCluster &&
-            graph_->rule_sets()[row.rule_set].grants_everything) {
+        if (admin_reported_elsewhere && table.cluster_admin(grants.first)) {
             return;
         }
-        std::optional<ProbeMatcher::Allowed> allowed = matcher.first_allowed(row);
+        std::optional<ProbeMatcher::Allowed> allowed = matcher.first_allowed(grants.first);
         if (!allowed) {
             return;
         }
         Capability capability;
         capability.source = source;
         capability.index = index;
+        capability.grant = grants.first;
         capability.probe = &probes[allowed->request];
         capability.rule = allowed->answer.rule;
         for (const Symbol name : allowed->answer.names) {
             capability.names.emplace_back(graph_->symbols().name(name));
         }
-        capability.cluster_wide = row.scope == GrantScope::kCluster;
+        capability.cluster_wide = table.placement(grants.first).scope == GrantScope::kCluster;
         out.push_back(std::move(capability));
     };
-    for (std::size_t b = 0; b < graph_->bindings().size(); ++b) {
-        ask(graph_->binding_rows(b), Capability::Source::kBinding, b);
-    }
-    for (std::size_t g = 0; g < graph_->access_policy_grants().size(); ++g) {
-        ask(graph_->policy_rows(g), Capability::Source::kAccessPolicy, g);
-    }
+    for_each_source(table, ask);
     return out;
+}
+
+std::vector<Capability> CheckContext::admin_grants() const {
+    const GrantTable& table = graph_->grants();
+    std::vector<Capability> out;
+    static const Probe kEverything = [] {
+        Probe probe;
+        probe.label = "do anything";
+        probe.cluster_scoped = true;  // the scope text comes from the grant
+        return probe;
+    }();
+    const auto ask = [&](GrantRange grants, Capability::Source source, std::size_t index) {
+        if (grants.empty()) {
+            return;
+        }
+        const Grant grant = table.grant(grants.first);
+        if (!grant.in_force || !grant.everything) {
+            return;
+        }
+        Capability capability;
+        capability.source = source;
+        capability.index = index;
+        capability.grant = grants.first;
+        capability.probe = &kEverything;
+        capability.rule = *grant.everything;  // the rule that grants everything, as can-i --explain cites it
+        capability.cluster_wide = grant.scope == GrantScope::kCluster;
+        out.push_back(std::move(capability));
+    };
+    for_each_source(table, ask);
+    return out;
+}
+
+Grant CheckContext::grant(const Capability& capability) const {
+    return graph_->grants().grant(capability.grant);
 }
 
 std::vector<std::string> CheckContext::holders(const Capability& capability) const {
     if (capability.source == Capability::Source::kAccessPolicy) {
-        return {graph_->access_policy_grants()[capability.index].association->principal_arn};
+        return {std::string(grant(capability).holder)};
     }
     return binding_holders(capability.index);
 }
 
 std::vector<std::string> CheckContext::binding_holders(std::size_t binding) const {
     std::vector<std::string> out;
-    for (const GrantRow& row : graph_->binding_rows(binding)) {
-        out.push_back(holder_display(*graph_, row));
+    for (const GrantId id : graph_->grants().of_binding(binding)) {
+        out.push_back(graph_->grants().grant(id).holder_display());
     }
     return out;
 }
@@ -234,16 +288,11 @@ std::vector<std::pair<Capability, Capability>> CheckContext::combined(
     return out;
 }
 
-std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(
-    std::optional<std::uint32_t> role) const {
-    if (!role) {
-        return std::nullopt;
-    }
+std::optional<std::size_t> CheckContext::first_rule_beyond_discovery(const std::vector<PolicyRule>& rules) {
     // bootstrap policy.go: system:discovery and system:public-info-viewer grant exactly these paths.
     static constexpr std::array<std::string_view, 12> kDiscovery = {
         "/api",     "/api/*", "/apis",   "/apis/*",  "/version",   "/version/",
         "/healthz", "/livez", "/readyz", "/openapi", "/openapi/*", "/.well-known/openid-configuration"};
-    const auto& rules = graph_->roles()[*role].rules();
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const PolicyRule& rule = rules[i];
         if (reads_published_config_maps(rule) || asks_about_itself(rule)) {
@@ -273,8 +322,8 @@ std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) cons
     if (!cache_->binding_arns) {
         std::vector<std::vector<std::uint32_t>> holders(graph_->bindings().size());
         for (std::size_t b = 0; b < holders.size(); ++b) {
-            for (const GrantRow& row : graph_->binding_rows(b)) {
-                const auto found = mapped.holders(graph_->row_index(row));
+            for (const GrantId grant : graph_->grants().of_binding(b)) {
+                const auto found = mapped.holders(grant);
                 holders[b].insert(holders[b].end(), found.begin(), found.end());
             }
             auto& list = holders[b];
@@ -312,22 +361,25 @@ std::vector<std::string> CheckContext::arns_with_group(std::string_view group) c
     return out;
 }
 
-std::optional<Finding> CheckContext::beyond_discovery_finding(std::size_t binding, const std::string& who,
+std::optional<Finding> CheckContext::beyond_discovery_finding(GrantId held, const std::string& who,
                                                               std::string_view what) const {
-    const BindingNode& node = graph_->bindings()[binding];
-    const auto rule = first_rule_beyond_discovery(node.role);
+    const Grant grant = graph_->grants().grant(held);
+    if (!grant.in_force || grant.source != GrantSource::kBinding) {
+        return std::nullopt;
+    }
+    const auto rule = first_rule_beyond_discovery(*grant.rules);
     if (!rule) {
         return std::nullopt;
     }
-    const PolicyRule& granted = graph_->roles()[*node.role].rules()[*rule];
     Probe shown;
-    shown.label = "use " + describe_rule(granted) + std::string(what);
+    shown.label = "use " + describe_rule((*grant.rules)[*rule]) + std::string(what);
     shown.cluster_scoped = true;  // the scope text comes from the binding
     Capability capability;
-    capability.index = binding;
+    capability.index = grant.source_index;
+    capability.grant = held;
     capability.probe = &shown;
     capability.rule = *rule;
-    capability.cluster_wide = node.binding->cluster_scoped;
+    capability.cluster_wide = grant.scope == GrantScope::kCluster;
     Finding finding = finding_for(capability, shown.label);
     finding.subjects = {who};
     finding.message = who + finding.message.substr(finding.message.find(" can "));
@@ -427,18 +479,26 @@ std::string CheckContext::grant_namespace(const Capability& capability) const {
 }
 
 bool CheckContext::allows_in(const Capability& capability, std::string_view ns) const {
-    const auto rows = capability.source == Capability::Source::kBinding
-                          ? graph_->binding_rows(capability.index)
-                          : graph_->policy_rows(capability.index);
-    if (rows.empty()) {
-        return false;
-    }
     Request request = capability.probe->request;
     request.ns = std::string(ns);
-    const NameQuery names = request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
-    return row_allows(*graph_, rows.front(),
-                      compile_request(graph_->symbols(), request, NamespaceQuery::kExact, names))
+    Ask ask;
+    ask.names = request.name.empty() ? NameQuery::kListedNames : NameQuery::kExact;
+    return graph_->grants()
+               .match(capability.grant, compile_request(graph_->symbols(), request, ask))
                .verdict == Verdict::kAllowed;
+}
+
+CheckContext::BuiltinComparison CheckContext::builtin_comparison(const Role& role) const {
+    const std::optional<std::uint32_t> node = graph_->find_role(role.cluster_scoped, role.ns, role.name);
+    if (!node || graph_->roles()[*node].role != &role) {
+        return {};
+    }
+    return {graph_->roles()[*node].status, graph_->role_difference(*node)};
+}
+
+CheckContext::BuiltinComparison CheckContext::builtin_comparison(const Binding& binding) const {
+    const std::size_t index = binding_index(binding);
+    return {graph_->bindings()[index].status, graph_->binding_difference(index)};
 }
 
 bool CheckContext::is_builtin_role(const Role& role) const {
@@ -449,8 +509,9 @@ bool CheckContext::is_builtin_role(const Role& role) const {
 
 std::vector<std::string> CheckContext::holders_outside_builtin(std::span<const Probe> probes) const {
     std::vector<std::string> out;
-    for (const Capability& grant : capabilities(probes)) {
-        if (grant.source == Capability::Source::kBinding && graph_->bindings()[grant.index].builtin) {
+    // Every holder, cluster admins included: a list of who can is never shortened by another rule's report.
+    for (const Capability& grant : capabilities_of(probes, false)) {
+        if (this->grant(grant).builtin) {
             continue;
         }
         for (std::string& holder : holders(grant)) {
@@ -471,10 +532,10 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     const std::string scope_text = capability.probe->cluster_scoped ? ""
                                    : probe_ns.empty()               ? " in all namespaces"
                                                                     : " in namespace " + probe_ns;
+    const Grant held = grant(capability);
     if (capability.source == Capability::Source::kAccessPolicy) {
-        const AccessPolicyGrant& grant = graph_->access_policy_grants()[capability.index];
-        const AccessPolicyAssociation& association = *grant.association;
-        const std::string policy(grant.name());
+        const AccessPolicyAssociation& association = *held.policy->association;
+        const std::string policy(held.policy->name());
         Finding finding;
         finding.object = {"AccessEntry", "", association.principal_arn};
         finding.location = association.location;
@@ -484,24 +545,22 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
             association.scope.cluster_wide || !probe_ns.empty()
                 ? scope_text
                 : fmt::format(" in namespaces {}", fmt::join(association.scope.namespaces, ", "));
-        finding.message = fmt::format(
-            "{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what, limited, scope,
-            policy, describe_rule((*graph_->rule_sets()[grant.rule_set].rules)[capability.rule]));
+        finding.message =
+            fmt::format("{} can {}{}{} via access policy {} (rule: {})", association.principal_arn, what,
+                        limited, scope, policy, describe_rule((*held.rules)[capability.rule]));
         return finding;
     }
-    const BindingNode& node = graph_->bindings()[capability.index];
-    const Binding& binding = *node.binding;
-    const RoleNode& role = graph_->roles()[*node.role];
+    const Binding& binding = *held.binding;
     Finding finding = finding_for(binding, "");
     finding.arns = arns_of_binding(capability.index);
-    finding.annotations.push_back(&role.role->annotations);
+    finding.annotations.push_back(&held.role->annotations);
     const std::string scope = binding.cluster_scoped ? scope_text : " in namespace " + binding.ns;
-    const PolicyRule& rule = role.rules()[capability.rule];
+    const PolicyRule& rule = (*held.rules)[capability.rule];
     const std::string where = rule.location.origin == Origin::kBuiltin
                                   ? format_location(rule.location)
                                   : "rule at " + format_location(rule.location);
     finding.message = fmt::format("{} can {}{}{} via {} -> {} ({})", join_subjects(finding.subjects), what,
-                                  limited, scope, binding.display(), role.role->display(), where);
+                                  limited, scope, binding.display(), held.role->display(), where);
     return finding;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "rbacgraph/query.hpp"
 
@@ -70,7 +71,7 @@ std::vector<TakeoverEntry> make_entries(const Graph& graph) {
     std::vector<TakeoverEntry> out;
     const auto add = [&](std::string_view rule, std::vector<std::vector<Request>> all_of, bool namespaced,
                          RiskSeverity severity, std::string what, bool workloads = false) {
-        out.push_back({rule, std::move(all_of), namespaced, severity, std::move(what), workloads});
+        out.push_back({rule, std::move(all_of), namespaced, severity, std::move(what), workloads, {}});
     };
     const std::optional<KubernetesVersion> version = graph.kubernetes_version();
     // Cluster-wide.
@@ -205,7 +206,7 @@ std::optional<std::string> CheckContext::held(const Authorizer& authorizer, cons
             if (entry.namespaced) {
                 request.ns = std::string(ns);
             }
-            Decision decision = authorizer.authorize(request);
+            Decision decision = authorizer.authorize(request, false, entry.ask);
             if (!decision.allowed() && request.name.empty()) {
                 // A grant limited by resourceNames counts for its names, as the rules' probes count it
                 // (NameQuery::kListedNames): updating one named DaemonSet rewrites that DaemonSet's pods.
@@ -279,7 +280,35 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
     std::call_once(takeovers_once_, [&] {
         auto takeovers = std::make_unique<Takeovers>();
         takeovers->entries = make_entries(*graph_);
-        for (const auto& [key, rows] : graph_->service_account_rows()) {
+        // capability-drivers: whoever drives an EKS capability whose role is an AWS administrator (or, for
+        // kro, mapped into this cluster) acts with it.
+        for (const EksCapability& capability : graph_->source().capabilities) {
+            const CapabilityDrive drive = capability_drive(capability);
+            if (drive.severity < RiskSeverity::kHigh || drive.probes.empty()) {
+                continue;
+            }
+            TakeoverEntry entry;
+            entry.rule = "capability-drivers";
+            entry.severity = drive.severity;
+            entry.what =
+                fmt::format("{}, and so act as EKS capability {}'s IAM role", drive.writes, capability.name);
+            std::vector<Request> group;
+            for (const Probe& probe : drive.probes) {
+                group.push_back(probe.request);
+                entry.ask.namespaces = probe.cluster_scoped || !probe.request.ns.empty()
+                                           ? NamespaceQuery::kExact
+                                           : NamespaceQuery::kAny;
+                entry.ask.groups = probe.group_suffix ? GroupQuery::kSuffix : GroupQuery::kExact;
+                entry.ask.any_resource = probe.any_resource;
+            }
+            entry.all_of = {std::move(group)};
+            takeovers->entries.push_back(std::move(entry));
+        }
+        std::stable_sort(takeovers->entries.begin(), takeovers->entries.end(),
+                         [](const TakeoverEntry& a, const TakeoverEntry& b) {
+                             return std::tie(b.severity, a.namespaced) < std::tie(a.severity, b.namespaced);
+                         });
+        for (const auto& [key, grants] : graph_->grants().holders(HolderKind::kServiceAccount)) {
             const std::size_t slash = key.find('/');
             if (slash != std::string::npos) {
                 takeovers->accounts[key.substr(0, slash)].insert(key.substr(slash + 1));
@@ -359,10 +388,10 @@ std::optional<AccountTakeover> CheckContext::identity_takeover(const Identity& i
     if (!own.empty()) {
         namespaces.insert(own);
     }
-    for (const MatchedRow& match : authorizer.rows()) {
-        const GrantRow& row = graph_->rows()[match.row];
-        if (row.scope == GrantScope::kNamespace && !match.undetermined) {
-            namespaces.insert(std::string(graph_->symbols().name(row.ns)));
+    for (const HeldGrant& match : authorizer.held()) {
+        const GrantTable::Placement placement = graph_->grants().placement(match.grant);
+        if (placement.scope == GrantScope::kNamespace && !match.undetermined) {
+            namespaces.insert(std::string(graph_->symbols().name(placement.ns)));
         }
     }
     std::optional<AccountTakeover> best;

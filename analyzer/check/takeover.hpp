@@ -22,6 +22,7 @@ struct TakeoverEntry {
     RiskSeverity severity = RiskSeverity::kHigh;
     std::string what;  ///< with namespaced: "{}" is the namespace's text ("its namespace", "namespace x")
     bool workloads = false;  ///< creates pods: rated by the strongest account of the namespaces it reaches
+    Ask ask;  ///< how its requests are read ("some namespace", "some ACK group"); the default: exactly
 };
 
 struct CheckContext::Takeovers {

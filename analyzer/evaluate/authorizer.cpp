@@ -23,29 +23,29 @@ std::string literal_prefix(const IdentityValue& value) {
     return prefix;
 }
 
-// Finds the rows whose holder an identity's username, groups and access entry match.
-class RowCollector {
+// Finds the grants whose holder an identity's username, groups and access entry match.
+class HolderCollector {
   public:
-    explicit RowCollector(const Graph& graph) : graph_(graph) {}
+    explicit HolderCollector(const Graph& graph) : table_(graph.grants()) {}
 
     /// Rows collected from now on apply only if the identity is this entry's principal (known after apply).
     void set_may_be(const AccessEntry* entry) { may_be_ = entry; }
 
-    void add(const RowList& rows, const ValueMatch& match) {
+    void add(std::span<const GrantId> grants, const ValueMatch& match) {
         if (match.outcome == ValueMatch::Outcome::kNo) {
             return;
         }
-        for (const std::uint32_t row : rows) {
+        for (const GrantId grant : grants) {
             const bool undetermined = match.outcome == ValueMatch::Outcome::kUnknown || may_be_ != nullptr;
-            matched_.push_back({row, match.witness, undetermined, may_be_});
+            matched_.push_back({grant, match.witness, undetermined, may_be_});
         }
     }
 
     void add_identity(const Identity& identity) {
-        add_value(identity.username, graph_.user_rows());
+        add_value(identity.username, table_.holders(HolderKind::kUser));
         add_service_accounts(identity.username);
         for (const IdentityValue& group : identity.groups) {
-            add_value(group, graph_.group_rows());
+            add_value(group, table_.holders(HolderKind::kGroup));
         }
         // EKS user guide, grant-k8s-access: access-policy grants belong to the entry that authenticated the
         // principal, not to its username.
@@ -54,7 +54,7 @@ class RowCollector {
         }
     }
 
-    void add_value(const IdentityValue& value, const std::map<std::string, RowList>& index) {
+    void add_value(const IdentityValue& value, const HolderIndex& index) {
         if (value.is_literal()) {
             if (const auto found = index.find(value.literal_text()); found != index.end()) {
                 add(found->second, {ValueMatch::Outcome::kYes, {}});
@@ -69,7 +69,7 @@ class RowCollector {
     }
 
     void add_service_accounts(const IdentityValue& username) {
-        const auto& index = graph_.service_account_rows();
+        const HolderIndex& index = table_.holders(HolderKind::kServiceAccount);
         if (username.is_literal()) {
             const auto service_account = split_service_account_username(username.literal_text());
             if (!service_account) {
@@ -93,27 +93,24 @@ class RowCollector {
     }
 
     void add_access_entry(const AccessEntry& entry) {
-        const auto& index = graph_.principal_rows();
-        if (const auto found = index.find(access_entry_key(entry.principal_arn)); found != index.end()) {
-            add(found->second, {ValueMatch::Outcome::kYes, {}});
-        }
+        add(table_.held_by(HolderKind::kPrincipal, access_entry_key(entry.principal_arn)),
+            {ValueMatch::Outcome::kYes, {}});
     }
 
-    // One row per source (a binding is matched once, through its first determined subject); table order.
-    std::vector<MatchedRow> take() {
-        const auto& rows = graph_.rows();
-        const auto key = [&](const MatchedRow& match) {
-            const GrantRow& row = rows[match.row];
-            return std::tuple(row.source, row.source_index, match.undetermined, match.row);
+    // One grant per source (a binding is matched once, through its first determined subject); table order.
+    std::vector<HeldGrant> take() {
+        const auto key = [&](const HeldGrant& match) {
+            const GrantTable::Placement placement = table_.placement(match.grant);
+            return std::tuple(placement.source, placement.source_index, match.undetermined, match.grant);
         };
         std::sort(matched_.begin(), matched_.end(),
-                  [&](const MatchedRow& a, const MatchedRow& b) { return key(a) < key(b); });
-        std::vector<MatchedRow> out;
-        for (MatchedRow& match : matched_) {
-            const GrantRow& row = rows[match.row];
+                  [&](const HeldGrant& a, const HeldGrant& b) { return key(a) < key(b); });
+        std::vector<HeldGrant> out;
+        for (HeldGrant& match : matched_) {
+            const GrantTable::Placement placement = table_.placement(match.grant);
             if (!out.empty()) {
-                const GrantRow& last = rows[out.back().row];
-                if (last.source == row.source && last.source_index == row.source_index) {
+                const GrantTable::Placement last = table_.placement(out.back().grant);
+                if (last.source == placement.source && last.source_index == placement.source_index) {
                     continue;
                 }
             }
@@ -123,39 +120,22 @@ class RowCollector {
     }
 
   private:
-    const Graph& graph_;
-    std::vector<MatchedRow> matched_;
+    const GrantTable& table_;
+    std::vector<HeldGrant> matched_;
     const AccessEntry* may_be_ = nullptr;
 };
 
-std::string rule_set_reason(const Graph& graph, const GrantRow& row) {
-    if (row.source == GrantSource::kAccessPolicy) {
-        const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
-        if (grant.definition == nullptr) {
-            return "not an access policy rbacgraph knows, so what it grants is not known";
-        }
-        if (grant.definition->coverage == RuleCoverage::kLowerBound) {
-            return "AWS describes this policy only in prose, and this request is beyond what the prose "
-                   "states";
-        }
-        return "AWS publishes only this policy's name, not what it grants";
-    }
-    const BindingNode& node = graph.bindings()[row.source_index];
-    return fmt::format("{} is one EKS creates; its rules are not published",
-                       graph.roles()[*node.role].role->display());
-}
-
 }  // namespace
 
-GrantKind grant_kind(const Graph& graph, const Grant& grant) {
-    if (!grant.row) {
+GrantKind grant_kind(const Graph& graph, const GrantMatch& grant) {
+    if (!grant.grant) {
         return GrantKind::kMasters;
     }
-    const GrantRow& row = graph.rows()[*grant.row];
-    if (row.source == GrantSource::kAccessPolicy) {
+    const GrantTable::Placement placement = graph.grants().placement(*grant.grant);
+    if (placement.source == GrantSource::kAccessPolicy) {
         return GrantKind::kAccessPolicy;
     }
-    return row.scope == GrantScope::kCluster ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding;
+    return placement.scope == GrantScope::kCluster ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding;
 }
 
 Authorizer::Authorizer(const Graph& graph, Identity identity)
@@ -163,7 +143,7 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
     if (!identity_.authenticated && identity_.may_be.empty()) {
         return;
     }
-    RowCollector collector(graph);
+    HolderCollector collector(graph);
     if (identity_.authenticated) {
         masters_ = identity_.is_masters();
         collector.add_identity(identity_);
@@ -172,17 +152,17 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         collector.set_may_be(entry);
         collector.add_identity(unknown_principal_identity(*entry));
     }
-    rows_ = collector.take();
-    for (std::uint32_t i = 0; i < rows_.size(); ++i) {
-        const GrantRow& row = graph.rows()[rows_[i].row];
-        if (rows_[i].undetermined) {
+    held_ = collector.take();
+    for (std::uint32_t i = 0; i < held_.size(); ++i) {
+        const GrantTable::Placement placement = graph.grants().placement(held_[i].grant);
+        if (held_[i].undetermined) {
             undetermined_.push_back(i);
-        } else if (row.source == GrantSource::kAccessPolicy) {
+        } else if (placement.source == GrantSource::kAccessPolicy) {
             policies_.push_back(i);
-        } else if (row.scope == GrantScope::kCluster) {
+        } else if (placement.scope == GrantScope::kCluster) {
             cluster_.push_back(i);
         } else {
-            namespaced_[row.ns].push_back(i);
+            namespaced_[placement.ns].push_back(i);
         }
     }
 }
@@ -196,7 +176,7 @@ bool Authorizer::cluster_admin() const {
     return authorize(anything).allowed();
 }
 
-Decision Authorizer::authorize(const Request& raw_request, bool all_grants) const {
+Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask ask) const {
     Decision decision;
     if (!identity_.authenticated && identity_.may_be.empty()) {
         return decision;
@@ -210,22 +190,23 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
         }
     }
     const Request request = normalize_request(raw_request);
-    const CompiledRequest compiled = compile_request(graph_->symbols(), request);
+    const CompiledRequest compiled = compile_request(graph_->symbols(), request, ask);
     // EKS: access-policy grants and RBAC add up; rule.go VisitRulesFor: ClusterRoleBindings always,
-    // RoleBindings of the request's namespace only (row_allows decides each row's scope).
+    // RoleBindings of the request's namespace only (the table's match decides each grant's scope).
+    const GrantTable& table = graph_->grants();
     const auto visit = [&](const std::vector<std::uint32_t>& matches) {
         for (const std::uint32_t index : matches) {
-            const MatchedRow& match = rows_[index];
-            const GrantRow& row = graph_->rows()[match.row];
-            const RowAnswer answer = row_allows(*graph_, row, compiled);
+            const HeldGrant& match = held_[index];
+            const GrantAnswer answer = table.match(match.grant, compiled);
             if (answer.verdict == Verdict::kAllowed) {
                 decision.verdict = Verdict::kAllowed;
-                decision.grants.push_back({match.row, match.witness, answer.rule, {}});
+                decision.grants.push_back({match.grant, match.witness, answer.rule, {}});
                 if (!all_grants) {
                     return true;
                 }
             } else if (answer.verdict == Verdict::kUndetermined) {
-                decision.undetermined.push_back({match.row, match.witness, 0, rule_set_reason(*graph_, row)});
+                decision.undetermined.push_back(
+                    {match.grant, match.witness, 0, table.coverage_reason(match.grant)});
             }
         }
         return false;
@@ -238,17 +219,27 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants) cons
     if (visit(policies_) || visit(cluster_)) {
         return allowed_now();
     }
-    if (compiled.has_namespace && compiled.ns != kNoSymbol) {
+    if (ask.namespaces == NamespaceQuery::kAny) {
+        // Some namespace: every RoleBinding's grants, in table order (the map is not ordered).
+        std::vector<std::uint32_t> everywhere;
+        for (const auto& [ns, matches] : namespaced_) {
+            everywhere.insert(everywhere.end(), matches.begin(), matches.end());
+        }
+        std::sort(everywhere.begin(), everywhere.end());
+        if (visit(everywhere)) {
+            return allowed_now();
+        }
+    } else if (compiled.has_namespace && compiled.ns != kNoSymbol) {
         if (const auto found = namespaced_.find(compiled.ns);
             found != namespaced_.end() && visit(found->second)) {
             return allowed_now();
         }
     }
     for (const std::uint32_t index : undetermined_) {
-        const MatchedRow& match = rows_[index];
-        if (row_allows(*graph_, graph_->rows()[match.row], compiled).verdict != Verdict::kDenied) {
+        const HeldGrant& match = held_[index];
+        if (table.match(match.grant, compiled).verdict != Verdict::kDenied) {
             decision.undetermined.push_back(
-                {match.row, match.witness, 0,
+                {match.grant, match.witness, 0,
                  match.may_be != nullptr
                      ? fmt::format("it applies if this is the principal of the access entry at {}, which is "
                                    "known only after apply",
@@ -274,12 +265,12 @@ std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request&
     }
     const Request request = normalize_request(raw_request);
     const CompiledRequest compiled =
-        compile_request(graph_->symbols(), request, NamespaceQuery::kExact, NameQuery::kListedNames);
+        compile_request(graph_->symbols(), request, {.names = NameQuery::kListedNames});
     std::optional<std::vector<std::string>> names;
     // ResourceNameMatches: a rule without names allows every name, one with names only those.
     const auto visit = [&](const std::vector<std::uint32_t>& matches) {
         for (const std::uint32_t index : matches) {
-            const RowAnswer answer = row_allows(*graph_, graph_->rows()[rows_[index].row], compiled);
+            const GrantAnswer answer = graph_->grants().match(held_[index].grant, compiled);
             if (answer.verdict != Verdict::kAllowed) {
                 continue;
             }
@@ -335,18 +326,18 @@ MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
             masters_.push_back(a);
         }
         const bool open = !authorizers_[a].identity().undetermined.empty() ||
-                          std::any_of(authorizers_[a].rows().begin(), authorizers_[a].rows().end(),
-                                      [](const MatchedRow& match) { return match.undetermined; });
+                          std::any_of(authorizers_[a].held().begin(), authorizers_[a].held().end(),
+                                      [](const HeldGrant& match) { return match.undetermined; });
         if (open) {
             open_.push_back(a);
         }
-        for (const MatchedRow& match : authorizers_[a].rows()) {
-            pairs.emplace_back(match.row, rank[a]);
+        for (const HeldGrant& match : authorizers_[a].held()) {
+            pairs.emplace_back(match.grant, rank[a]);
         }
     }
     std::sort(pairs.begin(), pairs.end());
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    holder_starts_.assign(graph.rows().size() + 1, 0);
+    holder_starts_.assign(graph.grants().size() + 1, 0);
     holders_.reserve(pairs.size());
     for (const auto& [row, arn_rank] : pairs) {
         ++holder_starts_[row + 1];
@@ -355,9 +346,9 @@ MappedAccess::MappedAccess(const Graph& graph) : graph_(&graph) {
     std::partial_sum(holder_starts_.begin(), holder_starts_.end(), holder_starts_.begin());
 }
 
-std::span<const std::uint32_t> MappedAccess::holders(std::uint32_t row) const {
-    return std::span<const std::uint32_t>(holders_).subspan(holder_starts_[row],
-                                                            holder_starts_[row + 1] - holder_starts_[row]);
+std::span<const std::uint32_t> MappedAccess::holders(GrantId grant) const {
+    return std::span<const std::uint32_t>(holders_).subspan(
+        holder_starts_[grant], holder_starts_[grant + 1] - holder_starts_[grant]);
 }
 
 }  // namespace rbacgraph

@@ -10,6 +10,7 @@
 #include "graph/builtin_status.hpp"
 #include "load/builtin_policy.hpp"
 #include "rbacgraph/arn.hpp"
+#include "rbacgraph/grants.hpp"
 #include "rbacgraph/identity.hpp"
 
 namespace rbacgraph {
@@ -176,8 +177,11 @@ RuleSet::RuleSet(const std::vector<PolicyRule>& rule_list, RuleCoverage rule_cov
             out.rare = std::make_unique<const CompiledRule::Rare>(std::move(rare));
         }
         // Every verb on every resource of every group, for any name: what cluster-admin grants.
-        grants_everything = grants_everything ||
-                            (out.any_verb && out.any_group && out.any_resource && out.resource_names.empty());
+        if (!everything_rule && out.any_verb && out.any_group && out.any_resource &&
+            out.resource_names.empty()) {
+            everything_rule = static_cast<std::uint32_t>(compiled.size() - 1);
+            grants_everything = true;
+        }
     }
 }
 
@@ -205,10 +209,16 @@ Graph::Graph(Export source, GraphOptions options)
     }
     add_implied_entries(*source_, options_, *overlay_, diagnostics_);
     symbols_.intern("");
+    table_ = std::make_unique<GrantTable>(*this);
     build_roles();
     build_bindings();
     build_mappings();
     build_access_policies();
+    table_->finish();
+}
+
+const GrantTable& Graph::grants() const {
+    return *table_;
 }
 
 Graph::Graph(Graph&&) noexcept = default;
@@ -276,16 +286,6 @@ std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_v
     role_key(cluster_scoped, ns, name, key);
     const auto found = role_index_.find(key);
     return found == role_index_.end() ? std::nullopt : std::optional<std::uint32_t>(found->second);
-}
-
-std::span<const GrantRow> Graph::binding_rows(std::size_t binding) const {
-    return std::span<const GrantRow>(rows_).subspan(
-        binding_row_starts_[binding], binding_row_starts_[binding + 1] - binding_row_starts_[binding]);
-}
-
-std::span<const GrantRow> Graph::policy_rows(std::size_t grant) const {
-    return std::span<const GrantRow>(rows_).subspan(
-        policy_row_starts_[grant], policy_row_starts_[grant + 1] - policy_row_starts_[grant]);
 }
 
 std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage) {
@@ -379,7 +379,6 @@ void Graph::compare_roles_with_builtin(const std::vector<std::vector<std::uint32
 
 void Graph::build_bindings() {
     bindings_.reserve(source_->bindings.size() + overlay_->bindings.size());
-    binding_row_starts_.reserve(bindings_.capacity() + 1);
     const BuiltinPolicy& policy = builtin_policy_at_most(kubernetes_version());
     const std::size_t exported = source_->bindings.size();
     for_each_of(*source_, *overlay_, &Export::bindings, [&](const Binding& binding) {
@@ -394,43 +393,10 @@ void Graph::build_bindings() {
         }
         compare_binding_with_builtin(policy, b >= exported, node);
         bindings_.push_back(node);
-        binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
-        if (!node.role) {
-            return;  // a binding to a missing role grants nothing
-        }
-        for (std::size_t s = 0; s < binding.subjects.size(); ++s) {
-            const Subject& subject = binding.subjects[s];
-            GrantRow row;
-            row.source = GrantSource::kBinding;
-            row.source_index = b;
-            row.subject = static_cast<std::uint32_t>(s);
-            row.rule_set = roles_[*node.role].rule_set;
-            row.scope = binding.cluster_scoped ? GrantScope::kCluster : GrantScope::kNamespace;
-            row.ns = binding.cluster_scoped ? kNoSymbol : node.ns;
-            const auto index = static_cast<std::uint32_t>(rows_.size());
-            // rule.go appliesToUser: kinds are case-sensitive and anything else matches nobody.
-            if (subject.kind == "User") {
-                row.holder = HolderKind::kUser;
-                user_rows_[subject.name].push_back(index);
-            } else if (subject.kind == "Group") {
-                row.holder = HolderKind::kGroup;
-                group_rows_[subject.name].push_back(index);
-            } else if (subject.kind == "ServiceAccount") {
-                // An SA subject without namespace takes the request's namespace, which for a RoleBinding is
-                // its own; in a ClusterRoleBinding it matches nobody.
-                const std::string& ns = subject.ns.empty() ? binding.ns : subject.ns;
-                if (ns.empty()) {
-                    continue;
-                }
-                row.holder = HolderKind::kServiceAccount;
-                service_account_rows_[ns + "/" + subject.name].push_back(index);
-            } else {
-                continue;
-            }
-            rows_.push_back(row);
-        }
+        table_->add_binding(
+            binding, node.role ? std::optional<std::uint32_t>(roles_[*node.role].rule_set) : std::nullopt,
+            node.ns, node.builtin);
     });
-    binding_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
 }
 
 void Graph::compare_binding_with_builtin(const BuiltinPolicy& policy, bool overlay, BindingNode& node) {
@@ -446,7 +412,13 @@ void Graph::compare_binding_with_builtin(const BuiltinPolicy& policy, bool overl
         if (difference.role_ref) {
             difference.definition_role = definition->role_ref.kind + " " + definition->role_ref.name;
         }
-        difference.subjects = subjects_beyond(binding, *definition);
+        for (const std::uint32_t index : subjects_beyond(binding, *definition)) {
+            Subject subject = binding.subjects[index];
+            if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
+                subject.ns = binding.ns;  // appliesToUser: the RoleBinding's namespace
+            }
+            difference.subjects.push_back(std::move(subject));
+        }
         if (!difference.role_ref && difference.subjects.empty()) {
             node.status = BuiltinStatus::kBuiltin;
         } else {
@@ -487,7 +459,6 @@ void Graph::build_mappings() {
 void Graph::build_access_policies() {
     static const std::vector<PolicyRule> kNoRules;
     grants_.reserve(source_->access_policies.size() + overlay_->access_policies.size());
-    policy_row_starts_.reserve(grants_.capacity() + 1);
     std::map<const AccessPolicyDefinition*, std::uint32_t> rule_set_of;
     for_each_of(
         *source_, *overlay_, &Export::access_policies, [&](const AccessPolicyAssociation& association) {
@@ -518,20 +489,11 @@ void Graph::build_access_policies() {
                                     : add_rule_set(grant.definition->rules, grant.definition->coverage);
             }
             grant.rule_set = found->second;
-            policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
-            GrantRow row;
-            row.source = GrantSource::kAccessPolicy;
-            row.holder = HolderKind::kPrincipal;
-            row.source_index = static_cast<std::uint32_t>(grants_.size());
-            row.rule_set = grant.rule_set;
-            row.scope =
-                association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
-            principal_rows_[access_entry_key(association.principal_arn)].push_back(
-                static_cast<std::uint32_t>(rows_.size()));
-            rows_.push_back(row);
             grants_.push_back(grant);
+            // EKS user guide, grant-k8s-access: access policies belong to access entries, which exist only in
+            // the API modes; outside them an association grants nothing.
+            table_->add_policy(association, grant.rule_set, access_entries_apply());
         });
-    policy_row_starts_.push_back(static_cast<std::uint32_t>(rows_.size()));
 }
 
 const BuiltinDifference* Graph::role_difference(std::size_t role) const {
@@ -560,19 +522,6 @@ std::size_t Graph::binding_index(const Binding& binding) const {
     throw std::logic_error("a binding of another graph");
 }
 
-Subject row_subject(const Graph& graph, const GrantRow& row) {
-    if (row.source != GrantSource::kBinding) {
-        const std::string& arn = graph.access_policy_grants()[row.source_index].association->principal_arn;
-        return {"AccessEntry", "", arn, ""};
-    }
-    const Binding& binding = *graph.bindings()[row.source_index].binding;
-    Subject subject = binding.subjects[row.subject];
-    if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
-        subject.ns = binding.ns;  // appliesToUser: the RoleBinding's namespace
-    }
-    return subject;
-}
-
 std::string describe_binding(const Graph& graph, std::size_t binding) {
     const BindingNode& node = graph.bindings()[binding];
     std::string text = node.binding->display();
@@ -586,13 +535,6 @@ std::string describe_binding(const Graph& graph, std::size_t binding) {
         }
     }
     return text;
-}
-
-std::string holder_display(const Graph& graph, const GrantRow& row) {
-    if (row.source != GrantSource::kBinding) {
-        return graph.access_policy_grants()[row.source_index].association->principal_arn;
-    }
-    return row_subject(graph, row).display();
 }
 
 }  // namespace rbacgraph

@@ -98,29 +98,28 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         if (node.role) {
             const RoleNode& role = graph.roles()[*node.role];
             const bool builtin = role.role->location.origin == Origin::kBuiltin;
+            const GrantRange grants = graph.grants().of_binding(b);
+            const bool everything =
+                !grants.empty() && graph.grants().grant(grants.first).everything.has_value();
             const std::size_t role_node =
                 builder.node(prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
-                             role.role->display() + (builtin ? " (built in)" : ""), cluster.name,
-                             graph.rule_sets()[role.rule_set].grants_everything);
+                             role.role->display() + (builtin ? " (built in)" : ""), cluster.name, everything);
             builder.edge(binding_node, role_node, "grants");
         }
         // Only subjects that can match anybody are drawn: the grant table's holders.
-        for (const GrantRow& row : graph.binding_rows(b)) {
-            const Subject subject = row_subject(graph, row);
+        for (const GrantId id : graph.grants().of_binding(b)) {
+            const Subject subject = graph.grants().grant(id).subject();
             const std::string name =
                 subject.kind == "ServiceAccount" ? subject.ns + "/" + subject.name : subject.name;
             builder.edge(subject_node(subject.kind, name), binding_node, "subject of");
         }
     }
     // Every identity has system:authenticated; draw it only where a binding of the export names it.
-    bool authenticated_bound = false;
-    if (const auto found = graph.group_rows().find("system:authenticated");
-        found != graph.group_rows().end()) {
-        authenticated_bound = std::any_of(found->second.begin(), found->second.end(), [&](std::uint32_t row) {
-            const Binding& binding = *graph.bindings()[graph.rows()[row].source_index].binding;
-            return binding.location.origin != Origin::kBuiltin;
-        });
-    }
+    const std::span<const GrantId> authenticated =
+        graph.grants().held_by(HolderKind::kGroup, "system:authenticated");
+    const bool authenticated_bound = std::any_of(authenticated.begin(), authenticated.end(), [&](GrantId id) {
+        return graph.grants().grant(id).binding->location.origin != Origin::kBuiltin;
+    });
     const MappedAccess access(graph);
     for (const Authorizer& authorizer : access.authorizers()) {
         const Identity& identity = authorizer.identity();
@@ -136,12 +135,12 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
                 builder.edge(mapping, subject_node("Group", name), "group");
             }
         }
-        for (const MatchedRow& match : authorizer.rows()) {
-            const GrantRow& row = graph.rows()[match.row];
-            if (row.source != GrantSource::kAccessPolicy) {
+        for (const HeldGrant& match : authorizer.held()) {
+            const Grant held = graph.grants().grant(match.grant);
+            if (held.source != GrantSource::kAccessPolicy) {
                 continue;
             }
-            const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
+            const AccessPolicyGrant& grant = *held.policy;
             const AccessPolicyAssociation& association = *grant.association;
             const std::string scope =
                 association.scope.cluster_wide
@@ -150,8 +149,7 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
             const std::string name(grant.name());
             const std::size_t policy = builder.node(
                 fmt::format("{}policy:{}:{}", prefix, name, scope), AccessGraph::Kind::kAccessPolicy,
-                fmt::format("{} ({})", name, scope), cluster.name,
-                association.scope.cluster_wide && graph.rule_sets()[grant.rule_set].grants_everything);
+                fmt::format("{} ({})", name, scope), cluster.name, held.cluster_admin());
             builder.edge(mapping, policy, "policy");
         }
     }

@@ -24,8 +24,8 @@ std::string flow_list(const std::vector<std::string>& items) {
     return text + "]";
 }
 
-std::string subject_text(const Graph& graph, const Grant& grant) {
-    std::string text = holder_display(graph, graph.rows()[*grant.row]);
+std::string subject_text(const Graph& graph, const GrantMatch& grant) {
+    std::string text = graph.grants().grant(*grant.grant).holder_display();
     if (!grant.witness.empty()) {
         text += " (reached with " + describe_witness(grant.witness) + ")";
     }
@@ -108,17 +108,16 @@ std::string describe_rule(const PolicyRule& rule) {
     return fmt::format("{{{}}}", fmt::join(parts, ", "));
 }
 
-const PolicyRule* granted_rule(const Graph& graph, const Grant& grant) {
-    if (!grant.row || !grant.undetermined.empty()) {
+const PolicyRule* granted_rule(const Graph& graph, const GrantMatch& grant) {
+    if (!grant.grant || !grant.undetermined.empty()) {
         return nullptr;
     }
-    const RuleSet& rules = graph.rule_sets()[graph.rows()[*grant.row].rule_set];
-    return &(*rules.rules)[grant.rule];
+    return &(*graph.grants().grant(*grant.grant).rules)[grant.rule];
 }
 
 std::vector<std::string> undetermined_reasons(const Graph& graph, const Decision& decision) {
     std::vector<std::string> out = decision.reasons;
-    for (const Grant& grant : decision.undetermined) {
+    for (const GrantMatch& grant : decision.undetermined) {
         std::string line = describe_grant(graph, grant) + ": " + grant.undetermined;
         if (std::find(out.begin(), out.end(), line) == out.end()) {
             out.push_back(std::move(line));
@@ -127,20 +126,20 @@ std::vector<std::string> undetermined_reasons(const Graph& graph, const Decision
     return out;
 }
 
-std::string describe_grant(const Graph& graph, const Grant& grant) {
-    if (!grant.row) {
+std::string describe_grant(const Graph& graph, const GrantMatch& grant) {
+    if (!grant.grant) {
         return "group system:masters (bypasses authorization)";
     }
-    const GrantRow& row = graph.rows()[*grant.row];
-    if (row.source == GrantSource::kAccessPolicy) {
-        const AccessPolicyGrant& policy = graph.access_policy_grants()[row.source_index];
+    const Grant held = graph.grants().grant(*grant.grant);
+    if (held.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& policy = *held.policy;
         const AccessScope& scope = policy.association->scope;
         return fmt::format("access policy {} ({})", policy.name(),
                            scope.cluster_wide
                                ? "cluster scope"
                                : fmt::format("namespaces {}", fmt::join(scope.namespaces, ", ")));
     }
-    std::string text = describe_binding(graph, row.source_index);
+    std::string text = describe_binding(graph, held.source_index);
     if (!grant.witness.empty()) {
         text += " (" + describe_witness(grant.witness) + ")";
     }
@@ -173,33 +172,28 @@ std::vector<ChainStep> explain_identity(const Identity& identity) {
     return steps;
 }
 
-std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant) {
+std::vector<ChainStep> explain_grant(const Graph& graph, const GrantMatch& grant) {
     std::vector<ChainStep> steps;
-    if (!grant.row) {
+    if (!grant.grant) {
         steps.push_back(
             {"grant", "group system:masters is allowed every request before RBAC is consulted", {}});
         return steps;
     }
-    const GrantRow& row = graph.rows()[*grant.row];
+    const Grant held = graph.grants().grant(*grant.grant);
     const PolicyRule* rule = granted_rule(graph, grant);
-    if (row.source == GrantSource::kAccessPolicy) {
-        const AccessPolicyGrant& policy = graph.access_policy_grants()[row.source_index];
-        steps.push_back({"policy", describe_grant(graph, grant), policy.association->location});
+    if (held.source == GrantSource::kAccessPolicy) {
+        steps.push_back({"policy", describe_grant(graph, grant), held.location()});
         if (rule != nullptr) {
             steps.push_back({"rule", describe_rule(*rule), {}});
         }
         return steps;
     }
-    const BindingNode& node = graph.bindings()[row.source_index];
     steps.push_back({"binding",
-                     fmt::format("{} (subject {})", node.binding->display(), subject_text(graph, grant)),
-                     node.binding->location});
-    if (node.role) {
-        const RoleNode& role = graph.roles()[*node.role];
-        steps.push_back({"role", role.role->display(), role.role->location});
-        if (rule != nullptr) {
-            steps.push_back({"rule", describe_rule(*rule), rule->location});
-        }
+                     fmt::format("{} (subject {})", held.binding->display(), subject_text(graph, grant)),
+                     held.binding->location});
+    steps.push_back({"role", held.role->display(), held.role->location});
+    if (rule != nullptr) {
+        steps.push_back({"rule", describe_rule(*rule), rule->location});
     }
     return steps;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -110,41 +111,24 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
     return out;
 }
 
-// What a grant row allows, as a number that is the same in both graphs for the same access: its scope, its
-// namespace(s) and its rules' content (rule-set indexes differ between graphs). Equal signatures over a
-// principal's rows mean equal permissions, so only principals whose signature differs are expanded.
-class RowSignatures {
+// What a grant allows, as a number that is the same in both graphs for the same access: whether it is in
+// force, its scope, its namespace(s) and its rules' content (indexes differ between graphs). Equal signatures
+// over a principal's grants mean equal permissions, so only principals whose signature differs are expanded.
+class GrantSignatures {
   public:
-    explicit RowSignatures(const Graph& graph) : graph_(graph) {
-        for (const RuleSet& set : graph.rule_sets()) {
-            std::uint64_t hash = mix(kSeed, static_cast<std::uint64_t>(set.coverage));
-            for (const PolicyRule& rule : *set.rules) {
-                for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
-                                         &rule.non_resource_urls, &rule.api_group_suffixes}) {
-                    hash = mix(hash, 0x5eed);
-                    for (const std::string& item : *list) {
-                        hash = mix(hash, text(item));
-                    }
-                }
-            }
-            rule_sets_.push_back(hash);
-        }
-    }
+    explicit GrantSignatures(const Graph& graph) : graph_(graph) {}
 
-    std::uint64_t of(std::span<const MatchedRow> rows, bool masters) const {
+    std::uint64_t of(std::span<const HeldGrant> held, bool masters) const {
         std::vector<std::uint64_t> hashes;
-        hashes.reserve(rows.size());
-        for (const MatchedRow& match : rows) {
-            const GrantRow& row = graph_.rows()[match.row];
-            std::uint64_t hash = mix(rule_sets_[row.rule_set], static_cast<std::uint64_t>(row.scope));
+        hashes.reserve(held.size());
+        for (const HeldGrant& match : held) {
+            const Grant grant = graph_.grants().grant(match.grant);
+            std::uint64_t hash = mix(rules_hash(graph_.grants().placement(match.grant).rules, grant),
+                                     static_cast<std::uint64_t>(grant.scope));
             hash = mix(hash, match.undetermined ? 1 : 0);
-            if (row.scope == GrantScope::kNamespace) {
-                hash = mix(hash, text(graph_.symbols().name(row.ns)));
-            } else if (row.scope == GrantScope::kNamespacePatterns) {
-                for (const std::string& ns :
-                     graph_.access_policy_grants()[row.source_index].association->scope.namespaces) {
-                    hash = mix(hash, text(ns));
-                }
+            hash = mix(hash, grant.in_force ? 1 : 0);
+            for (const std::string& ns : grant.namespaces()) {
+                hash = mix(hash, text(ns));
             }
             hashes.push_back(hash);
         }
@@ -165,8 +149,29 @@ class RowSignatures {
     }
     static std::uint64_t text(std::string_view value) { return std::hash<std::string_view>{}(value); }
 
+    // The hash of what a grant's rules say, once per rule set (grants of one set share it).
+    std::uint64_t rules_hash(std::uint32_t rules, const Grant& grant) const {
+        const std::lock_guard lock(mutex_);
+        const auto [found, added] = rule_hashes_.try_emplace(rules, 0);
+        if (added) {
+            std::uint64_t hash = mix(kSeed, static_cast<std::uint64_t>(grant.coverage));
+            for (const PolicyRule& rule : *grant.rules) {
+                for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
+                                         &rule.non_resource_urls, &rule.api_group_suffixes}) {
+                    hash = mix(hash, 0x5eed);
+                    for (const std::string& item : *list) {
+                        hash = mix(hash, text(item));
+                    }
+                }
+            }
+            found->second = hash;
+        }
+        return found->second;
+    }
+
     const Graph& graph_;
-    std::vector<std::uint64_t> rule_sets_;
+    mutable std::mutex mutex_;
+    mutable std::unordered_map<std::uint32_t, std::uint64_t> rule_hashes_;
 };
 
 std::string describe(const Identity& identity) {
@@ -197,7 +202,7 @@ struct ClusterSide {
     const Graph* graph = nullptr;
     const Estate* estate = nullptr;
     std::map<std::string, Identity> mapped;
-    RowSignatures signatures;
+    GrantSignatures signatures;
 
     ClusterSide(const Graph& of, const Estate* in)
         : graph(&of), estate(in), mapped(mapped_by_arn(of)), signatures(of) {}
@@ -215,13 +220,13 @@ struct Holder {
     std::string identity;                  ///< describe(): compared too
     std::optional<Authorizer> authorizer;  ///< IAM principals
     Identity subject;                      ///< Kubernetes subjects: a bare identity
-    std::vector<MatchedRow> subject_rows;
+    std::vector<HeldGrant> subject_grants;
     std::uint64_t signature = 0;
 
     Side expand(const Graph& graph) const {
         Side side;
         side.identity = identity;
-        side.add(authorizer ? what_can(graph, *authorizer) : what_can_rows(graph, subject, subject_rows));
+        side.add(authorizer ? what_can(graph, *authorizer) : what_can_held(graph, subject, subject_grants));
         return side;
     }
 };
@@ -232,26 +237,26 @@ Holder iam_holder(const ClusterSide& side, const std::string& arn) {
     holder.identity = describe(identity);
     holder.authorizer.emplace(*side.graph, std::move(identity));
     holder.signature =
-        side.signatures.of(holder.authorizer->rows(), holder.authorizer->identity().is_masters());
+        side.signatures.of(holder.authorizer->held(), holder.authorizer->identity().is_masters());
     return holder;
 }
 
-// A Kubernetes subject's own rows: those its name holds in the grant table (not its groups'); a subject's
+HolderKind holder_kind(const std::string& kind) {
+    return kind == "User"    ? HolderKind::kUser
+           : kind == "Group" ? HolderKind::kGroup
+                             : HolderKind::kServiceAccount;
+}
+
+// A Kubernetes subject's own grants: those its name holds in the grant table (not its groups'); a subject's
 // name is its identity.
 Holder subject_holder(const ClusterSide& side, const std::string& kind, const std::string& name) {
-    const Graph& graph = *side.graph;
-    const auto& index = kind == "User"    ? graph.user_rows()
-                        : kind == "Group" ? graph.group_rows()
-                                          : graph.service_account_rows();
     Holder holder;
-    if (const auto found = index.find(name); found != index.end()) {
-        for (const std::uint32_t row : found->second) {
-            holder.subject_rows.push_back({row, {}, false, nullptr});
-        }
+    for (const GrantId grant : side.graph->grants().held_by(holder_kind(kind), name)) {
+        holder.subject_grants.push_back({grant, {}, false, nullptr});
     }
     holder.subject = kubernetes_identity(kind == "User" ? name : "", {});
     holder.subject.groups.clear();
-    holder.signature = side.signatures.of(holder.subject_rows, false);
+    holder.signature = side.signatures.of(holder.subject_grants, false);
     return holder;
 }
 
@@ -388,14 +393,12 @@ class Differ {
         // Kubernetes subjects either side binds.
         std::set<std::pair<std::string, std::string>> subjects;
         for (const Graph* graph : {&base, &head}) {
-            for (const auto& [name, rows] : graph->user_rows()) {
-                subjects.emplace("User", name);
-            }
-            for (const auto& [name, rows] : graph->group_rows()) {
-                subjects.emplace("Group", name);
-            }
-            for (const auto& [name, rows] : graph->service_account_rows()) {
-                subjects.emplace("ServiceAccount", name);
+            for (const auto& [kind, holder] :
+                 {std::pair{"User", HolderKind::kUser}, std::pair{"Group", HolderKind::kGroup},
+                  std::pair{"ServiceAccount", HolderKind::kServiceAccount}}) {
+                for (const auto& [name, grants] : graph->grants().holders(holder)) {
+                    subjects.emplace(kind, name);
+                }
             }
         }
         for (const auto& [kind, name] : subjects) {

@@ -105,44 +105,22 @@ class RowBuilder {
     std::vector<PermissionRow> rows_;
 };
 
-// Where a row's rules apply, as what-can groups them: "" for cluster-wide, else the namespaces (or patterns).
-std::vector<std::string> row_namespaces(const Graph& graph, const GrantRow& row) {
-    switch (row.scope) {
-        case GrantScope::kCluster:
-            return {};
-        case GrantScope::kNamespace:
-            return {graph.bindings()[row.source_index].binding->ns};
-        case GrantScope::kNamespacePatterns:
-            break;
-    }
-    return graph.access_policy_grants()[row.source_index].association->scope.namespaces;
-}
-
 // A built-in binding (equal to its definition, and its role too) to every authenticated or anonymous user:
 // the bootstrap discovery, basic-user and public-info-viewer grants. One that only carries such a name, or
 // whose role was modified, is listed rule by rule like any other.
-bool is_builtin_to_everyone(const Graph& graph, const GrantRow& row) {
-    if (row.source != GrantSource::kBinding || row.holder != HolderKind::kGroup ||
-        !graph.bindings()[row.source_index].builtin) {
-        return false;
-    }
-    const std::string& group = row_subject(graph, row).name;
-    return group == "system:authenticated" || group == "system:unauthenticated";
-}
-
-SourceLocation row_location(const Graph& graph, const GrantRow& row) {
-    return row.source == GrantSource::kAccessPolicy
-               ? graph.access_policy_grants()[row.source_index].association->location
-               : graph.bindings()[row.source_index].binding->location;
+bool is_builtin_to_everyone(const Grant& grant) {
+    return grant.source == GrantSource::kBinding && grant.holder_kind == HolderKind::kGroup &&
+           grant.builtin &&
+           (grant.holder == "system:authenticated" || grant.holder == "system:unauthenticated");
 }
 
 }  // namespace
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
-    return what_can_rows(graph, authorizer.identity(), authorizer.rows());
+    return what_can_held(graph, authorizer.identity(), authorizer.held());
 }
 
-WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<const MatchedRow> matched) {
+WhatCan what_can_held(const Graph& graph, const Identity& identity, std::span<const HeldGrant> held) {
     WhatCan result;
     result.identity = identity;
     // An ARN that does not authenticate may still be the principal of an access entry known only after apply.
@@ -151,22 +129,21 @@ WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<co
     }
     result.masters = result.identity.is_masters();
     RowBuilder rows;
-    for (const MatchedRow& match : matched) {
-        const GrantRow& row = graph.rows()[match.row];
-        if (row.source == GrantSource::kAccessPolicy && !graph.access_entries_apply()) {
+    for (const HeldGrant& match : held) {
+        const Grant grant = graph.grants().grant(match.grant);
+        if (!grant.in_force) {
             continue;
         }
-        const RuleSet& set = graph.rule_sets()[row.rule_set];
-        const std::string via = describe_grant(graph, Grant{match.row, match.witness, 0, {}});
-        const SourceLocation location = row_location(graph, row);
-        const std::vector<std::string> namespaces = row_namespaces(graph, row);
-        const bool everyone = is_builtin_to_everyone(graph, row);
-        if (set.coverage != RuleCoverage::kExact) {
+        const std::string via = describe_grant(graph, GrantMatch{match.grant, match.witness, 0, {}});
+        const SourceLocation& location = grant.location();
+        const std::vector<std::string> namespaces = grant.namespaces();
+        const bool everyone = is_builtin_to_everyone(grant);
+        if (grant.coverage != RuleCoverage::kExact) {
             result.unexpanded.push_back(
-                {via, namespaces, location, set.coverage == RuleCoverage::kLowerBound});
+                {via, namespaces, location, grant.coverage == RuleCoverage::kLowerBound});
         }
-        for (const PolicyRule& rule : *set.rules) {
-            if (namespaces.empty() && row.scope == GrantScope::kCluster) {
+        for (const PolicyRule& rule : *grant.rules) {
+            if (namespaces.empty() && grant.scope == GrantScope::kCluster) {
                 rows.add_rule(rule, PermissionRow::Scope::kCluster, "", via, location, match.undetermined,
                               everyone);
                 continue;
@@ -176,7 +153,7 @@ WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<co
                               everyone);
             }
         }
-        if (row.scope == GrantScope::kCluster && !match.undetermined && set.grants_everything) {
+        if (grant.cluster_admin() && !match.undetermined) {
             result.cluster_admin_via.push_back(via);
         }
     }

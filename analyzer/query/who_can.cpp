@@ -11,14 +11,14 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     WhoCan result;
     result.request = normalize_request(raw_request);
     const CompiledRequest compiled = compile_request(graph.symbols(), result.request);
-    const std::vector<AllowingRow> rows = allowing_rows(graph, compiled);
+    const std::vector<AllowingGrant> allowing = graph.grants().allowing(compiled);
 
     // Principals: whoever holds a row that allows (or may), system:masters members, and identities that are
     // not fully known; each is then asked forward, so that who-can and can-i give one answer.
     const auto& authorizers = access.authorizers();
     std::vector<char> candidate(authorizers.size(), 0);
-    for (const AllowingRow& allowing : rows) {
-        for (const std::uint32_t holder : access.holders(allowing.row)) {
+    for (const AllowingGrant& grant : allowing) {
+        for (const std::uint32_t holder : access.holders(grant.grant)) {
             candidate[holder] = 1;
         }
     }
@@ -37,7 +37,7 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
         if (decision.allowed()) {
             result.principals.push_back({authorizers[a].identity(), decision.grants.front(), false});
         } else if (decision.verdict == Verdict::kUndetermined) {
-            Grant grant;
+            GrantMatch grant;
             if (!decision.undetermined.empty()) {
                 grant = decision.undetermined.front();
             } else {
@@ -57,18 +57,17 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     std::set<std::tuple<std::string, std::string, std::string>> seen{{"Group", "", "system:masters"}};
     // Those that are allowed first; a subject some binding may allow but another does is allowed.
     for (const Verdict wanted : {Verdict::kAllowed, Verdict::kUndetermined}) {
-        for (const AllowingRow& allowing : rows) {
-            const GrantRow& row = graph.rows()[allowing.row];
-            if (row.source != GrantSource::kBinding || allowing.answer.verdict != wanted) {
+        for (const AllowingGrant& candidate_grant : allowing) {
+            const Grant grant = graph.grants().grant(candidate_grant.grant);
+            if (grant.source != GrantSource::kBinding || candidate_grant.answer.verdict != wanted) {
                 continue;
             }
-            Subject subject = row_subject(graph, row);
+            Subject subject = grant.subject();
             if (!seen.insert({subject.kind, subject.ns, subject.name}).second) {
                 continue;
             }
-            const BindingNode& node = graph.bindings()[row.source_index];
-            std::string via = describe_binding(graph, row.source_index);
-            result.subjects.push_back({std::move(subject), std::move(via), node.binding->location,
+            std::string via = describe_binding(graph, grant.source_index);
+            result.subjects.push_back({std::move(subject), std::move(via), grant.binding->location,
                                        wanted == Verdict::kUndetermined});
         }
     }

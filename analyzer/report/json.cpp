@@ -77,7 +77,7 @@ std::string_view grant_kind_name(GrantKind kind) {
     return "systemMasters";
 }
 
-json grant_json(const Graph& graph, const Grant& grant) {
+json grant_json(const Graph& graph, const GrantMatch& grant) {
     json out = {{"kind", grant_kind_name(grant_kind(graph, grant))}, {"via", describe_grant(graph, grant)}};
     if (const PolicyRule* rule = granted_rule(graph, grant)) {
         out["rule"] = describe_rule(*rule);
@@ -120,11 +120,11 @@ json identity_json(const Identity& identity) {
 json can_i_json(const Graph& graph, const Identity& identity, const Request& request,
                 const Decision& decision) {
     json grants = json::array();
-    for (const Grant& grant : decision.grants) {
+    for (const GrantMatch& grant : decision.grants) {
         grants.push_back(grant_json(graph, grant));
     }
     json undetermined = json::array();
-    for (const Grant& grant : decision.undetermined) {
+    for (const GrantMatch& grant : decision.undetermined) {
         undetermined.push_back(grant_json(graph, grant));
     }
     return {

@@ -125,7 +125,7 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
     for (const std::string& note : identity.notes) {
         steps.push_back({"note", note, {}});
     }
-    for (const Grant& grant : decision.grants) {
+    for (const GrantMatch& grant : decision.grants) {
         const std::vector<ChainStep> more = explain_grant(graph, grant);
         steps.insert(steps.end(), more.begin(), more.end());
     }
@@ -139,7 +139,7 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
     for (const std::string& reason : decision.reasons) {
         steps.push_back({"maybe", reason, {}});
     }
-    for (const Grant& grant : decision.undetermined) {
+    for (const GrantMatch& grant : decision.undetermined) {
         const std::vector<ChainStep> chain = explain_grant(graph, grant);
         steps.push_back({"maybe", describe_grant(graph, grant) + " may allow it: " + grant.undetermined,
                          chain.empty() ? SourceLocation{} : chain.front().location});

@@ -93,6 +93,10 @@ struct Probe {
     /// The resource is cluster-scoped, so RoleBindings and namespace-scoped access policies cannot grant it.
     bool cluster_scoped = false;
     std::string label;  ///< "create pods/exec", for messages
+    /// Some group ending in ".<the request's group>" (every ACK group is "<service>.services.k8s.aws").
+    bool group_suffix = false;
+    /// Some resource of the group (the request's resource is ignored).
+    bool any_resource = false;
 
     /// The same probe limited to one namespace (only RoleBindings there, or cluster-wide grants, allow it).
     Probe in(std::string_view ns) const;
@@ -119,6 +123,7 @@ struct Capability {
     enum class Source { kBinding, kAccessPolicy };
     Source source = Source::kBinding;
     std::size_t index = 0;  ///< into Graph::bindings() or Graph::access_policy_grants()
+    GrantId grant = 0;      ///< the source's first grant (every grant of a source shares scope and rules)
     const Probe* probe = nullptr;
     std::size_t rule = 0;            ///< the granting rule in the role's (policy's) effective rules
     std::vector<std::string> names;  ///< the resourceNames it is limited to; empty = every name
@@ -163,6 +168,18 @@ struct AccountTakeover {
     std::string then;
 };
 
+/// Who drives an EKS capability (eks-iam.md 9.5) and what that is worth: the rating capability-drivers gives
+/// and the takeover list uses.
+struct CapabilityDrive {
+    std::vector<Probe> probes;  ///< the Kubernetes writes that drive it (none for an unknown type)
+    std::string writes;         ///< "create ACK resources (groups *.services.k8s.aws)"
+    RiskSeverity severity = RiskSeverity::kMedium;  ///< high when its role may call every AWS action, or
+                                                    ///< (kro) when this cluster maps the role
+    std::string power;                              ///< what its IAM role holds, for messages
+    std::string role_arn;                           ///< "" when the input does not name it
+    Identity mapped;                                ///< the role as this cluster maps it
+};
+
 struct CheckOptions {
     bool include_builtin = false;   ///< report findings on Kubernetes' and EKS's own objects
     std::set<std::string> enabled;  ///< slugs to run; empty = all
@@ -188,6 +205,9 @@ class CheckContext {
     const IamIndex* iam() const {
         return scope_.estate != nullptr && scope_.estate->has_iam() ? &scope_.estate->iam() : nullptr;
     }
+    /// Every ServiceAccount -> IAM role edge of the cluster (IRSA, Pod Identity), trusts evaluated against
+    /// the IAM dumps when the run has them.
+    const std::vector<WorkloadRole>& workload_roles() const;
     /// Who reaches each role (nullptr without IAM dumps, or when no iam rule runs).
     const ReachIndex* reach() const { return scope_.reach; }
     /// Rules about the IAM side alone (not about one cluster) report in the first cluster's run only.
@@ -197,10 +217,17 @@ class CheckContext {
     const Export& source() const { return graph_->source(); }
     bool rule_enabled(std::string_view slug) const;
 
+    /// The grant table: Grant values, sources' grants, holders (rbacgraph/grants.hpp).
+    const GrantTable& grants() const;
+    /// The grant a capability comes from (its source's first).
+    Grant grant(const Capability& capability) const;
     /// The bindings and access-policy associations that allow any of the probes (the first probe each one
-    /// allows). Grants that give everything at their scope are left out while cluster-admin-binding runs,
+    /// allows). Grants that give everything at cluster scope are left out while cluster-admin-binding runs,
     /// which reports them once.
     std::vector<Capability> capabilities(std::span<const Probe> probes) const;
+    /// The bindings and associations in force whose rules allow every verb on every resource of every group
+    /// (at their scope), each with the rule that does (what can-i --explain cites).
+    std::vector<Capability> admin_grants() const;
     /// Capabilities of the primary probes whose holder (a subject, or an access entry's ARN) also holds one
     /// of the secondary probes, with that second capability.
     std::vector<std::pair<Capability, Capability>> combined(std::span<const Probe> primary,
@@ -215,8 +242,8 @@ class CheckContext {
     std::vector<std::string> holders(const Capability& capability) const;
     /// The holders of a binding (see holders()).
     std::vector<std::string> binding_holders(std::size_t binding) const;
-    /// Who holds any of the probes, sorted and unique, leaving out the holders of built-in bindings
-    /// (system:masters, the controllers), which every cluster has.
+    /// Who holds any of the probes (cluster admins included), sorted and unique, leaving out the holders of
+    /// built-in bindings (system:masters, the controllers), which every cluster has.
     std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;
     /// The strongest takeover the ServiceAccount holds (the takeover list, analyzer/check/takeover.cpp: every
     /// capability another rule rates high or critical, at that severity; cluster-wide before namespaced, the
@@ -228,6 +255,8 @@ class CheckContext {
     /// The same for any identity (a ServiceAccount's own namespace is `ns`; "" for others).
     std::optional<AccountTakeover> identity_takeover(const Identity& identity, std::string_view ns = {},
                                                      bool direct_cluster_only = false) const;
+    /// Who drives an EKS capability, and what that is worth.
+    CapabilityDrive capability_drive(const EksCapability& capability) const;
     /// The strongest direct cluster-wide takeover of a namespace's ServiceAccounts (those that hold anything,
     /// and its default account), with its account; nullopt when none holds one or the namespace has none.
     std::optional<AccountTakeover> strongest_account_in(const std::string& ns) const;
@@ -251,14 +280,11 @@ class CheckContext {
     /// rated as bound in ns (cluster-wide when ns is empty).
     NamedRoles named_roles_takeover(const std::vector<std::string>& names, bool cluster_roles,
                                     std::string_view ns) const;
-    /// The first effective rule of the role that grants more than API discovery (resources, or non-resource
-    /// URLs other than /api, /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths).
-    /// Reading core ConfigMaps limited by resourceNames (published information, as kube-public/cluster-info)
-    /// and creating self reviews (what system:basic-user grants) count as discovery.
-    std::optional<std::size_t> first_rule_beyond_discovery(std::optional<std::uint32_t> role) const;
-    /// True when the role allows every verb on every resource of every group (for every name).
-    bool role_is_full_admin(std::optional<std::uint32_t> role) const;
-    bool policy_is_full_admin(const AccessPolicyGrant& grant) const;
+    /// The first rule that grants more than API discovery (resources, or non-resource URLs other than /api,
+    /// /apis, /version, /healthz, /livez, /readyz, /openapi and their sub-paths). Reading core ConfigMaps
+    /// limited by resourceNames (published information, as kube-public/cluster-info) and creating self
+    /// reviews (what system:basic-user grants) count as discovery.
+    static std::optional<std::size_t> first_rule_beyond_discovery(const std::vector<PolicyRule>& rules);
 
     /// Every identity a mapping of the export produces (resolve_arn over aws-auth, access entries, creator).
     /// Builds every index that is otherwise built on first use, after which the context is only read and
@@ -277,9 +303,9 @@ class CheckContext {
     /// "<subjects> can <what> <scope> via <binding> -> <role> (rule at file:line)".
     Finding finding_for(const Capability& capability, std::string_view what) const;
 
-    /// For a binding whose role grants more than discovery: a finding "<who> can use <rule><what> ... via
-    /// <binding> -> <role>" naming only that subject; nullopt when the role grants discovery at most.
-    std::optional<Finding> beyond_discovery_finding(std::size_t binding, const std::string& who,
+    /// For a binding's grant whose role grants more than discovery: a finding "<who> can use <rule><what>
+    /// ... via <binding> -> <role>" naming only that holder; nullopt when the role grants discovery at most.
+    std::optional<Finding> beyond_discovery_finding(GrantId grant, const std::string& who,
                                                     std::string_view what = {}) const;
     /// A finding about a binding: object, location, all its subjects, its annotations, whether it is built
     /// in.
@@ -297,6 +323,14 @@ class CheckContext {
     /// "user alice" or "role ops" for messages.
     static std::string short_name(const IamPrincipal& principal);
 
+    /// How a role or binding of the export compares with its definition in the bootstrap policy, and what a
+    /// modified one adds (nullptr unless kModified).
+    struct BuiltinComparison {
+        BuiltinStatus status = BuiltinStatus::kNone;
+        const BuiltinDifference* difference = nullptr;
+    };
+    BuiltinComparison builtin_comparison(const Role& role) const;
+    BuiltinComparison builtin_comparison(const Binding& binding) const;
     /// Objects Kubernetes creates itself: equal, in what they grant, to their definition in the bootstrap
     /// policy (a binding's role too). Names, labels and subject prefixes decide nothing (Graph,
     /// BuiltinStatus).
@@ -309,6 +343,8 @@ class CheckContext {
     struct Cache;
     struct Takeovers;
     Takeovers& takeovers() const;
+    std::vector<Capability> capabilities_of(std::span<const Probe> probes,
+                                            bool admin_reported_elsewhere) const;
     std::optional<std::string> held(const Authorizer& authorizer, const TakeoverEntry& entry,
                                     std::string_view ns) const;
 

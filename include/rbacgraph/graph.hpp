@@ -16,6 +16,7 @@
 namespace rbacgraph {
 
 class BuiltinPolicy;
+class GrantTable;
 
 using Symbol = std::uint32_t;
 inline constexpr Symbol kNoSymbol = UINT32_MAX;
@@ -27,6 +28,8 @@ class SymbolTable {
     /// kNoSymbol when the text was never interned (and so equals no rule entry).
     Symbol find(std::string_view text) const;
     std::string_view name(Symbol symbol) const { return names_[symbol]; }
+    /// How many strings are interned (symbols are 0 .. size() - 1).
+    Symbol size() const { return static_cast<Symbol>(names_.size()); }
 
   private:
     struct Hash {
@@ -92,6 +95,8 @@ struct RuleSet {
     RuleCoverage coverage = RuleCoverage::kExact;
     /// Some rule allows every verb on every resource of every group, for every name.
     bool grants_everything = false;
+    /// The first such rule.
+    std::optional<std::uint32_t> everything_rule;
 
     RuleSet(const std::vector<PolicyRule>& rules, RuleCoverage coverage, SymbolTable& table);
     RuleSet(const RuleSet&) = delete;
@@ -114,7 +119,7 @@ enum class BuiltinStatus : std::uint8_t {
 struct BuiltinDifference {
     std::vector<std::uint32_t> rules;  ///< rules (of an aggregated role: stored rules) beyond the definition
     std::vector<std::uint32_t> selectors;  ///< aggregationRule selectors the definition lacks
-    std::vector<std::uint32_t> subjects;   ///< subjects (that can match) the definition does not name
+    std::vector<Subject> subjects;         ///< subjects (as they match) the definition does not name
     bool role_ref = false;                 ///< the binding names another role than the definition
     std::string definition_role;           ///< with role_ref: the role the definition binds ("ClusterRole x")
     /// A role's effective rules beyond the definition's, one (verb, group, resource, name) or (verb, URL)
@@ -167,21 +172,6 @@ enum class GrantScope : std::uint8_t {
     kNamespacePatterns,  ///< namespaced requests in namespaces matching the association's scope
 };
 
-/// One effective holder of one grant: holder x scope x source x rule set. Only subjects that can match
-/// anybody have rows (valid kinds; a ServiceAccount's namespace resolved as the subject locator does).
-struct GrantRow {
-    GrantSource source = GrantSource::kBinding;
-    HolderKind holder = HolderKind::kUser;
-    GrantScope scope = GrantScope::kCluster;
-    std::uint32_t source_index = 0;  ///< into Graph::bindings() or Graph::access_policy_grants()
-    std::uint32_t subject = 0;       ///< the subject's index in the binding (binding rows)
-    std::uint32_t rule_set = 0;      ///< into Graph::rule_sets()
-    Symbol ns = kNoSymbol;           ///< the namespace of a kNamespace scope
-};
-
-/// Rows holding one name, by index into Graph::rows().
-using RowList = std::vector<std::uint32_t>;
-
 struct GraphOptions {
     std::string creator_arn;  ///< the cluster creator, which the EKS API does not reveal
     /// Where the creator ARN was given, for explanations (the CLI names its option).
@@ -214,16 +204,9 @@ class Graph {
     const std::vector<AccessPolicyGrant>& access_policy_grants() const { return grants_; }
     const std::vector<RuleSet>& rule_sets() const { return rule_sets_; }
 
-    /// The grant table: every (holder, scope, source, rule set) of the cluster, rows of one source together.
-    const std::vector<GrantRow>& rows() const { return rows_; }
-    /// The rows a binding hands out (none when its role is missing or no subject can match).
-    std::span<const GrantRow> binding_rows(std::size_t binding) const;
-    /// The rows an access-policy association hands out (its principal; one row).
-    std::span<const GrantRow> policy_rows(std::size_t grant) const;
-    /// The index of a row in rows().
-    std::uint32_t row_index(const GrantRow& row) const {
-        return static_cast<std::uint32_t>(&row - rows_.data());
-    }
+    /// The grant table: every (holder, scope, source, rules) of the cluster, and the one matcher over it.
+    /// Rules and queries ask it (rbacgraph/grants.hpp) rather than reading bindings' subjects or rule sets.
+    const GrantTable& grants() const;
     /// What a modified built-in role or binding adds over its definition (nullptr unless kModified).
     const BuiltinDifference* role_difference(std::size_t role) const;
     const BuiltinDifference* binding_difference(std::size_t binding) const;
@@ -247,12 +230,6 @@ class Graph {
     bool access_entries_apply() const;
     std::optional<std::uint32_t> find_role(bool cluster_scoped, std::string_view ns,
                                            std::string_view name) const;
-
-    /// Rows by holder: user name, group name, "namespace/name" of a ServiceAccount, access-entry key.
-    const std::map<std::string, RowList>& user_rows() const { return user_rows_; }
-    const std::map<std::string, RowList>& group_rows() const { return group_rows_; }
-    const std::map<std::string, RowList>& service_account_rows() const { return service_account_rows_; }
-    const std::map<std::string, RowList>& principal_rows() const { return principal_rows_; }
 
     /// aws-auth entries in force: the last entry for each lower-cased ARN (configmap.go saveMap).
     const std::map<std::string, const AwsAuthEntry*>& role_mappings() const { return role_mappings_; }
@@ -284,13 +261,7 @@ class Graph {
     std::vector<BindingNode> bindings_;
     std::vector<AccessPolicyGrant> grants_;
     std::vector<RuleSet> rule_sets_;
-    std::vector<GrantRow> rows_;
-    std::vector<std::uint32_t> binding_row_starts_;  ///< rows of binding b: [starts[b], starts[b + 1])
-    std::vector<std::uint32_t> policy_row_starts_;
-    std::map<std::string, RowList> user_rows_;
-    std::map<std::string, RowList> group_rows_;
-    std::map<std::string, RowList> service_account_rows_;
-    std::map<std::string, RowList> principal_rows_;
+    std::unique_ptr<GrantTable> table_;
     std::map<std::string, const AwsAuthEntry*> role_mappings_;
     std::map<std::string, const AwsAuthEntry*> user_mappings_;
     std::map<std::string, const AccessEntry*> access_entries_;
@@ -303,13 +274,8 @@ class Graph {
 /// The key an access entry is matched by: users by ARN, roles by ARN without path (lower-cased).
 std::string access_entry_key(std::string_view principal_arn);
 
-/// The subject a binding row names, with a ServiceAccount's namespace resolved as the authorizer does.
-Subject row_subject(const Graph& graph, const GrantRow& row);
 /// "RoleBinding ns/b -> ClusterRole r", saying "(built in, not in the export)" after a role the export lacks.
 std::string describe_binding(const Graph& graph, std::size_t binding);
-/// Who a row's holder is, for messages: "User dave", "ServiceAccount istio-system/gw", or the principal's
-/// ARN.
-std::string holder_display(const Graph& graph, const GrantRow& row);
 
 /// Computes the effective rules of aggregated ClusterRoles (fixed point); reports stored/computed
 /// differences. With stored_only, also says per role which stored rules its selectors do not produce.

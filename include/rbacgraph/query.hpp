@@ -34,9 +34,9 @@ struct ChainStep {
 /// ARN -> mapping -> username/groups, as steps.
 std::vector<ChainStep> explain_identity(const Identity& identity);
 /// binding -> role -> rule (or policy, or system:masters), as steps.
-std::vector<ChainStep> explain_grant(const Graph& graph, const Grant& grant);
+std::vector<ChainStep> explain_grant(const Graph& graph, const GrantMatch& grant);
 /// One line for a grant: "ClusterRoleBinding x -> ClusterRole y".
-std::string describe_grant(const Graph& graph, const Grant& grant);
+std::string describe_grant(const Graph& graph, const GrantMatch& grant);
 /// "session name 'bob'" or "as principal arn:..." for the value that made a templated subject match.
 std::string describe_witness(const std::string& witness);
 /// "{apiGroups: [\"\"], resources: [pods], verbs: [get]}".
@@ -45,7 +45,7 @@ std::string describe_rule(const PolicyRule& rule);
 /// for each grant that may allow it.
 std::vector<std::string> undetermined_reasons(const Graph& graph, const Decision& decision);
 /// The effective rule a grant points at (nullptr for system:masters).
-const PolicyRule* granted_rule(const Graph& graph, const Grant& grant);
+const PolicyRule* granted_rule(const Graph& graph, const GrantMatch& grant);
 
 /// One row of what-can: one resource (or URL) with the verbs one source grants on it.
 struct PermissionRow {
@@ -81,8 +81,8 @@ struct WhatCan {
 };
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
-/// The same over given rows (a Kubernetes subject's own rows: those its name holds in the grant table).
-WhatCan what_can_rows(const Graph& graph, const Identity& identity, std::span<const MatchedRow> rows);
+/// The same over given grants (a Kubernetes subject's own: those its name holds in the grant table).
+WhatCan what_can_held(const Graph& graph, const Identity& identity, std::span<const HeldGrant> held);
 
 /// what_can for each identity, in order, on every core (the graph is only read).
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities);
@@ -90,7 +90,7 @@ std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identit
 /// A mapped principal allowed the request (or that may be), with the first grant.
 struct WhoCanPrincipal {
     Identity identity;
-    Grant grant;
+    GrantMatch grant;
     bool undetermined = false;  ///< may be allowed: the grant hinges on what the input cannot decide
 };
 

@@ -13,7 +13,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     if (!aws_auth || context.graph().mode() == AuthenticationMode::kApi) {
         return;
     }
-    const auto with_authenticated = context.graph().group_rows().contains("system:authenticated");
+    const auto with_authenticated =
+        !context.grants().held_by(HolderKind::kGroup, "system:authenticated").empty();
     for (const AwsAuthAccount& account : aws_auth->map_accounts) {
         Finding finding;
         finding.object = {"ConfigMap", "kube-system", "aws-auth"};

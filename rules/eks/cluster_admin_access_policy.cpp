@@ -15,7 +15,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     if (mode != AuthenticationMode::kApi && mode != AuthenticationMode::kApiAndConfigMap) {
         return;
     }
-    for (const AccessPolicyGrant& grant : context.graph().access_policy_grants()) {
+    for (std::size_t p = 0; p < context.grants().policy_count(); ++p) {
+        const AccessPolicyGrant& grant = *context.grants().policy_source(p).policy;
         if (grant.definition == nullptr) {
             continue;
         }

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "rbacgraph/check.hpp"
-#include "rbacgraph/estate.hpp"
 
 namespace rbacgraph::rules {
 namespace {
@@ -17,7 +16,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
     // eks-iam.md 9.4, 9.7 and 7: the pods of a ServiceAccount hold its IAM role; if this cluster maps that
     // role to admin, whoever runs a pod as the ServiceAccount is cluster admin (Kubernetes -> AWS ->
     // Kubernetes).
-    for (const WorkloadRole& edge : workload_roles(context.graph(), context.iam())) {
+    for (const WorkloadRole& edge : context.workload_roles()) {
         if (!edge.may_grant() || edge.role_arn.empty()) {
             continue;  // the role's trust refuses the pods: the annotation or association gives nothing
         }

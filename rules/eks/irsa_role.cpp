@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include "rbacgraph/check.hpp"
-#include "rbacgraph/estate.hpp"
 
 namespace rbacgraph::rules {
 namespace {
@@ -12,7 +11,7 @@ constexpr RuleInfo kInfo{
     "a role that does not trust it"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    for (const WorkloadRole& edge : workload_roles(context.graph(), context.iam())) {
+    for (const WorkloadRole& edge : context.workload_roles()) {
         Finding finding;
         finding.object = {"ServiceAccount", edge.ns, edge.service_account};
         finding.location = edge.location;

@@ -36,7 +36,6 @@ Finding mapping_finding(const CheckContext& context, const Identity& identity, s
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
     for (const Authorizer& authorizer : context.mapped_authorizers()) {
         const Identity& identity = authorizer.identity();
         const bool mapping = identity.source == IdentitySource::kMapRoles ||
@@ -46,18 +45,14 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         if (!mapping || identity.is_masters()) {
             continue;  // system:masters is system-masters-mapping
         }
-        for (const MatchedRow& match : authorizer.rows()) {
-            const GrantRow& row = graph.rows()[match.row];
-            if (match.undetermined || row.source != GrantSource::kBinding ||
-                row.scope != GrantScope::kCluster) {
+        for (const HeldGrant& match : authorizer.held()) {
+            const Grant grant = context.grants().grant(match.grant);
+            if (match.undetermined || grant.source != GrantSource::kBinding || !grant.cluster_admin() ||
+                grant.builtin) {
                 continue;
             }
-            const BindingNode& node = graph.bindings()[row.source_index];
-            const Binding& binding = *node.binding;
-            if (!context.role_is_full_admin(node.role) || context.is_builtin_binding(binding)) {
-                continue;
-            }
-            const Subject subject = row_subject(graph, row);
+            const Binding& binding = *grant.binding;
+            const Subject subject = grant.subject();
             Finding finding = mapping_finding(
                 context, identity,
                 fmt::format(

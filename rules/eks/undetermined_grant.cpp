@@ -23,17 +23,13 @@ RiskSeverity raise(RiskSeverity severity) {
 }
 
 void check_policies(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    if (!graph.access_entries_apply()) {
-        return;
-    }
-    const auto& grants = graph.access_policy_grants();
-    for (std::size_t g = 0; g < grants.size(); ++g) {
-        const AccessPolicyGrant& grant = grants[g];
-        const RuleSet& rules = graph.rule_sets()[grant.rule_set];
-        if (rules.coverage == RuleCoverage::kExact) {
-            continue;
+    const GrantTable& grants = context.grants();
+    for (std::size_t g = 0; g < grants.policy_count(); ++g) {
+        const Grant held = grants.grant(grants.policy_source(g).grants.first);
+        if (!held.in_force || held.coverage == RuleCoverage::kExact) {
+            continue;  // outside the API modes an association grants nothing (the table's gate)
         }
+        const AccessPolicyGrant& grant = *held.policy;
         const AccessPolicyAssociation& association = *grant.association;
         const bool cluster_scope = association.scope.cluster_wide;
         const std::string scope =
@@ -42,12 +38,12 @@ void check_policies(const CheckContext& context, std::vector<Finding>& out) {
         std::string known;
         if (grant.definition == nullptr) {
             known = "it is not an access policy rbacgraph knows";
-        } else if (rules.coverage == RuleCoverage::kLowerBound) {
-            known = rules.rules->empty()
+        } else if (held.coverage == RuleCoverage::kLowerBound) {
+            known = held.rules->empty()
                         ? "AWS describes it only in prose that names no verb"
                         : fmt::format(
                               "AWS describes it only in prose; the {} rule(s) the prose names are evaluated",
-                              rules.rules->size());
+                              held.rules->size());
         } else {
             known = "AWS publishes only its name";
         }
@@ -69,20 +65,19 @@ void check_policies(const CheckContext& context, std::vector<Finding>& out) {
 }
 
 void check_roles(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    for (std::size_t b = 0; b < graph.bindings().size(); ++b) {
-        const auto rows = graph.binding_rows(b);
-        if (rows.empty() || graph.rule_sets()[rows.front().rule_set].coverage == RuleCoverage::kExact) {
+    const GrantTable& grants = context.grants();
+    for (std::size_t b = 0; b < grants.binding_count(); ++b) {
+        const GrantTable::BindingSource source = grants.binding_source(b);
+        if (source.grants.empty() || grants.grant(source.grants.first).coverage == RuleCoverage::kExact) {
             continue;
         }
-        const Binding& binding = *graph.bindings()[b].binding;
+        const Binding& binding = *source.binding;
         Finding finding = context.finding_for(binding, "");
         finding.arns = context.arns_of_binding(b);
         finding.message = fmt::format(
             "{} binds {} to {}: a role EKS creates whose rules AWS does not publish, so what it allows is "
             "undetermined (export the role with kubectl get clusterrole -o yaml to evaluate it)",
-            binding.display(), graph.roles()[*graph.bindings()[b].role].role->display(),
-            fmt::join(finding.subjects, ", "));
+            binding.display(), source.role->display(), fmt::join(finding.subjects, ", "));
         if (!binding.cluster_scoped) {
             finding.severity = lower(kInfo.severity);
         }

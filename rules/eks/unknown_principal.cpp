@@ -12,18 +12,17 @@ constexpr RuleInfo kInfo{
     "template): it can be any principal the change creates (cluster admin or an aws-auth key: high)"};
 
 // What an access entry hands out: its Kubernetes groups and its access policies.
-std::string grants_of(const Graph& graph, const AccessEntry& entry) {
+std::string grants_of(const GrantTable& grants, const AccessEntry& entry) {
     std::vector<std::string> parts;
     if (!entry.kubernetes_groups.empty()) {
         parts.push_back(fmt::format("groups {}", fmt::join(entry.kubernetes_groups, ", ")));
     }
-    for (const AccessPolicyGrant& grant : graph.access_policy_grants()) {
-        if (access_entry_key(grant.association->principal_arn) == access_entry_key(entry.principal_arn)) {
-            parts.push_back(grant.association->scope.cluster_wide
-                                ? fmt::format("{} at cluster scope", grant.name())
-                                : fmt::format("{} in {}", grant.name(),
-                                              fmt::join(grant.association->scope.namespaces, ", ")));
-        }
+    for (const GrantId id : grants.held_by(HolderKind::kPrincipal, access_entry_key(entry.principal_arn))) {
+        const Grant grant = grants.grant(id);
+        const std::string_view name = grant.policy->name();
+        parts.push_back(grant.scope == GrantScope::kCluster
+                            ? fmt::format("{} at cluster scope", name)
+                            : fmt::format("{} in {}", name, fmt::join(grant.namespaces(), ", ")));
     }
     return parts.empty() ? "no groups and no access policy" : fmt::format("{}", fmt::join(parts, "; "));
 }
@@ -43,7 +42,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.message = fmt::format(
                 "access entry for principal {}: whoever that turns out to be gets {}{}; review who it is "
                 "and its trust policy in the same change",
-                entry.principal_arn, grants_of(graph, entry), admin ? ", which is cluster admin" : "");
+                entry.principal_arn, grants_of(context.grants(), entry),
+                admin ? ", which is cluster admin" : "");
             out.push_back(std::move(finding));
         }
     }

@@ -21,15 +21,10 @@ std::optional<std::string> admin_reason(const Identity& identity) {
 
 // An access policy of the entry that grants everything at cluster scope.
 std::optional<std::string> admin_policy(const CheckContext& context, const Authorizer& authorizer) {
-    const Graph& graph = context.graph();
-    for (const MatchedRow& match : authorizer.rows()) {
-        const GrantRow& row = graph.rows()[match.row];
-        if (row.source == GrantSource::kAccessPolicy && row.scope == GrantScope::kCluster &&
-            graph.access_entries_apply()) {
-            const AccessPolicyGrant& grant = graph.access_policy_grants()[row.source_index];
-            if (context.policy_is_full_admin(grant)) {
-                return fmt::format("its access entry holds {} at cluster scope", grant.name());
-            }
+    for (const HeldGrant& match : authorizer.held()) {
+        const Grant grant = context.grants().grant(match.grant);
+        if (grant.source == GrantSource::kAccessPolicy && grant.cluster_admin()) {
+            return fmt::format("its access entry holds {} at cluster scope", grant.policy->name());
         }
     }
     return std::nullopt;

@@ -40,16 +40,14 @@ IamEffect on_resource(const IamIndex& iam, std::size_t principal, std::string_vi
 
 // Non-system groups a ClusterRoleBinding makes cluster admin: what an entry's kubernetesGroups can be changed
 // to.
-std::vector<std::string> admin_groups(const Graph& graph) {
+std::vector<std::string> admin_groups(const GrantTable& grants) {
     std::vector<std::string> out;
-    for (const auto& [group, rows] : graph.group_rows()) {
+    for (const auto& [group, held] : grants.holders(HolderKind::kGroup)) {
         if (group.starts_with("system:")) {
             continue;  // EKS refuses kubernetesGroups starting with system: (eks-iam.md 4.2)
         }
-        const bool admin = std::any_of(rows.begin(), rows.end(), [&](std::uint32_t r) {
-            const GrantRow& row = graph.rows()[r];
-            return row.scope == GrantScope::kCluster && graph.rule_sets()[row.rule_set].grants_everything;
-        });
+        const bool admin =
+            std::any_of(held.begin(), held.end(), [&](GrantId id) { return grants.cluster_admin(id); });
         if (admin) {
             out.push_back(group);
         }
@@ -264,7 +262,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         // eks-iam.md 7 row 6: an entry it can use, given a group that a ClusterRoleBinding makes admin.
         if (severity != RiskSeverity::kCritical && granted(allowed.update) && entries_usable &&
             !context.graph().access_entries().empty()) {
-            const std::vector<std::string> groups = admin_groups(context.graph());
+            const std::vector<std::string> groups = admin_groups(context.grants());
             const std::vector<std::string> usable =
                 groups.empty() ? std::vector<std::string>{} : usable_entries(context, i);
             if (!usable.empty()) {

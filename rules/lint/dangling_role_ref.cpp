@@ -11,12 +11,12 @@ constexpr RuleInfo kInfo{
     "creates a role with that name)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const auto& bindings = context.graph().bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const BindingNode& node = bindings[b];
-        const Binding& binding = *node.binding;
+    const GrantTable& grants = context.grants();
+    for (std::size_t b = 0; b < grants.binding_count(); ++b) {
+        const GrantTable::BindingSource source = grants.binding_source(b);
+        const Binding& binding = *source.binding;
         const RoleRef& ref = binding.role_ref;
-        if (node.role || (ref.kind != "Role" && ref.kind != "ClusterRole") ||
+        if (source.role != nullptr || (ref.kind != "Role" && ref.kind != "ClusterRole") ||
             (binding.cluster_scoped && ref.kind == "Role")) {
             continue;  // the loader already warns about impossible references
         }

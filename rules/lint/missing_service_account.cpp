@@ -20,14 +20,13 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         namespaces_with_accounts.insert(account.ns);
     }
     // Only namespaces whose ServiceAccounts were exported can be judged (every namespace has "default").
-    const Graph& graph = context.graph();
-    for (const auto& [key, rows] : graph.service_account_rows()) {
+    for (const auto& [key, held] : context.grants().holders(HolderKind::kServiceAccount)) {
         const std::string ns = key.substr(0, key.find('/'));
         if (accounts.contains(key) || !namespaces_with_accounts.contains(ns)) {
             continue;
         }
-        for (const std::uint32_t row : rows) {
-            const Binding& binding = *graph.bindings()[graph.rows()[row].source_index].binding;
+        for (const GrantId id : held) {
+            const Binding& binding = *context.grants().grant(id).binding;
             Finding finding = context.finding_for(binding, "");
             finding.subjects = {"ServiceAccount " + key};
             finding.key = key;

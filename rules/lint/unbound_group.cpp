@@ -17,7 +17,7 @@ bool system_group(std::string_view group) {
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     const Graph& graph = context.graph();
-    if (!context.source().aws_auth && context.source().access_entries.empty()) {
+    if (!context.source().aws_auth && graph.access_entries().empty()) {
         return;  // groups may come from another authenticator: nothing to compare with
     }
     std::set<std::string> mapped_groups;
@@ -26,7 +26,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             return;  // templated: compared per session by the authorizer, not here
         }
         mapped_groups.insert(group);
-        if (!system_group(group) && !graph.group_rows().contains(group)) {
+        if (!system_group(group) && context.grants().held_by(HolderKind::kGroup, group).empty()) {
             out.push_back(make_finding(group));
         }
     };
@@ -62,11 +62,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             });
         }
     }
-    for (const auto& [group, rows] : graph.group_rows()) {
+    for (const auto& [group, rows] : context.grants().holders(HolderKind::kGroup)) {
         if (system_group(group) || mapped_groups.contains(group)) {
             continue;
         }
-        const Binding& binding = *graph.bindings()[graph.rows()[rows.front()].source_index].binding;
+        const Binding& binding = *context.grants().grant(rows.front()).binding;
         Finding finding = context.finding_for(binding, "");
         finding.subjects = {"Group " + group};
         finding.key = group;

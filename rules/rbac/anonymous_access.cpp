@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "rbacgraph/check.hpp"
 
@@ -8,27 +9,28 @@ namespace {
 constexpr RuleInfo kInfo{"RG203", "anonymous-access", "rbac", RiskSeverity::kCritical,
                          "Grants more than API discovery to system:anonymous or system:unauthenticated"};
 
-bool is_anonymous(const Subject& subject) {
-    return (subject.kind == "User" && subject.name == "system:anonymous") ||
-           (subject.kind == "Group" && subject.name == "system:unauthenticated");
-}
-
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    const auto& bindings = graph.bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const auto rows = graph.binding_rows(b);
-        const auto anonymous = std::find_if(rows.begin(), rows.end(), [&](const GrantRow& row) {
-            return is_anonymous(row_subject(graph, row));
-        });
-        if (anonymous == rows.end()) {
+    // An anonymous request is User system:anonymous in Group system:unauthenticated (k8s-rbac.md 4). One
+    // finding per binding, through its first anonymous holder in table order.
+    const GrantTable& grants = context.grants();
+    std::vector<GrantId> anonymous;
+    for (const auto& [kind, name] : {std::pair{HolderKind::kUser, "system:anonymous"},
+                                     std::pair{HolderKind::kGroup, "system:unauthenticated"}}) {
+        const auto held = grants.held_by(kind, name);
+        anonymous.insert(anonymous.end(), held.begin(), held.end());
+    }
+    std::sort(anonymous.begin(), anonymous.end());
+    std::set<std::size_t> reported;
+    for (const GrantId id : anonymous) {
+        const Grant grant = grants.grant(id);
+        if (grant.source != GrantSource::kBinding || !reported.insert(grant.source_index).second) {
             continue;
         }
         auto finding = context.beyond_discovery_finding(
-            b, "anyone who can reach the API server (" + holder_display(graph, *anonymous) + ")",
+            id, "anyone who can reach the API server (" + grant.holder_display() + ")",
             " without credentials");
         if (finding) {
-            if (!bindings[b].binding->cluster_scoped) {
+            if (grant.scope != GrantScope::kCluster) {
                 finding->severity = lower(kInfo.severity);
             }
             out.push_back(std::move(*finding));

@@ -1,4 +1,4 @@
-#include <algorithm>
+#include <set>
 
 #include "rbacgraph/check.hpp"
 
@@ -9,17 +9,17 @@ constexpr RuleInfo kInfo{"RG204", "authenticated-broad", "rbac", RiskSeverity::k
                          "Grants more than API discovery to system:authenticated (in EKS: every mapped ARN)"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const auto& bindings = context.graph().bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const auto& subjects = bindings[b].binding->subjects;
-        const bool everyone = std::any_of(subjects.begin(), subjects.end(), [](const Subject& subject) {
-            return subject.kind == "Group" && subject.name == "system:authenticated";
-        });
-        auto finding = everyone ? context.beyond_discovery_finding(
-                                      b, "every authenticated identity (Group system:authenticated)")
-                                : std::nullopt;
+    // Every authenticated request carries the group (k8s-rbac.md 4); the grant table's holders of it.
+    std::set<std::size_t> reported;
+    for (const GrantId id : context.grants().held_by(HolderKind::kGroup, "system:authenticated")) {
+        const Grant grant = context.grants().grant(id);
+        if (grant.source != GrantSource::kBinding || !reported.insert(grant.source_index).second) {
+            continue;
+        }
+        auto finding =
+            context.beyond_discovery_finding(id, "every authenticated identity (Group system:authenticated)");
         if (finding) {
-            if (!bindings[b].binding->cluster_scoped) {
+            if (grant.scope != GrantScope::kCluster) {
                 finding->severity = lower(kInfo.severity);
             }
             out.push_back(std::move(*finding));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "rbacgraph/check.hpp"
 
@@ -11,16 +12,25 @@ constexpr RuleInfo kInfo{
     "them"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const auto& bindings = context.graph().bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const auto& subjects = bindings[b].binding->subjects;
-        const auto found = std::find_if(subjects.begin(), subjects.end(), [](const Subject& subject) {
-            return subject.kind == "ServiceAccount" && subject.name.find("dashboard") != std::string::npos;
-        });
-        if (found == subjects.end()) {
+    // The grant table's ServiceAccount holders: a subject without a namespace in a ClusterRoleBinding
+    // matches nobody and holds nothing (rule.go appliesToUser), so it is not reported.
+    const GrantTable& grants = context.grants();
+    std::vector<GrantId> dashboards;
+    for (const auto& [account, held] : grants.holders(HolderKind::kServiceAccount)) {
+        if (std::string_view(account).substr(account.find('/') + 1).find("dashboard") !=
+            std::string_view::npos) {
+            dashboards.insert(dashboards.end(), held.begin(), held.end());
+        }
+    }
+    // One finding per binding, for its first dashboard account in subject order.
+    std::sort(dashboards.begin(), dashboards.end());
+    std::set<std::size_t> reported;
+    for (const GrantId id : dashboards) {
+        const Grant grant = grants.grant(id);
+        if (grant.source != GrantSource::kBinding || !reported.insert(grant.source_index).second) {
             continue;
         }
-        if (auto finding = context.beyond_discovery_finding(b, found->display(),
+        if (auto finding = context.beyond_discovery_finding(id, grant.holder_display(),
                                                             " on behalf of whoever reaches the dashboard")) {
             out.push_back(std::move(*finding));
         }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "rbacgraph/check.hpp"
 
@@ -11,18 +12,24 @@ constexpr RuleInfo kInfo{
     "serviceAccountName runs as"};
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    for (std::size_t b = 0; b < graph.bindings().size(); ++b) {
-        const auto rows = graph.binding_rows(b);
-        const auto found = std::find_if(rows.begin(), rows.end(), [&](const GrantRow& row) {
-            return row.holder == HolderKind::kServiceAccount && row_subject(graph, row).name == "default";
-        });
-        if (found == rows.end()) {
+    const GrantTable& grants = context.grants();
+    std::vector<GrantId> held_by_default;
+    for (const auto& [account, held] : grants.holders(HolderKind::kServiceAccount)) {
+        if (account.ends_with("/default")) {
+            held_by_default.insert(held_by_default.end(), held.begin(), held.end());
+        }
+    }
+    // One finding per binding, for its first default account in subject order.
+    std::sort(held_by_default.begin(), held_by_default.end());
+    std::set<std::size_t> reported;
+    for (const GrantId id : held_by_default) {
+        const Grant grant = grants.grant(id);
+        if (grant.source != GrantSource::kBinding || !reported.insert(grant.source_index).second) {
             continue;
         }
-        const std::string ns = row_subject(graph, *found).ns;
+        const std::string ns(grant.holder_ns);
         if (auto finding = context.beyond_discovery_finding(
-                b, "ServiceAccount " + ns + "/default",
+                id, "ServiceAccount " + ns + "/default",
                 " as any pod of namespace " + ns + " that names no ServiceAccount")) {
             out.push_back(std::move(*finding));
         }

@@ -78,29 +78,33 @@ std::string reach_text(const Reach& reach) {
 }
 
 void report_roles(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    // The bindings of each modified role, found in one pass.
-    std::map<std::uint32_t, std::vector<std::size_t>> bindings_of;
-    for (std::size_t r = 0; r < graph.roles().size(); ++r) {
-        if (graph.roles()[r].status == BuiltinStatus::kModified) {
-            bindings_of[static_cast<std::uint32_t>(r)];
+    const GrantTable& grants = context.grants();
+    // Modified roles are the export's own (what the graph adds is the definition itself).
+    std::vector<std::pair<const Role*, const BuiltinDifference*>> modified;
+    for (const Role& role : context.source().roles) {
+        const CheckContext::BuiltinComparison comparison = context.builtin_comparison(role);
+        if (comparison.status == BuiltinStatus::kModified) {
+            modified.emplace_back(&role, comparison.difference);
         }
     }
-    if (bindings_of.empty()) {
+    if (modified.empty()) {
         return;
     }
-    for (std::size_t b = 0; b < graph.bindings().size(); ++b) {
-        const auto role = graph.bindings()[b].role;
-        if (role) {
-            if (const auto found = bindings_of.find(*role); found != bindings_of.end()) {
-                found->second.push_back(b);
-            }
+    // The bindings of each modified role, found in one pass over the table's sources.
+    std::map<const Role*, std::vector<GrantTable::BindingSource>> bindings_of;
+    for (const auto& [role, difference] : modified) {
+        bindings_of[role];
+    }
+    for (std::size_t b = 0; b < grants.binding_count(); ++b) {
+        const GrantTable::BindingSource source = grants.binding_source(b);
+        if (const auto found = bindings_of.find(source.role); found != bindings_of.end()) {
+            found->second.push_back(source);
         }
     }
-    for (const auto& [r, bindings] : bindings_of) {
-        const RoleNode& node = graph.roles()[r];
-        const Role& role = *node.role;
-        const BuiltinDifference& difference = *graph.role_difference(r);
+    for (const auto& [role_pointer, difference_pointer] : modified) {
+        const Role& role = *role_pointer;
+        const BuiltinDifference& difference = *difference_pointer;
+        const std::vector<GrantTable::BindingSource>& bindings = bindings_of[role_pointer];
         std::vector<std::string> parts;
         for (const std::uint32_t index : difference.rules) {
             parts.push_back(fmt::format("rule {}", describe_rule(role.rules[index])));
@@ -116,29 +120,30 @@ void report_roles(const CheckContext& context, std::vector<Finding>& out) {
             difference.rules.empty() ? role.location : role.rules[difference.rules.front()].location;
         finding.annotations = {&role.annotations};
         Reach reach;
-        // Judged by what it grants beyond the definition (with an added selector, what that collects too),
-        // not by whole rules: a rule may repeat the definition and add one corner.
         // Where the bindings hand it out: cluster-wide if any ClusterRoleBinding (or nothing yet) does, else
-        // in the RoleBindings' namespace.
+        // in the RoleBindings' namespace. Judged by what it grants beyond the definition (with an added
+        // selector, what that collects too), not by whole rules: a rule may repeat the definition and add one
+        // corner.
         std::string bound_in;
         const bool cluster_bound =
-            bindings.empty() || std::any_of(bindings.begin(), bindings.end(), [&](std::size_t b) {
-                return graph.bindings()[b].binding->cluster_scoped;
+            bindings.empty() ||
+            std::any_of(bindings.begin(), bindings.end(), [](const GrantTable::BindingSource& source) {
+                return source.binding->cluster_scoped;
             });
         if (!role.cluster_scoped) {
             bound_in = role.ns;
         } else if (!cluster_bound) {
-            bound_in = graph.bindings()[bindings.front()].binding->ns;
+            bound_in = bindings.front().binding->ns;
         }
         reach.takeover = context.rules_takeover(difference.grants, bound_in);
-        for (const std::size_t b : bindings) {
-            for (std::string& holder : context.binding_holders(b)) {
+        for (const GrantTable::BindingSource& source : bindings) {
+            for (std::string& holder : context.binding_holders(source.index)) {
                 if (everybody(holder)) {
                     reach.everybody.push_back(holder);
                 }
                 finding.subjects.push_back(std::move(holder));
             }
-            for (std::string& arn : context.arns_of_binding(b)) {
+            for (std::string& arn : context.arns_of_binding(source.index)) {
                 finding.arns.push_back(std::move(arn));
             }
         }
@@ -165,22 +170,18 @@ void report_roles(const CheckContext& context, std::vector<Finding>& out) {
 }
 
 void report_bindings(const CheckContext& context, std::vector<Finding>& out) {
-    const Graph& graph = context.graph();
-    for (std::size_t b = 0; b < graph.bindings().size(); ++b) {
-        const BindingNode& node = graph.bindings()[b];
-        if (node.status != BuiltinStatus::kModified) {
+    const GrantTable& grants = context.grants();
+    for (const Binding& binding : context.source().bindings) {
+        const CheckContext::BuiltinComparison comparison = context.builtin_comparison(binding);
+        if (comparison.status != BuiltinStatus::kModified) {
             continue;
         }
-        const Binding& binding = *node.binding;
-        const BuiltinDifference& difference = *graph.binding_difference(b);
+        const BuiltinDifference& difference = *comparison.difference;
+        const GrantTable::BindingSource source = grants.binding_source(context.binding_index(binding));
         std::vector<std::string> parts;
         Reach reach;
         std::vector<std::string> added;
-        for (const std::uint32_t index : difference.subjects) {
-            Subject subject = binding.subjects[index];
-            if (subject.kind == "ServiceAccount" && subject.ns.empty()) {
-                subject.ns = binding.ns;  // appliesToUser: the RoleBinding's namespace
-            }
+        for (const Subject& subject : difference.subjects) {
             added.push_back(subject.display());
         }
         if (!added.empty()) {
@@ -192,14 +193,15 @@ void report_bindings(const CheckContext& context, std::vector<Finding>& out) {
                                         difference.definition_role));
         }
         // Who gains: the added subjects, or with another role every subject.
-        const std::vector<std::string> gaining = difference.role_ref ? context.binding_holders(b) : added;
+        const std::vector<std::string> gaining =
+            difference.role_ref ? context.binding_holders(source.index) : added;
         for (const std::string& holder : gaining) {
             if (everybody(holder)) {
                 reach.everybody.push_back(holder);
             }
         }
-        if (node.role) {
-            reach.takeover = context.rules_takeover(graph.roles()[*node.role].rules(),
+        if (!source.grants.empty()) {
+            reach.takeover = context.rules_takeover(*grants.grant(source.grants.first).rules,
                                                     binding.cluster_scoped ? "" : binding.ns);
         }
         Finding finding = context.finding_for(binding, "");

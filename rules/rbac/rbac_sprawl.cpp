@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "rbacgraph/check.hpp"
@@ -16,54 +15,49 @@ constexpr RuleInfo kInfo{
 constexpr std::size_t kMaxRoles = 10;
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
-    struct Seen {
-        std::unordered_set<std::string> roles;
-        const Binding* first = nullptr;
-        Subject subject;
+    const GrantTable& grants = context.grants();
+    struct Sprawling {
+        std::string display;
+        Grant first;  ///< the holder's first grant in table order
+        std::size_t roles = 0;
     };
-    std::unordered_map<std::string, Seen> by_subject;
-    const Graph& graph = context.graph();
+    std::vector<Sprawling> sprawling;
     // The grant table's holders: subjects that can match somebody, as they match.
-    for (const GrantRow& row : graph.rows()) {
-        if (row.source != GrantSource::kBinding) {
-            continue;
-        }
-        const Binding& binding = *graph.bindings()[row.source_index].binding;
-        Subject subject = row_subject(graph, row);
-        Seen& seen = by_subject[subject.display()];
-        if (seen.first == nullptr) {
-            seen.first = &binding;
-            seen.subject = std::move(subject);
-        }
-        seen.roles.insert(fmt::format("{}/{}/{}", binding.role_ref.kind,
-                                      binding.role_ref.kind == "Role" ? binding.ns : "",
-                                      binding.role_ref.name));
-    }
-    std::vector<const std::pair<const std::string, Seen>*> sprawling;
-    for (const auto& entry : by_subject) {
-        if (entry.second.roles.size() > kMaxRoles) {
-            sprawling.push_back(&entry);
+    for (const HolderKind kind : {HolderKind::kUser, HolderKind::kGroup, HolderKind::kServiceAccount}) {
+        for (const auto& [name, held] : grants.holders(kind)) {
+            std::unordered_set<std::string> roles;
+            for (const GrantId id : held) {
+                const Grant grant = grants.grant(id);
+                const RoleRef& ref = grant.binding->role_ref;
+                roles.insert(
+                    fmt::format("{}/{}/{}", ref.kind, ref.kind == "Role" ? grant.binding->ns : "", ref.name));
+            }
+            if (roles.size() > kMaxRoles) {
+                const Grant first = grants.grant(held.front());
+                sprawling.push_back({first.holder_display(), first, roles.size()});
+            }
         }
     }
     std::sort(sprawling.begin(), sprawling.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (const auto* entry : sprawling) {
-        const auto& [display, seen] = *entry;
+              [](const Sprawling& a, const Sprawling& b) { return a.display < b.display; });
+    for (const Sprawling& entry : sprawling) {
+        const Subject subject = entry.first.subject();
+        const Binding& binding = *entry.first.binding;
         Finding finding;
-        finding.object = {seen.subject.kind, seen.subject.ns, seen.subject.name};
-        finding.location = seen.first->location;
-        finding.subjects = {display};
-        finding.annotations = {&seen.first->annotations};
-        finding.builtin = context.is_builtin_binding(*seen.first);
+        finding.object = {subject.kind, subject.ns, subject.name};
+        finding.location = binding.location;
+        finding.subjects = {entry.display};
+        finding.annotations = {&binding.annotations};
+        finding.builtin = entry.first.builtin;
         const std::string as =
-            seen.subject.kind == "Group" ? "--group " + seen.subject.name
-            : seen.subject.kind == "ServiceAccount"
-                ? fmt::format("--user system:serviceaccount:{}:{}", seen.subject.ns, seen.subject.name)
-                : "--user " + seen.subject.name;
+            subject.kind == "Group" ? "--group " + subject.name
+            : subject.kind == "ServiceAccount"
+                ? fmt::format("--user system:serviceaccount:{}:{}", subject.ns, subject.name)
+                : "--user " + subject.name;
         finding.message = fmt::format(
             "{} is bound to {} distinct roles (first binding: {}); review its effective "
             "access with `rbacgraph what-can {}`",
-            display, seen.roles.size(), seen.first->display(), as);
+            entry.display, entry.roles, binding.display(), as);
         out.push_back(std::move(finding));
     }
 }

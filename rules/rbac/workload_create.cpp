@@ -40,7 +40,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         // one namespace is looked up, and every namespace's strongest is found once for all cluster-wide
         // creators (comparing each creator with every namespace was quadratic).
         if (one_namespace) {
-            best = context.strongest_account_in(context.graph().bindings()[capability.index].binding->ns);
+            best = context.strongest_account_in(context.grant_namespace(capability));
         } else if (capability.cluster_wide) {
             best = context.strongest_account_anywhere();
         } else {

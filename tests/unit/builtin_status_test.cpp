@@ -110,7 +110,8 @@ TEST_CASE("a binding is built in when it equals its definition, and modified whe
     CHECK_FALSE(node.builtin);
     const BuiltinDifference* difference = extra.binding_difference(extra.binding_index(*node.binding));
     REQUIRE(difference != nullptr);
-    CHECK(difference->subjects == std::vector<std::uint32_t>{1});
+    REQUIRE(difference->subjects.size() == 1);
+    CHECK(difference->subjects[0].display() == "Group developers");
     CHECK_FALSE(difference->role_ref);
     // A subject that matches nobody (a ServiceAccount without namespace in a ClusterRoleBinding) grants
     // nothing, so it adds nothing.

@@ -119,9 +119,10 @@ TEST_CASE("kubectl can-i '*' '*' asks for verb * on resource * literally") {
 }
 
 // ProbeMatcher answers check's rules many requests at once from bits per rule set; it must give what asking
-// row_allows request by request gives: the first request the row allows, with the same rule and names. More
+// the table's match request by request gives: the first request the grant allows, with the same rule and
+// names. More
 // than 64 requests, so that the bits span several words; both namespace and name queries.
-TEST_CASE("ProbeMatcher: the first request a row allows, as row_allows answers each in turn") {
+TEST_CASE("ProbeMatcher: the first request a grant allows, as GrantTable::match answers each in turn") {
     const Graph graph = graph_of(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: reader}
@@ -191,22 +192,23 @@ subjects: [{kind: User, name: w}]
         }
         std::vector<CompiledRequest> compiled;
         for (std::size_t r = 0; r < requests.size(); ++r) {
-            compiled.push_back(
-                compile_request(graph.symbols(), requests[r], queries[r].first, queries[r].second));
+            compiled.push_back(compile_request(graph.symbols(), requests[r],
+                                               {.namespaces = queries[r].first, .names = queries[r].second}));
         }
-        const ProbeMatcher matcher(graph, compiled);
+        const GrantTable& table = graph.grants();
+        const ProbeMatcher matcher(table, compiled);
         std::size_t allowed_rows = 0;
-        for (const GrantRow& row : graph.rows()) {
+        for (GrantId id = 0; id < table.size(); ++id) {
             std::optional<std::size_t> expected;
-            RowAnswer expected_answer;
+            GrantAnswer expected_answer;
             for (std::size_t r = 0; r < compiled.size() && !expected; ++r) {
-                RowAnswer answer = row_allows(graph, row, compiled[r]);
+                GrantAnswer answer = table.match(id, compiled[r]);
                 if (answer.verdict == Verdict::kAllowed) {
                     expected = r;
                     expected_answer = std::move(answer);
                 }
             }
-            const auto found = matcher.first_allowed(row);
+            const auto found = matcher.first_allowed(id);
             REQUIRE(found.has_value() == expected.has_value());
             if (!found) {
                 continue;
@@ -220,7 +222,7 @@ subjects: [{kind: User, name: w}]
         }
         // Controls: rows the requests reach, and the watcher's, which none of them reaches.
         CHECK(allowed_rows >= 3);
-        CHECK(allowed_rows < graph.rows().size());
+        CHECK(allowed_rows < table.size());
     }
     CHECK(past_first_word > 0);
 }

@@ -22,10 +22,8 @@ namespace fs = std::filesystem;
 // Rules whose findings are not about what an account can do through RBAC: the workload rule is the list's own
 // client; undetermined-grant is about what may be allowed; irsa-cluster-admin is the IAM route (a pod's IAM
 // role), which is reported there with the workloads it reaches.
-// TODO(#27): capability-drivers leaves once the list knows who drives EKS capabilities (an ask by API-group
-// suffix).
 const std::set<std::string_view> kNotCapabilities = {"privileged-workload-account", "undetermined-grant",
-                                                     "irsa-cluster-admin", "irsa-role", "capability-drivers"};
+                                                     "irsa-cluster-admin", "irsa-role"};
 
 // The identity a finding's subject stands for, with its own namespace: "ServiceAccount ns/name", "User u",
 // "Group g" (as a user of that group only).
@@ -71,7 +69,8 @@ TEST_CASE("takeover list: every subject a rule rates high or critical has a take
             run.rules = builtin_rules();
             run.options.enabled = {std::string(rule.info.slug)};
             run.options.include_builtin = true;
-            const CheckContext context(*estate.clusters().front().graph, run.options);
+            const CheckContext context(*estate.clusters().front().graph, run.options,
+                                       CheckScope{&estate, nullptr, 0});
             for (const Finding& finding : run_checks(estate, run).findings) {
                 const RiskSeverity severity = finding.severity.value_or(rule.info.severity);
                 if (severity < RiskSeverity::kHigh) {

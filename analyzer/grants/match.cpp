@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-#include "rbacgraph/evaluate.hpp"
+#include "rbacgraph/grants.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -41,12 +41,13 @@ Request normalize_request(Request request) {
     return request;
 }
 
-CompiledRequest compile_request(const SymbolTable& symbols, const Request& request, NamespaceQuery namespaces,
-                                NameQuery names) {
+CompiledRequest compile_request(const SymbolTable& symbols, const Request& request, Ask ask) {
     CompiledRequest out;
     out.non_resource = request.non_resource;
-    out.namespaces = namespaces;
-    out.names = names;
+    out.namespaces = ask.namespaces;
+    out.names = ask.names;
+    out.groups = ask.groups;
+    out.any_resource = ask.any_resource;
     out.verb = symbols.find(request.verb);
     out.path = request.path;
     if (request.non_resource) {
@@ -54,6 +55,15 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
     }
     out.api_group = symbols.find(request.api_group);
     out.api_group_text = request.api_group;
+    if (ask.groups == GroupQuery::kSuffix) {
+        // The groups the graph names that end in ".<group>": a rule naming one of them matches.
+        const std::string suffix = "." + request.api_group;
+        for (Symbol symbol = 0; symbol < symbols.size(); ++symbol) {
+            if (symbols.name(symbol).ends_with(suffix)) {
+                out.suffix_groups.push_back(symbol);
+            }
+        }
+    }
     out.has_subresource = !request.subresource.empty();
     if (out.has_subresource) {
         out.combined = symbols.find(request.resource + "/" + request.subresource);
@@ -70,18 +80,37 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
 
 namespace {
 
+// APIGroupMatches, for one group or (GroupQuery::kSuffix) for some group ending in ".<group>".
+bool group_matches(const CompiledRule& rule, const CompiledRequest& request) {
+    if (rule.any_group) {
+        return true;
+    }
+    if (request.groups == GroupQuery::kSuffix) {
+        // A rule naming such a group, or naming groups by a suffix at least as narrow (AmazonEKSACKPolicy's
+        // ".services.k8s.aws"): either way some group of the family matches.
+        const std::string suffix = "." + std::string(request.api_group_text);
+        return std::any_of(request.suffix_groups.begin(), request.suffix_groups.end(),
+                           [&](Symbol group) { return contains(rule.api_groups, group); }) ||
+               (rule.rare != nullptr &&
+                std::any_of(rule.rare->api_group_suffixes.begin(), rule.rare->api_group_suffixes.end(),
+                            [&](const std::string& named) { return named.ends_with(suffix); }));
+    }
+    return contains(rule.api_groups, request.api_group) ||
+           (rule.rare != nullptr &&
+            std::any_of(rule.rare->api_group_suffixes.begin(), rule.rare->api_group_suffixes.end(),
+                        [&](const std::string& suffix) { return request.api_group_text.ends_with(suffix); }));
+}
+
 // evaluation_helpers.go RuleAllows without the resourceNames test.
 bool rule_allows_any_name(const CompiledRule& rule, const CompiledRequest& request) {
     if (!rule.any_verb && !contains(rule.verbs, request.verb)) {
         return false;
     }
-    const bool group_ok =
-        rule.any_group || contains(rule.api_groups, request.api_group) ||
-        (rule.rare != nullptr &&
-         std::any_of(rule.rare->api_group_suffixes.begin(), rule.rare->api_group_suffixes.end(),
-                     [&](const std::string& suffix) { return request.api_group_text.ends_with(suffix); }));
-    if (!group_ok) {
+    if (!group_matches(rule, request)) {
         return false;
+    }
+    if (request.any_resource) {
+        return rule.any_resource || !rule.resources.empty() || !rule.star_subresources.empty();
     }
     return rule.any_resource || contains(rule.resources, request.combined) ||
            (request.has_subresource && contains(rule.star_subresources, request.subresource));
@@ -153,16 +182,14 @@ std::string_view to_string(Verdict verdict) {
     return "denied";
 }
 
-namespace {
-
-// Whether the row's grant reaches the request's namespace at all (k8s rule.go VisitRulesFor; EKS access
-// scopes). RBAC and access policies never deny, so outside its scope a row has no opinion.
-bool row_in_scope(const Graph& graph, const GrantRow& row, const CompiledRequest& request) {
+bool GrantTable::in_scope(const Row& row, const CompiledRequest& request) const {
     // EKS user guide, grant-k8s-access: access policies belong to access entries, which exist only in the API
-    // modes.
-    if (row.source == GrantSource::kAccessPolicy && !graph.access_entries_apply()) {
+    // modes (the row's in_force, decided when the table was built).
+    if (!row.in_force) {
         return false;
     }
+    // k8s rule.go VisitRulesFor, EKS access scopes: RBAC and access policies never deny, so outside its
+    // scope a grant has no opinion.
     switch (row.scope) {
         case GrantScope::kCluster:
             return true;
@@ -182,15 +209,16 @@ bool row_in_scope(const Graph& graph, const GrantRow& row, const CompiledRequest
             if (request.namespaces == NamespaceQuery::kAny) {
                 return true;
             }
-            const AccessScope& scope = graph.access_policy_grants()[row.source_index].association->scope;
+            const AccessScope& scope = graph_->access_policy_grants()[row.source_index].association->scope;
             return request.has_namespace && namespace_in_scope(scope, request.ns_text);
         }
     }
     return false;
 }
 
-RowAnswer rule_set_answer(const Graph& graph, const RuleSet& set, const CompiledRequest& request) {
-    RowAnswer answer;
+GrantAnswer GrantTable::rule_set_answer(std::uint32_t rule_set, const CompiledRequest& request) const {
+    const RuleSet& set = graph_->rule_sets()[rule_set];
+    GrantAnswer answer;
     for (std::size_t i = 0; i < set.compiled.size(); ++i) {
         if (rule_allows(set.compiled[i], request)) {
             answer.verdict = Verdict::kAllowed;
@@ -201,7 +229,7 @@ RowAnswer rule_set_answer(const Graph& graph, const RuleSet& set, const Compiled
     // A rule with resourceNames allows those names only (evaluation_helpers.go ResourceNameMatches): asked
     // about some name, it counts for the names it lists.
     if (request.names == NameQuery::kListedNames && !request.non_resource &&
-        (request.name == kNoSymbol || graph.symbols().name(request.name).empty())) {
+        (request.name == kNoSymbol || graph_->symbols().name(request.name).empty())) {
         for (std::size_t i = 0; i < set.compiled.size(); ++i) {
             const CompiledRule& rule = set.compiled[i];
             if (!rule.resource_names.empty() && rule_allows_any_name(rule, request)) {
@@ -219,70 +247,65 @@ RowAnswer rule_set_answer(const Graph& graph, const RuleSet& set, const Compiled
     return answer;
 }
 
-}  // namespace
-
-RowAnswer row_allows(const Graph& graph, const GrantRow& row, const CompiledRequest& request) {
-    if (!row_in_scope(graph, row, request)) {
+GrantAnswer GrantTable::match(GrantId id, const CompiledRequest& request) const {
+    const Row& row = rows_[id];
+    if (!in_scope(row, request)) {
         return {};
     }
-    return rule_set_answer(graph, graph.rule_sets()[row.rule_set], request);
+    return rule_set_answer(row.rule_set, request);
 }
 
-RowMatcher::RowMatcher(const Graph& graph, const CompiledRequest& request)
-    : graph_(&graph), request_(request), slots_(graph.rule_sets().size(), -1) {}
-
-RowAnswer RowMatcher::answer(const GrantRow& row) {
-    if (!row_in_scope(*graph_, row, request_)) {
-        return {};
+std::vector<AllowingGrant> GrantTable::allowing(const CompiledRequest& request) const {
+    // Every grant of a rule set hands out the same rules: each rule set is asked once.
+    std::vector<std::int32_t> slots(graph_->rule_sets().size(), -1);
+    std::vector<GrantAnswer> answers;
+    std::vector<AllowingGrant> out;
+    for (GrantId id = 0; id < rows_.size(); ++id) {
+        const Row& row = rows_[id];
+        if (!in_scope(row, request)) {
+            continue;
+        }
+        std::int32_t& slot = slots[row.rule_set];
+        if (slot < 0) {
+            slot = static_cast<std::int32_t>(answers.size());
+            answers.push_back(rule_set_answer(row.rule_set, request));
+        }
+        const GrantAnswer& answer = answers[static_cast<std::size_t>(slot)];
+        if (answer.verdict != Verdict::kDenied) {
+            out.push_back({id, answer});
+        }
     }
-    std::int32_t& slot = slots_[row.rule_set];
-    if (slot < 0) {
-        slot = static_cast<std::int32_t>(answers_.size());
-        answers_.push_back(rule_set_answer(*graph_, graph_->rule_sets()[row.rule_set], request_));
-    }
-    return answers_[static_cast<std::size_t>(slot)];
+    return out;
 }
 
-ProbeMatcher::ProbeMatcher(const Graph& graph, std::vector<CompiledRequest> requests)
-    : graph_(&graph), requests_(std::move(requests)), words_((requests_.size() + 63) / 64) {
-    const auto& sets = graph.rule_sets();
-    allowed_.assign(sets.size() * words_, 0);
-    for (std::size_t s = 0; s < sets.size(); ++s) {
+ProbeMatcher::ProbeMatcher(const GrantTable& table, std::vector<CompiledRequest> requests)
+    : table_(&table), requests_(std::move(requests)), words_((requests_.size() + 63) / 64) {
+    const std::size_t sets = table.graph_->rule_sets().size();
+    allowed_.assign(sets * words_, 0);
+    for (std::size_t s = 0; s < sets; ++s) {
         for (std::size_t r = 0; r < requests_.size(); ++r) {
-            if (rule_set_answer(graph, sets[s], requests_[r]).verdict == Verdict::kAllowed) {
+            if (table.rule_set_answer(static_cast<std::uint32_t>(s), requests_[r]).verdict ==
+                Verdict::kAllowed) {
                 allowed_[s * words_ + r / 64] |= std::uint64_t{1} << (r % 64);
             }
         }
     }
 }
 
-std::optional<ProbeMatcher::Allowed> ProbeMatcher::first_allowed(const GrantRow& row) const {
+std::optional<ProbeMatcher::Allowed> ProbeMatcher::first_allowed(GrantId id) const {
+    const GrantTable::Row& row = table_->rows_[id];
     for (std::size_t word = 0; word < words_; ++word) {
         std::uint64_t bits = allowed_[row.rule_set * words_ + word];
         while (bits != 0) {
             const std::size_t request = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
             bits &= bits - 1;
-            // The rules allow it; the row's scope decides whether it reaches the request (as row_allows).
-            if (row_in_scope(*graph_, row, requests_[request])) {
-                return Allowed{
-                    request, rule_set_answer(*graph_, graph_->rule_sets()[row.rule_set], requests_[request])};
+            // The rules allow it; the grant's scope decides whether it reaches the request (as match does).
+            if (table_->in_scope(row, requests_[request])) {
+                return Allowed{request, table_->rule_set_answer(row.rule_set, requests_[request])};
             }
         }
     }
     return std::nullopt;
-}
-
-std::vector<AllowingRow> allowing_rows(const Graph& graph, const CompiledRequest& request) {
-    std::vector<AllowingRow> out;
-    RowMatcher matcher(graph, request);
-    const auto& rows = graph.rows();
-    for (std::uint32_t r = 0; r < rows.size(); ++r) {
-        RowAnswer answer = matcher.answer(rows[r]);
-        if (answer.verdict != Verdict::kDenied) {
-            out.push_back({r, std::move(answer)});
-        }
-    }
-    return out;
 }
 
 }  // namespace rbacgraph

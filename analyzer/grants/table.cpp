@@ -1,0 +1,222 @@
+#include <fmt/format.h>
+
+#include "rbacgraph/grants.hpp"
+
+namespace rbacgraph {
+
+GrantTable::GrantTable(const Graph& graph) : graph_(&graph) {}
+
+void GrantTable::add_binding(const Binding& binding, std::optional<std::uint32_t> rule_set, Symbol ns,
+                             bool builtin) {
+    const auto b = static_cast<std::uint32_t>(binding_starts_.size());
+    binding_starts_.push_back(static_cast<GrantId>(rows_.size()));
+    if (!rule_set) {
+        return;  // a binding to a missing role grants nothing
+    }
+    for (std::size_t s = 0; s < binding.subjects.size(); ++s) {
+        const Subject& subject = binding.subjects[s];
+        Row row;
+        row.source = GrantSource::kBinding;
+        row.source_index = b;
+        row.subject = static_cast<std::uint32_t>(s);
+        row.rule_set = *rule_set;
+        row.scope = binding.cluster_scoped ? GrantScope::kCluster : GrantScope::kNamespace;
+        row.ns = binding.cluster_scoped ? kNoSymbol : ns;
+        row.builtin = builtin;
+        const auto id = static_cast<GrantId>(rows_.size());
+        // rule.go appliesToUser: kinds are case-sensitive and anything else matches nobody.
+        if (subject.kind == "User") {
+            row.holder = HolderKind::kUser;
+            users_[subject.name].push_back(id);
+        } else if (subject.kind == "Group") {
+            row.holder = HolderKind::kGroup;
+            groups_[subject.name].push_back(id);
+        } else if (subject.kind == "ServiceAccount") {
+            // An SA subject without namespace takes the request's namespace, which for a RoleBinding is its
+            // own; in a ClusterRoleBinding it matches nobody.
+            const std::string& account_ns = subject.ns.empty() ? binding.ns : subject.ns;
+            if (account_ns.empty()) {
+                continue;
+            }
+            row.holder = HolderKind::kServiceAccount;
+            service_accounts_[account_ns + "/" + subject.name].push_back(id);
+        } else {
+            continue;
+        }
+        rows_.push_back(row);
+    }
+}
+
+void GrantTable::add_policy(const AccessPolicyAssociation& association, std::uint32_t rule_set,
+                            bool in_force) {
+    if (policy_starts_.empty()) {
+        binding_starts_.push_back(static_cast<GrantId>(rows_.size()));  // closes the last binding
+    }
+    const auto index = static_cast<std::uint32_t>(policy_starts_.size());
+    policy_starts_.push_back(static_cast<GrantId>(rows_.size()));
+    Row row;
+    row.source = GrantSource::kAccessPolicy;
+    row.holder = HolderKind::kPrincipal;
+    row.source_index = index;
+    row.rule_set = rule_set;
+    row.in_force = in_force;
+    row.scope = association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
+    principals_[access_entry_key(association.principal_arn)].push_back(static_cast<GrantId>(rows_.size()));
+    rows_.push_back(row);
+}
+
+void GrantTable::finish() {
+    if (policy_starts_.empty()) {
+        binding_starts_.push_back(static_cast<GrantId>(rows_.size()));
+    }
+    policy_starts_.push_back(static_cast<GrantId>(rows_.size()));
+}
+
+Grant GrantTable::grant(GrantId id) const {
+    const Row& row = rows_[id];
+    const RuleSet& set = graph_->rule_sets()[row.rule_set];
+    Grant out;
+    out.id = id;
+    out.source = row.source;
+    out.holder_kind = row.holder;
+    out.scope = row.scope;
+    out.source_index = row.source_index;
+    out.rules = set.rules;
+    out.coverage = set.coverage;
+    out.in_force = row.in_force;
+    out.builtin = row.builtin;
+    out.everything = set.everything_rule;
+    if (row.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& policy = graph_->access_policy_grants()[row.source_index];
+        out.policy = &policy;
+        out.access_scope = &policy.association->scope;
+        out.holder = policy.association->principal_arn;
+        return out;
+    }
+    const BindingNode& node = graph_->bindings()[row.source_index];
+    out.binding = node.binding;
+    out.role = graph_->roles()[*node.role].role;
+    if (row.scope == GrantScope::kNamespace) {
+        out.ns = graph_->symbols().name(row.ns);
+    }
+    const Subject& subject = node.binding->subjects[row.subject];
+    out.binding_subject = &subject;
+    out.holder = subject.name;
+    if (row.holder == HolderKind::kServiceAccount) {
+        out.holder_ns = subject.ns.empty() ? node.binding->ns : subject.ns;  // appliesToUser
+    }
+    return out;
+}
+
+GrantTable::BindingSource GrantTable::binding_source(std::size_t binding) const {
+    const BindingNode& node = graph_->bindings()[binding];
+    BindingSource out;
+    out.index = binding;
+    out.binding = node.binding;
+    out.role = node.role ? graph_->roles()[*node.role].role : nullptr;
+    out.status = node.status;
+    out.builtin = node.builtin;
+    out.grants = of_binding(binding);
+    return out;
+}
+
+GrantTable::PolicySource GrantTable::policy_source(std::size_t association) const {
+    return {association, &graph_->access_policy_grants()[association], of_policy(association)};
+}
+
+GrantRange GrantTable::of_binding(std::size_t binding) const {
+    return {binding_starts_[binding], binding_starts_[binding + 1]};
+}
+
+GrantRange GrantTable::of_policy(std::size_t association) const {
+    return {policy_starts_[association], policy_starts_[association + 1]};
+}
+
+const HolderIndex& GrantTable::holders(HolderKind kind) const {
+    switch (kind) {
+        case HolderKind::kUser:
+            return users_;
+        case HolderKind::kGroup:
+            return groups_;
+        case HolderKind::kServiceAccount:
+            return service_accounts_;
+        case HolderKind::kPrincipal:
+            break;
+    }
+    return principals_;
+}
+
+std::span<const GrantId> GrantTable::held_by(HolderKind kind, std::string_view name) const {
+    const HolderIndex& index = holders(kind);
+    const auto found = index.find(name);
+    return found == index.end() ? std::span<const GrantId>() : std::span<const GrantId>(found->second);
+}
+
+GrantTable::Placement GrantTable::placement(GrantId id) const {
+    const Row& row = rows_[id];
+    return {row.source, row.scope, row.ns, row.source_index,
+            row.rule_set};  // NOLINT(modernize-use-designated-initializers)
+}
+
+bool GrantTable::cluster_admin(GrantId id) const {
+    const Row& row = rows_[id];
+    return row.in_force && row.scope == GrantScope::kCluster &&
+           graph_->rule_sets()[row.rule_set].everything_rule.has_value();
+}
+
+std::string GrantTable::coverage_reason(GrantId id) const {
+    const Row& row = rows_[id];
+    if (graph_->rule_sets()[row.rule_set].coverage == RuleCoverage::kExact) {
+        return {};
+    }
+    if (row.source == GrantSource::kAccessPolicy) {
+        const AccessPolicyGrant& policy = graph_->access_policy_grants()[row.source_index];
+        if (policy.definition == nullptr) {
+            return "not an access policy rbacgraph knows, so what it grants is not known";
+        }
+        if (policy.definition->coverage == RuleCoverage::kLowerBound) {
+            return "AWS describes this policy only in prose, and this request is beyond what the prose "
+                   "states";
+        }
+        return "AWS publishes only this policy's name, not what it grants";
+    }
+    const BindingNode& node = graph_->bindings()[row.source_index];
+    return fmt::format("{} is one EKS creates; its rules are not published",
+                       graph_->roles()[*node.role].role->display());
+}
+
+Subject Grant::subject() const {
+    if (source != GrantSource::kBinding) {
+        return {"AccessEntry", "", std::string(holder), ""};
+    }
+    Subject out = *binding_subject;
+    if (holder_kind == HolderKind::kServiceAccount) {
+        out.ns = std::string(holder_ns);  // appliesToUser: a RoleBinding's namespace when it names none
+    }
+    return out;
+}
+
+std::string Grant::holder_display() const {
+    if (source != GrantSource::kBinding) {
+        return std::string(holder);
+    }
+    return subject().display();
+}
+
+std::vector<std::string> Grant::namespaces() const {
+    switch (scope) {
+        case GrantScope::kCluster:
+            return {};
+        case GrantScope::kNamespace:
+            return {std::string(ns)};
+        case GrantScope::kNamespacePatterns:
+            break;
+    }
+    return access_scope->namespaces;
+}
+
+const SourceLocation& Grant::location() const {
+    return source == GrantSource::kAccessPolicy ? policy->association->location : binding->location;
+}
+
+}  // namespace rbacgraph
