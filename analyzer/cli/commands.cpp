@@ -538,8 +538,10 @@ int run_graph(const InputOptions& options, const std::string& focus, std::ostrea
         graph = focus_access_graph(graph, focus);
         if (graph.nodes.empty()) {
             err << "rbacgraph: --focus '" << focus
-                << "' names no node (give an ARN, \"User NAME\", \"Group NAME\" or \"ServiceAccount "
-                   "NS/NAME\")\n";
+                << "' names no node (give an ARN, or a node as the graph labels it: \"User NAME\", \"Group "
+                   "NAME\", \"ServiceAccount NS/NAME\", \"ClusterRole NAME\", \"RoleBinding NS/NAME\"; or a "
+                   "bare "
+                   "user, group, role or binding name)\n";
             return kExitUsage;
         }
     }
@@ -683,13 +685,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->capture_default_str();
     graph_command->add_option(
         "--focus", focus,
-        "only what this ARN, \"User NAME\", \"Group NAME\" or \"ServiceAccount NS/NAME\" "
-        "reaches and what reaches it");
+        "only what this node reaches and what reaches it: an ARN, or a node as the graph labels it (\"Group "
+        "ops\", \"ClusterRole cluster-admin\", \"RoleBinding web/devs\"), or a bare user, group, role or "
+        "binding "
+        "name");
     graph_command->footer(
-        "Risky nodes (system:masters, full-admin roles and policies) and the edges into them are red; "
-        "conditional\nassume-role edges are dashed.\n"
+        "Cluster admin (system:masters, full-admin roles and policies) and every way into it are red; edges "
+        "that\n"
+        "hold only under a condition or an unknown value are dashed; the picture carries a legend.\n"
         "Examples:\n"
         "  rbacgraph graph ./export/ --focus \"Group developers\" | dot -Tsvg > developers.svg\n"
+        "  rbacgraph graph ./export/ --focus \"ClusterRole cluster-admin\"   # who reaches cluster-admin\n"
         "  rbacgraph graph -o mermaid --focus arn:aws:iam::111122223333:user/carol --clusters "
         "./estate/clusters "
         "./estate/iam/\n"

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "rbacgraph/arn.hpp"
+#include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -30,27 +31,42 @@ class Builder {
     }
 
     // At most one edge joins two nodes: the kinds of the two ends decide its label.
-    void edge(std::size_t from, std::size_t to, std::string label, bool conditional = false) {
+    void edge(std::size_t from, std::size_t to, std::string label, bool conditional = false,
+              bool into_admin = true) {
         if (edges_.insert((static_cast<std::uint64_t>(from) << 32) | to).second) {
             graph_.edges.push_back({from, to, std::move(label), false, conditional});
+            leads_to_admin_.push_back(into_admin);
         }
     }
 
-    // A principal whose mapping is admin, or that assumes such a principal, is on a way into admin; edges
-    // into a risky node are risky.
+    // The ways into cluster admin: a node is risky when it is cluster admin (system:masters, a role or access
+    // policy that allows everything) or when an edge from it leads to a risky node, and every edge into a
+    // risky node that leads there is red. A RoleBinding to cluster-admin leads to one namespace only: that
+    // edge is not a way into cluster admin (its role is still drawn red).
     void mark_risky_edges() {
-        for (bool changed = true; changed;) {
-            changed = false;
-            for (const AccessGraph::Edge& edge : graph_.edges) {
-                const bool upstream = edge.label == "mapped by" || edge.label == "assumes";
-                if (upstream && graph_.nodes[edge.to].risky && !graph_.nodes[edge.from].risky) {
-                    graph_.nodes[edge.from].risky = true;
-                    changed = true;
-                }
+        std::vector<std::vector<std::size_t>> incoming(graph_.nodes.size());
+        for (std::size_t e = 0; e < graph_.edges.size(); ++e) {
+            if (leads_to_admin_[e]) {
+                incoming[graph_.edges[e].to].push_back(e);
             }
         }
-        for (AccessGraph::Edge& edge : graph_.edges) {
-            edge.risky = graph_.nodes[edge.to].risky;
+        std::vector<std::size_t> queue;
+        for (std::size_t n = 0; n < graph_.nodes.size(); ++n) {
+            if (graph_.nodes[n].risky) {
+                queue.push_back(n);
+            }
+        }
+        while (!queue.empty()) {
+            const std::size_t at = queue.back();
+            queue.pop_back();
+            for (const std::size_t e : incoming[at]) {
+                AccessGraph::Edge& edge = graph_.edges[e];
+                edge.risky = true;
+                if (!graph_.nodes[edge.from].risky) {
+                    graph_.nodes[edge.from].risky = true;
+                    queue.push_back(edge.from);
+                }
+            }
         }
     }
 
@@ -58,6 +74,7 @@ class Builder {
     AccessGraph& graph_;
     std::unordered_map<std::string, std::size_t> index_;
     std::unordered_set<std::uint64_t> edges_;
+    std::vector<char> leads_to_admin_;  ///< per edge: a path through it can end in cluster admin
 };
 
 std::size_t principal_node(Builder& builder, const Estate& estate, const std::string& arn) {
@@ -76,6 +93,7 @@ std::size_t principal_node(Builder& builder, const Estate& estate, const std::st
 
 void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster) {
     const Graph& graph = *cluster.graph;
+    const GrantTable& grants = graph.grants();
     const std::string prefix = cluster.name.empty() ? std::string() : cluster.name + "/";
     const auto subject_node = [&](std::string_view kind, const std::string& name) {
         const bool masters = kind == "Group" && name == "system:masters";
@@ -85,40 +103,38 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
         return builder.node(fmt::format("{}{}:{}", prefix, kind, name), node_kind,
                             fmt::format("{} {}", kind, name), cluster.name, masters);
     };
-    const auto& bindings = graph.bindings();
-    for (std::size_t b = 0; b < bindings.size(); ++b) {
-        const BindingNode& node = bindings[b];
-        const Binding& binding = *node.binding;
+    const auto holder_node = [&](const Grant& grant) {
+        const Subject subject = grant.subject();
+        return subject_node(
+            subject.kind, subject.kind == "ServiceAccount" ? subject.ns + "/" + subject.name : subject.name);
+    };
+    for (std::size_t b = 0; b < grants.binding_count(); ++b) {
+        const GrantTable::BindingSource source = grants.binding_source(b);
+        const Binding& binding = *source.binding;
         if (binding.location.origin == Origin::kBuiltin) {
             continue;  // the picture is of the export; a built-in role it references is drawn as such
         }
         const std::size_t binding_node =
             builder.node(prefix + "binding:" + binding.display(), AccessGraph::Kind::kBinding,
                          binding.display(), cluster.name);
-        if (node.role) {
-            const RoleNode& role = graph.roles()[*node.role];
-            const bool builtin = role.role->location.origin == Origin::kBuiltin;
-            const GrantRange grants = graph.grants().of_binding(b);
-            const bool everything =
-                !grants.empty() && graph.grants().grant(grants.first).everything.has_value();
-            const std::size_t role_node =
-                builder.node(prefix + "role:" + role.role->display(), AccessGraph::Kind::kRole,
-                             role.role->display() + (builtin ? " (built in)" : ""), cluster.name, everything);
-            builder.edge(binding_node, role_node, "grants");
+        if (source.role != nullptr) {
+            const bool builtin = source.role->location.origin == Origin::kBuiltin;
+            const bool everything = !source.grants.empty() && grants.grant(source.grants.first).everything;
+            const std::size_t role_node = builder.node(
+                prefix + "role:" + source.role->display(), AccessGraph::Kind::kRole,
+                source.role->display() + (builtin ? " (built in)" : ""), cluster.name, everything);
+            // A RoleBinding hands its role out in one namespace: not a way into cluster admin.
+            builder.edge(binding_node, role_node, "grants", false, binding.cluster_scoped);
         }
         // Only subjects that can match anybody are drawn: the grant table's holders.
-        for (const GrantId id : graph.grants().of_binding(b)) {
-            const Subject subject = graph.grants().grant(id).subject();
-            const std::string name =
-                subject.kind == "ServiceAccount" ? subject.ns + "/" + subject.name : subject.name;
-            builder.edge(subject_node(subject.kind, name), binding_node, "subject of");
+        for (const GrantId id : source.grants) {
+            builder.edge(holder_node(grants.grant(id)), binding_node, "subject of");
         }
     }
     // Every identity has system:authenticated; draw it only where a binding of the export names it.
-    const std::span<const GrantId> authenticated =
-        graph.grants().held_by(HolderKind::kGroup, "system:authenticated");
+    const std::span<const GrantId> authenticated = grants.held_by(HolderKind::kGroup, "system:authenticated");
     const bool authenticated_bound = std::any_of(authenticated.begin(), authenticated.end(), [&](GrantId id) {
-        return graph.grants().grant(id).binding->location.origin != Origin::kBuiltin;
+        return grants.grant(id).binding->location.origin != Origin::kBuiltin;
     });
     const MappedAccess access(graph);
     for (const Authorizer& authorizer : access.authorizers()) {
@@ -136,8 +152,20 @@ void add_cluster(Builder& builder, const Estate& estate, const Cluster& cluster)
             }
         }
         for (const HeldGrant& match : authorizer.held()) {
-            const Grant held = graph.grants().grant(match.grant);
-            if (held.source != GrantSource::kAccessPolicy) {
+            const Grant held = grants.grant(match.grant);
+            if (held.source == GrantSource::kBinding) {
+                // A templated username (dev-{{SessionName}}) reaches the users its sessions can be: drawn as
+                // the name it reaches, with the session that reaches it (what what-can answers); dashed when
+                // only a value unknown offline would match. Literal names and groups are drawn above.
+                if (!match.witness.empty() || match.undetermined) {
+                    if (held.binding->location.origin == Origin::kBuiltin) {
+                        continue;
+                    }
+                    builder.edge(mapping, holder_node(held),
+                                 match.witness.empty() ? std::string("user (if it matches)")
+                                                       : "user (" + describe_witness(match.witness) + ")",
+                                 match.undetermined);
+                }
                 continue;
             }
             const AccessPolicyGrant& grant = *held.policy;
@@ -189,14 +217,22 @@ bool matches_focus(const AccessGraph::Node& node, std::string_view focus) {
     if (node.kind == AccessGraph::Kind::kIamUser || node.kind == AccessGraph::Kind::kIamRole) {
         return equal_fold(node.label, focus);
     }
-    const bool subject = node.kind == AccessGraph::Kind::kUser || node.kind == AccessGraph::Kind::kGroup ||
-                         node.kind == AccessGraph::Kind::kServiceAccount;
-    if (!subject) {
+    // Any node by its label ("ClusterRole cluster-admin", "RoleBinding web/x", "Group ops"), with its cluster
+    // ("[prod] Group ops"), or by its id; a bare name matches users, groups, roles and bindings of that name.
+    if (node.label == focus || node.id == focus ||
+        (!node.cluster.empty() && fmt::format("[{}] {}", node.cluster, node.label) == focus)) {
+        return true;
+    }
+    const std::size_t space = node.label.find(' ');
+    if (space == std::string::npos || node.kind == AccessGraph::Kind::kServiceAccount ||
+        node.kind == AccessGraph::Kind::kMapping || node.kind == AccessGraph::Kind::kAccessPolicy) {
         return false;
     }
-    // "Group ops" matches exactly; a bare name matches a user or group of that name.
-    const std::string_view name = std::string_view(node.label).substr(node.label.find(' ') + 1);
-    return node.label == focus || (node.kind != AccessGraph::Kind::kServiceAccount && name == focus);
+    std::string_view name = std::string_view(node.label).substr(space + 1);
+    if (const std::size_t suffix = name.find(" (built in)"); suffix != std::string_view::npos) {
+        name = name.substr(0, suffix);
+    }
+    return name == focus;
 }
 
 }  // namespace

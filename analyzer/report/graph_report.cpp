@@ -68,6 +68,40 @@ std::string mermaid_quote(std::string_view text) {
     return out + "\"";
 }
 
+// What each shape and colour means, drawn beside the graph (DOT and Mermaid; JSON carries the kinds).
+struct LegendEntry {
+    AccessGraph::Kind kind;
+    std::string_view label;
+};
+constexpr LegendEntry kLegend[] = {
+    {AccessGraph::Kind::kIamUser, "IAM user"},
+    {AccessGraph::Kind::kIamRole, "IAM role"},
+    {AccessGraph::Kind::kMapping, "mapping (aws-auth entry, access entry)"},
+    {AccessGraph::Kind::kUser, "Kubernetes user"},
+    {AccessGraph::Kind::kGroup, "group"},
+    {AccessGraph::Kind::kServiceAccount, "ServiceAccount"},
+    {AccessGraph::Kind::kBinding, "binding"},
+    {AccessGraph::Kind::kRole, "role or access policy"},
+};
+constexpr std::string_view kRiskyLegend = "red: cluster admin, and every way into it";
+constexpr std::string_view kConditionalLegend = "dashed: holds only under a condition or an unknown value";
+
+// A Mermaid node's shape around its quoted label.
+std::string mermaid_shape(AccessGraph::Kind kind, const std::string& label) {
+    switch (kind) {
+        case AccessGraph::Kind::kIamRole:
+            return fmt::format("{{{{{}}}}}", label);
+        case AccessGraph::Kind::kIamUser:
+        case AccessGraph::Kind::kUser:
+            return fmt::format("([{}])", label);
+        case AccessGraph::Kind::kGroup:
+        case AccessGraph::Kind::kServiceAccount:
+            return fmt::format("(({}))", label);
+        default:
+            return fmt::format("[{}]", label);
+    }
+}
+
 }  // namespace
 
 void write_graph_dot(std::ostream& out, const AccessGraph& graph) {
@@ -83,35 +117,40 @@ void write_graph_dot(std::ostream& out, const AccessGraph& graph) {
                            edge.risky ? ", color=red, penwidth=2" : "",
                            edge.conditional ? ", style=dashed" : "");
     }
-    out << "}\n";
+    out << "  subgraph cluster_legend {\n    label=\"Legend\";\n    style=dashed;\n";
+    std::size_t index = 0;
+    for (const LegendEntry& entry : kLegend) {
+        out << fmt::format("    legend{} [label={}, shape={}];\n", index++, dot_quote(entry.label),
+                           dot_shape(entry.kind));
+    }
+    out << fmt::format("    legend{} [label={}, shape=box, color=red, fontcolor=red, penwidth=2];\n", index++,
+                       dot_quote(kRiskyLegend));
+    out << fmt::format("    legend{} [label={}, shape=plaintext];\n", index, dot_quote(kConditionalLegend));
+    out << "  }\n}\n";
 }
 
 void write_graph_mermaid(std::ostream& out, const AccessGraph& graph) {
     out << "flowchart LR\n";
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const AccessGraph::Node& node = graph.nodes[i];
-        const std::string label = mermaid_quote(node_label(node));
-        switch (node.kind) {
-            case AccessGraph::Kind::kIamRole:
-                out << fmt::format("  n{}{{{{{}}}}}\n", i, label);
-                break;
-            case AccessGraph::Kind::kIamUser:
-            case AccessGraph::Kind::kUser:
-                out << fmt::format("  n{}([{}])\n", i, label);
-                break;
-            case AccessGraph::Kind::kGroup:
-            case AccessGraph::Kind::kServiceAccount:
-                out << fmt::format("  n{}(({}))\n", i, label);
-                break;
-            default:
-                out << fmt::format("  n{}[{}]\n", i, label);
-        }
+        out << fmt::format("  n{}{}\n", i, mermaid_shape(node.kind, mermaid_quote(node_label(node))));
     }
     for (const AccessGraph::Edge& edge : graph.edges) {
         out << fmt::format("  n{} {}|{}| n{}\n", edge.from, edge.conditional ? "-.->" : "-->",
                            mermaid_quote(edge.label), edge.to);
     }
+    out << "  subgraph legend [\"Legend\"]\n";
+    std::size_t index = 0;
+    for (const LegendEntry& entry : kLegend) {
+        out << fmt::format("    legend{}{}\n", index++,
+                           mermaid_shape(entry.kind, mermaid_quote(entry.label)));
+    }
+    const std::size_t risky_legend = index;
+    out << fmt::format("    legend{}[{}]\n", index++, mermaid_quote(kRiskyLegend));
+    out << fmt::format("    legend{}[{}]\n", index, mermaid_quote(kConditionalLegend));
+    out << "  end\n";
     out << "  classDef risky stroke:#d00,stroke-width:3px,color:#d00\n";
+    out << fmt::format("  class legend{} risky\n", risky_legend);
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         if (graph.nodes[i].risky) {
             out << fmt::format("  class n{} risky\n", i);

@@ -1,0 +1,1 @@
+graph --focus shop-developer testdata/demo

@@ -1,0 +1,1 @@
+graph -o mermaid --focus "ClusterRole cluster-admin" testdata/demo
