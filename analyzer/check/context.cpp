@@ -52,6 +52,39 @@ std::string join_subjects(const std::vector<std::string>& subjects) {
     return text;
 }
 
+// A request the rule allows (its first verb, group, resource and name, or first URL), with '*' read as
+// something no rule names: what a finding citing the rule says can be done.
+Request request_allowed_by(const PolicyRule& rule) {
+    const auto first = [](const std::vector<std::string>& list, std::string_view any) {
+        return list.empty() || list.front() == "*" ? std::string(any) : list.front();
+    };
+    Request request;
+    request.verb = first(rule.verbs, "rbacgraph:any-verb");
+    if (rule.resources.empty()) {
+        request.non_resource = true;
+        std::string path = first(rule.non_resource_urls, "/rbacgraph-any-path");
+        if (path.ends_with('*')) {
+            path = path.substr(0, path.find_last_not_of('*') + 1) + "rbacgraph-any";
+        }
+        request.path = path;
+        return request;
+    }
+    request.api_group = first(rule.api_groups, "rbacgraph.any-group");
+    std::string resource = first(rule.resources, "rbacgraph:any-resource");
+    if (const std::size_t slash = resource.find('/'); slash != std::string::npos) {
+        request.subresource = resource.substr(slash + 1);
+        resource.resize(slash);
+        if (resource == "*") {
+            resource = "rbacgraph:any-resource";
+        }
+    }
+    request.resource = resource;
+    if (!rule.resource_names.empty()) {
+        request.name = rule.resource_names.front();
+    }
+    return request;
+}
+
 // Every source of grants (bindings, then access-policy associations) with its grants, in table order.
 template <typename Visit>
 void for_each_source(const GrantTable& table, const Visit& visit) {
@@ -223,7 +256,11 @@ std::vector<Capability> CheckContext::admin_grants() const {
     const GrantTable& table = graph_->grants();
     std::vector<Capability> out;
     static const Probe kEverything = [] {
+        // A request only '*' allows: what can-i '*' '*' asks (Authorizer::cluster_admin).
         Probe probe;
+        probe.request.verb = "rbacgraph:any-verb";
+        probe.request.api_group = "rbacgraph.any-group";
+        probe.request.resource = "rbacgraph:any-resource";
         probe.label = "do anything";
         probe.cluster_scoped = true;  // the scope text comes from the grant
         return probe;
@@ -372,6 +409,7 @@ std::optional<Finding> CheckContext::beyond_discovery_finding(GrantId held, cons
         return std::nullopt;
     }
     Probe shown;
+    shown.request = request_allowed_by((*grant.rules)[*rule]);
     shown.label = "use " + describe_rule((*grant.rules)[*rule]) + std::string(what);
     shown.cluster_scoped = true;  // the scope text comes from the binding
     Capability capability;
@@ -381,7 +419,7 @@ std::optional<Finding> CheckContext::beyond_discovery_finding(GrantId held, cons
     capability.rule = *rule;
     capability.cluster_wide = grant.scope == GrantScope::kCluster;
     Finding finding = finding_for(capability, shown.label);
-    finding.subjects = {who};
+    finding.subjects = {grant.holder_display()};
     finding.message = who + finding.message.substr(finding.message.find(" can "));
     return finding;
 }
@@ -523,7 +561,38 @@ std::vector<std::string> CheckContext::holders_outside_builtin(std::span<const P
     return out;
 }
 
+namespace {
+
+// The request a capability's grant allows, asked exactly: in the grant's namespace (a RoleBinding's, an
+// access scope's first pattern) when the grant is namespaced, for the first name a resourceNames limit lists.
+Request exact_request(const Capability& capability, const Grant& grant) {
+    Request request = capability.probe->request;
+    if (request.ns.empty() && !capability.cluster_wide) {
+        const std::vector<std::string> namespaces = grant.namespaces();
+        if (!namespaces.empty()) {
+            request.ns = namespaces.front();
+        }
+    }
+    if (request.name.empty() && !capability.names.empty()) {
+        request.name = capability.names.front();
+    }
+    return request;
+}
+
+}  // namespace
+
 Finding CheckContext::finding_for(const Capability& capability, std::string_view what) const {
+    Finding found = describe_capability(capability, what);
+    const Grant held = grant(capability);
+    found.rule_cited = &(*held.rules)[capability.rule];
+    if (!capability.probe->request.verb.empty() && !capability.probe->group_suffix &&
+        !capability.probe->any_resource) {
+        found.request = exact_request(capability, held);
+    }
+    return found;
+}
+
+Finding CheckContext::describe_capability(const Capability& capability, std::string_view what) const {
     std::string limited;
     if (!capability.names.empty()) {
         limited = fmt::format(" (only {})", fmt::join(capability.names, ", "));

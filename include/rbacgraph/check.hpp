@@ -62,6 +62,11 @@ struct Finding {
     /// and for a single unnamed cluster); part of the fingerprint.
     std::string cluster;
     bool account_wide = false;  ///< about the IAM side alone: no cluster is stamped
+    /// For a finding about a grant that allows a probe: the request it allows as the API server would ask it
+    /// (in the grant's namespace, for its first listed name), and the rule it cites. Not written by the
+    /// reports: the property test asks who-can and can-i --explain the same question and compares.
+    std::optional<Request> request;
+    const PolicyRule* rule_cited = nullptr;  ///< valid while the graph lives
 
     // Stamped by the runner.
     std::string fingerprint;
@@ -345,6 +350,7 @@ class CheckContext {
     Takeovers& takeovers() const;
     std::vector<Capability> capabilities_of(std::span<const Probe> probes,
                                             bool admin_reported_elsewhere) const;
+    Finding describe_capability(const Capability& capability, std::string_view what) const;
     std::optional<std::string> held(const Authorizer& authorizer, const TakeoverEntry& entry,
                                     std::string_view ns) const;
 

@@ -12,6 +12,7 @@
 
 #include "helpers.hpp"
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/rules.hpp"
 
 namespace rbacgraph::test {
 namespace {
@@ -25,6 +26,7 @@ struct GenRole {
     bool cluster = true;
     std::string ns, name;
     std::vector<GenRule> rules;
+    bool bootstrap_label = false;  // kubernetes.io/bootstrapping: rbac-defaults, as an attacker writes it
 };
 struct GenSubject {
     std::string kind, name, ns;
@@ -33,6 +35,7 @@ struct GenBinding {
     bool cluster = true;
     std::string ns, name, role_kind, role_name;
     std::vector<GenSubject> subjects;
+    bool bootstrap_label = false;
 };
 struct GenMapping {
     std::string role, username;  // username may contain {{SessionName}}
@@ -175,8 +178,10 @@ std::string to_yaml(const World& world) {
     std::string out;
     for (const GenRole& role : world.roles) {
         out += fmt::format(
-            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: {}{}}}\nrules:\n",
-            role.cluster ? "ClusterRole" : "Role", role.name, role.cluster ? "" : ", namespace: " + role.ns);
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: "
+            "\"{}\"{}{}}}\nrules:\n",
+            role.cluster ? "ClusterRole" : "Role", role.name, role.cluster ? "" : ", namespace: " + role.ns,
+            role.bootstrap_label ? ", labels: {kubernetes.io/bootstrapping: rbac-defaults}" : "");
         for (const GenRule& rule : role.rules) {
             out += fmt::format("- {{verbs: {}", flow(rule.verbs));
             if (!rule.urls.empty()) {
@@ -192,10 +197,12 @@ std::string to_yaml(const World& world) {
     }
     for (const GenBinding& binding : world.bindings) {
         out += fmt::format(
-            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: {}{}}}\n"
-            "roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {}, name: {}}}\nsubjects:\n",
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: \"{}\"{}{}}}\n"
+            "roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {}, name: \"{}\"}}\nsubjects:\n",
             binding.cluster ? "ClusterRoleBinding" : "RoleBinding", binding.name,
-            binding.cluster ? "" : ", namespace: " + binding.ns, binding.role_kind, binding.role_name);
+            binding.cluster ? "" : ", namespace: " + binding.ns,
+            binding.bootstrap_label ? ", labels: {kubernetes.io/bootstrapping: rbac-defaults}" : "",
+            binding.role_kind, binding.role_name);
         for (const GenSubject& subject : binding.subjects) {
             out += fmt::format("- {{kind: {}, name: \"{}\"{}}}\n", subject.kind, subject.name,
                                subject.ns.empty() ? "" : ", namespace: " + subject.ns);
@@ -596,6 +603,194 @@ TEST_CASE("property: can-i, who-can and check's capabilities agree with a brute-
     MESSAGE(checked << " can-i answers compared (" << allowed << " allowed, " << undetermined
                     << " undetermined), each request also asked in reverse");
     CHECK(undetermined > 0);  // the generator does reach the third answer
+}
+
+// ---- check against who-can and can-i, over worlds an attacker writes. ----
+
+// Names of objects every cluster has, of look-alikes, and the system: subjects an attacker writes beside
+// them.
+const Strings kBuiltinNames = {"cluster-admin", "system:basic-user",   "system:discovery",    "view",
+                               "edit",          "system:controller:x", "system:node-proxier", "eks:x"};
+
+// A world whose roles reach the catalog's probes (escalation, impersonation, tokens, webhooks, exec, Secrets,
+// workloads) and whose objects are named, labelled and bound like the built-in ones, or are exact copies of
+// them with something added.
+World generate_attacker_world(Random& random) {
+    const Strings verbs = {"get",    "list", "create",   "update",      "patch",
+                           "delete", "bind", "escalate", "impersonate", "*"};
+    const Strings groups = {"", "apps", "rbac.authorization.k8s.io", "admissionregistration.k8s.io", "*"};
+    const Strings resources = {"pods",
+                               "pods/exec",
+                               "secrets",
+                               "deployments",
+                               "serviceaccounts/token",
+                               "nodes/proxy",
+                               "clusterroles",
+                               "roles",
+                               "rolebindings",
+                               "users",
+                               "groups",
+                               "mutatingwebhookconfigurations",
+                               "configmaps",
+                               "*"};
+    World world;
+    for (std::size_t i = 0; i < 7; ++i) {
+        GenRole role{i < 4, i < 4 ? "" : random.pick(kNamespaces), fmt::format("role{}", i), {}};
+        if (role.cluster && random.chance(0.4)) {
+            role.name = random.pick(kBuiltinNames);
+            role.bootstrap_label = random.chance(0.5);
+        }
+        for (std::size_t r = 0, n = 1 + random.below(3); r < n; ++r) {
+            GenRule rule;
+            rule.verbs = random.some(verbs, 3);
+            rule.groups = random.some(groups, 2);
+            rule.resources = random.some(resources, 3);
+            if (random.chance(0.2)) {
+                rule.names = random.some({"a", "*", "cluster-admin", "aws-auth"}, 2);
+            }
+            role.rules.push_back(rule);
+        }
+        world.roles.push_back(role);
+    }
+    const Strings role_names = [&] {
+        Strings names;
+        for (const GenRole& role : world.roles) {
+            names.push_back(role.name);
+        }
+        names.emplace_back("cluster-admin");  // the built-in one when no role of the world has the name
+        return names;
+    }();
+    for (std::size_t i = 0; i < 8; ++i) {
+        GenBinding binding;
+        binding.cluster = random.chance(0.5);
+        binding.ns = binding.cluster ? "" : random.pick(kNamespaces);
+        binding.name = random.chance(0.3) ? random.pick(kBuiltinNames) + (binding.cluster ? "" : "-ns")
+                                          : fmt::format("binding{}", i);
+        binding.bootstrap_label = random.chance(0.3);
+        binding.role_kind = binding.cluster || random.chance(0.6) ? "ClusterRole" : "Role";
+        binding.role_name = random.pick(role_names);
+        for (std::size_t s = 0, n = 1 + random.below(3); s < n; ++s) {
+            switch (random.below(4)) {
+                case 0:
+                    binding.subjects.push_back(
+                        {"User", random.pick({"u1", "system:anonymous", "system:kube-proxy"}), ""});
+                    break;
+                case 1:
+                    binding.subjects.push_back({"Group",
+                                                random.pick({"g1", "system:masters", "system:authenticated",
+                                                             "system:unauthenticated"}),
+                                                ""});
+                    break;
+                case 2:
+                    binding.subjects.push_back(
+                        {"ServiceAccount", random.pick({"sa1", "default", "kubernetes-dashboard"}),
+                         random.chance(0.3) ? "" : random.pick({"n1", "kube-system"})});
+                    break;
+                default:
+                    binding.subjects.push_back({"Group", "g2", ""});
+            }
+        }
+        world.bindings.push_back(binding);
+    }
+    world.mappings.push_back({"r0", "u1", {"g1"}});
+    world.mappings.push_back({"r1", "p-{{SessionName}}", {"g2"}});
+    return world;
+}
+
+Identity identity_of_holder(const std::string& holder) {
+    const std::size_t space = holder.find(' ');
+    const std::string kind = holder.substr(0, space);
+    const std::string name = holder.substr(space + 1);
+    if (kind == "ServiceAccount") {
+        const std::size_t slash = name.find('/');
+        return kubernetes_identity(
+            fmt::format("system:serviceaccount:{}:{}", name.substr(0, slash), name.substr(slash + 1)), {});
+    }
+    if (kind == "Group") {
+        return kubernetes_identity("rbacgraph-property-member", {name});
+    }
+    return kubernetes_identity(name, {});
+}
+
+TEST_CASE("property: every finding names exactly who-can's holders and cites can-i --explain's rule") {
+    std::size_t compared = 0;
+    std::set<std::string> rules_compared;
+    for (unsigned seed = 1; seed <= 120; ++seed) {
+        Random random(seed);
+        const World world = generate_attacker_world(random);
+        GraphOptions options;
+        options.builtin_objects = true;  // the bootstrap policy as an overlay: look-alikes meet the real ones
+        const Graph graph = graph_of(to_yaml(world), options);
+        REQUIRE(count_errors(graph.source().diagnostics) == 0);
+        const MappedAccess access(graph);
+        CheckRun run;
+        run.rules = builtin_rules();
+        run.options.include_builtin = true;
+        for (const Finding& finding : run_checks(graph, run).findings) {
+            if (!finding.request) {
+                continue;  // not a grant allowing a probe (a lint, a mapping, a capability)
+            }
+            INFO("seed " << seed << ", " << finding.rule << ": " << finding.message << "\n"
+                         << to_yaml(world));
+            const WhoCan answer = who_can(access, *finding.request);
+            std::set<std::string> allowed;
+            for (const WhoCanSubject& subject : answer.subjects) {
+                if (!subject.undetermined) {
+                    allowed.insert(subject.subject.display());
+                }
+            }
+            for (const WhoCanPrincipal& principal : answer.principals) {
+                if (!principal.undetermined) {
+                    allowed.insert(principal.identity.arn);
+                }
+            }
+            const bool binding = finding.object.kind.ends_with("Binding");
+            const std::vector<std::string>& holders = binding ? finding.subjects : finding.arns;
+            // Every holder the finding names is one who-can names for the request, and (bindings) every
+            // subject who-can names through the same binding is one the finding names.
+            for (const std::string& holder : holders) {
+                CHECK_MESSAGE(allowed.contains(holder), holder);
+            }
+            if (binding) {
+                // The binding's holders as the table has them. A finding about the whole binding names them
+                // all, and who-can names no other subject through it; a finding about one holder (anonymous
+                // access, a dashboard's account) names one of them.
+                std::set<std::string> of_binding;
+                for (std::size_t b = 0; b < graph.grants().binding_count(); ++b) {
+                    const GrantTable::BindingSource source = graph.grants().binding_source(b);
+                    if (source.binding->display() == finding.object.display()) {
+                        for (const GrantId id : source.grants) {
+                            of_binding.insert(graph.grants().grant(id).holder_display());
+                        }
+                    }
+                }
+                const std::set<std::string> named(holders.begin(), holders.end());
+                CHECK(std::includes(of_binding.begin(), of_binding.end(), named.begin(), named.end()));
+                if (named == of_binding) {
+                    const std::string via = finding.object.display() + " -> ";
+                    for (const WhoCanSubject& subject : answer.subjects) {
+                        if (subject.via.starts_with(via)) {
+                            CHECK(named.contains(subject.subject.display()));
+                        }
+                    }
+                }
+                // can-i --explain, asked as the first holder: some grant of it cites the same rule.
+                REQUIRE(!holders.empty());
+                const Decision decision =
+                    Authorizer(graph, identity_of_holder(holders.front())).authorize(*finding.request, true);
+                REQUIRE(decision.allowed());
+                const bool same_rule =
+                    std::any_of(decision.grants.begin(), decision.grants.end(), [&](const GrantMatch& grant) {
+                        return granted_rule(graph, grant) == finding.rule_cited;
+                    });
+                CHECK(same_rule);
+            }
+            ++compared;
+            rules_compared.insert(finding.rule);
+        }
+    }
+    MESSAGE(compared << " findings of " << rules_compared.size() << " rules compared with who-can and can-i");
+    CHECK(rules_compared.size() >= 12);  // the worlds reach most permission rules
 }
 
 }  // namespace

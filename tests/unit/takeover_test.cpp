@@ -21,9 +21,14 @@ namespace fs = std::filesystem;
 
 // Rules whose findings are not about what an account can do through RBAC: the workload rule is the list's own
 // client; undetermined-grant is about what may be allowed; irsa-cluster-admin is the IAM route (a pod's IAM
-// role), which is reported there with the workloads it reaches.
-const std::set<std::string_view> kNotCapabilities = {"privileged-workload-account", "undetermined-grant",
-                                                     "irsa-cluster-admin", "irsa-role"};
+// role), which is reported there with the workloads it reaches; anonymous-access and authenticated-broad rate
+// who holds a grant (everybody), not what the grant does.
+const std::set<std::string_view> kNotCapabilities = {"privileged-workload-account",
+                                                     "undetermined-grant",
+                                                     "irsa-cluster-admin",
+                                                     "irsa-role",
+                                                     "anonymous-access",
+                                                     "authenticated-broad"};
 
 // The identity a finding's subject stands for, with its own namespace: "ServiceAccount ns/name", "User u",
 // "Group g" (as a user of that group only).
