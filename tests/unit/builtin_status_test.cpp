@@ -290,9 +290,9 @@ subjects: [{kind: User, name: "eks:ops"}]
         {"a copy of a bootstrap binding with one extra subject",
          std::string(kAdminBinding) + "- {kind: Group, name: developers}\n"},
     };
-    for (const auto& [name, yaml] : evasions) {
-        CAPTURE(name);
-        const CheckReport report = check_all(yaml);
+    for (const auto& evasion : evasions) {
+        CAPTURE(evasion.first);
+        const CheckReport report = check_all(evasion.second);
         CHECK(report.failing(RiskSeverity::kHigh) > 0);
         CHECK(report.builtin_hidden == 0);
     }

@@ -77,13 +77,13 @@ associatedAccessPolicies:
         return std::pair(findings[0].subjects, principals);
     };
     // CONFIG_MAP: access entries and their policies grant nothing (EKS user guide, grant-k8s-access).
-    const auto [config_map, config_map_who] = drivers_in("CONFIG_MAP");
-    CHECK(config_map.empty());
-    CHECK(config_map_who.empty());
+    const auto config_map = drivers_in("CONFIG_MAP");
+    CHECK(config_map.first.empty());
+    CHECK(config_map.second.empty());
     // Positive control: in API mode the policy's principal drives it.
-    const auto [api, api_who] = drivers_in("API");
-    CHECK(api == std::vector<std::string>{"arn:aws:iam::1:role/ack-user"});
-    CHECK(api_who == std::vector<std::string>{"arn:aws:iam::1:role/ack-user"});
+    const auto api = drivers_in("API");
+    CHECK(api.first == std::vector<std::string>{"arn:aws:iam::1:role/ack-user"});
+    CHECK(api.second == std::vector<std::string>{"arn:aws:iam::1:role/ack-user"});
 }
 
 TEST_CASE("cluster-admin-binding cites the rule that grants everything, as can-i --explain does") {
