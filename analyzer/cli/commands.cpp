@@ -601,23 +601,27 @@ int finish(int code) {
     return code;
 }
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-    CLI::App app{
-        "rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
-        "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
-        "rbacgraph"};
-    app.set_version_flag("--version", fmt::format("rbacgraph {} (commit {})", version(), commit()));
-    app.require_subcommand(1);
-    app.footer(
-        "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors, 3\n"
-        "undetermined (can-i: the input cannot decide, e.g. an access policy AWS publishes no rules for).\n"
-        "Docs: docs/cli.md, docs/check.md, docs/semantics.md, docs/json-output.md");
+// One subcommand and what runs it: run() dispatches through a table of these, so a new command is one
+// registration and cannot fall through to another.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<int(std::ostream&, std::ostream&)> run;
+};
 
-    InputOptions can_options;
-    IdentityOptions can_identity;
-    RequestOptions can_request;
-    std::string batch;
-    bool explain = false;
+Command add_can_i_command(CLI::App& app) {
+    struct State {
+        InputOptions options;
+        IdentityOptions identity;
+        RequestOptions request;
+        std::string batch;
+        bool explain = false;
+    };
+    auto state = std::make_shared<State>();
+    InputOptions& can_options = state->options;
+    IdentityOptions& can_identity = state->identity;
+    RequestOptions& can_request = state->request;
+    std::string& batch = state->batch;
+    bool& explain = state->explain;
     CLI::App* can_i = app.add_subcommand(
         "can-i",
         "Can this ARN (or user) do VERB on RESOURCE? Prints yes, no, or undetermined with the "
@@ -645,8 +649,20 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "answered by\n"
         "following sts:AssumeRole to the roles it reaches (docs/iam.md, docs/estate.md).");
 
-    InputOptions what_options;
-    IdentityOptions what_identity;
+    return {can_i, [state](std::ostream& out, std::ostream& err) {
+                return run_can_i(state->options, state->identity, state->request, state->batch,
+                                 state->explain, out, err);
+            }};
+}
+
+Command add_what_can_command(CLI::App& app) {
+    struct State {
+        InputOptions options;
+        IdentityOptions identity;
+    };
+    auto state = std::make_shared<State>();
+    InputOptions& what_options = state->options;
+    IdentityOptions& what_identity = state->identity;
     CLI::App* what =
         app.add_subcommand("what-can", "Everything an ARN (or user) can do, with the path that grants it.");
     what->add_option("words", what_options.words, "ARN PATH...  (or --user U [--group G]... PATH...)");
@@ -660,8 +676,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "With an IAM dump, the answer covers every role the ARN can assume, in every cluster "
         "(docs/estate.md).");
 
-    InputOptions who_options;
-    RequestOptions who_request;
+    return {what, [state](std::ostream& out, std::ostream& err) {
+                return run_what_can(state->options, state->identity, out, err);
+            }};
+}
+
+Command add_who_can_command(CLI::App& app) {
+    struct State {
+        InputOptions options;
+        RequestOptions request;
+    };
+    auto state = std::make_shared<State>();
+    InputOptions& who_options = state->options;
+    RequestOptions& who_request = state->request;
     CLI::App* who =
         app.add_subcommand("who-can", "Every mapped IAM principal and Kubernetes subject allowed a request.");
     who->add_option("words", who_options.words, "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...");
@@ -673,9 +700,20 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "  rbacgraph who-can delete pods -n web --clusters ./estate/clusters ./estate/iam/\n"
         "With an IAM dump, it also lists the IAM principals that reach each allowed ARN by sts:AssumeRole.");
 
-    InputOptions graph_options;
+    return {who, [state](std::ostream& out, std::ostream& err) {
+                return run_who_can(state->options, state->request, out, err);
+            }};
+}
+
+Command add_graph_command(CLI::App& app) {
+    struct State {
+        InputOptions options;
+        std::string focus;
+    };
+    auto state = std::make_shared<State>();
+    InputOptions& graph_options = state->options;
+    std::string& focus = state->focus;
     graph_options.output = "dot";
-    std::string focus;
     CLI::App* graph_command = app.add_subcommand(
         "graph", "Draw the access graph: IAM principals -> mappings -> users/groups -> bindings -> roles.");
     graph_command->add_option("paths", graph_options.words, "export files or directories (- for stdin)");
@@ -701,40 +739,56 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         "./estate/iam/\n"
         "Docs: docs/graph.md");
 
+    return {graph_command, [state](std::ostream& out, std::ostream& err) {
+                return run_graph(state->options, state->focus, out, err);
+            }};
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{
+        "rbacgraph: offline analyzer of Kubernetes RBAC and the AWS EKS IAM-to-Kubernetes mapping.\n"
+        "Point it at exported objects (kubectl get -o yaml|json, aws-auth, aws eks describe-* JSON).",
+        "rbacgraph"};
+    app.set_version_flag("--version", fmt::format("rbacgraph {} (commit {})", version(), commit()));
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 yes/success, 1 no (can-i) or failing findings (check), 2 usage or input errors, 3\n"
+        "undetermined (can-i: the input cannot decide, e.g. an access policy AWS publishes no rules for).\n"
+        "Docs: docs/cli.md, docs/check.md, docs/semantics.md, docs/json-output.md");
+
+    // In the order --help, the manual page and the completions list them.
+    std::vector<Command> commands;
+    commands.push_back(add_can_i_command(app));
+    commands.push_back(add_what_can_command(app));
+    commands.push_back(add_who_can_command(app));
+    commands.push_back(add_graph_command(app));
     const CheckCommands check_commands = add_check_commands(app);
+    commands.push_back({check_commands.check, check_commands.run_check});
+    commands.push_back({check_commands.rules, check_commands.run_rules});
     const DiffCommand diff_command = add_diff_command(app);
+    commands.push_back({diff_command.diff, diff_command.run});
     const DocsCommands docs_commands = add_docs_commands(app);
+    commands.push_back(
+        {docs_commands.completion, [&docs_commands](std::ostream& to, std::ostream& /*unused*/) {
+             return docs_commands.run_completion(to);
+         }});
+    commands.push_back({docs_commands.man, [&docs_commands](std::ostream& to, std::ostream& /*unused*/) {
+                            return docs_commands.run_man(to);
+                        }});
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return app.exit(error, out, err) == 0 ? 0 : kExitUsage;
     }
-    if (can_i->parsed()) {
-        return run_can_i(can_options, can_identity, can_request, batch, explain, out, err);
+    for (const Command& command : commands) {
+        if (command.app->parsed()) {
+            return command.run(out, err);
+        }
     }
-    if (what->parsed()) {
-        return run_what_can(what_options, what_identity, out, err);
-    }
-    if (check_commands.check->parsed()) {
-        return check_commands.run_check(out, err);
-    }
-    if (check_commands.rules->parsed()) {
-        return check_commands.run_rules(out, err);
-    }
-    if (diff_command.diff->parsed()) {
-        return diff_command.run(out, err);
-    }
-    if (graph_command->parsed()) {
-        return run_graph(graph_options, focus, out, err);
-    }
-    if (docs_commands.completion->parsed()) {
-        return docs_commands.run_completion(out);
-    }
-    if (docs_commands.man->parsed()) {
-        return docs_commands.run_man(out);
-    }
-    return run_who_can(who_options, who_request, out, err);
+    // require_subcommand(1) makes this unreachable; say so rather than answer another command's question.
+    err << "rbacgraph: a subcommand is required (rbacgraph --help lists them)\n";
+    return kExitUsage;
 }
 
 }  // namespace rbacgraph::cli

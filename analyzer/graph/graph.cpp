@@ -185,16 +185,6 @@ RuleSet::RuleSet(const std::vector<PolicyRule>& rule_list, RuleCoverage rule_cov
     }
 }
 
-std::string access_entry_key(std::string_view principal_arn) {
-    const auto parsed = parse_principal_arn(principal_arn);
-    if (const auto* principal = std::get_if<Principal>(&parsed);
-        principal != nullptr && principal->kind == PrincipalKind::kRole) {
-        // Access entries match by the role's unique ID, so any path in principalArn is irrelevant.
-        return ascii_lower(principal->session_role_arn());
-    }
-    return ascii_lower(principal_arn);
-}
-
 std::string_view AccessPolicyGrant::name() const {
     return definition != nullptr ? std::string_view(definition->name)
                                  : std::string_view(association->policy_arn);
@@ -225,19 +215,6 @@ Graph::Graph(Graph&&) noexcept = default;
 Graph& Graph::operator=(Graph&&) noexcept = default;
 Graph::~Graph() = default;
 
-AuthenticationMode Graph::mode() const {
-    if (source_->cluster && source_->cluster->mode != AuthenticationMode::kUnknown) {
-        return source_->cluster->mode;
-    }
-    // EKS user guide, grant-k8s-access: access entries exist only in the API modes.
-    return access_entries_.empty() ? AuthenticationMode::kUnknown : AuthenticationMode::kApiAndConfigMap;
-}
-
-bool Graph::mode_inferred() const {
-    return (!source_->cluster || source_->cluster->mode == AuthenticationMode::kUnknown) &&
-           !access_entries_.empty();
-}
-
 std::optional<KubernetesVersion> Graph::kubernetes_version() const {
     if (options_.kubernetes_version) {
         return options_.kubernetes_version;
@@ -254,12 +231,6 @@ std::vector<const PodIdentityAssociation*> Graph::pod_identities_of(std::string_
         }
     }
     return out;
-}
-
-bool Graph::access_entries_apply() const {
-    // EKS user guide, grant-k8s-access: access entries exist only in the API and API_AND_CONFIG_MAP modes.
-    const AuthenticationMode current = mode();
-    return current == AuthenticationMode::kApi || current == AuthenticationMode::kApiAndConfigMap;
 }
 
 namespace {
@@ -429,31 +400,6 @@ void Graph::compare_binding_with_builtin(const BuiltinPolicy& policy, bool overl
     // What a binding hands out is its role's: a definition's binding to a modified role is not built in.
     node.builtin = node.status == BuiltinStatus::kBuiltin &&
                    (!node.role || roles_[*node.role].status == BuiltinStatus::kBuiltin);
-}
-
-void Graph::build_mappings() {
-    if (const auto& aws_auth = source_->aws_auth) {
-        // configmap.go saveMap: entries are keyed by lower-cased ARN and the last one wins, whole.
-        for (const AwsAuthEntry& entry : aws_auth->map_roles) {
-            role_mappings_[ascii_lower(entry.arn)] = &entry;
-        }
-        for (const AwsAuthEntry& entry : aws_auth->map_users) {
-            user_mappings_[ascii_lower(entry.arn)] = &entry;
-        }
-    }
-    for_each_of(*source_, *overlay_, &Export::access_entries, [&](const AccessEntry& entry) {
-        access_entries_[access_entry_key(entry.principal_arn)] = &entry;
-        if (entry.principal_unknown) {
-            unknown_principal_entries_.push_back(&entry);
-        }
-        if (!is_documented_entry_type(entry.type)) {
-            diagnostics_.push_back(
-                {Severity::kWarning, entry.location, "access entry " + entry.principal_arn,
-                 fmt::format("access entry type '{}' is not one EKS documents; its Kubernetes identity is "
-                             "undetermined (not the STANDARD defaults)",
-                             entry.type)});
-        }
-    });
 }
 
 void Graph::build_access_policies() {
