@@ -342,7 +342,9 @@ std::optional<AccountTakeover> CheckContext::strongest_account_in(const std::str
     for (const std::string& name : cache.accounts.at(ns)) {
         auto takeover = account_takeover(ns, name, true);
         if (takeover && (!best || takeover->severity > best->severity)) {
-            takeover->account = ns + "/" + name;
+            takeover->account = ns;
+            takeover->account += '/';
+            takeover->account += name;
             best = std::move(takeover);
         }
     }

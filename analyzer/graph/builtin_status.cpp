@@ -91,7 +91,10 @@ std::string canonical(const LabelSelector& selector) {
     std::sort(expressions.begin(), expressions.end());
     std::string out;
     for (const auto& [key, value] : selector.match_labels) {
-        out += key + '\x1f' + value + '\x1e';
+        out += key;
+        out += '\x1f';
+        out += value;
+        out += '\x1e';
     }
     out += '\x1d';
     for (const std::string& expression : expressions) {

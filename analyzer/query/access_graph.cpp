@@ -35,7 +35,7 @@ class Builder {
               bool into_admin = true) {
         if (edges_.insert((static_cast<std::uint64_t>(from) << 32) | to).second) {
             graph_.edges.push_back({from, to, std::move(label), false, conditional});
-            leads_to_admin_.push_back(into_admin);
+            leads_to_admin_.push_back(into_admin ? 1 : 0);
         }
     }
 
