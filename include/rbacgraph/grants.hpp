@@ -76,6 +76,7 @@ struct CompiledRequest {
     std::string_view ns_text;    ///< the namespace as asked (namespace patterns need the text)
     std::string_view path;
     std::vector<Symbol> suffix_groups;  ///< with GroupQuery::kSuffix: the graph's groups of the family
+    std::string group_suffix;           ///< with GroupQuery::kSuffix: ".<group>"
 };
 
 CompiledRequest compile_request(const SymbolTable& symbols, const Request& request, Ask ask = {});
