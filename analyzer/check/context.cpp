@@ -585,9 +585,9 @@ Finding CheckContext::finding_for(const Capability& capability, std::string_view
     Finding found = describe_capability(capability, what);
     const Grant held = grant(capability);
     found.rule_cited = &(*held.rules)[capability.rule];
-    if (!capability.probe->request.verb.empty() && !capability.probe->group_suffix &&
-        !capability.probe->any_resource) {
-        found.request = exact_request(capability, held);
+    if (options_->record_requests && !capability.probe->request.verb.empty() &&
+        !capability.probe->group_suffix && !capability.probe->any_resource) {
+        found.request = std::make_shared<const Request>(exact_request(capability, held));
     }
     return found;
 }

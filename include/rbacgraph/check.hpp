@@ -62,11 +62,12 @@ struct Finding {
     /// and for a single unnamed cluster); part of the fingerprint.
     std::string cluster;
     bool account_wide = false;  ///< about the IAM side alone: no cluster is stamped
-    /// For a finding about a grant that allows a probe: the request it allows as the API server would ask it
-    /// (in the grant's namespace, for its first listed name), and the rule it cites. Not written by the
-    /// reports: the property test asks who-can and can-i --explain the same question and compares.
-    std::optional<Request> request;
-    const PolicyRule* rule_cited = nullptr;  ///< valid while the graph lives
+    /// For a finding about a grant that allows a probe, with CheckOptions::record_requests: the request it
+    /// allows as the API server would ask it (in the grant's namespace, for its first listed name). Not
+    /// written by the reports: the property test asks who-can and can-i --explain the same question and
+    /// compares. Shared and only made when asked, so that the findings of a large check stay small.
+    std::shared_ptr<const Request> request;
+    const PolicyRule* rule_cited = nullptr;  ///< the rule it cites (valid while the graph lives)
 
     // Stamped by the runner.
     std::string fingerprint;
@@ -187,6 +188,7 @@ struct CapabilityDrive {
 
 struct CheckOptions {
     bool include_builtin = false;   ///< report findings on Kubernetes' and EKS's own objects
+    bool record_requests = false;   ///< give findings about grants their Finding::request
     std::set<std::string> enabled;  ///< slugs to run; empty = all
 };
 

@@ -726,6 +726,7 @@ TEST_CASE("property: every finding names exactly who-can's holders and cites can
         CheckRun run;
         run.rules = builtin_rules();
         run.options.include_builtin = true;
+        run.options.record_requests = true;
         for (const Finding& finding : run_checks(graph, run).findings) {
             if (!finding.request) {
                 continue;  // not a grant allowing a probe (a lint, a mapping, a capability)
