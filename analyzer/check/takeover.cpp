@@ -314,6 +314,31 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
                 takeovers->accounts[key.substr(0, slash)].insert(key.substr(slash + 1));
             }
         }
+        // Accounts a pod may name: those bindings name (as ServiceAccounts, or as the users
+        // system:serviceaccount:NS:NAME that authenticate them), the exported ServiceAccount objects and the
+        // accounts workloads run as.
+        constexpr std::string_view kAccountUser = "system:serviceaccount:";
+        for (const auto& [user, grants] : graph_->grants().holders(HolderKind::kUser)) {
+            if (!user.starts_with(kAccountUser)) {
+                continue;
+            }
+            const std::string_view rest = std::string_view(user).substr(kAccountUser.size());
+            const std::size_t colon = rest.find(':');
+            if (colon != std::string_view::npos && colon > 0 && colon + 1 < rest.size() &&
+                rest.find(':', colon + 1) == std::string_view::npos) {
+                takeovers->accounts[std::string(rest.substr(0, colon))].insert(std::string(rest.substr(colon + 1)));
+            }
+        }
+        for (const ServiceAccount& account : graph_->source().service_accounts) {
+            if (!account.ns.empty()) {
+                takeovers->accounts[account.ns].insert(account.name);
+            }
+        }
+        for (const Workload& workload : graph_->source().workloads) {
+            if (!workload.ns.empty() && !workload.service_account.empty()) {
+                takeovers->accounts[workload.ns].insert(workload.service_account);
+            }
+        }
         takeovers->accounts["kube-system"];
         for (auto& [ns, names] : takeovers->accounts) {
             names.insert("default");
@@ -339,8 +364,20 @@ std::optional<AccountTakeover> CheckContext::strongest_account_in(const std::str
         }
     }
     std::optional<AccountTakeover> best;
+    // An account no subject names holds exactly what its groups hold (system:serviceaccounts,
+    // system:serviceaccounts:NS, system:authenticated), the same for every such account of the namespace: rated
+    // once. Accounts a binding names, as a ServiceAccount or as the user system:serviceaccount:NS:NAME, are
+    // rated each.
+    const GrantTable& grants = graph_->grants();
+    std::optional<std::optional<AccountTakeover>> unnamed;
     for (const std::string& name : cache.accounts.at(ns)) {
-        auto takeover = account_takeover(ns, name, true);
+        const bool named = !grants.held_by(HolderKind::kServiceAccount, ns + "/" + name).empty() ||
+                           !grants.held_by(HolderKind::kUser, fmt::format("system:serviceaccount:{}:{}", ns, name))
+                                .empty();
+        if (!named && !unnamed) {
+            unnamed = account_takeover(ns, name, true);
+        }
+        auto takeover = named ? account_takeover(ns, name, true) : *unnamed;
         if (takeover && (!best || takeover->severity > best->severity)) {
             takeover->account = ns;
             takeover->account += '/';

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -116,19 +115,39 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
 // over a principal's grants mean equal permissions, so only principals whose signature differs are expanded.
 class GrantSignatures {
   public:
-    explicit GrantSignatures(const Graph& graph) : graph_(graph) {}
+    // Each rule set's content is hashed once, up front: a principal's signature is then a few integer mixes
+    // per grant, with no Grant value built and nothing allocated (diff compares every principal of both sides).
+    explicit GrantSignatures(const Graph& graph) : graph_(graph) {
+        rule_sets_.reserve(graph.rule_sets().size());
+        for (const RuleSet& set : graph.rule_sets()) {
+            std::uint64_t hash = mix(kSeed, static_cast<std::uint64_t>(set.coverage));
+            for (const PolicyRule& rule : *set.rules) {
+                for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
+                                         &rule.non_resource_urls, &rule.api_group_suffixes}) {
+                    hash = mix(hash, 0x5eed);
+                    for (const std::string& item : *list) {
+                        hash = mix(hash, text(item));
+                    }
+                }
+            }
+            rule_sets_.push_back(hash);
+        }
+    }
 
     std::uint64_t of(std::span<const HeldGrant> held, bool masters) const {
         std::vector<std::uint64_t> hashes;
         hashes.reserve(held.size());
         for (const HeldGrant& match : held) {
-            const Grant grant = graph_.grants().grant(match.grant);
-            std::uint64_t hash = mix(rules_hash(graph_.grants().placement(match.grant).rules, grant),
-                                     static_cast<std::uint64_t>(grant.scope));
+            const GrantTable::Placement where = graph_.grants().placement(match.grant);
+            std::uint64_t hash = mix(rule_sets_[where.rules], static_cast<std::uint64_t>(where.scope));
             hash = mix(hash, match.undetermined ? 1 : 0);
-            hash = mix(hash, grant.in_force ? 1 : 0);
-            for (const std::string& ns : grant.namespaces()) {
-                hash = mix(hash, text(ns));
+            hash = mix(hash, where.in_force ? 1 : 0);
+            if (where.scope == GrantScope::kNamespace) {
+                hash = mix(hash, text(graph_.symbols().name(where.ns)));
+            } else if (where.scope == GrantScope::kNamespacePatterns) {
+                for (const std::string& ns : graph_.grants().grant(match.grant).access_scope->namespaces) {
+                    hash = mix(hash, text(ns));
+                }
             }
             hashes.push_back(hash);
         }
@@ -149,29 +168,8 @@ class GrantSignatures {
     }
     static std::uint64_t text(std::string_view value) { return std::hash<std::string_view>{}(value); }
 
-    // The hash of what a grant's rules say, once per rule set (grants of one set share it).
-    std::uint64_t rules_hash(std::uint32_t rules, const Grant& grant) const {
-        const std::lock_guard lock(mutex_);
-        const auto [found, added] = rule_hashes_.try_emplace(rules, 0);
-        if (added) {
-            std::uint64_t hash = mix(kSeed, static_cast<std::uint64_t>(grant.coverage));
-            for (const PolicyRule& rule : *grant.rules) {
-                for (const auto* list : {&rule.verbs, &rule.api_groups, &rule.resources, &rule.resource_names,
-                                         &rule.non_resource_urls, &rule.api_group_suffixes}) {
-                    hash = mix(hash, 0x5eed);
-                    for (const std::string& item : *list) {
-                        hash = mix(hash, text(item));
-                    }
-                }
-            }
-            found->second = hash;
-        }
-        return found->second;
-    }
-
     const Graph& graph_;
-    mutable std::mutex mutex_;
-    mutable std::unordered_map<std::uint32_t, std::uint64_t> rule_hashes_;
+    std::vector<std::uint64_t> rule_sets_;
 };
 
 std::string describe(const Identity& identity) {

@@ -154,8 +154,8 @@ std::span<const GrantId> GrantTable::held_by(HolderKind kind, std::string_view n
 
 GrantTable::Placement GrantTable::placement(GrantId id) const {
     const Row& row = rows_[id];
-    return {row.source, row.scope, row.ns, row.source_index,
-            row.rule_set};  // NOLINT(modernize-use-designated-initializers)
+    return {row.source, row.scope, row.ns, row.source_index, row.rule_set,
+            row.in_force};  // NOLINT(modernize-use-designated-initializers)
 }
 
 bool GrantTable::cluster_admin(GrantId id) const {

@@ -230,7 +230,8 @@ class GrantTable {
         GrantScope scope = GrantScope::kCluster;
         Symbol ns = kNoSymbol;  ///< kNamespace
         std::size_t source_index = 0;
-        std::uint32_t rules = 0;  ///< grants with the same value hand out the same rules
+        std::uint32_t rules = 0;  ///< grants with the same value hand out the same rules (Graph::rule_sets())
+        bool in_force = true;     ///< Grant::in_force
     };
     Placement placement(GrantId id) const;
     /// Cheap facts, for loops over every source (no Grant value is built): whether the grant is in force and

@@ -101,5 +101,80 @@ TEST_CASE("takeover list: every subject a rule rates high or critical has a take
     CHECK(compared > 10);  // the fixtures do reach the list
 }
 
+// strongest_account_in rates the accounts no subject names once per namespace (they hold only what their groups
+// hold); an account named by a binding, as a ServiceAccount or as the user system:serviceaccount:NS:NAME, is
+// rated on its own. The attacker's test: the account that holds cluster-admin is named only as a User.
+std::optional<AccountTakeover> strongest_in(const std::string& yaml, const std::string& ns) {
+    Export source = load_yaml(yaml);
+    const Estate estate({{"", std::make_shared<const Graph>(std::move(source), test_options())}}, {});
+    CheckOptions options;
+    const CheckContext context(*estate.clusters().front().graph, options, CheckScope{&estate, nullptr, 0});
+    return context.strongest_account_in(ns);
+}
+
+const char* const kAccounts = R"(
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: a, namespace: apps}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: b, namespace: apps}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: c, namespace: apps}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: everything}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: read-config}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: c-reads, namespace: apps}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: read-config}
+subjects: [{kind: ServiceAccount, name: c, namespace: apps}]
+)";
+
+TEST_CASE("strongest account of a namespace: unnamed accounts share one rating, named ones are rated each") {
+    SUBCASE("control: nobody holds a takeover") {
+        CHECK_FALSE(strongest_in(kAccounts, "apps").has_value());
+    }
+    SUBCASE("the account named only as a User holds cluster-admin") {
+        const auto best = strongest_in(std::string(kAccounts) + R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}
+subjects: [{kind: User, name: "system:serviceaccount:apps:b", apiGroup: rbac.authorization.k8s.io}]
+)",
+                                       "apps");
+        REQUIRE(best.has_value());
+        CHECK(best->account == "apps/b");
+        CHECK(best->severity == RiskSeverity::kCritical);
+    }
+    SUBCASE("the namespace's group holds cluster-admin: the first account in order, unnamed") {
+        const auto best = strongest_in(std::string(kAccounts) + R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: all-apps-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}
+subjects: [{kind: Group, name: "system:serviceaccounts:apps", apiGroup: rbac.authorization.k8s.io}]
+)",
+                                       "apps");
+        REQUIRE(best.has_value());
+        CHECK(best->account == "apps/a");
+        CHECK(best->severity == RiskSeverity::kCritical);
+    }
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
