@@ -314,6 +314,19 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
                 takeovers->accounts[key.substr(0, slash)].insert(key.substr(slash + 1));
             }
         }
+        for (const TakeoverEntry& entry : takeovers->entries) {
+            if (entry.namespaced) {
+                continue;
+            }
+            Ask widest = entry.ask;
+            widest.namespaces = NamespaceQuery::kAny;
+            widest.names = NameQuery::kListedNames;
+            for (const std::vector<Request>& group : entry.all_of) {
+                for (const Request& request : group) {
+                    takeovers->direct_requests.push_back(compile_request(graph_->symbols(), request, widest));
+                }
+            }
+        }
         // Accounts a pod may name: those bindings name (as ServiceAccounts, or as the users
         // system:serviceaccount:NS:NAME that authenticate them), the exported ServiceAccount objects and the
         // accounts workloads run as.
@@ -326,7 +339,8 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
             const std::size_t colon = rest.find(':');
             if (colon != std::string_view::npos && colon > 0 && colon + 1 < rest.size() &&
                 rest.find(':', colon + 1) == std::string_view::npos) {
-                takeovers->accounts[std::string(rest.substr(0, colon))].insert(std::string(rest.substr(colon + 1)));
+                takeovers->accounts[std::string(rest.substr(0, colon))].insert(
+                    std::string(rest.substr(colon + 1)));
             }
         }
         for (const ServiceAccount& account : graph_->source().service_accounts) {
@@ -365,15 +379,24 @@ std::optional<AccountTakeover> CheckContext::strongest_account_in(const std::str
     }
     std::optional<AccountTakeover> best;
     // An account no subject names holds exactly what its groups hold (system:serviceaccounts,
-    // system:serviceaccounts:NS, system:authenticated), the same for every such account of the namespace: rated
-    // once. Accounts a binding names, as a ServiceAccount or as the user system:serviceaccount:NS:NAME, are
-    // rated each.
+    // system:serviceaccounts:NS, system:authenticated), the same for every such account of the namespace:
+    // rated once. Accounts a binding names, as a ServiceAccount or as the user system:serviceaccount:NS:NAME,
+    // are rated each. A named account whose own grants allow none of the takeover requests, asked as widely
+    // as a grant could serve them, holds no more than the unnamed ones: it shares their rating.
     const GrantTable& grants = graph_->grants();
+    const auto adds_to_takeover = [&](std::span<const GrantId> own) {
+        return std::any_of(own.begin(), own.end(), [&](GrantId id) {
+            return std::any_of(cache.direct_requests.begin(), cache.direct_requests.end(),
+                               [&](const CompiledRequest& request) {
+                                   return grants.match(id, request).verdict != Verdict::kDenied;
+                               });
+        });
+    };
     std::optional<std::optional<AccountTakeover>> unnamed;
     for (const std::string& name : cache.accounts.at(ns)) {
-        const bool named = !grants.held_by(HolderKind::kServiceAccount, ns + "/" + name).empty() ||
-                           !grants.held_by(HolderKind::kUser, fmt::format("system:serviceaccount:{}:{}", ns, name))
-                                .empty();
+        const bool named = adds_to_takeover(grants.held_by(HolderKind::kServiceAccount, ns + "/" + name)) ||
+                           adds_to_takeover(grants.held_by(
+                               HolderKind::kUser, fmt::format("system:serviceaccount:{}:{}", ns, name)));
         if (!named && !unnamed) {
             unnamed = account_takeover(ns, name, true);
         }

@@ -33,6 +33,9 @@ struct CheckContext::Takeovers {
     std::map<std::string, std::optional<AccountTakeover>>
         strongest;  ///< per namespace, direct and cluster-wide
     std::optional<std::optional<AccountTakeover>> strongest_anywhere;
+    /// The cluster-wide entries' requests, read as widely as any grant could serve them (some namespace, some
+    /// listed name): a grant that allows none of them adds nothing to an account's direct rating.
+    std::vector<CompiledRequest> direct_requests;
 };
 
 }  // namespace rbacgraph

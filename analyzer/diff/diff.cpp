@@ -116,7 +116,8 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
 class GrantSignatures {
   public:
     // Each rule set's content is hashed once, up front: a principal's signature is then a few integer mixes
-    // per grant, with no Grant value built and nothing allocated (diff compares every principal of both sides).
+    // per grant, with no Grant value built and nothing allocated (diff compares every principal of both
+    // sides).
     explicit GrantSignatures(const Graph& graph) : graph_(graph) {
         rule_sets_.reserve(graph.rule_sets().size());
         for (const RuleSet& set : graph.rule_sets()) {

@@ -101,9 +101,10 @@ TEST_CASE("takeover list: every subject a rule rates high or critical has a take
     CHECK(compared > 10);  // the fixtures do reach the list
 }
 
-// strongest_account_in rates the accounts no subject names once per namespace (they hold only what their groups
-// hold); an account named by a binding, as a ServiceAccount or as the user system:serviceaccount:NS:NAME, is
-// rated on its own. The attacker's test: the account that holds cluster-admin is named only as a User.
+// strongest_account_in rates the accounts no subject names once per namespace (they hold only what their
+// groups hold); an account named by a binding, as a ServiceAccount or as the user
+// system:serviceaccount:NS:NAME, is rated on its own. The attacker's test: the account that holds
+// cluster-admin is named only as a User.
 std::optional<AccountTakeover> strongest_in(const std::string& yaml, const std::string& ns) {
     Export source = load_yaml(yaml);
     const Estate estate({{"", std::make_shared<const Graph>(std::move(source), test_options())}}, {});
@@ -158,6 +159,20 @@ subjects: [{kind: User, name: "system:serviceaccount:apps:b", apiGroup: rbac.aut
                                        "apps");
         REQUIRE(best.has_value());
         CHECK(best->account == "apps/b");
+        CHECK(best->severity == RiskSeverity::kCritical);
+    }
+    SUBCASE("the account a ClusterRoleBinding names as a ServiceAccount holds cluster-admin") {
+        const auto best = strongest_in(std::string(kAccounts) + R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: c-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}
+subjects: [{kind: ServiceAccount, name: c, namespace: apps}]
+)",
+                                       "apps");
+        REQUIRE(best.has_value());
+        CHECK(best->account == "apps/c");
         CHECK(best->severity == RiskSeverity::kCritical);
     }
     SUBCASE("the namespace's group holds cluster-admin: the first account in order, unnamed") {
