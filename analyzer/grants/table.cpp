@@ -154,8 +154,14 @@ std::span<const GrantId> GrantTable::held_by(HolderKind kind, std::string_view n
 
 GrantTable::Placement GrantTable::placement(GrantId id) const {
     const Row& row = rows_[id];
-    return {row.source, row.scope, row.ns, row.source_index, row.rule_set,
-            row.in_force};  // NOLINT(modernize-use-designated-initializers)
+    Placement out;
+    out.source = row.source;
+    out.scope = row.scope;
+    out.ns = row.ns;
+    out.source_index = row.source_index;
+    out.rules = row.rule_set;
+    out.in_force = row.in_force;
+    return out;
 }
 
 bool GrantTable::cluster_admin(GrantId id) const {
