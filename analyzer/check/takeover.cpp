@@ -394,9 +394,10 @@ std::optional<AccountTakeover> CheckContext::strongest_account_in(const std::str
     };
     std::optional<std::optional<AccountTakeover>> unnamed;
     for (const std::string& name : cache.accounts.at(ns)) {
-        const bool named = adds_to_takeover(grants.held_by(HolderKind::kServiceAccount, ns + "/" + name)) ||
-                           adds_to_takeover(grants.held_by(
-                               HolderKind::kUser, fmt::format("system:serviceaccount:{}:{}", ns, name)));
+        const bool named =
+            adds_to_takeover(grants.held_by(HolderKind::kServiceAccount, fmt::format("{}/{}", ns, name))) ||
+            adds_to_takeover(
+                grants.held_by(HolderKind::kUser, fmt::format("system:serviceaccount:{}:{}", ns, name)));
         if (!named && !unnamed) {
             unnamed = account_takeover(ns, name, true);
         }

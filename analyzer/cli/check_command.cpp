@@ -137,7 +137,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
                                      .category = options.sarif_category,
                                      .min_severity = *parse_risk_severity(options.min_severity),
                                      .max_results = options.max_results};
-            stream << check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif).dump(2) << '\n';
+            stream << json_text(check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif), 2) << '\n';
         } else if (format == "gitlab-sast") {
             std::error_code ignored;
             const GitlabSastOptions gitlab{
@@ -145,7 +145,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
                 .min_severity = *parse_risk_severity(options.min_severity),
                 .start_time = start_time,
                 .end_time = utc_timestamp(std::chrono::system_clock::now())};
-            stream << check_gitlab_sast(report, run.rules, loaded->diagnostics, gitlab).dump(2) << '\n';
+            stream << json_text(check_gitlab_sast(report, run.rules, loaded->diagnostics, gitlab), 2) << '\n';
         } else if (format == "junit") {
             write_check_junit(stream, report, run.rules, run.options.enabled, fail_on);
         } else if (format == "markdown") {
@@ -162,7 +162,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     }
     if (!options.write_baseline.empty()) {
         std::ofstream file(options.write_baseline);
-        file << baseline_json(report).dump(2) << '\n';
+        file << json_text(baseline_json(report), 2) << '\n';
         if (!file) {
             err << "rbacgraph: cannot write baseline " << options.write_baseline << '\n';
             return kExitUsage;

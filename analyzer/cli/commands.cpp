@@ -6,8 +6,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -245,13 +247,22 @@ void add_color_option(CLI::App& command, std::string& setting) {
         ->capture_default_str();
 }
 
+namespace {
+const std::ostream* standard_output = &std::cout;
+}  // namespace
+
+void set_standard_output(const std::ostream* out) {
+    standard_output = out;
+}
+
 bool use_color(const std::string& setting, const std::ostream& out) {
     if (setting == "always" || setting == "never") {
         return setting == "always";
     }
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
-    return &out == &std::cout && isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+    return &out == standard_output && isatty(STDOUT_FILENO) != 0 &&
+           (no_color == nullptr || *no_color == '\0') &&
            (term == nullptr || std::string_view(term) != "dumb");
 }
 
@@ -404,7 +415,7 @@ void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded
         }
         document["input"] = std::move(inputs);
     }
-    out << document.dump(2) << '\n';
+    out << json_text(document, 2) << '\n';
 }
 
 int run_batch_mode(const std::string& batch, const std::vector<std::string>& paths,
@@ -590,8 +601,21 @@ constexpr bool kLeakChecked = false;
 constexpr bool kLeakChecked = false;
 #endif
 
-int finish(int code) {
+int finish(int code, std::ostream& out, std::ostream& err) {
+    out.flush();
     std::cout.flush();
+    const int write_errno = errno;
+    bool written = !out.bad() && !std::cout.bad();
+    // close() reports what a deferred write could not do (NFS, a quota); stdout is not used after this.
+    if (written && ::close(STDOUT_FILENO) != 0 && errno != EBADF) {
+        written = false;
+    }
+    if (!written) {
+        err << "rbacgraph: could not write the output to standard output: "
+            << std::strerror(write_errno != 0 ? write_errno : errno) << "; the report is incomplete\n";
+        code = kExitUsage;
+    }
+    err.flush();
     std::cerr.flush();
     std::fflush(nullptr);
     if (!kLeakChecked) {

@@ -142,7 +142,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     const AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
     const auto write = [&](std::string_view format, std::ostream& stream) {
         if (format == "json") {
-            stream << diff_json(diff, fail_on).dump(2) << '\n';
+            stream << json_text(diff_json(diff, fail_on), 2) << '\n';
         } else if (format == "markdown") {
             write_diff_markdown(stream, diff, fail_on, options.markdown_lines);
         } else if (format == "sarif") {
@@ -157,7 +157,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
             std::error_code ignored;
             const SarifOptions sarif{.working_directory = std::filesystem::current_path(ignored).string(),
                                      .category = options.sarif_category};
-            stream << check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif).dump(2) << '\n';
+            stream << json_text(check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif), 2) << '\n';
         } else {
             write_diff_text(stream, diff, fail_on,
                             {.fail_on = "--fail-on", .color = use_color(options.color, stream)});

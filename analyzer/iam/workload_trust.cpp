@@ -8,6 +8,7 @@
 
 #include "rbacgraph/arn.hpp"
 #include "rbacgraph/iam.hpp"
+#include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -31,10 +32,10 @@ std::vector<std::string> condition_values(const nlohmann::json& value) {
         out.push_back(value.get<std::string>());
     } else if (value.is_array()) {
         for (const nlohmann::json& item : value) {
-            out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+            out.push_back(item.is_string() ? item.get<std::string>() : json_text(item));
         }
     } else {
-        out.push_back(value.dump());
+        out.push_back(json_text(value));
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "load/interpret.hpp"
+#include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::load {
 namespace {
@@ -205,7 +206,7 @@ class DetailsReader {
             read_principals(principal != nullptr ? *principal : *not_principal, statement);
         }
         if (const Node* condition = node.find("Condition"); condition != nullptr && !condition->is_null()) {
-            statement.condition = to_json(*condition).dump();
+            statement.condition = json_text(to_json(*condition));
         }
         document.statements.push_back(std::move(statement));
     }

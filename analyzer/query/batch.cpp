@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "rbacgraph/output_text.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -351,7 +352,7 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
 void print(const Answer& result, std::optional<std::string_view> id, std::string& out) {
     if (!result.error.empty()) {
         out += R"({"error":)";
-        out += json(result.error).dump();
+        out += json_text(json(result.error));
     } else {
         out += result.allowed                 ? R"({"allowed":true)"
                : !result.undetermined.empty() ? R"({"allowed":null)"
@@ -366,7 +367,7 @@ void print(const Answer& result, std::optional<std::string_view> id, std::string
     }
     if (result.error.empty() && !result.undetermined.empty()) {
         out += R"(,"undetermined":)";
-        out += json(result.undetermined).dump();
+        out += json_text(json(result.undetermined));
     }
     out += "}\n";
 }

@@ -71,24 +71,25 @@ std::string at_most(std::string text, std::size_t limit) {
 }
 
 std::string description(const Finding& finding, const RuleInfo& info) {
-    std::string out = finding.message;
+    std::string out = markdown_text(finding.message);
     if (!finding.cluster.empty()) {
-        out += fmt::format("\n\nCluster: {}", finding.cluster);
+        out += fmt::format("\n\nCluster: {}", markdown_text(finding.cluster));
     }
     if (!finding.arns.empty()) {
         out += "\n\nIAM principals:";
         for (const std::string& arn : finding.arns) {
-            out += fmt::format("\n- `{}`", arn);
+            out += fmt::format("\n- {}", markdown_text(arn));
         }
     }
     if (!finding.subjects.empty()) {
         out += "\n\nKubernetes subjects:";
         for (const std::string& subject : finding.subjects) {
-            out += fmt::format("\n- {}", subject);
+            out += fmt::format("\n- {}", markdown_text(subject));
         }
     }
     out += fmt::format("\n\nObject: {}. Rule {} {} (`rbacgraph rules {}`); fingerprint `{}`.",
-                       finding.object.display(), info.id, info.slug, info.slug, finding.fingerprint);
+                       markdown_text(finding.object.display()), info.id, info.slug, info.slug,
+                       finding.fingerprint);
     return out;
 }
 

@@ -88,7 +88,7 @@ nlohmann::json check_json_without_findings(const CheckReport& report, std::optio
 
 // dump(2) of a value that sits `depth` levels deep in the document.
 std::string nested_dump(const nlohmann::json& value, std::size_t depth) {
-    std::string text = value.dump(2);
+    std::string text = json_text(value, 2);
     std::string indent(1, '\n');
     indent.append(2 * depth, ' ');  // (not "\n" + string: GCC 12 -Wrestrict false positive)
     std::string out;
@@ -120,7 +120,7 @@ namespace {
 // A JSON string as nlohmann's dump() writes it; anything beyond ASCII is left to nlohmann itself.
 void append_string(std::string& out, std::string_view text) {
     if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-        out += nlohmann::json(std::string(text)).dump();
+        out += json_text(nlohmann::json(std::string(text)));
         return;
     }
     out.push_back('"');

@@ -13,39 +13,6 @@
 namespace rbacgraph {
 namespace {
 
-// XML 1.0 text and attribute values: the five special characters escaped, and the control characters XML 1.0
-// cannot carry (all below 0x20 but tab, newline and carriage return) replaced by U+FFFD.
-std::string xml(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                    out += "\xEF\xBF\xBD";
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
-
 bool failing(const Finding& finding, std::optional<RiskSeverity> fail_on) {
     return fail_on && !finding.suppression && !finding.known && *finding.severity >= *fail_on;
 }
@@ -92,36 +59,38 @@ void write_check_junit(std::ostream& out, const CheckReport& report, std::span<c
         const RuleInfo& info = suite.rule->info;
         out << fmt::format(
             "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-            info.id, xml(info.slug), suite.tests, suite.failures, suite.skipped);
+            info.id, xml_text(info.slug), suite.tests, suite.failures, suite.skipped);
         const auto found = by_rule.find(info.slug);
         if (found == by_rule.end()) {
             out << fmt::format("    <testcase classname=\"rbacgraph.{}\" name=\"no findings\"/>\n",
-                               xml(info.slug));
+                               xml_text(info.slug));
         } else {
             for (const Finding* finding : found->second) {
                 const std::string where = format_location(finding->location);
                 const std::string cluster = finding->cluster.empty() ? "" : "[" + finding->cluster + "] ";
                 out << fmt::format(
                     "    <testcase classname=\"rbacgraph.{}\" name=\"{}{}: {}\" file=\"{}\" line=\"{}\">\n",
-                    xml(info.slug), xml(cluster), xml(where), xml(finding->message),
-                    xml(finding->location.file.str()), finding->location.line);
+                    xml_text(info.slug), xml_text(cluster), xml_text(where), xml_text(finding->message),
+                    xml_text(finding->location.file.str()), finding->location.line);
                 if (finding->suppression) {
                     out << fmt::format("      <skipped message=\"suppressed by {}: {}\"/>\n",
-                                       xml(finding->suppression->source), xml(finding->suppression->reason));
+                                       xml_text(finding->suppression->source),
+                                       xml_text(finding->suppression->reason));
                 } else if (finding->known) {
                     out << "      <skipped message=\"known: in the baseline\"/>\n";
                 } else if (failing(*finding, fail_on)) {
                     out << fmt::format(
                         "      <failure type=\"{}\" message=\"{} {} {}\">{}: {} {} {}: {}\n"
                         "fingerprint {}; rule page: rbacgraph rules {}</failure>\n",
-                        to_string(*finding->severity), to_string(*finding->severity), info.id, xml(info.slug),
-                        xml(where), to_string(*finding->severity), info.id, xml(info.slug),
-                        xml(finding->message), xml(finding->fingerprint), xml(info.slug));
+                        to_string(*finding->severity), to_string(*finding->severity), info.id,
+                        xml_text(info.slug), xml_text(where), to_string(*finding->severity), info.id,
+                        xml_text(info.slug), xml_text(finding->message), xml_text(finding->fingerprint),
+                        xml_text(info.slug));
                 } else {
                     out << fmt::format("      <system-out>{} (below {}): {}</system-out>\n",
                                        to_string(*finding->severity),
                                        fail_on ? to_string(*fail_on) : std::string_view("--fail-on never"),
-                                       xml(finding->message));
+                                       xml_text(finding->message));
                 }
                 out << "    </testcase>\n";
             }

@@ -10,20 +10,6 @@
 
 namespace rbacgraph {
 
-std::string markdown_cell(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '|') {
-            out += "\\|";
-        } else if (c == '\n') {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 void write_check_markdown(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
                           std::size_t max_rows) {
     std::vector<const Finding*> active;
@@ -66,9 +52,9 @@ void write_check_markdown(std::ostream& out, const CheckReport& report, std::opt
     for (std::size_t i = 0; i < active.size() && i < max_rows; ++i) {
         const Finding& finding = *active[i];
         const std::string cluster = finding.cluster.empty() ? "" : "[" + finding.cluster + "] ";
-        out << fmt::format("| {} | {} {} | `{}{}` | {} |\n", to_string(*finding.severity), finding.id,
-                           finding.rule, markdown_cell(cluster),
-                           markdown_cell(format_location(finding.location)), markdown_cell(finding.message));
+        out << fmt::format("| {} | {} {} | {} | {} |\n", to_string(*finding.severity), finding.id,
+                           finding.rule, markdown_text(cluster + format_location(finding.location)),
+                           markdown_text(finding.message));
     }
     if (active.size() > max_rows) {
         out << fmt::format("\n... and {} more (rbacgraph check -o json lists them all)\n",

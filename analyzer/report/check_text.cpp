@@ -39,22 +39,25 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
         std::string state;
         if (finding.suppression) {
             ++suppressed;
-            state = fmt::format(" [suppressed by {}: {}]", finding.suppression->source,
-                                finding.suppression->reason);
+            state = fmt::format(" [suppressed by {}: {}]", terminal_text(finding.suppression->source),
+                                terminal_text(finding.suppression->reason));
         } else if (finding.known) {
             ++known;
             state = " [known: in the baseline]";
         } else {
             ++active;
         }
-        const std::string cluster = finding.cluster.empty() ? std::string() : "[" + finding.cluster + "] ";
-        out << fmt::format("{}: {}{} {} {}: {}{}\n", format_location(finding.location), cluster,
+        // Each field from the input through terminal_text: a name cannot end the line or forge another.
+        const std::string cluster =
+            finding.cluster.empty() ? std::string() : "[" + terminal_text(finding.cluster) + "] ";
+        out << fmt::format("{}: {}{} {} {}: {}{}\n", terminal_text(format_location(finding.location)),
+                           cluster,
                            paint(to_string(*finding.severity), paint_of(*finding.severity), names.color),
-                           finding.id, finding.rule, finding.message, state);
+                           finding.id, finding.rule, terminal_text(finding.message), state);
         if (!finding.arns.empty()) {
             std::string arns;
             for (std::size_t i = 0; i < finding.arns.size() && i < kArnsShown; ++i) {
-                arns += (i == 0 ? "" : ", ") + finding.arns[i];
+                arns += (i == 0 ? "" : ", ") + terminal_text(finding.arns[i]);
             }
             if (finding.arns.size() > kArnsShown) {
                 arns += fmt::format(" and {} more", finding.arns.size() - kArnsShown);

@@ -12,6 +12,15 @@
 namespace rbacgraph {
 namespace {
 
+// Names as a Markdown list in prose: "a, b, c", each escaped (markdown_text).
+std::string markdown_list(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) {
+        out += (out.empty() ? "" : ", ") + markdown_text(name);
+    }
+    return out;
+}
+
 std::string scope_of(const PermissionRow& row) {
     switch (row.scope) {
         case PermissionRow::Scope::kCluster:
@@ -273,7 +282,7 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     if (!diff.changes.empty()) {
         out << "| principal | gains | losses | rated |\n|---|---|---|---|\n";
         for (const AccessChange& change : diff.changes) {
-            out << fmt::format("| `{}` | {} | {} | {} |\n", markdown_cell(holder_of(change)),
+            out << fmt::format("| {} | {} | {} | {} |\n", markdown_text(holder_of(change)),
                                change.gained.size(), change.lost.size(),
                                change.gained.empty() ? "" : severity_of(change));
         }
@@ -282,20 +291,19 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     for (const AccessChange& change : diff.changes) {
         const std::size_t lines = change.gained.size() + change.lost.size();
         out << fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
-                           lines <= 10 ? " open" : "", markdown_cell(holder_of(change)), change.gained.size(),
+                           lines <= 10 ? " open" : "", html_text(holder_of(change)), change.gained.size(),
                            change.lost.size());
         if (change.identity_changed()) {
-            out << fmt::format("identity: {} → {}\n\n", markdown_cell(change.identity_before),
-                               markdown_cell(change.identity_after));
+            out << fmt::format("identity: {} → {}\n\n", markdown_text(change.identity_before),
+                               markdown_text(change.identity_after));
         }
         if (change.routes_changed) {
             out << fmt::format(
                 "Its assume-role routes changed; it now reaches {} (the lines include what they can do).\n\n",
-                change.reaches.empty() ? std::string("no role")
-                                       : fmt::format("`{}`", fmt::join(change.reaches, "`, `")));
+                change.reaches.empty() ? std::string("no role") : markdown_list(change.reaches));
         }
         for (std::size_t i = 0; i < change.reached_by.size() && i < max_lines; ++i) {
-            out << fmt::format("reached by `{}`\n", markdown_cell(change.reached_by[i]));
+            out << fmt::format("reached by {}\n", markdown_text(change.reached_by[i]));
         }
         if (change.reached_by.size() > max_lines) {
             out << fmt::format("and {} more IAM principals\n", change.reached_by.size() - max_lines);
@@ -312,7 +320,8 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         for (const auto* rows : {&change.gained, &change.lost}) {
             for (const PermissionRow& row : *rows) {
                 if (shown++ < max_lines) {
-                    out << (rows == &change.gained ? "+ " : "- ") << permission_line(row) << '\n';
+                    out << (rows == &change.gained ? "+ " : "- ") << terminal_text(permission_line(row))
+                        << '\n';
                 }
             }
         }
@@ -331,9 +340,9 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
                            title, findings->size());
         out << "| severity | rule | where | message |\n|---|---|---|---|\n";
         for (const Finding& finding : *findings) {
-            out << fmt::format("| {} | {} {} | `{}` | {} |\n", to_string(*finding.severity), finding.id,
-                               finding.rule, format_location(finding.location),
-                               markdown_cell(finding.message));
+            out << fmt::format("| {} | {} {} | {} | {} |\n", to_string(*finding.severity), finding.id,
+                               finding.rule, markdown_text(format_location(finding.location)),
+                               markdown_text(finding.message));
         }
         out << "\n</details>\n\n";
     }
@@ -342,10 +351,10 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
                            diff.changed_findings.size() <= 10 ? " open" : "", diff.changed_findings.size());
         out << "| severity | rule | where | message | before |\n|---|---|---|---|---|\n";
         for (const ChangedFinding& changed : diff.changed_findings) {
-            out << fmt::format("| {} | {} {} | `{}` | {} | {} |\n", to_string(*changed.finding.severity),
+            out << fmt::format("| {} | {} {} | {} | {} | {} |\n", to_string(*changed.finding.severity),
                                changed.finding.id, changed.finding.rule,
-                               format_location(changed.finding.location),
-                               markdown_cell(changed.finding.message), markdown_cell(was_line(changed)));
+                               markdown_text(format_location(changed.finding.location)),
+                               markdown_text(changed.finding.message), markdown_text(was_line(changed)));
         }
         out << "\n</details>\n\n";
     }

@@ -173,7 +173,7 @@ void write_graph_json(std::ostream& out, const AccessGraph& graph) {
                                      {"label", node.label},
                                      {"cluster", node.cluster},
                                      {"risky", node.risky}};
-        out << (i == 0 ? "\n    " : ",\n    ") << item.dump();
+        out << (i == 0 ? "\n    " : ",\n    ") << json_text(item);
     }
     out << (graph.nodes.empty() ? "],\n  \"edges\": [" : "\n  ],\n  \"edges\": [");
     for (std::size_t i = 0; i < graph.edges.size(); ++i) {
@@ -183,7 +183,7 @@ void write_graph_json(std::ostream& out, const AccessGraph& graph) {
                                      {"label", edge.label},
                                      {"risky", edge.risky},
                                      {"conditional", edge.conditional}};
-        out << (i == 0 ? "\n    " : ",\n    ") << item.dump();
+        out << (i == 0 ? "\n    " : ",\n    ") << json_text(item);
     }
     out << (graph.edges.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }

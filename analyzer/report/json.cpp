@@ -1,6 +1,7 @@
 #include "rbacgraph/report.hpp"
 
 namespace rbacgraph {
+
 namespace {
 
 using nlohmann::json;

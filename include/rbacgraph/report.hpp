@@ -11,6 +11,7 @@
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/diff.hpp"
 #include "rbacgraph/estate.hpp"
+#include "rbacgraph/output_text.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -82,8 +83,6 @@ void write_check_junit(std::ostream& out, const CheckReport& report, std::span<c
 /// The text of one "## HEADING" section of a rule page, without the heading and trailing blank lines; empty
 /// when the page has none (SARIF's fullDescription, GitLab's solution).
 std::string doc_section(std::string_view doc, std::string_view heading);
-/// Text for a Markdown table cell: pipes escaped, newlines made spaces (either would break the row).
-std::string markdown_cell(std::string_view text);
 /// `check -o markdown`: the verdict, counts by severity, then at most max_rows findings, most severe first.
 void write_check_markdown(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
                           std::size_t max_rows = 100);

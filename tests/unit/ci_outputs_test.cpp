@@ -69,8 +69,29 @@ TEST_CASE("markdown: pipes and newlines cannot break the findings table, and row
     write_check_markdown(out, report, RiskSeverity::kHigh, 1);
     const std::string text = out.str();
     CHECK(text.find("2 finding(s) at or above high (--fail-on): failing") != std::string::npos);
-    CHECK(text.find("| a \\| b c |") != std::string::npos);
+    // The newline is shown as \x0a (terminal_text), its backslash escaped for Markdown.
+    CHECK(text.find("| a \\| b\\\\x0ac |") != std::string::npos);
     CHECK(text.find("... and 1 more") != std::string::npos);
+}
+
+// A name is the manifest writer's: it must not open an HTML comment (which hides the rest of a PR comment), a
+// tag, a link or a code span. Positive control: the same words without markup are shown as they are.
+TEST_CASE("markdown: a name cannot open a comment, a tag, a link or a code span") {
+    std::ostringstream out;
+    write_check_markdown(out, one_finding("User x<!-- `a` [b](c) <img src=x> **bold**", RiskSeverity::kHigh),
+                         RiskSeverity::kHigh, 10);
+    const std::string text = out.str();
+    CHECK(text.find("<!--") == std::string::npos);
+    CHECK(text.find(" <img") == std::string::npos);  // every '<' is escaped: "\\<img" renders as text
+    CHECK(text.find("\\<img") != std::string::npos);
+    CHECK(text.find("x\\<\\!--") != std::string::npos);
+    CHECK(text.find("\\`a\\`") != std::string::npos);
+    CHECK(text.find("\\[b\\](c)") != std::string::npos);
+    CHECK(text.find("\\*\\*bold\\*\\*") != std::string::npos);
+    std::ostringstream plain;
+    write_check_markdown(plain, one_finding("User alice can read Secrets", RiskSeverity::kHigh),
+                         RiskSeverity::kHigh, 10);
+    CHECK(plain.str().find("| User alice can read Secrets |") != std::string::npos);
 }
 
 // GitLab's SAST report (security-report-schemas 15.x, testdata/schemas/README.md): what the schema requires
