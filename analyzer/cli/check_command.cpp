@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/input.hpp"
+#include "cli/output_file.hpp"
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/rules.hpp"
@@ -137,7 +138,8 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
                                      .category = options.sarif_category,
                                      .min_severity = *parse_risk_severity(options.min_severity),
                                      .max_results = options.max_results};
-            stream << json_text(check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif), 2) << '\n';
+            stream << json_text(check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif), 2)
+                   << '\n';
         } else if (format == "gitlab-sast") {
             std::error_code ignored;
             const GitlabSastOptions gitlab{
@@ -161,10 +163,12 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         return kExitUsage;
     }
     if (!options.write_baseline.empty()) {
-        std::ofstream file(options.write_baseline);
-        file << json_text(baseline_json(report), 2) << '\n';
-        if (!file) {
-            err << "rbacgraph: cannot write baseline " << options.write_baseline << '\n';
+        const std::string problem = write_file_atomically(options.write_baseline, [&](std::ostream& file) {
+            file << json_text(baseline_json(report), 2) << '\n';
+        });
+        if (!problem.empty()) {
+            err << "rbacgraph: cannot write baseline " << options.write_baseline << ": " << problem
+                << " (the file is unchanged)\n";
             return kExitUsage;
         }
         err << "rbacgraph: wrote " << report.findings.size() << " findings to baseline "

@@ -18,6 +18,7 @@
 #include <tuple>
 
 #include "cli/input.hpp"
+#include "cli/output_file.hpp"
 #include "rbacgraph/load.hpp"
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/version.hpp"
@@ -64,7 +65,13 @@ void add_input_options(CLI::App& command, InputOptions& options, bool estates) {
     command.add_flag("--no-builtin-objects", options.no_builtin_objects,
                      "do not add the roles and bindings every cluster has (the Kubernetes bootstrap policy) "
                      "where the export lacks them");
-    command.add_option("--max-depth", options.limits.max_depth, "maximum nesting of YAML/JSON input")
+    command
+        .add_option(
+            "--max-depth", options.limits.max_depth,
+            "maximum nesting of YAML/JSON input (1-1000: the readers recurse, and deeper would overrun "
+            "the stack)")
+        ->check(CLI::Range(std::size_t{1}, kMaxDepthCeiling).description(""))
+        ->type_name("LEVELS")
         ->capture_default_str();
     command.add_option("--max-file-bytes", options.limits.max_file_bytes, "maximum size of one input file")
         ->capture_default_str();
@@ -231,6 +238,20 @@ std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::st
     if (targets.empty()) {
         targets.push_back({std::string(formats.front()), ""});
     }
+    // Two outputs to one file would overwrite each other: whichever is written last wins, silently.
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            std::error_code ignored;
+            if (!targets[i].path.empty() && !targets[j].path.empty() &&
+                std::filesystem::weakly_canonical(targets[i].path, ignored) ==
+                    std::filesystem::weakly_canonical(targets[j].path, ignored)) {
+                err << "rbacgraph: -o " << targets[j].format << "=" << targets[j].path << " and -o "
+                    << targets[i].format << "=" << targets[i].path
+                    << " write the same file; give each output its own path\n";
+                return std::nullopt;
+            }
+        }
+    }
     if (std::count_if(targets.begin(), targets.end(), [](const OutputTarget& t) { return t.path.empty(); }) >
         1) {
         err << "rbacgraph: only one -o may write to stdout; give the others a file (-o sarif=report.sarif)\n";
@@ -273,13 +294,11 @@ bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, 
             write(target.format, out);
             continue;
         }
-        std::ofstream file(target.path, std::ios::binary);
-        if (file) {
-            write(target.format, file);
-            file.flush();
-        }
-        if (!file) {
-            err << "rbacgraph: cannot write " << target.format << " output to " << target.path << '\n';
+        const std::string problem =
+            write_file_atomically(target.path, [&](std::ostream& file) { write(target.format, file); });
+        if (!problem.empty()) {
+            err << "rbacgraph: cannot write " << target.format << " output to " << target.path << ": "
+                << problem << " (the file is unchanged)\n";
             return false;
         }
     }

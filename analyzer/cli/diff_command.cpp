@@ -35,8 +35,8 @@ struct Side {
 };
 
 bool holds_input_files(const std::string& directory) {
-    std::error_code error;
-    return !input_files_in(directory, error).empty();
+    std::vector<Diagnostic> problems;  // reported when the side is loaded
+    return !input_files_in(directory, problems).empty();
 }
 
 // A side with no access definition is compared as no access (--allow-empty for that side): a pull request
@@ -157,7 +157,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
             std::error_code ignored;
             const SarifOptions sarif{.working_directory = std::filesystem::current_path(ignored).string(),
                                      .category = options.sarif_category};
-            stream << json_text(check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif), 2) << '\n';
+            stream << json_text(check_sarif(introduced, run.rules, head->diagnostics, &rule_doc, sarif), 2)
+                   << '\n';
         } else {
             write_diff_text(stream, diff, fail_on,
                             {.fail_on = "--fail-on", .color = use_color(options.color, stream)});

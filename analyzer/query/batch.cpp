@@ -377,11 +377,44 @@ struct LineOutcome {
     bool error = false;
 };
 
+// A request line nests a few levels; an id that nests thousands (70,000 '[' crashed the writer that echoes
+// ids back) is refused before it is parsed. Brackets inside strings do not count.
+constexpr std::size_t kMaxLineNesting = 64;
+
+bool nests_too_deep(std::string_view text) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxLineNesting) {
+                return true;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
 LineOutcome answer_line(std::string_view text, IdentityCache& cache, std::string& out) {
     if (std::optional<RequestLine> line = FlatScanner(text).scan()) {
         const Answer result = answer(*line, cache);
         print(result, line->id, out);
         return {result.allowed, !result.error.empty()};
+    }
+    if (nests_too_deep(text)) {  // the flat lines above nest nothing
+        print({false, false, "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels", {}},
+              std::nullopt, out);
+        return {false, true};
     }
     const json object = json::parse(text, nullptr, false);
     if (object.is_discarded() || !object.is_object()) {

@@ -10,9 +10,14 @@
 
 namespace rbacgraph {
 
+/// The deepest nesting --max-depth accepts: the readers and the writers recurse once per level, and 1,000
+/// levels stay far inside a thread's 8 MiB stack in every build (sanitizers make frames several times
+/// larger).
+constexpr std::size_t kMaxDepthCeiling = 1000;
+
 /// Bounds applied to untrusted input before and while it is parsed.
 struct LoadLimits {
-    std::size_t max_depth = 200;                        ///< nesting of mappings and lists
+    std::size_t max_depth = 200;  ///< nesting of mappings and lists (at most kMaxDepthCeiling)
     std::size_t max_file_bytes = std::size_t{1} << 30;  ///< one file or stdin
     std::size_t max_nodes_per_file = 50'000'000;        ///< after YAML alias expansion
     /// Nodes that YAML aliases may add to one file; 0 = the larger of 100,000 and the file's size in bytes.
@@ -41,9 +46,11 @@ struct LoadOptions {
 /// A file name load_paths reads from a directory: .yaml, .yml or .json.
 bool is_input_file_name(std::string_view name);
 
-/// The files load_paths reads from a directory: .yaml, .yml and .json, recursively, hidden ones skipped, in
-/// name order.
-std::vector<std::string> input_files_in(const std::string& directory, std::error_code& code);
+/// The files load_paths reads from a directory: .yaml, .yml and .json, recursively, hidden ones included (as
+/// kubectl apply -R reads them), in name order. What it cannot read or will not (an unreadable subdirectory,
+/// a dangling symbolic link, a FIFO that could block, a link to a directory) is a diagnostic in `problems`
+/// naming the path; the rest is still listed.
+std::vector<std::string> input_files_in(const std::string& directory, std::vector<Diagnostic>& problems);
 
 /// Loads files and directories (recursively: .yaml, .yml, .json; "-" is stdin) into one export.
 /// Problems become diagnostics; loading always goes on with the rest.
