@@ -105,8 +105,10 @@ for command in "who-can get pods" "what-can --user alice" "rules" "graph"; do
     # shellcheck disable=SC2086
     expect_exit 2 "$command > /dev/full" sh -c '"$0" '"$command"' "$1" >/dev/full' "$rbacgraph" "$work/good.yaml"
 done
-bash -c 'trap "" PIPE; "$0" check testdata/demo --fail-on never -o json 2>"$1" | head -c 1 >/dev/null; exit "${PIPESTATUS[0]}"' \
-    "$rbacgraph" "$work/pipe.err"
+# The report must outgrow the pipe's buffer (64 KiB), or it is written whole before the reader goes.
+for i in $(seq 1 3000); do admin_binding "user-$i" | sed "s/name: x}/name: b-$i}/"; echo ---; done >"$work/large.yaml"
+bash -c 'trap "" PIPE; "$0" check "$2" --fail-on never -o json 2>"$1" | head -c 1 >/dev/null; exit "${PIPESTATUS[0]}"' \
+    "$rbacgraph" "$work/pipe.err" "$work/large.yaml"
 [ $? -eq 2 ] || fail "EPIPE with SIGPIPE ignored: not exit 2"
 # -o FMT=PATH: whole or unchanged; a failed write leaves the old report.
 echo old-report >"$work/report.json"

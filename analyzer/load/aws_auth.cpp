@@ -2,12 +2,34 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <numeric>
 
 #include "load/interpret.hpp"
 #include "rbacgraph/arn.hpp"
 
 namespace rbacgraph::load {
 namespace {
+
+// A key as encoding/json folds it to match a field name: ASCII case, and the two non-ASCII letters that
+// simple case folding maps onto ASCII (U+017F long s -> s, U+212A Kelvin sign -> k; bytes.EqualFold), so
+// `groupſ` sets groups in the authenticator.
+std::string json_field_fold(std::string_view key) {
+    std::string out;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        if (key.substr(i).starts_with("\xC5\xBF")) {
+            out.push_back('s');
+            i += 1;
+        } else if (key.substr(i).starts_with("\xE2\x84\xAA")) {
+            out.push_back('k');
+            i += 2;
+        } else {
+            const char c = key[i];
+            out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        }
+    }
+    return out;
+}
 
 constexpr std::array<std::string_view, 3> kDataKeys = {"mapRoles", "mapUsers", "mapAccounts"};
 
@@ -57,9 +79,28 @@ class EntryDecoder {
         const std::string_view arn_key = section == AwsAuthSection::kMapRoles ? "rolearn" : "userarn";
         bool has_arn = false;
         bool has_sso = false;
-        for (std::size_t i = 0; i < raw.keys.size(); ++i) {
-            const std::string key = ascii_lower(raw.keys[i]);
+        // sigs.k8s.io/yaml's YAML->JSON conversion writes the keys sorted (encoding/json sorts map keys), and
+        // json.Unmarshal sets a field for every key that folds to its name: of `groups` and `Groups`, the one
+        // last in byte order wins (`groups`), wherever each stands in the file.
+        std::vector<std::size_t> order(raw.keys.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::sort(order.begin(), order.end(),
+                  [&](std::size_t a, std::size_t b) { return raw.keys[a] < raw.keys[b]; });
+        std::map<std::string, std::string> field_key;  // field -> the key that set it last
+        for (const std::size_t i : order) {
+            const std::string key = json_field_fold(raw.keys[i]);
             const Node value = relocated(raw.children[i]);
+            if (key == arn_key || key == "username" || key == "groups" || key == "sso") {
+                const auto [found, added] = field_key.try_emplace(key, raw.keys[i]);
+                if (!added) {
+                    reader_.warning(value,
+                                    fmt::format("keys '{}' and '{}' both set {}; the authenticator uses '{}' "
+                                                "(the last in byte order: its YAML-to-JSON step sorts keys "
+                                                "and encoding/json matches them case-insensitively)",
+                                                found->second, raw.keys[i], key, raw.keys[i]));
+                    found->second = raw.keys[i];
+                }
+            }
             if (key == arn_key) {
                 entry.arn = string_value(value, raw.keys[i]);
                 has_arn = !entry.arn.empty();

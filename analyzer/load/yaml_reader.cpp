@@ -87,6 +87,19 @@ class TreeBuilder : public YAML::EventHandler {
             node.style = ScalarStyle::kBlock;
         }
         node.text = value;
+        if (tag == "tag:yaml.org,2002:binary") {
+            // go-yaml v2 decodes !!binary to its bytes (decode.go, scalar()): `name: !!binary
+            // Y2x1c3Rlci1hZG1pbg==` is cluster-admin to kubectl.
+            node.style = ScalarStyle::kString;
+            if (auto bytes = decode_base64(value)) {
+                node.text = std::move(*bytes);
+            } else {
+                diagnostics_.push_back({Severity::kError,
+                                        {file_, node.line, node.column},
+                                        "",
+                                        "!!binary value is not valid base64; kubectl refuses this document"});
+            }
+        }
         if (auto key = intrinsic_function(tag)) {
             node.style = ScalarStyle::kString;
             node = wrap_intrinsic(std::move(*key), std::move(node));
@@ -106,10 +119,7 @@ class TreeBuilder : public YAML::EventHandler {
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
     }
-    void OnMapEnd() override {
-        apply_merge_keys(stack_.back().node);
-        close();
-    }
+    void OnMapEnd() override { close(); }
 
   private:
     struct Frame {
@@ -118,6 +128,8 @@ class TreeBuilder : public YAML::EventHandler {
         std::optional<Node> pending_key;
         bool root_items = false;               ///< the `items` list of the document's root mapping
         std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
+        /// With a merge key in the mapping: which entries a merge set (empty until the first merge).
+        std::vector<bool> merged;
     };
 
     // CloudFormation's short-form tags (!Ref, !Sub, !GetAtt...) stand for the one-key mappings of the JSON
@@ -191,7 +203,7 @@ class TreeBuilder : public YAML::EventHandler {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 fmt::format("nesting deeper than {} levels", limits_.max_depth)};
         }
-        Frame frame{make(mark), anchor, std::nullopt, false, std::nullopt};
+        Frame frame{make(mark), anchor, std::nullopt, false, std::nullopt, {}};
         frame.node.type = type;
         frame.root_items = type == NodeType::kSequence && stack_.size() == 1 &&
                            stack_.front().node.is_mapping() && stack_.front().pending_key &&
@@ -233,17 +245,30 @@ class TreeBuilder : public YAML::EventHandler {
         }
         Node key = std::move(*parent.pending_key);
         parent.pending_key.reset();
-        add_entry(parent.node, std::move(key), std::move(node));
+        add_entry(parent, std::move(key), std::move(node));
     }
 
-    void add_entry(Node& mapping, Node key, Node value) {
+    void add_entry(Frame& frame, Node key, Node value) {
+        Node& mapping = frame.node;
         if (key.type != NodeType::kScalar && key.type != NodeType::kNull) {
             throw LimitExceeded{key.line, key.column,
                                 "a mapping key is a list or mapping, which Kubernetes and "
                                 "the AWS CLI never produce"};
         }
+        if (key.text == "<<" && key.style == ScalarStyle::kPlain &&
+            (value.type == NodeType::kMapping || value.type == NodeType::kSequence)) {
+            merge(frame, key, std::move(value));
+            return;
+        }
+        resolve_key(key);
         for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
             if (mapping.keys[i] == key.text) {
+                if (i < frame.merged.size() && frame.merged[i]) {
+                    // A key after a merge that gave it: it wins in go-yaml v2 and by the specification.
+                    frame.merged[i] = false;
+                    mapping.children[i] = std::move(value);
+                    return;
+                }
                 // go-yaml v2 and encoding/json keep the last value of a repeated key.
                 diagnostics_.push_back(
                     {Severity::kWarning,
@@ -258,34 +283,181 @@ class TreeBuilder : public YAML::EventHandler {
         }
         mapping.keys.push_back(std::move(key.text));
         mapping.children.push_back(std::move(value));
+        if (!frame.merged.empty()) {
+            frame.merged.push_back(false);
+        }
     }
 
-    // YAML merge keys ("<<: *defaults"), which go-yaml v2 honours: explicit keys win over merged ones.
-    static void apply_merge_keys(Node& mapping) {
-        for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
-            const NodeType value_type = mapping.children[i].type;
-            if (mapping.keys[i] != "<<" ||
-                (value_type != NodeType::kMapping && value_type != NodeType::kSequence)) {
+    // A plain key that YAML 1.1 resolves to a boolean, a number or null is that value to go-yaml v2, and
+    // sigs.k8s.io/yaml writes it as JSON text ("true", "10", "null"): `y: x` is {"true": "x"} to kubectl.
+    void resolve_key(Node& key) {
+        if (key.type != NodeType::kScalar || key.style != ScalarStyle::kPlain) {
+            return;
+        }
+        std::string resolved;
+        switch (key.scalar_value()) {
+            case ScalarValue::kString:
+                return;
+            case ScalarValue::kNull:
+                resolved = "null";
+                break;
+            case ScalarValue::kBool:
+                resolved = bool_text(key.text);
+                break;
+            case ScalarValue::kInt:
+            case ScalarValue::kFloat:
+                if (auto number = number_text(key.text)) {
+                    resolved = std::move(*number);
+                } else {
+                    return;
+                }
+                break;
+        }
+        if (resolved != key.text) {
+            diagnostics_.push_back(
+                {Severity::kWarning,
+                 {file_, key.line, key.column},
+                 "",
+                 fmt::format(
+                     "the key '{}' is read as '{}', as kubectl's reader (go-yaml v2, YAML 1.1) reads it; "
+                     "quote it to keep the text",
+                     key.text, resolved)});
+            key.text = std::move(resolved);
+        }
+    }
+
+    static std::string bool_text(std::string_view text) {
+        for (const std::string_view truth :
+             {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}) {
+            if (text == truth) {
+                return "true";
+            }
+        }
+        return "false";
+    }
+
+    // A YAML 1.1 number key as strconv writes it (decimal integers; floats in Go's shortest form is beyond
+    // this: such keys are left as written).
+    static std::optional<std::string> number_text(std::string_view text) {
+        std::string digits(text);
+        std::erase(digits, '_');
+        const bool negative = digits.starts_with('-');
+        if (digits.starts_with('-') || digits.starts_with('+')) {
+            digits.erase(0, 1);
+        }
+        int base = 10;
+        if (digits.starts_with("0x")) {
+            base = 16;
+            digits.erase(0, 2);
+        } else if (digits.starts_with("0b")) {
+            base = 2;
+            digits.erase(0, 2);
+        } else if (digits.size() > 1 && digits.starts_with('0')) {
+            base = 8;
+            digits.erase(0, 1);
+        }
+        if (digits.empty() || digits.find_first_of(".eE:") != std::string::npos) {
+            return std::nullopt;
+        }
+        try {
+            std::size_t used = 0;
+            const long long value = std::stoll(digits, &used, base);
+            if (used != digits.size()) {
+                return std::nullopt;
+            }
+            return std::to_string(negative ? -value : value);
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    // RFC 4648 base64, whitespace ignored (go-yaml v2 removes line breaks before decoding).
+    static std::optional<std::string> decode_base64(std::string_view text) {
+        std::string out;
+        unsigned int buffer = 0;
+        int bits = 0;
+        std::size_t padding = 0;
+        for (const char c : text) {
+            unsigned int value = 0;
+            if (c >= 'A' && c <= 'Z') {
+                value = static_cast<unsigned int>(c - 'A');
+            } else if (c >= 'a' && c <= 'z') {
+                value = static_cast<unsigned int>(c - 'a' + 26);
+            } else if (c >= '0' && c <= '9') {
+                value = static_cast<unsigned int>(c - '0' + 52);
+            } else if (c == '+') {
+                value = 62;
+            } else if (c == '/') {
+                value = 63;
+            } else if (c == '=') {
+                ++padding;
                 continue;
+            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                continue;
+            } else {
+                return std::nullopt;
             }
-            Node merged = std::move(mapping.children[i]);
-            mapping.keys.erase(mapping.keys.begin() + static_cast<std::ptrdiff_t>(i));
-            mapping.children.erase(mapping.children.begin() + static_cast<std::ptrdiff_t>(i));
-            std::vector<Node> sources;
-            if (merged.type == NodeType::kMapping) {
-                sources.push_back(std::move(merged));
-            } else if (merged.type == NodeType::kSequence) {
-                sources = std::move(merged.children);
+            if (padding > 0) {
+                return std::nullopt;  // data after padding
             }
-            for (Node& source : sources) {
-                for (std::size_t k = 0; source.type == NodeType::kMapping && k < source.keys.size(); ++k) {
-                    if (mapping.find(source.keys[k]) == nullptr) {
-                        mapping.keys.push_back(source.keys[k]);
-                        mapping.children.push_back(std::move(source.children[k]));
+            buffer = (buffer << 6u) | value;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out.push_back(static_cast<char>((buffer >> static_cast<unsigned int>(bits)) & 0xFFu));
+            }
+        }
+        if (padding > 2) {
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    // A merge key ("<<: *defaults") as go-yaml v2 (kubectl, sigs.k8s.io/yaml, aws-iam-authenticator) reads
+    // it: the mapping's entries are decoded in order and each sets its key, so a merge overrides the keys
+    // before it and the keys after it override the merge (decode.go, mapping() and merge()); of a list of
+    // merged mappings, the earlier ones win (merge() walks the list backwards). The YAML 1.1 merge type says
+    // explicit keys always win; go-yaml v2 does not, so a reviewer who reads the file by the specification is
+    // warned wherever the two differ.
+    void merge(Frame& frame, const Node& key, Node value) {
+        Node& mapping = frame.node;
+        frame.merged.resize(mapping.keys.size(), false);
+        std::vector<Node> sources;
+        if (value.type == NodeType::kMapping) {
+            sources.push_back(std::move(value));
+        } else {
+            for (auto it = value.children.rbegin(); it != value.children.rend(); ++it) {
+                sources.push_back(std::move(*it));
+            }
+        }
+        for (Node& source : sources) {
+            for (std::size_t k = 0; source.type == NodeType::kMapping && k < source.keys.size(); ++k) {
+                bool replaced = false;
+                for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
+                    if (mapping.keys[i] == source.keys[k]) {
+                        if (!frame.merged[i]) {  // an explicit key: here the two readings differ
+                            diagnostics_.push_back(
+                                {Severity::kWarning,
+                                 {file_, key.line, key.column},
+                                 "",
+                                 fmt::format(
+                                     "the merge key '<<' replaces '{}' given before it (line {}): kubectl's "
+                                     "reader (go-yaml v2) lets the later win, and so does rbacgraph; "
+                                     "by the YAML merge specification the explicit key would stay",
+                                     source.keys[k], mapping.children[i].line)});
+                        }
+                        mapping.children[i] = std::move(source.children[k]);
+                        frame.merged[i] = true;
+                        replaced = true;
+                        break;
                     }
                 }
+                if (!replaced) {
+                    mapping.keys.push_back(source.keys[k]);
+                    mapping.children.push_back(std::move(source.children[k]));
+                    frame.merged.push_back(true);
+                }
             }
-            --i;
         }
     }
 

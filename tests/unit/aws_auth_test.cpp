@@ -281,5 +281,37 @@ TEST_CASE("only kube-system/aws-auth is read") {
     CHECK(loaded.diagnostics.size() == 1);
 }
 
+// aws-iam-authenticator decodes entries YAML -> JSON -> encoding/json (reference eks-iam.md 3.2): the JSON
+// step sorts keys, and every key that folds to a field's name sets it, so the last in byte order wins
+// wherever it stands in the file; folding includes U+017F (long s) and U+212A (Kelvin sign), as
+// bytes.EqualFold does.
+bool has_group(const Identity& identity, std::string_view group) {
+    return std::any_of(identity.groups.begin(), identity.groups.end(),
+                       [&](const IdentityValue& value) { return value.literal_text() == group; });
+}
+
+TEST_CASE("aws-auth entry keys: of groups and Groups, 'groups' (last in byte order) wins, and a long s folds to s") {
+    const std::string entry =
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/x\n      username: x\n";
+    const Identity later_upper =
+        resolve(aws_auth(entry + "      groups: [readers]\n      Groups: [viewers]\n"),
+                "arn:aws:iam::111122223333:role/x");
+    CHECK(has_group(later_upper, "readers"));
+    CHECK_FALSE(has_group(later_upper, "viewers"));
+    const Identity earlier_upper =
+        resolve(aws_auth(entry + "      Groups: [viewers]\n      groups: [readers]\n"),
+                "arn:aws:iam::111122223333:role/x");
+    CHECK(has_group(earlier_upper, "readers"));
+    CHECK_FALSE(has_group(earlier_upper, "viewers"));
+    // U+017F folds to 's': the key is the groups field to encoding/json.
+    const Identity long_s =
+        resolve(aws_auth(entry + "      group\xC5\xBF: [readers]\n"), "arn:aws:iam::111122223333:role/x");
+    CHECK(has_group(long_s, "readers"));
+    // Positive control: one key, read as written.
+    const Identity plain =
+        resolve(aws_auth(entry + "      groups: [viewers]\n"), "arn:aws:iam::111122223333:role/x");
+    CHECK(has_group(plain, "viewers"));
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
