@@ -153,5 +153,28 @@ expect_exit 1 "check with ESC in a name" "$rbacgraph" check "$work/esc.yaml"
 grep -q 'a\\x1b\[2K\\x0db' "$work/out" || fail "ESC and CR in a name reach the terminal raw"
 if grep -q $'\e' "$work/out" || grep -q $'\r' "$work/out"; then fail "a control byte reached the text output"; fi
 
+# 10. Unclear options and files: a baseline of an unknown format, a directory given as --config, a misspelt
+#     top-level field, an access entry whose principalArn is no ARN.
+echo '{"rbacgraph_baseline": 99, "findings": []}' >"$work/b99.json"
+expect_exit 2 "a baseline of format 99" "$rbacgraph" check "$work/good.yaml" --baseline "$work/b99.json"
+grep -q "baseline format 99 is not one this rbacgraph reads" "$work/err" || fail "baseline 99: no message"
+echo '{"rbacgraph_baseline": 1, "findings": []}' >"$work/b1.json"
+expect_exit 1 "a baseline of format 1 (positive control)" "$rbacgraph" check "$work/good.yaml" --baseline "$work/b1.json"
+expect_exit 2 "--config DIR" "$rbacgraph" check "$work/good.yaml" --config "$work"
+grep -q "config file is a directory" "$work/err" || fail "--config DIR: no message"
+printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrule: [{apiGroups: [""], resources: [pods], verbs: [get]}]\n' >"$work/rule.yaml"
+expect_exit 0 "a misspelt 'rule:'" "$rbacgraph" check "$work/rule.yaml"
+grep -q "unknown field 'rule' is ignored" "$work/err" || fail "a misspelt top-level field is not warned about"
+mkdir -p "$work/entry"
+echo '{"cluster": {"name": "c", "version": "1.31", "accessConfig": {"authenticationMode": "API"}}}' >"$work/entry/cluster.json"
+echo '{"accessEntry": {"clusterName": "c", "principalArn": "ARN:AWS:IAM::111122223333:ROLE/admin", "kubernetesGroups": ["admins"], "type": "STANDARD", "username": "admin"}}' >"$work/entry/entry.json"
+admin_binding unused | sed 's/kind: User, name: "unused"/kind: Group, name: "admins"/' >"$work/entry/binding.yaml"
+expect_exit 1 "an access entry whose principalArn is no ARN matches nobody" "$rbacgraph" can-i '*' '*' \
+    --arn arn:aws:iam::111122223333:role/admin "$work/entry"
+grep -q "can match nobody" "$work/err" || fail "an invalid principalArn is not warned about"
+sed -i 's/ARN:AWS:IAM::111122223333:ROLE/arn:aws:iam::111122223333:role/' "$work/entry/entry.json"
+expect_exit 0 "the same entry with a valid ARN (positive control)" "$rbacgraph" can-i '*' '*' \
+    --arn arn:aws:iam::111122223333:role/admin "$work/entry"
+
 [ "$failures" -eq 0 ] || { echo "hostile_test: $failures failure(s)" >&2; exit 1; }
 echo "hostile_test: every hostile input and output target handled"

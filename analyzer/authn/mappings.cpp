@@ -16,6 +16,12 @@ std::string access_entry_key(std::string_view principal_arn) {
         // Access entries match by the role's unique ID, so any path in principalArn is irrelevant.
         return ascii_lower(principal->session_role_arn());
     }
+    if (parsed.index() != 0 && !principal_arn.starts_with('(')) {
+        // Not an ARN (`ARN:AWS:IAM::...` included: EKS refuses to create such an entry), so it matches
+        // nobody, as the loader warns; lowercased, it matched the real ARN. "(known after apply ...)" labels
+        // of a plan are matched by their own path (unknown_principal_entries).
+        return "(not an ARN) " + std::string(principal_arn);
+    }
     return ascii_lower(principal_arn);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "load/document.hpp"
 #include "load/fields.hpp"
 #include "model/wildcard.hpp"
+#include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::check {
 namespace {
@@ -31,6 +33,15 @@ bool names_rule(std::string_view name, const RuleInfo& rule) {
 
 std::optional<std::string> read_small_file(const std::string& file, std::vector<Diagnostic>& diagnostics,
                                            std::string_view what) {
+    std::error_code code;
+    if (std::filesystem::is_directory(file, code)) {
+        // An ifstream opens a directory and reads nothing: it was taken for an empty file.
+        diagnostics.push_back({Severity::kError,
+                               {file, 0, 0},
+                               "",
+                               fmt::format("the {} file is a directory; give the file", what)});
+        return std::nullopt;
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         diagnostics.push_back({Severity::kError, {file, 0, 0}, "", fmt::format("cannot read {} file", what)});
@@ -200,6 +211,18 @@ std::optional<std::set<std::string>> load_baseline(const std::string& file,
                                "",
                                "not a baseline: expected a JSON object with a 'findings' array (written by "
                                "--write-baseline or `check -o json`)"});
+        return std::nullopt;
+    }
+    // Version 1 is the only format there is; a later one may mean something this build cannot read, and a
+    // baseline read wrongly hides findings (a `check -o json` report, which has no version, reads as 1).
+    if (const auto version = json.find("rbacgraph_baseline"); version != json.end() && *version != 1) {
+        diagnostics.push_back(
+            {Severity::kError,
+             {file, 0, 0},
+             "",
+             fmt::format("baseline format {} is not one this rbacgraph reads (1); write the "
+                         "baseline again with --write-baseline, or use the rbacgraph that wrote it",
+                         json_text(*version))});
         return std::nullopt;
     }
     std::set<std::string> fingerprints;

@@ -132,6 +132,8 @@ void read_role(const Node& object, std::string_view kind, const Sink& sink, Fiel
         ++sink.out.summary.rejected;
         return;
     }
+    // A misspelt field (`rule:`) would otherwise read as a role without rules (docs/inputs.md).
+    reader.unknown_fields(object, {"apiVersion", "kind", "metadata", "rules", "aggregationRule"});
     role.name = metadata->name;
     role.ns = metadata->ns;
     role.labels = metadata->labels;
@@ -178,6 +180,7 @@ void read_binding(const Node& object, std::string_view kind, const Sink& sink, F
         ++sink.out.summary.rejected;
         return;
     }
+    reader.unknown_fields(object, {"apiVersion", "kind", "metadata", "subjects", "roleRef"});
     binding.name = metadata->name;
     binding.ns = metadata->ns;
     binding.labels = metadata->labels;
