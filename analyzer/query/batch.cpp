@@ -349,10 +349,13 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
 }
 
 // Prints what nlohmann's dump() prints for the answer object (keys sorted, no spaces).
-void print(const Answer& result, std::optional<std::string_view> id, std::string& out) {
+// An error answer carries the input line it answers (1-based), so a caller can find the line to fix.
+void print(const Answer& result, std::optional<std::string_view> id, std::size_t line, std::string& out) {
     if (!result.error.empty()) {
         out += R"({"error":)";
         out += json_text(json(result.error));
+        out += R"(,"line":)";
+        out += std::to_string(line);
     } else {
         out += result.allowed                 ? R"({"allowed":true)"
                : !result.undetermined.empty() ? R"({"allowed":null)"
@@ -405,27 +408,27 @@ bool nests_too_deep(std::string_view text) {
     return false;
 }
 
-LineOutcome answer_line(std::string_view text, IdentityCache& cache, std::string& out) {
+LineOutcome answer_line(std::string_view text, std::size_t number, IdentityCache& cache, std::string& out) {
     if (std::optional<RequestLine> line = FlatScanner(text).scan()) {
         const Answer result = answer(*line, cache);
-        print(result, line->id, out);
+        print(result, line->id, number, out);
         return {result.allowed, !result.error.empty()};
     }
     if (nests_too_deep(text)) {  // the flat lines above nest nothing
         print({false, false, "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels", {}},
-              std::nullopt, out);
+              std::nullopt, number, out);
         return {false, true};
     }
     const json object = json::parse(text, nullptr, false);
     if (object.is_discarded() || !object.is_object()) {
-        print({false, false, "not a JSON object", {}}, std::nullopt, out);
+        print({false, false, "not a JSON object", {}}, std::nullopt, number, out);
         return {false, true};
     }
     RequestLine line;
     std::string id_text;
     read_json_line(object, id_text, line);
     const Answer result = answer(line, cache);
-    print(result, line.id, out);
+    print(result, line.id, number, out);
     return {result.allowed, !result.error.empty()};
 }
 
@@ -433,16 +436,16 @@ bool blank(std::string_view line) {
     return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-// Answers lines[begin, end) into `out`, counting into `stats`.
+// Answers lines[begin, end) into `out`, counting into `stats`; lines[0] is input line first_line.
 void answer_range(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
-                  IdentityCache& cache, std::string& out, BatchStats& stats) {
+                  std::size_t first_line, IdentityCache& cache, std::string& out, BatchStats& stats) {
     out.reserve(out.size() + (end - begin) * 32);
     for (std::size_t i = begin; i < end; ++i) {
         if (blank(lines[i])) {
             continue;
         }
         ++stats.requests;
-        const LineOutcome outcome = answer_line(lines[i], cache, out);
+        const LineOutcome outcome = answer_line(lines[i], first_line + i, cache, out);
         stats.allowed += outcome.allowed ? 1 : 0;
         stats.errors += outcome.error ? 1 : 0;
     }
@@ -459,6 +462,7 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
     std::array<IdentityCache, 2> caches{IdentityCache(shared), IdentityCache(shared)};
     std::vector<std::string> lines(kBlock);
     std::array<std::string, 2> answers;
+    std::size_t first_line = 1;
     while (in) {
         std::size_t count = 0;
         while (count < kBlock && std::getline(in, lines[count])) {
@@ -477,10 +481,10 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
         {
             std::jthread second;
             if (half < count) {
-                second =
-                    std::jthread([&] { answer_range(lines, half, count, caches[1], answers[1], part[1]); });
+                second = std::jthread(
+                    [&] { answer_range(lines, half, count, first_line, caches[1], answers[1], part[1]); });
             }
-            answer_range(lines, 0, half, caches[0], answers[0], part[0]);
+            answer_range(lines, 0, half, first_line, caches[0], answers[0], part[0]);
         }
         for (std::size_t i = 0; i < 2; ++i) {
             out << answers[i];
@@ -490,6 +494,7 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
             stats.errors += part[i].errors;
         }
         out.flush();
+        first_line += count;
     }
     return stats;
 }

@@ -59,7 +59,7 @@ not json
     // system:authenticated.
     CHECK(lines[1] == R"({"allowed":true,"id":"two"})");
     CHECK(lines[2] == R"({"allowed":false,"id":3})");
-    CHECK(lines[3] == R"({"error":"not a JSON object"})");
+    CHECK(lines[3] == R"({"error":"not a JSON object","line":4})");
     CHECK(lines[4].find("exactly one of") != std::string::npos);
     CHECK(lines[5].find("list of strings") != std::string::npos);
     CHECK(lines[6] == R"({"allowed":false,"authenticated":false,"id":7})");
@@ -106,8 +106,8 @@ TEST_CASE("the fast line reader answers exactly as the general JSON reader") {
     CHECK(handed[0] == R"({"allowed":true,"id":1.5})");
     CHECK(handed[1] == R"({"allowed":false,"id":null})");
     CHECK(handed[2] == R"({"allowed":true,"id":3})");  // the last of repeated keys
-    CHECK(handed[3] == R"({"error":"not a JSON object"})");
-    CHECK(handed[4] == R"({"error":"not a JSON object"})");
+    CHECK(handed[3] == R"({"error":"not a JSON object","line":4})");
+    CHECK(handed[4] == R"({"error":"not a JSON object","line":5})");
 }
 
 TEST_CASE("large batches answer in input order across workers") {
