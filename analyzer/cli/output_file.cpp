@@ -90,7 +90,11 @@ std::string write_file_atomically(const std::string& path, const std::function<v
         target = fs::weakly_canonical(target, code);
     }
     const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string pattern = (directory / ("." + target.filename().string() + ".rbacgraph-XXXXXX")).string();
+    // Built in steps: GCC 12 at -O3 reports a false -Wrestrict on "." + a string.
+    std::string name(1, '.');
+    name += target.filename().string();
+    name += ".rbacgraph-XXXXXX";
+    std::string pattern = (directory / name).string();
     if (pattern.size() >= temporary_path.size()) {
         return "the path is too long";
     }

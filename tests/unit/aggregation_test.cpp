@@ -1,6 +1,8 @@
 // ClusterRole aggregation: kubernetes/kubernetes
 // pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go, and the decision in
 // shared/reference/README.md (stored rules: union, difference reported).
+#include <fmt/format.h>
+
 #include "helpers.hpp"
 
 namespace rbacgraph::test {
@@ -102,6 +104,37 @@ TEST_CASE("aggregation appends each rule once (deep equality), in selector then 
     REQUIRE(rules.size() == 2);
     CHECK(rules[0].resources == std::vector<std::string>{"pods"});
     CHECK(rules[1].resources == std::vector<std::string>{"secrets"});
+}
+
+// Roles that select one another (one strongly connected component) all hold the union of their rules at the
+// controller's fixed point; a role outside the cycle that selects one member gets the union too, and a role
+// that no selector reaches keeps its own. Sixty roles selecting each other took the round-by-round fixed
+// point cubic time (issue 28); the grouping resolves them once.
+TEST_CASE(
+    "sixty roles that all select each other hold the union, and the role outside that selects them too") {
+    std::string yaml;
+    for (int i = 0; i < 60; ++i) {
+        const std::string name = fmt::format("member-{:02}", i);
+        yaml += cluster_role(name, "{ring: joined}",
+                             fmt::format("[{{apiGroups: [''], resources: [r{}], verbs: [get]}}]", i),
+                             "[{matchLabels: {ring: joined}}]") +
+                bind(name);
+    }
+    yaml +=
+        cluster_role("outside", "{other: one}", "[]", "[{matchLabels: {ring: joined}}]") + bind("outside");
+    yaml += cluster_role("alone", "{}", "[{apiGroups: [''], resources: [alone], verbs: [get]}]",
+                         "[{matchLabels: {nobody: here}}]") +
+            bind("alone");
+    const Graph graph = graph_of(yaml);
+    for (const char* user : {"member-00-user", "member-59-user", "outside-user"}) {
+        CAPTURE(user);
+        CHECK(user_can(graph, user, {}, resource_request("get", "r0", "n")));
+        CHECK(user_can(graph, user, {}, resource_request("get", "r59", "n")));
+        CHECK_FALSE(user_can(graph, user, {}, resource_request("get", "alone", "n")));
+    }
+    // Positive control: the unselected role keeps its own rule and gains nothing.
+    CHECK(user_can(graph, "alone-user", {}, resource_request("get", "alone", "n")));
+    CHECK_FALSE(user_can(graph, "alone-user", {}, resource_request("get", "r0", "n")));
 }
 
 }  // namespace
