@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The sh -c and bash -c scripts below are single-quoted on purpose: they expand their own "$0" and "$1".
+# shellcheck disable=SC2016
 # Hostile and careless inputs and output targets (issue 28), run against the real binary: nothing crashes,
 # nothing hangs, no write that failed is reported as success, and every case has its positive control.
 # Usage: hostile_test.sh RBACGRAPH (run from the source directory).
@@ -115,7 +117,18 @@ echo old-report >"$work/report.json"
 expect_exit 2 "a file cut by EFBIG" bash -c 'trap "" XFSZ; ulimit -f 1; "$0" check testdata/demo --fail-on never -o json="$1"' \
     "$rbacgraph" "$work/report.json"
 [ "$(cat "$work/report.json")" = old-report ] || fail "EFBIG left a cut report over the old one"
-ls -a "$work" | grep -q '\.rbacgraph-' && fail "a temporary file was left behind"
+left_behind() {  # left_behind: whether a temporary report file remains in $work
+    compgen -G "$work/.*.rbacgraph-*" >/dev/null
+}
+left_behind && fail "a temporary file was left behind"
+# SIGXFSZ not ignored kills the run mid-write (as SIGINT would): the handler removes the temporary file, the old
+# report stays, and the exit is the signal's (128 + 25), never 0.
+(bash -c 'ulimit -f 1; exec "$0" check testdata/demo --fail-on never -o json="$1"' "$rbacgraph" "$work/report.json" \
+    >/dev/null 2>&1; echo $? >"$work/status") 2>/dev/null  # (the shell's "File size limit exceeded" line)
+status=$(cat "$work/status")
+[ "$status" -eq 153 ] || fail "killed by SIGXFSZ mid-write: exit $status, expected 153"
+[ "$(cat "$work/report.json")" = old-report ] || fail "a run killed mid-write left a cut report"
+left_behind && fail "a run killed mid-write left its temporary file"
 expect_exit 0 "-o json=PATH (positive control)" "$rbacgraph" check "$work/good.yaml" --fail-on never -o json="$work/report.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/report.json" || fail "the report is not whole"
 # Two runs writing one path at once: each rename is atomic, so the survivor is one whole report.

@@ -15,7 +15,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp tests/oracle/kubectl_yaml.go "$work/"
-(cd "$work" && GOPATH=$gocode GO111MODULE=off GOFLAGS= GOCACHE="$work/cache" GOPROXY=off go build -o kubectl_yaml kubectl_yaml.go)
+(cd "$work" && GOPATH=$gocode GO111MODULE=off GOFLAGS='' GOCACHE="$work/cache" GOPROXY=off go build -o kubectl_yaml kubectl_yaml.go)
 # CloudFormation templates are read by CloudFormation, not kubectl: their short tags (!Ref) are functions.
 mapfile -t files < <(find testdata \( -name '*.yaml' -o -name '*.yml' \) -not -path '*/cloudformation/*' | LC_ALL=C sort)
 for file in "${files[@]}"; do
