@@ -1,6 +1,6 @@
 // rbacgraph's reading of a YAML file in the oracle's form (tests/oracle/kubectl_yaml.go): one JSON value per
-// document, scalars typed as rbacgraph types them (YAML 1.1 booleans, null, numbers), so that the test compares
-// the two readings field by field; a reader error is {"rbacgraph-oracle-error": "..."}.
+// document, scalars typed as rbacgraph types them (YAML 1.1 booleans, null, numbers), so that the test
+// compares the two readings field by field; a reader error is {"rbacgraph-oracle-error": "..."}.
 #include <cstdio>
 #include <fstream>
 #include <iostream>

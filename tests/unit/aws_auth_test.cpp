@@ -290,7 +290,9 @@ bool has_group(const Identity& identity, std::string_view group) {
                        [&](const IdentityValue& value) { return value.literal_text() == group; });
 }
 
-TEST_CASE("aws-auth entry keys: of groups and Groups, 'groups' (last in byte order) wins, and a long s folds to s") {
+TEST_CASE(
+    "aws-auth entry keys: of groups and Groups, 'groups' (last in byte order) wins, and a long s folds to "
+    "s") {
     const std::string entry =
         "  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/x\n      username: x\n";
     const Identity later_upper =
