@@ -30,21 +30,21 @@ extern "C" void remove_temporary_and_die(int signal_number) {
 }
 
 void install_handlers() {
-    static const bool installed = [] {
+    static const bool kInstalled = [] {
         for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ}) {
             struct sigaction action {};
             action.sa_handler = remove_temporary_and_die;
             sigemptyset(&action.sa_mask);
             struct sigaction previous {};
             ::sigaction(signal_number, nullptr, &previous);
-            if (previous.sa_handler !=
-                SIG_IGN) {  // an ignored signal stays ignored (nohup's SIGHUP; SIGXFSZ: EFBIG)
+            // An ignored signal stays ignored (nohup's SIGHUP; SIGXFSZ, which then gives EFBIG).
+            if (previous.sa_handler != SIG_IGN) {
                 ::sigaction(signal_number, &action, nullptr);
             }
         }
         return true;
     }();
-    (void)installed;
+    (void)kInstalled;
 }
 
 mode_t file_mode() {

@@ -28,13 +28,13 @@ std::string selectors_key(const std::vector<LabelSelector>& selectors) {
     std::string key;
     for (const LabelSelector& selector : selectors) {
         for (const auto& [label, value] : selector.match_labels) {
-            key += label + '\x1f' + value + '\x1e';
+            key.append(label).append(1, '\x1f').append(value).append(1, '\x1e');
         }
         key += '\x1d';
         for (const LabelRequirement& requirement : selector.match_expressions) {
-            key += requirement.key + '\x1f' + requirement.op;
+            key.append(requirement.key).append(1, '\x1f').append(requirement.op);
             for (const std::string& value : requirement.values) {
-                key += '\x1f' + value;
+                key.append(1, '\x1f').append(value);
             }
             key += '\x1e';
         }

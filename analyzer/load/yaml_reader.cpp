@@ -426,9 +426,8 @@ class TreeBuilder : public YAML::EventHandler {
         if (value.type == NodeType::kMapping) {
             sources.push_back(std::move(value));
         } else {
-            for (auto it = value.children.rbegin(); it != value.children.rend(); ++it) {
-                sources.push_back(std::move(*it));
-            }
+            sources.assign(std::make_move_iterator(value.children.rbegin()),
+                           std::make_move_iterator(value.children.rend()));
         }
         for (Node& source : sources) {
             for (std::size_t k = 0; source.type == NodeType::kMapping && k < source.keys.size(); ++k) {
