@@ -223,13 +223,9 @@ void walk(const fs::path& directory, std::vector<std::string>& found, Export& ou
         return;
     }
     std::vector<fs::path> subdirectories;
-    for (; it != fs::directory_iterator(); it.increment(code)) {
-        if (code) {
-            error(out, directory.generic_string(),
-                  fmt::format("cannot list the directory: {}; some of its files are not analyzed",
-                              code.message()));
-            return;
-        }
+    // The entries' own checks below reuse `code`; a failed increment sets it and ends the loop (reported
+    // after).
+    for (; !code && it != fs::directory_iterator(); it.increment(code)) {
         const fs::path& path = it->path();
         const std::string shown = path.generic_string();
         const fs::file_status own = it->symlink_status(code);
@@ -276,6 +272,11 @@ void walk(const fs::path& directory, std::vector<std::string>& found, Export& ou
         if (input_name) {
             found.push_back(shown);  // hidden files too: kubectl apply -f DIR applies .x.yaml
         }
+    }
+    if (code) {
+        error(
+            out, directory.generic_string(),
+            fmt::format("cannot list the directory: {}; some of its files are not analyzed", code.message()));
     }
     for (const fs::path& subdirectory : subdirectories) {
         walk(subdirectory, found, out);
