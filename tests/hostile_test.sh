@@ -154,11 +154,12 @@ expect_exit 2 "--max-depth -1" "$rbacgraph" check "$work/deep.yaml" --max-depth 
 expect_exit 2 "deep YAML at the ceiling" "$rbacgraph" check "$work/deep.yaml" --max-depth 1000
 grep -q "nesting too deep" "$work/err" || fail "deep YAML: no depth error"
 
-# 8. Five million empty documents: the warnings are capped, the memory stays small.
-python3 -c 'import sys; sys.stdout.write("{}" * 5000000)' >"$work/many.json"
-expect_exit 2 "5M empty documents" "$rbacgraph" check "$work/many.json"
-[ "$(wc -l <"$work/err")" -lt 40 ] || fail "5M empty documents: $(wc -l <"$work/err") lines of warnings"
-grep -q "4999990 more warnings" "$work/err" || fail "5M empty documents: the cut warnings are not counted"
+# 8. A million empty documents: the warnings are capped (one million under a sanitizer stays well inside the
+#    timeout; five million took 1.4 s and 15 MB with the release build, docs/cli.md).
+python3 -c 'import sys; sys.stdout.write("{}" * 1000000)' >"$work/many.json"
+expect_exit 2 "1M empty documents" "$rbacgraph" check "$work/many.json"
+[ "$(wc -l <"$work/err")" -lt 40 ] || fail "1M empty documents: $(wc -l <"$work/err") lines of warnings"
+grep -q "999990 more warnings" "$work/err" || fail "1M empty documents: the cut warnings are not counted"
 
 # 9. Terminal text: escape sequences and carriage returns from names are shown, not obeyed.
 admin_binding 'a\e[2K\rb' >"$work/esc.yaml"
