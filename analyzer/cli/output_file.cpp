@@ -53,13 +53,10 @@ mode_t file_mode() {
     return 0666 & ~mask;
 }
 
-// A device, FIFO or terminal (/dev/stdout, a pipe a reader waits on): written in place, since renaming a file
-// over it would replace the device node itself; every write is still checked.
-std::string write_in_place(const std::string& path, const std::function<void(std::ostream&)>& write) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::strerror(errno);
-    }
+// Writes through `fd` and closes it; `before_close` (fchmod, fsync) runs only when every write succeeded.
+// Returns 0 or the errno of what failed.
+int write_and_close(int fd, const std::function<void(std::ostream&)>& write,
+                    const std::function<int(int)>& before_close = {}) {
     int failure = 0;
     {
         __gnu_cxx::stdio_filebuf<char> buffer(fd, std::ios::out | std::ios::binary);
@@ -69,7 +66,22 @@ std::string write_in_place(const std::string& path, const std::function<void(std
         if (!stream) {
             failure = errno != 0 ? errno : EIO;
         }
+        if (failure == 0 && before_close) {
+            failure = before_close(fd);
+        }
+        // ~stdio_filebuf closes the descriptor; a failure there is the last write's, seen by flush above.
     }
+    return failure;
+}
+
+// A device, FIFO or terminal (/dev/stdout, a pipe a reader waits on): written in place, since renaming a file
+// over it would replace the device node itself; every write is still checked.
+std::string write_in_place(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::strerror(errno);
+    }
+    const int failure = write_and_close(fd, write);
     return failure == 0 ? std::string() : std::string(std::strerror(failure));
 }
 
@@ -122,23 +134,9 @@ std::string write_file_atomically(const std::string& path, const std::function<v
         temporary_exists = false;
         return std::string(std::strerror(failure != 0 ? failure : EIO));
     };
-    int failure = 0;
-    {
-        __gnu_cxx::stdio_filebuf<char> buffer(fd, std::ios::out | std::ios::binary);
-        std::ostream stream(&buffer);
-        write(stream);
-        stream.flush();
-        if (!stream) {
-            failure = errno;
-        }
-        if (failure == 0 && ::fchmod(fd, file_mode()) != 0) {
-            failure = errno;
-        }
-        if (failure == 0 && ::fsync(fd) != 0) {
-            failure = errno;
-        }
-        // ~stdio_filebuf closes the descriptor; a failure there is the last write's, seen by flush above.
-    }
+    const int failure = write_and_close(fd, write, [](int descriptor) {
+        return ::fchmod(descriptor, file_mode()) != 0 || ::fsync(descriptor) != 0 ? errno : 0;
+    });
     if (failure != 0) {
         return discard(failure);
     }

@@ -217,6 +217,8 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
         return roles[role]->aggregation ? final_ids[role] : stored[role];
     };
     OrderedUnion set(ids.size());
+    OrderedUnion unique(
+        ids.size());  // a member's stored rules, once each (one instance: it is as large as the ids)
     std::vector<std::size_t> component_of(count, kUnvisited);
     for (std::size_t c = 0; c < components.size(); ++c) {
         for (const std::size_t member : components[c]) {
@@ -257,7 +259,6 @@ void resolve_aggregation(const std::vector<const Role*>& roles, std::vector<std:
             std::vector<std::uint32_t> stored_rules_only;
             std::size_t stored_in_computed = 0;
             std::vector<std::uint32_t> stored_unique;
-            OrderedUnion unique(ids.size());
             unique.start(stored_unique);
             unique.add(stored[member]);
             for (std::size_t k = 0; k < stored[member].size(); ++k) {

@@ -50,6 +50,25 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& c
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+// The entity XML and HTML text write for a special character ("" for any other); the apostrophe only where
+// attribute values may be single-quoted (XML).
+std::string_view entity(std::uint32_t c, bool apostrophe) {
+    switch (c) {
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return apostrophe ? "&apos;" : "";
+        default:
+            return "";
+    }
+}
+
 bool bidirectional_control(std::uint32_t c) {
     return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F ||
            c == 0x061C;
@@ -89,24 +108,10 @@ std::string xml_text(std::string_view text) {
             i += length == 0 ? 1 : length;
             continue;
         }
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out.append(text.substr(i, length));
+        if (const std::string_view escaped = entity(c, true); !escaped.empty()) {
+            out += escaped;
+        } else {
+            out.append(text.substr(i, length));
         }
         i += length;
     }
@@ -152,21 +157,10 @@ std::string html_text(std::string_view text) {
     std::string out;
     out.reserve(safe.size());
     for (const char c : safe) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out.push_back(c);
+        if (const std::string_view escaped = entity(static_cast<unsigned char>(c), false); !escaped.empty()) {
+            out += escaped;
+        } else {
+            out.push_back(c);
         }
     }
     return out;
