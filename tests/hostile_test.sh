@@ -32,20 +32,26 @@ admin_binding() {  # admin_binding SUBJECT-NAME: a ClusterRoleBinding of cluster
 }
 admin_binding alice >"$work/good.yaml"
 printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: User, name: "mal\xffory", apiGroup: rbac.authorization.k8s.io}]\n' >"$work/latin1.yaml"
+latin1_name="$work/"$'mal\xffory.yaml'
+cp "$work/good.yaml" "$latin1_name"
 
-# 1. Invalid UTF-8 in a name reaches every JSON writer: valid JSON out, U+FFFD in place of the byte.
+# 1. Invalid UTF-8 inside YAML: go-yaml v2 (kubectl) refuses the document, and so does rbacgraph, naming the
+#    line and the byte. A name can still carry such bytes (a Latin-1 file name, --user): it reaches every JSON
+#    writer as valid JSON with U+FFFD in place of the byte.
+expect_exit 2 "check over invalid UTF-8 in YAML" "$rbacgraph" check "$work/latin1.yaml"
+grep -q "latin1.yaml:5:.*byte 0xFF is not UTF-8" "$work/err" || fail "invalid UTF-8 in YAML: no error naming the line and byte"
 for format in json sarif gitlab-sast; do
-    expect_exit 1 "check -o $format over invalid UTF-8" "$rbacgraph" check "$work/latin1.yaml" -o "$format"
+    expect_exit 1 "check -o $format over an invalid UTF-8 file name" "$rbacgraph" check "$latin1_name" -o "$format"
     python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$work/out" ||
-        fail "check -o $format over invalid UTF-8 is not valid JSON"
-    # JSON fields carry U+FFFD; GitLab's Markdown description shows the byte as \xff (terminal_text).
-    grep -q -F -e $'mal\xef\xbf\xbdory' -e 'mal\\\\xffory' "$work/out" || fail "check -o $format: the byte is not replaced"
+        fail "check -o $format over an invalid UTF-8 file name is not valid JSON"
+    # JSON fields carry U+FFFD, SARIF URIs %FF; GitLab's Markdown description shows \xff (terminal_text).
+    grep -q -F -e $'mal\xef\xbf\xbdory' -e 'mal\\\\xffory' -e 'mal%FFory' "$work/out" || fail "check -o $format: the byte is not replaced"
 done
-expect_exit 1 "check -o junit over invalid UTF-8" "$rbacgraph" check "$work/latin1.yaml" -o junit
-xmllint --noout "$work/out" || fail "JUnit over invalid UTF-8 is not well-formed XML"
-expect_exit 0 "who-can -o json over invalid UTF-8" "$rbacgraph" who-can get pods "$work/latin1.yaml" -o json
+expect_exit 1 "check -o junit over an invalid UTF-8 file name" "$rbacgraph" check "$latin1_name" -o junit
+xmllint --noout "$work/out" || fail "JUnit over an invalid UTF-8 file name is not well-formed XML"
+expect_exit 0 "who-can -o json over an invalid UTF-8 file name" "$rbacgraph" who-can get pods "$latin1_name" -o json
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/out" || fail "who-can -o json: invalid JSON"
-expect_exit 0 "graph -o json over invalid UTF-8" "$rbacgraph" graph "$work/latin1.yaml" -o json
+expect_exit 0 "graph -o json over an invalid UTF-8 file name" "$rbacgraph" graph "$latin1_name" -o json
 expect_exit 1 "can-i -o json for an invalid UTF-8 user" "$rbacgraph" can-i get secrets --user $'b\xffb' \
     "$work/good.yaml" -o json
 # Positive control: the valid name is written as it is.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # rbacgraph's YAML reader against the readers kubectl and aws-iam-authenticator use (issue 28): every YAML file
 # of testdata/ and the cases of testdata/oracle/ must give the same documents, field by field, read by
-# tests/oracle/read_yaml (rbacgraph's reader) and by tests/oracle/kubectl_yaml.go (go-yaml v2 +
-# sigs.k8s.io/yaml, built here from Debian's packages, offline). Without a Go toolchain or those packages the
-# test is skipped and says so (exit 77, which ctest reports as skipped, never as passed).
+# tests/oracle/read_yaml (rbacgraph's reader) and by tests/oracle/kubectl_yaml.go (kubectl's document cutting,
+# go-yaml v2 + sigs.k8s.io/yaml: oracle_readings.go, built here from Debian's packages, offline). The
+# kubectl_differential fuzz target compares the same readings on mutated input. Without a Go toolchain or
+# those packages the test is skipped and says so (exit 77, which ctest reports as skipped, never as passed).
 # Usage: reader_oracle_test.sh READ_YAML (run from the source directory).
 set -euo pipefail
 read_yaml=$1
@@ -14,8 +15,8 @@ if ! command -v go >/dev/null || [ ! -d "$gocode/src/gopkg.in/yaml.v2" ] || [ ! 
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp tests/oracle/kubectl_yaml.go "$work/"
-(cd "$work" && GOPATH=$gocode GO111MODULE=off GOFLAGS='' GOCACHE="$work/cache" GOPROXY=off go build -o kubectl_yaml kubectl_yaml.go)
+cp tests/oracle/kubectl_yaml.go tests/oracle/oracle_readings.go "$work/"
+(cd "$work" && GOPATH=$gocode GO111MODULE=off GOFLAGS='' GOCACHE="$work/cache" GOPROXY=off go build -o kubectl_yaml kubectl_yaml.go oracle_readings.go)
 # CloudFormation templates are read by CloudFormation, not kubectl: their short tags (!Ref) are functions.
 mapfile -t files < <(find testdata \( -name '*.yaml' -o -name '*.yml' \) -not -path '*/cloudformation/*' | LC_ALL=C sort)
 for file in "${files[@]}"; do

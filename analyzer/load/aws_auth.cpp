@@ -180,7 +180,7 @@ class EntryDecoder {
 // Parses the YAML inside one data value; parse errors are reported at file lines.
 std::optional<Node> parse_embedded(const Node& value, std::string_view key, const Sink& sink,
                                    FieldReader& reader) {
-    ParsedFile parsed = parse_yaml(value.text, sink.file, sink.options.limits);
+    ParsedFile parsed = parse_yaml(value.text, sink.file, sink.options.limits, YamlSource::kGoYamlValue);
     const EmbeddedText embedded{value};
     for (Diagnostic& diagnostic : parsed.diagnostics) {
         diagnostic.location.line = embedded.to_file_line(diagnostic.location.line);
@@ -197,12 +197,6 @@ std::optional<Node> parse_embedded(const Node& value, std::string_view key, cons
     }
     if (parsed.documents.empty()) {
         return Node{};
-    }
-    if (parsed.documents.size() > 1) {
-        reader.error(value, fmt::format("{} is not one YAML value (the parser found {} documents in it); the "
-                                        "authenticator loads nothing from it",
-                                        key, parsed.documents.size()));
-        return std::nullopt;
     }
     return std::move(parsed.documents.front());
 }

@@ -80,11 +80,40 @@ class DocumentCollector final : public DocumentConsumer {
 /// yaml-cpp from there; kYamlCppOnly: yaml-cpp alone (the reference the fast reader is tested against).
 enum class YamlReader { kFastFirst, kYamlCppOnly };
 
-/// Parses a (multi-document) YAML stream without yaml-cpp's LoadAll, enforcing the limits.
+/// How the consumer of the YAML cuts it before go-yaml v2 reads it. kKubectlStream: a file kubectl applies,
+/// cut into documents at lines that start with "---" (k8s.io/apimachinery's YAMLReader); kGoYamlValue: a
+/// string one go-yaml v2 Unmarshal reads whole (aws-auth's mapRoles, mapUsers and mapAccounts).
+enum class YamlSource { kKubectlStream, kGoYamlValue };
+
+/// Where kubectl (or the authenticator) would refuse the bytes before YAML is even parsed: invalid UTF-8 or a
+/// character go-yaml v2's reader does not allow (C0 controls but tab, CR and LF; DEL; C1 controls but NEL;
+/// U+FFFE/U+FFFF; surrogates), or, in a kubectl stream, a "---" line with more than a comment after it.
+struct ByteRefusal {
+    std::size_t document_start = 0;  ///< where the refused document starts: everything before it is read
+    int line = 0;                    ///< 1-based position of the offending bytes
+    int column = 0;
+    std::string reason;
+};
+/// The bytes as kubectl cuts them: the lines of its document separators (a kubectl stream only), the lines
+/// after which go-yaml v2's Unmarshal reads nothing more of its chunk ("...", and "---" inside one value),
+/// and the first refusal.
+struct KubectlCut {
+    std::vector<int> separator_lines;
+    std::vector<int> end_marker_lines;
+    std::optional<ByteRefusal> refusal;
+};
+/// `original` is the text before lone CRs were made LF ("" when none were): kubectl cuts lines at LF only.
+KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original = {});
+
+/// Parses a (multi-document) YAML stream without yaml-cpp's LoadAll, enforcing the limits. Bytes go-yaml v2
+/// or kubectl's document cutting refuse (cut_as_kubectl) end the reading there with an error; in a kubectl
+/// stream (or one value), what follows the first document of a chunk is dropped as go-yaml v2 drops it or
+/// refused as it refuses it.
 void parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
                 DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics,
-                YamlReader reader = YamlReader::kFastFirst);
-ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits);
+                YamlReader reader = YamlReader::kFastFirst, YamlSource source = YamlSource::kKubectlStream);
+ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
+                      YamlSource source = YamlSource::kKubectlStream);
 
 /// Parses one or more concatenated JSON values.
 void parse_json(std::string_view text, const std::string& file, const Limits& limits,

@@ -22,8 +22,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// kubectl reads any file whose first non-space byte is '{' as a JSON stream, whatever its name
+// (k8s.io/apimachinery/pkg/util/yaml GuessJSONStream): a .yaml file in YAML flow style is a JSON error to it.
+bool starts_like_kubectl_json(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    const std::size_t first = text.find_first_not_of(" \t\r\n\v\f");
+    // "{{" opens a Helm template action, reported as such (helm_action_at_structure), not as bad JSON.
+    return first != std::string_view::npos && text[first] == '{' && text.substr(first, 2) != "{{";
+}
+
 bool looks_like_json(const std::string& file, std::string_view text) {
-    if (file.ends_with(".json")) {
+    if (file.ends_with(".json") || starts_like_kubectl_json(text)) {
         return true;
     }
     if (file.ends_with(".yaml") || file.ends_with(".yml")) {
@@ -33,7 +44,7 @@ bool looks_like_json(const std::string& file, std::string_view text) {
         text.remove_prefix(3);
     }
     const std::size_t first = text.find_first_not_of(" \t\r\n");
-    return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+    return first != std::string_view::npos && text[first] == '[';
 }
 
 std::optional<std::string> encoding_problem(std::string_view text) {
@@ -558,19 +569,6 @@ class StreamingInterpreter final : public DocumentConsumer {
 
 }  // namespace load
 
-namespace {
-
-bool has_lone_carriage_return(std::string_view text) {
-    for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
-        if (at + 1 == text.size() || text[at + 1] != '\n') {
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace
-
 void load_text(std::string_view text, const std::string& file, Export& out, const LoadOptions& options) {
     ++out.summary.files;
     if (const auto problem = encoding_problem(text)) {
@@ -588,17 +586,14 @@ void load_text(std::string_view text, const std::string& file, Export& out, cons
         load::StreamingInterpreter interpreter(sink);
         if (looks_like_json(file, text)) {
             load::parse_json(text, file, options.limits, interpreter, parse_diagnostics);
-        } else if (has_lone_carriage_return(text)) {
-            // YAML 1.1 and 1.2 (section 5.4) take a lone CR as a line break, and so does go-yaml v2
-            // (kubectl); our readers take LF and CRLF only. A line break inside a scalar is read as LF either
-            // way, so the text with every lone CR made LF is the same YAML, with the same line numbers.
-            std::string lines(text);
-            for (std::size_t i = 0; i < lines.size(); ++i) {
-                if (lines[i] == '\r' && (i + 1 == lines.size() || lines[i + 1] != '\n')) {
-                    lines[i] = '\n';
-                }
+            if ((file.ends_with(".yaml") || file.ends_with(".yml")) && count_errors(parse_diagnostics) > 0) {
+                parse_diagnostics.push_back(
+                    {Severity::kNote,
+                     {file, 1, 1},
+                     "",
+                     "the file starts with '{', so it is read as JSON, as kubectl reads "
+                     "it (a YAML flow mapping there is a JSON error to kubectl too)"});
             }
-            load::parse_yaml(lines, file, options.limits, interpreter, parse_diagnostics);
         } else {
             load::parse_yaml(text, file, options.limits, interpreter, parse_diagnostics);
         }

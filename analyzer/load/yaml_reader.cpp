@@ -60,7 +60,7 @@ class TreeBuilder : public YAML::EventHandler {
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         Node node = make(mark);
         node.type = NodeType::kNull;
-        complete(std::move(node), anchor);
+        complete(std::move(node), anchor, mark.pos);
     }
 
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -69,7 +69,7 @@ class TreeBuilder : public YAML::EventHandler {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1, "alias to an unknown anchor"};
         }
         count_nodes(found->second, mark);
-        complete(Node(found->second), 0);
+        complete(Node(found->second), 0, mark.pos);
     }
 
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -104,7 +104,7 @@ class TreeBuilder : public YAML::EventHandler {
             node.style = ScalarStyle::kString;
             node = wrap_intrinsic(std::move(*key), std::move(node));
         }
-        complete(std::move(node), anchor);
+        complete(std::move(node), anchor, mark.pos);
     }
 
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -115,9 +115,10 @@ class TreeBuilder : public YAML::EventHandler {
     void OnSequenceEnd() override { close(); }
 
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value /*style*/) override {
+                    YAML::EmitterStyle::value style) override {
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
+        stack_.back().block = style != YAML::EmitterStyle::Flow;
     }
     void OnMapEnd() override { close(); }
 
@@ -130,7 +131,10 @@ class TreeBuilder : public YAML::EventHandler {
         std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
         /// With a merge key in the mapping: which entries a merge set (empty until the first merge).
         std::vector<bool> merged;
+        bool block = true;                           ///< a block mapping (not a flow one)
+        std::size_t pending_key_offset = kNoOffset;  ///< where pending_key starts in the text
     };
+    static constexpr std::size_t kNoOffset = std::string_view::npos;
 
     // CloudFormation's short-form tags (!Ref, !Sub, !GetAtt...) stand for the one-key mappings of the JSON
     // form ({"Ref": ...}, {"Fn::Sub": ...}), which is how the template reader sees them (AWS CloudFormation
@@ -220,10 +224,10 @@ class TreeBuilder : public YAML::EventHandler {
         if (frame.intrinsic) {
             frame.node = wrap_intrinsic(std::move(*frame.intrinsic), std::move(frame.node));
         }
-        complete(std::move(frame.node), frame.anchor);
+        complete(std::move(frame.node), frame.anchor, kNoOffset);
     }
 
-    void complete(Node node, YAML::anchor_t anchor) {
+    void complete(Node node, YAML::anchor_t anchor, std::size_t offset) {
         if (anchor != 0) {
             anchors_[anchor] = node;
         }
@@ -241,11 +245,43 @@ class TreeBuilder : public YAML::EventHandler {
         }
         if (!parent.pending_key) {
             parent.pending_key = std::move(node);
+            parent.pending_key_offset = offset;
             return;
         }
         Node key = std::move(*parent.pending_key);
         parent.pending_key.reset();
+        if (parent.block && node.type == NodeType::kNull && key.type != NodeType::kMapping &&
+            key.type != NodeType::kSequence) {
+            require_key_indicator(key, parent.pending_key_offset);
+        }
         add_entry(parent, std::move(key), std::move(node));
+    }
+
+    // yaml-cpp reads a plain scalar alone on the last line of a block mapping ("verbs" with no ':') as a key
+    // with no value; go-yaml v2 refuses the document ("could not find expected ':'"), so kubectl never
+    // applies it. A key with no value must have its ':' on its line, unless the key is explicit ("? key").
+    void require_key_indicator(const Node& key, std::size_t offset) const {
+        if (offset == kNoOffset || offset >= text_.size()) {
+            return;
+        }
+        const std::size_t line_start =
+            text_.rfind('\n', offset) == std::string_view::npos ? 0 : text_.rfind('\n', offset) + 1;
+        const std::size_t first = text_.find_first_not_of(" \t", line_start);
+        if (first != std::string_view::npos && text_[first] == '?') {
+            return;
+        }
+        const std::size_t line_end = std::min(text_.find('\n', offset), text_.size());
+        for (std::size_t at = text_.find(':', offset); at < line_end; at = text_.find(':', at + 1)) {
+            if (at + 1 == text_.size() || text_[at + 1] == ' ' || text_[at + 1] == '\t' ||
+                text_[at + 1] == '\r' || text_[at + 1] == '\n') {
+                return;
+            }
+        }
+        throw LimitExceeded{
+            key.line, key.column,
+            fmt::format("no ':' after the mapping key '{}' on its line (go-yaml v2: could not "
+                        "find expected ':'), so kubectl refuses this document",
+                        key.text)};
     }
 
     void add_entry(Frame& frame, Node key, Node value) {
@@ -542,13 +578,135 @@ void read_with_yaml_cpp(std::string_view text, const std::string& file, TreeBuil
     }
 }
 
+bool has_lone_carriage_return(std::string_view text) {
+    for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
+        if (at + 1 == text.size() || text[at + 1] != '\n') {
+            return true;
+        }
+    }
+    return false;
+}
+
+// go-yaml v2's reader (readerc.go, yaml_parser_update_buffer) decodes UTF-8 strictly and allows only
+// #x9 | #xA | #xD | [#x20-#x7E] | #x85 | [#xA0-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; anything else
+// refuses the whole document ("control characters are not allowed", "invalid leading UTF-8 octet", ...).
+std::optional<std::string> refused_character(std::string_view text, std::size_t& at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(at);
+    if (lead < 0x80) {
+        if (lead == 0x09 || lead == 0x0A || lead == 0x0D || (lead >= 0x20 && lead <= 0x7E)) {
+            ++at;
+            return std::nullopt;
+        }
+        return fmt::format("control character U+{:04X} (go-yaml: control characters are not allowed)", lead);
+    }
+    std::size_t width = 0;
+    std::uint32_t value = 0;
+    if ((lead & 0xE0) == 0xC0) {
+        width = 2;
+        value = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+        width = 3;
+        value = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+        width = 4;
+        value = lead & 0x07;
+    } else {
+        return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid leading UTF-8 octet)", lead);
+    }
+    if (at + width > text.size()) {
+        return std::string(
+            "the text ends inside a UTF-8 character (go-yaml: incomplete UTF-8 octet sequence)");
+    }
+    for (std::size_t k = 1; k < width; ++k) {
+        if ((byte(at + k) & 0xC0) != 0x80) {
+            return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid trailing UTF-8 octet)",
+                               byte(at + k));
+        }
+        value = (value << 6) | (byte(at + k) & 0x3F);
+    }
+    if ((width == 2 && value < 0x80) || (width == 3 && value < 0x800) || (width == 4 && value < 0x10000)) {
+        return std::string("an overlong UTF-8 sequence (go-yaml: invalid length of a UTF-8 sequence)");
+    }
+    if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
+        return fmt::format("U+{:04X} is not a Unicode character (go-yaml: invalid Unicode character)", value);
+    }
+    if (value == 0x85 || (value >= 0xA0 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD) ||
+        value >= 0x10000) {
+        at += width;
+        return std::nullopt;
+    }
+    return fmt::format("control character U+{:04X} (go-yaml: control characters are not allowed)", value);
+}
+
 }  // namespace
 
-void parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
-                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader) {
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
+KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original) {
+    KubectlCut cut;
+    std::size_t document_start = 0;
+    int line_number = 0;
+    std::size_t line_start = 0;
+    // Only spaces or a comment may follow a document marker on its line.
+    const auto bare_marker = [](std::string_view line, std::string_view marker) {
+        if (!line.starts_with(marker)) {
+            return false;
+        }
+        const std::size_t content = line.find_first_not_of(" \t\r\n\v\f", marker.size());
+        return content == std::string_view::npos || line[content] == '#';
+    };
+    while (line_start < text.size()) {
+        ++line_number;
+        const std::size_t newline = text.find('\n', line_start);
+        const std::size_t line_end = newline == std::string_view::npos ? text.size() : newline + 1;
+        const std::string_view line = text.substr(line_start, line_end - line_start);
+        // A line that starts after a lone CR (made LF for our readers) is no line to kubectl, which cuts at
+        // LF only; to go-yaml it is one, so a "---" there starts a document Unmarshal does not read.
+        const bool kubectl_line =
+            line_start == 0 || line_start > original.size() || original[line_start - 1] == '\n';
+        if (line.starts_with("---")) {
+            if (source == YamlSource::kGoYamlValue || !kubectl_line) {
+                cut.end_marker_lines.push_back(line_number);  // one Unmarshal: what follows is ignored
+            } else if (bare_marker(line, "---")) {
+                document_start = line_end;
+                cut.separator_lines.push_back(line_number);
+            } else {
+                // apimachinery's YAMLReader: "invalid Yaml document separator", and the document it would
+                // have ended is lost too.
+                const std::string_view shown =
+                    line.substr(0, std::min<std::size_t>(line.find_last_not_of(" \t\r\n") + 1, 40));
+                cut.refusal =
+                    ByteRefusal{document_start, line_number, 4,
+                                fmt::format("\"{}\" is not a document separator kubectl accepts (only a "
+                                            "comment may follow \"---\" on its line)",
+                                            shown)};
+                return cut;
+            }
+        } else if (bare_marker(line, "...")) {
+            cut.end_marker_lines.push_back(line_number);
+        }
+        for (std::size_t at = line_start; at < line_end;) {
+            // Plain ASCII is the common case: skip it a byte at a time without decoding.
+            const unsigned char c = static_cast<unsigned char>(text[at]);
+            if ((c >= 0x20 && c <= 0x7E) || c == '\n' || c == '\t' || c == '\r') {
+                ++at;
+                continue;
+            }
+            const std::size_t before = at;
+            if (std::optional<std::string> reason = refused_character(text, at)) {
+                cut.refusal = ByteRefusal{document_start, line_number,
+                                          static_cast<int>(before - line_start) + 1, std::move(*reason)};
+                return cut;
+            }
+        }
+        line_start = line_end;
     }
+    return cut;
+}
+
+namespace {
+
+void parse_yaml_text(std::string_view text, const std::string& file, const Limits& limits,
+                     DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader) {
     TreeBuilder builder(text, limits, file, consumer, diagnostics);
     try {
         std::size_t rest = 0;
@@ -593,10 +751,139 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
     }
 }
 
-ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits) {
+// kubectl hands go-yaml v2's Unmarshal one chunk between "---" lines at a time (the authenticator one whole
+// mapRoles string), and Unmarshal reads the first document of its input only. yaml-cpp reads what follows
+// that document as more documents; go-yaml v2 either ignores it (after "...", or when it is less indented
+// than the first document's root, which closes it) or refuses the chunk (content at the root's indentation
+// or deeper continues a collection it cannot continue: "did not find expected key" / "'-' indicator").
+// So the first document of a chunk is held until the chunk ends, and the rest is dropped with a warning, or
+// the whole chunk with an error.
+class GoYamlDocuments final : public DocumentConsumer {
+  public:
+    GoYamlDocuments(DocumentConsumer& inner, const KubectlCut& cut, const std::string& file,
+                    std::vector<Diagnostic>& diagnostics)
+        : inner_(inner), cut_(cut), file_(file), diagnostics_(diagnostics) {}
+    GoYamlDocuments(const GoYamlDocuments&) = delete;
+    GoYamlDocuments& operator=(const GoYamlDocuments&) = delete;
+    ~GoYamlDocuments() override = default;
+
+    void document(Node&& document) override {
+        const std::ptrdiff_t chunk = chunk_of(document.line);
+        if (chunk != chunk_) {
+            finish();
+            chunk_ = chunk;
+            first_ = std::move(document);
+            return;
+        }
+        if (refused_) {
+            return;
+        }
+        const int first_line = first_ ? first_->line : 0;
+        const bool ended = std::any_of(cut_.end_marker_lines.begin(), cut_.end_marker_lines.end(),
+                                       [&](int line) { return line >= first_line && line < document.line; });
+        if (ended || !first_ || document.column < first_->column) {
+            diagnostics_.push_back(
+                {Severity::kWarning,
+                 {file_, document.line, document.column},
+                 "",
+                 fmt::format("this YAML follows {}; kubectl and the authenticator (go-yaml v2) read only the "
+                             "first document there and ignore this one, and so does rbacgraph",
+                             ended ? "a \"...\" line that ends the document before it"
+                                   : "a document with no \"---\" line between them")});
+            return;
+        }
+        diagnostics_.push_back(
+            {Severity::kError,
+             {file_, document.line, document.column},
+             "",
+             fmt::format("go-yaml v2 (kubectl, the authenticator) refuses the document at line "
+                         "{}: this line continues it at the same indentation as a new "
+                         "document, which YAML does not allow; nothing from it is read",
+                         first_line)});
+        first_.reset();
+        refused_ = true;
+    }
+    void list_items_begin() override { inner_.list_items_begin(); }
+    bool list_item(Node& item) override { return inner_.list_item(item); }
+
+    /// Hands over the held document: the chunk (or the stream) ended.
+    void finish() {
+        if (first_) {
+            inner_.document(std::move(*first_));
+            first_.reset();
+        }
+        refused_ = false;
+    }
+
+  private:
+    std::ptrdiff_t chunk_of(int line) const {
+        return std::upper_bound(cut_.separator_lines.begin(), cut_.separator_lines.end(), line) -
+               cut_.separator_lines.begin();
+    }
+
+    DocumentConsumer& inner_;
+    const KubectlCut& cut_;
+    const std::string& file_;
+    std::vector<Diagnostic>& diagnostics_;
+    std::ptrdiff_t chunk_ = -1;
+    std::optional<Node> first_;
+    bool refused_ = false;
+};
+
+}  // namespace
+
+void parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
+                DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader,
+                YamlSource source) {
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    // YAML 1.1 and 1.2 (section 5.4) take a lone CR as a line break, and so does go-yaml v2; our readers take
+    // LF and CRLF only. A line break inside a scalar is read as LF either way, so the text with every lone CR
+    // made LF is the same YAML, with the same offsets.
+    // kubectl's LineReader also ends the last line with LF when the file does not, which a block scalar at
+    // the end of the file keeps ("name: |\n  admin" is "admin\n").
+    std::string lines;
+    const std::string_view original = text;
+    const bool lone_cr = has_lone_carriage_return(text);
+    const bool unterminated = source == YamlSource::kKubectlStream && !text.empty() && text.back() != '\n';
+    if (lone_cr || unterminated) {
+        lines.assign(text);
+        for (std::size_t i = 0; lone_cr && i < lines.size(); ++i) {
+            if (lines[i] == '\r' && (i + 1 == lines.size() || lines[i + 1] != '\n')) {
+                lines[i] = '\n';
+            }
+        }
+        if (!lines.ends_with('\n') && source == YamlSource::kKubectlStream) {
+            lines.push_back('\n');
+        }
+        text = lines;
+    }
+    // Bytes kubectl and the authenticator refuse are refused here too, before yaml-cpp (which reads them)
+    // can give their document a meaning the cluster never sees; the documents before are read.
+    const KubectlCut cut = cut_as_kubectl(text, source, lone_cr ? original : std::string_view());
+    if (cut.refusal) {
+        text = text.substr(0, cut.refusal->document_start);
+    }
+    GoYamlDocuments documents(consumer, cut, file, diagnostics);
+    parse_yaml_text(text, file, limits, documents, diagnostics, reader);
+    documents.finish();
+    if (cut.refusal) {
+        diagnostics.push_back(
+            {Severity::kError,
+             {file, cut.refusal->line, cut.refusal->column},
+             "",
+             fmt::format("YAML rejected as go-yaml v2 and kubectl reject it: {}; this document "
+                         "and the rest of the file are not read",
+                         cut.refusal->reason)});
+    }
+}
+
+ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limits& limits,
+                      YamlSource source) {
     ParsedFile parsed;
     DocumentCollector collector(parsed.documents);
-    parse_yaml(text, file, limits, collector, parsed.diagnostics);
+    parse_yaml(text, file, limits, collector, parsed.diagnostics, YamlReader::kFastFirst, source);
     return parsed;
 }
 

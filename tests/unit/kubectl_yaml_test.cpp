@@ -71,5 +71,129 @@ TEST_CASE("plain keys resolve as YAML 1.1 values: y is the key true, a quoted ke
     CHECK_FALSE(labels.contains("y"));
 }
 
+std::size_t warnings_in(const Export& out) {
+    return static_cast<std::size_t>(
+        std::count_if(out.diagnostics.begin(), out.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::kWarning; }));
+}
+
+constexpr std::string_view kAdminRole = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: sneaky}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
+)";
+
+// k8s.io/apimachinery pkg/util/yaml/decoder.go YAMLReader.Read: kubectl cuts a file into documents at lines
+// that start with "---"; anything but spaces or a comment after it is "invalid Yaml document separator", and
+// the document that line would have ended is lost with the rest of the file.
+TEST_CASE("a separator line with content is refused as kubectl refuses it, with the document before it") {
+    const Export refused = load_yaml(std::string(kAdminRole) + "--- {x: 1}\n" + std::string(kBindMallory));
+    CHECK(errors_in(refused) == 1);
+    CHECK(refused.roles.empty());
+    CHECK(refused.bindings.empty());
+    // Positive control: a comment after the separator is a separator.
+    const Export commented = load_yaml(std::string(kAdminRole) + "--- # next\n" + std::string(kBindMallory));
+    CHECK(errors_in(commented) == 0);
+    CHECK(commented.roles.size() == 1);
+    CHECK(commented.bindings.size() == 1);
+}
+
+// go-yaml v2 readerc.go yaml_parser_update_buffer: only tab, LF, CR, printable ASCII, NEL and the printable
+// Unicode ranges are allowed, and UTF-8 is decoded strictly; anything else refuses the document.
+TEST_CASE(
+    "control characters and invalid UTF-8 refuse their document, and the documents before it are read") {
+    for (const std::string& bad :
+         {std::string("\x07", 1), std::string("\x7f", 1), std::string("\xff", 1), std::string("\xc0\xaf", 2),
+          std::string("\xed\xa0\x80", 3), std::string("\xc2\x9b", 2)}) {
+        const Export out = load_yaml(std::string(kAdminRole) + "---\n" +
+                                     "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"x" + bad + "\"}\n");
+        CHECK(errors_in(out) == 1);
+        CHECK(out.roles.size() == 1);
+    }
+    // Positive controls: tab, NEL, a BOM inside text and astral characters are allowed.
+    const Export allowed = load_yaml(std::string(kAdminRole) + "---\napiVersion: v1\nkind: Namespace\n" +
+                                     "metadata: {name: \"a\tb\xc2\x85"
+                                     "c\xef\xbb\xbf"
+                                     "d\xf0\x9f\x98\x80\"}\n");
+    CHECK(errors_in(allowed) == 0);
+}
+
+// go-yaml v2's Unmarshal (sigs.k8s.io/yaml.Unmarshal, which kubectl calls per document) reads the first
+// document of its input: what follows "..." or a less indented block is ignored; a block at the root's
+// indentation continues a collection it cannot continue and the chunk is refused ("did not find expected
+// key").
+TEST_CASE("content after a document without a separator: ignored or refused as go-yaml v2 does") {
+    const Export after_end =
+        load_yaml(std::string(kAdminRole) + "...\n" + std::string(kBindMallory).substr(5));
+    CHECK(errors_in(after_end) == 0);
+    CHECK(warnings_in(after_end) >= 1);
+    CHECK(after_end.roles.size() == 1);
+    CHECK(after_end.bindings.empty());
+    const Export less_indented =
+        load_yaml("  apiVersion: v1\n  kind: Namespace\n  metadata: {name: ns}\n- apiVersion: v1\n");
+    CHECK(errors_in(less_indented) == 0);
+    CHECK(warnings_in(less_indented) >= 1);
+    const Export same_indentation = load_yaml("- a\nkind: ClusterRole\n");
+    CHECK(errors_in(same_indentation) == 1);
+    // Positive control: the same documents with a separator are both read, silently.
+    const Export separated = load_yaml(std::string(kAdminRole) + std::string(kBindMallory));
+    CHECK(errors_in(separated) == 0);
+    CHECK(warnings_in(separated) == 0);
+    CHECK(separated.bindings.size() == 1);
+}
+
+// k8s.io/apimachinery pkg/util/yaml GuessJSONStream: a stream whose first non-space byte is '{' is JSON to
+// kubectl whatever the file's name, so YAML flow style there is an error.
+TEST_CASE("a .yaml file that starts with '{' is read as JSON, as kubectl reads it") {
+    Export out;
+    load_text("{kind: ClusterRole, apiVersion: rbac.authorization.k8s.io/v1, metadata: {name: a}}\n",
+              "flow.yaml", out);
+    CHECK(errors_in(out) >= 1);
+    Export json;
+    load_text(
+        R"({"kind": "ClusterRole", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {"name": "a"}})",
+        "flow.yaml", json);
+    CHECK(errors_in(json) == 0);
+    CHECK(json.roles.size() == 1);
+}
+
+// go-yaml v2 scannerc.go: a plain scalar alone on a line inside a block mapping is "could not find expected
+// ':'", which refuses the document; yaml-cpp reads it as a key with no value. "? key" is an explicit key.
+TEST_CASE("a mapping key without its colon refuses the document, as go-yaml v2 does") {
+    const Export refused = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
+        "[]\nverbs\n");
+    CHECK(errors_in(refused) == 1);
+    CHECK(refused.roles.empty());
+    // Positive controls: an empty value with its colon, and an explicit key.
+    const Export empty_value = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n");
+    CHECK(errors_in(empty_value) == 0);
+    CHECK(empty_value.roles.size() == 1);
+    const Export explicit_key = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n? rules\n");
+    CHECK(errors_in(explicit_key) == 0);
+}
+
+// k8s.io/apimachinery pkg/util/yaml LineReader.Read ends every line it returns with LF, the last one too, so
+// a block scalar at the end of a file without a final newline still ends in one ("clip" keeps it).
+TEST_CASE(
+    "a block scalar at the end of a file without a final newline ends in a newline, as kubectl reads it") {
+    const Export unterminated = load_yaml("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: |\n    ns");
+    const Export terminated = load_yaml("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: |\n    ns\n");
+    // Both are the name "ns\n", which the API server refuses: the same reading, the same error.
+    CHECK(errors_in(unterminated) == errors_in(terminated));
+    Export aws_auth;
+    load_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n"
+        "  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/u\n      username: |\n        u",
+        "aws-auth.yaml", aws_auth);
+    REQUIRE(aws_auth.aws_auth);
+    REQUIRE(aws_auth.aws_auth->map_users.size() == 1);
+    // The outer block scalar ends in a newline (kubectl), so the inner one, inside mapUsers, does too: the
+    // username is "u\n" on the cluster (checked with the oracle, tests/oracle/kubectl_yaml.go).
+    CHECK(aws_auth.aws_auth->map_users[0].username == "u\n");
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
