@@ -79,12 +79,20 @@ class TreeBuilder : public YAML::EventHandler {
         // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
         node.style = tag == "?" ? ScalarStyle::kPlain : ScalarStyle::kString;
         if (tag != "?" && tag != "!") {
-            node.style = tag == "tag:yaml.org,2002:str" ? ScalarStyle::kString : ScalarStyle::kPlain;
+            // A core tag (!!int "42") resolves the text as that type; go-yaml v2 reads a scalar with any
+            // other tag (a local one, "!foo 12") as a string (decode.go: a tag it does not know is not
+            // resolved).
+            const bool core = tag.starts_with("tag:yaml.org,2002:");
+            node.style = tag == "tag:yaml.org,2002:str" || !core ? ScalarStyle::kString : ScalarStyle::kPlain;
         }
         const auto position = static_cast<std::size_t>(mark.pos);
         if (node.style == ScalarStyle::kString && position < text_.size() &&
             (text_[position] == '|' || text_[position] == '>')) {
             node.style = ScalarStyle::kBlock;
+        }
+        if (node.style == ScalarStyle::kString && position < text_.size() &&
+            (text_[position] == '"' || text_[position] == '\'')) {
+            require_closing_quote(node, position);
         }
         node.text = value;
         if (tag == "tag:yaml.org,2002:binary") {
@@ -257,6 +265,26 @@ class TreeBuilder : public YAML::EventHandler {
         add_entry(parent, std::move(key), std::move(node));
     }
 
+    // yaml-cpp takes a quoted scalar the text ends inside as ending there; go-yaml v2 refuses the document
+    // ("found unexpected end of stream"). Double quotes escape with a backslash, single quotes by doubling.
+    void require_closing_quote(const Node& node, std::size_t open) const {
+        const char quote = text_[open];
+        for (std::size_t at = open + 1; at < text_.size(); ++at) {
+            if (quote == '"' && text_[at] == '\\') {
+                ++at;
+            } else if (text_[at] == quote) {
+                if (quote == '\'' && at + 1 < text_.size() && text_[at + 1] == '\'') {
+                    ++at;
+                    continue;
+                }
+                return;
+            }
+        }
+        throw LimitExceeded{node.line, node.column,
+                            "the file ends inside this quoted string (go-yaml v2: found unexpected end of "
+                            "stream), so kubectl refuses this document"};
+    }
+
     // yaml-cpp reads a plain scalar alone on the last line of a block mapping ("verbs" with no ':') as a key
     // with no value; go-yaml v2 refuses the document ("could not find expected ':'"), so kubectl never
     // applies it. A key with no value must have its ':' on its line, unless the key is explicit ("? key").
@@ -290,6 +318,14 @@ class TreeBuilder : public YAML::EventHandler {
             throw LimitExceeded{key.line, key.column,
                                 "a mapping key is a list or mapping, which Kubernetes and "
                                 "the AWS CLI never produce"};
+        }
+        // sigs.k8s.io/yaml convertToJSONableObject: a null key ("null:", "~:", ": x") has no JSON form
+        // ("Unsupported map key of type: <nil>"), so kubectl refuses the document.
+        if (key.is_null()) {
+            throw LimitExceeded{
+                key.line, key.column,
+                "a mapping key is null (null, ~ or nothing before the ':'), which kubectl cannot "
+                "turn into JSON, so it refuses this document"};
         }
         if (key.text == "<<" && key.style == ScalarStyle::kPlain &&
             (value.type == NodeType::kMapping || value.type == NodeType::kSequence)) {

@@ -195,5 +195,30 @@ TEST_CASE(
     CHECK(aws_auth.aws_auth->map_users[0].username == "u\n");
 }
 
+// go-yaml v2 scannerc.go yaml_parser_scan_flow_scalar: the end of the input inside a quoted scalar is "found
+// unexpected end of stream"; yaml-cpp ends the string there.
+TEST_CASE("a quoted string the file ends inside refuses the document, as go-yaml v2 does") {
+    const Export refused = load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: \"open\n");
+    CHECK(errors_in(refused) == 1);
+    // Positive controls: escaped and doubled quotes close where they should.
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: \"n\\\\\"}\n")) == 0);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: 'it''s'}\n")) == 0);
+}
+
+// sigs.k8s.io/yaml yaml.go convertToJSONableObject: a nil key is "Unsupported map key of type: <nil>", and
+// go-yaml v2 reads a scalar with a local tag as a string (decode.go); "null" quoted is text.
+TEST_CASE(
+    "a null mapping key refuses the document, and a locally tagged scalar is a string, as kubectl reads "
+    "them") {
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nnull: x\n")) == 1);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns, ~: x}\n")) == 1);
+    // Positive control: a quoted "null" key is text.
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n\"null\": x\n")) == 0);
+    // `name: !local 12` is the string "12" to kubectl (a valid name); untagged, 12 is a number.
+    const Export tagged = load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !local 12}\n");
+    CHECK(errors_in(tagged) == 0);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: 12}\n")) == 1);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
