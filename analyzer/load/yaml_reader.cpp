@@ -82,8 +82,9 @@ class TreeBuilder : public YAML::EventHandler {
             // A core tag (!!int "42") resolves the text as that type; go-yaml v2 reads a scalar with any
             // other tag (a local one, "!foo 12") as a string (decode.go: a tag it does not know is not
             // resolved).
-            const bool core = tag.starts_with("tag:yaml.org,2002:");
-            node.style = tag == "tag:yaml.org,2002:str" || !core ? ScalarStyle::kString : ScalarStyle::kPlain;
+            const bool typed = tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:bool" ||
+                               tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:null";
+            node.style = typed ? ScalarStyle::kPlain : ScalarStyle::kString;
         }
         const auto position = static_cast<std::size_t>(mark.pos);
         if (node.style == ScalarStyle::kString && position < text_.size() &&
