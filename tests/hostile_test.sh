@@ -135,6 +135,33 @@ status=$(cat "$work/status")
 [ "$status" -eq 153 ] || fail "killed by SIGXFSZ mid-write: exit $status, expected 153"
 [ "$(cat "$work/report.json")" = old-report ] || fail "a run killed mid-write left a cut report"
 left_behind && fail "a run killed mid-write left its temporary file"
+# SIGINT (Ctrl-C) at several moments of a run that writes -o json=PATH: exit 130, the old report unchanged, no
+# temporary file (the handler is the one SIGXFSZ tested mid-write above).
+# A background job of a script starts with SIGINT ignored (POSIX), which rbacgraph keeps; the launcher restores
+# the default, as an interactive shell's foreground job has it.
+for _ in $(seq 1 20); do cat "$work/large.yaml"; done >"$work/larger.yaml"
+interrupted=0
+for delay in 0.05 0.2 0.4 0.8; do
+    python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+        "$rbacgraph" check "$work/larger.yaml" --fail-on never -o json="$work/report.json" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    status=$?
+    # A run that finished before the signal wrote its whole report (exit 0); one that was stopped exits 130.
+    if [ "$status" -eq 130 ]; then
+        interrupted=$((interrupted + 1))
+        [ "$(cat "$work/report.json")" = old-report ] || fail "SIGINT after $delay s changed the report"
+    elif [ "$status" -eq 0 ]; then
+        python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/report.json" || fail "the report is not whole"
+        echo old-report >"$work/report.json"
+    else
+        fail "SIGINT after $delay s: exit $status, expected 130 (or 0 if it had finished)"
+    fi
+    left_behind && fail "SIGINT after $delay s left a temporary file"
+done
+[ "$interrupted" -gt 0 ] || fail "no run was interrupted by SIGINT: the test did not test it"
 expect_exit 0 "-o json=PATH (positive control)" "$rbacgraph" check "$work/good.yaml" --fail-on never -o json="$work/report.json"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/report.json" || fail "the report is not whole"
 # Two runs writing one path at once: each rename is atomic, so the survivor is one whole report.

@@ -85,6 +85,9 @@ class TreeBuilder : public YAML::EventHandler {
             const bool typed = tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:bool" ||
                                tag == "tag:yaml.org,2002:float" || tag == "tag:yaml.org,2002:null";
             node.style = typed ? ScalarStyle::kPlain : ScalarStyle::kString;
+            if (typed) {
+                require_tagged_type(node, tag, value);
+            }
         }
         const auto position = static_cast<std::size_t>(mark.pos);
         if (node.style == ScalarStyle::kString && position < text_.size() &&
@@ -95,19 +98,28 @@ class TreeBuilder : public YAML::EventHandler {
             (text_[position] == '"' || text_[position] == '\'')) {
             require_closing_quote(node, position);
         }
+        // go-yaml v2 scannerc.go (yaml_parser_fetch_next_token): in a flow collection a plain scalar cannot
+        // start with ':' or '?' ("did not find expected node content"); yaml-cpp (YAML 1.2) reads `[:b]`.
+        if (tag == "?" && !stack_.empty() && stack_.back().flow && position < text_.size() &&
+            (text_[position] == ':' || text_[position] == '?')) {
+            throw LimitExceeded{
+                node.line, node.column,
+                "a plain value in a flow collection starts with ':' or '?' (go-yaml v2: did not "
+                "find expected node content), so kubectl refuses this document"};
+        }
         node.text = value;
         if (tag == "tag:yaml.org,2002:binary") {
             // go-yaml v2 decodes !!binary to its bytes (decode.go, scalar()): `name: !!binary
             // Y2x1c3Rlci1hZG1pbg==` is cluster-admin to kubectl.
             node.style = ScalarStyle::kString;
-            if (auto bytes = decode_base64(value)) {
-                node.text = std::move(*bytes);
-            } else {
-                diagnostics_.push_back({Severity::kError,
-                                        {file_, node.line, node.column},
-                                        "",
-                                        "!!binary value is not valid base64; kubectl refuses this document"});
+            auto bytes = decode_base64(value);
+            if (!bytes) {
+                throw LimitExceeded{
+                    node.line, node.column,
+                    "!!binary value is not valid base64 (go-yaml v2: invalid base64 data), so kubectl "
+                    "refuses this document"};
             }
+            node.text = std::move(*bytes);
         }
         if (auto key = intrinsic_function(tag)) {
             node.style = ScalarStyle::kString;
@@ -117,9 +129,10 @@ class TreeBuilder : public YAML::EventHandler {
     }
 
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value /*style*/) override {
+                         YAML::EmitterStyle::value style) override {
         open(mark, NodeType::kSequence, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
+        stack_.back().flow = is_flow(mark, style);
     }
     void OnSequenceEnd() override { close(); }
 
@@ -127,11 +140,18 @@ class TreeBuilder : public YAML::EventHandler {
                     YAML::EmitterStyle::value style) override {
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
-        stack_.back().block = style != YAML::EmitterStyle::Flow;
+        stack_.back().flow = is_flow(mark, style);
     }
     void OnMapEnd() override { close(); }
 
   private:
+    // The fast reader replays its one-line flow collections as block ones; the text tells.
+    bool is_flow(const YAML::Mark& mark, YAML::EmitterStyle::value style) const {
+        const auto position = static_cast<std::size_t>(mark.pos);
+        return style == YAML::EmitterStyle::Flow ||
+               (position < text_.size() && (text_[position] == '{' || text_[position] == '['));
+    }
+
     struct Frame {
         Node node;
         YAML::anchor_t anchor = 0;
@@ -140,7 +160,7 @@ class TreeBuilder : public YAML::EventHandler {
         std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
         /// With a merge key in the mapping: which entries a merge set (empty until the first merge).
         std::vector<bool> merged;
-        bool block = true;                           ///< a block mapping (not a flow one)
+        bool flow = false;                           ///< a flow collection ({...} or [...]), not a block one
         std::size_t pending_key_offset = kNoOffset;  ///< where pending_key starts in the text
     };
     static constexpr std::size_t kNoOffset = std::string_view::npos;
@@ -259,11 +279,31 @@ class TreeBuilder : public YAML::EventHandler {
         }
         Node key = std::move(*parent.pending_key);
         parent.pending_key.reset();
-        if (parent.block && node.type == NodeType::kNull && key.type != NodeType::kMapping &&
+        if (!parent.flow && node.type == NodeType::kNull && key.type != NodeType::kMapping &&
             key.type != NodeType::kSequence) {
             require_key_indicator(key, parent.pending_key_offset);
         }
         add_entry(parent, std::move(key), std::move(node));
+    }
+
+    // go-yaml v2 resolve.go: a scalar tagged !!int, !!bool, !!float or !!null must resolve to that type (an
+    // integer may be a !!float), else "cannot decode !!str `x` as a !!bool" refuses the document.
+    static void require_tagged_type(const Node& node, const std::string& tag, const std::string& value) {
+        const ScalarValue resolved = resolve_plain_scalar(value);
+        const std::string_view type =
+            std::string_view(tag).substr(std::string_view("tag:yaml.org,2002:").size());
+        const bool fits =
+            (type == "int" && resolved == ScalarValue::kInt) ||
+            (type == "bool" && resolved == ScalarValue::kBool) ||
+            (type == "float" && (resolved == ScalarValue::kFloat || resolved == ScalarValue::kInt)) ||
+            (type == "null" && resolved == ScalarValue::kNull);
+        if (!fits) {
+            throw LimitExceeded{
+                node.line, node.column,
+                fmt::format("'{}' is not a !!{} (go-yaml v2: cannot decode it as one), so kubectl "
+                            "refuses this document",
+                            value, type)};
+        }
     }
 
     // yaml-cpp takes a quoted scalar the text ends inside as ending there; go-yaml v2 refuses the document
@@ -328,8 +368,21 @@ class TreeBuilder : public YAML::EventHandler {
                 "a mapping key is null (null, ~ or nothing before the ':'), which kubectl cannot "
                 "turn into JSON, so it refuses this document"};
         }
-        if (key.text == "<<" && key.style == ScalarStyle::kPlain &&
-            (value.type == NodeType::kMapping || value.type == NodeType::kSequence)) {
+        if (key.text == "<<" && key.style == ScalarStyle::kPlain) {
+            // go-yaml v2 decode.go merge(): the value must be a mapping or a list of mappings, else "map
+            // merge requires map or sequence of maps as the value" refuses the document.
+            const bool mappings = value.type == NodeType::kMapping ||
+                                  (value.type == NodeType::kSequence &&
+                                   std::all_of(value.children.begin(), value.children.end(),
+                                               [](const Node& item) { return item.is_mapping(); }));
+            if (!mappings) {
+                throw LimitExceeded{
+                    key.line, key.column,
+                    fmt::format("the merge key '<<' holds a {}, not a mapping or a list of "
+                                "mappings (go-yaml v2: map merge requires map or sequence of maps "
+                                "as the value), so kubectl refuses this document",
+                                value.type_name())};
+            }
             merge(frame, key, std::move(value));
             return;
         }
@@ -465,8 +518,8 @@ class TreeBuilder : public YAML::EventHandler {
             } else if (c == '=') {
                 ++padding;
                 continue;
-            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                continue;
+            } else if (c == '\n' || c == '\r') {
+                continue;  // encoding/base64 skips line breaks, nothing else
             } else {
                 return std::nullopt;
             }
@@ -480,7 +533,10 @@ class TreeBuilder : public YAML::EventHandler {
                 out.push_back(static_cast<char>((buffer >> static_cast<unsigned int>(bits)) & 0xFFu));
             }
         }
-        if (padding > 2) {
+        // base64.StdEncoding (go-yaml v2 decode.go) wants whole quanta of four characters, padding included.
+        const auto characters = static_cast<std::size_t>(
+            std::count_if(text.begin(), text.end(), [](char c) { return c != '\n' && c != '\r'; }));
+        if (padding > 2 || characters % 4 != 0) {
             return std::nullopt;
         }
         return out;

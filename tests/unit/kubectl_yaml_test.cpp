@@ -54,6 +54,13 @@ subjects: [{kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}]
     const Export bad =
         load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: !!binary '%%%', namespace: a}\n");
     CHECK(errors_in(bad) > 0);  // not base64: kubectl refuses the document
+    // base64.StdEncoding wants whole quanta: unpadded or with spaces inside is not base64 to kubectl.
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !!binary Y2x0c3Rl23}\n")) ==
+          1);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !!binary 'bnMt YQ=='}\n")) ==
+          1);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !!binary bnMtYQ==}\n")) ==
+          0);
 }
 
 // YAML 1.1 (go-yaml v2 resolve.go): a plain key y/yes/on/true is the boolean true, which sigs.k8s.io/yaml
@@ -218,6 +225,33 @@ TEST_CASE(
     const Export tagged = load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !local 12}\n");
     CHECK(errors_in(tagged) == 0);
     CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: 12}\n")) == 1);
+}
+
+// go-yaml v2 resolve.go (a tagged scalar must resolve to its tag's type; an integer may be a !!float) and
+// decode.go merge() (a merge key's value must be a mapping or a list of mappings): both refuse the document.
+TEST_CASE(
+    "a scalar that is not its tag's type, and a merge key of a scalar, refuse the document as go-yaml v2 "
+    "does") {
+    const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
+    CHECK(errors_in(load_yaml(ns + "flag: !!bool maybe\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "count: !!int x\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "<<: x\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "<<: [1, {a: b}]\n")) == 1);
+    // Positive controls: values of their tag's type, and merges of mappings.
+    CHECK(errors_in(load_yaml(ns + "flag: !!bool \"yes\"\ncount: !!int \"0x1F\"\nratio: !!float 1\n")) == 0);
+    CHECK(errors_in(load_yaml(ns + "<<: [{a: b}, {c: d}]\n")) == 0);
+}
+
+// go-yaml v2 scannerc.go yaml_parser_fetch_next_token: in flow context a plain scalar may not start with ':'
+// or '?'; YAML 1.2 (yaml-cpp) allows ':b'. kubectl refuses the document.
+TEST_CASE(
+    "a plain value starting with a colon inside a flow collection refuses the document, as go-yaml v2 does") {
+    const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
+    CHECK(errors_in(load_yaml(ns + "list: [a, :b]\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "map: {a: :b}\n")) == 1);
+    // Positive controls: the same text in block context, and a colon inside a flow value.
+    CHECK(errors_in(load_yaml(ns + "list:\n- a\n- :b\n")) == 0);
+    CHECK(errors_in(load_yaml(ns + "list: [a, b:c, -d]\n")) == 0);
 }
 
 }  // namespace
