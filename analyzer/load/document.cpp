@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
+#include <string>
 
 namespace rbacgraph::load {
 namespace {
@@ -11,30 +14,53 @@ bool all_of_chars(std::string_view text, std::string_view allowed) {
                                         [&](char c) { return allowed.find(c) != std::string_view::npos; });
 }
 
-bool is_yaml11_int(std::string_view text) {
-    if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+// strconv.ParseInt(s, 0, 64), or ParseUint for the values above int64, as gopkg.in/yaml.v2 resolve.go calls
+// them on a plain scalar with its underscores removed: an optional sign, then 0x/0X hex, 0o/0O or a leading 0
+// octal, 0b/0B binary, or decimal digits, within 64 bits.
+bool is_go_int(std::string_view text) {
+    const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');
+    const bool negative = signed_text && text[0] == '-';
+    if (signed_text) {
         text.remove_prefix(1);
     }
-    if (text.starts_with("0x")) {
-        return all_of_chars(text.substr(2), "0123456789abcdefABCDEF_");
+    int base = 10;
+    std::string_view digits = text;
+    if (text.size() > 1 && text[0] == '0') {
+        const char prefix = static_cast<char>(text[1] | 0x20);
+        if (prefix == 'x' || prefix == 'o' || prefix == 'b') {
+            base = prefix == 'x' ? 16 : prefix == 'o' ? 8 : 2;
+            digits = text.substr(2);
+        } else {
+            base = 8;
+            digits = text.substr(1);
+        }
     }
-    if (text.starts_with("0b")) {
-        return all_of_chars(text.substr(2), "01_");
+    const std::string_view allowed = base == 16  ? "0123456789abcdefABCDEF"
+                                     : base == 8 ? "01234567"
+                                     : base == 2 ? "01"
+                                                 : "0123456789";
+    if (!all_of_chars(digits, allowed)) {
+        return false;
     }
-    return !text.empty() && text[0] != '_' && all_of_chars(text, "0123456789_");
+    std::uint64_t magnitude = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
+    if (error != std::errc() || end != digits.data() + digits.size()) {
+        return false;  // beyond 64 bits
+    }
+    // ParseInt takes -2^63 to 2^63-1; ParseUint, which takes no sign, up to 2^64-1.
+    if (negative) {
+        return magnitude <= (std::uint64_t{1} << 63U);
+    }
+    return !signed_text || magnitude <= static_cast<std::uint64_t>(INT64_MAX);
 }
 
-bool is_yaml11_float(std::string_view text) {
-    static constexpr std::array<std::string_view, 9> kSpecial = {".inf",  ".Inf", ".INF", "-.inf", "-.Inf",
-                                                                 "-.INF", ".nan", ".NaN", ".NAN"};
-    if (std::find(kSpecial.begin(), kSpecial.end(), text) != kSpecial.end() || text == "+.inf") {
-        return true;
-    }
+// yaml.v2 resolve.go yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+bool matches_yaml_style_float(std::string_view text) {
     if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
         text.remove_prefix(1);
     }
     const std::size_t exponent = text.find_first_of("eE");
-    std::string_view mantissa = text.substr(0, exponent);
+    const std::string_view mantissa = text.substr(0, exponent);
     if (exponent != std::string_view::npos) {
         std::string_view power = text.substr(exponent + 1);
         if (!power.empty() && (power[0] == '-' || power[0] == '+')) {
@@ -45,14 +71,21 @@ bool is_yaml11_float(std::string_view text) {
         }
     }
     const std::size_t dot = mantissa.find('.');
-    if (dot == std::string_view::npos || mantissa.find('.', dot + 1) != std::string_view::npos) {
-        return false;
+    if (dot == std::string_view::npos) {
+        return all_of_chars(mantissa, "0123456789");
     }
     const std::string_view whole = mantissa.substr(0, dot);
     const std::string_view fraction = mantissa.substr(dot + 1);
-    return (whole.empty() || all_of_chars(whole, "0123456789_")) &&
-           (fraction.empty() || all_of_chars(fraction, "0123456789_")) &&
-           !(whole.empty() && fraction.empty());
+    if (whole.empty()) {
+        return all_of_chars(fraction, "0123456789");
+    }
+    return all_of_chars(whole, "0123456789") && (fraction.empty() || all_of_chars(fraction, "0123456789"));
+}
+
+bool is_special_float(std::string_view text) {
+    static constexpr std::array<std::string_view, 10> kSpecial = {".inf",  ".Inf",  ".INF", "+.inf", "-.inf",
+                                                                  "-.Inf", "-.INF", ".nan", ".NaN",  ".NAN"};
+    return std::find(kSpecial.begin(), kSpecial.end(), text) != kSpecial.end();
 }
 
 }  // namespace
@@ -69,11 +102,29 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
     if (std::find(kBools.begin(), kBools.end(), text) != kBools.end()) {
         return ScalarValue::kBool;
     }
-    if (is_yaml11_int(text)) {
-        return ScalarValue::kInt;
-    }
-    if (is_yaml11_float(text)) {
+    if (is_special_float(text)) {
         return ScalarValue::kFloat;
+    }
+    if (text.empty()) {
+        return ScalarValue::kString;
+    }
+    // yaml.v2 resolve.go: a scalar that starts with a digit or a sign is, with its underscores removed, an
+    // int (ParseInt/ParseUint, base from the prefix), else a float (yamlStyleFloat); one that starts with '.'
+    // is a float if strconv.ParseFloat reads it as it is (no underscores there).
+    if (text[0] == '.') {
+        return text.size() > 1 && text.find('_') == std::string_view::npos && matches_yaml_style_float(text)
+                   ? ScalarValue::kFloat
+                   : ScalarValue::kString;
+    }
+    if (text[0] == '-' || text[0] == '+' || (text[0] >= '0' && text[0] <= '9')) {
+        std::string plain(text);
+        std::erase(plain, '_');
+        if (is_go_int(plain)) {
+            return ScalarValue::kInt;
+        }
+        if (matches_yaml_style_float(plain)) {
+            return ScalarValue::kFloat;
+        }
     }
     return ScalarValue::kString;
 }

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <istream>
 #include <streambuf>
 #include <unordered_map>
@@ -431,8 +433,14 @@ class TreeBuilder : public YAML::EventHandler {
                 resolved = bool_text(key.text);
                 break;
             case ScalarValue::kInt:
-            case ScalarValue::kFloat:
                 if (auto number = number_text(key.text)) {
+                    resolved = std::move(*number);
+                } else {
+                    return;
+                }
+                break;
+            case ScalarValue::kFloat:
+                if (auto number = float_key_text(key.text)) {
                     resolved = std::move(*number);
                 } else {
                     return;
@@ -472,11 +480,14 @@ class TreeBuilder : public YAML::EventHandler {
             digits.erase(0, 1);
         }
         int base = 10;
-        if (digits.starts_with("0x")) {
+        if (digits.starts_with("0x") || digits.starts_with("0X")) {
             base = 16;
             digits.erase(0, 2);
-        } else if (digits.starts_with("0b")) {
+        } else if (digits.starts_with("0b") || digits.starts_with("0B")) {
             base = 2;
+            digits.erase(0, 2);
+        } else if (digits.starts_with("0o") || digits.starts_with("0O")) {
+            base = 8;
             digits.erase(0, 2);
         } else if (digits.size() > 1 && digits.starts_with('0')) {
             base = 8;
@@ -495,6 +506,71 @@ class TreeBuilder : public YAML::EventHandler {
         } catch (const std::exception&) {
             return std::nullopt;
         }
+    }
+
+    // A YAML 1.1 float key as sigs.k8s.io/yaml writes it (yaml.go, convertToJSONableObject):
+    // strconv.FormatFloat(value, 'g', -1, 32), the shortest text that reads back as the same float32, in %g
+    // form (an exponent when it is below -4 or at least 6, written e+06), and .inf, -.inf, .nan for the rest.
+    static std::optional<std::string> float_key_text(std::string_view text) {
+        std::string digits(text);
+        std::erase(digits, '_');
+        const std::string lower = [&] {
+            std::string out = digits;
+            std::transform(out.begin(), out.end(), out.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+            return out;
+        }();
+        if (lower == ".nan") {
+            return std::string(".nan");
+        }
+        if (lower == ".inf" || lower == "+.inf") {
+            return std::string(".inf");
+        }
+        if (lower == "-.inf") {
+            return std::string("-.inf");
+        }
+        double parsed = 0;
+        try {
+            std::size_t used = 0;
+            parsed = std::stod(digits, &used);
+            if (used != digits.size()) {
+                return std::nullopt;
+            }
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+        const auto value = static_cast<float>(parsed);
+        if (std::isinf(value)) {
+            return std::string(value > 0 ? ".inf" : "-.inf");
+        }
+        std::array<char, 64> buffer{};
+        const auto written =
+            std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::scientific);
+        std::string scientific(buffer.data(), written.ptr);  // [-]d[.ddd]e[+-]xx
+        const bool negative = scientific.starts_with('-');
+        if (negative) {
+            scientific.erase(0, 1);
+        }
+        const std::size_t e = scientific.find('e');
+        std::string mantissa = scientific.substr(0, e);
+        const int exponent = std::stoi(scientific.substr(e + 1));
+        std::erase(mantissa, '.');
+        std::string out = negative ? "-" : "";
+        if (exponent < -4 || exponent >= 6) {
+            out += mantissa.substr(0, 1);
+            if (mantissa.size() > 1) {
+                out += "." + mantissa.substr(1);
+            }
+            out += fmt::format("e{}{:02d}", exponent < 0 ? '-' : '+', std::abs(exponent));
+        } else if (exponent < 0) {
+            out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + mantissa;
+        } else if (static_cast<std::size_t>(exponent) + 1 >= mantissa.size()) {
+            out += mantissa + std::string(static_cast<std::size_t>(exponent) + 1 - mantissa.size(), '0');
+        } else {
+            out += mantissa.substr(0, static_cast<std::size_t>(exponent) + 1) + "." +
+                   mantissa.substr(static_cast<std::size_t>(exponent) + 1);
+        }
+        return out;
     }
 
     // RFC 4648 base64, whitespace ignored (go-yaml v2 removes line breaks before decoding).

@@ -128,8 +128,8 @@ func authenticatorAccounts(data []byte) []byte {
 	accounts := make([]string, 0)
 	trimmed := bytes.TrimSpace(data)
 	if !(len(trimmed) == 0 || string(trimmed) == "``" || string(trimmed) == `""`) {
-		if err := yaml.Unmarshal(data, &accounts); err != nil {
-			accounts = make([]string, 0)
+		if err := yaml.Unmarshal(data, &accounts); err != nil || accounts == nil {
+			accounts = make([]string, 0) // unreadable, or a null document: no accounts
 		}
 	}
 	out, _ := json.Marshal(accounts)

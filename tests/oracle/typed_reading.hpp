@@ -20,26 +20,27 @@ inline std::string without_underscores(std::string text) {
     return text;
 }
 
-// A number as go-yaml v2 resolves it (resolve.go): signs, 0x, 0b, a leading 0 for octal, underscores.
+// A number as go-yaml v2 resolves it (resolve.go): underscores removed, a sign, 0x/0o/0b or a leading 0 for
+// the base; what does not read as an integer is a float (yamlStyleFloat), as resolve_plain_scalar decided.
 inline nlohmann::json number(const std::string& text, bool integer) {
     const std::string digits = without_underscores(text);
     if (integer) {
+        const bool negative = !digits.empty() && digits[0] == '-';
+        const std::size_t sign = (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) ? 1 : 0;
+        std::string body = digits.substr(sign);
+        int base = 10;
+        if (body.size() > 1 && body[0] == '0') {
+            const char prefix = static_cast<char>(body[1] | 0x20);
+            base = prefix == 'x' ? 16 : prefix == 'o' ? 8 : prefix == 'b' ? 2 : 8;
+            body = body.substr(prefix == 'x' || prefix == 'o' || prefix == 'b' ? 2 : 1);
+        }
         try {
             std::size_t at = 0;
-            const bool negative = !digits.empty() && digits[0] == '-';
-            const std::size_t sign = (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) ? 1 : 0;
-            const std::string body = digits.substr(sign);
-            long long value = 0;
-            if (body.starts_with("0x")) {
-                value = std::stoll(body.substr(2), &at, 16);
-            } else if (body.starts_with("0b")) {
-                value = std::stoll(body.substr(2), &at, 2);
-            } else if (body.size() > 1 && body[0] == '0') {
-                value = std::stoll(body.substr(1), &at, 8);
-            } else {
-                value = std::stoll(body, &at, 10);
+            const unsigned long long magnitude = std::stoull(body, &at, base);
+            if (negative) {
+                return -static_cast<long long>(magnitude);
             }
-            return negative ? -value : value;
+            return magnitude;
         } catch (const std::exception&) {
             return "rbacgraph-unparsed-int:" + text;
         }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "load/document.hpp"
 
 namespace rbacgraph::test {
 namespace {
@@ -252,6 +253,36 @@ TEST_CASE(
     // Positive controls: the same text in block context, and a colon inside a flow value.
     CHECK(errors_in(load_yaml(ns + "list:\n- a\n- :b\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "list: [a, b:c, -d]\n")) == 0);
+}
+
+// gopkg.in/yaml.v2 resolve.go: with underscores removed, strconv.ParseInt(s, 0, 64) (0x, 0o, 0b, leading-0
+// octal) or ParseUint makes an int, else yamlStyleFloat (no dot needed: 1e6) a float; sigs.k8s.io/yaml writes
+// a float key with strconv.FormatFloat(v, 'g', -1, 32) (yaml.go convertToJSONableObject).
+TEST_CASE(
+    "numbers resolve as go-yaml v2 resolves them, and float keys are written as sigs.k8s.io/yaml writes "
+    "them") {
+    using load::resolve_plain_scalar;
+    CHECK(resolve_plain_scalar("1e6") == load::ScalarValue::kFloat);
+    CHECK(resolve_plain_scalar("0o17") == load::ScalarValue::kInt);
+    CHECK(resolve_plain_scalar("09") == load::ScalarValue::kFloat);  // not octal, so the float 9
+    CHECK(resolve_plain_scalar("18446744073709551615") == load::ScalarValue::kInt);  // ParseUint
+    CHECK(resolve_plain_scalar("+9223372036854775808") == load::ScalarValue::kFloat);
+    // Positive controls: text stays text.
+    CHECK(resolve_plain_scalar("1e") == load::ScalarValue::kString);
+    CHECK(resolve_plain_scalar("._5") == load::ScalarValue::kString);
+    CHECK(resolve_plain_scalar("1.2.3") == load::ScalarValue::kString);
+    // A namespace named 1e6 is a number to kubectl, so the API server refuses it.
+    CHECK(errors_in(
+              load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: 1e6}\n")) == 1);
+    const Export keys = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        "  name: r\n  labels: {1e6: a, 3.14159265358979: b, .NaN: c, 0.0001: d}\nrules: []\n");
+    REQUIRE(keys.roles.size() == 1);
+    const auto& labels = keys.roles.front().labels;
+    CHECK(labels.contains("1e+06"));
+    CHECK(labels.contains("3.1415927"));
+    CHECK(labels.contains(".nan"));
+    CHECK(labels.contains("0.0001"));
 }
 
 }  // namespace
