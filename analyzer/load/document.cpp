@@ -117,8 +117,13 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
                    : ScalarValue::kString;
     }
     if (text[0] == '-' || text[0] == '+' || (text[0] >= '0' && text[0] <= '9')) {
-        std::string plain(text);
-        std::erase(plain, '_');
+        std::string without_underscores;  // only made when there are underscores: numbers are common
+        std::string_view plain = text;
+        if (text.find('_') != std::string_view::npos) {
+            without_underscores.assign(text);
+            std::erase(without_underscores, '_');
+            plain = without_underscores;
+        }
         if (is_go_int(plain)) {
             return ScalarValue::kInt;
         }
