@@ -77,6 +77,7 @@ class TreeBuilder : public YAML::EventHandler {
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
         Node node = make(mark);
+        require_tag_characters(mark, tag);
         node.type = NodeType::kScalar;
         // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
         node.style = tag == "?" ? ScalarStyle::kPlain : ScalarStyle::kString;
@@ -132,6 +133,7 @@ class TreeBuilder : public YAML::EventHandler {
 
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value style) override {
+        require_tag_characters(mark, tag);
         open(mark, NodeType::kSequence, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = is_flow(mark, style);
@@ -140,6 +142,7 @@ class TreeBuilder : public YAML::EventHandler {
 
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value style) override {
+        require_tag_characters(mark, tag);
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = is_flow(mark, style);
@@ -286,6 +289,46 @@ class TreeBuilder : public YAML::EventHandler {
             require_key_indicator(key, parent.pending_key_offset);
         }
         add_entry(parent, std::move(key), std::move(node));
+    }
+
+    // go-yaml v2 scannerc.go yaml_parser_scan_tag_uri: a tag is made of letters, digits, '-', '_' and
+    // ;/?:@&=+$,.!~*'()[] or %XX escapes, then whitespace or a line break ("did not find expected whitespace
+    // or line break"); yaml-cpp takes other bytes into the tag or the value. A node's mark is at its first
+    // property (an anchor, then the tag).
+    void require_tag_characters(const YAML::Mark& mark, const std::string& tag) const {
+        if (tag.empty() || tag == "?") {
+            return;  // untagged plain (a quoted or block scalar is "!": its source is checked)
+        }
+        auto at = static_cast<std::size_t>(mark.pos);
+        if (at < text_.size() && text_[at] == '&') {
+            at = text_.find_first_of(" \t\r\n", at);
+            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t", at);
+        }
+        if (at >= text_.size() || text_[at] != '!') {
+            return;  // the tag is not where it is expected: leave it to the parser
+        }
+        static constexpr std::string_view kUriPunctuation = "-_;/?:@&=+$,.!~*'()[]%";
+        ++at;
+        if (at < text_.size() && text_[at] == '<') {
+            at = text_.find('>', at);  // a verbatim tag, !<...>: checked up to its '>'
+            if (at == std::string_view::npos) {
+                return;
+            }
+            ++at;
+        }
+        for (; at < text_.size(); ++at) {
+            const char c = text_[at];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                return;
+            }
+            const bool alphanumeric =
+                (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!alphanumeric && kUriPunctuation.find(c) == std::string_view::npos) {
+                throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
+                                    "a tag holds a character tags cannot (go-yaml v2: did not find expected "
+                                    "whitespace or line break), so kubectl refuses this document"};
+            }
+        }
     }
 
     // go-yaml v2 resolve.go: a scalar tagged !!int, !!bool, !!float or !!null must resolve to that type (an

@@ -238,6 +238,10 @@ TEST_CASE(
     CHECK(errors_in(load_yaml(ns + "count: !!int x\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "<<: x\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "<<: [1, {a: b}]\n")) == 1);
+    // go-yaml v2 scannerc.go yaml_parser_scan_tag_uri: a tag of characters outside URI ones.
+    CHECK(errors_in(load_yaml(ns + "other: !e^x value\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "other: !\xcf\xb0x value\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "other: !<tag:example.com,2026:x> value\n")) == 0);
     // Positive controls: values of their tag's type, and merges of mappings.
     CHECK(errors_in(load_yaml(ns + "flag: !!bool \"yes\"\ncount: !!int \"0x1F\"\nratio: !!float 1\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "<<: [{a: b}, {c: d}]\n")) == 0);
