@@ -60,12 +60,16 @@ class TreeBuilder : public YAML::EventHandler {
     void OnDocumentEnd() override {}
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        if (anchor != 0) {
+            require_anchor_characters(mark);
+        }
         Node node = make(mark);
         node.type = NodeType::kNull;
         complete(std::move(node), anchor, mark.pos);
     }
 
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        require_anchor_characters(mark);
         const auto found = anchors_.find(anchor);
         if (found == anchors_.end()) {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1, "alias to an unknown anchor"};
@@ -78,6 +82,9 @@ class TreeBuilder : public YAML::EventHandler {
                   const std::string& value) override {
         Node node = make(mark);
         require_tag_characters(mark, tag);
+        if (anchor != 0) {
+            require_anchor_characters(mark);
+        }
         node.type = NodeType::kScalar;
         // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
         node.style = tag == "?" ? ScalarStyle::kPlain : ScalarStyle::kString;
@@ -134,6 +141,9 @@ class TreeBuilder : public YAML::EventHandler {
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value style) override {
         require_tag_characters(mark, tag);
+        if (anchor != 0) {
+            require_anchor_characters(mark);
+        }
         open(mark, NodeType::kSequence, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = is_flow(mark, style);
@@ -143,6 +153,9 @@ class TreeBuilder : public YAML::EventHandler {
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value style) override {
         require_tag_characters(mark, tag);
+        if (anchor != 0) {
+            require_anchor_characters(mark);
+        }
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = is_flow(mark, style);
@@ -307,6 +320,8 @@ class TreeBuilder : public YAML::EventHandler {
         if (at >= text_.size() || text_[at] != '!') {
             return;  // the tag is not where it is expected: leave it to the parser
         }
+        // In a flow collection yaml-cpp ends a tag at ',', '[' or ']'; go-yaml v2 takes them into the tag.
+        const bool flow = !stack_.empty() && stack_.back().flow;
         static constexpr std::string_view kUriPunctuation = "-_;/?:@&=+$,.!~*'()[]%";
         ++at;
         if (at < text_.size() && text_[at] == '<') {
@@ -327,6 +342,43 @@ class TreeBuilder : public YAML::EventHandler {
                 throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                     "a tag holds a character tags cannot (go-yaml v2: did not find expected "
                                     "whitespace or line break), so kubectl refuses this document"};
+            }
+            if (flow && (c == ',' || c == '[' || c == ']')) {
+                throw LimitExceeded{
+                    line_offset_ + mark.line + 1, mark.column + 1,
+                    fmt::format("a tag inside a flow collection is followed by '{}' with no space "
+                                "between; go-yaml v2 (kubectl) reads the '{}' into the tag, "
+                                "yaml-cpp ends the tag there, so the readings differ",
+                                c, c)};
+            }
+        }
+    }
+
+    // go-yaml v2 scannerc.go yaml_parser_scan_anchor: an anchor or alias name is letters, digits, '-' and '_'
+    // only, and ends at a blank or one of ?:,]}%@`. yaml-cpp takes more into the name ("&ind:" is the anchor
+    // "ind:" to it, the anchor "ind" on an empty node to go-yaml), so such a name is refused.
+    void require_anchor_characters(const YAML::Mark& mark) const {
+        auto at = static_cast<std::size_t>(mark.pos);
+        if (at >= text_.size() || (text_[at] != '&' && text_[at] != '*')) {
+            return;
+        }
+        for (++at; at < text_.size(); ++at) {
+            const char c = text_[at];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                return;
+            }
+            const bool name = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              c == '-' || c == '_';
+            // Both end a name at ',', ']' or '}' inside a flow collection.
+            if (!name && !stack_.empty() && stack_.back().flow && (c == ',' || c == ']' || c == '}')) {
+                return;
+            }
+            if (!name) {
+                throw LimitExceeded{
+                    line_offset_ + mark.line + 1, mark.column + 1,
+                    fmt::format("an anchor or alias name holds '{}', which go-yaml v2 (kubectl) "
+                                "ends the name at and yaml-cpp does not, so the readings differ",
+                                c)};
             }
         }
     }

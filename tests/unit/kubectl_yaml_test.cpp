@@ -242,6 +242,10 @@ TEST_CASE(
     CHECK(errors_in(load_yaml(ns + "other: !e^x value\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "other: !\xcf\xb0x value\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "other: !<tag:example.com,2026:x> value\n")) == 0);
+    // yaml_parser_scan_anchor: names of letters, digits, '-' and '_'; in flow, a tag takes ',' into itself.
+    CHECK(errors_in(load_yaml(ns + "other: [{&ind: Group}]\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "other: {n: !f1,x: 1}\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "a: &x-y_1 b\nc: [*x-y_1,*x-y_1]\n")) == 0);
     // Positive controls: values of their tag's type, and merges of mappings.
     CHECK(errors_in(load_yaml(ns + "flag: !!bool \"yes\"\ncount: !!int \"0x1F\"\nratio: !!float 1\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "<<: [{a: b}, {c: d}]\n")) == 0);
