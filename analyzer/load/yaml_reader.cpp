@@ -99,7 +99,7 @@ class TreeBuilder : public YAML::EventHandler {
                 require_tagged_type(node, tag, value);
             }
         }
-        const auto position = static_cast<std::size_t>(mark.pos);
+        const std::size_t position = content_start(static_cast<std::size_t>(mark.pos));
         if (node.style == ScalarStyle::kString && position < text_.size() &&
             (text_[position] == '|' || text_[position] == '>')) {
             node.style = ScalarStyle::kBlock;
@@ -163,9 +163,25 @@ class TreeBuilder : public YAML::EventHandler {
     void OnMapEnd() override { close(); }
 
   private:
+    // A node's mark is at its first property (an anchor, a tag); its content starts after them.
+    std::size_t content_start(std::size_t at) const {
+        while (at < text_.size() && (text_[at] == '&' || text_[at] == '!')) {
+            if (text_[at] == '!' && at + 1 < text_.size() && text_[at + 1] == '<') {
+                at = text_.find('>', at);
+                at = at == std::string_view::npos ? text_.size() : at + 1;
+            }
+            at = text_.find_first_of(" \t\r\n", at);
+            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
+            if (at == std::string_view::npos) {
+                return text_.size();
+            }
+        }
+        return at;
+    }
+
     // The fast reader replays its one-line flow collections as block ones; the text tells.
     bool is_flow(const YAML::Mark& mark, YAML::EmitterStyle::value style) const {
-        const auto position = static_cast<std::size_t>(mark.pos);
+        const std::size_t position = content_start(static_cast<std::size_t>(mark.pos));
         return style == YAML::EmitterStyle::Flow ||
                (position < text_.size() && (text_[position] == '{' || text_[position] == '['));
     }
@@ -842,6 +858,30 @@ void read_with_yaml_cpp(std::string_view text, const std::string& file, TreeBuil
     }
 }
 
+std::optional<std::string> refused_directive(std::string_view line) {
+    const std::size_t end = line.find_first_of(" \t\r\n");
+    const std::string_view name =
+        line.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+    if (name == "TAG") {
+        return std::nullopt;
+    }
+    if (name == "YAML") {
+        const std::size_t version = line.find_first_not_of(" \t", end);
+        if (version != std::string_view::npos && line.substr(version).starts_with("1.1")) {
+            const std::size_t after = version + 3;
+            if (after >= line.size() || line[after] == ' ' || line[after] == '\t' || line[after] == '\r' ||
+                line[after] == '\n') {
+                return std::nullopt;
+            }
+        }
+        return fmt::format(
+            "the directive \"{}\" asks for a YAML version go-yaml v2 refuses (it reads %YAML 1.1 only)",
+            line.substr(0, line.find_last_not_of(" \t\r\n") + 1));
+    }
+    return fmt::format("\"{}\" is a YAML directive go-yaml v2 does not know (it knows %YAML and %TAG)",
+                       line.substr(0, std::min<std::size_t>(line.find_last_not_of(" \t\r\n") + 1, 40)));
+}
+
 bool has_lone_carriage_return(std::string_view text) {
     for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
         if (at + 1 == text.size() || text[at + 1] != '\n') {
@@ -908,6 +948,7 @@ std::optional<std::string> refused_character(std::string_view text, std::size_t&
 KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original) {
     KubectlCut cut;
     std::size_t document_start = 0;
+    bool document_content = false;  // a line of content since the document began (directives come before)
     int line_number = 0;
     std::size_t line_start = 0;
     // Only spaces or a comment may follow a document marker on its line.
@@ -932,6 +973,7 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 cut.end_marker_lines.push_back(line_number);  // one Unmarshal: what follows is ignored
             } else if (bare_marker(line, "---")) {
                 document_start = line_end;
+                document_content = false;
                 cut.separator_lines.push_back(line_number);
             } else {
                 // apimachinery's YAMLReader: "invalid Yaml document separator", and the document it would
@@ -947,6 +989,25 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
             }
         } else if (bare_marker(line, "...")) {
             cut.end_marker_lines.push_back(line_number);
+        } else if (line.starts_with('%') && !document_content) {
+            // go-yaml v2 (parserc.go yaml_parser_process_directives) accepts "%YAML 1.1" and "%TAG" only:
+            // "found incompatible YAML document", "found unknown directive name" refuse the document.
+            // yaml-cpp ignores directives it does not know.
+            // In a kubectl stream every directive is refused: the "---" that must follow it cuts the file
+            // there, and go-yaml reads the directive alone ("did not find expected <document start>").
+            std::optional<std::string> reason = refused_directive(line);
+            if (!reason && source == YamlSource::kKubectlStream) {
+                reason =
+                    "a YAML directive: kubectl cuts the file at the \"---\" that follows it, and go-yaml "
+                    "refuses the directive alone";
+            }
+            if (reason) {
+                cut.refusal = ByteRefusal{document_start, line_number, 1, *reason};
+                return cut;
+            }
+        } else if (const std::size_t content = line.find_first_not_of(" \t\r\n");
+                   content != std::string_view::npos && line[content] != '#') {
+            document_content = true;
         }
         for (std::size_t at = line_start; at < line_end;) {
             // Plain ASCII is the common case: skip it a byte at a time without decoding.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::rules {
@@ -12,49 +13,10 @@ constexpr RuleInfo kInfo{
     "RG301", "unknown-verb", "lint", RiskSeverity::kLow,
     "A rule names a verb no API server produces (describe, exec, GET), so it grants nothing"};
 
-// Verbs the API server derives for resource requests (requestinfo.go), plus the special verbs the
-// authorizers check (escalate, bind, impersonate, approve, sign, use, attest).
-constexpr std::array<std::string_view, 17> kResourceVerbs = {
-    "get",   "list",     "watch", "create",      "update",  "patch", "delete", "deletecollection",
-    "proxy", "escalate", "bind",  "impersonate", "approve", "sign",  "use",    "attest",
-    "*"};
-// Non-resource requests use the lower-cased HTTP method.
-constexpr std::array<std::string_view, 8> kUrlVerbs = {"get",    "post", "put",     "patch",
-                                                       "delete", "head", "options", "*"};
-
-// Constrained impersonation (KEP-5284, k8s-rbac.md 8): the identity check impersonate:<mode> and the action
-// check impersonate-on:<mode>:<verb>, compared as whole strings.
-constexpr std::array<std::string_view, 4> kImpersonationModes = {"user-info", "serviceaccount",
-                                                                 "arbitrary-node", "associated-node"};
-
-template <std::size_t N>
-bool known(const std::array<std::string_view, N>& verbs, std::string_view verb) {
-    return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
-}
-
-bool constrained_identity_verb(std::string_view verb) {
-    constexpr std::string_view kPrefix = "impersonate:";
-    return verb.starts_with(kPrefix) && known(kImpersonationModes, verb.substr(kPrefix.size()));
-}
-
-// impersonate-on:<mode>:<verb> with a verb a request can carry ('*' is literal here and matches nothing).
-bool constrained_action_verb(std::string_view verb, bool urls) {
-    constexpr std::string_view kPrefix = "impersonate-on:";
-    if (!verb.starts_with(kPrefix)) {
-        return false;
-    }
-    verb.remove_prefix(kPrefix.size());
-    const std::size_t colon = verb.find(':');
-    if (colon == std::string_view::npos || !known(kImpersonationModes, verb.substr(0, colon))) {
-        return false;
-    }
-    const std::string_view action = verb.substr(colon + 1);
-    return action != "*" && (known(kResourceVerbs, action) || (urls && known(kUrlVerbs, action)));
-}
-
+// Which verbs are known is is_known_verb's to say (api_catalog.hpp), as for every command's requests.
 std::string advice(std::string_view verb) {
     std::string lower = ascii_lower(verb);
-    if (lower != verb && (known(kResourceVerbs, lower) || known(kUrlVerbs, lower))) {
+    if (lower != verb && is_known_verb(lower, VerbUse::kEither)) {
         return fmt::format(
             "verbs are case-sensitive and always lower-case, so '{}' matches nothing; write '{}'", verb,
             lower);
@@ -79,6 +41,12 @@ std::string advice(std::string_view verb) {
     if (verb == "exec") {
         return "exec is create (and get, over WebSocket) on pods/exec; 'exec' matches nothing";
     }
+    const std::vector<std::string> near = nearest_words(verb, plain_verbs(VerbUse::kEither), 1);
+    if (!near.empty()) {
+        return fmt::format(
+            "'{}' is not a verb the API server produces, so it matches nothing; did you mean '{}'?", verb,
+            near.front());
+    }
     return fmt::format("'{}' is not a verb the API server produces, so it matches nothing", verb);
 }
 
@@ -87,12 +55,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         for (std::size_t i = 0; i < role.rules.size(); ++i) {
             const PolicyRule& rule = role.rules[i];
             const bool urls_only = rule.resources.empty() && !rule.non_resource_urls.empty();
+            const VerbUse use = urls_only                        ? VerbUse::kNonResource
+                                : rule.non_resource_urls.empty() ? VerbUse::kResource
+                                                                 : VerbUse::kEither;
             for (const std::string& verb : rule.verbs) {
-                const bool urls = !rule.non_resource_urls.empty();
-                const bool ok = urls_only ? known(kUrlVerbs, verb) || constrained_action_verb(verb, true)
-                                          : known(kResourceVerbs, verb) || (urls && known(kUrlVerbs, verb)) ||
-                                                constrained_identity_verb(verb) ||
-                                                constrained_action_verb(verb, urls);
+                const bool ok = is_known_verb(verb, use);
                 if (ok) {
                     continue;
                 }

@@ -40,11 +40,12 @@ const std::vector<Forbidden>& forbidden() {
 }
 
 // The public headers a rule may include: the check facade and the table's door, and the value headers they
-// stand on (query.hpp for describe_rule; identity.hpp and iam.hpp for the IAM side).
+// stand on (query.hpp for describe_rule; identity.hpp and iam.hpp for the IAM side; api_catalog.hpp, the
+// model's catalog of resources and verbs, which reads no grant).
 bool allowed_include(const std::string& header) {
     static const std::vector<std::string> kAllowed = {"rbacgraph/check.hpp", "rbacgraph/grants.hpp",
                                                       "rbacgraph/query.hpp", "rbacgraph/identity.hpp",
-                                                      "rbacgraph/iam.hpp"};
+                                                      "rbacgraph/iam.hpp",   "rbacgraph/api_catalog.hpp"};
     return std::find(kAllowed.begin(), kAllowed.end(), header) != kAllowed.end();
 }
 

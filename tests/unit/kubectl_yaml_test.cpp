@@ -293,5 +293,16 @@ TEST_CASE(
     CHECK(labels.contains("0.0001"));
 }
 
+// parserc.go yaml_parser_process_directives (only %YAML 1.1 and %TAG), and kubectl's cutting at the "---"
+// a directive needs, which leaves the directive alone: every directive in a manifest refuses its document.
+// The quote check looks past a node's tag ("!!x \"open" at the end of a file).
+TEST_CASE("YAML directives in a manifest, and a tagged quoted string the file ends inside, refuse the document") {
+    CHECK(errors_in(load_yaml("%YAML 1.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) == 1);
+    CHECK(errors_in(load_yaml("%FOO bar\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) == 1);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: !!str \"open\n")) == 1);
+    // Positive control: '%' inside content is text.
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: \"%YAML 1.2\"\n")) == 0);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test

@@ -1,0 +1,380 @@
+#include "rbacgraph/api_catalog.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "rbacgraph/arn.hpp"
+
+namespace rbacgraph {
+namespace {
+
+struct CatalogRow {
+    const char* group;
+    const char* resource;
+    const char* singular;
+    const char* kind;
+    bool namespaced;
+    const char* short_names;
+    const char* versions;
+    const char* subresources;
+    const char* verbs;
+};
+
+constexpr CatalogRow kBuiltin[] = {
+#include "api_catalog_data.inc"
+};
+
+std::vector<std::string> split_list(std::string_view text) {
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        out.emplace_back(text.substr(0, comma));
+        text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
+    }
+    return out;
+}
+
+constexpr std::string_view kAllVerbs = "create,delete,deletecollection,get,list,patch,update,watch";
+
+// Resources that no discovery document lists but authorizers check (k8s-rbac.md sections 1, 8, 13, 15):
+// impersonation's users, groups, uids and userextras (any subresource: the extra's key), certificate
+// signers, and the kubelet's own authorization names under nodes (KEP-2862).
+void add_authorization_only(std::vector<ApiResource>& resources) {
+    const auto add = [&](std::string group, std::string resource, std::string singular, bool namespaced,
+                         std::vector<std::string> verbs) {
+        ApiResource entry;
+        entry.group = std::move(group);
+        entry.resource = std::move(resource);
+        entry.singular = std::move(singular);
+        entry.namespaced = namespaced;
+        entry.verbs = std::move(verbs);
+        entry.source = "authorization only";
+        resources.push_back(std::move(entry));
+    };
+    add("", "users", "user", false, {"impersonate"});
+    add("", "groups", "group", false, {"impersonate"});
+    add("authentication.k8s.io", "uids", "uid", false, {"impersonate"});
+    add("authentication.k8s.io", "userextras", "userextra", false, {"impersonate"});
+    add("certificates.k8s.io", "signers", "signer", false, {"approve", "sign", "attest"});
+    for (ApiResource& resource : resources) {
+        if (resource.group.empty() && resource.resource == "nodes") {
+            for (const char* kubelet :
+                 {"stats", "metrics", "log", "spec", "checkpoint", "pods", "healthz", "configz"}) {
+                resource.subresources.emplace_back(kubelet);
+            }
+        }
+        // DRA granular status authorization (1.36): synthetic subresources of resourceclaims.
+        if (resource.group == "resource.k8s.io" && resource.resource == "resourceclaims") {
+            resource.subresources.emplace_back("binding");
+            resource.subresources.emplace_back("driver");
+        }
+        // Impersonating a ServiceAccount is `impersonate` on serviceaccounts.
+        if (resource.group.empty() && resource.resource == "serviceaccounts") {
+            resource.verbs.emplace_back("impersonate");
+        }
+    }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::string ApiResource::qualified() const {
+    return group.empty() ? resource : resource + "." + group;
+}
+
+bool ApiResource::has_subresource(std::string_view subresource) const {
+    // Every key of userextras is a subresource (the extra's key).
+    if (resource == "userextras" && group == "authentication.k8s.io") {
+        return true;
+    }
+    return std::find(subresources.begin(), subresources.end(), subresource) != subresources.end();
+}
+
+ApiCatalog ApiCatalog::builtin() {
+    ApiCatalog catalog;
+    for (const CatalogRow& row : kBuiltin) {
+        ApiResource resource;
+        resource.group = row.group;
+        resource.resource = row.resource;
+        resource.singular = row.singular;
+        resource.kind = row.kind;
+        resource.namespaced = row.namespaced;
+        resource.short_names = split_list(row.short_names);
+        resource.versions = split_list(row.versions);
+        resource.subresources = split_list(row.subresources);
+        resource.verbs = split_list(row.verbs);
+        catalog.resources_.push_back(std::move(resource));
+    }
+    add_authorization_only(catalog.resources_);
+    return catalog;
+}
+
+void ApiCatalog::add(ApiResource resource) {
+    if (find(resource.group, resource.resource) == nullptr) {
+        resources_.push_back(std::move(resource));
+    }
+}
+
+void ApiCatalog::add_served_group(std::string group) {
+    if (!knows_group(group)) {
+        served_groups_.push_back(std::move(group));
+    }
+}
+
+const ApiResource* ApiCatalog::find(std::string_view group, std::string_view resource) const {
+    for (const ApiResource& entry : resources_) {
+        if (entry.group == group && entry.resource == resource) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
+
+bool ApiCatalog::knows_group(std::string_view group) const {
+    return std::any_of(resources_.begin(), resources_.end(),
+                       [&](const ApiResource& entry) { return entry.group == group; }) ||
+           std::find(served_groups_.begin(), served_groups_.end(), group) != served_groups_.end();
+}
+
+ResourceResolution ApiCatalog::resolve(std::string_view typed, std::string_view explicit_group) const {
+    ResourceResolution out;
+    const std::string word = ascii_lower(typed);
+    if (word == "*") {
+        out.outcome = ResourceResolution::Outcome::kWildcard;
+        out.resource_word = word;
+        out.group = std::string(explicit_group);
+        return out;
+    }
+    // schema.ParseResourceArg: "resource.version.group" (two dots or more) is tried fully first, then
+    // "resource.group" with everything after the first dot as the group.
+    struct Reading {
+        std::string resource, version, group;
+    };
+    std::vector<Reading> readings;
+    const std::size_t dot = word.find('.');
+    if (dot == std::string::npos) {
+        readings.push_back({word, "", std::string(explicit_group)});
+    } else {
+        const std::string rest = word.substr(dot + 1);
+        if (const std::size_t second = rest.find('.'); second != std::string::npos) {
+            readings.push_back({word.substr(0, dot), rest.substr(0, second), rest.substr(second + 1)});
+        }
+        readings.push_back({word.substr(0, dot), "", rest});
+    }
+    out.resource_word = readings.back().resource;
+    out.group = readings.back().group;
+    for (const Reading& reading : readings) {
+        std::vector<std::pair<const ApiResource*, std::string>> found;
+        const auto group_fits = [&](const ApiResource& entry) {
+            return reading.group.empty() || entry.group == reading.group;
+        };
+        const auto version_fits = [&](const ApiResource& entry) {
+            return reading.version.empty() || entry.versions.empty() ||
+                   std::find(entry.versions.begin(), entry.versions.end(), reading.version) !=
+                       entry.versions.end();
+        };
+        // The shortcut expander first keeps an exact plural or singular; only then is a short name expanded
+        // (kubectl's shortcut.go expandResourceShortcut).
+        for (const ApiResource& entry : resources_) {
+            if (!group_fits(entry) || !version_fits(entry)) {
+                continue;
+            }
+            if (entry.resource == reading.resource) {
+                found.emplace_back(&entry, reading.version.empty() ? "plural" : "plural and version");
+            } else if (entry.singular == reading.resource) {
+                found.emplace_back(&entry, ascii_lower(entry.kind) == entry.singular &&
+                                                   typed.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+                                                       std::string_view::npos
+                                               ? "kind"
+                                               : "singular");
+            }
+        }
+        if (found.empty()) {
+            for (const ApiResource& entry : resources_) {
+                if (group_fits(entry) && version_fits(entry) &&
+                    std::find(entry.short_names.begin(), entry.short_names.end(), reading.resource) !=
+                        entry.short_names.end()) {
+                    found.emplace_back(&entry, "short name");
+                }
+            }
+        }
+        if (found.empty()) {
+            continue;
+        }
+        // kubectl's PriorityRESTMapper takes the first group in discovery order: the built-in groups come
+        // first (the core group before all), in the order of the catalog. Among the input's own resources the
+        // order in a live cluster's discovery is not known offline, so two of them are ambiguous.
+        const ApiResource* first = found.front().first;
+        std::vector<const ApiResource*> declared;
+        for (const auto& [entry, how] : found) {
+            if (entry->source != "built in" && entry->source != "authorization only") {
+                declared.push_back(entry);
+            }
+        }
+        if (first->source == "built in" || first->source == "authorization only" || declared.size() == 1) {
+            out.outcome = ResourceResolution::Outcome::kResolved;
+            out.resource = first;
+            out.group = first->group;
+            out.how = found.front().second;
+            return out;
+        }
+        out.outcome = ResourceResolution::Outcome::kAmbiguous;
+        out.candidates = declared;
+        return out;
+    }
+    const Reading& reading = readings.back();
+    if (!reading.group.empty() && !knows_group(reading.group)) {
+        out.outcome = ResourceResolution::Outcome::kUnknownGroup;
+        return out;
+    }
+    out.outcome = ResourceResolution::Outcome::kUnknown;
+    std::vector<std::string> names;
+    std::vector<const ApiResource*> owners;
+    for (const ApiResource& entry : resources_) {
+        if (!reading.group.empty() && entry.group != reading.group) {
+            continue;
+        }
+        for (const std::string* name : {&entry.resource, &entry.singular}) {
+            names.push_back(*name);
+            owners.push_back(&entry);
+        }
+        for (const std::string& short_name : entry.short_names) {
+            names.push_back(short_name);
+            owners.push_back(&entry);
+        }
+    }
+    for (const std::string& near : nearest_words(reading.resource, names, 8)) {
+        const auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), near) - names.begin());
+        const std::string suggestion = owners[at]->qualified();
+        if (std::find(out.suggestions.begin(), out.suggestions.end(), suggestion) == out.suggestions.end() &&
+            out.suggestions.size() < 3) {
+            out.suggestions.push_back(suggestion);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> nearest_words(std::string_view word, const std::vector<std::string>& known,
+                                       std::size_t limit) {
+    const std::size_t allowed = std::min<std::size_t>(2, std::max<std::size_t>(1, word.size() / 3));
+    std::vector<std::pair<std::size_t, std::string>> scored;
+    for (const std::string& candidate : known) {
+        const std::size_t distance = edit_distance(word, candidate);
+        if (distance <= allowed && candidate != word) {
+            scored.emplace_back(distance, candidate);
+        }
+    }
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [distance, candidate] : scored) {
+        if (std::find(out.begin(), out.end(), candidate) == out.end() && out.size() < limit) {
+            out.push_back(std::move(candidate));
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// Verbs the API server derives for resource requests (requestinfo.go), plus the special verbs authorizers
+// check (escalate, bind, impersonate, approve, sign, use, attest) and 1.37's
+// unsafe-delete-ignore-read-errors and request-podcertificate-signer (k8s-rbac.md section 15).
+constexpr std::array<std::string_view, 19> kResourceVerbs = {"get",
+                                                             "list",
+                                                             "watch",
+                                                             "create",
+                                                             "update",
+                                                             "patch",
+                                                             "delete",
+                                                             "deletecollection",
+                                                             "proxy",
+                                                             "escalate",
+                                                             "bind",
+                                                             "impersonate",
+                                                             "approve",
+                                                             "sign",
+                                                             "use",
+                                                             "attest",
+                                                             "unsafe-delete-ignore-read-errors",
+                                                             "request-podcertificate-signer",
+                                                             "*"};
+// Non-resource requests use the lower-cased HTTP method.
+constexpr std::array<std::string_view, 8> kUrlVerbs = {"get",    "post", "put",     "patch",
+                                                       "delete", "head", "options", "*"};
+// Constrained impersonation (KEP-5284, k8s-rbac.md section 8): impersonate:<mode> and
+// impersonate-on:<mode>:<verb>.
+constexpr std::array<std::string_view, 4> kImpersonationModes = {"user-info", "serviceaccount",
+                                                                 "arbitrary-node", "associated-node"};
+// Node-aware verbs of DRA's resourceclaims/driver (1.36): associated-node:<verb> and arbitrary-node:<verb>.
+constexpr std::array<std::string_view, 2> kNodeAwarePrefixes = {"associated-node:", "arbitrary-node:"};
+
+template <std::size_t N>
+bool listed(const std::array<std::string_view, N>& verbs, std::string_view verb) {
+    return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
+
+bool plain_known(std::string_view verb, VerbUse use) {
+    return (use != VerbUse::kNonResource && listed(kResourceVerbs, verb)) ||
+           (use != VerbUse::kResource && listed(kUrlVerbs, verb));
+}
+
+}  // namespace
+
+bool is_known_verb(std::string_view verb, VerbUse use) {
+    if (plain_known(verb, use)) {
+        return true;
+    }
+    if (verb.starts_with("impersonate:")) {
+        return use != VerbUse::kNonResource && listed(kImpersonationModes, verb.substr(12));
+    }
+    if (verb.starts_with("impersonate-on:")) {
+        std::string_view rest = verb.substr(15);
+        const std::size_t colon = rest.find(':');
+        if (colon == std::string_view::npos || !listed(kImpersonationModes, rest.substr(0, colon))) {
+            return false;
+        }
+        const std::string_view action = rest.substr(colon + 1);
+        return action != "*" && plain_known(action, use);
+    }
+    for (const std::string_view prefix : kNodeAwarePrefixes) {
+        if (verb.starts_with(prefix) && use != VerbUse::kNonResource) {
+            const std::string_view action = verb.substr(prefix.size());
+            return action != "*" && listed(kResourceVerbs, action);
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> plain_verbs(VerbUse use) {
+    std::vector<std::string> out;
+    if (use != VerbUse::kNonResource) {
+        out.assign(kResourceVerbs.begin(), kResourceVerbs.end());
+    }
+    if (use != VerbUse::kResource) {
+        for (const std::string_view verb : kUrlVerbs) {
+            if (std::find(out.begin(), out.end(), verb) == out.end()) {
+                out.emplace_back(verb);
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace rbacgraph
