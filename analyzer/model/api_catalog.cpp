@@ -34,7 +34,6 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-constexpr std::string_view kAllVerbs = "create,delete,deletecollection,get,list,patch,update,watch";
 
 // Resources that no discovery document lists but authorizers check (k8s-rbac.md sections 1, 8, 13, 15):
 // impersonation's users, groups, uids and userextras (any subresource: the extra's key), certificate
