@@ -4,6 +4,7 @@
 #include <array>
 
 #include "load/interpret.hpp"
+#include "rbacgraph/arn.hpp"
 
 namespace rbacgraph::load {
 namespace {
@@ -250,6 +251,72 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
     }
 }
 
+void skip(std::string kind, const Sink& sink) {
+    ++sink.out.summary.skipped_by_kind[std::move(kind)];
+}
+
+// A CustomResourceDefinition (apiextensions.k8s.io/v1): the resource it adds, as discovery would list it, so
+// that requests can name it by plural, singular, kind or short name (issue 29).
+void read_custom_resource_definition(const Node& object, const Sink& sink, FieldReader& reader) {
+    const Node* spec = reader.mapping(object, "spec", true);
+    const Node* names = spec == nullptr ? nullptr : reader.mapping(*spec, "names", true);
+    if (spec == nullptr || names == nullptr) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    ApiResource resource;
+    resource.group = reader.string(*spec, "group", true).value_or("");
+    resource.resource = reader.string(*names, "plural", true).value_or("");
+    resource.kind = reader.string(*names, "kind", true).value_or("");
+    resource.singular = reader.string(*names, "singular", false).value_or(ascii_lower(resource.kind));
+    resource.short_names = reader.strings(*names, "shortNames");
+    resource.namespaced = reader.string(*spec, "scope", false).value_or("Namespaced") != "Cluster";
+    if (const Node* versions = reader.sequence(*spec, "versions")) {
+        for (const Node& version : versions->children) {
+            if (!version.is_mapping()) {
+                continue;
+            }
+            if (auto name = reader.string(version, "name", false)) {
+                resource.versions.push_back(std::move(*name));
+            }
+            if (const Node* subresources = version.find("subresources");
+                subresources && subresources->is_mapping()) {
+                for (const std::string& sub : subresources->keys) {
+                    if ((sub == "status" || sub == "scale") && !resource.has_subresource(sub)) {
+                        resource.subresources.push_back(sub);
+                    }
+                }
+            }
+        }
+    }
+    if (resource.group.empty() || resource.resource.empty() || resource.kind.empty()) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    resource.verbs = {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+    resource.source = fmt::format("CustomResourceDefinition {}.{} ({})", resource.resource, resource.group,
+                                  format_location(reader.at(object)));
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind["CustomResourceDefinition"];
+    sink.out.custom_resources.push_back(std::move(resource));
+}
+
+// An APIService (apiregistration.k8s.io/v1) with a service: its group is served by an extension API server,
+// whose resources no export lists.
+void read_api_service(const Node& object, const Sink& sink, FieldReader& reader) {
+    const Node* spec = reader.mapping(object, "spec", false);
+    const Node* service = spec == nullptr ? nullptr : spec->find("service");
+    if (spec == nullptr || service == nullptr || service->is_null()) {
+        skip("APIService (apiregistration.k8s.io, local)", sink);
+        return;
+    }
+    if (auto group = reader.string(*spec, "group", false)) {
+        ++sink.out.summary.used;
+        ++sink.out.summary.used_by_kind["APIService"];
+        sink.out.extension_groups.push_back(std::move(*group));
+    }
+}
+
 // Where each workload kind keeps its pod spec (k8s API: PodSpec, PodTemplateSpec, CronJob's jobTemplate).
 const Node* pod_spec_of(const Node& object, std::string_view kind) {
     const Node* spec = object.find("spec");
@@ -351,9 +418,6 @@ bool is_workload(std::string_view kind, std::string_view group) {
     return group == "batch" && (kind == "Job" || kind == "CronJob");
 }
 
-void skip(std::string kind, const Sink& sink) {
-    ++sink.out.summary.skipped_by_kind[std::move(kind)];
-}
 
 }  // namespace
 
@@ -409,6 +473,10 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         } else {
             skip("ConfigMap", sink);
         }
+    } else if (*kind == "CustomResourceDefinition" && group == "apiextensions.k8s.io") {
+        read_custom_resource_definition(object, sink, reader);
+    } else if (*kind == "APIService" && group == "apiregistration.k8s.io") {
+        read_api_service(object, sink, reader);
     } else if (*kind == "ClusterConfig" && group == "eksctl.io") {
         read_eksctl_cluster_config(object, sink, reader);
     } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {

@@ -633,6 +633,8 @@ void append_export(Export& into, Export&& from) {
     append(into.pod_identity_associations, std::move(from.pod_identity_associations));
     append(into.capabilities, std::move(from.capabilities));
     append(into.iam, std::move(from.iam));
+    append(into.custom_resources, std::move(from.custom_resources));
+    append(into.extension_groups, std::move(from.extension_groups));
     append(into.diagnostics, std::move(from.diagnostics));
     if (from.aws_auth) {
         load::store_aws_auth(into, std::move(*from.aws_auth));

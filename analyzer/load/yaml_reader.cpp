@@ -15,6 +15,7 @@
 
 #include "load/document.hpp"
 #include "load/fast_yaml.hpp"
+#include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::load {
 namespace {
@@ -62,6 +63,16 @@ class TreeBuilder : public YAML::EventHandler {
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         if (anchor != 0) {
             require_anchor_characters(mark);
+        }
+        // go-yaml v2 refuses an empty entry in a flow sequence ("[,get]", "[a,,b]": did not find expected
+        // node content); yaml-cpp reads a null there.
+        if (!stack_.empty() && stack_.back().flow && stack_.back().node.type == NodeType::kSequence) {
+            const std::size_t at = content_start(static_cast<std::size_t>(mark.pos));
+            if (at < text_.size() && (text_[at] == ',' || text_[at] == ']')) {
+                throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
+                                    "an empty entry in a flow list (go-yaml v2: did not find expected node "
+                                    "content), so kubectl refuses this document"};
+            }
         }
         Node node = make(mark);
         node.type = NodeType::kNull;
@@ -129,7 +140,9 @@ class TreeBuilder : public YAML::EventHandler {
                     "!!binary value is not valid base64 (go-yaml v2: invalid base64 data), so kubectl "
                     "refuses this document"};
             }
-            node.text = std::move(*bytes);
+            // The decoded bytes reach the API server through encoding/json, which writes each byte that is
+            // not UTF-8 as U+FFFD (sigs.k8s.io/yaml's json.Marshal): that is the name the cluster stores.
+            node.text = valid_utf8(*bytes);
         }
         if (auto key = intrinsic_function(tag)) {
             node.style = ScalarStyle::kString;

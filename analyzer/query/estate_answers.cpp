@@ -157,6 +157,22 @@ EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const Request&
     return out;
 }
 
+EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const ResolvedRequest& request, bool all_grants) {
+    EstateCanI out = can_i_estate(estate, asker, request.request, all_grants);
+    for (EstateCanI::Answer& answer : out.answers) {
+        apply_request_doubts(answer.decision, request.doubts);
+    }
+    return out;
+}
+
+ApiCatalog catalog_of(const Estate& estate) {
+    ApiCatalog catalog = ApiCatalog::builtin();
+    for (const Cluster& cluster : estate.clusters()) {
+        add_declared(catalog, cluster.graph->source());
+    }
+    return catalog;
+}
+
 EstateWhoCan who_can_estate(const Estate& estate, const ReachIndex& reach, const Request& request) {
     EstateWhoCan out;
     for (const Cluster& cluster : estate.clusters()) {

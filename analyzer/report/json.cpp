@@ -214,4 +214,22 @@ json summary_json(const Export& source, const std::vector<Diagnostic>& diagnosti
             {"errors", count_errors(diagnostics)}};
 }
 
+void add_request_resolution(json& answer, const ResolvedRequest& request) {
+    if (!answer.contains("request")) {
+        answer["request"] = request_json(normalize_request(request.request));
+    }
+    json& described = answer["request"];
+    described["resolvedFrom"] = request.resolved_from;
+    described["warnings"] = request.warnings;
+    described["doubts"] = request.doubts;
+}
+
+void write_request_line(std::ostream& out, const ResolvedRequest& request) {
+    out << "request: " << terminal_text(normalize_request(request.request).display());
+    if (!request.resolved_from.empty()) {
+        out << " (read from " << terminal_text(request.resolved_from) << ')';
+    }
+    out << '\n';
+}
+
 }  // namespace rbacgraph

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/diagnostics.hpp"
 
 namespace rbacgraph {
@@ -354,6 +355,10 @@ struct Export {
     std::vector<PodIdentityAssociation> pod_identity_associations;
     std::vector<EksCapability> capabilities;
     std::vector<IamAccountDetails> iam;  ///< IAM dumps (account-wide, not part of one cluster)
+    /// Resources the input's CustomResourceDefinitions declare, and groups its APIServices serve from an
+    /// extension server: what a request may name beyond the built-in API (api_catalog.hpp).
+    std::vector<ApiResource> custom_resources;
+    std::vector<std::string> extension_groups;
     std::vector<Diagnostic> diagnostics;
     LoadSummary summary;
 };

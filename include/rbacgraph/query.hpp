@@ -6,7 +6,9 @@
 #include <variant>
 #include <vector>
 
+#include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/evaluate.hpp"
+#include "rbacgraph/model.hpp"
 
 namespace rbacgraph {
 
@@ -21,8 +23,38 @@ struct RequestWords {
     std::string subresource{};  ///< or write RESOURCE/SUBRESOURCE
 };
 
-/// Builds a request from its words; returns an error text on misuse (a conflict, a URL with a namespace).
+/// Builds a request from its words taken literally; returns an error text on misuse (a conflict, a URL with a
+/// namespace). resolve_request is what commands use.
 std::variant<Request, std::string> make_request(RequestWords words);
+
+/// The API resources the input can name: the built-in catalog plus the input's CustomResourceDefinitions and
+/// extension API groups.
+ApiCatalog catalog_of(const Export& source);
+/// Adds what an input declares (its CRDs' resources, its APIServices' groups) to a catalog.
+void add_declared(ApiCatalog& catalog, const Export& source);
+
+/// A request resolved as kubectl resolves the words (issue 29), with what it was resolved from and what the
+/// words left in doubt.
+struct ResolvedRequest {
+    Request request;
+    /// How the resource word was read: "deploy: the short name of deployments.apps" ("" when as typed).
+    std::string resolved_from;
+    /// kubectl-style warnings: an unknown verb, a cluster-scoped resource asked in a namespace...
+    std::vector<std::string> warnings;
+    /// Why a "no" to this request could not be trusted (a word no catalog knows); an answer that would deny
+    /// it is undetermined, with these reasons.
+    std::vector<std::string> doubts;
+};
+
+/// kubectl's reading of a request: TYPE, TYPE.GROUP or TYPE.VERSION.GROUP by plural, singular, kind or short
+/// name (kubectl auth can-i); TYPE/NAME, where a part after '/' that is a subresource of TYPE in the catalog
+/// stays rbacgraph's RESOURCE/SUBRESOURCE; -n on a cluster-scoped resource is dropped with kubectl's warning.
+/// Returns an error text for what cannot be a request (two names, a name holding '/', an ambiguous word,
+/// -n '*').
+std::variant<ResolvedRequest, std::string> resolve_request(RequestWords words, const ApiCatalog& catalog);
+
+/// A "no" over words in doubt is undetermined, with the doubts as its reasons (a "yes" stays yes).
+void apply_request_doubts(Decision& decision, const std::vector<std::string>& doubts);
 
 /// One link of the chain that explains a grant.
 struct ChainStep {

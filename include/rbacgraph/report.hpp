@@ -46,6 +46,11 @@ nlohmann::json who_can_estate_json(const Estate& estate, const EstateWhoCan& res
 /// without IAM dumps prints as one cluster always has; a Kubernetes user is answered per cluster under a
 /// heading; an ARN over several clusters or with IAM dumps per cluster and route (docs/estate.md).
 void write_can_i(std::ostream& out, const Estate& estate, const EstateCanI& result, bool explain);
+/// "request: get deployments.apps -n shop (read from 'deploy': the short name of deployments.apps)".
+void write_request_line(std::ostream& out, const ResolvedRequest& request);
+/// How the request was read, beside the answer's "request" (a top-level one when the answer has none):
+/// "resolvedFrom", "warnings" and "doubts".
+void add_request_resolution(nlohmann::json& answer, const ResolvedRequest& request);
 nlohmann::json can_i_answer_json(const Estate& estate, const EstateCanI& result, const Request& request);
 void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan& result);
 nlohmann::json what_can_answer_json(const Estate& estate, const EstateWhatCan& result);

@@ -62,6 +62,13 @@ subjects: [{kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}]
           1);
     CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: !!binary bnMtYQ==}\n")) ==
           0);
+    // Decoded bytes that are not UTF-8 reach the API server as U+FFFD (encoding/json), one per byte.
+    const Export replaced =
+        load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: !!binary Yf9i, namespace: ns}\n");
+    REQUIRE(replaced.service_accounts.size() == 1);
+    CHECK(replaced.service_accounts.front().name ==
+          "a\xEF\xBF\xBD"
+          "b");
 }
 
 // YAML 1.1 (go-yaml v2 resolve.go): a plain key y/yes/on/true is the boolean true, which sigs.k8s.io/yaml
@@ -261,6 +268,9 @@ TEST_CASE(
     // Positive controls: the same text in block context, and a colon inside a flow value.
     CHECK(errors_in(load_yaml(ns + "list:\n- a\n- :b\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "list: [a, b:c, -d]\n")) == 0);
+    // An empty entry ("[,get]") is refused too; a trailing comma is not.
+    CHECK(errors_in(load_yaml(ns + "list: [,get]\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "list: [get, ]\n")) == 0);
 }
 
 // gopkg.in/yaml.v2 resolve.go: with underscores removed, strconv.ParseInt(s, 0, 64) (0x, 0o, 0b, leading-0
@@ -296,12 +306,17 @@ TEST_CASE(
 // parserc.go yaml_parser_process_directives (only %YAML 1.1 and %TAG), and kubectl's cutting at the "---"
 // a directive needs, which leaves the directive alone: every directive in a manifest refuses its document.
 // The quote check looks past a node's tag ("!!x \"open" at the end of a file).
-TEST_CASE("YAML directives in a manifest, and a tagged quoted string the file ends inside, refuse the document") {
-    CHECK(errors_in(load_yaml("%YAML 1.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) == 1);
-    CHECK(errors_in(load_yaml("%FOO bar\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) == 1);
-    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: !!str \"open\n")) == 1);
+TEST_CASE(
+    "YAML directives in a manifest, and a tagged quoted string the file ends inside, refuse the document") {
+    CHECK(errors_in(load_yaml("%YAML 1.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) ==
+          1);
+    CHECK(errors_in(load_yaml("%FOO bar\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n")) ==
+          1);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: !!str \"open\n")) ==
+          1);
     // Positive control: '%' inside content is text.
-    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: \"%YAML 1.2\"\n")) == 0);
+    CHECK(errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx: \"%YAML 1.2\"\n")) ==
+          0);
 }
 
 }  // namespace
