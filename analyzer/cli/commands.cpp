@@ -317,6 +317,9 @@ struct RequestOptions {
     std::string ns;
     std::string api_group;
     std::string subresource;
+    std::string name;
+    bool all_namespaces = false;
+    bool quiet = false;
 };
 
 void add_output_option(CLI::App& command, InputOptions& options) {
@@ -326,17 +329,22 @@ void add_output_option(CLI::App& command, InputOptions& options) {
 }
 
 void add_request_options(CLI::App& command, RequestOptions& request) {
-    command.add_option("-n,--namespace", request.ns,
-                       "namespace of the request (empty: cluster scope / all namespaces)");
+    command.add_option("-n,--namespace", request.ns, "namespace of the request (none: cluster scope)");
+    command.add_flag("-A,--all-namespaces", request.all_namespaces,
+                     "the request in any namespace (kubectl's -A; rbacgraph asks it at cluster scope, which "
+                     "covers every namespace)");
     command.add_option("--api-group", request.api_group,
                        "API group of the resource (or write RESOURCE.GROUP)");
-    command.add_option("--subresource", request.subresource, "subresource (or write RESOURCE/SUBRESOURCE)");
+    command.add_option("--subresource", request.subresource,
+                       "subresource (pods/exec also works where the catalog knows the subresource)");
+    command.add_option("--name", request.name, "object name (or write TYPE/NAME, as kubectl does)");
 }
 
 void add_user_options(CLI::App& command, IdentityOptions& identity) {
-    command.add_option("--user", identity.user, "Kubernetes username to ask about (instead of an ARN)");
+    command.add_option("--user,--as", identity.user,
+                       "Kubernetes username to ask about (instead of an ARN); --as as in kubectl");
     // One value per --group: a vector option would otherwise swallow the input PATHs that follow it.
-    command.add_option("--group", identity.groups, "Kubernetes group of --user (repeatable)")
+    command.add_option("--group,--as-group", identity.groups, "Kubernetes group of --user (repeatable)")
         ->allow_extra_args(false);
 }
 
@@ -354,7 +362,8 @@ bool names_clusters(const InputOptions& options) {
     return !options.clusters.empty() || !options.clusters_dir.empty();
 }
 
-// VERB RESOURCE [NAME] PATH...: a third word is the NAME unless it names a file or directory.
+// VERB RESOURCE [NAME] PATH...: a third word is the NAME unless it names a file or directory. A word that
+// could be both (no '/', and a file or directory of that name exists) is a usage error, never a guess.
 struct CommandWords {
     std::string verb;
     std::string resource;
@@ -364,44 +373,77 @@ struct CommandWords {
 
 // With --cluster/--clusters the clusters are the input and PATHs (IAM dumps) are optional.
 std::optional<CommandWords> split_request_words(const std::vector<std::string>& words, bool clusters_named,
-                                                std::ostream& err) {
+                                                bool name_given, std::ostream& err) {
     if (words.size() < (clusters_named ? 2U : 3U)) {
         err << "rbacgraph: expected VERB RESOURCE [NAME] PATH... (see --help)\n";
         return std::nullopt;
     }
     CommandWords out{words[0], words[1], {}, {}};
     std::size_t next = 2;
-    if (words.size() >= (clusters_named ? 3U : 4U) && !is_input_path(words[2])) {
+    const bool could_be_name = words.size() >= (clusters_named ? 3U : 4U) && !name_given &&
+                               words[1].find('/') == std::string::npos && !words[1].starts_with("/");
+    if (could_be_name && !is_input_path(words[2])) {
         out.name = words[2];
         next = 3;
+    } else if (could_be_name && words[2].find('/') == std::string::npos && words[2] != "-") {
+        err << "rbacgraph: '" << terminal_text(words[2])
+            << "' is both an object name and a file or directory here; write the name as TYPE/NAME ("
+            << terminal_text(words[1]) << "/" << terminal_text(words[2]) << ") or --name, or the path as ./"
+            << terminal_text(words[2]) << "\n";
+        return std::nullopt;
     }
     out.paths.assign(words.begin() + static_cast<std::ptrdiff_t>(next), words.end());
     return out;
 }
 
 struct ParsedRequest {
-    Request request;
+    RequestWords words;
     std::vector<std::string> paths;
 };
 
-// VERB RESOURCE [NAME] PATH... plus -n/--api-group/--subresource, as can-i and who-can take them.
+// VERB RESOURCE [NAME] PATH... plus -n/-A/--api-group/--subresource/--name, as can-i and who-can take them.
+// The words are read (resolve_words) once the input is loaded: its CRDs are part of the catalog.
 std::optional<ParsedRequest> parse_request(const InputOptions& options, const RequestOptions& request_options,
                                            std::ostream& err) {
-    const auto words = split_request_words(options.words, names_clusters(options), err);
+    if (request_options.all_namespaces && !request_options.ns.empty()) {
+        err << "rbacgraph: -A (any namespace) and -n " << terminal_text(request_options.ns)
+            << " ask different questions; give one\n";
+        return std::nullopt;
+    }
+    const auto words =
+        split_request_words(options.words, names_clusters(options), !request_options.name.empty(), err);
     if (!words) {
         return std::nullopt;
     }
-    auto request = make_request({.verb = words->verb,
-                                 .resource = words->resource,
-                                 .name = words->name,
-                                 .ns = request_options.ns,
-                                 .api_group = request_options.api_group,
-                                 .subresource = request_options.subresource});
-    if (const auto* problem = std::get_if<std::string>(&request)) {
-        err << "rbacgraph: " << *problem << '\n';
+    ParsedRequest parsed{{.verb = words->verb,
+                          .resource = words->resource,
+                          .name = request_options.name.empty() ? words->name : request_options.name,
+                          .ns = request_options.ns,
+                          .api_group = request_options.api_group,
+                          .subresource = request_options.subresource},
+                         words->paths};
+    // Words that cannot be a request whatever the input declares are a usage error before any input is read.
+    if (const auto early = resolve_request(parsed.words, ApiCatalog::builtin());
+        const auto* problem = std::get_if<std::string>(&early)) {
+        err << "rbacgraph: " << terminal_text(*problem) << '\n';
         return std::nullopt;
     }
-    return ParsedRequest{std::get<Request>(std::move(request)), words->paths};
+    return parsed;
+}
+
+// The request as kubectl reads the words, against the input's catalog; its warnings go to stderr.
+std::optional<ResolvedRequest> resolve_words(const ParsedRequest& parsed, const Estate& estate,
+                                             std::ostream& err) {
+    auto resolved = resolve_request(parsed.words, catalog_of(estate));
+    if (const auto* problem = std::get_if<std::string>(&resolved)) {
+        err << "rbacgraph: " << terminal_text(*problem) << '\n';
+        return std::nullopt;
+    }
+    ResolvedRequest request = std::get<ResolvedRequest>(std::move(resolved));
+    for (const std::string& warning : request.warnings) {
+        err << "rbacgraph: warning: " << terminal_text(warning) << '\n';
+    }
+    return request;
 }
 
 // Usage errors in the identity options are reported before any input is read.
@@ -485,12 +527,22 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
     if (!loaded) {
         return kExitUsage;
     }
+    const auto request = resolve_words(*parsed, *loaded->estate, err);
+    if (!request) {
+        return kExitUsage;
+    }
     // One question over the estate, a single cluster being an estate of one.
-    const EstateCanI result =
-        can_i_estate(*loaded->estate, asker_of(identity_options), parsed->request, explain);
-    if (options.output == "json") {
-        print_json(out, can_i_answer_json(*loaded->estate, result, parsed->request), *loaded);
+    const EstateCanI result = can_i_estate(*loaded->estate, asker_of(identity_options), *request, explain);
+    if (request_options.quiet) {
+        // kubectl auth can-i -q: the exit code alone.
+    } else if (options.output == "json") {
+        nlohmann::json answer = can_i_answer_json(*loaded->estate, result, request->request);
+        add_request_resolution(answer, *request);
+        print_json(out, std::move(answer), *loaded);
     } else {
+        if (explain) {
+            write_request_line(out, *request);
+        }
         write_can_i(out, *loaded->estate, result, explain);
     }
     if (loaded->status != 0) {
@@ -544,12 +596,23 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
     if (!loaded) {
         return kExitUsage;
     }
+    const auto request = resolve_words(*parsed, *loaded->estate, err);
+    if (!request) {
+        return kExitUsage;
+    }
     const ReachIndex reach(loaded->estate->iam());
-    const EstateWhoCan result = who_can_estate(*loaded->estate, reach, parsed->request);
+    const EstateWhoCan result = who_can_estate(*loaded->estate, reach, request->request);
     if (options.output == "json") {
-        print_json(out, who_can_answer_json(*loaded->estate, result), *loaded);
+        nlohmann::json answer = who_can_answer_json(*loaded->estate, result);
+        add_request_resolution(answer, *request);
+        print_json(out, std::move(answer), *loaded);
     } else {
         write_who_can(out, *loaded->estate, result);
+        for (const std::string& doubt : request->doubts) {
+            out << "note: " << terminal_text(doubt)
+                << "; a short or empty list is not the answer to the request "
+                << "you meant\n";
+        }
     }
     return loaded->status;
 }
@@ -676,7 +739,10 @@ Command add_can_i_command(CLI::App& app) {
     add_input_options(*can_i, can_options);
     add_output_option(*can_i, can_options);
     can_i->add_flag("--explain", explain,
-                    "print every grant as ARN -> mapping -> identity -> binding -> role -> rule");
+                    "print the request as read, and every grant as ARN -> mapping -> identity -> binding -> "
+                    "role -> rule");
+    can_i->add_flag("-q,--quiet", can_request.quiet,
+                    "print nothing; the exit code is the answer (as kubectl's -q)");
     can_i->add_option("--batch", batch, "JSON-lines requests (- for stdin); positionals are then only PATHs");
     can_i->footer(
         "Examples:\n"

@@ -34,7 +34,6 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-
 // Resources that no discovery document lists but authorizers check (k8s-rbac.md sections 1, 8, 13, 15):
 // impersonation's users, groups, uids and userextras (any subresource: the extra's key), certificate
 // signers, and the kubelet's own authorization names under nodes (KEP-2862).
@@ -106,6 +105,11 @@ bool ApiResource::has_subresource(std::string_view subresource) const {
 }
 
 ApiCatalog ApiCatalog::builtin() {
+    static const ApiCatalog kBuiltinCatalog = make_builtin();
+    return kBuiltinCatalog;
+}
+
+ApiCatalog ApiCatalog::make_builtin() {
     ApiCatalog catalog;
     for (const CatalogRow& row : kBuiltin) {
         ApiResource resource;
@@ -121,12 +125,27 @@ ApiCatalog ApiCatalog::builtin() {
         catalog.resources_.push_back(std::move(resource));
     }
     add_authorization_only(catalog.resources_);
+    for (std::size_t at = 0; at < catalog.resources_.size(); ++at) {
+        catalog.index(at);
+    }
     return catalog;
+}
+
+void ApiCatalog::index(std::size_t at) {
+    const ApiResource& entry = resources_[at];
+    by_name_[entry.resource].push_back(at);
+    if (entry.singular != entry.resource) {
+        by_name_[entry.singular].push_back(at);
+    }
+    for (const std::string& short_name : entry.short_names) {
+        by_short_name_[short_name].push_back(at);
+    }
 }
 
 void ApiCatalog::add(ApiResource resource) {
     if (find(resource.group, resource.resource) == nullptr) {
         resources_.push_back(std::move(resource));
+        index(resources_.size() - 1);
     }
 }
 
@@ -190,7 +209,10 @@ ResourceResolution ApiCatalog::resolve(std::string_view typed, std::string_view 
         };
         // The shortcut expander first keeps an exact plural or singular; only then is a short name expanded
         // (kubectl's shortcut.go expandResourceShortcut).
-        for (const ApiResource& entry : resources_) {
+        static const std::vector<std::size_t> kNone;
+        const auto named = by_name_.find(reading.resource);
+        for (const std::size_t at : named == by_name_.end() ? kNone : named->second) {
+            const ApiResource& entry = resources_[at];
             if (!group_fits(entry) || !version_fits(entry)) {
                 continue;
             }
@@ -204,12 +226,11 @@ ResourceResolution ApiCatalog::resolve(std::string_view typed, std::string_view 
                                                : "singular");
             }
         }
-        if (found.empty()) {
-            for (const ApiResource& entry : resources_) {
-                if (group_fits(entry) && version_fits(entry) &&
-                    std::find(entry.short_names.begin(), entry.short_names.end(), reading.resource) !=
-                        entry.short_names.end()) {
-                    found.emplace_back(&entry, "short name");
+        if (const auto shortened = by_short_name_.find(reading.resource);
+            found.empty() && shortened != by_short_name_.end()) {
+            for (const std::size_t at : shortened->second) {
+                if (group_fits(resources_[at]) && version_fits(resources_[at])) {
+                    found.emplace_back(&resources_[at], "short name");
                 }
             }
         }

@@ -244,8 +244,9 @@ void read_json_line(const json& object, std::string& id_text, RequestLine& line)
 // Identities are resolved once per distinct arn or user+groups and shared by the workers.
 class SharedIdentities {
   public:
-    explicit SharedIdentities(const Graph& graph) : graph_(graph) {}
+    explicit SharedIdentities(const Graph& graph) : graph_(graph), catalog_(catalog_of(graph.source())) {}
     const Graph& graph() const { return graph_; }
+    const ApiCatalog& catalog() const { return catalog_; }
 
     const Authorizer* find(const std::string& key, const RequestLine& line) {
         {
@@ -268,6 +269,7 @@ class SharedIdentities {
 
   private:
     const Graph& graph_;
+    const ApiCatalog catalog_;  ///< the requests' words are read against the input's resources
     std::shared_mutex mutex_;
     std::unordered_map<std::string, std::unique_ptr<Authorizer>> cache_;
 };
@@ -277,6 +279,7 @@ class IdentityCache {
   public:
     explicit IdentityCache(SharedIdentities& shared) : shared_(shared) {}
     const Graph& graph() const { return shared_.graph(); }
+    const ApiCatalog& catalog() const { return shared_.catalog(); }
 
     const Authorizer* find(const RequestLine& line) {
         key_.assign(line.arn.empty() ? "u\x1f" : "a\x1f");
@@ -312,36 +315,41 @@ struct Answer {
     bool unauthenticated = false;
     std::string error;
     std::vector<std::string> undetermined;  ///< why, when the input cannot decide
+    std::vector<std::string> warnings;      ///< how the words were read, where kubectl would warn
 };
 
 Answer answer(const RequestLine& line, IdentityCache& cache) {
     if (!line.error.empty()) {
-        return {false, false, line.error, {}};
+        return {false, false, line.error, {}, {}};
     }
     if (line.arn.empty() == line.user.empty()) {
-        return {false, false, "give exactly one of \"arn\" or \"user\"", {}};
+        return {false, false, "give exactly one of \"arn\" or \"user\"", {}, {}};
     }
     if (!line.arn.empty() && !line.groups.empty()) {
-        return {false, false, "\"groups\" goes with \"user\", not with \"arn\"", {}};
+        return {false, false, "\"groups\" goes with \"user\", not with \"arn\"", {}, {}};
     }
     const Authorizer* authorizer = cache.find(line);
     if (line.path.empty() == line.resource.empty()) {
-        return {false, false, "give exactly one of \"resource\" or \"path\"", {}};
+        return {false, false, "give exactly one of \"resource\" or \"path\"", {}, {}};
     }
     if (!line.path.empty() && !line.path.starts_with("/")) {
-        return {false, false, "\"path\" must start with '/'", {}};
+        return {false, false, "\"path\" must start with '/'", {}, {}};
     }
-    auto request = make_request({.verb = std::string(line.verb),
-                                 .resource = std::string(line.path.empty() ? line.resource : line.path),
-                                 .name = std::string(line.name),
-                                 .ns = std::string(line.ns),
-                                 .api_group = std::string(line.api_group),
-                                 .subresource = std::string(line.subresource)});
+    auto request = resolve_request({.verb = std::string(line.verb),
+                                    .resource = std::string(line.path.empty() ? line.resource : line.path),
+                                    .name = std::string(line.name),
+                                    .ns = std::string(line.ns),
+                                    .api_group = std::string(line.api_group),
+                                    .subresource = std::string(line.subresource)},
+                                   cache.catalog());
     if (auto* problem = std::get_if<std::string>(&request)) {
-        return {false, false, std::move(*problem), {}};
+        return {false, false, std::move(*problem), {}, {}};
     }
-    const Decision decision = authorizer->authorize(std::get<Request>(request));
-    Answer out{decision.allowed(), !authorizer->identity().authenticated, {}, {}};
+    ResolvedRequest& resolved = std::get<ResolvedRequest>(request);
+    Decision decision = authorizer->authorize(resolved.request);
+    apply_request_doubts(decision, resolved.doubts);
+    Answer out{
+        decision.allowed(), !authorizer->identity().authenticated, {}, {}, std::move(resolved.warnings)};
     if (decision.verdict == Verdict::kUndetermined) {
         out.undetermined = undetermined_reasons(cache.graph(), decision);
     }
@@ -371,6 +379,10 @@ void print(const Answer& result, std::optional<std::string_view> id, std::size_t
     if (result.error.empty() && !result.undetermined.empty()) {
         out += R"(,"undetermined":)";
         out += json_text(json(result.undetermined));
+    }
+    if (result.error.empty() && !result.warnings.empty()) {
+        out += R"(,"warnings":)";
+        out += json_text(json(result.warnings));
     }
     out += "}\n";
 }
@@ -415,13 +427,13 @@ LineOutcome answer_line(std::string_view text, std::size_t number, IdentityCache
         return {result.allowed, !result.error.empty()};
     }
     if (nests_too_deep(text)) {  // the flat lines above nest nothing
-        print({false, false, "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels", {}},
+        print({false, false, "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels", {}, {}},
               std::nullopt, number, out);
         return {false, true};
     }
     const json object = json::parse(text, nullptr, false);
     if (object.is_discarded() || !object.is_object()) {
-        print({false, false, "not a JSON object", {}}, std::nullopt, number, out);
+        print({false, false, "not a JSON object", {}, {}}, std::nullopt, number, out);
         return {false, true};
     }
     RequestLine line;

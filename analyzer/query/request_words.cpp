@@ -127,9 +127,12 @@ std::variant<ResolvedRequest, std::string> resolve_request(RequestWords words, c
                            words.api_group);
     }
     if (!after_slash.empty()) {
-        const bool subresource = resource != nullptr && words.subresource.empty() && words.name.empty() &&
-                                 after_slash.find('/') == std::string::npos &&
+        const bool subresource = resource != nullptr && after_slash.find('/') == std::string::npos &&
                                  resource->has_subresource(after_slash);
+        if (subresource && !words.subresource.empty() && words.subresource != after_slash) {
+            return fmt::format("'{}/{}' names a subresource and --subresource gives another", words.resource,
+                               after_slash);
+        }
         if (subresource) {
             words.subresource = after_slash;
         } else if (!words.name.empty()) {
@@ -157,7 +160,8 @@ std::variant<ResolvedRequest, std::string> resolve_request(RequestWords words, c
         case ResourceResolution::Outcome::kResolved:
             request.resource = resource->resource;
             request.api_group = resource->group;
-            if (resolution.how != "plural" || ascii_lower(words.resource) != resource->resource) {
+            if (resolution.how != "plural" || resolution.resource_word != resource->resource ||
+                words.resource.substr(0, words.resource.find('.')) != resolution.resource_word) {
                 out.resolved_from =
                     fmt::format("'{}': the {} of {}", words.resource, resolution.how, resource->qualified());
             }

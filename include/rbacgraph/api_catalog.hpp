@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace rbacgraph {
@@ -71,8 +72,15 @@ class ApiCatalog {
     const std::vector<ApiResource>& resources() const { return resources_; }
 
   private:
+    static ApiCatalog make_builtin();
+    void index(std::size_t at);
+
     std::vector<ApiResource> resources_;
     std::vector<std::string> served_groups_;
+    /// Plural and singular names, and short names, to the resources that carry them (in catalog order), so
+    /// that a batch of requests resolves each word with a lookup.
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_short_name_;
 };
 
 /// Which requests a verb is asked of: resource requests, non-resource URLs, or either (a rule with both).
