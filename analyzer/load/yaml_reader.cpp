@@ -64,6 +64,14 @@ class TreeBuilder : public YAML::EventHandler {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
+        // yaml-cpp reports an empty node as null whatever its tag; go-yaml v2 reads an empty node with a tag
+        // other than !!null as that tag's value of "": a string for a local tag ("!x" alone is ""), an error
+        // for !!int and the other typed tags.
+        if (const std::optional<std::string> tag = written_tag(mark); tag && *tag != "!!null") {
+            const std::string full = tag->starts_with("!!") ? "tag:yaml.org,2002:" + tag->substr(2) : *tag;
+            OnScalar(mark, full, anchor, "");
+            return;
+        }
         // go-yaml v2 refuses an empty entry in a flow sequence ("[,get]", "[a,,b]": did not find expected
         // node content); yaml-cpp reads a null there.
         if (!stack_.empty() && stack_.back().flow && stack_.back().node.type == NodeType::kSequence) {
@@ -176,6 +184,20 @@ class TreeBuilder : public YAML::EventHandler {
     void OnMapEnd() override { close(); }
 
   private:
+    // The tag written before a node ("!x", "!!int"), past an anchor; nullopt when there is none.
+    std::optional<std::string> written_tag(const YAML::Mark& mark) const {
+        auto at = static_cast<std::size_t>(mark.pos);
+        if (at < text_.size() && text_[at] == '&') {
+            at = text_.find_first_of(" \t\r\n", at);
+            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
+        }
+        if (at >= text_.size() || text_[at] != '!') {
+            return std::nullopt;
+        }
+        const std::size_t end = std::min(text_.find_first_of(" \t\r\n,]}", at), text_.size());
+        return std::string(text_.substr(at, end - at));
+    }
+
     // A node's mark is at its first property (an anchor, a tag); its content starts after them.
     std::size_t content_start(std::size_t at) const {
         while (at < text_.size() && (text_[at] == '&' || text_[at] == '!')) {
@@ -352,6 +374,18 @@ class TreeBuilder : public YAML::EventHandler {
         // In a flow collection yaml-cpp ends a tag at ',', '[' or ']'; go-yaml v2 takes them into the tag.
         const bool flow = !stack_.empty() && stack_.back().flow;
         static constexpr std::string_view kUriPunctuation = "-_;/?:@&=+$,.!~*'()[]%";
+        // A named handle ("!name!suffix") needs a %TAG directive, which no manifest kubectl reads can hold
+        // (yaml_parser_parse_node: "found undefined tag handle").
+        const std::size_t tag_end = std::min(text_.find_first_of(" \t\r\n", at), text_.size());
+        const std::string_view written = text_.substr(at, tag_end - at);
+        if (!written.starts_with("!!") && !written.starts_with("!<") &&
+            written.find('!', 1) != std::string_view::npos) {
+            throw LimitExceeded{
+                line_offset_ + mark.line + 1, mark.column + 1,
+                fmt::format("the tag '{}' uses a named handle no %TAG directive defines (go-yaml "
+                            "v2: found undefined tag handle), so kubectl refuses this document",
+                            written)};
+        }
         ++at;
         if (at < text_.size() && text_[at] == '<') {
             at = text_.find('>', at);  // a verbatim tag, !<...>: checked up to its '>'

@@ -105,11 +105,20 @@ void compare_aws_auth(std::string_view text) {
         nlohmann::json ours = nlohmann::json::array();
         nlohmann::json oracle;
         if (std::string_view(key) == "mapAccounts") {
-            oracle = nlohmann::json::parse(
-                take(rbacgraph_oracle_authenticator_accounts(text.data(), text.size())));
+            // An empty account ID matches no caller, as an entry without an ARN matches none: such entries
+            // are left out on both sides (go-yaml v2 decodes an empty tagged scalar to one).
+            oracle = nlohmann::json::array();
+            for (const nlohmann::json& account : nlohmann::json::parse(
+                     take(rbacgraph_oracle_authenticator_accounts(text.data(), text.size())))) {
+                if (account != "") {
+                    oracle.push_back(account);
+                }
+            }
             if (loaded.aws_auth) {
                 for (const rbacgraph::AwsAuthAccount& account : loaded.aws_auth->map_accounts) {
-                    ours.push_back(account.account);
+                    if (!account.account.empty()) {
+                        ours.push_back(account.account);
+                    }
                 }
             }
         } else {
