@@ -1,0 +1,319 @@
+// The request a user types is the request rbacgraph answers (issue 29): kubectl's reading of TYPE words
+// (kubectl auth can-i: schema.ParseResourceArg, the shortcut expander, the discovery REST mapper preferring
+// groups in discovery order), checked against the API server's discovery documents the catalog is generated
+// from (../shared/reference/discovery: api__v1.json and aggregated_v2.json; scripts/gen-api-catalog).
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <variant>
+
+#include "helpers.hpp"
+#include "rbacgraph/api_catalog.hpp"
+#include "rbacgraph/query.hpp"
+
+namespace rbacgraph::test {
+namespace {
+
+// A catalog with two CRDs, as an export with `kubectl get crd -o yaml` gives: cert-manager's certificates
+// (short names cert, certs) and a CRD whose plural collides with core events.
+ApiCatalog catalog_with_crds() {
+    ApiCatalog catalog = ApiCatalog::builtin();
+    ApiResource certificates;
+    certificates.group = "cert-manager.io";
+    certificates.resource = "certificates";
+    certificates.singular = "certificate";
+    certificates.kind = "Certificate";
+    certificates.short_names = {"cert", "certs"};
+    certificates.versions = {"v1"};
+    certificates.subresources = {"status"};
+    certificates.source = "CustomResourceDefinition certificates.cert-manager.io";
+    catalog.add(certificates);
+    ApiResource events = certificates;
+    events.group = "example.com";
+    events.resource = "events";
+    events.singular = "event";
+    events.kind = "Event";
+    events.short_names = {};
+    events.source = "CustomResourceDefinition events.example.com";
+    catalog.add(events);
+    ApiResource widgets = certificates;
+    widgets.group = "a.example.com";
+    widgets.resource = "widgets";
+    widgets.singular = "widget";
+    widgets.kind = "Widget";
+    widgets.short_names = {"wd"};
+    widgets.source = "CustomResourceDefinition widgets.a.example.com";
+    catalog.add(widgets);
+    ApiResource other_widgets = widgets;
+    other_widgets.group = "b.example.com";
+    other_widgets.source = "CustomResourceDefinition widgets.b.example.com";
+    catalog.add(other_widgets);
+    return catalog;
+}
+
+struct Case {
+    const char* verb;
+    const char* word;      // as typed
+    const char* option;    // "--subresource=X", or ""
+    const char* group;     // expected API group
+    const char* resource;  // expected plural
+    const char* subresource;
+    const char* name;
+    bool doubt;  // the words leave the answer in doubt
+};
+
+// Each expected row is a discovery entry: (group, plural) with its singular, kind and shortNames.
+constexpr Case kCases[] = {
+    // core v1 (api__v1.json): plural, singular, kind, short name
+    {"get", "pods", "", "", "pods", "", "", false},
+    {"get", "pod", "", "", "pods", "", "", false},
+    {"get", "Pod", "", "", "pods", "", "", false},
+    {"get", "po", "", "", "pods", "", "", false},
+    {"get", "PODS", "", "", "pods", "", "", false},
+    {"get", "services", "", "", "services", "", "", false},
+    {"get", "service", "", "", "services", "", "", false},
+    {"get", "svc", "", "", "services", "", "", false},
+    {"list", "configmaps", "", "", "configmaps", "", "", false},
+    {"list", "configmap", "", "", "configmaps", "", "", false},
+    {"list", "cm", "", "", "configmaps", "", "", false},
+    {"get", "secrets", "", "", "secrets", "", "", false},
+    {"get", "secret", "", "", "secrets", "", "", false},
+    {"get", "Secret", "", "", "secrets", "", "", false},
+    {"list", "namespaces", "", "", "namespaces", "", "", false},
+    {"list", "ns", "", "", "namespaces", "", "", false},
+    {"list", "nodes", "", "", "nodes", "", "", false},
+    {"list", "no", "", "", "nodes", "", "", false},
+    {"list", "node", "", "", "nodes", "", "", false},
+    {"get", "persistentvolumeclaims", "", "", "persistentvolumeclaims", "", "", false},
+    {"get", "pvc", "", "", "persistentvolumeclaims", "", "", false},
+    {"get", "pv", "", "", "persistentvolumes", "", "", false},
+    {"get", "serviceaccounts", "", "", "serviceaccounts", "", "", false},
+    {"get", "sa", "", "", "serviceaccounts", "", "", false},
+    {"get", "serviceaccount", "", "", "serviceaccounts", "", "", false},
+    {"get", "endpoints", "", "", "endpoints", "", "", false},
+    {"get", "ep", "", "", "endpoints", "", "", false},
+    {"get", "rc", "", "", "replicationcontrollers", "", "", false},
+    {"get", "quota", "", "", "resourcequotas", "", "", false},
+    {"get", "limits", "", "", "limitranges", "", "", false},
+    {"get", "cs", "", "", "componentstatuses", "", "", false},
+    // ev is a short name of core events and events.k8s.io events: the core group comes first in discovery.
+    {"get", "ev", "", "", "events", "", "", false},
+    {"get", "events", "", "", "events", "", "", false},
+    {"get", "events.events.k8s.io", "", "events.k8s.io", "events", "", "", false},
+    // apps (aggregated_v2.json)
+    {"get", "deployments", "", "apps", "deployments", "", "", false},
+    {"get", "deployment", "", "apps", "deployments", "", "", false},
+    {"get", "Deployment", "", "apps", "deployments", "", "", false},
+    {"get", "deploy", "", "apps", "deployments", "", "", false},
+    {"get", "deployments.apps", "", "apps", "deployments", "", "", false},
+    {"get", "deploy.apps", "", "apps", "deployments", "", "", false},
+    {"get", "deployments.v1.apps", "", "apps", "deployments", "", "", false},
+    {"get", "daemonsets", "", "apps", "daemonsets", "", "", false},
+    {"get", "ds", "", "apps", "daemonsets", "", "", false},
+    {"get", "daemonset", "", "apps", "daemonsets", "", "", false},
+    {"get", "statefulsets", "", "apps", "statefulsets", "", "", false},
+    {"get", "sts", "", "apps", "statefulsets", "", "", false},
+    {"get", "replicasets", "", "apps", "replicasets", "", "", false},
+    {"get", "rs", "", "apps", "replicasets", "", "", false},
+    {"get", "controllerrevisions", "", "apps", "controllerrevisions", "", "", false},
+    // batch, autoscaling, networking, policy, rbac, storage, apiextensions, certificates, scheduling
+    {"create", "jobs", "", "batch", "jobs", "", "", false},
+    {"create", "job", "", "batch", "jobs", "", "", false},
+    {"create", "cronjobs", "", "batch", "cronjobs", "", "", false},
+    {"create", "cj", "", "batch", "cronjobs", "", "", false},
+    {"get", "hpa", "", "autoscaling", "horizontalpodautoscalers", "", "", false},
+    {"get", "ing", "", "networking.k8s.io", "ingresses", "", "", false},
+    {"get", "ingress", "", "networking.k8s.io", "ingresses", "", "", false},
+    {"get", "netpol", "", "networking.k8s.io", "networkpolicies", "", "", false},
+    {"get", "pdb", "", "policy", "poddisruptionbudgets", "", "", false},
+    {"bind", "clusterroles", "", "rbac.authorization.k8s.io", "clusterroles", "", "", false},
+    {"bind", "clusterrole", "", "rbac.authorization.k8s.io", "clusterroles", "", "", false},
+    {"create", "rolebindings", "", "rbac.authorization.k8s.io", "rolebindings", "", "", false},
+    {"create", "RoleBinding", "", "rbac.authorization.k8s.io", "rolebindings", "", "", false},
+    {"escalate", "roles.rbac.authorization.k8s.io", "", "rbac.authorization.k8s.io", "roles", "", "", false},
+    {"get", "sc", "", "storage.k8s.io", "storageclasses", "", "", false},
+    {"get", "crd", "", "apiextensions.k8s.io", "customresourcedefinitions", "", "", false},
+    {"get", "crds", "", "apiextensions.k8s.io", "customresourcedefinitions", "", "", false},
+    {"approve", "csr", "", "certificates.k8s.io", "certificatesigningrequests", "", "", false},
+    {"get", "pc", "", "scheduling.k8s.io", "priorityclasses", "", "", false},
+    {"get", "leases", "", "coordination.k8s.io", "leases", "", "", false},
+    // subresources: rbacgraph's RESOURCE/SUBRESOURCE where the catalog knows it, else kubectl's TYPE/NAME
+    {"create", "pods/exec", "", "", "pods", "exec", "", false},
+    {"get", "pods/log", "", "", "pods", "log", "", false},
+    {"create", "po/portforward", "", "", "pods", "portforward", "", false},
+    {"update", "deployments/scale", "", "apps", "deployments", "scale", "", false},
+    {"update", "deploy.apps/scale", "", "apps", "deployments", "scale", "", false},
+    {"create", "serviceaccounts/token", "", "", "serviceaccounts", "token", "", false},
+    {"get", "nodes/proxy", "", "", "nodes", "proxy", "", false},
+    {"get", "nodes/stats", "", "", "nodes", "stats", "", false},  // kubelet authorization (k8s-rbac.md 13)
+    {"get", "secrets/checkout-db", "", "", "secrets", "", "checkout-db", false},
+    {"get", "pods/web-0", "", "", "pods", "", "web-0", false},
+    {"get", "deploy/web", "", "apps", "deployments", "", "web", false},
+    {"get", "pods/logs", "", "", "pods", "", "logs", false},  // no such subresource: a pod named logs
+    // authorization-only resources
+    {"impersonate", "users", "", "", "users", "", "", false},
+    {"impersonate", "groups", "", "", "groups", "", "", false},
+    {"impersonate", "userextras/scopes", "", "authentication.k8s.io", "userextras", "scopes", "", false},
+    {"sign", "signers", "", "certificates.k8s.io", "signers", "", "", false},
+    // CRDs from the input, and the built-in group preferred over a CRD with the same plural
+    {"get", "certificates", "", "cert-manager.io", "certificates", "", "", false},
+    {"get", "cert", "", "cert-manager.io", "certificates", "", "", false},
+    {"get", "certs.cert-manager.io", "", "cert-manager.io", "certificates", "", "", false},
+    {"get", "certificate/web-tls", "", "cert-manager.io", "certificates", "", "web-tls", false},
+    {"get", "events.example.com", "", "example.com", "events", "", "", false},
+    // wildcards
+    {"get", "*", "", "", "*", "", "", false},
+    // doubts: misspelt resources and verbs, unknown subresources and groups
+    {"get", "deploymnets", "", "", "deploymnets", "", "", true},
+    {"get", "secretz", "", "", "secretz", "", "", true},
+    {"get", "pods.apps", "", "apps", "pods", "", "", true},
+    {"gett", "pods", "", "", "pods", "", "", true},
+    {"get", "foos.example.org", "", "example.org", "foos", "", "", true},
+    {"get", "pods", "--subresource=exex", "", "pods", "exex", "", true},
+};
+
+ResolvedRequest resolved(const Case& row, const ApiCatalog& catalog) {
+    RequestWords words{.verb = row.verb, .resource = row.word};
+    if (std::string_view(row.option).starts_with("--subresource=")) {
+        words.subresource = std::string(std::string_view(row.option).substr(14));
+    }
+    auto result = resolve_request(words, catalog);
+    REQUIRE_MESSAGE(std::holds_alternative<ResolvedRequest>(result), row.word);
+    return std::get<ResolvedRequest>(std::move(result));
+}
+
+TEST_CASE("a hundred requests typed as kubectl users type them resolve as kubectl resolves them") {
+    const ApiCatalog catalog = catalog_with_crds();
+    CHECK(std::size(kCases) >= 80);
+    for (const Case& row : kCases) {
+        const std::string asked = std::string(row.verb) + " " + row.word;
+        INFO(asked);
+        const ResolvedRequest request = resolved(row, catalog);
+        CHECK(request.request.api_group == row.group);
+        CHECK(request.request.resource == row.resource);
+        CHECK(request.request.subresource == row.subresource);
+        CHECK(request.request.name == row.name);
+        CHECK(request.doubts.empty() == !row.doubt);
+        // A doubt is always explained by a warning (kubectl's wording), and the other way round for words.
+        CHECK(request.warnings.empty() == !row.doubt);
+    }
+}
+
+TEST_CASE("words that cannot be one request are usage errors, never guesses") {
+    const ApiCatalog catalog = catalog_with_crds();
+    const auto error = [&](RequestWords words) {
+        return std::holds_alternative<std::string>(resolve_request(std::move(words), catalog));
+    };
+    CHECK(error({.verb = "get", .resource = "widgets"}));  // widgets.a.example.com or widgets.b.example.com
+    CHECK(error({.verb = "get", .resource = "wd"}));       // the same by short name
+    CHECK(error({.verb = "get", .resource = "pods", .ns = "*"}));      // -n '*': -A is meant
+    CHECK(error({.verb = "get", .resource = "pods/a/b"}));             // a name never holds '/'
+    CHECK(error({.verb = "get", .resource = "pods/a", .name = "b"}));  // two names
+    CHECK(error({.verb = "get", .resource = "pods/log", .subresource = "exec"}));
+    CHECK(error({.verb = "get", .resource = "deployments.apps", .api_group = "batch"}));
+    // Positive controls: each of those, written so that it is one request.
+    CHECK_FALSE(error({.verb = "get", .resource = "widgets.a.example.com"}));
+    CHECK_FALSE(error({.verb = "get", .resource = "pods", .ns = ""}));
+    CHECK_FALSE(error({.verb = "get", .resource = "pods/a", .subresource = "log"}));
+    CHECK_FALSE(error({.verb = "get", .resource = "pods/log", .subresource = "log"}));
+    CHECK_FALSE(error({.verb = "get", .resource = "deployments", .api_group = "apps"}));
+}
+
+TEST_CASE(
+    "a cluster-scoped resource asked in a namespace is asked at cluster scope, with kubectl's warning") {
+    const ApiCatalog catalog = ApiCatalog::builtin();
+    const auto request = std::get<ResolvedRequest>(
+        resolve_request({.verb = "get", .resource = "nodes", .ns = "web"}, catalog));
+    CHECK(request.request.ns.empty());
+    CHECK(request.warnings.size() == 1);
+    CHECK(request.doubts.empty());
+    // Positive control: a namespaced resource keeps its namespace, silently.
+    const auto pods =
+        std::get<ResolvedRequest>(resolve_request({.verb = "get", .resource = "pods", .ns = "web"}, catalog));
+    CHECK(pods.request.ns == "web");
+    CHECK(pods.warnings.empty());
+}
+
+// The property the issue asks for: a misspelt resource or verb never gets a bare "no". Misspellings are made
+// by deleting, doubling, swapping or changing one letter of every plural, singular and short name, and of
+// every verb; those that happen to be another known word are skipped (they are not misspellings).
+TEST_CASE("random misspellings of known resources and verbs never produce a bare no") {
+    const ApiCatalog catalog = ApiCatalog::builtin();
+    const Graph graph =
+        graph_of(bound_cluster_rule("{apiGroups: [''], resources: [configmaps], verbs: [get]}"));
+    std::vector<std::string> words;
+    for (const ApiResource& resource : catalog.resources()) {
+        words.push_back(resource.resource);
+        words.push_back(resource.singular);
+        words.insert(words.end(), resource.short_names.begin(), resource.short_names.end());
+    }
+    std::mt19937 random(29);  // fixed: the same cases every run
+    const auto misspell = [&](std::string word) {
+        std::uniform_int_distribution<std::size_t> position(0, word.size() - 1);
+        const std::size_t at = position(random);
+        switch (random() % 4) {
+            case 0:
+                word.erase(at, 1);
+                break;
+            case 1:
+                word.insert(at, 1, word[at]);
+                break;
+            case 2:
+                if (at + 1 < word.size()) {
+                    std::swap(word[at], word[at + 1]);
+                } else {
+                    word += 'x';
+                }
+                break;
+            default:
+                word[at] = static_cast<char>('a' + random() % 26);
+                break;
+        }
+        return word;
+    };
+    std::size_t tried = 0;
+    for (int round = 0; round < 5; ++round) {
+        for (const std::string& word : words) {
+            const std::string typo = misspell(word);
+            if (typo.empty() || catalog.resolve(typo).outcome != ResourceResolution::Outcome::kUnknown) {
+                continue;  // another real word, or nothing
+            }
+            ++tried;
+            auto result = resolve_request({.verb = "get", .resource = typo, .ns = "web"}, catalog);
+            REQUIRE(std::holds_alternative<ResolvedRequest>(result));
+            const ResolvedRequest& request = std::get<ResolvedRequest>(result);
+            Decision decision = Authorizer(graph, kubernetes_identity("u", {})).authorize(request.request);
+            apply_request_doubts(decision, request.doubts);
+            INFO(std::string(typo));
+            CHECK(decision.verdict != Verdict::kDenied);
+        }
+        for (const std::string& verb : plain_verbs(VerbUse::kResource)) {
+            const std::string typo = misspell(verb);
+            if (typo.empty() || is_known_verb(typo, VerbUse::kResource)) {
+                continue;
+            }
+            ++tried;
+            auto result = resolve_request({.verb = typo, .resource = "configmaps", .ns = "web"}, catalog);
+            const ResolvedRequest& request = std::get<ResolvedRequest>(result);
+            Decision decision = Authorizer(graph, kubernetes_identity("u", {})).authorize(request.request);
+            apply_request_doubts(decision, request.doubts);
+            INFO(std::string(typo));
+            CHECK(decision.verdict != Verdict::kDenied);
+        }
+    }
+    CHECK(tried > 300);
+    // Positive control: the correctly spelt request is answered, yes or no, with no doubt.
+    const auto right = std::get<ResolvedRequest>(
+        resolve_request({.verb = "get", .resource = "configmaps", .ns = "web"}, catalog));
+    CHECK(right.doubts.empty());
+    CHECK(Authorizer(graph, kubernetes_identity("u", {})).authorize(right.request).verdict ==
+          Verdict::kAllowed);
+    const auto denied = std::get<ResolvedRequest>(
+        resolve_request({.verb = "get", .resource = "secrets", .ns = "web"}, catalog));
+    CHECK(Authorizer(graph, kubernetes_identity("u", {})).authorize(denied.request).verdict ==
+          Verdict::kDenied);
+}
+
+}  // namespace
+}  // namespace rbacgraph::test
