@@ -330,11 +330,13 @@ class TreeBuilder : public YAML::EventHandler {
             anchors_[anchor] = node;
         }
         if (stack_.empty()) {
+            require_json_value(node);
             document_ = std::move(node);
             return;
         }
         Frame& parent = stack_.back();
         if (parent.node.type == NodeType::kSequence) {
+            require_json_value(node);
             if (parent.root_items && node.is_mapping() && anchor == 0 && consumer_.list_item(node)) {
                 return;
             }
@@ -352,7 +354,38 @@ class TreeBuilder : public YAML::EventHandler {
             key.type != NodeType::kSequence) {
             require_key_indicator(key, parent.pending_key_offset);
         }
+        require_json_value(node);
+        // yaml-cpp takes a scalar on the line after its key, at the key's indentation, as the key's value;
+        // go-yaml v2 reads it as the next key, which has no ':' ("could not find expected ':'").
+        if (!parent.flow && node.type == NodeType::kScalar && node.line > key.line &&
+            node.column <= key.column) {
+            throw LimitExceeded{
+                node.line, node.column,
+                fmt::format("the value of '{}' starts on the next line no deeper than its key "
+                            "(go-yaml v2 reads it as a key: could not find expected ':'), so "
+                            "kubectl refuses this document",
+                            key.text)};
+        }
         add_entry(parent, std::move(key), std::move(node));
+    }
+
+    // sigs.k8s.io/yaml turns the document into JSON with encoding/json, which has no NaN or infinity
+    // ("json: unsupported value: NaN"), so a .nan or .inf value refuses the whole document (as a key it is
+    // the text ".nan").
+    void require_json_value(const Node& node) const {
+        if (node.type != NodeType::kScalar || node.style != ScalarStyle::kPlain) {
+            return;
+        }
+        std::string lower = node.text;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        if ((lower == ".nan" || lower == ".inf" || lower == "+.inf" || lower == "-.inf") &&
+            node.scalar_value() == ScalarValue::kFloat) {
+            throw LimitExceeded{node.line, node.column,
+                                fmt::format("'{}' is a number JSON cannot hold (json: unsupported value), so "
+                                            "kubectl refuses this document",
+                                            node.text)};
+        }
     }
 
     // go-yaml v2 scannerc.go yaml_parser_scan_tag_uri: a tag is made of letters, digits, '-', '_' and

@@ -319,5 +319,17 @@ TEST_CASE(
           0);
 }
 
+// sigs.k8s.io/yaml's json.Marshal cannot write NaN or infinity ("json: unsupported value"), and go-yaml v2
+// reads a scalar on the line after its key, no deeper than the key, as the next key.
+TEST_CASE("a .nan value, and a value no deeper than its key on the next line, refuse the document") {
+    const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n";
+    CHECK(errors_in(load_yaml(ns + "ratio: .nan\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "ratios: [-.Inf]\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "note:\n\"text\"\n")) == 1);
+    // Positive controls: .nan as a key or quoted, a deeper value, an indentless list.
+    CHECK(errors_in(load_yaml(ns + "labels: {.nan: x}\nnote: \".nan\"\n")) == 0);
+    CHECK(errors_in(load_yaml(ns + "note:\n  text\nitems:\n- a\n")) == 0);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
