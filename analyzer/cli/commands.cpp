@@ -885,6 +885,24 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                             return docs_commands.run_man(to);
                         }});
 
+    // A bare `rbacgraph` teaches: the usage, on stdout, and the usage exit code.
+    if (argc <= 1) {
+        out << app.help();
+        return kExitUsage;
+    }
+    // A first word that is no command and no option is most likely a misspelt command: say which one.
+    std::vector<std::string> names;
+    for (const Command& command : commands) {
+        names.push_back(command.app->get_name());
+    }
+    if (const std::string first = argv[1];
+        !first.starts_with('-') && std::find(names.begin(), names.end(), first) == names.end()) {
+        const std::vector<std::string> near = nearest_words(first, names, 1);
+        err << "rbacgraph: '" << terminal_text(first) << "' is not a command"
+            << (near.empty() ? std::string() : "; did you mean '" + near.front() + "'?") << "\n"
+            << "Commands: " << fmt::format("{}", fmt::join(names, ", ")) << " (rbacgraph --help)\n";
+        return kExitUsage;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -418,7 +418,6 @@ bool is_workload(std::string_view kind, std::string_view group) {
     return group == "batch" && (kind == "Job" || kind == "CronJob");
 }
 
-
 }  // namespace
 
 void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_depth) {

@@ -427,7 +427,11 @@ LineOutcome answer_line(std::string_view text, std::size_t number, IdentityCache
         return {result.allowed, !result.error.empty()};
     }
     if (nests_too_deep(text)) {  // the flat lines above nest nothing
-        print({false, false, "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels", {}, {}},
+        print({false,
+               false,
+               "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels",
+               {},
+               {}},
               std::nullopt, number, out);
         return {false, true};
     }

@@ -157,7 +157,8 @@ EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const Request&
     return out;
 }
 
-EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const ResolvedRequest& request, bool all_grants) {
+EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const ResolvedRequest& request,
+                        bool all_grants) {
     EstateCanI out = can_i_estate(estate, asker, request.request, all_grants);
     for (EstateCanI::Answer& answer : out.answers) {
         apply_request_doubts(answer.decision, request.doubts);

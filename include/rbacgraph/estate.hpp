@@ -12,7 +12,6 @@
 #include "rbacgraph/identity.hpp"
 #include "rbacgraph/load.hpp"
 #include "rbacgraph/query.hpp"
-#include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
 
@@ -223,7 +222,8 @@ struct EstateCanI {
 EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const Request& request, bool all_grants);
 EstateCanI can_i_estate(const Estate& estate, std::string_view arn, const Request& request, bool all_grants);
 /// can-i over a resolved request: a "no" over words in doubt is undetermined (apply_request_doubts).
-EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const ResolvedRequest& request, bool all_grants);
+EstateCanI can_i_estate(const Estate& estate, const Asker& asker, const ResolvedRequest& request,
+                        bool all_grants);
 
 /// The API resources the estate's clusters can name (catalog_of over every cluster's input).
 ApiCatalog catalog_of(const Estate& estate);

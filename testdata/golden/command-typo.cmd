@@ -1,0 +1,1 @@
+chek testdata/demo

@@ -1,0 +1,1 @@
+who-can get nodes -n shop-checkout testdata/demo

@@ -1,0 +1,1 @@
+who-can update daemonsets.apps docs -n kube-system testdata/demo

@@ -1,0 +1,1 @@
+can-i get pods -n '*' --user u testdata/demo
