@@ -892,6 +892,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     // A first word that is no command and no option is most likely a misspelt command: say which one.
     std::vector<std::string> names;
+    names.reserve(commands.size());
     for (const Command& command : commands) {
         names.push_back(command.app->get_name());
     }

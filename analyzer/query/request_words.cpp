@@ -76,6 +76,7 @@ namespace {
 
 std::string joined_names(const std::vector<const ApiResource*>& resources) {
     std::vector<std::string> names;
+    names.reserve(resources.size());
     for (const ApiResource* resource : resources) {
         names.push_back(resource->qualified());
     }
@@ -158,6 +159,9 @@ std::variant<ResolvedRequest, std::string> resolve_request(RequestWords words, c
     request.subresource = words.subresource;
     switch (resolution.outcome) {
         case ResourceResolution::Outcome::kResolved:
+            if (resource == nullptr) {  // kResolved always names its resource
+                return std::string("internal error: a resolved resource without a resource");
+            }
             request.resource = resource->resource;
             request.api_group = resource->group;
             if (resolution.how != "plural" || resolution.resource_word != resource->resource ||
