@@ -1069,6 +1069,14 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
             }
         } else if (bare_marker(line, "...")) {
             cut.end_marker_lines.push_back(line_number);
+        } else if (line.starts_with('%') && document_content) {
+            // go-yaml's scanner takes '%' at the start of any line as a directive
+            // (yaml_parser_fetch_next_token), and a directive inside a document refuses it; yaml-cpp reads
+            // the line as text.
+            cut.refusal = ByteRefusal{document_start, line_number, 1,
+                                      "a line starting with '%' inside a document, which go-yaml reads as a "
+                                      "YAML directive"};
+            return cut;
         } else if (line.starts_with('%') && !document_content) {
             // go-yaml v2 (parserc.go yaml_parser_process_directives) accepts "%YAML 1.1" and "%TAG" only:
             // "found incompatible YAML document", "found unknown directive name" refuse the document.
