@@ -373,7 +373,9 @@ class TreeBuilder : public YAML::EventHandler {
     // ("json: unsupported value: NaN"), so a .nan or .inf value refuses the whole document (as a key it is
     // the text ".nan").
     void require_json_value(const Node& node) const {
-        if (node.type != NodeType::kScalar || node.style != ScalarStyle::kPlain) {
+        // Only ".nan", ".inf", "+.inf", "-.inf" in any case qualify: most values are rejected by a glance.
+        if (node.type != NodeType::kScalar || node.style != ScalarStyle::kPlain || node.text.size() < 4 ||
+            node.text.size() > 5 || (node.text[0] != '.' && node.text[1] != '.')) {
             return;
         }
         std::string lower = node.text;
