@@ -100,6 +100,7 @@ struct ByteRefusal {
 struct KubectlCut {
     std::vector<int> separator_lines;
     std::vector<int> end_marker_lines;
+    std::vector<std::size_t> separators_to_clean;  ///< offsets of "---#..." lines, parsed as "---"
     std::optional<ByteRefusal> refusal;
 };
 /// `original` is the text before lone CRs were made LF ("" when none were): kubectl cuts lines at LF only.

@@ -1057,6 +1057,12 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 document_start = line_end;
                 document_content = false;
                 cut.separator_lines.push_back(line_number);
+                // "---#..." is a separator to kubectl (only a comment follows) but text to a YAML parser,
+                // which needs a space after "---": such a line is parsed as the bare separator it is to
+                // kubectl.
+                if (line.size() > 3 && line[3] == '#') {
+                    cut.separators_to_clean.push_back(line_start);
+                }
             } else {
                 // apimachinery's YAMLReader: "invalid Yaml document separator", and the document it would
                 // have ended is lost too.
@@ -1070,6 +1076,13 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 return cut;
             }
         } else if (bare_marker(line, "...")) {
+            if (!document_content) {
+                // A document end with no document before it in go-yaml's input: "did not find expected node
+                // content". yaml-cpp skips it.
+                cut.refusal = ByteRefusal{document_start, line_number, 1,
+                                          "a \"...\" document end with no document before it"};
+                return cut;
+            }
             cut.end_marker_lines.push_back(line_number);
         } else if (line.starts_with('%') && document_content) {
             // go-yaml's scanner takes '%' at the start of any line as a directive
@@ -1277,6 +1290,17 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
     // Bytes kubectl and the authenticator refuse are refused here too, before yaml-cpp (which reads them)
     // can give their document a meaning the cluster never sees; the documents before are read.
     const KubectlCut cut = cut_as_kubectl(text, source, lone_cr ? original : std::string_view());
+    if (!cut.separators_to_clean.empty()) {
+        if (lines.empty()) {
+            lines.assign(text);
+        }
+        for (const std::size_t at : cut.separators_to_clean) {
+            for (std::size_t i = at + 3; i < lines.size() && lines[i] != '\n'; ++i) {
+                lines[i] = ' ';
+            }
+        }
+        text = lines;
+    }
     if (cut.refusal) {
         text = text.substr(0, cut.refusal->document_start);
     }

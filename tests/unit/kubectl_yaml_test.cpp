@@ -106,6 +106,12 @@ TEST_CASE("a separator line with content is refused as kubectl refuses it, with 
     CHECK(errors_in(refused) == 1);
     CHECK(refused.roles.empty());
     CHECK(refused.bindings.empty());
+    // "---#x" is a separator to kubectl, though a YAML parser needs a space after "---"; "..." before any
+    // document is refused by go-yaml.
+    const Export glued = load_yaml(std::string(kAdminRole) + "---# next\n" + std::string(kBindMallory));
+    CHECK(errors_in(glued) == 0);
+    CHECK(glued.bindings.size() == 1);
+    CHECK(errors_in(load_yaml("...\n" + std::string(kAdminRole))) == 1);
     // Positive control: a comment after the separator is a separator.
     const Export commented = load_yaml(std::string(kAdminRole) + "--- # next\n" + std::string(kBindMallory));
     CHECK(errors_in(commented) == 0);
