@@ -171,7 +171,8 @@ std::variant<ResolvedRequest, std::string> resolve_request(RequestWords words, c
             }
             break;
         case ResourceResolution::Outcome::kWildcard:
-            request.resource = "*";
+            // (assign, not operator= from a literal: GCC 12 at -O3 warns falsely about that copy, -Wrestrict)
+            request.resource.assign(1, '*');
             request.api_group = words.api_group;
             break;
         case ResourceResolution::Outcome::kUnknownGroup:
