@@ -350,7 +350,9 @@ class TreeBuilder : public YAML::EventHandler {
         }
         Node key = std::move(*parent.pending_key);
         parent.pending_key.reset();
-        if (!parent.flow && node.type == NodeType::kNull && key.type != NodeType::kMapping &&
+        const bool empty_value =
+            node.type == NodeType::kNull || (node.type == NodeType::kScalar && node.text.empty());
+        if (!parent.flow && empty_value && key.type != NodeType::kMapping &&
             key.type != NodeType::kSequence) {
             require_key_indicator(key, parent.pending_key_offset);
         }
@@ -1075,7 +1077,9 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                                             shown)};
                 return cut;
             }
-        } else if (bare_marker(line, "...")) {
+        } else if (line.starts_with("...") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
+                                               line[3] == '\r' || line[3] == '\n')) {
+            // A document end ("..." then a blank: whatever follows on the line is past the document).
             if (!document_content) {
                 // A document end with no document before it in go-yaml's input: "did not find expected node
                 // content". yaml-cpp skips it.
@@ -1208,7 +1212,7 @@ class GoYamlDocuments final : public DocumentConsumer {
         }
         const int first_line = first_ ? first_->line : 0;
         const bool ended = std::any_of(cut_.end_marker_lines.begin(), cut_.end_marker_lines.end(),
-                                       [&](int line) { return line >= first_line && line < document.line; });
+                                       [&](int line) { return line >= first_line && line <= document.line; });
         if (ended || !first_ || document.column < first_->column) {
             diagnostics_.push_back(
                 {Severity::kWarning,
