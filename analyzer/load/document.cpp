@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace rbacgraph::load {
@@ -127,7 +129,9 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
         if (is_go_int(plain)) {
             return ScalarValue::kInt;
         }
-        if (matches_yaml_style_float(plain)) {
+        // strconv.ParseFloat must also accept it: a value beyond the largest double is ErrRange, so a string.
+        if (matches_yaml_style_float(plain) &&
+            std::isfinite(std::strtod(std::string(plain).c_str(), nullptr))) {
             return ScalarValue::kFloat;
         }
     }

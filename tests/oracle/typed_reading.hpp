@@ -4,6 +4,7 @@
 // fuzz target.
 #pragma once
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -48,11 +49,12 @@ inline nlohmann::json number(const std::string& text, bool integer) {
     if (digits == ".inf" || digits == ".Inf" || digits == ".INF" || digits == "+.inf") {
         return "rbacgraph-infinity";
     }
-    try {
-        return std::stod(digits);
-    } catch (const std::exception&) {
+    char* end = nullptr;
+    const double value = std::strtod(digits.c_str(), &end);  // underflow reads as 0, as strconv.ParseFloat
+    if (end == digits.c_str()) {
         return "rbacgraph-unparsed-float:" + text;
     }
+    return value;
 }
 
 inline nlohmann::json typed(const Node& node) {
