@@ -380,8 +380,9 @@ std::optional<CommandWords> split_request_words(const std::vector<std::string>& 
     }
     CommandWords out{words[0], words[1], {}, {}};
     std::size_t next = 2;
-    const bool could_be_name = words.size() >= (clusters_named ? 3U : 4U) && !name_given &&
-                               words[1].find('/') == std::string::npos && !words[1].starts_with("/");
+    // (A URL takes no name; after TYPE/NAME a second name is resolve_request's usage error.)
+    const bool could_be_name =
+        words.size() >= (clusters_named ? 3U : 4U) && !name_given && !words[1].starts_with("/");
     if (could_be_name && !is_input_path(words[2])) {
         out.name = words[2];
         next = 3;
