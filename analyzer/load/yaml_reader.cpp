@@ -15,6 +15,7 @@
 
 #include "load/document.hpp"
 #include "load/fast_yaml.hpp"
+#include "rbacgraph/arn.hpp"
 #include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::load {
@@ -184,13 +185,23 @@ class TreeBuilder : public YAML::EventHandler {
     void OnMapEnd() override { close(); }
 
   private:
+    // Where the next property or the content starts after the token at `at` (an anchor or a tag) and the
+    // blanks and line breaks that follow it.
+    std::size_t after_property(std::size_t at) const {
+        at = text_.find_first_of(" \t\r\n", at);
+        at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
+        return at == std::string_view::npos ? text_.size() : at;
+    }
+
+    // Where a node's tag is written, past its anchor (a node's mark is at its first property).
+    std::size_t tag_position(const YAML::Mark& mark) const {
+        const auto at = static_cast<std::size_t>(mark.pos);
+        return at < text_.size() && text_[at] == '&' ? after_property(at) : at;
+    }
+
     // The tag written before a node ("!x", "!!int"), past an anchor; nullopt when there is none.
     std::optional<std::string> written_tag(const YAML::Mark& mark) const {
-        auto at = static_cast<std::size_t>(mark.pos);
-        if (at < text_.size() && text_[at] == '&') {
-            at = text_.find_first_of(" \t\r\n", at);
-            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
-        }
+        const std::size_t at = tag_position(mark);
         if (at >= text_.size() || text_[at] != '!') {
             return std::nullopt;
         }
@@ -205,11 +216,7 @@ class TreeBuilder : public YAML::EventHandler {
                 at = text_.find('>', at);
                 at = at == std::string_view::npos ? text_.size() : at + 1;
             }
-            at = text_.find_first_of(" \t\r\n", at);
-            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
-            if (at == std::string_view::npos) {
-                return text_.size();
-            }
+            at = after_property(at);
         }
         return at;
     }
@@ -380,9 +387,7 @@ class TreeBuilder : public YAML::EventHandler {
             node.text.size() > 5 || (node.text[0] != '.' && node.text[1] != '.')) {
             return;
         }
-        std::string lower = node.text;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
+        const std::string lower = ascii_lower(node.text);
         if ((lower == ".nan" || lower == ".inf" || lower == "+.inf" || lower == "-.inf") &&
             node.scalar_value() == ScalarValue::kFloat) {
             throw LimitExceeded{node.line, node.column,
@@ -400,11 +405,7 @@ class TreeBuilder : public YAML::EventHandler {
         if (tag.empty() || tag == "?") {
             return;  // untagged plain (a quoted or block scalar is "!": its source is checked)
         }
-        auto at = static_cast<std::size_t>(mark.pos);
-        if (at < text_.size() && text_[at] == '&') {
-            at = text_.find_first_of(" \t\r\n", at);
-            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t", at);
-        }
+        std::size_t at = tag_position(mark);
         if (at >= text_.size() || text_[at] != '!') {
             return;  // the tag is not where it is expected: leave it to the parser
         }
@@ -709,12 +710,7 @@ class TreeBuilder : public YAML::EventHandler {
     static std::optional<std::string> float_key_text(std::string_view text) {
         std::string digits(text);
         std::erase(digits, '_');
-        const std::string lower = [&] {
-            std::string out = digits;
-            std::transform(out.begin(), out.end(), out.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-            return out;
-        }();
+        const std::string lower = ascii_lower(digits);
         if (lower == ".nan") {
             return std::string(".nan");
         }
@@ -979,47 +975,14 @@ bool has_lone_carriage_return(std::string_view text) {
 // #x9 | #xA | #xD | [#x20-#x7E] | #x85 | [#xA0-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; anything else
 // refuses the whole document ("control characters are not allowed", "invalid leading UTF-8 octet", ...).
 std::optional<std::string> refused_character(std::string_view text, std::size_t& at) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(at);
-    if (lead < 0x80) {
-        if (lead == 0x09 || lead == 0x0A || lead == 0x0D || (lead >= 0x20 && lead <= 0x7E)) {
-            ++at;
-            return std::nullopt;
-        }
-        return fmt::format("control character U+{:04X} (go-yaml: control characters are not allowed)", lead);
-    }
-    std::size_t width = 0;
     std::uint32_t value = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        width = 2;
-        value = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        width = 3;
-        value = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        width = 4;
-        value = lead & 0x07;
-    } else {
-        return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid leading UTF-8 octet)", lead);
+    const std::size_t width = utf8_sequence(text, at, value);
+    if (width == 0) {
+        return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid UTF-8)",
+                           static_cast<unsigned char>(text[at]));
     }
-    if (at + width > text.size()) {
-        return std::string(
-            "the text ends inside a UTF-8 character (go-yaml: incomplete UTF-8 octet sequence)");
-    }
-    for (std::size_t k = 1; k < width; ++k) {
-        if ((byte(at + k) & 0xC0) != 0x80) {
-            return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid trailing UTF-8 octet)",
-                               byte(at + k));
-        }
-        value = (value << 6) | (byte(at + k) & 0x3F);
-    }
-    if ((width == 2 && value < 0x80) || (width == 3 && value < 0x800) || (width == 4 && value < 0x10000)) {
-        return std::string("an overlong UTF-8 sequence (go-yaml: invalid length of a UTF-8 sequence)");
-    }
-    if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
-        return fmt::format("U+{:04X} is not a Unicode character (go-yaml: invalid Unicode character)", value);
-    }
-    if (value == 0x85 || (value >= 0xA0 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD) ||
+    if (value == 0x09 || value == 0x0A || value == 0x0D || (value >= 0x20 && value <= 0x7E) ||
+        value == 0x85 || (value >= 0xA0 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD) ||
         value >= 0x10000) {
         at += width;
         return std::nullopt;
@@ -1210,10 +1173,11 @@ class GoYamlDocuments final : public DocumentConsumer {
         if (refused_) {
             return;
         }
-        const int first_line = first_ ? first_->line : 0;
+        // Within a piece the first document is held until the piece ends or is refused (refused_ above).
+        const int first_line = first_->line;
         const bool ended = std::any_of(cut_.end_marker_lines.begin(), cut_.end_marker_lines.end(),
                                        [&](int line) { return line >= first_line && line <= document.line; });
-        if (ended || !first_ || document.column < first_->column) {
+        if (ended || document.column < first_->column) {
             diagnostics_.push_back(
                 {Severity::kWarning,
                  {file_, document.line, document.column},

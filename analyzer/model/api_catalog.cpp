@@ -104,7 +104,7 @@ bool ApiResource::has_subresource(std::string_view subresource) const {
     return std::find(subresources.begin(), subresources.end(), subresource) != subresources.end();
 }
 
-ApiCatalog ApiCatalog::builtin() {
+const ApiCatalog& ApiCatalog::builtin() {
     static const ApiCatalog kBuiltinCatalog = make_builtin();
     return kBuiltinCatalog;
 }

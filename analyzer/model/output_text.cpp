@@ -5,10 +5,8 @@
 #include <cstdint>
 
 namespace rbacgraph {
-namespace {
 
-// The length of the valid UTF-8 sequence at text[i] and its code point, or 0 where the byte starts none
-// (RFC 3629 section 4: no overlong forms, no surrogates, nothing above U+10FFFF).
+// RFC 3629 section 4: no overlong forms, no surrogates, nothing above U+10FFFF.
 std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& code_point) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
@@ -47,6 +45,8 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& c
     }
     return length;
 }
+
+namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 

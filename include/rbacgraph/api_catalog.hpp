@@ -52,8 +52,8 @@ struct ResourceResolution {
 
 class ApiCatalog {
   public:
-    /// The built-in resources and the authorization-only ones.
-    static ApiCatalog builtin();
+    /// The built-in resources and the authorization-only ones, made once (copy it to add the input's).
+    static const ApiCatalog& builtin();
 
     /// A resource the input declares (a CustomResourceDefinition): after the built-in ones, as kubectl's
     /// discovery lists extension groups after the built-in groups.

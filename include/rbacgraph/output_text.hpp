@@ -5,6 +5,8 @@
 // returns, bidirectional overrides, a Markdown comment marker). docs/cli.md ("Names with unusual bytes") says
 // how each output shows such bytes.
 
+#include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +17,10 @@ namespace rbacgraph {
 /// byte that is not valid UTF-8 is written as U+FFFD, since JSON text is UTF-8 (RFC 8259 section 8.1);
 /// nlohmann's default would throw type_error 316 and end the run.
 std::string json_text(const nlohmann::json& value, int indent = -1);
+
+/// The length of the valid UTF-8 sequence at `i` (1 to 4), its code point in `code_point`; 0 when the bytes
+/// there are not UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& code_point);
 
 /// The text with every byte that is not part of valid UTF-8 replaced by U+FFFD (one per byte, as nlohmann's
 /// replace handler does): overlong forms, surrogates and code points above U+10FFFF are invalid (RFC 3629).

@@ -222,7 +222,7 @@ TEST_CASE("words that cannot be one request are usage errors, never guesses") {
 
 TEST_CASE(
     "a cluster-scoped resource asked in a namespace is asked at cluster scope, with kubectl's warning") {
-    const ApiCatalog catalog = ApiCatalog::builtin();
+    const ApiCatalog& catalog = ApiCatalog::builtin();
     const auto request = std::get<ResolvedRequest>(
         resolve_request({.verb = "get", .resource = "nodes", .ns = "web"}, catalog));
     CHECK(request.request.ns.empty());
@@ -239,7 +239,7 @@ TEST_CASE(
 // by deleting, doubling, swapping or changing one letter of every plural, singular and short name, and of
 // every verb; those that happen to be another known word are skipped (they are not misspellings).
 TEST_CASE("random misspellings of known resources and verbs never produce a bare no") {
-    const ApiCatalog catalog = ApiCatalog::builtin();
+    const ApiCatalog& catalog = ApiCatalog::builtin();
     const Graph graph =
         graph_of(bound_cluster_rule("{apiGroups: [''], resources: [configmaps], verbs: [get]}"));
     std::vector<std::string> words;
