@@ -30,6 +30,7 @@ import json, subprocess, sys, os
 work = sys.argv[1]
 failures = 0
 compared = 0
+declared = 0
 for path in open(os.path.join(work, "files")).read().split("\n"):
     if not path:
         continue
@@ -49,9 +50,14 @@ for path in open(os.path.join(work, "files")).read().split("\n"):
     else:
         b = [d for d in b if not (isinstance(d, dict) and "rbacgraph-oracle-error" in d)] if not refused(b) else b
     compared += 1
+    # A refusal that says the real readers read these bytes otherwise (NEL and the Unicode separators) is a
+    # declared difference, loud by construction; it is counted, never silent.
+    if a != b and any(isinstance(d, dict) and "would read this document differently" in d.get("rbacgraph-oracle-error", "") for d in b):
+        declared += 1
+        continue
     if a != b:
         failures += 1
         print(f"reader_oracle_test: {path} reads differently:\n  kubectl:   {json.dumps(a)[:600]}\n  rbacgraph: {json.dumps(b)[:600]}", file=sys.stderr)
-print(f"reader_oracle_test: {compared} files compared with kubectl's reading, {failures} differ", file=sys.stderr)
+print(f"reader_oracle_test: {compared} files compared with kubectl's reading, {failures} differ, {declared} refused as read differently", file=sys.stderr)
 sys.exit(1 if failures else 0)
 PYTHON

@@ -64,6 +64,9 @@ class DocumentConsumer {
     virtual void list_items_begin() {}
     /// A mapping in that `items` list is complete; true when the consumer took it out of the tree.
     virtual bool list_item(Node& /*item*/) { return false; }
+    /// A document whose root is null (`~`, `null`, nothing but a tag): no object, but where it stands
+    /// decides how go-yaml v2 reads the document before it (load/yaml_reader.cpp, GoYamlDocuments).
+    virtual void null_document(const Node& /*document*/) {}
 };
 
 /// Keeps every document whole, List items included.
@@ -93,6 +96,8 @@ struct ByteRefusal {
     int line = 0;                    ///< 1-based position of the offending bytes
     int column = 0;
     std::string reason;
+    /// The real readers read these bytes, only otherwise than we would: refused so as not to guess.
+    bool read_differently = false;
 };
 /// The bytes as kubectl cuts them: the lines of its document separators (a kubectl stream only), the lines
 /// after which go-yaml v2's Unmarshal reads nothing more of its chunk ("...", and "---" inside one value),

@@ -914,6 +914,8 @@ void replay(std::vector<YamlEvent>& events, TreeBuilder& builder) {
 void hand_over(TreeBuilder& builder, DocumentConsumer& consumer) {
     if (std::optional<Node> document = builder.take_document(); document && !document->is_null()) {
         consumer.document(std::move(*document));
+    } else if (document) {
+        consumer.null_document(*document);
     }
 }
 
@@ -974,20 +976,35 @@ bool has_lone_carriage_return(std::string_view text) {
 // go-yaml v2's reader (readerc.go, yaml_parser_update_buffer) decodes UTF-8 strictly and allows only
 // #x9 | #xA | #xD | [#x20-#x7E] | #x85 | [#xA0-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; anything else
 // refuses the whole document ("control characters are not allowed", "invalid leading UTF-8 octet", ...).
-std::optional<std::string> refused_character(std::string_view text, std::size_t& at) {
+struct CharacterRefusal {
+    std::string reason;
+    bool read_differently = false;  ///< go-yaml reads the character, as something else than we do
+};
+
+std::optional<CharacterRefusal> refused_character(std::string_view text, std::size_t& at) {
     std::uint32_t value = 0;
     const std::size_t width = utf8_sequence(text, at, value);
     if (width == 0) {
-        return fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid UTF-8)",
-                           static_cast<unsigned char>(text[at]));
+        return CharacterRefusal{fmt::format("byte 0x{:02X} is not UTF-8 (go-yaml: invalid UTF-8)",
+                                            static_cast<unsigned char>(text[at]))};
+    }
+    // go-yaml v2 (yamlh.go is_break, scannerc.go read_line) takes NEL, LINE SEPARATOR and PARAGRAPH
+    // SEPARATOR as line breaks (NEL even becomes "\n" in a scalar); YAML 1.2 and our readers take them as
+    // characters, so a mapping or a scalar around one has another shape to kubectl than here.
+    if (value == 0x85 || value == 0x2028 || value == 0x2029) {
+        return CharacterRefusal{
+            fmt::format("U+{:04X} is a line break to go-yaml v2 (kubectl, the authenticator) and a character "
+                        "to rbacgraph's reader, so the two would read this document differently",
+                        value),
+            true};
     }
     if (value == 0x09 || value == 0x0A || value == 0x0D || (value >= 0x20 && value <= 0x7E) ||
-        value == 0x85 || (value >= 0xA0 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD) ||
-        value >= 0x10000) {
+        (value >= 0xA0 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD) || value >= 0x10000) {
         at += width;
         return std::nullopt;
     }
-    return fmt::format("control character U+{:04X} (go-yaml: control characters are not allowed)", value);
+    return CharacterRefusal{
+        fmt::format("control character U+{:04X} (go-yaml: control characters are not allowed)", value)};
 }
 
 }  // namespace
@@ -1087,9 +1104,10 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 continue;
             }
             const std::size_t before = at;
-            if (std::optional<std::string> reason = refused_character(text, at)) {
-                cut.refusal = ByteRefusal{document_start, line_number,
-                                          static_cast<int>(before - line_start) + 1, std::move(*reason)};
+            if (std::optional<CharacterRefusal> refused = refused_character(text, at)) {
+                cut.refusal =
+                    ByteRefusal{document_start, line_number, static_cast<int>(before - line_start) + 1,
+                                std::move(refused->reason), refused->read_differently};
                 return cut;
             }
         }
@@ -1155,23 +1173,56 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
 // the whole chunk with an error.
 class GoYamlDocuments final : public DocumentConsumer {
   public:
-    GoYamlDocuments(DocumentConsumer& inner, const KubectlCut& cut, const std::string& file,
-                    std::vector<Diagnostic>& diagnostics)
-        : inner_(inner), cut_(cut), file_(file), diagnostics_(diagnostics) {}
+    GoYamlDocuments(DocumentConsumer& inner, std::string_view text, const KubectlCut& cut,
+                    const std::string& file, std::vector<Diagnostic>& diagnostics)
+        : inner_(inner), text_(text), cut_(cut), file_(file), diagnostics_(diagnostics) {}
     GoYamlDocuments(const GoYamlDocuments&) = delete;
     GoYamlDocuments& operator=(const GoYamlDocuments&) = delete;
     ~GoYamlDocuments() override = default;
 
     void document(Node&& document) override {
-        const std::ptrdiff_t chunk = chunk_of(document.line);
-        if (chunk != chunk_) {
-            finish();
-            chunk_ = chunk;
+        if (follows_first(document)) {
             first_ = std::move(document);
+        }
+    }
+    // A null document is never an object, but it is a document to go-yaml v2 like any other: "- a\n~" is
+    // refused, and a null first document makes what follows it in the piece ignored or refused.
+    // yaml-cpp also reports an empty document (a "---" line with nothing after it) as null, marked at the
+    // next marker, a comment or the end of the text, and repeats a document it cannot read at one place;
+    // neither is a document to go-yaml v2.
+    void null_document(const Node& document) override {
+        if (!holds_content(document.line, document.column) ||
+            (first_ && first_->line == document.line && first_->column == document.column)) {
             return;
         }
+        if (follows_first(document)) {
+            first_ = document;
+        }
+    }
+    void list_items_begin() override { inner_.list_items_begin(); }
+    bool list_item(Node& item) override { return inner_.list_item(item); }
+
+    /// Hands over the held document: the chunk (or the stream) ended.
+    void finish() {
+        if (first_ && !first_->is_null()) {
+            inner_.document(std::move(*first_));
+        }
+        first_.reset();
+        refused_ = false;
+    }
+
+  private:
+    // True when `document` is the first of its piece (to be held); otherwise reports what go-yaml v2 does
+    // with it (ignored: a warning; refused with the first: an error).
+    bool follows_first(const Node& document) {
+        const std::ptrdiff_t chunk = chunk_of(document.line);
+        if (chunk != chunk_ || (!first_ && !refused_)) {
+            finish();
+            chunk_ = chunk;
+            return true;
+        }
         if (refused_) {
-            return;
+            return false;
         }
         // Within a piece the first document is held until the piece ends or is refused (refused_ above).
         const int first_line = first_->line;
@@ -1186,7 +1237,7 @@ class GoYamlDocuments final : public DocumentConsumer {
                              "first document there and ignore this one, and so does rbacgraph",
                              ended ? "a \"...\" line that ends the document before it"
                                    : "a document with no \"---\" line between them")});
-            return;
+            return false;
         }
         diagnostics_.push_back(
             {Severity::kError,
@@ -1198,26 +1249,40 @@ class GoYamlDocuments final : public DocumentConsumer {
                          first_line)});
         first_.reset();
         refused_ = true;
+        return false;
     }
-    void list_items_begin() override { inner_.list_items_begin(); }
-    bool list_item(Node& item) override { return inner_.list_item(item); }
 
-    /// Hands over the held document: the chunk (or the stream) ended.
-    void finish() {
-        if (first_) {
-            inner_.document(std::move(*first_));
-            first_.reset();
+    // Whether the text at 1-based (line, column) starts a node rather than a marker, a comment or nothing.
+    // Documents come in order, so the line cursor only moves forward.
+    bool holds_content(int line, int column) {
+        if (line < cursor_line_) {
+            cursor_line_ = 1;
+            cursor_offset_ = 0;
         }
-        refused_ = false;
+        while (cursor_line_ < line && cursor_offset_ < text_.size()) {
+            const std::size_t end = text_.find('\n', cursor_offset_);
+            cursor_offset_ = end == std::string_view::npos ? text_.size() : end + 1;
+            ++cursor_line_;
+        }
+        const std::size_t at = cursor_offset_ + static_cast<std::size_t>(std::max(column, 1) - 1);
+        if (cursor_line_ != line || at >= text_.size()) {
+            return false;
+        }
+        const std::string_view rest = text_.substr(at);
+        const bool marker = column == 1 && (rest.starts_with("---") || rest.starts_with("..."));
+        return !marker && rest.front() != '#' && rest.front() != '\n' && rest.front() != ' ' &&
+               rest.front() != '\t' && rest.front() != '\r';
     }
 
-  private:
     std::ptrdiff_t chunk_of(int line) const {
         return std::upper_bound(cut_.separator_lines.begin(), cut_.separator_lines.end(), line) -
                cut_.separator_lines.begin();
     }
 
     DocumentConsumer& inner_;
+    std::string_view text_;
+    int cursor_line_ = 1;
+    std::size_t cursor_offset_ = 0;
     const KubectlCut& cut_;
     const std::string& file_;
     std::vector<Diagnostic>& diagnostics_;
@@ -1272,7 +1337,7 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
     if (cut.refusal) {
         text = text.substr(0, cut.refusal->document_start);
     }
-    GoYamlDocuments documents(consumer, cut, file, diagnostics);
+    GoYamlDocuments documents(consumer, text, cut, file, diagnostics);
     parse_yaml_text(text, file, limits, documents, diagnostics, reader);
     documents.finish();
     if (cut.refusal) {
@@ -1280,8 +1345,8 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
             {Severity::kError,
              {file, cut.refusal->line, cut.refusal->column},
              "",
-             fmt::format("YAML rejected as go-yaml v2 and kubectl reject it: {}; this document "
-                         "and the rest of the file are not read",
+             fmt::format("YAML rejected{}: {}; this document and the rest of the file are not read",
+                         cut.refusal->read_differently ? "" : " as go-yaml v2 and kubectl reject it",
                          cut.refusal->reason)});
     }
 }

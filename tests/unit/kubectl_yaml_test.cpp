@@ -131,12 +131,32 @@ TEST_CASE(
         CHECK(errors_in(out) == 1);
         CHECK(out.roles.size() == 1);
     }
-    // Positive controls: tab, NEL, a BOM inside text and astral characters are allowed.
+    // Positive controls: tab, a BOM inside text and astral characters are allowed.
     const Export allowed = load_yaml(std::string(kAdminRole) + "---\napiVersion: v1\nkind: Namespace\n" +
-                                     "metadata: {name: \"a\tb\xc2\x85"
+                                     "metadata: {name: \"a\tb"
                                      "c\xef\xbb\xbf"
                                      "d\xf0\x9f\x98\x80\"}\n");
     CHECK(errors_in(allowed) == 0);
+}
+
+// go-yaml v2 yamlh.go is_break and scannerc.go read_line: NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are
+// line breaks to go-yaml ("name: a<NEL>kind: ClusterRole" is two keys to kubectl, one name here), so a
+// document holding one is refused rather than read otherwise than kubectl reads it; the documents before it
+// are read.
+TEST_CASE("NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR refuse their document: go-yaml reads them as breaks") {
+    const std::string role = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules: []\n";
+    for (const std::string& line_break :
+         {std::string("\xc2\x85"), std::string("\xe2\x80\xa8"), std::string("\xe2\x80\xa9")}) {
+        const Export out = load_yaml(std::string(kAdminRole) + role + "metadata:\n  name: a" + line_break +
+                                     "kind: Namespace\n");
+        CHECK(errors_in(out) == 1);
+        CHECK(out.roles.size() == 1);
+    }
+    // Positive control: the same name with a character beside them (U+2027) is read.
+    const Export near =
+        load_yaml(std::string(kAdminRole) + role + "metadata:\n  name: a\xe2\x80\xa7" + "b\n");
+    CHECK(errors_in(near) == 0);
+    CHECK(near.roles.size() == 2);
 }
 
 // go-yaml v2's Unmarshal (sigs.k8s.io/yaml.Unmarshal, which kubectl calls per document) reads the first
@@ -161,6 +181,28 @@ TEST_CASE("content after a document without a separator: ignored or refused as g
     CHECK(errors_in(separated) == 0);
     CHECK(warnings_in(separated) == 0);
     CHECK(separated.bindings.size() == 1);
+}
+
+// A null document is a document to go-yaml v2 too, though it holds no object: "- a\n~" is refused ("could
+// not find expected ':'"), and after a null first document ended by "..." the piece's rest is ignored. Empty
+// documents (a "---" line with nothing after it, comments only) are nothing to go-yaml and stay silent.
+TEST_CASE("a null document after a document in one piece refuses it, as go-yaml v2 does") {
+    CHECK(errors_in(load_yaml("- x\n~\n")) == 1);
+    CHECK(errors_in(load_yaml("- x\n")) == 0);
+    // A null first document ended by "...": what follows in the piece is ignored, as after any document.
+    const Export null_first = load_yaml("~\n...\n" + std::string(kBindMallory).substr(5));
+    CHECK(errors_in(null_first) == 0);
+    CHECK(warnings_in(null_first) == 1);
+    CHECK(null_first.bindings.empty());
+    // Positive controls: the binding alone, and with empty documents and comments around it, is read.
+    const Export alone = load_yaml(std::string(kBindMallory));
+    CHECK(errors_in(alone) == 0);
+    CHECK(alone.bindings.size() == 1);
+    const Export empty_around =
+        load_yaml("---\n# nothing\n---\n" + std::string(kBindMallory).substr(5) + "---\n---\n# end\n");
+    CHECK(errors_in(empty_around) == 0);
+    CHECK(warnings_in(empty_around) == 0);
+    CHECK(empty_around.bindings.size() == 1);
 }
 
 // k8s.io/apimachinery pkg/util/yaml GuessJSONStream: a stream whose first non-space byte is '{' is JSON to
