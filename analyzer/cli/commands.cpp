@@ -514,9 +514,72 @@ int run_batch_mode(const std::string& batch, const std::vector<std::string>& pat
     return loaded->status;
 }
 
+// kubectl auth can-i --list: the rules the identity holds in one namespace (kubectl's default is the
+// context's namespace, "default" in a fresh kubeconfig; rbacgraph has no kubeconfig and takes "default" too);
+// -A asks, as kubectl does, a rules review of no namespace: the cluster-wide rules only.
+int run_rules_list(const InputOptions& options, const IdentityOptions& identity_options,
+                   const RequestOptions& request_options, std::ostream& out, std::ostream& err) {
+    if (request_options.all_namespaces && !request_options.ns.empty()) {
+        err << "rbacgraph: -A (cluster-wide rules only) and -n " << terminal_text(request_options.ns)
+            << " ask different questions; give one\n";
+        return kExitUsage;
+    }
+    if (!request_options.api_group.empty() || !request_options.subresource.empty() ||
+        !request_options.name.empty()) {
+        err << "rbacgraph: can-i --list lists every rule; --api-group, --subresource and --name ask about "
+               "one "
+               "request (drop --list to ask it)\n";
+        return kExitUsage;
+    }
+    if (request_options.ns == "*") {
+        err << "rbacgraph: -n '*' is no namespace; use -A for the cluster-wide rules, or what-can for every "
+               "namespace\n";
+        return kExitUsage;
+    }
+    for (const std::string& word : options.words) {
+        if (!is_input_path(word)) {
+            err << "rbacgraph: can-i --list takes only input PATHs, and '" << terminal_text(word)
+                << "' is not a file or directory (ask one request without --list: can-i VERB RESOURCE ...)\n";
+            return kExitUsage;
+        }
+    }
+    if (options.words.empty() && !names_clusters(options)) {
+        err << "rbacgraph: no input PATH given\n";
+        return kExitUsage;
+    }
+    if (!check_identity_options(identity_options, err)) {
+        return kExitUsage;
+    }
+    const auto loaded = load(options.words, options, err);
+    if (!loaded) {
+        return kExitUsage;
+    }
+    const std::string ns = request_options.all_namespaces ? ""
+                           : request_options.ns.empty()   ? "default"
+                                                          : request_options.ns;
+    const EstateWhatCan result = what_can_estate(*loaded->estate, asker_of(identity_options));
+    if (request_options.quiet) {
+        // Nothing to print; the exit code says whether the input loaded.
+    } else if (options.output == "json") {
+        print_json(out, rules_list_answer_json(*loaded->estate, result, ns), *loaded);
+    } else {
+        write_rules_list(out, *loaded->estate, result, ns);
+    }
+    return loaded->status;
+}
+
 int run_can_i(const InputOptions& options, const IdentityOptions& identity_options,
-              const RequestOptions& request_options, const std::string& batch, bool explain,
+              const RequestOptions& request_options, const std::string& batch, bool explain, bool list,
               std::ostream& out, std::ostream& err) {
+    if (list && (!batch.empty() || explain)) {
+        err << "rbacgraph: can-i --list lists the rules; it goes with neither --batch nor --explain "
+               "(what-can "
+               "shows the path of each grant)\n";
+        return kExitUsage;
+    }
+    if (list) {
+        return run_rules_list(options, identity_options, request_options, out, err);
+    }
     if (!batch.empty()) {
         return run_batch_mode(batch, options.words, options, out, err);
     }
@@ -722,6 +785,7 @@ Command add_can_i_command(CLI::App& app) {
         RequestOptions request;
         std::string batch;
         bool explain = false;
+        bool list = false;
     };
     auto state = std::make_shared<State>();
     InputOptions& can_options = state->options;
@@ -745,6 +809,9 @@ Command add_can_i_command(CLI::App& app) {
     can_i->add_flag("-q,--quiet", can_request.quiet,
                     "print nothing; the exit code is the answer (as kubectl's -q)");
     can_i->add_option("--batch", batch, "JSON-lines requests (- for stdin); positionals are then only PATHs");
+    can_i->add_flag("--list", state->list,
+                    "list the identity's rules in the namespace (-n, default \"default\"; -A: cluster-wide "
+                    "rules only) as kubectl auth can-i --list does; positionals are then only PATHs");
     can_i->footer(
         "Examples:\n"
         "  rbacgraph can-i create pods/exec -n test --arn arn:aws:sts::111122223333:assumed-role/dev/alice "
@@ -752,6 +819,7 @@ Command add_can_i_command(CLI::App& app) {
         "  rbacgraph can-i list deployments.apps -n web --user jane --group devs ./export/ --explain\n"
         "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
         "  rbacgraph can-i --batch requests.jsonl ./export/\n"
+        "  rbacgraph can-i --list -n shop-checkout --as jane --as-group devs ./export/\n"
         "  rbacgraph can-i get pods -n web --arn arn:aws:iam::111122223333:user/alice --clusters "
         "./estate/clusters "
         "./estate/iam/\n"
@@ -761,7 +829,7 @@ Command add_can_i_command(CLI::App& app) {
 
     return {can_i, [state](std::ostream& out, std::ostream& err) {
                 return run_can_i(state->options, state->identity, state->request, state->batch,
-                                 state->explain, out, err);
+                                 state->explain, state->list, out, err);
             }};
 }
 

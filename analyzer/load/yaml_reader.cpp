@@ -537,8 +537,10 @@ class TreeBuilder : public YAML::EventHandler {
         if (first != std::string_view::npos && text_[first] == '?') {
             return;
         }
-        const std::size_t line_end = std::min(text_.find('\n', offset), text_.size());
-        for (std::size_t at = text_.find(':', offset); at < line_end; at = text_.find(':', at + 1)) {
+        // A tag may hold ':' ("!a: key" is the key "key" tagged "!a:"); the indicator follows the content.
+        const std::size_t content = content_start(offset);
+        const std::size_t line_end = std::min(text_.find('\n', content), text_.size());
+        for (std::size_t at = text_.find(':', content); at < line_end; at = text_.find(':', at + 1)) {
             if (at + 1 == text_.size() || text_[at + 1] == ' ' || text_[at + 1] == '\t' ||
                 text_[at + 1] == '\r' || text_[at + 1] == '\n') {
                 return;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <map>
 #include <set>
@@ -163,6 +164,83 @@ WhatCan what_can_held(const Graph& graph, const Identity& identity, std::span<co
         std::unique(result.cluster_admin_via.begin(), result.cluster_admin_via.end()),
         result.cluster_admin_via.end());
     return result;
+}
+
+namespace {
+
+// An EKS access scope's namespace may end in '*' (eks-iam.md section 5); an RBAC namespace is exact.
+bool namespace_covers(std::string_view pattern, std::string_view ns) {
+    if (pattern.ends_with('*')) {
+        pattern.remove_suffix(1);
+        return ns.starts_with(pattern);
+    }
+    return pattern == ns;
+}
+
+// system:masters is allowed before any rule is read: what cluster-admin's rules say, whether or not the
+// export holds the binding of system:masters to it.
+std::vector<PermissionRow> masters_rows(bool masters) {
+    std::vector<PermissionRow> rows;
+    if (!masters) {
+        return rows;
+    }
+    for (const auto scope : {PermissionRow::Scope::kCluster, PermissionRow::Scope::kNonResource}) {
+        PermissionRow& row = rows.emplace_back();
+        row.scope = scope;
+        row.resource = scope == PermissionRow::Scope::kCluster ? "*.*" : "*";
+        row.verbs = {"*"};
+        row.via = "group system:masters";
+    }
+    return rows;
+}
+
+bool in_force_in(const std::vector<std::string>& namespaces, std::string_view ns) {
+    return std::any_of(namespaces.begin(), namespaces.end(),
+                       [&](const std::string& pattern) { return namespace_covers(pattern, ns); });
+}
+
+}  // namespace
+
+RulesInNamespace rules_in_namespace(const WhatCan& result, std::string_view ns) {
+    RulesInNamespace listed;
+    listed.ns = std::string(ns);
+    listed.masters = result.masters;
+    // Keyed by what kubectl prints on one line; verbs and sources add up.
+    std::map<std::tuple<bool, std::string, std::vector<std::string>, bool>, ListedRule> merged;
+    const std::vector<PermissionRow> masters = masters_rows(result.masters);
+    for (const std::vector<PermissionRow>* rows : std::array{&masters, &result.rows}) {
+        for (const PermissionRow& row : *rows) {
+            if (row.scope == PermissionRow::Scope::kNamespace &&
+                (ns.empty() || !namespace_covers(row.ns, ns))) {
+                continue;
+            }
+            const bool url = row.scope == PermissionRow::Scope::kNonResource;
+            ListedRule& rule = merged[{url, row.resource, row.resource_names, row.undetermined}];
+            if (rule.verbs.empty() && rule.via.empty()) {
+                (url ? rule.non_resource_url : rule.resource) = row.resource;
+                rule.resource_names = row.resource_names;
+                rule.undetermined = row.undetermined;
+            }
+            rule.verbs.insert(rule.verbs.end(), row.verbs.begin(), row.verbs.end());
+            rule.via.push_back(row.via);
+        }
+    }
+    for (auto& [key, rule] : merged) {
+        for (std::vector<std::string>* words : {&rule.verbs, &rule.via}) {
+            std::sort(words->begin(), words->end());
+            words->erase(std::unique(words->begin(), words->end()), words->end());
+        }
+        if (std::binary_search(rule.verbs.begin(), rule.verbs.end(), "*")) {
+            rule.verbs = {"*"};
+        }
+        listed.rules.push_back(std::move(rule));
+    }
+    for (const UnexpandedGrant& grant : result.unexpanded) {
+        if (grant.namespaces.empty() || (!ns.empty() && in_force_in(grant.namespaces, ns))) {
+            listed.unexpanded.push_back(grant);
+        }
+    }
+    return listed;
 }
 
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities) {

@@ -306,6 +306,43 @@ void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan
     write_aws_roles_text(out, estate, result);
 }
 
+void write_rules_list(std::ostream& out, const Estate& estate, const EstateWhatCan& result,
+                      std::string_view ns) {
+    const bool headings = result.answers.size() > 1;
+    for (const EstateWhatCan::Answer& answer : result.answers) {
+        // As in what-can: a role the principal may assume is shown where it authenticates.
+        if (answer.hop != 0 && !answer.result.identity.authenticated) {
+            continue;
+        }
+        if (headings) {
+            out << "== " << cluster_label(*answer.cluster);
+            if (!result.hops.empty() && answer.hop != 0) {
+                out << ", as " << hop_label(estate, result.arn, result.hops[answer.hop]);
+            }
+            out << '\n';
+        }
+        write_rules_list_text(out, answer.result, rules_in_namespace(answer.result, ns));
+        if (headings) {
+            out << '\n';
+        }
+    }
+}
+
+json rules_list_answer_json(const Estate& estate, const EstateWhatCan& result, std::string_view ns) {
+    json answers = json::array();
+    for (const EstateWhatCan::Answer& answer : result.answers) {
+        json item = rules_list_json(answer.result, rules_in_namespace(answer.result, ns));
+        if (!estate.single()) {
+            item["cluster"] = answer.cluster->name;
+        }
+        if (!result.hops.empty()) {
+            item["hop"] = result.hops[answer.hop].arn;
+        }
+        answers.push_back(std::move(item));
+    }
+    return answers.size() == 1 ? answers.front() : json{{"answers", answers}};
+}
+
 json what_can_answer_json(const Estate& estate, const EstateWhatCan& result) {
     if (!result.asker.kubernetes_user() && !estate.single()) {
         return what_can_estate_json(estate, result);

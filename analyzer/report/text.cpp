@@ -102,6 +102,11 @@ std::string_view section_title(const PermissionRow& row) {
     return "Namespace";
 }
 
+// kubectl auth can-i --list prints Go's %v of each slice: "[get list]", "[]".
+std::string bracketed(const std::vector<std::string>& words) {
+    return fmt::format("[{}]", fmt::join(words, " "));
+}
+
 std::string join_or_dash(const std::vector<std::string>& items) {
     return items.empty() ? "" : fmt::format("{}", fmt::join(items, ", "));
 }
@@ -356,6 +361,64 @@ std::string summary_line(const Export& source, const std::vector<Diagnostic>& di
     line += fmt::format(", {} rejected; {} error{}, {} warning{}", summary.rejected, errors,
                         errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     return line;
+}
+
+void write_rules_list_text(std::ostream& out, const WhatCan& result, const RulesInNamespace& listed) {
+    if (!result.identity.authenticated) {
+        write_identity(out, result.identity);  // why there is nothing to list, or what it may be
+        if (result.identity.may_be.empty()) {
+            return;
+        }
+        out << '\n';
+    }
+    Table table({"Resources", "Non-Resource URLs", "Resource Names", "Verbs"});
+    bool undetermined = false;
+    for (const ListedRule& rule : listed.rules) {
+        undetermined = undetermined || rule.undetermined;
+        table.add({rule.resource, rule.resource.empty() ? bracketed({rule.non_resource_url}) : "[]",
+                   bracketed(rule.resource_names),
+                   bracketed(rule.verbs) + (rule.undetermined ? " (undetermined)" : "")});
+    }
+    table.print(out, "");
+    if (listed.masters) {
+        out << "\nsystem:masters: every request is allowed before RBAC or access policies are consulted.\n";
+    }
+    if (undetermined) {
+        out << "\n(undetermined): the grant hinges on what the input cannot decide; what-can says why.\n";
+    }
+    if (!listed.unexpanded.empty()) {
+        out << "\nGrants rbacgraph cannot fully expand; beyond the lines above, what they allow is "
+               "undetermined:\n";
+        for (const UnexpandedGrant& grant : listed.unexpanded) {
+            out << "  " << with_location(grant.via, grant.location) << '\n';
+        }
+    }
+}
+
+nlohmann::json rules_list_json(const WhatCan& result, const RulesInNamespace& listed) {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const ListedRule& rule : listed.rules) {
+        nlohmann::json item;
+        if (rule.resource.empty()) {
+            item["nonResourceURL"] = rule.non_resource_url;
+        } else {
+            item["resource"] = rule.resource;
+        }
+        item["resourceNames"] = rule.resource_names;
+        item["verbs"] = rule.verbs;
+        item["undetermined"] = rule.undetermined;
+        item["via"] = rule.via;
+        rules.push_back(std::move(item));
+    }
+    nlohmann::json unexpanded = nlohmann::json::array();
+    for (const UnexpandedGrant& grant : listed.unexpanded) {
+        unexpanded.push_back({{"via", grant.via}, {"lowerBound", grant.lower_bound}});
+    }
+    return {{"identity", identity_json(result.identity)},
+            {"namespace", listed.ns.empty() ? nlohmann::json(nullptr) : nlohmann::json(listed.ns)},
+            {"systemMasters", listed.masters},
+            {"rules", rules},
+            {"unexpanded", unexpanded}};
 }
 
 }  // namespace rbacgraph

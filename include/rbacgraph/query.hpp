@@ -116,6 +116,28 @@ WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
 /// The same over given grants (a Kubernetes subject's own: those its name holds in the grant table).
 WhatCan what_can_held(const Graph& graph, const Identity& identity, std::span<const HeldGrant> held);
 
+/// One line of `can-i --list`, as kubectl auth can-i --list prints a SelfSubjectRulesReview: the rules in
+/// force in one namespace, verbs of equal (resource, names) or URL merged.
+struct ListedRule {
+    std::string resource;          ///< "pods", "deployments.apps/scale", "*.*"; empty for a URL rule
+    std::string non_resource_url;  ///< with an empty resource
+    std::vector<std::string> resource_names;
+    std::vector<std::string> verbs;
+    bool undetermined = false;  ///< may be allowed: the grant hinges on what the input cannot decide
+    std::vector<std::string> via;
+};
+
+struct RulesInNamespace {
+    std::string ns;  ///< "" = cluster-wide rules only (kubectl -A: a rules review of no namespace)
+    bool masters = false;
+    std::vector<ListedRule> rules;            ///< resource rules first, then URL rules, each sorted
+    std::vector<UnexpandedGrant> unexpanded;  ///< in force here, and not fully known
+};
+
+/// The rules a what-can result holds in namespace `ns` (RBAC's RulesFor: cluster-wide grants, then those of
+/// the namespace; an access policy's namespace pattern "dev-*" covers "dev-a"). k8s-rbac.md section 9.
+RulesInNamespace rules_in_namespace(const WhatCan& result, std::string_view ns);
+
 /// what_can for each identity, in order, on every core (the graph is only read).
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities);
 

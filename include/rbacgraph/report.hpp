@@ -20,6 +20,8 @@ namespace rbacgraph {
 void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
                       const Decision& decision, bool explain);
 void write_what_can_text(std::ostream& out, const WhatCan& result);
+/// can-i --list: kubectl's table (Resources, Non-Resource URLs, Resource Names, Verbs) of one namespace.
+void write_rules_list_text(std::ostream& out, const WhatCan& result, const RulesInNamespace& listed);
 void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& result);
 /// "loaded 3 files, 12 documents: 10 used (...), 1 skipped (...), 1 rejected; 2 errors, 1 warning".
 std::string summary_line(const Export& source, const std::vector<Diagnostic>& diagnostics);
@@ -29,6 +31,7 @@ nlohmann::json identity_json(const Identity& identity);
 nlohmann::json can_i_json(const Graph& graph, const Identity& identity, const Request& request,
                           const Decision& decision);
 nlohmann::json what_can_json(const WhatCan& result);
+nlohmann::json rules_list_json(const WhatCan& result, const RulesInNamespace& listed);
 nlohmann::json who_can_json(const Graph& graph, const WhoCan& result);
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics);
 nlohmann::json summary_json(const Export& source, const std::vector<Diagnostic>& diagnostics);
@@ -53,6 +56,10 @@ void write_request_line(std::ostream& out, const ResolvedRequest& request);
 void add_request_resolution(nlohmann::json& answer, const ResolvedRequest& request);
 nlohmann::json can_i_answer_json(const Estate& estate, const EstateCanI& result, const Request& request);
 void write_what_can(std::ostream& out, const Estate& estate, const EstateWhatCan& result);
+/// can-i --list over the estate: one table per cluster (and per assumable role that authenticates).
+void write_rules_list(std::ostream& out, const Estate& estate, const EstateWhatCan& result,
+                      std::string_view ns);
+nlohmann::json rules_list_answer_json(const Estate& estate, const EstateWhatCan& result, std::string_view ns);
 nlohmann::json what_can_answer_json(const Estate& estate, const EstateWhatCan& result);
 void write_who_can(std::ostream& out, const Estate& estate, const EstateWhoCan& result);
 nlohmann::json who_can_answer_json(const Estate& estate, const EstateWhoCan& result);

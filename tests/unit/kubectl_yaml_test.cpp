@@ -236,6 +236,16 @@ TEST_CASE("a mapping key without its colon refuses the document, as go-yaml v2 d
     const Export explicit_key = load_yaml(
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n? rules\n");
     CHECK(errors_in(explicit_key) == 0);
+    // A tag may end in ':' ("!verbs:" is a tag): the key after it still has no ':' of its own.
+    const Export tagged = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
+        "[]\n!x: verbs\n");
+    CHECK(errors_in(tagged) == 1);
+    CHECK(tagged.roles.empty());
+    const Export tagged_with_colon = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
+        "[]\n!x: verbs:\n");
+    CHECK(errors_in(tagged_with_colon) == 0);
 }
 
 // k8s.io/apimachinery pkg/util/yaml LineReader.Read ends every line it returns with LF, the last one too, so

@@ -3,6 +3,8 @@
 // groups in discovery order), checked against the API server's discovery documents the catalog is generated
 // from (../shared/reference/discovery: api__v1.json and aggregated_v2.json; scripts/gen-api-catalog).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <random>
 #include <string>
@@ -313,6 +315,99 @@ TEST_CASE("random misspellings of known resources and verbs never produce a bare
         resolve_request({.verb = "get", .resource = "secrets", .ns = "web"}, catalog));
     CHECK(Authorizer(graph, kubernetes_identity("u", {})).authorize(denied.request).verdict ==
           Verdict::kDenied);
+}
+
+}  // namespace
+}  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+namespace {
+
+std::vector<std::string> listed_lines(const RulesInNamespace& listed) {
+    std::vector<std::string> lines;
+    for (const ListedRule& rule : listed.rules) {
+        lines.push_back(fmt::format("{}|{}|{}|{}{}", rule.resource, rule.non_resource_url,
+                                    fmt::join(rule.resource_names, " "), fmt::join(rule.verbs, " "),
+                                    rule.undetermined ? "|?" : ""));
+    }
+    return lines;
+}
+
+// kubectl auth can-i --list prints a SelfSubjectRulesReview of one namespace: RBAC's RulesFor visits the
+// ClusterRoleBindings, then the RoleBindings of that namespace only (k8s-rbac.md section 9; plugin/pkg/auth/
+// authorizer/rbac/rbac.go RulesFor). With -A kubectl sends namespace "", and only cluster-wide rules come
+// back.
+TEST_CASE("can-i --list: the rules in force in one namespace, merged per line as kubectl prints them") {
+    const Graph graph = graph_of(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: read-pods}
+rules: [{apiGroups: [''], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everywhere}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: read-pods}
+subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: web, namespace: web}
+rules:
+- {apiGroups: [''], resources: [pods], verbs: [watch, get]}
+- {apiGroups: [apps], resources: [deployments/scale], verbs: [patch]}
+- {apiGroups: [''], resources: [secrets], resourceNames: [tls], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: web}
+subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+)");
+    const WhatCan jane = what_can(graph, Authorizer(graph, kubernetes_identity("jane", {})));
+    const RulesInNamespace web = rules_in_namespace(jane, "web");
+    const std::vector<std::string> web_lines = listed_lines(web);
+    // Both bindings' pod verbs on one line, with both sources.
+    CHECK(std::count(web_lines.begin(), web_lines.end(), "pods|||get list watch") == 1);
+    CHECK(std::count(web_lines.begin(), web_lines.end(), "deployments.apps/scale|||patch") == 1);
+    CHECK(std::count(web_lines.begin(), web_lines.end(), "secrets||tls|get") == 1);
+    const auto pods = std::find_if(web.rules.begin(), web.rules.end(),
+                                   [](const ListedRule& rule) { return rule.resource == "pods"; });
+    REQUIRE(pods != web.rules.end());
+    CHECK(pods->via.size() == 2);
+    // Resource lines come before URL lines, as in kubectl's table.
+    const auto first_url = std::find_if(web.rules.begin(), web.rules.end(),
+                                        [](const ListedRule& rule) { return rule.resource.empty(); });
+    CHECK(std::all_of(first_url, web.rules.end(),
+                      [](const ListedRule& rule) { return rule.resource.empty(); }));
+    // Another namespace, and no namespace (-A): the cluster-wide pod rule alone.
+    for (const std::string ns : {"other", ""}) {
+        const std::vector<std::string> lines = listed_lines(rules_in_namespace(jane, ns));
+        CHECK(std::count(lines.begin(), lines.end(), "pods|||get list") == 1);
+        CHECK(std::none_of(lines.begin(), lines.end(),
+                           [](const std::string& line) { return line.starts_with("secrets"); }));
+    }
+    CHECK_FALSE(web.masters);
+}
+
+// An EKS access policy's namespaces may end in '*' (eks-iam.md section 5: "dev-*"): it covers "dev-a", not
+// "de".
+TEST_CASE("can-i --list: an access scope's namespace pattern covers the namespaces it names") {
+    WhatCan result;
+    result.identity = kubernetes_identity("jane", {});
+    PermissionRow row;
+    row.scope = PermissionRow::Scope::kNamespace;
+    row.ns = "dev-*";
+    row.resource = "pods";
+    row.verbs = {"get"};
+    row.via = "access policy";
+    result.rows.push_back(row);
+    result.unexpanded.push_back({"partial policy", {"dev-*"}, {}, true});
+    CHECK(listed_lines(rules_in_namespace(result, "dev-a")) == std::vector<std::string>{"pods|||get"});
+    CHECK(rules_in_namespace(result, "dev-a").unexpanded.size() == 1);
+    CHECK(rules_in_namespace(result, "de").rules.empty());
+    CHECK(rules_in_namespace(result, "de").unexpanded.empty());
+    CHECK(rules_in_namespace(result, "").rules.empty());
 }
 
 }  // namespace

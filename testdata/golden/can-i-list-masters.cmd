@@ -1,0 +1,1 @@
+can-i --list --arn arn:aws:iam::111122223333:role/KubernetesAdmin testdata/demo

@@ -1,0 +1,1 @@
+can-i --list get pods -n shop-checkout --as dev-alice testdata/demo
