@@ -223,29 +223,21 @@ TEST_CASE("a .yaml file that starts with '{' is read as JSON, as kubectl reads i
 // go-yaml v2 scannerc.go: a plain scalar alone on a line inside a block mapping is "could not find expected
 // ':'", which refuses the document; yaml-cpp reads it as a key with no value. "? key" is an explicit key.
 TEST_CASE("a mapping key without its colon refuses the document, as go-yaml v2 does") {
-    const Export refused = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
-        "[]\nverbs\n");
+    const std::string role =
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n";
+    const Export refused = load_yaml(role + "rules: []\nverbs\n");
     CHECK(errors_in(refused) == 1);
     CHECK(refused.roles.empty());
     // Positive controls: an empty value with its colon, and an explicit key.
-    const Export empty_value = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n");
+    const Export empty_value = load_yaml(role + "rules:\n");
     CHECK(errors_in(empty_value) == 0);
     CHECK(empty_value.roles.size() == 1);
-    const Export explicit_key = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n? rules\n");
-    CHECK(errors_in(explicit_key) == 0);
-    // A tag may end in ':' ("!verbs:" is a tag): the key after it still has no ':' of its own.
-    const Export tagged = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
-        "[]\n!x: verbs\n");
+    CHECK(errors_in(load_yaml(role + "? rules\n")) == 0);
+    // A tag may end in ':' ("!x:" is a tag): the key after it still has no ':' of its own.
+    const Export tagged = load_yaml(role + "rules: []\n!x: verbs\n");
     CHECK(errors_in(tagged) == 1);
     CHECK(tagged.roles.empty());
-    const Export tagged_with_colon = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: "
-        "[]\n!x: verbs:\n");
-    CHECK(errors_in(tagged_with_colon) == 0);
+    CHECK(errors_in(load_yaml(role + "rules: []\n!x: verbs:\n")) == 0);
 }
 
 // k8s.io/apimachinery pkg/util/yaml LineReader.Read ends every line it returns with LF, the last one too, so
