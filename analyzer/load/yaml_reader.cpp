@@ -411,7 +411,7 @@ class TreeBuilder : public YAML::EventHandler {
         }
         // In a flow collection yaml-cpp ends a tag at ',', '[' or ']'; go-yaml v2 takes them into the tag.
         const bool flow = !stack_.empty() && stack_.back().flow;
-        static constexpr std::string_view kUriPunctuation = "-_;/?:@&=+$,.!~*'()[]%";
+        static constexpr std::string_view kUriPunctuation = "-_;/?:@&=+$,.!~*'()[]%";  // '%': see below
         // A named handle ("!name!suffix") needs a %TAG directive, which no manifest kubectl reads can hold
         // (yaml_parser_parse_node: "found undefined tag handle").
         const std::size_t tag_end = std::min(text_.find_first_of(" \t\r\n", at), text_.size());
@@ -443,6 +443,14 @@ class TreeBuilder : public YAML::EventHandler {
                 throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                     "a tag holds a character tags cannot (go-yaml v2: did not find expected "
                                     "whitespace or line break), so kubectl refuses this document"};
+            }
+            // go-yaml decodes %XX escapes (yaml_parser_scan_uri_escapes: "!!%69nt" is !!int) and refuses
+            // those that are not UTF-8; no manifest needs them, so any is refused rather than decoded.
+            if (c == '%') {
+                throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
+                                    "a tag holds a %-escape, which go-yaml v2 decodes (or refuses when the "
+                                    "bytes are not UTF-8) and rbacgraph does not, so the two would read this "
+                                    "document differently"};
             }
             if (flow && (c == ',' || c == '[' || c == ']')) {
                 throw LimitExceeded{
