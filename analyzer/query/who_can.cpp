@@ -1,10 +1,99 @@
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
+namespace {
+
+std::vector<std::string> sorted_names(const SymbolTable& symbols, const std::vector<Symbol>& names) {
+    std::vector<std::string> out;
+    out.reserve(names.size());
+    for (const Symbol name : names) {
+        out.emplace_back(symbols.name(name));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+// The grants that allow the request for listed names only (NameQuery::kListedNames: a rule limited by
+// resourceNames counts for the names it lists), and who holds them, beyond those the request allows.
+void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
+    const Graph& graph = access.graph();
+    const CompiledRequest listed =
+        compile_request(graph.symbols(), result.request, {.names = NameQuery::kListedNames});
+    std::vector<AllowingGrant> named;
+    for (AllowingGrant& grant : graph.grants().allowing(listed)) {
+        if (grant.answer.verdict == Verdict::kAllowed && !grant.answer.names.empty()) {
+            named.push_back(std::move(grant));
+        }
+    }
+    if (named.empty()) {
+        return;
+    }
+    // Principals: each asked through its authorizer (which knows how it matches), so the names are the ones
+    // can-i would allow; the grant shown is the first listed one it holds.
+    std::set<std::string> already;
+    for (const WhoCanPrincipal& principal : result.principals) {
+        already.insert(principal.identity.arn);
+    }
+    const auto& authorizers = access.authorizers();
+    std::vector<std::optional<GrantId>> first(authorizers.size());
+    for (const AllowingGrant& grant : named) {
+        for (const std::uint32_t holder : access.holders(grant.grant)) {
+            if (!first[holder]) {
+                first[holder] = grant.grant;
+            }
+        }
+    }
+    for (std::size_t a = 0; a < authorizers.size(); ++a) {
+        if (!first[a] || already.contains(authorizers[a].identity().arn)) {
+            continue;
+        }
+        const std::optional<std::vector<std::string>> names = authorizers[a].allowed_names(result.request);
+        if (!names || names->empty()) {
+            continue;  // none, or every name (then it is among the allowed)
+        }
+        const Grant grant = graph.grants().grant(*first[a]);
+        result.for_names.push_back({authorizers[a].identity(), std::nullopt, *names,
+                                    describe_grant(graph, GrantMatch{*first[a], {}, 0, {}}),
+                                    grant.location()});
+    }
+    // Subjects of bindings, as the subject locator would list them for a request naming one of the names.
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const WhoCanSubject& subject : result.subjects) {
+        seen.insert({subject.subject.kind, subject.subject.ns, subject.subject.name});
+    }
+    std::map<std::tuple<std::string, std::string, std::string>, std::size_t> at;
+    for (const AllowingGrant& allowing : named) {
+        const Grant grant = graph.grants().grant(allowing.grant);
+        if (grant.source != GrantSource::kBinding) {
+            continue;
+        }
+        Subject subject = grant.subject();
+        const std::tuple<std::string, std::string, std::string> key{subject.kind, subject.ns, subject.name};
+        if (seen.contains(key)) {
+            continue;
+        }
+        const std::vector<std::string> names = sorted_names(graph.symbols(), allowing.answer.names);
+        if (const auto found = at.find(key); found != at.end()) {
+            std::vector<std::string>& held = result.for_names[found->second].names;
+            held.insert(held.end(), names.begin(), names.end());
+            std::sort(held.begin(), held.end());
+            held.erase(std::unique(held.begin(), held.end()), held.end());
+            continue;
+        }
+        at.emplace(key, result.for_names.size());
+        result.for_names.push_back({std::nullopt, std::move(subject), names,
+                                    describe_binding(graph, grant.source_index), grant.binding->location});
+    }
+}
+
+}  // namespace
 
 WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     const Graph& graph = access.graph();
@@ -70,6 +159,9 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
             result.subjects.push_back({std::move(subject), std::move(via), grant.binding->location,
                                        wanted == Verdict::kUndetermined});
         }
+    }
+    if (result.request.name.empty() && !result.request.non_resource) {
+        add_holders_for_names(access, result);
     }
     return result;
 }

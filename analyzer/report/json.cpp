@@ -187,7 +187,22 @@ json who_can_json(const Graph& graph, const WhoCan& result) {
                             {"location", location_json(subject.location)},
                             {"undetermined", subject.undetermined}});
     }
-    return {{"request", request_json(result.request)}, {"principals", principals}, {"subjects", subjects}};
+    json for_names = json::array();
+    for (const WhoCanForNames& holder : result.for_names) {
+        json item = holder.principal ? json{{"principal", identity_json(*holder.principal)}}
+                                     : json{{"subject",
+                                             {{"kind", holder.subject->kind},
+                                              {"name", holder.subject->name},
+                                              {"namespace", holder.subject->ns}}}};
+        item["names"] = holder.names;
+        item["via"] = holder.via;
+        item["location"] = location_json(holder.location);
+        for_names.push_back(std::move(item));
+    }
+    return {{"request", request_json(result.request)},
+            {"principals", principals},
+            {"subjects", subjects},
+            {"forNames", for_names}};
 }
 
 json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {

@@ -328,6 +328,24 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
                    [&](const WhoCanSubject& subject) { return !subject.undetermined && builtin(subject); });
     write_subjects("Kubernetes subjects that may be allowed", ": the input cannot decide", false,
                    [&](const WhoCanSubject& subject) { return subject.undetermined; });
+    if (!result.for_names.empty()) {
+        out << "\nAllowed only for the objects named (resourceNames) (" << result.for_names.size()
+            << "): not for the request as asked, but for these names\n";
+        Table table({"WHO", "NAMES", "VIA"});
+        for (const WhoCanForNames& holder : result.for_names) {
+            std::string who;
+            if (holder.principal) {
+                who = holder.principal->arn;
+            } else {
+                who = holder.subject->kind + " " +
+                      (holder.subject->kind == "ServiceAccount" ? holder.subject->ns + "/" : "") +
+                      holder.subject->name;
+            }
+            table.add({who, fmt::format("{}", fmt::join(holder.names, ", ")),
+                       with_location(holder.via, holder.location)});
+        }
+        table.print(out, "  ");
+    }
 }
 
 std::string summary_line(const Export& source, const std::vector<Diagnostic>& diagnostics) {

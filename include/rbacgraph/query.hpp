@@ -156,10 +156,24 @@ struct WhoCanSubject {
     bool undetermined = false;
 };
 
+/// Allowed the request only for some names (rules limited by resourceNames): for a request without a name
+/// these are not among the allowed (the API server would deny a list of them all), but they can read or
+/// change the objects they name, which an auditor asking "who can read secrets here" must see.
+struct WhoCanForNames {
+    std::optional<Identity> principal;  ///< a mapped principal, or
+    std::optional<Subject> subject;     ///< a binding's subject
+    std::vector<std::string> names;     ///< the names it is allowed for, sorted
+    std::string via;
+    SourceLocation location;
+};
+
 struct WhoCan {
     Request request;
     std::vector<WhoCanPrincipal> principals;  ///< allowed first, then those that may be
     std::vector<WhoCanSubject> subjects;      ///< allowed first, then those that may be
+    /// For a resource request without a name: principals, then subjects, allowed it only for listed names
+    /// (and not already allowed above).
+    std::vector<WhoCanForNames> for_names;
 };
 
 /// Who can do the request: the rows that allow it (the reverse question) and who holds them.

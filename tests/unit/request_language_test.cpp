@@ -410,5 +410,63 @@ TEST_CASE("can-i --list: an access scope's namespace pattern covers the namespac
     CHECK(rules_in_namespace(result, "").rules.empty());
 }
 
+// who-can for a request without a name lists who may do it for every name (subject_locator.go); a rule
+// limited by resourceNames does not allow it (rule.go ResourceNameMatches), but whoever holds one can read
+// the objects it names: issue 29 asks for them in a section of their own, never among the allowed.
+TEST_CASE("who-can without a name lists the holders limited by resourceNames apart, with their names") {
+    const Graph graph = graph_of(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: one-secret, namespace: web}
+rules: [{apiGroups: [''], resources: [secrets], resourceNames: [tls, db], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: all-secrets, namespace: web}
+rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: named, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: one-secret}
+subjects:
+- {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+- {kind: User, name: both, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: every, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: all-secrets}
+subjects:
+- {kind: User, name: both, apiGroup: rbac.authorization.k8s.io}
+- {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
+)");
+    const auto names_of = [](const WhoCan& result) {
+        std::vector<std::string> out;
+        for (const WhoCanSubject& subject : result.subjects) {
+            out.push_back(subject.subject.name);
+        }
+        return out;
+    };
+    const WhoCan unnamed = who_can(graph, resource_request("get", "secrets", "web"));
+    const std::vector<std::string> allowed = names_of(unnamed);
+    CHECK(std::count(allowed.begin(), allowed.end(), "bob") == 1);
+    CHECK(std::count(allowed.begin(), allowed.end(), "both") == 1);
+    CHECK(std::count(allowed.begin(), allowed.end(), "jane") == 0);
+    REQUIRE(unnamed.for_names.size() == 1);  // jane only: "both" may read every secret and is listed above
+    REQUIRE(unnamed.for_names.front().subject);
+    CHECK(unnamed.for_names.front().subject->name == "jane");
+    CHECK(unnamed.for_names.front().names == std::vector<std::string>{"db", "tls"});
+    // Positive control: asked for the secret by name, jane is allowed, and no section is needed.
+    Request named = resource_request("get", "secrets", "web");
+    named.name = "tls";
+    const WhoCan by_name = who_can(graph, named);
+    const std::vector<std::string> allowed_by_name = names_of(by_name);
+    CHECK(std::count(allowed_by_name.begin(), allowed_by_name.end(), "jane") == 1);
+    CHECK(by_name.for_names.empty());
+    // Another namespace: the RoleBindings of web say nothing there.
+    CHECK(who_can(graph, resource_request("get", "secrets", "other")).for_names.empty());
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
