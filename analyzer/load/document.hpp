@@ -106,6 +106,10 @@ struct KubectlCut {
     std::vector<int> separator_lines;
     std::vector<int> end_marker_lines;
     std::vector<std::size_t> separators_to_clean;  ///< offsets of "---#..." lines, parsed as "---"
+    /// Offsets of byte order marks that start a piece after a separator: go-yaml drops a BOM at the start
+    /// of its input (yaml_parser_determine_encoding) and one more at its first column, so each piece kubectl
+    /// hands it may begin with two.
+    std::vector<std::size_t> piece_boms;
     std::optional<ByteRefusal> refusal;
 };
 /// `original` is the text before lone CRs were made LF ("" when none were): kubectl cuts lines at LF only.

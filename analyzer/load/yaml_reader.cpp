@@ -89,6 +89,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
 
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        require_no_tab_before(mark);
         require_anchor_characters(mark);
         const auto found = anchors_.find(anchor);
         if (found == anchors_.end()) {
@@ -101,6 +102,7 @@ class TreeBuilder : public YAML::EventHandler {
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
         Node node = make(mark);
+        require_no_tab_before(mark);
         require_tag_characters(mark, tag);
         if (anchor != 0) {
             require_anchor_characters(mark);
@@ -162,6 +164,7 @@ class TreeBuilder : public YAML::EventHandler {
 
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value style) override {
+        require_no_tab_before(mark);
         require_tag_characters(mark, tag);
         if (anchor != 0) {
             require_anchor_characters(mark);
@@ -174,6 +177,7 @@ class TreeBuilder : public YAML::EventHandler {
 
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value style) override {
+        require_no_tab_before(mark);
         require_tag_characters(mark, tag);
         if (anchor != 0) {
             require_anchor_characters(mark);
@@ -460,6 +464,26 @@ class TreeBuilder : public YAML::EventHandler {
                                 "yaml-cpp ends the tag there, so the readings differ",
                                 c, c)};
             }
+        }
+    }
+
+    // go-yaml v2 scannerc.go yaml_parser_scan_to_next_token skips a tab only in a flow collection or where a
+    // simple key is not allowed; in block context a key is allowed at a line's start and after "- ", "? " and
+    // ": ", so a tab there before a node is "found character that cannot start any token". yaml-cpp skips it
+    // ("- \tb" is [b] to it), so a node with only blanks and those indicators before it on its line, a tab
+    // among them, refuses the document.
+    void require_no_tab_before(const YAML::Mark& mark) const {
+        if (!stack_.empty() && stack_.back().flow) {
+            return;
+        }
+        const auto at = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+        const std::size_t line_start = at == 0 ? 0 : text_.rfind('\n', at - 1) + 1;  // npos + 1 == 0
+        const std::string_view before = text_.substr(line_start, at - line_start);
+        if (before.find('\t') != std::string_view::npos &&
+            before.find_first_not_of(" \t-?:") == std::string_view::npos) {
+            throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
+                                "a tab before this value where a key may start (go-yaml v2: found character "
+                                "that cannot start any token), so kubectl refuses this document"};
         }
     }
 
@@ -1019,6 +1043,8 @@ std::optional<CharacterRefusal> refused_character(std::string_view text, std::si
 
 }  // namespace
 
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
 KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original) {
     KubectlCut cut;
     std::size_t document_start = 0;
@@ -1049,6 +1075,12 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 document_start = line_end;
                 document_content = false;
                 cut.separator_lines.push_back(line_number);
+                // One BOM goes with the encoding, a second at the stream's first column (scannerc.go
+                // yaml_parser_scan_to_next_token); a third is text.
+                for (std::size_t bom = line_end; bom < line_end + 6 && text.substr(bom).starts_with(kBom);
+                     bom += 3) {
+                    cut.piece_boms.push_back(bom);
+                }
                 // "---#..." is a separator to kubectl (only a comment follows) but text to a YAML parser,
                 // which needs a space after "---": such a line is parsed as the bare separator it is to
                 // kubectl.
@@ -1346,6 +1378,19 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
     }
     if (cut.refusal) {
         text = text.substr(0, cut.refusal->document_start);
+    }
+    if (!cut.piece_boms.empty()) {
+        // Dropped as go-yaml drops them; lines keep their numbers (a BOM is no line break).
+        if (lines.empty()) {
+            lines.assign(text);
+        }
+        lines.resize(text.size());
+        for (auto bom = cut.piece_boms.rbegin(); bom != cut.piece_boms.rend(); ++bom) {
+            if (*bom + 3 <= lines.size()) {
+                lines.erase(*bom, 3);
+            }
+        }
+        text = lines;
     }
     GoYamlDocuments documents(consumer, text, cut, file, diagnostics);
     parse_yaml_text(text, file, limits, documents, diagnostics, reader);

@@ -387,5 +387,43 @@ TEST_CASE("a .nan value, and a value no deeper than its key on the next line, re
     CHECK(errors_in(load_yaml(ns + "note:\n  text\nitems:\n- a\n")) == 0);
 }
 
+// go-yaml v2 scannerc.go yaml_parser_scan_to_next_token: in block context a tab is skipped only where no key
+// may start; at a line's start and after "- ", "? ", ": " it is "found character that cannot start any
+// token". yaml-cpp skips it, so "- \tget" is [get] to it and a refused document to kubectl.
+TEST_CASE("a tab before a value where a key may start refuses the document, as go-yaml v2 does") {
+    const std::string role =
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n";
+    for (const std::string& verbs :
+         {std::string("- verbs:\n  - \tget\n"), std::string("- verbs:\n  -\tget\n"),
+          std::string("- verbs:\n  ? \tget\n")}) {
+        const Export out = load_yaml(role + verbs);
+        CHECK(errors_in(out) == 1);
+        CHECK(out.roles.empty());
+    }
+    CHECK(errors_in(load_yaml("\tkind: Namespace\n")) == 1);
+    // Positive controls: a tab inside a flow list, after a key's ':' and before a comment: read by both.
+    CHECK(errors_in(load_yaml(role + "- verbs: [\n\tget]\n")) == 0);
+    CHECK(errors_in(load_yaml(role + "- verbs:\t [get]\n")) == 0);
+    CHECK(errors_in(load_yaml(role + "- verbs: [get] \t# all\n")) == 0);
+}
+
+// go-yaml v2 readerc.go yaml_parser_determine_encoding drops a BOM at the start of its input, and
+// scannerc.go yaml_parser_scan_to_next_token one more at the first column; kubectl hands it each piece after
+// a "---" line, so a file joined from files saved with a BOM has them there, and they are not part of a key.
+TEST_CASE("byte order marks at the start of a piece are dropped, as go-yaml drops them") {
+    const std::string bom = "\xef\xbb\xbf";
+    const Export out =
+        load_yaml(std::string(kAdminRole) + "---\n" + bom + std::string(kBindMallory).substr(5));
+    CHECK(errors_in(out) == 0);
+    CHECK(out.bindings.size() == 1);
+    const Export two =
+        load_yaml(std::string(kAdminRole) + "---\n" + bom + bom + std::string(kBindMallory).substr(5));
+    CHECK(two.bindings.size() == 1);
+    // Positive control: inside a piece a BOM is text, to both readers: "\ufeffkind" is no kind.
+    const Export inside = load_yaml(std::string(kAdminRole) + "---\n" + "apiVersion: v1\n" + bom +
+                                    "kind: ServiceAccount\nmetadata: {name: a, namespace: b}\n");
+    CHECK(inside.service_accounts.empty());
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
