@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "check/suppress.hpp"
+#include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph {
@@ -89,6 +90,16 @@ const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id) 
     return nullptr;
 }
 
+std::string nearest_rule(std::span<const Rule> rules, std::string_view name) {
+    std::vector<std::string> known;
+    for (const Rule& rule : rules) {
+        known.emplace_back(rule.info.slug);
+        known.emplace_back(rule.info.id);
+    }
+    const std::vector<std::string> near = nearest_words(name, known, 1);
+    return near.empty() ? std::string() : near.front();
+}
+
 std::variant<std::set<std::string>, std::string> select_rules(std::span<const Rule> rules,
                                                               const std::vector<std::string>& enable,
                                                               const std::vector<std::string>& disable) {
@@ -102,7 +113,9 @@ std::variant<std::set<std::string>, std::string> select_rules(std::span<const Ru
         for (const std::string& name : *names) {
             const Rule* rule = find_rule(rules, name);
             if (rule == nullptr) {
-                return fmt::format("unknown rule '{}'", name);
+                const std::string near = nearest_rule(rules, name);
+                return fmt::format("unknown rule '{}'{}", name,
+                                   near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
             }
             if (names == &enable) {
                 enabled.insert(std::string(rule->info.slug));

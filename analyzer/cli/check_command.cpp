@@ -199,7 +199,10 @@ int run_rules(const RulesOptions& options, std::ostream& out, std::ostream& err)
                 return kExitUsage;
             }
         }
-        err << "rbacgraph: unknown rule '" << options.slug << "' (see `rbacgraph rules`)\n";
+        const std::string near = nearest_rule(rules, options.slug);
+        err << "rbacgraph: unknown rule '" << terminal_text(options.slug) << "'"
+            << (near.empty() ? std::string() : "; did you mean '" + near + "'?")
+            << " (see `rbacgraph rules`)\n";
         return kExitUsage;
     }
     out << rule_doc(rule->info.slug);
@@ -224,7 +227,7 @@ CheckCommands add_check_commands(CLI::App& app) {
         ->allow_extra_args(false);
     add_color_option(*check, options->color);
     check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")
-        ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))
+        ->check(one_of({"critical", "high", "medium", "low", "info", "never"}))
         ->capture_default_str();
     check->add_option("--enable", options->enable, "run only these rules (ID or slug; repeatable)")
         ->allow_extra_args(false);
@@ -246,7 +249,7 @@ CheckCommands add_check_commands(CLI::App& app) {
         ->add_option("--min-severity", options->min_severity,
                      "SARIF and gitlab-sast: leave out results below this severity (an output filter for the "
                      "dashboards; --fail-on still gates, text and json keep every finding)")
-        ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
+        ->check(one_of({"critical", "high", "medium", "low", "info"}))
         ->capture_default_str();
     check
         ->add_option("--max-results", options->max_results,

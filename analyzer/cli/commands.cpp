@@ -215,6 +215,39 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     return loaded;
 }
 
+// Every spelling of a command's options, with their dashes ("-o", "--output").
+std::vector<std::string> option_names(const CLI::App& command) {
+    std::vector<std::string> names;
+    for (const CLI::Option* option : command.get_options()) {
+        for (const std::string& name : option->get_lnames()) {
+            names.push_back("--" + name);
+        }
+        for (const std::string& name : option->get_snames()) {
+            names.push_back("-" + name);
+        }
+    }
+    return names;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& known) {
+    const std::vector<std::string> near = nearest_words(word, known, 1);
+    return near.empty() ? std::string() : "; did you mean '" + near.front() + "'?";
+}
+
+CLI::Validator one_of(std::vector<std::string> values) {
+    const std::string listed = fmt::format("{}", fmt::join(values, ", "));
+    std::string description = "{" + fmt::format("{}", fmt::join(values, ",")) + "}";  // as CLI11 writes sets
+    return CLI::Validator(
+        [values = std::move(values), listed](std::string& value) -> std::string {
+            if (std::find(values.begin(), values.end(), value) != values.end()) {
+                return {};
+            }
+            return fmt::format("'{}' is not one of {}{}", terminal_text(value), listed,
+                               did_you_mean(value, values));
+        },
+        std::move(description));
+}
+
 std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::string>& values,
                                                        std::span<const std::string_view> formats,
                                                        std::ostream& err) {
@@ -224,9 +257,10 @@ std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::st
         OutputTarget target{value.substr(0, equals),
                             equals == std::string::npos ? "" : value.substr(equals + 1)};
         if (std::find(formats.begin(), formats.end(), target.format) == formats.end()) {
-            err << "rbacgraph: unknown output format '" << target.format
+            const std::vector<std::string> known(formats.begin(), formats.end());
+            err << "rbacgraph: unknown output format '" << terminal_text(target.format)
                 << "' (one of: " << fmt::format("{}", fmt::join(formats, ", "))
-                << "; FORMAT=PATH writes it to a file)\n";
+                << "; FORMAT=PATH writes it to a file)" << did_you_mean(target.format, known) << "\n";
             return std::nullopt;
         }
         if (equals != std::string::npos && target.path.empty()) {
@@ -264,7 +298,7 @@ void add_color_option(CLI::App& command, std::string& setting) {
     command
         .add_option("--color", setting,
                     "colours in text output: auto (a terminal, unless NO_COLOR is set), always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->check(one_of({"auto", "always", "never"}))
         ->capture_default_str();
 }
 
@@ -324,7 +358,7 @@ struct RequestOptions {
 
 void add_output_option(CLI::App& command, InputOptions& options) {
     command.add_option("-o,--output", options.output, "output format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(one_of({"text", "json"}))
         ->capture_default_str();
 }
 
@@ -897,7 +931,7 @@ Command add_graph_command(CLI::App& app) {
     graph_command->add_option("paths", graph_options.words, "export files or directories (- for stdin)");
     add_input_options(*graph_command, graph_options);
     graph_command->add_option("-o,--output", graph_options.output, "output format")
-        ->check(CLI::IsMember({"dot", "mermaid", "json"}))
+        ->check(one_of({"dot", "mermaid", "json"}))
         ->capture_default_str();
     graph_command->add_option(
         "--focus", focus,
@@ -975,6 +1009,23 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& error) {
+        // An option the command does not have is most likely a misspelt one: name the nearest.
+        for (const Command& command : commands) {
+            if (!command.app->parsed()) {
+                continue;
+            }
+            for (const std::string& extra : command.app->remaining()) {
+                if (!extra.starts_with('-')) {
+                    continue;
+                }
+                const std::string hint = did_you_mean(extra, option_names(*command.app));
+                err << "rbacgraph " << command.app->get_name() << ": unknown option '" << terminal_text(extra)
+                    << "'" << hint << " (rbacgraph " << command.app->get_name() << " --help)\n";
+                return kExitUsage;
+            }
+        }
+        return app.exit(error, out, err) == 0 ? 0 : kExitUsage;
     } catch (const CLI::ParseError& error) {
         return app.exit(error, out, err) == 0 ? 0 : kExitUsage;
     }

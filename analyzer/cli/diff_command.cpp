@@ -198,7 +198,7 @@ DiffCommand add_diff_command(CLI::App& app) {
     add_color_option(*diff, options->color);
     diff->add_option("--fail-on", options->fail_on,
                      "exit 1 when the change brings a new finding at or above this severity")
-        ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}))
+        ->check(one_of({"critical", "high", "medium", "low", "info", "never"}))
         ->capture_default_str();
     diff->add_option("--sarif-category", options->sarif_category,
                      "SARIF automationDetails.id (GitHub's category)");

@@ -191,7 +191,7 @@ DocsCommands add_docs_commands(CLI::App& app) {
         "completion", "Print the shell completion script for bash, zsh or fish (source it, or install it).");
     commands.completion->add_option("shell", *shell, "bash, zsh or fish")
         ->required()
-        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+        ->check(one_of({"bash", "zsh", "fish"}));
     commands.completion->footer(
         "Examples:\n"
         "  source <(rbacgraph completion bash)\n"

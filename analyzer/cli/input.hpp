@@ -83,6 +83,13 @@ std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::st
 bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
                    const std::function<void(std::string_view format, std::ostream& stream)>& write);
 
+/// "; did you mean 'json'?" when a known word is near `word` (rbacgraph's nearest_words), else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& known);
+
+/// An option value that must be one of `values`: the error lists them and names the nearest, where CLI11's
+/// IsMember says only "not in {...}".
+CLI::Validator one_of(std::vector<std::string> values);
+
 /// --color auto|always|never for a command whose text has colours (check, diff).
 void add_color_option(CLI::App& command, std::string& setting);
 

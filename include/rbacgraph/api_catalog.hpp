@@ -94,8 +94,8 @@ bool is_known_verb(std::string_view verb, VerbUse use);
 /// The verbs is_known_verb knows by name (not the prefixed forms), for "did you mean".
 std::vector<std::string> plain_verbs(VerbUse use);
 
-/// The nearest of `known` to `word` by edit distance (at most a third of the word's length, and 2 or less),
-/// nearest first.
+/// The nearest of `known` to `word` by edit distance, a swap of neighbours counting one (at most a third of
+/// the word's length, and 2 or less), nearest first.
 std::vector<std::string> nearest_words(std::string_view word, const std::vector<std::string>& known,
                                        std::size_t limit = 3);
 

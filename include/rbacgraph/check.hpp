@@ -427,6 +427,8 @@ CheckReport run_checks(const Estate& estate, const CheckRun& run);
 
 /// The rule a slug or ID names, or nullptr.
 const Rule* find_rule(std::span<const Rule> rules, std::string_view slug_or_id);
+/// For a name that is no rule: the nearest slug or ID ("secret-acess" -> "secret-access"), or "".
+std::string nearest_rule(std::span<const Rule> rules, std::string_view name);
 
 /// The slugs a run enables: every rule, or only `enable` when it names any, less `disable` (IDs or slugs);
 /// the error text when a name is no rule or nothing is left.

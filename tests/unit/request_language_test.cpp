@@ -468,5 +468,20 @@ subjects:
     CHECK(who_can(graph, resource_request("get", "secrets", "other")).for_names.empty());
 }
 
+// "Did you mean" for commands, flags, option values, rule names and resources: the optimal string alignment
+// distance counts a swap of neighbours as one slip, so the commonest typos are found; a word far from every
+// known one gets no guess.
+TEST_CASE("nearest_words: swaps, drops and extra letters are one slip, and far words get no guess") {
+    const std::vector<std::string> formats{"text", "json", "sarif", "junit", "markdown", "gitlab-sast"};
+    CHECK(nearest_words("jsno", formats, 1) == std::vector<std::string>{"json"});
+    CHECK(nearest_words("jso", formats, 1) == std::vector<std::string>{"json"});
+    CHECK(nearest_words("sariff", formats, 1) == std::vector<std::string>{"sarif"});
+    CHECK(nearest_words("hihg", {"critical", "high", "medium"}, 1) == std::vector<std::string>{"high"});
+    CHECK(nearest_words("--fial-on", {"--fail-on", "--format"}, 1) == std::vector<std::string>{"--fail-on"});
+    // Positive control for the other side: nothing near, no guess; an exact word is no typo.
+    CHECK(nearest_words("yaml", formats, 1).empty());
+    CHECK(nearest_words("json", formats, 1).empty());
+}
+
 }  // namespace
 }  // namespace rbacgraph::test

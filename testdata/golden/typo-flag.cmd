@@ -1,0 +1,1 @@
+check --fial-on high testdata/demo

@@ -1,0 +1,1 @@
+check -o jsno testdata/demo

@@ -1,0 +1,1 @@
+check --fail-on hihg testdata/demo
