@@ -105,7 +105,9 @@ struct ByteRefusal {
 struct KubectlCut {
     std::vector<int> separator_lines;
     std::vector<int> end_marker_lines;
-    std::vector<std::size_t> separators_to_clean;  ///< offsets of "---#..." lines, parsed as "---"
+    /// "---" lines with a comment (or, after lone CRs, anything kubectl's line holds): [start, end) offsets,
+    /// parsed as a bare "---" and blank lines.
+    std::vector<std::pair<std::size_t, std::size_t>> separators_to_clean;
     /// Offsets of byte order marks that start a piece after a separator: go-yaml drops a BOM at the start
     /// of its input (yaml_parser_determine_encoding) and one more at its first column, so each piece kubectl
     /// hands it may begin with two.

@@ -1062,36 +1062,45 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
     while (line_start < text.size()) {
         ++line_number;
         const std::size_t newline = text.find('\n', line_start);
-        const std::size_t line_end = newline == std::string_view::npos ? text.size() : newline + 1;
+        std::size_t line_end = newline == std::string_view::npos ? text.size() : newline + 1;
         const std::string_view line = text.substr(line_start, line_end - line_start);
         // A line that starts after a lone CR (made LF for our readers) is no line to kubectl, which cuts at
         // LF only; to go-yaml it is one, so a "---" there starts a document Unmarshal does not read.
         const bool kubectl_line =
             line_start == 0 || line_start > original.size() || original[line_start - 1] == '\n';
+        // kubectl's line runs to the next LF: after a lone CR, what follows is still part of it.
+        std::string_view whole_line = line;
+        if (!original.empty()) {
+            const std::size_t lf = original.find('\n', line_start);
+            whole_line =
+                text.substr(line_start, (lf == std::string_view::npos ? text.size() : lf + 1) - line_start);
+        }
         if (line.starts_with("---")) {
             if (source == YamlSource::kGoYamlValue || !kubectl_line) {
                 cut.end_marker_lines.push_back(line_number);  // one Unmarshal: what follows is ignored
-            } else if (bare_marker(line, "---")) {
+            } else if (bare_marker(whole_line, "---")) {
+                // kubectl drops the whole line, comment and all, whatever lone CRs split it into for go-yaml
+                // ("---\r# c\rkind: x" hides "kind: x"): it is parsed as a bare "---" and blank lines.
+                if (whole_line.find_first_not_of(" \t\r\n\v\f", 3) != std::string_view::npos) {
+                    cut.separators_to_clean.push_back({line_start, line_start + whole_line.size()});
+                }
+                line_end = line_start + whole_line.size();
+                const auto lines_within = std::count(whole_line.begin(), whole_line.end(), '\n');
+                cut.separator_lines.push_back(line_number);
+                line_number += static_cast<int>(std::max<std::ptrdiff_t>(lines_within, 1) - 1);
                 document_start = line_end;
                 document_content = false;
-                cut.separator_lines.push_back(line_number);
                 // One BOM goes with the encoding, a second at the stream's first column (scannerc.go
                 // yaml_parser_scan_to_next_token); a third is text.
                 for (std::size_t bom = line_end; bom < line_end + 6 && text.substr(bom).starts_with(kBom);
                      bom += 3) {
                     cut.piece_boms.push_back(bom);
                 }
-                // "---#..." is a separator to kubectl (only a comment follows) but text to a YAML parser,
-                // which needs a space after "---": such a line is parsed as the bare separator it is to
-                // kubectl.
-                if (line.size() > 3 && line[3] == '#') {
-                    cut.separators_to_clean.push_back(line_start);
-                }
             } else {
                 // apimachinery's YAMLReader: "invalid Yaml document separator", and the document it would
                 // have ended is lost too.
-                const std::string_view shown =
-                    line.substr(0, std::min<std::size_t>(line.find_last_not_of(" \t\r\n") + 1, 40));
+                const std::string_view shown = whole_line.substr(
+                    0, std::min<std::size_t>(whole_line.find_last_not_of(" \t\r\n") + 1, 40));
                 cut.refusal =
                     ByteRefusal{document_start, line_number, 4,
                                 fmt::format("\"{}\" is not a document separator kubectl accepts (only a "
@@ -1369,9 +1378,11 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
         if (lines.empty()) {
             lines.assign(text);
         }
-        for (const std::size_t at : cut.separators_to_clean) {
-            for (std::size_t i = at + 3; i < lines.size() && lines[i] != '\n'; ++i) {
-                lines[i] = ' ';
+        for (const auto& [start, end] : cut.separators_to_clean) {
+            for (std::size_t i = start + 3; i < std::min(end, lines.size()); ++i) {
+                if (lines[i] != '\n') {
+                    lines[i] = ' ';
+                }
             }
         }
         text = lines;

@@ -117,6 +117,20 @@ TEST_CASE("a separator line with content is refused as kubectl refuses it, with 
     CHECK(errors_in(commented) == 0);
     CHECK(commented.roles.size() == 1);
     CHECK(commented.bindings.size() == 1);
+    // kubectl's line runs to LF: after "---" and a comment, lone CRs do not end it, so what follows them on
+    // that line is never read ("kind: ClusterRoleBinding" below is part of the separator line); with content
+    // after the CRs instead of a comment, the separator is refused.
+    const Export hidden = load_yaml(std::string(kAdminRole) +
+                                    "---\r# next\rapiVersion: v1\rkind: ServiceAccount\rmetadata: {name: a, "
+                                    "namespace: b}\n" +
+                                    std::string(kBindMallory));
+    CHECK(errors_in(hidden) == 0);
+    CHECK(hidden.service_accounts.empty());
+    CHECK(hidden.roles.size() == 1);
+    CHECK(hidden.bindings.size() == 1);
+    const Export content_after_cr = load_yaml(std::string(kAdminRole) + "---\r\rkind: Namespace\n");
+    CHECK(errors_in(content_after_cr) == 1);
+    CHECK(content_after_cr.roles.empty());
 }
 
 // go-yaml v2 readerc.go yaml_parser_update_buffer: only tab, LF, CR, printable ASCII, NEL and the printable
