@@ -224,6 +224,7 @@ CheckCommands add_check_commands(CLI::App& app) {
             "-o,--output", options->outputs,
             "FORMAT or FORMAT=PATH: text (default), json, sarif, junit, markdown, gitlab-sast; repeatable, "
             "one run writing several (-o sarif=r.sarif -o junit=r.xml -o text)")
+        ->check(format_names(kCheckFormats))
         ->allow_extra_args(false);
     add_color_option(*check, options->color);
     check->add_option("--fail-on", options->fail_on, "exit 1 when a new finding is at or above this severity")

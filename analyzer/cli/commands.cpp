@@ -248,6 +248,11 @@ CLI::Validator one_of(std::vector<std::string> values) {
         std::move(description));
 }
 
+CLI::Validator format_names(std::span<const std::string_view> formats) {
+    return CLI::Validator([](const std::string& /*value*/) { return std::string(); },
+                          "{" + fmt::format("{}", fmt::join(formats, ",")) + "}");
+}
+
 std::optional<std::vector<OutputTarget>> parse_outputs(const std::vector<std::string>& values,
                                                        std::span<const std::string_view> formats,
                                                        std::ostream& err) {

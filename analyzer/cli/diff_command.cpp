@@ -194,6 +194,7 @@ DiffCommand add_diff_command(CLI::App& app) {
             "-o,--output", options->outputs,
             "FORMAT or FORMAT=PATH: text (default), json, markdown (a pull-request comment), sarif; "
             "repeatable, one run writing several (-o markdown=comment.md -o sarif=introduced.sarif -o text)")
+        ->check(format_names(kDiffFormats))
         ->allow_extra_args(false);
     add_color_option(*diff, options->color);
     diff->add_option("--fail-on", options->fail_on,

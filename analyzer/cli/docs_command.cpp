@@ -2,9 +2,12 @@
 // the same command tree --help prints, so neither can drift from the options the binary takes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 #include "cli/input.hpp"
+#include "rbacgraph/api_catalog.hpp"
+#include "rbacgraph/rules.hpp"
 #include "rbacgraph/version.hpp"
 
 namespace rbacgraph::cli {
@@ -16,6 +19,66 @@ std::vector<const CLI::App*> commands_of(const CLI::App& app) {
 
 std::vector<const CLI::Option*> flags_of(const CLI::App& command) {
     return command.get_options([](const CLI::Option* option) { return option->nonpositional(); });
+}
+
+std::vector<std::string> rule_names() {
+    std::vector<std::string> names;
+    for (const Rule& rule : builtin_rules()) {
+        names.emplace_back(rule.info.slug);
+        names.emplace_back(rule.info.id);
+    }
+    return names;
+}
+
+// The values an option takes, for completion: rule names for --enable/--disable, else the set its validator
+// describes ("TEXT:{text,json}", one_of and the -o format lists); none for free values.
+std::vector<std::string> values_of(const CLI::Option& option) {
+    if (option.check_lname("enable") || option.check_lname("disable")) {
+        return rule_names();
+    }
+    const std::string type = option.get_type_name();
+    const std::size_t open = type.find(":{");
+    const std::size_t close = type.find('}', open);
+    if (open == std::string::npos || close == std::string::npos) {
+        return {};
+    }
+    std::vector<std::string> values;
+    for (std::size_t at = open + 2; at < close;) {
+        const std::size_t comma = std::min(type.find(',', at), close);
+        values.push_back(type.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return values;
+}
+
+// The words a command's positionals take, by position (completion offers files after them): can-i and
+// who-can start with a verb and a resource from the built-in catalog, rules with a rule name.
+std::vector<std::vector<std::string>> positional_values(const CLI::App& command) {
+    const std::string& name = command.get_name();
+    if (name == "can-i" || name == "who-can") {
+        std::vector<std::string> resources;
+        for (const ApiResource& resource : ApiCatalog::builtin().resources()) {
+            resources.push_back(resource.qualified());
+            resources.insert(resources.end(), resource.short_names.begin(), resource.short_names.end());
+        }
+        std::sort(resources.begin(), resources.end());
+        resources.erase(std::unique(resources.begin(), resources.end()), resources.end());
+        return {plain_verbs(VerbUse::kResource), resources};
+    }
+    if (name == "rules") {
+        return {rule_names()};
+    }
+    if (name == "completion") {
+        for (const CLI::Option* option :
+             command.get_options([](const CLI::Option* option) { return option->get_positional(); })) {
+            return {values_of(*option)};
+        }
+    }
+    return {};
+}
+
+std::string joined(const std::vector<std::string>& words) {
+    return fmt::format("{}", fmt::join(words, " "));
 }
 
 // The first sentence of a description, for the one-line descriptions shells show.
@@ -54,15 +117,40 @@ void bash(const CLI::App& app, std::ostream& out) {
     }
     out << "--help --version\"\n"
            "    else\n"
+           "        local prev=${COMP_WORDS[COMP_CWORD-1]} values=\"\" position=0 i\n"
+           "        # Which positional the cursor is on: words after the command that are no option or "
+           "value.\n"
+           "        for ((i = 2; i < COMP_CWORD; i++)); do\n"
+           "            [[ ${COMP_WORDS[i]} == -* || ${COMP_WORDS[i-1]} == -* ]] || position=$((position + "
+           "1))\n"
+           "        done\n"
            "        case ${COMP_WORDS[1]} in\n";
     for (const CLI::App* command : commands_of(app)) {
-        out << "            " << command->get_name() << ") words=\"";
+        out << "            " << command->get_name() << ")\n                words=\"";
         for (const CLI::Option* option : flags_of(*command)) {
             out << long_names(*option) << ' ';
         }
-        out << "\" ;;\n";
+        out << "\"\n                case $prev in\n";
+        for (const CLI::Option* option : flags_of(*command)) {
+            if (const std::vector<std::string> values = values_of(*option); !values.empty()) {
+                std::string names = long_names(*option);
+                std::replace(names.begin(), names.end(), ' ', '|');
+                out << "                    " << names << ") values=\"" << joined(values) << "\" ;;\n";
+            }
+        }
+        out << "                    *)\n                        case $position in\n";
+        const auto positionals = positional_values(*command);
+        for (std::size_t p = 0; p < positionals.size(); ++p) {
+            out << "                            " << p << ") [[ $cur == -* ]] || values=\""
+                << joined(positionals[p]) << "\" ;;\n";
+        }
+        out << "                        esac ;;\n                esac ;;\n";
     }
     out << "        esac\n"
+           "        if [ -n \"$values\" ]; then\n"
+           "            mapfile -t COMPREPLY < <(compgen -W \"$values\" -- \"$cur\")\n"
+           "            return\n"
+           "        fi\n"
            "        if [[ $cur != -* ]]; then\n"
            "            mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
            "            return\n"
@@ -104,10 +192,19 @@ void zsh(const CLI::App& app, std::ostream& out) {
         out << "        " << command->get_name() << ") specs=(\n";
         for (const CLI::Option* option : flags_of(*command)) {
             const bool value = option->get_expected_max() != 0;
+            const std::vector<std::string> values = values_of(*option);
+            const std::string argument = !value           ? ""
+                                         : values.empty() ? ":value:"
+                                                          : ":value:(" + joined(values) + ")";
             for (const std::string& name : option->get_lnames()) {
                 out << "            '--" << name << '[' << zsh_text(option->get_description()) << ']'
-                    << (value ? ":value:" : "") << "'\n";
+                    << argument << "'\n";
             }
+        }
+        // The positionals with known words (the verb, the resource, a rule name), then files.
+        const auto positionals = positional_values(*command);
+        for (std::size_t p = 0; p < positionals.size(); ++p) {
+            out << "            '" << p + 1 << ":word:(" << joined(positionals[p]) << ")'\n";
         }
         out << "        ) ;;\n";
     }
@@ -123,11 +220,22 @@ void fish(const CLI::App& app, std::ostream& out) {
     for (const CLI::App* command : commands_of(app)) {
         out << fmt::format("complete -c rbacgraph -f -n __fish_use_subcommand -a {} -d {}\n",
                            command->get_name(), quoted_single(summary(command->get_description())));
+        // The words positionals take (verbs, resources, rule names), offered beside files.
+        std::vector<std::string> words;
+        for (const std::vector<std::string>& position : positional_values(*command)) {
+            words.insert(words.end(), position.begin(), position.end());
+        }
+        if (!words.empty()) {
+            out << fmt::format("complete -c rbacgraph -n '__fish_seen_subcommand_from {}' -a {}\n",
+                               command->get_name(), quoted_single(joined(words)));
+        }
         for (const CLI::Option* option : flags_of(*command)) {
             for (const std::string& name : option->get_lnames()) {
+                const std::vector<std::string> values = values_of(*option);
                 out << fmt::format(
-                    "complete -c rbacgraph -n '__fish_seen_subcommand_from {}' -l {}{} -d {}\n",
+                    "complete -c rbacgraph -n '__fish_seen_subcommand_from {}' -l {}{}{} -d {}\n",
                     command->get_name(), name, option->get_expected_max() != 0 ? " -r" : "",
+                    values.empty() ? "" : " -xa " + quoted_single(joined(values)),
                     quoted_single(summary(option->get_description())));
             }
         }

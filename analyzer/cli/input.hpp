@@ -90,6 +90,9 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 /// IsMember says only "not in {...}".
 CLI::Validator one_of(std::vector<std::string> values);
 
+/// The formats -o FORMAT[=PATH] takes, described for --help and completion; parse_outputs checks the values.
+CLI::Validator format_names(std::span<const std::string_view> formats);
+
 /// --color auto|always|never for a command whose text has colours (check, diff).
 void add_color_option(CLI::App& command, std::string& setting);
 
