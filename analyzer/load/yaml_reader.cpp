@@ -139,6 +139,19 @@ class TreeBuilder : public YAML::EventHandler {
                 "a plain value in a flow collection starts with ':' or '?' (go-yaml v2: did not "
                 "find expected node content), so kubectl refuses this document"};
         }
+        // go-yaml v2 ends a plain scalar in a flow collection at ": " only: "[get:]" is the string "get:" to
+        // it and the mapping {get: null} to a YAML 1.2 reader (yaml-cpp), for which ':' before ',', ']' or
+        // '}' is a value indicator. Such a ':' refuses the document rather than be read one way silently.
+        if (tag == "?" && !stack_.empty() && stack_.back().flow &&
+            position + value.size() + 1 < text_.size() && text_.substr(position, value.size()) == value &&
+            text_[position + value.size()] == ':' &&
+            std::string_view(",]}").find(text_[position + value.size() + 1]) != std::string_view::npos) {
+            throw LimitExceeded{
+                node.line, node.column,
+                "a plain value in a flow collection is followed by ':' and then ',', ']' or "
+                "'}'; go-yaml v2 (kubectl) reads the ':' as part of the text, YAML 1.2 readers "
+                "as a key's ':', so the two would read this document differently"};
+        }
         node.text = value;
         if (tag == "tag:yaml.org,2002:binary") {
             // go-yaml v2 decodes !!binary to its bytes (decode.go, scalar()): `name: !!binary

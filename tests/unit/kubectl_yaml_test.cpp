@@ -339,6 +339,11 @@ TEST_CASE(
     // An empty entry ("[,get]") is refused too; a trailing comma is not.
     CHECK(errors_in(load_yaml(ns + "list: [,get]\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "list: [get, ]\n")) == 0);
+    // A ':' right before ',', ']' or '}' is text to go-yaml v2 ("[get:]" is ["get:"]) and a key's ':' to
+    // YAML 1.2 ([{get: null}]): refused. A quoted key before it is a key to both.
+    CHECK(errors_in(load_yaml(ns + "list: [get:]\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "map: {a:, b: 1}\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "map: {\"a\":, b: 1}\n")) == 0);
 }
 
 // gopkg.in/yaml.v2 resolve.go: with underscores removed, strconv.ParseInt(s, 0, 64) (0x, 0o, 0b, leading-0
