@@ -24,7 +24,8 @@ for file in clusters/prod/rbac.json clusters/prod/aws-auth.json clusters/prod/wo
     clusters/prod/access-entries/role-teams-platform.policies.json clusters/staging/rbac.json \
     clusters/staging/describe-cluster.json clusters/prod/pod-identity/a-0123456789abcdef0.json \
     clusters/prod/capabilities/ack.json clusters/prod/capabilities/argo.json \
-    clusters/staging/pod-identity/a-0123456789abcdef0.json iam/111122223333.json collect.log; do
+    clusters/staging/pod-identity/a-0123456789abcdef0.json iam/111122223333.json collect.log \
+    clusters/prod/api-resources.txt clusters/staging/api-resources.txt; do
     [ -s "$out/$file" ] || fail "missing $file"
 done
 [ ! -e "$out/clusters/staging/aws-auth.json" ] || fail "a NotFound aws-auth must not leave a file"
@@ -34,7 +35,9 @@ grep -q "absent  .*staging/capabilities (EKS capabilities: this AWS CLI does not
 grep -q -- "--context prod-context" "$FAKE_LOG" || fail "the kubectl context was not used"
 grep -q -- "--region eu-west-1" "$FAKE_LOG" || fail "the region was not used"
 # Read-only: every call reads.
-if grep -vE '^kubectl (--context [^ ]+ )?get |^aws .*(eks (describe|list)-|sts get-caller-identity|iam get-account-authorization-details)' \
+grep -q "partial .*staging/api-resources.txt: error: unable to retrieve" "$out/collect.log" ||
+    fail "a partial api-resources list must be kept and noted"
+if grep -vE '^kubectl (--context [^ ]+ )?(get |api-resources -o wide$)|^aws .*(eks (describe|list)-|sts get-caller-identity|iam get-account-authorization-details)' \
     "$FAKE_LOG"; then
     fail "a call that is not read-only (above)"
 fi

@@ -317,6 +317,134 @@ void read_api_service(const Node& object, const Sink& sink, FieldReader& reader)
     }
 }
 
+// A resource a discovery document lists, unless it is built in already (the embedded catalog is generated
+// from the same documents): a cluster's saved discovery adds what its CRDs and aggregated APIs serve.
+void add_discovered(ApiResource resource, const Sink& sink, const SourceLocation& location) {
+    resource.source = fmt::format("discovery {} ({})", resource.qualified(), format_location(location));
+    sink.out.custom_resources.push_back(std::move(resource));
+}
+
+// GET /api/v1 or /apis/GROUP/VERSION (kubectl get --raw ...): a v1 APIResourceList; subresources are listed
+// as "pods/exec" entries after their resource.
+void read_api_resource_list(const Node& object, const Sink& sink, FieldReader& reader) {
+    const std::string group_version = reader.string(object, "groupVersion", true).value_or("");
+    const Node* resources = reader.sequence(object, "resources");
+    if (group_version.empty() || resources == nullptr) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    const std::size_t slash = group_version.find('/');
+    const std::string group = slash == std::string::npos ? "" : group_version.substr(0, slash);
+    const std::string version = slash == std::string::npos ? group_version : group_version.substr(slash + 1);
+    std::vector<ApiResource> listed;
+    for (const Node& entry : resources->children) {
+        if (!entry.is_mapping()) {
+            continue;
+        }
+        const std::string name = reader.string(entry, "name", true).value_or("");
+        if (const std::size_t sub = name.find('/'); sub != std::string::npos) {
+            for (ApiResource& resource : listed) {
+                if (resource.resource == name.substr(0, sub)) {
+                    resource.subresources.push_back(name.substr(sub + 1));
+                }
+            }
+            continue;
+        }
+        ApiResource resource;
+        resource.group = group;
+        resource.resource = name;
+        resource.kind = reader.string(entry, "kind", true).value_or("");
+        resource.singular = reader.string(entry, "singularName", false).value_or("");
+        if (resource.singular.empty()) {
+            resource.singular = ascii_lower(resource.kind);
+        }
+        const Node* namespaced = entry.find("namespaced");
+        resource.namespaced = namespaced == nullptr || namespaced->text != "false";
+        resource.short_names = reader.strings(entry, "shortNames");
+        resource.verbs = reader.strings(entry, "verbs");
+        resource.versions = {version};
+        if (!resource.resource.empty() && !resource.kind.empty()) {
+            listed.push_back(std::move(resource));
+        }
+    }
+    for (ApiResource& resource : listed) {
+        add_discovered(std::move(resource), sink, reader.at(object));
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind["APIResourceList (discovery)"];
+}
+
+// GET /apis as aggregated discovery (apidiscovery.k8s.io/v2 or v2beta1 APIGroupDiscoveryList): every group,
+// its versions (preferred first) and their resources with their subresources.
+void read_api_group_discovery_list(const Node& object, const Sink& sink, FieldReader& reader) {
+    const Node* items = reader.sequence(object, "items");
+    if (items == nullptr) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    for (const Node& item : items->children) {
+        const Node* metadata = item.is_mapping() ? item.find("metadata") : nullptr;
+        const Node* versions = item.is_mapping() ? item.find("versions") : nullptr;
+        if (metadata == nullptr || !metadata->is_mapping() || versions == nullptr ||
+            !versions->is_sequence()) {
+            continue;
+        }
+        const std::string group = reader.string(*metadata, "name", false).value_or("");
+        std::vector<ApiResource> listed;
+        for (const Node& version : versions->children) {
+            const Node* resources = version.is_mapping() ? version.find("resources") : nullptr;
+            if (resources == nullptr || !resources->is_sequence()) {
+                continue;
+            }
+            const std::string version_name = reader.string(version, "version", false).value_or("");
+            for (const Node& entry : resources->children) {
+                if (!entry.is_mapping()) {
+                    continue;
+                }
+                const std::string name = reader.string(entry, "resource", true).value_or("");
+                const auto known = std::find_if(listed.begin(), listed.end(),
+                                                [&](const ApiResource& r) { return r.resource == name; });
+                if (known != listed.end()) {
+                    known->versions.push_back(version_name);
+                    continue;
+                }
+                ApiResource resource;
+                resource.group = group;
+                resource.resource = name;
+                if (const Node* kind = entry.find("responseKind"); kind != nullptr && kind->is_mapping()) {
+                    resource.kind = reader.string(*kind, "kind", false).value_or("");
+                }
+                resource.singular = reader.string(entry, "singularResource", false).value_or("");
+                if (resource.singular.empty()) {
+                    resource.singular = ascii_lower(resource.kind);
+                }
+                resource.namespaced =
+                    reader.string(entry, "scope", false).value_or("Namespaced") != "Cluster";
+                resource.short_names = reader.strings(entry, "shortNames");
+                resource.verbs = reader.strings(entry, "verbs");
+                resource.versions = {version_name};
+                if (const Node* subresources = entry.find("subresources");
+                    subresources != nullptr && subresources->is_sequence()) {
+                    for (const Node& sub : subresources->children) {
+                        if (auto sub_name =
+                                sub.is_mapping() ? reader.string(sub, "subresource", false) : std::nullopt) {
+                            resource.subresources.push_back(std::move(*sub_name));
+                        }
+                    }
+                }
+                if (!resource.resource.empty() && !resource.kind.empty()) {
+                    listed.push_back(std::move(resource));
+                }
+            }
+        }
+        for (ApiResource& resource : listed) {
+            add_discovered(std::move(resource), sink, reader.at(item));
+        }
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind["APIGroupDiscoveryList (discovery)"];
+}
+
 // Where each workload kind keeps its pod spec (k8s API: PodSpec, PodTemplateSpec, CronJob's jobTemplate).
 const Node* pod_spec_of(const Node& object, std::string_view kind) {
     const Node* spec = object.find("spec");
@@ -429,7 +557,8 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         return;
     }
     const Node* items = object.find("items");
-    if (kind->ends_with("List") && items != nullptr) {
+    if (kind->ends_with("List") && items != nullptr &&
+        !(*kind == "APIGroupDiscoveryList" && api_group_of(api_version) == "apidiscovery.k8s.io")) {
         if (list_depth >= kMaxListNesting) {
             reader.error(object, fmt::format("Lists nested more than {} deep are not read", kMaxListNesting));
             ++sink.out.summary.rejected;
@@ -476,6 +605,10 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         read_custom_resource_definition(object, sink, reader);
     } else if (*kind == "APIService" && group == "apiregistration.k8s.io") {
         read_api_service(object, sink, reader);
+    } else if (*kind == "APIResourceList" && group.empty()) {
+        read_api_resource_list(object, sink, reader);
+    } else if (*kind == "APIGroupDiscoveryList" && group == "apidiscovery.k8s.io") {
+        read_api_group_discovery_list(object, sink, reader);
     } else if (*kind == "ClusterConfig" && group == "eksctl.io") {
         read_eksctl_cluster_config(object, sink, reader);
     } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {

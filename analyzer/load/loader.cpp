@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "load/interpret.hpp"
+#include "rbacgraph/arn.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -496,6 +497,11 @@ class StreamingInterpreter final : public DocumentConsumer {
     }
 
     bool list_item(Node& item) override {
+        // An item with no kind is no object (an aggregated discovery document's groups): it stays in the tree
+        // for its document, where a List reports it and a discovery list reads it.
+        if (item.is_mapping() && item.find("kind") == nullptr) {
+            return false;
+        }
         ++sink_.out.summary.documents;
         interpret_kubernetes_object(item, sink_, 1);
         return true;
@@ -565,6 +571,109 @@ class StreamingInterpreter final : public DocumentConsumer {
     std::size_t trimmed_;  ///< diagnostics before this were trimmed already
 };
 
+// `kubectl api-resources -o wide` (or without -o wide): a table whose header names NAME, SHORTNAMES,
+// APIVERSION, NAMESPACED and KIND. kubectl pads every column to its widest cell, so a cell starts where its
+// header does; SHORTNAMES may be empty. VERBS is "[get list]" (or "get,list" from older kubectl).
+bool is_api_resources_table(std::string_view text) {
+    const std::string_view header = text.substr(0, text.find('\n'));
+    return header.starts_with("NAME ") && header.find(" SHORTNAMES ") != std::string_view::npos &&
+           header.find(" APIVERSION ") != std::string_view::npos &&
+           header.find(" NAMESPACED ") != std::string_view::npos &&
+           header.find(" KIND") != std::string_view::npos;
+}
+
+std::vector<std::string> table_words(std::string_view cell) {
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : cell) {
+        if (c == '[' || c == ']' || c == ',' || c == ' ') {
+            if (!word.empty()) {
+                words.push_back(std::move(word));
+                word.clear();
+            }
+        } else {
+            word.push_back(c);
+        }
+    }
+    if (!word.empty()) {
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+void read_api_resources_table(std::string_view text, const std::string& file, Export& out) {
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find('\n', at), text.size());
+        lines.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    const std::string_view header = lines.front();
+    std::vector<std::pair<std::string, std::size_t>> columns;  // name, start
+    for (std::size_t at = 0; at < header.size();) {
+        const std::size_t end = std::min(header.find(' ', at), header.size());
+        columns.emplace_back(std::string(header.substr(at, end - at)), at);
+        at = std::min(header.find_first_not_of(' ', end), header.size());
+    }
+    const auto cell = [&](std::string_view line, std::string_view name) -> std::string_view {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            if (columns[c].first == name) {
+                const std::size_t start = std::min(columns[c].second, line.size());
+                const std::size_t end =
+                    c + 1 < columns.size() ? std::min(columns[c + 1].second, line.size()) : line.size();
+                std::string_view value = line.substr(start, end - start);
+                while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) {
+                    value.remove_suffix(1);
+                }
+                return value;
+            }
+        }
+        return {};
+    };
+    std::size_t read = 0;
+    for (std::size_t number = 1; number < lines.size(); ++number) {
+        const std::string_view line = lines[number];
+        if (line.find_first_not_of(" \r") == std::string_view::npos) {
+            continue;
+        }
+        ApiResource resource;
+        resource.resource = std::string(cell(line, "NAME"));
+        resource.short_names = table_words(cell(line, "SHORTNAMES"));
+        const std::string_view api_version = cell(line, "APIVERSION");
+        const std::size_t slash = api_version.find('/');
+        resource.group = slash == std::string_view::npos ? "" : std::string(api_version.substr(0, slash));
+        resource.versions = {
+            std::string(api_version.substr(slash == std::string_view::npos ? 0 : slash + 1))};
+        const std::string_view namespaced = cell(line, "NAMESPACED");
+        resource.namespaced = namespaced != "false";
+        resource.kind = std::string(cell(line, "KIND"));
+        resource.singular = ascii_lower(resource.kind);
+        resource.verbs = table_words(cell(line, "VERBS"));
+        if (resource.resource.empty() || resource.kind.empty() || api_version.empty() ||
+            (namespaced != "true" && namespaced != "false") ||
+            resource.resource.find(' ') != std::string::npos) {
+            out.diagnostics.push_back({Severity::kError,
+                                       {file, static_cast<int>(number) + 1, 1},
+                                       "",
+                                       "this line of a `kubectl api-resources` table does not have its "
+                                       "columns under the header's; it is not read"});
+            ++out.summary.rejected;
+            continue;
+        }
+        resource.source =
+            fmt::format("kubectl api-resources {} ({}:{})", resource.qualified(), file, number + 1);
+        out.custom_resources.push_back(std::move(resource));
+        ++read;
+    }
+    out.summary.documents += 1;
+    ++out.summary.used;
+    ++out.summary.used_by_kind["kubectl api-resources table"];
+    if (read == 0) {
+        out.diagnostics.push_back(
+            {Severity::kWarning, {file, 1, 1}, "", "a `kubectl api-resources` table with no resource line"});
+    }
+}
+
 }  // namespace
 
 }  // namespace load
@@ -577,6 +686,10 @@ void load_text(std::string_view text, const std::string& file, Export& out, cons
     }
     if (auto unrendered = unrendered_source(file, text)) {
         out.diagnostics.push_back(std::move(*unrendered));
+        return;
+    }
+    if (load::is_api_resources_table(text)) {
+        load::read_api_resources_table(text, file, out);
         return;
     }
     const load::Sink sink{file, out, options};

@@ -483,5 +483,44 @@ TEST_CASE("nearest_words: swaps, drops and extra letters are one slip, and far w
     CHECK(nearest_words("json", formats, 1).empty());
 }
 
+// A cluster's own catalog as input (issue 29): `kubectl api-resources -o wide`, aggregated discovery
+// (apidiscovery.k8s.io/v2 APIGroupDiscoveryList) and an APIResourceList add what the cluster serves beyond
+// the built-in catalog, so "certs" is a request for certificates.cert-manager.io rather than an unknown word.
+TEST_CASE("discovery documents and kubectl api-resources tables add the cluster's resources to the catalog") {
+    const auto resolved = [](const Export& source, const std::string& word) {
+        RequestWords words;
+        words.verb = "get";
+        words.resource = word;
+        const auto result = resolve_request(words, catalog_of(source));
+        const auto* request = std::get_if<ResolvedRequest>(&result);
+        return request == nullptr || !request->doubts.empty()
+                   ? std::string("?")
+                   : request->request.api_group + "/" + request->request.resource +
+                         (request->request.subresource.empty() ? "" : "/" + request->request.subresource);
+    };
+    const std::string dir = std::string(RBACGRAPH_SOURCE_DIR) + "/testdata/discovery/";
+    // Positive control: without them, a CRD's short name is unknown.
+    CHECK(resolved(Export{}, "certs") == "?");
+    for (const std::string file : {"api-resources-wide.txt", "apis-cert-manager.json"}) {
+        const Export source = load_paths({dir + file});
+        CHECK(errors_in(source) == 0);
+        CHECK(resolved(source, "certs") == "cert-manager.io/certificates");
+        CHECK(resolved(source, "Certificate") == "cert-manager.io/certificates");
+    }
+    const Export table = load_paths({dir + "api-resources-wide.txt"});
+    CHECK(resolved(table, "widget") == "example.com/widgets");
+    CHECK(resolved(table, "po") == "/pods");  // built in: the catalog's entry stays
+    const Export aggregated = load_paths({dir + "apis-cert-manager.json"});
+    CHECK(resolved(aggregated, "certificates/status") == "cert-manager.io/certificates/status");
+    const Export metrics = load_paths({dir + "apis-metrics-v1beta1.json"});
+    CHECK(errors_in(metrics) == 0);
+    CHECK(resolved(metrics, "podmetrics") == "metrics.k8s.io/pods");
+    CHECK(resolved(metrics, "nodes.metrics.k8s.io") == "metrics.k8s.io/nodes");
+    // A table line whose columns do not sit under the header is an error, not a guess.
+    const Export broken =
+        load_files({{"api.txt", "NAME SHORTNAMES APIVERSION NAMESPACED KIND\npods po v1 maybe Pod\n"}});
+    CHECK(errors_in(broken) == 1);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
