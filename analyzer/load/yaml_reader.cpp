@@ -489,11 +489,19 @@ class TreeBuilder : public YAML::EventHandler {
         if (!stack_.empty() && stack_.back().flow) {
             return;
         }
+        // The node's first property, and its content, which may start on a later line ("!tag" then a line
+        // break: the break allows a key again).
         const auto at = std::min(static_cast<std::size_t>(mark.pos), text_.size());
-        const std::size_t line_start = at == 0 ? 0 : text_.rfind('\n', at - 1) + 1;  // npos + 1 == 0
-        const std::string_view before = text_.substr(line_start, at - line_start);
-        if (before.find('\t') != std::string_view::npos &&
-            before.find_first_not_of(" \t-?:") == std::string_view::npos) {
+        const auto tab_where_key_may_start = [&](std::size_t position) {
+            const std::size_t line_start = position == 0 ? 0 : text_.rfind('\n', position - 1) + 1;
+            const std::string_view before = text_.substr(line_start, position - line_start);
+            return before.find('\t') != std::string_view::npos &&
+                   before.find_first_not_of(" \t-?:") == std::string_view::npos;
+        };
+        const std::size_t content = std::min(content_start(at), text_.size());
+        const bool content_on_later_line =
+            text_.substr(at, content - at).find('\n') != std::string_view::npos;
+        if (tab_where_key_may_start(at) || (content_on_later_line && tab_where_key_may_start(content))) {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 "a tab before this value where a key may start (go-yaml v2: found character "
                                 "that cannot start any token), so kubectl refuses this document"};
