@@ -112,6 +112,9 @@ struct KubectlCut {
     /// of its input (yaml_parser_determine_encoding) and one more at its first column, so each piece kubectl
     /// hands it may begin with two.
     std::vector<std::size_t> piece_boms;
+    /// The first blank or comment line indented with a tab (1-based): go-yaml refuses its document unless
+    /// the line is inside a scalar or a flow collection, which a line scan cannot tell; warned about.
+    int tab_indented_blank_line = 0;
     std::optional<ByteRefusal> refusal;
 };
 /// `original` is the text before lone CRs were made LF ("" when none were): kubectl cuts lines at LF only.

@@ -1168,6 +1168,14 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                    content != std::string_view::npos && line[content] != '#') {
             document_content = true;
         }
+        if (cut.tab_indented_blank_line == 0) {
+            const std::size_t content = line.find_first_not_of(" \t\r\n");
+            const std::size_t tab = line.find('\t');
+            if (tab != std::string_view::npos && tab < content &&
+                (content == std::string_view::npos || line[content] == '#')) {
+                cut.tab_indented_blank_line = line_number;
+            }
+        }
         for (std::size_t at = line_start; at < line_end;) {
             // Plain ASCII is the common case: skip it a byte at a time without decoding.
             const unsigned char c = static_cast<unsigned char>(text[at]);
@@ -1423,6 +1431,18 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
             }
         }
         text = lines;
+    }
+    if (cut.tab_indented_blank_line != 0) {
+        diagnostics.push_back(
+            {Severity::kWarning,
+             {file, cut.tab_indented_blank_line, 1},
+             "",
+             "a blank or comment line indented with a tab: go-yaml v2 (kubectl) refuses the document it is "
+             "in "
+             "unless the line is inside a quoted or block string or a flow collection (\"found character "
+             "that "
+             "cannot start any token\"); rbacgraph reads the document as a YAML 1.2 reader does. Indent with "
+             "spaces"});
     }
     GoYamlDocuments documents(consumer, text, cut, file, diagnostics);
     parse_yaml_text(text, file, limits, documents, diagnostics, reader);

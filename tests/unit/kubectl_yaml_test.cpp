@@ -420,6 +420,10 @@ TEST_CASE("a tab before a value where a key may start refuses the document, as g
         CHECK(out.roles.empty());
     }
     CHECK(errors_in(load_yaml("\tkind: Namespace\n")) == 1);
+    // A blank or comment line indented with a tab: refused by go-yaml outside strings and flow collections,
+    // which a line scan cannot tell apart, so a warning says so (and a line indented with spaces gets none).
+    CHECK(warnings_in(load_yaml(role + "- verbs: [get]\n\t# all\n")) == 1);
+    CHECK(warnings_in(load_yaml(role + "- verbs: [get]\n  # all\n")) == 0);
     // A node's properties on one line and its content on the next: the line break allows a key again.
     CHECK(errors_in(load_yaml(role + "- verbs: !x\n    \t[get]\n")) == 1);
     CHECK(errors_in(load_yaml(role + "- verbs: &v\n    [get]\n")) == 0);
