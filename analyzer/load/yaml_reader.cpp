@@ -1425,9 +1425,9 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
             lines.assign(text);
         }
         lines.resize(text.size());
-        for (auto bom = cut.piece_boms.rbegin(); bom != cut.piece_boms.rend(); ++bom) {
-            if (*bom + 3 <= lines.size()) {
-                lines.erase(*bom, 3);
+        for (std::size_t i = cut.piece_boms.size(); i-- > 0;) {  // later offsets first
+            if (cut.piece_boms[i] + 3 <= lines.size()) {
+                lines.erase(cut.piece_boms[i], 3);
             }
         }
         text = lines;
