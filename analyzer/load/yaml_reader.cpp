@@ -182,9 +182,13 @@ class TreeBuilder : public YAML::EventHandler {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
+        const bool flow = is_flow(mark, style);
+        if (flow) {
+            require_value_deeper_than_key(make(mark));
+        }
         open(mark, NodeType::kSequence, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
-        stack_.back().flow = is_flow(mark, style);
+        stack_.back().flow = flow;
     }
     void OnSequenceEnd() override { close(); }
 
@@ -195,9 +199,13 @@ class TreeBuilder : public YAML::EventHandler {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
+        const bool flow = is_flow(mark, style);
+        if (flow) {
+            require_value_deeper_than_key(make(mark));
+        }
         open(mark, NodeType::kMapping, anchor);
         stack_.back().intrinsic = intrinsic_function(tag);
-        stack_.back().flow = is_flow(mark, style);
+        stack_.back().flow = flow;
     }
     void OnMapEnd() override { close(); }
 
@@ -381,18 +389,30 @@ class TreeBuilder : public YAML::EventHandler {
             require_key_indicator(key, parent.pending_key_offset);
         }
         require_json_value(node);
-        // yaml-cpp takes a scalar on the line after its key, at the key's indentation, as the key's value;
-        // go-yaml v2 reads it as the next key, which has no ':' ("could not find expected ':'").
-        if (!parent.flow && node.type == NodeType::kScalar && node.line > key.line &&
-            node.column <= key.column) {
+        if (!parent.flow && node.type == NodeType::kScalar) {
+            require_value_deeper_than(key, node);
+        }
+        add_entry(parent, std::move(key), std::move(node));
+    }
+
+    // yaml-cpp takes a scalar or a flow collection on the line after its key, at the key's indentation, as
+    // the key's value; go-yaml v2 reads it as the next key, which has no ':' ("could not find expected ':'").
+    // (A block list there is the key's value to both.)
+    void require_value_deeper_than_key(const Node& value) const {
+        if (!stack_.empty() && !stack_.back().flow && stack_.back().node.type == NodeType::kMapping &&
+            stack_.back().pending_key) {
+            require_value_deeper_than(*stack_.back().pending_key, value);
+        }
+    }
+    static void require_value_deeper_than(const Node& key, const Node& value) {
+        if (value.line > key.line && value.column <= key.column) {
             throw LimitExceeded{
-                node.line, node.column,
+                value.line, value.column,
                 fmt::format("the value of '{}' starts on the next line no deeper than its key "
                             "(go-yaml v2 reads it as a key: could not find expected ':'), so "
                             "kubectl refuses this document",
                             key.text)};
         }
-        add_entry(parent, std::move(key), std::move(node));
     }
 
     // sigs.k8s.io/yaml turns the document into JSON with encoding/json, which has no NaN or infinity
