@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -326,6 +327,21 @@ bool use_color(const std::string& setting, const std::ostream& out) {
            (term == nullptr || std::string_view(term) != "dumb");
 }
 
+void fit_tables(const std::string& output, const std::ostream& out) {
+    std::size_t columns = 0;
+    if (output == "text" && &out == standard_output && isatty(STDOUT_FILENO) != 0) {
+        winsize size{};
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+            columns = size.ws_col;
+        } else if (const char* env = std::getenv("COLUMNS"); env != nullptr && std::atoi(env) > 0) {
+            columns = static_cast<std::size_t>(std::atoi(env));
+        } else {
+            columns = 80;
+        }
+    }
+    set_table_width(columns);
+}
+
 bool write_outputs(const std::vector<OutputTarget>& targets, std::ostream& out, std::ostream& err,
                    const std::function<void(std::string_view format, std::ostream& stream)>& write) {
     for (const OutputTarget& target : targets) {
@@ -362,8 +378,11 @@ struct RequestOptions {
 };
 
 void add_output_option(CLI::App& command, InputOptions& options) {
-    command.add_option("-o,--output", options.output, "output format")
-        ->check(one_of({"text", "json"}))
+    command
+        .add_option("-o,--output", options.output,
+                    "output format: text (tables cut to the terminal's width), wide (text, every column "
+                    "whole), json")
+        ->check(one_of({"text", "wide", "json"}))
         ->capture_default_str();
 }
 
@@ -602,6 +621,7 @@ int run_rules_list(const InputOptions& options, const IdentityOptions& identity_
     } else if (options.output == "json") {
         print_json(out, rules_list_answer_json(*loaded->estate, result, ns), *loaded);
     } else {
+        fit_tables(options.output, out);
         write_rules_list(out, *loaded->estate, result, ns);
     }
     return loaded->status;
@@ -643,6 +663,7 @@ int run_can_i(const InputOptions& options, const IdentityOptions& identity_optio
         add_request_resolution(answer, *request);
         print_json(out, std::move(answer), *loaded);
     } else {
+        fit_tables(options.output, out);
         if (explain) {
             write_request_line(out, *request);
         }
@@ -684,6 +705,7 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
     if (options.output == "json") {
         print_json(out, what_can_answer_json(*loaded->estate, result), *loaded);
     } else {
+        fit_tables(options.output, out);
         write_what_can(out, *loaded->estate, result);
     }
     return loaded->status;
@@ -710,6 +732,7 @@ int run_who_can(const InputOptions& options, const RequestOptions& request_optio
         add_request_resolution(answer, *request);
         print_json(out, std::move(answer), *loaded);
     } else {
+        fit_tables(options.output, out);
         write_who_can(out, *loaded->estate, result);
         for (const std::string& doubt : request->doubts) {
             out << "note: " << terminal_text(doubt)

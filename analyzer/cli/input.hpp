@@ -90,6 +90,10 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 /// IsMember says only "not in {...}".
 CLI::Validator one_of(std::vector<std::string> values);
 
+/// Text tables cut to the terminal's width when `output` is "text" and `out` is a terminal's standard output;
+/// whole for "wide", pipes and files (report.hpp set_table_width).
+void fit_tables(const std::string& output, const std::ostream& out);
+
 /// The formats -o FORMAT[=PATH] takes, described for --help and completion; parse_outputs checks the values.
 CLI::Validator format_names(std::span<const std::string_view> formats);
 

@@ -8,7 +8,38 @@
 namespace rbacgraph {
 namespace {
 
+std::size_t table_width = 0;  // set_table_width: 0 is no limit
+
+// Columns a UTF-8 text takes (one per character; wide characters are rare in names and counted as one).
+std::size_t text_columns(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// The text cut to `columns` with "..." in the middle, at character boundaries: the start and, longer, the end
+// stay, as names carry their meaning at the end (an ARN's role, a binding's role).
+std::string cut_to(const std::string& text, std::size_t columns) {
+    const std::size_t total = text_columns(text);
+    if (total <= columns || columns <= 3) {
+        return total <= columns ? text : text.substr(0, columns);
+    }
+    const std::size_t head = (columns - 3) / 3;
+    const std::size_t tail = columns - 3 - head;
+    // Byte offset after `count` characters.
+    const auto offset_of = [&](std::size_t count) {
+        std::size_t at = 0;
+        for (std::size_t seen = 0; at < text.size(); ++at) {
+            if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80 && seen++ == count) {
+                break;
+            }
+        }
+        return at;
+    };
+    return text.substr(0, offset_of(head)) + "..." + text.substr(offset_of(total - tail));
+}
+
 // Columns padded to the widest cell; the last column is never padded, so lines carry no trailing blanks.
+// With a table width set, the widest columns are cut until a line fits (none below 12 columns).
 class Table {
   public:
     explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
@@ -17,25 +48,55 @@ class Table {
     void print(std::ostream& out, std::string_view indent) const {
         std::vector<std::size_t> widths(headers_.size(), 0);
         for (std::size_t c = 0; c < headers_.size(); ++c) {
-            widths[c] = headers_[c].size();
+            widths[c] = text_columns(headers_[c]);
             for (const auto& row : rows_) {
-                widths[c] = std::max(widths[c], row[c].size());
+                widths[c] = std::max(widths[c], text_columns(row[c]));
             }
         }
+        const bool cut = fit(widths, indent.size());
         print_row(out, indent, headers_, widths);
         for (const auto& row : rows_) {
             print_row(out, indent, row, widths);
         }
+        if (cut) {
+            out << indent << "(cut to " << table_width << " columns; -o wide prints them whole)\n";
+        }
     }
 
   private:
-    static void print_row(std::ostream& out, std::string_view indent, const std::vector<std::string>& cells,
+    // Narrows the widest column, a character at a time, until a line fits the table width; false when
+    // nothing needed cutting.
+    static bool fit(std::vector<std::size_t>& widths, std::size_t indent) {
+        constexpr std::size_t kNarrowest = 12;
+        bool cut = false;
+        while (table_width > 0) {
+            std::size_t line = indent + 2 * (widths.size() - 1);
+            for (const std::size_t width : widths) {
+                line += width;
+            }
+            // One column at a time, the widest, so that the cut columns end up equally wide.
+            const auto widest = std::max_element(widths.begin(), widths.end());
+            if (line <= table_width || *widest <= kNarrowest) {
+                break;
+            }
+            --*widest;
+            cut = true;
+        }
+        return cut;
+    }
+
+    static void print_row(std::ostream& out, std::string_view indent, const std::vector<std::string>& raw,
                           const std::vector<std::size_t>& widths) {
+        std::vector<std::string> cells;
+        cells.reserve(raw.size());
+        for (std::size_t c = 0; c < raw.size(); ++c) {
+            cells.push_back(cut_to(raw[c], widths[c]));
+        }
         std::string line(indent);
         for (std::size_t c = 0; c < cells.size(); ++c) {
             line += cells[c];
             if (c + 1 < cells.size()) {
-                line += std::string(widths[c] - cells[c].size() + 2, ' ');
+                line += std::string(widths[c] - text_columns(cells[c]) + 2, ' ');
             }
         }
         while (!line.empty() && line.back() == ' ') {
@@ -112,6 +173,10 @@ std::string join_or_dash(const std::vector<std::string>& items) {
 }
 
 }  // namespace
+
+void set_table_width(std::size_t columns) {
+    table_width = columns;
+}
 
 void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
                       const Decision& decision, bool explain) {
@@ -329,8 +394,7 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
     write_subjects("Kubernetes subjects that may be allowed", ": the input cannot decide", false,
                    [&](const WhoCanSubject& subject) { return subject.undetermined; });
     if (!result.for_names.empty()) {
-        out << "\nAllowed only for the objects named (resourceNames) (" << result.for_names.size()
-            << "): not for the request as asked, but for these names\n";
+        out << "\nAllowed only for the names listed (resourceNames) (" << result.for_names.size() << ")\n";
         Table table({"WHO", "NAMES", "VIA"});
         for (const WhoCanForNames& holder : result.for_names) {
             std::string who;

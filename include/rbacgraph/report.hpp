@@ -19,6 +19,11 @@ namespace rbacgraph {
 /// Text for a terminal: aligned, readable, deterministic.
 void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& identity,
                       const Decision& decision, bool explain);
+/// The width text tables are cut to (0: no limit, the default): the CLI sets the terminal's width when text
+/// goes to a terminal, and leaves it unlimited for `-o wide`, pipes and files. A cell cut ends in "...", and
+/// the table is followed by a line saying so.
+void set_table_width(std::size_t columns);
+
 void write_what_can_text(std::ostream& out, const WhatCan& result);
 /// can-i --list: kubectl's table (Resources, Non-Resource URLs, Resource Names, Verbs) of one namespace.
 void write_rules_list_text(std::ostream& out, const WhatCan& result, const RulesInNamespace& listed);

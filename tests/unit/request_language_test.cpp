@@ -7,12 +7,14 @@
 #include <fmt/ranges.h>
 
 #include <random>
+#include <sstream>
 #include <string>
 #include <variant>
 
 #include "helpers.hpp"
 #include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/query.hpp"
+#include "rbacgraph/report.hpp"
 
 namespace rbacgraph::test {
 namespace {
@@ -520,6 +522,32 @@ TEST_CASE("discovery documents and kubectl api-resources tables add the cluster'
     const Export broken =
         load_files({{"api.txt", "NAME SHORTNAMES APIVERSION NAMESPACED KIND\npods po v1 maybe Pod\n"}});
     CHECK(errors_in(broken) == 1);
+}
+
+// Output that fits an 80-column terminal (issue 29): text tables are cut to the width the CLI sets from the
+// terminal, names elided in the middle; -o wide, pipes and files (width 0) get every column whole.
+TEST_CASE("text tables fit the table width, and width 0 keeps every column whole") {
+    const Graph graph(load_paths({std::string(RBACGRAPH_SOURCE_DIR) + "/testdata/demo"}));
+    const WhoCan result = who_can(graph, resource_request("get", "secrets", "shop-checkout"));
+    const auto longest_line = [&](std::size_t width) {
+        set_table_width(width);
+        std::ostringstream out;
+        write_who_can_text(out, graph, result);
+        set_table_width(0);
+        std::size_t longest = 0;
+        std::istringstream lines(out.str());
+        for (std::string line; std::getline(lines, line);) {
+            longest = std::max(longest, line.size());
+        }
+        return std::pair{longest, out.str()};
+    };
+    const auto [whole, whole_text] = longest_line(0);
+    CHECK(whole > 100);  // positive control: the demo's ARNs and usernames make long lines
+    CHECK(whole_text.find("arn:aws:iam::111122223333:role/ci-deployer") != std::string::npos);
+    const auto [cut, cut_text] = longest_line(80);
+    CHECK(cut <= 80);
+    CHECK(cut_text.find("-o wide prints them whole") != std::string::npos);
+    CHECK(cut_text.find("deployer") != std::string::npos);  // the end of a name stays
 }
 
 }  // namespace

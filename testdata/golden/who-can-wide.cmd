@@ -1,0 +1,1 @@
+who-can get secrets -n shop-checkout testdata/demo -o wide
