@@ -49,6 +49,7 @@ grep -q "'--fail-on\[.*\]:value:(critical high" "$work/_rbacgraph" || fail "zsh 
 head -1 "$work/rbacgraph.1" | grep -q '^\.TH RBACGRAPH 1 ' || fail "the man page has no .TH"
 unknown=$(grep -E '^[.'"'"']' "$work/rbacgraph.1" | grep -vE '^\.(TH|SH|SS|TP|PP|B|nf|fi)( |$)' || true)
 [ -z "$unknown" ] || fail "the man page has stray requests: $unknown"
+grep -q 'one of: critical, high, medium, low, info, never' "$work/rbacgraph.1" || fail "the man page lacks --fail-on's values"
 for command in can-i what-can who-can graph check rules diff; do
     grep -q "^\.SS $command\$" "$work/rbacgraph.1" || fail "the man page lacks $command"
 done

@@ -1,6 +1,7 @@
 // rbacgraph completion bash|zsh|fish and rbacgraph man: shell completions and the manual page, generated from
 // the same command tree --help prints, so neither can drift from the options the binary takes.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <string>
@@ -275,6 +276,11 @@ void man(const CLI::App& app, std::ostream& out) {
             out << ".TP\n\\fB" << roff(long_names(*option)) << "\\fR"
                 << (option->get_expected_max() != 0 ? " \\fIVALUE\\fR" : "") << '\n'
                 << roff(option->get_description());
+            if (option->check_lname("enable") || option->check_lname("disable")) {
+                out << " (\\fBrbacgraph rules\\fR lists them)";
+            } else if (const std::vector<std::string> values = values_of(*option); !values.empty()) {
+                out << " (one of: " << roff(fmt::format("{}", fmt::join(values, ", "))) << ')';
+            }
             if (!option->get_default_str().empty()) {
                 out << " (default: " << roff(option->get_default_str()) << ')';
             }
