@@ -1029,9 +1029,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (const std::string first = argv[1];
         !first.starts_with('-') && std::find(names.begin(), names.end(), first) == names.end()) {
-        const std::vector<std::string> near = nearest_words(first, names, 1);
-        err << "rbacgraph: '" << terminal_text(first) << "' is not a command"
-            << (near.empty() ? std::string() : "; did you mean '" + near.front() + "'?") << "\n"
+        err << "rbacgraph: '" << terminal_text(first) << "' is not a command" << did_you_mean(first, names)
+            << "\n"
             << "Commands: " << fmt::format("{}", fmt::join(names, ", ")) << " (rbacgraph --help)\n";
         return kExitUsage;
     }
