@@ -109,8 +109,7 @@ struct KubectlCut {
     /// parsed as a bare "---" and blank lines.
     std::vector<std::pair<std::size_t, std::size_t>> separators_to_clean;
     /// Offsets of byte order marks that start a piece after a separator: go-yaml drops a BOM at the start
-    /// of its input (yaml_parser_determine_encoding) and one more at its first column, so each piece kubectl
-    /// hands it may begin with two.
+    /// of its input (yaml_parser_determine_encoding); a second is refused (cut_as_kubectl).
     std::vector<std::size_t> piece_boms;
     /// The first blank or comment line indented with a tab (1-based): go-yaml refuses its document unless
     /// the line is inside a scalar or a flow collection, which a line scan cannot tell; warned about.

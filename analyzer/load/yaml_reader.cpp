@@ -1086,8 +1086,24 @@ std::optional<CharacterRefusal> refused_character(std::string_view text, std::si
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
+// A second BOM where go-yaml's input starts is skipped by its scanner at the first column
+// (yaml_parser_scan_to_next_token) but counted as a column, so the first line is indented by one and what
+// follows reads otherwise ("a: 1" then "b: 2" is "did not find expected key"; "--: 1" is the key "-").
+// No writer means that: refused as read differently rather than guessed.
+ByteRefusal second_bom(std::size_t document_start, int line) {
+    return ByteRefusal{document_start, line, 1,
+                       "two byte order marks start this document; go-yaml v2 (kubectl, the authenticator) "
+                       "counts the second as a column of indentation, so it would read this document "
+                       "differently",
+                       true};
+}
+
 KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original) {
     KubectlCut cut;
+    if (text.starts_with(kBom)) {  // the first was dropped with the encoding (parse_yaml)
+        cut.refusal = second_bom(0, 1);
+        return cut;
+    }
     std::size_t document_start = 0;
     bool document_content = false;  // a line of content since the document began (directives come before)
     int line_number = 0;
@@ -1131,11 +1147,13 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 line_number += static_cast<int>(std::max<std::ptrdiff_t>(lines_within, 1) - 1);
                 document_start = line_end;
                 document_content = false;
-                // One BOM goes with the encoding, a second at the stream's first column (scannerc.go
-                // yaml_parser_scan_to_next_token); a third is text.
-                for (std::size_t bom = line_end; bom < line_end + 6 && text.substr(bom).starts_with(kBom);
-                     bom += 3) {
-                    cut.piece_boms.push_back(bom);
+                // One BOM goes with the encoding (yaml_parser_determine_encoding) and is dropped.
+                if (text.substr(line_end).starts_with(kBom)) {
+                    cut.piece_boms.push_back(line_end);
+                    if (text.substr(line_end + 3).starts_with(kBom)) {
+                        cut.refusal = second_bom(line_end, line_number + 1);
+                        return cut;
+                    }
                 }
             } else {
                 // apimachinery's YAMLReader: "invalid Yaml document separator", and the document it would

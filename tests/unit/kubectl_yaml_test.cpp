@@ -435,10 +435,12 @@ TEST_CASE("a tab before a value where a key may start refuses the document, as g
     CHECK(errors_in(load_yaml(role + "- verbs: [get] \t# all\n")) == 0);
 }
 
-// go-yaml v2 readerc.go yaml_parser_determine_encoding drops a BOM at the start of its input, and
-// scannerc.go yaml_parser_scan_to_next_token one more at the first column; kubectl hands it each piece after
-// a "---" line, so a file joined from files saved with a BOM has them there, and they are not part of a key.
-TEST_CASE("byte order marks at the start of a piece are dropped, as go-yaml drops them") {
+// go-yaml v2 readerc.go yaml_parser_determine_encoding drops a BOM at the start of its input; kubectl hands
+// it each piece after a "---" line, so a file joined from files saved with a BOM has them there, and they
+// are not part of a key. A second is skipped by scannerc.go yaml_parser_scan_to_next_token at the first
+// column but counted: the oracle reads "<BOM><BOM>apiVersion: v1\nkind: X" as {apiVersion: v1, ind: X}
+// (fuzz seed two-boms-kind-lost), so such a document is refused as read differently.
+TEST_CASE("byte order marks at the start of a piece: one is dropped, as go-yaml drops it, two are refused") {
     const std::string bom = "\xef\xbb\xbf";
     const Export out =
         load_yaml(std::string(kAdminRole) + "---\n" + bom + std::string(kBindMallory).substr(5));
@@ -446,7 +448,12 @@ TEST_CASE("byte order marks at the start of a piece are dropped, as go-yaml drop
     CHECK(out.bindings.size() == 1);
     const Export two =
         load_yaml(std::string(kAdminRole) + "---\n" + bom + bom + std::string(kBindMallory).substr(5));
-    CHECK(two.bindings.size() == 1);
+    CHECK(two.bindings.empty());
+    CHECK(errors_in(two) == 1);
+    CHECK(two.roles.size() == 1);  // the document before is read
+    const Export file_start = load_yaml(bom + bom + std::string(kAdminRole));
+    CHECK(file_start.roles.empty());
+    CHECK(errors_in(file_start) == 1);
     // Positive control: inside a piece a BOM is text, to both readers: "\ufeffkind" is no kind.
     const Export inside = load_yaml(std::string(kAdminRole) + "---\n" + "apiVersion: v1\n" + bom +
                                     "kind: ServiceAccount\nmetadata: {name: a, namespace: b}\n");
