@@ -606,8 +606,12 @@ class TreeBuilder : public YAML::EventHandler {
         }
         const std::size_t line_start =
             text_.rfind('\n', offset) == std::string_view::npos ? 0 : text_.rfind('\n', offset) + 1;
+        // An explicit key: in block context '?' is the key indicator only when a blank or the end follows
+        // (scannerc.go yaml_parser_fetch_next_token); "??" is a plain scalar, which needs its ':'.
         const std::size_t first = text_.find_first_not_of(" \t", line_start);
-        if (first != std::string_view::npos && text_[first] == '?') {
+        if (first != std::string_view::npos && text_[first] == '?' &&
+            (first + 1 == text_.size() ||
+             std::string_view(" \t\r\n").find(text_[first + 1]) != std::string_view::npos)) {
             return;
         }
         // A tag may hold ':' ("!a: key" is the key "key" tagged "!a:"); the indicator follows the content.

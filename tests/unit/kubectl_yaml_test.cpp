@@ -252,6 +252,12 @@ TEST_CASE("a mapping key without its colon refuses the document, as go-yaml v2 d
     CHECK(errors_in(tagged) == 1);
     CHECK(tagged.roles.empty());
     CHECK(errors_in(load_yaml(role + "rules: []\n!x: verbs:\n")) == 0);
+    // '?' is the key indicator only before a blank (fuzz seed plain-key-starting-with-question-mark): "??" is
+    // a plain key that needs its ':'.
+    const Export questions = load_yaml(role + "rules: []\n??\n");
+    CHECK(errors_in(questions) == 1);
+    CHECK(questions.roles.empty());
+    CHECK(errors_in(load_yaml(role + "rules: []\n? rules2\n")) == 0);
 }
 
 // k8s.io/apimachinery pkg/util/yaml LineReader.Read ends every line it returns with LF, the last one too, so
