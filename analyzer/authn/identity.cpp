@@ -517,6 +517,15 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
         groups.empty() && service_account && !service_account->first.empty()) {
         groups = {"system:serviceaccounts", "system:serviceaccounts:" + service_account->first};
     }
+    // apiserver authentication/request/anonymous: an anonymous request is system:anonymous in
+    // system:unauthenticated. Impersonating the name alone (kubectl --as) would carry no group; asked about
+    // the anonymous user, the question is what a request without credentials may do.
+    if (groups.empty() && user == "system:anonymous") {
+        groups = {"system:unauthenticated"};
+        identity.notes.push_back(
+            "system:anonymous is read as an anonymous request, in group system:unauthenticated (kubectl --as "
+            "system:anonymous alone would carry no group; give --group to choose)");
+    }
     identity.username = IdentityValue::literal(std::move(user));
     for (std::string& group : groups) {
         identity.groups.push_back(IdentityValue::literal(std::move(group)));

@@ -138,10 +138,24 @@ GrantKind grant_kind(const Graph& graph, const GrantMatch& grant) {
     return placement.scope == GrantScope::kCluster ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding;
 }
 
+// An anonymous request carries User system:anonymous and Group system:unauthenticated (k8s-rbac.md 4).
+bool is_anonymous_identity(const Identity& identity) {
+    if (identity.username.is_literal() &&
+        is_anonymous_name(HolderKind::kUser, identity.username.literal_text())) {
+        return true;
+    }
+    return std::any_of(identity.groups.begin(), identity.groups.end(), [](const IdentityValue& group) {
+        return group.is_literal() && is_anonymous_name(HolderKind::kGroup, group.literal_text());
+    });
+}
+
 Authorizer::Authorizer(const Graph& graph, Identity identity)
     : graph_(&graph), identity_(std::move(identity)) {
     if (!identity_.authenticated && identity_.may_be.empty()) {
         return;
+    }
+    if (identity_.authenticated && is_anonymous_identity(identity_)) {
+        anonymous_ = graph.anonymous_reach();
     }
     HolderCollector collector(graph);
     if (identity_.authenticated) {
@@ -177,6 +191,36 @@ bool Authorizer::cluster_admin() const {
 }
 
 Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask ask) const {
+    // Authentication comes first: on EKS 1.32+ an anonymous request other than the health endpoints gets
+    // 401 and no authorizer (not even the system:masters check) sees it.
+    if (anonymous_.extent == AnonymousReach::Extent::kEveryRequest ||
+        is_anonymous_health_request(normalize_request(raw_request))) {
+        return authorize_reached(raw_request, all_grants, ask);
+    }
+    if (anonymous_.extent == AnonymousReach::Extent::kHealthEndpoints) {
+        Decision refused;
+        refused.unauthenticated = anonymous_.reason;
+        return refused;
+    }
+    // EKS of an unknown version: RBAC's answer holds before 1.32 only, so a "yes" is undetermined; a "no"
+    // is "no" either way.
+    Decision decision = authorize_reached(raw_request, all_grants, ask);
+    if (decision.verdict == Verdict::kDenied) {
+        return decision;
+    }
+    for (GrantMatch& grant : decision.grants) {
+        grant.undetermined = anonymous_.reason;
+        decision.undetermined.push_back(std::move(grant));
+    }
+    decision.grants.clear();
+    decision.verdict = Verdict::kUndetermined;
+    if (decision.undetermined.empty()) {
+        decision.reasons.push_back(anonymous_.reason);
+    }
+    return decision;
+}
+
+Decision Authorizer::authorize_reached(const Request& raw_request, bool all_grants, Ask ask) const {
     Decision decision;
     if (!identity_.authenticated && identity_.may_be.empty()) {
         return decision;
@@ -258,6 +302,11 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask 
 
 std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request& raw_request) const {
     if (!identity_.authenticated) {
+        return std::nullopt;
+    }
+    // A resource request anonymous callers may not make on EKS 1.32+ (or, version unknown, may not be sure
+    // to make): no name is certainly allowed.
+    if (anonymous_.extent != AnonymousReach::Extent::kEveryRequest) {
         return std::nullopt;
     }
     if (masters_) {

@@ -222,6 +222,39 @@ std::optional<KubernetesVersion> Graph::kubernetes_version() const {
     return source_->cluster ? source_->cluster->version : std::nullopt;
 }
 
+AnonymousReach Graph::anonymous_reach() const {
+    // Only a cluster description (describe-cluster, eksctl, CloudFormation, Terraform) says the cluster is
+    // EKS; an aws-auth ConfigMap alone does not (self-managed clusters run aws-iam-authenticator too).
+    if (!source_->cluster) {
+        return {};
+    }
+    constexpr KubernetesVersion kRestricted{1, 32};
+    const std::optional<KubernetesVersion> version = kubernetes_version();
+    if (!version) {
+        return {AnonymousReach::Extent::kUnknown,
+                "the EKS cluster's version is unknown: from EKS 1.32 anonymous requests other than /healthz, "
+                "/livez and /readyz get 401 before authorization, before 1.32 they reach RBAC (give "
+                "--kubernetes-version)"};
+    }
+    if (*version < kRestricted) {
+        return {};
+    }
+    return {AnonymousReach::Extent::kHealthEndpoints,
+            fmt::format("EKS {} authenticates anonymous requests only for /healthz, /livez and /readyz (from "
+                        "1.32): every other anonymous request gets 401 before authorization",
+                        version->display())};
+}
+
+bool is_anonymous_health_request(const Request& request) {
+    return request.non_resource &&
+           (request.path == "/healthz" || request.path == "/livez" || request.path == "/readyz");
+}
+
+bool is_anonymous_name(HolderKind kind, std::string_view name) {
+    return (kind == HolderKind::kUser && name == "system:anonymous") ||
+           (kind == HolderKind::kGroup && name == "system:unauthenticated");
+}
+
 std::vector<const PodIdentityAssociation*> Graph::pod_identities_of(std::string_view ns,
                                                                     std::string_view name) const {
     std::vector<const PodIdentityAssociation*> out;

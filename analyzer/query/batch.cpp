@@ -316,6 +316,7 @@ struct Answer {
     std::string error;
     std::vector<std::string> undetermined;  ///< why, when the input cannot decide
     std::vector<std::string> warnings;      ///< how the words were read, where kubectl would warn
+    std::string reason{};  ///< why an authenticated identity's request is refused before authorization
 };
 
 Answer answer(const RequestLine& line, IdentityCache& cache) {
@@ -348,8 +349,12 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
     ResolvedRequest& resolved = std::get<ResolvedRequest>(request);
     Decision decision = authorizer->authorize(resolved.request);
     apply_request_doubts(decision, resolved.doubts);
-    Answer out{
-        decision.allowed(), !authorizer->identity().authenticated, {}, {}, std::move(resolved.warnings)};
+    Answer out{decision.allowed(),
+               !authorizer->identity().authenticated || !decision.unauthenticated.empty(),
+               {},
+               {},
+               std::move(resolved.warnings),
+               decision.unauthenticated};
     if (decision.verdict == Verdict::kUndetermined) {
         out.undetermined = undetermined_reasons(cache.graph(), decision);
     }
@@ -370,6 +375,10 @@ void print(const Answer& result, std::optional<std::string_view> id, std::size_t
                                               : R"({"allowed":false)";
         if (result.unauthenticated) {
             out += R"(,"authenticated":false)";
+        }
+        if (!result.reason.empty()) {
+            out += R"(,"reason":)";
+            out += json_text(json(result.reason));
         }
     }
     if (id) {

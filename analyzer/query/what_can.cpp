@@ -115,6 +115,45 @@ bool is_builtin_to_everyone(const Grant& grant) {
            (grant.holder == "system:authenticated" || grant.holder == "system:unauthenticated");
 }
 
+// Whether a nonResourceURLs pattern ("/healthz", "/healthz*", "/*") covers a path EKS 1.32+ lets anonymous
+// callers reach (rbac.go NonResourceURLMatches: exact, or a prefix ending in '*').
+bool covers_anonymous_health_path(std::string_view pattern) {
+    for (const std::string_view path : {"/healthz", "/livez", "/readyz"}) {
+        if (pattern == path ||
+            (pattern.ends_with('*') && path.starts_with(pattern.substr(0, pattern.size() - 1)))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// An anonymous identity on EKS: only the health endpoints reach authorization from 1.32, so the rest of what
+// its grants allow is left out (1.32+) or undetermined (version unknown), with the reason.
+void limit_to_anonymous_reach(const Graph& graph, WhatCan& result) {
+    if (!is_anonymous_identity(result.identity)) {
+        return;
+    }
+    const AnonymousReach reach = graph.anonymous_reach();
+    if (reach.extent == AnonymousReach::Extent::kEveryRequest) {
+        return;
+    }
+    result.reach = reach.reason;
+    const auto reached = [](const PermissionRow& row) {
+        return row.scope == PermissionRow::Scope::kNonResource && covers_anonymous_health_path(row.resource);
+    };
+    if (reach.extent == AnonymousReach::Extent::kHealthEndpoints) {
+        std::erase_if(result.rows, [&](const PermissionRow& row) { return !reached(row); });
+        result.unexpanded.clear();
+        result.cluster_admin_via.clear();
+        result.masters = false;
+        return;
+    }
+    for (PermissionRow& row : result.rows) {
+        row.undetermined = row.undetermined || !reached(row);
+    }
+    result.cluster_admin_via.clear();
+}
+
 }  // namespace
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer) {
@@ -159,6 +198,7 @@ WhatCan what_can_held(const Graph& graph, const Identity& identity, std::span<co
         }
     }
     result.rows = rows.take();
+    limit_to_anonymous_reach(graph, result);
     std::sort(result.cluster_admin_via.begin(), result.cluster_admin_via.end());
     result.cluster_admin_via.erase(
         std::unique(result.cluster_admin_via.begin(), result.cluster_admin_via.end()),

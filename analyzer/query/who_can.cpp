@@ -68,6 +68,8 @@ void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
     for (const WhoCanSubject& subject : result.subjects) {
         seen.insert({subject.subject.kind, subject.subject.ns, subject.subject.name});
     }
+    // Anonymous requests EKS 1.32+ refuses before authorization hold no name (Authorizer::allowed_names).
+    const bool refused_anonymous = graph.anonymous_reach().extent != AnonymousReach::Extent::kEveryRequest;
     std::map<std::tuple<std::string, std::string, std::string>, std::size_t> at;
     for (const AllowingGrant& allowing : named) {
         const Grant grant = graph.grants().grant(allowing.grant);
@@ -76,7 +78,10 @@ void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
         }
         Subject subject = grant.subject();
         const std::tuple<std::string, std::string, std::string> key{subject.kind, subject.ns, subject.name};
-        if (seen.contains(key)) {
+        if (seen.contains(key) ||
+            (refused_anonymous &&
+             is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
+                               subject.name))) {
             continue;
         }
         const std::vector<std::string> names = sorted_names(graph.symbols(), allowing.answer.names);
@@ -144,6 +149,13 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
                                {},
                                false});
     std::set<std::tuple<std::string, std::string, std::string>> seen{{"Group", "", "system:masters"}};
+    // Anonymous subjects on EKS: refused before authorization from 1.32, undetermined on an unknown version.
+    const AnonymousReach reach =
+        is_anonymous_health_request(result.request) ? AnonymousReach{} : graph.anonymous_reach();
+    const auto anonymous = [](const Subject& subject) {
+        return is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
+                                 subject.name);
+    };
     // Those that are allowed first; a subject some binding may allow but another does is allowed.
     for (const Verdict wanted : {Verdict::kAllowed, Verdict::kUndetermined}) {
         for (const AllowingGrant& candidate_grant : allowing) {
@@ -156,8 +168,17 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
                 continue;
             }
             std::string via = describe_binding(graph, grant.source_index);
-            result.subjects.push_back({std::move(subject), std::move(via), grant.binding->location,
-                                       wanted == Verdict::kUndetermined});
+            WhoCanSubject holder{std::move(subject), std::move(via), grant.binding->location,
+                                 wanted == Verdict::kUndetermined};
+            if (reach.extent != AnonymousReach::Extent::kEveryRequest && anonymous(holder.subject)) {
+                result.anonymous_reach = reach.reason;
+                if (reach.extent == AnonymousReach::Extent::kHealthEndpoints) {
+                    result.refused.push_back(std::move(holder));
+                    continue;
+                }
+                holder.undetermined = true;
+            }
+            result.subjects.push_back(std::move(holder));
         }
     }
     if (result.request.name.empty() && !result.request.non_resource) {

@@ -182,6 +182,9 @@ void write_can_i_estate_text(std::ostream& out, const Estate& estate, const Esta
             out << "  reason  " << undetermined_reasons(*answer.cluster->graph, answer.decision).front()
                 << '\n';
         }
+        if (!answer.decision.unauthenticated.empty() && !explain) {
+            out << "  reason  " << answer.decision.unauthenticated << '\n';
+        }
         if (explain) {
             std::ostringstream block;
             write_can_i_text(block, *answer.cluster->graph, answer.identity, answer.decision, true);

@@ -128,7 +128,7 @@ json can_i_json(const Graph& graph, const Identity& identity, const Request& req
     for (const GrantMatch& grant : decision.undetermined) {
         undetermined.push_back(grant_json(graph, grant));
     }
-    return {
+    json out = {
         {"allowed", decision.verdict == Verdict::kUndetermined ? json(nullptr) : json(decision.allowed())},
         {"verdict", to_string(decision.verdict)},
         {"reasons", undetermined_reasons(graph, decision)},
@@ -136,6 +136,10 @@ json can_i_json(const Graph& graph, const Identity& identity, const Request& req
         {"identity", identity_json(identity)},
         {"grants", grants},
         {"undetermined", undetermined}};
+    if (!decision.unauthenticated.empty()) {
+        out["unauthenticated"] = decision.unauthenticated;  // refused before authorization
+    }
+    return out;
 }
 
 json what_can_json(const WhatCan& result) {
@@ -163,11 +167,15 @@ json what_can_json(const WhatCan& result) {
                               {"location", location_json(grant.location)},
                               {"lowerBound", grant.lower_bound}});
     }
-    return {{"identity", identity_json(result.identity)},
-            {"systemMasters", result.masters},
-            {"clusterAdminVia", result.cluster_admin_via},
-            {"permissions", rows},
-            {"unexpanded", unexpanded}};
+    json out = {{"identity", identity_json(result.identity)},
+                {"systemMasters", result.masters},
+                {"clusterAdminVia", result.cluster_admin_via},
+                {"permissions", rows},
+                {"unexpanded", unexpanded}};
+    if (!result.reach.empty()) {
+        out["anonymousReach"] = result.reach;
+    }
+    return out;
 }
 
 json who_can_json(const Graph& graph, const WhoCan& result) {
@@ -199,10 +207,22 @@ json who_can_json(const Graph& graph, const WhoCan& result) {
         item["location"] = location_json(holder.location);
         for_names.push_back(std::move(item));
     }
-    return {{"request", request_json(result.request)},
-            {"principals", principals},
-            {"subjects", subjects},
-            {"forNames", for_names}};
+    json refused = json::array();
+    for (const WhoCanSubject& subject : result.refused) {
+        refused.push_back({{"kind", subject.subject.kind},
+                           {"name", subject.subject.name},
+                           {"via", subject.via},
+                           {"location", location_json(subject.location)}});
+    }
+    json out = {{"request", request_json(result.request)},
+                {"principals", principals},
+                {"subjects", subjects},
+                {"forNames", for_names}};
+    if (!result.anonymous_reach.empty()) {
+        out["refusedBeforeAuthorization"] = refused;
+        out["anonymousReach"] = result.anonymous_reach;
+    }
+    return out;
 }
 
 json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {

@@ -188,6 +188,9 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
         // The cause, in one line; --explain gives the whole chain.
         out << "  reason  " << undetermined_reasons(graph, decision).front() << '\n';
     }
+    if (!decision.unauthenticated.empty() && !explain) {
+        out << "  reason  " << decision.unauthenticated << '\n';
+    }
     if (!explain) {
         return;
     }
@@ -199,7 +202,9 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
         const std::vector<ChainStep> more = explain_grant(graph, grant);
         steps.insert(steps.end(), more.begin(), more.end());
     }
-    if (!decision.allowed() && identity.authenticated) {
+    if (!decision.unauthenticated.empty()) {
+        steps.push_back({"refused", decision.unauthenticated, {}});
+    } else if (!decision.allowed() && identity.authenticated) {
         steps.push_back({"result",
                          decision.verdict == Verdict::kUndetermined
                              ? "no rule that applies and is known allows this request"
@@ -223,6 +228,9 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
         return;
     }
     out << '\n';
+    if (!result.reach.empty()) {
+        out << "Anonymous requests: " << result.reach << ".\n\n";
+    }
     if (result.masters) {
         out << "system:masters: every request is allowed before RBAC or access policies are consulted; no "
                "binding can "
@@ -244,9 +252,12 @@ void write_what_can_text(std::ostream& out, const WhatCan& result) {
     std::sort(everyone.begin(), everyone.end());
     const auto write_everyone = [&] {
         if (!everyone.empty()) {
-            out << "\nAlso, like every authenticated user: API discovery and self-reviews, through the "
-                   "built-in "
-                   "bindings "
+            out << (result.reach.empty()
+                        ? "\nAlso, like every authenticated user: API discovery and self-reviews, through "
+                          "the "
+                          "built-in bindings "
+                        : "\nAlso, like every caller: the health endpoints /healthz, /livez and /readyz, "
+                          "through the built-in bindings ")
                 << fmt::format("{}", fmt::join(everyone, ", ")) << " (-o json lists them).\n";
         }
     };
@@ -393,6 +404,18 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
                    [&](const WhoCanSubject& subject) { return !subject.undetermined && builtin(subject); });
     write_subjects("Kubernetes subjects that may be allowed", ": the input cannot decide", false,
                    [&](const WhoCanSubject& subject) { return subject.undetermined; });
+    if (!result.refused.empty()) {
+        out << "\nBound, but refused before authorization (" << result.refused.size() << ")\n";
+        Table table({"KIND", "NAME", "VIA"});
+        for (const WhoCanSubject& subject : result.refused) {
+            table.add(
+                {subject.subject.kind, subject.subject.name, with_location(subject.via, subject.location)});
+        }
+        table.print(out, "  ");
+    }
+    if (!result.anonymous_reach.empty()) {
+        out << "\nAnonymous requests: " << result.anonymous_reach << ".\n";
+    }
     if (!result.for_names.empty()) {
         out << "\nAllowed only for the names listed (resourceNames) (" << result.for_names.size() << ")\n";
         Table table({"WHO", "NAMES", "VIA"});
@@ -465,7 +488,9 @@ void write_rules_list_text(std::ostream& out, const WhatCan& result, const Rules
     if (listed.masters) {
         out << "\nsystem:masters: every request is allowed before RBAC or access policies are consulted.\n";
     }
-    if (undetermined) {
+    if (!result.reach.empty()) {
+        out << "\nAnonymous requests: " << result.reach << ".\n";
+    } else if (undetermined) {
         out << "\n(undetermined): the grant hinges on what the input cannot decide; what-can says why.\n";
     }
     if (!listed.unexpanded.empty()) {
@@ -496,11 +521,16 @@ nlohmann::json rules_list_json(const WhatCan& result, const RulesInNamespace& li
     for (const UnexpandedGrant& grant : listed.unexpanded) {
         unexpanded.push_back({{"via", grant.via}, {"lowerBound", grant.lower_bound}});
     }
-    return {{"identity", identity_json(result.identity)},
-            {"namespace", listed.ns.empty() ? nlohmann::json(nullptr) : nlohmann::json(listed.ns)},
-            {"systemMasters", listed.masters},
-            {"rules", rules},
-            {"unexpanded", unexpanded}};
+    nlohmann::json out = {
+        {"identity", identity_json(result.identity)},
+        {"namespace", listed.ns.empty() ? nlohmann::json(nullptr) : nlohmann::json(listed.ns)},
+        {"systemMasters", listed.masters},
+        {"rules", rules},
+        {"unexpanded", unexpanded}};
+    if (!result.reach.empty()) {
+        out["anonymousReach"] = result.reach;
+    }
+    return out;
 }
 
 }  // namespace rbacgraph

@@ -40,9 +40,16 @@ struct Decision {
     std::vector<GrantMatch> undetermined;  ///< what may allow it, each with its reason
     /// Why the identity itself is not fully known (an access-entry type AWS publishes no identity for).
     std::vector<std::string> reasons;
+    /// Why the request is refused before any authorizer sees it (an anonymous request EKS 1.32+ does not
+    /// authenticate); "" when it reaches authorization.
+    std::string unauthenticated;
 
     bool allowed() const { return verdict == Verdict::kAllowed; }
 };
+
+/// Whether the identity makes anonymous requests (User system:anonymous or Group system:unauthenticated),
+/// which the cluster may refuse before authorization (Graph::anonymous_reach).
+bool is_anonymous_identity(const Identity& identity);
 
 /// Authorizes requests for one identity; the grant rows that apply to it are found once.
 class Authorizer {
@@ -65,8 +72,11 @@ class Authorizer {
     const std::vector<HeldGrant>& held() const { return held_; }
 
   private:
+    Decision authorize_reached(const Request& request, bool all_grants, Ask ask) const;
+
     const Graph* graph_;
     Identity identity_;
+    AnonymousReach anonymous_;  ///< kEveryRequest unless the identity is anonymous
     bool masters_ = false;
     std::vector<HeldGrant> held_;
     std::vector<std::uint32_t> policies_;  ///< indexes into held_

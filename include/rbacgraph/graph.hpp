@@ -172,6 +172,28 @@ enum class GrantScope : std::uint8_t {
     kNamespacePatterns,  ///< namespaced requests in namespaces matching the association's scope
 };
 
+/// How far an anonymous request (User system:anonymous, Group system:unauthenticated) gets. Upstream, and on
+/// self-managed clusters, every one reaches the authorizers (kube-apiserver --anonymous-auth defaults to
+/// true); on EKS from 1.32 only /healthz, /livez and /readyz are authenticated anonymously and every other
+/// anonymous request gets 401 before authorization (eks-iam.md 12, E4: the API server's
+/// AuthenticationConfiguration anonymous.conditions).
+struct AnonymousReach {
+    enum class Extent {
+        kEveryRequest,     ///< not EKS (no cluster description in the input), or EKS before 1.32
+        kHealthEndpoints,  ///< EKS 1.32 or later
+        kUnknown,          ///< EKS, version unknown: both readings
+    };
+    Extent extent = Extent::kEveryRequest;
+    std::string reason;  ///< for kHealthEndpoints and kUnknown: what the answer rests on
+};
+
+struct Request;
+/// A request EKS 1.32+ authenticates anonymously: a non-resource request for exactly /healthz, /livez or
+/// /readyz (the conditions match the path whole: /healthz/etcd is refused).
+bool is_anonymous_health_request(const Request& request);
+/// The name every anonymous request carries: User system:anonymous, Group system:unauthenticated.
+bool is_anonymous_name(HolderKind kind, std::string_view name);
+
 struct GraphOptions {
     std::string creator_arn;  ///< the cluster creator, which the EKS API does not reveal
     /// Where the creator ARN was given, for explanations (the CLI names its option).
@@ -223,6 +245,8 @@ class Graph {
     /// The Kubernetes version (the option, else describe-cluster's); nullopt: unknown, and answers that
     /// depend on it name both readings.
     std::optional<KubernetesVersion> kubernetes_version() const;
+    /// Which anonymous requests reach authorization at all (eks-iam.md 12, E4).
+    AnonymousReach anonymous_reach() const;
     /// The Pod Identity associations of a ServiceAccount ("namespace/name").
     std::vector<const PodIdentityAssociation*> pod_identities_of(std::string_view ns,
                                                                  std::string_view name) const;

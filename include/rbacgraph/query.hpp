@@ -110,6 +110,9 @@ struct WhatCan {
     std::vector<std::string> cluster_admin_via;  ///< sources granting everything cluster-wide
     std::vector<PermissionRow> rows;             ///< sorted by scope, namespace, resource
     std::vector<UnexpandedGrant> unexpanded;     ///< in the order the authorizer holds them
+    /// Why the rows are fewer or undetermined: anonymous requests the cluster refuses before authorization
+    /// (Graph::anonymous_reach); "" when every request reaches it.
+    std::string reach;
 };
 
 WhatCan what_can(const Graph& graph, const Authorizer& authorizer);
@@ -174,6 +177,11 @@ struct WhoCan {
     /// For a resource request without a name: principals, then subjects, allowed it only for listed names
     /// (and not already allowed above).
     std::vector<WhoCanForNames> for_names;
+    /// Subjects bound to a role that allows the request whose requests the cluster refuses before
+    /// authorization (system:anonymous, system:unauthenticated on EKS 1.32+), and why; on an EKS cluster of
+    /// unknown version they are among the subjects that may be allowed, and `anonymous_reach` says why.
+    std::vector<WhoCanSubject> refused;
+    std::string anonymous_reach;
 };
 
 /// Who can do the request: the rows that allow it (the reverse question) and who holds them.

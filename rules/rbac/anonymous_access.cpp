@@ -20,6 +20,11 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         anonymous.insert(anonymous.end(), held.begin(), held.end());
     }
     std::sort(anonymous.begin(), anonymous.end());
+    // eks-iam.md 12 (E4): EKS 1.32+ refuses anonymous requests other than the health endpoints before
+    // authorization, so such a grant is dormant there; a version rollback (EKS VersionRollback, E16) or a
+    // move of the manifests to another cluster revives it. On an EKS cluster of unknown version both
+    // readings are named.
+    const AnonymousReach reach = context.graph().anonymous_reach();
     std::set<std::size_t> reported;
     for (const GrantId id : anonymous) {
         const Grant grant = grants.grant(id);
@@ -29,12 +34,22 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
         auto finding = context.beyond_discovery_finding(
             id, "anyone who can reach the API server (" + grant.holder_display() + ")",
             " without credentials");
-        if (finding) {
-            if (grant.scope != GrantScope::kCluster) {
-                finding->severity = lower(kInfo.severity);
-            }
-            out.push_back(std::move(*finding));
+        if (!finding) {
+            continue;
         }
+        if (grant.scope != GrantScope::kCluster) {
+            finding->severity = lower(kInfo.severity);
+        }
+        if (reach.extent == AnonymousReach::Extent::kHealthEndpoints) {
+            finding->severity = RiskSeverity::kLow;
+            finding->message += "; dormant: " + reach.reason +
+                                ", so only a rollback below 1.32 or a cluster that authenticates anonymous "
+                                "requests (every non-EKS cluster by default) revives it";
+            finding->request.reset();  // no request it allows reaches authorization
+        } else if (reach.extent == AnonymousReach::Extent::kUnknown) {
+            finding->message += "; " + reach.reason;
+        }
+        out.push_back(std::move(*finding));
     }
 }
 

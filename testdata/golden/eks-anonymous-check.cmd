@@ -1,0 +1,1 @@
+check testdata/eks-anonymous --enable anonymous-access

@@ -1,0 +1,1 @@
+what-can --user system:anonymous testdata/eks-anonymous
