@@ -114,7 +114,10 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
     // int (ParseInt/ParseUint, base from the prefix), else a float (yamlStyleFloat); one that starts with '.'
     // is a float if strconv.ParseFloat reads it as it is (no underscores there).
     if (text[0] == '.') {
-        return text.size() > 1 && text.find('_') == std::string_view::npos && matches_yaml_style_float(text)
+        // Out of range (".3E33334") is ErrRange there too, so a string.
+        return text.size() > 1 && text.find('_') == std::string_view::npos &&
+                       matches_yaml_style_float(text) &&
+                       std::isfinite(std::strtod(std::string(text).c_str(), nullptr))
                    ? ScalarValue::kFloat
                    : ScalarValue::kString;
     }

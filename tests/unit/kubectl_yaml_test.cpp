@@ -364,7 +364,9 @@ TEST_CASE(
     CHECK(resolve_plain_scalar("09") == load::ScalarValue::kFloat);  // not octal, so the float 9
     CHECK(resolve_plain_scalar("18446744073709551615") == load::ScalarValue::kInt);  // ParseUint
     CHECK(resolve_plain_scalar("+9223372036854775808") == load::ScalarValue::kFloat);
-    CHECK(resolve_plain_scalar("1e400") == load::ScalarValue::kString);  // ParseFloat: ErrRange
+    CHECK(resolve_plain_scalar("1e400") == load::ScalarValue::kString);     // ParseFloat: ErrRange
+    CHECK(resolve_plain_scalar(".3E33334") == load::ScalarValue::kString);  // the same after a leading dot
+    CHECK(resolve_plain_scalar(".3E3") == load::ScalarValue::kFloat);
     CHECK(resolve_plain_scalar("1e-400") == load::ScalarValue::kFloat);  // underflow is 0, no error
     // Positive controls: text stays text.
     CHECK(resolve_plain_scalar("1e") == load::ScalarValue::kString);
