@@ -65,6 +65,11 @@ class TreeBuilder : public YAML::EventHandler {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
+        // An empty value whose anchor or tag stands on the next line at its key's indentation ("key:\n&a"):
+        // go-yaml v2 starts the next key there, which has no ':'.
+        if (anchor != 0 || written_tag(mark)) {
+            require_value_deeper_than_key(make(mark));
+        }
         // yaml-cpp reports an empty node as null whatever its tag; go-yaml v2 reads an empty node with a tag
         // other than !!null as that tag's value of "": a string for a local tag ("!x" alone is ""), an error
         // for !!int and the other typed tags.

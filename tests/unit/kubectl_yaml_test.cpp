@@ -411,6 +411,10 @@ TEST_CASE("a .nan value, and a value no deeper than its key on the next line, re
     CHECK(errors_in(load_yaml(ns + "note:\n\"text\"\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "verbs:\n[get]\n")) == 1);  // a flow collection there too
     CHECK(errors_in(load_yaml(ns + "verbs:\n  [get]\n")) == 0);
+    // An empty value's anchor or tag there too (fuzz seed anchor-on-next-line-at-key-indent).
+    CHECK(errors_in(load_yaml(ns + "note:\n&a\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "note:\n!!null\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "note:\n  &a\nother: &b\n")) == 0);
     // Positive controls: .nan as a key or quoted, a deeper value, an indentless list.
     CHECK(errors_in(load_yaml(ns + "labels: {.nan: x}\nnote: \".nan\"\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "note:\n  text\nitems:\n- a\n")) == 0);
