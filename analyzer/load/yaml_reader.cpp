@@ -65,6 +65,9 @@ class TreeBuilder : public YAML::EventHandler {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
+        if (!stack_.empty() && !stack_.back().flow && stack_.back().node.type == NodeType::kSequence) {
+            require_no_tab_after_empty_entry(mark);
+        }
         // An empty value whose anchor or tag stands on the next line at its key's indentation ("key:\n&a"):
         // go-yaml v2 starts the next key there, which has no ':'.
         if (anchor != 0 || written_tag(mark)) {
@@ -510,6 +513,49 @@ class TreeBuilder : public YAML::EventHandler {
     // ": ", so a tab there before a node is "found character that cannot start any token". yaml-cpp skips it
     // ("- \tb" is [b] to it), so a node with only blanks and those indicators before it on its line, a tab
     // among them, refuses the document.
+    // An empty entry of a block list whose '-' is followed by a tab ("- \t", "-\t# c"): after '-' go-yaml v2
+    // allows a key, so it does not skip the tab ("found character that cannot start any token"); yaml-cpp
+    // reads a null. yaml-cpp marks the empty node where the next token starts, so the '-' is on the last
+    // line before it that is not blank or a comment.
+    void require_no_tab_after_empty_entry(const YAML::Mark& mark) const {
+        std::size_t end = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+        while (end > 0) {
+            const std::size_t start = end == 0 ? 0 : text_.rfind('\n', end - 1);
+            const std::size_t line_start = start == std::string_view::npos ? 0 : start + 1;
+            const std::string_view line = text_.substr(line_start, end - line_start);
+            const std::size_t first = line.find_first_not_of(" \t\r\n");
+            if (first == std::string_view::npos || line[first] == '#') {
+                end = line_start == 0 ? 0 : line_start - 1;
+                continue;
+            }
+            // The line's run of block entry indicators ("- - "), then what follows the last.
+            std::size_t at = first;
+            while (at < line.size() && line[at] == '-' &&
+                   (at + 1 == line.size() ||
+                    std::string_view(" \t\r\n").find(line[at + 1]) != std::string_view::npos)) {
+                at = line.find_first_not_of(" \t", at + 1);
+                if (at == std::string_view::npos) {
+                    at = line.size();
+                }
+            }
+            const std::size_t last_dash = line.find_last_of('-', at == 0 ? 0 : at - 1);
+            const bool only_blanks_or_comment =
+                at == line.size() || line[at] == '#' || line[at] == '\r' || line[at] == '\n';
+            if (at > first && only_blanks_or_comment && last_dash != std::string_view::npos &&
+                line.substr(last_dash, at - last_dash).find('\t') != std::string_view::npos) {
+                throw LimitExceeded{
+                    line_offset_ +
+                        static_cast<int>(std::count(
+                            text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(line_start), '\n')) +
+                        1,
+                    static_cast<int>(last_dash) + 2,
+                    "a tab after '-' where the entry is empty (go-yaml v2: found character that "
+                    "cannot start any token), so kubectl refuses this document"};
+            }
+            return;
+        }
+    }
+
     void require_no_tab_before(const YAML::Mark& mark) const {
         if (!stack_.empty() && stack_.back().flow) {
             return;

@@ -441,6 +441,13 @@ TEST_CASE("a tab before a value where a key may start refuses the document, as g
     // A node's properties on one line and its content on the next: the line break allows a key again.
     CHECK(errors_in(load_yaml(role + "- verbs: !x\n    \t[get]\n")) == 1);
     CHECK(errors_in(load_yaml(role + "- verbs: &v\n    [get]\n")) == 0);
+    // An empty list entry whose '-' a tab follows, alone or before a comment (fuzz seed
+    // tab-after-empty-entry).
+    CHECK(errors_in(load_yaml(role + "- verbs:\n  - \t\n")) == 1);
+    CHECK(errors_in(load_yaml(role + "- verbs:\n  -\t# none\n")) == 1);
+    CHECK(
+        errors_in(load_yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\nx:\n- \n-  # a tab\there "
+                            "is in the comment\n")) == 0);
     // Positive controls: a tab inside a flow list, after a key's ':' and before a comment: read by both.
     CHECK(errors_in(load_yaml(role + "- verbs: [\n\tget]\n")) == 0);
     CHECK(errors_in(load_yaml(role + "- verbs:\t [get]\n")) == 0);
