@@ -2,9 +2,93 @@
 // capability-drivers rule and for the takeover list.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph {
+
+namespace {
+
+// The namespaces of the export an IAMRoleSelector selects (names ANDed with labels), and how to say it.
+std::pair<std::vector<std::string>, std::string> selected_namespaces(const Export& source,
+                                                                     const AckRoleSelector& selector) {
+    std::vector<std::string> out;
+    std::string text;
+    if (!selector.namespace_names.empty()) {
+        text = "namespaces " + fmt::format("{}", fmt::join(selector.namespace_names, ", "));
+    }
+    if (selector.namespace_labels) {
+        std::vector<std::string> labels;
+        for (const auto& [key, value] : selector.namespace_labels->match_labels) {
+            labels.push_back(key + "=" + value);
+        }
+        if (!selector.namespace_labels->match_expressions.empty()) {
+            labels.emplace_back("matchExpressions");
+        }
+        text += (text.empty() ? "namespaces labelled " : " when labelled ") +
+                fmt::format("{}", fmt::join(labels, ", "));
+    }
+    for (const Namespace& ns : source.namespaces) {
+        const bool named = selector.namespace_names.empty() ||
+                           std::find(selector.namespace_names.begin(), selector.namespace_names.end(),
+                                     ns.name) != selector.namespace_names.end();
+        if (named && (!selector.namespace_labels || selector.namespace_labels->matches(ns.labels))) {
+            out.push_back(ns.name);
+        }
+    }
+    // A listed namespace the export does not hold: its labels are unknown, so it may be selected.
+    for (const std::string& name : selector.namespace_names) {
+        if (std::none_of(source.namespaces.begin(), source.namespaces.end(),
+                         [&](const Namespace& ns) { return ns.name == name; })) {
+            out.push_back(name);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return {out, text};
+}
+
+}  // namespace
+
+SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) const {
+    SelectorDrive out;
+    bool admin = false;
+    std::tie(admin, out.power) = iam_role_power(selector.role_arn);
+    out.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
+    Probe create_ack;
+    create_ack.request.verb = "create";
+    create_ack.request.api_group = "services.k8s.aws";
+    create_ack.group_suffix = true;
+    create_ack.any_resource = true;
+    create_ack.label = "create ACK resources";
+    if (selector.every_namespace) {
+        out.scope = "every namespace";
+        out.creators.push_back(create_ack);
+        return out;
+    }
+    auto [namespaces, text] = selected_namespaces(graph_->source(), selector);
+    // Which namespaces labels select is the input's to say; names alone say it themselves.
+    out.scope = !selector.namespace_labels ? text
+                : namespaces.empty()       ? text + " (none in the input)"
+                                     : fmt::format("{} ({} in the input)", text, fmt::join(namespaces, ", "));
+    for (const std::string& ns : namespaces) {
+        out.creators.push_back(create_ack.in(ns));
+    }
+    return out;
+}
+
+std::pair<bool, std::string> CheckContext::iam_role_power(const std::string& role_arn) const {
+    const IamIndex* index = iam();
+    const std::optional<std::size_t> role = index == nullptr ? std::nullopt : index->find(role_arn);
+    if (!role) {
+        return {false, "its permissions are not in the IAM dumps"};
+    }
+    const bool admin = index->administrator(*role);
+    return {admin, admin ? "it may call every AWS action (AdministratorAccess)"
+                         : "it holds what its IAM policies allow"};
+}
 
 CapabilityDrive CheckContext::capability_drive(const EksCapability& capability) const {
     CapabilityDrive out;
@@ -13,15 +97,7 @@ CapabilityDrive CheckContext::capability_drive(const EksCapability& capability) 
     if (out.role_arn.empty()) {
         out.power = "list-capabilities does not name its role: run aws eks describe-capability";
     } else {
-        const IamIndex* index = iam();
-        const std::optional<std::size_t> role = index == nullptr ? std::nullopt : index->find(out.role_arn);
-        if (!role) {
-            out.power = "its permissions are not in the IAM dumps";
-        } else {
-            admin = index->administrator(*role);
-            out.power = admin ? "it may call every AWS action (AdministratorAccess)"
-                              : "it holds what its IAM policies allow";
-        }
+        std::tie(admin, out.power) = iam_role_power(out.role_arn);
         out.mapped = resolve_arn(*graph_, out.role_arn);
     }
     out.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
@@ -36,7 +112,13 @@ CapabilityDrive CheckContext::capability_drive(const EksCapability& capability) 
         probe.any_resource = true;
         probe.label = "create ACK resources";
         out.probes = {probe};
-        out.writes = "create ACK resources (groups *.services.k8s.aws)";
+        // eks-iam.md 12 (E9): writers of IAMRoleSelectors (group services.k8s.aws itself, which the suffix
+        // above does not match) choose which role, among those the capability role may assume, ACK uses for
+        // which namespace.
+        for (const std::string_view verb : {"create", "update", "patch"}) {
+            out.probes.push_back(rbacgraph::probe(verb, "iamroleselectors.services.k8s.aws", true));
+        }
+        out.writes = "create ACK resources (groups *.services.k8s.aws) or write IAMRoleSelectors";
     } else if (capability.type == "KRO") {
         // eks-iam.md 9.5 (CAPSEC): kro runs as assumed-role/ROLE/KRO; whoever creates
         // ResourceGraphDefinitions has kro create what they describe, with kro's Kubernetes rights.
@@ -48,10 +130,14 @@ CapabilityDrive CheckContext::capability_drive(const EksCapability& capability) 
     } else if (capability.type == "ARGOCD") {
         // eks-iam.md 7 row 18 (BOTO ArgoCdRoleMapping, REG): whoever writes Applications in its namespace
         // drives deployments.
-        for (const std::string_view verb : {"create", "update", "patch"}) {
-            out.probes.push_back(probe(verb, "applications.argoproj.io").in(capability.argocd_namespace));
+        // eks-iam.md 12 (E11): the capability serves ApplicationSets too, which create Applications under any
+        // Project (Argo CD: "only admins may create, update, or delete ApplicationSets").
+        for (const std::string_view resource : {"applications.argoproj.io", "applicationsets.argoproj.io"}) {
+            for (const std::string_view verb : {"create", "update", "patch"}) {
+                out.probes.push_back(probe(verb, resource).in(capability.argocd_namespace));
+            }
         }
-        out.writes = "write Applications in namespace " + capability.argocd_namespace;
+        out.writes = "write Applications or ApplicationSets in namespace " + capability.argocd_namespace;
     } else {
         out.severity = RiskSeverity::kMedium;
     }

@@ -282,27 +282,60 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
         takeovers->entries = make_entries(*graph_);
         // capability-drivers: whoever drives an EKS capability whose role is an AWS administrator (or, for
         // kro, mapped into this cluster) acts with it.
+        // One entry per way of asking (an ACK resource of some group, an IAMRoleSelector exactly): any
+        // request of an entry drives the capability.
+        const auto add_drivers = [&](const std::vector<Probe>& drivers, RiskSeverity severity,
+                                     const std::string& what) {
+            std::vector<TakeoverEntry> entries;
+            for (const Probe& probe : drivers) {
+                Ask ask;
+                ask.namespaces = probe.cluster_scoped || !probe.request.ns.empty() ? NamespaceQuery::kExact
+                                                                                   : NamespaceQuery::kAny;
+                ask.groups = probe.group_suffix ? GroupQuery::kSuffix : GroupQuery::kExact;
+                ask.any_resource = probe.any_resource;
+                auto found = std::find_if(entries.begin(), entries.end(), [&](const TakeoverEntry& entry) {
+                    return std::tie(entry.ask.namespaces, entry.ask.groups, entry.ask.any_resource) ==
+                           std::tie(ask.namespaces, ask.groups, ask.any_resource);
+                });
+                if (found == entries.end()) {
+                    TakeoverEntry entry;
+                    entry.rule = "capability-drivers";
+                    entry.severity = severity;
+                    entry.what = what;
+                    entry.ask = ask;
+                    entry.all_of = {{}};
+                    entries.push_back(std::move(entry));
+                    found = std::prev(entries.end());
+                }
+                found->all_of.front().push_back(probe.request);
+            }
+            std::move(entries.begin(), entries.end(), std::back_inserter(takeovers->entries));
+        };
         for (const EksCapability& capability : graph_->source().capabilities) {
             const CapabilityDrive drive = capability_drive(capability);
-            if (drive.severity < RiskSeverity::kHigh || drive.probes.empty()) {
+            if (drive.severity >= RiskSeverity::kHigh) {
+                add_drivers(drive.probes, drive.severity,
+                            fmt::format("{}, and so act as EKS capability {}'s IAM role", drive.writes,
+                                        capability.name));
+            }
+        }
+        // An ACK IAMRoleSelector whose role is an AWS administrator: creating ACK resources where it selects,
+        // or labelling namespaces into a label selector, acts with that role (eks-iam.md 12, E9).
+        for (const AckRoleSelector& selector : graph_->source().ack_role_selectors) {
+            const SelectorDrive drive = ack_selector_drive(selector);
+            if (drive.severity < RiskSeverity::kHigh) {
                 continue;
             }
-            TakeoverEntry entry;
-            entry.rule = "capability-drivers";
-            entry.severity = drive.severity;
-            entry.what =
-                fmt::format("{}, and so act as EKS capability {}'s IAM role", drive.writes, capability.name);
-            std::vector<Request> group;
-            for (const Probe& probe : drive.probes) {
-                group.push_back(probe.request);
-                entry.ask.namespaces = probe.cluster_scoped || !probe.request.ns.empty()
-                                           ? NamespaceQuery::kExact
-                                           : NamespaceQuery::kAny;
-                entry.ask.groups = probe.group_suffix ? GroupQuery::kSuffix : GroupQuery::kExact;
-                entry.ask.any_resource = probe.any_resource;
+            std::vector<Probe> drivers = drive.creators;
+            if (selector.namespace_labels) {
+                const std::vector<Probe> labellers = probes({"update", "patch"}, {"namespaces"}, true);
+                drivers.insert(drivers.end(), labellers.begin(), labellers.end());
             }
-            entry.all_of = {std::move(group)};
-            takeovers->entries.push_back(std::move(entry));
+            add_drivers(
+                drivers, drive.severity,
+                fmt::format("create ACK resources where IAMRoleSelector {} selects, and so act as IAM "
+                            "role {}",
+                            selector.name, selector.role_arn));
         }
         std::stable_sort(takeovers->entries.begin(), takeovers->entries.end(),
                          [](const TakeoverEntry& a, const TakeoverEntry& b) {

@@ -49,6 +49,7 @@ void reject_cluster_objects(const Export& shared, std::string_view cluster_optio
     first_of(shared.namespaces);
     first_of(shared.pod_identity_associations);
     first_of(shared.capabilities);
+    first_of(shared.ack_role_selectors);
     if (shared.aws_auth) {
         found.push_back(shared.aws_auth->location);
     }

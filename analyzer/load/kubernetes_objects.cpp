@@ -247,8 +247,53 @@ void read_simple(const Node& object, std::string_view kind, const Sink& sink, Fi
         sink.out.service_accounts.push_back(
             {metadata->ns, metadata->name, metadata->annotations, reader.at(object)});
     } else {
-        sink.out.namespaces.push_back({metadata->name, reader.at(object)});
+        sink.out.namespaces.push_back({metadata->name, reader.at(object), metadata->labels});
     }
+}
+
+// An ACK IAMRoleSelector (services.k8s.aws/v1alpha1; CRD
+// config/crd/bases/services.k8s.aws_iamroleselectors.yaml of aws-controllers-k8s/runtime): spec.arn,
+// spec.namespaceSelector {names, labelSelector}, spec.resourceTypeSelector [{group, version, kind}] (the
+// design's apiVersion/kind form is read too).
+void read_ack_role_selector(const Node& object, const Sink& sink, FieldReader& reader) {
+    const auto metadata = read_metadata(object, "IAMRoleSelector", false, sink, reader);
+    const Node* spec = reader.mapping(object, "spec", true);
+    std::optional<std::string> arn = spec == nullptr ? std::nullopt : reader.string(*spec, "arn", true);
+    if (!metadata || !arn) {
+        ++sink.out.summary.rejected;
+        return;
+    }
+    AckRoleSelector selector;
+    selector.name = metadata->name;
+    selector.role_arn = std::move(*arn);
+    selector.location = reader.at(object);
+    if (const Node* namespaces = reader.mapping(*spec, "namespaceSelector", false)) {
+        selector.every_namespace = false;
+        selector.namespace_names = reader.strings(*namespaces, "names");
+        if (const Node* labels = namespaces->find("labelSelector")) {
+            selector.namespace_labels = read_selector(*labels, reader);
+        }
+        if (selector.namespace_names.empty() && !selector.namespace_labels) {
+            selector.every_namespace = true;  // neither part narrows it
+        }
+    }
+    if (const Node* types = reader.sequence(*spec, "resourceTypeSelector")) {
+        for (const Node& type : types->children) {
+            if (!type.is_mapping()) {
+                reader.error(type, "a resourceTypeSelector entry must be a mapping");
+                continue;
+            }
+            std::string group = reader.string(type, "group", false).value_or("");
+            if (group.empty()) {
+                group = std::string(api_group_of(reader.string(type, "apiVersion", false).value_or("")));
+            }
+            const std::string kind = reader.string(type, "kind", false).value_or("");
+            selector.resource_types.push_back(kind.empty() ? group : group + "/" + kind);
+        }
+    }
+    ++sink.out.summary.used;
+    ++sink.out.summary.used_by_kind["IAMRoleSelector"];
+    sink.out.ack_role_selectors.push_back(std::move(selector));
 }
 
 void skip(std::string kind, const Sink& sink) {
@@ -609,6 +654,8 @@ void interpret_kubernetes_object(const Node& object, const Sink& sink, int list_
         read_api_resource_list(object, sink, reader);
     } else if (*kind == "APIGroupDiscoveryList" && group == "apidiscovery.k8s.io") {
         read_api_group_discovery_list(object, sink, reader);
+    } else if (*kind == "IAMRoleSelector" && group == "services.k8s.aws") {
+        read_ack_role_selector(object, sink, reader);
     } else if (*kind == "ClusterConfig" && group == "eksctl.io") {
         read_eksctl_cluster_config(object, sink, reader);
     } else if (*kind == "Kustomization" && group == "kustomize.config.k8s.io") {

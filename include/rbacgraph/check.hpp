@@ -186,6 +186,16 @@ struct CapabilityDrive {
     Identity mapped;                                ///< the role as this cluster maps it
 };
 
+/// What an ACK IAMRoleSelector hands out (eks-iam.md 12, E9): for the ACK resources it selects, ACK acts as
+/// the selector's role, so whoever creates ACK resources where it selects acts with that role.
+struct SelectorDrive {
+    std::vector<Probe>
+        creators;       ///< create ACK resources in the selected namespaces (any, when it selects all)
+    std::string scope;  ///< "every namespace", "namespaces a, b", "namespaces labelled k=v (x in the input)"
+    RiskSeverity severity = RiskSeverity::kMedium;  ///< high when the role may call every AWS action
+    std::string power;                              ///< what the role holds, for messages
+};
+
 struct CheckOptions {
     bool include_builtin = false;   ///< report findings on Kubernetes' and EKS's own objects
     bool record_requests = false;   ///< give findings about grants their Finding::request
@@ -264,6 +274,9 @@ class CheckContext {
                                                      bool direct_cluster_only = false) const;
     /// Who drives an EKS capability, and what that is worth.
     CapabilityDrive capability_drive(const EksCapability& capability) const;
+    SelectorDrive ack_selector_drive(const AckRoleSelector& selector) const;
+    /// What an IAM role may do in AWS, for messages, and whether that is every action (AdministratorAccess).
+    std::pair<bool, std::string> iam_role_power(const std::string& role_arn) const;
     /// The strongest direct cluster-wide takeover of a namespace's ServiceAccounts (those that hold anything,
     /// and its default account), with its account; nullopt when none holds one or the namespace has none.
     std::optional<AccountTakeover> strongest_account_in(const std::string& ns) const;

@@ -113,6 +113,7 @@ struct Workload {
 struct Namespace {
     std::string name;
     SourceLocation location;
+    std::map<std::string, std::string> labels{};  ///< what namespace label selectors match
 };
 
 /// Which data key of aws-auth an entry came from.
@@ -208,6 +209,22 @@ struct EksCapability {
         std::vector<std::string> identities;  ///< "SSO_USER id", "SSO_GROUP id"
     };
     std::vector<RoleMapping> rbac_role_mappings;  ///< ARGOCD: Identity Center users and groups
+    SourceLocation location;
+};
+
+/// An ACK IAMRoleSelector (services.k8s.aws/v1alpha1, cluster-scoped): for the ACK resources it selects, ACK
+/// calls AWS as `role_arn` instead of its own role; with no selector matching, or more than one (a conflict,
+/// the resource is not reconciled), the selector's role is not used (eks-iam.md 12, E9; ACK runtime design
+/// "Multi-Role Support via IAM Role Selector": selectors and their parts are ANDed).
+struct AckRoleSelector {
+    std::string name;
+    std::string role_arn;  ///< spec.arn
+    /// spec.namespaceSelector: absent selects every namespace; names and labelSelector are ANDed.
+    bool every_namespace = true;
+    std::vector<std::string> namespace_names;  ///< empty: any name (labels decide)
+    std::optional<LabelSelector> namespace_labels;
+    /// spec.resourceTypeSelector as "<group>" or "<group>/<Kind>"; empty: every ACK resource type.
+    std::vector<std::string> resource_types;
     SourceLocation location;
 };
 
@@ -354,6 +371,7 @@ struct Export {
     std::vector<AccessPolicyAssociation> access_policies;
     std::vector<PodIdentityAssociation> pod_identity_associations;
     std::vector<EksCapability> capabilities;
+    std::vector<AckRoleSelector> ack_role_selectors;
     std::vector<IamAccountDetails> iam;  ///< IAM dumps (account-wide, not part of one cluster)
     /// Resources the input's CustomResourceDefinitions declare, and groups its APIServices serve from an
     /// extension server: what a request may name beyond the built-in API (api_catalog.hpp).

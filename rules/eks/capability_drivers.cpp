@@ -17,6 +17,43 @@ std::string holders_text(const std::vector<std::string>& holders) {
                            : list_holders(holders);
 }
 
+// eks-iam.md 12 (E9): for the ACK resources an IAMRoleSelector selects, ACK acts as the selector's role, so
+// whoever can create ACK resources in a selected namespace acts with that role; where namespaces are
+// selected by label, whoever may label namespaces moves them under it.
+Finding selector_finding(const CheckContext& context, const AckRoleSelector& selector) {
+    Finding finding;
+    finding.object = {"IAMRoleSelector", "", selector.name};
+    finding.location = selector.location;
+    finding.arns = {selector.role_arn};
+    const SelectorDrive drive = context.ack_selector_drive(selector);
+    finding.severity = drive.severity;
+    const std::string types =
+        selector.resource_types.empty()
+            ? std::string("every ACK resource")
+            : fmt::format("ACK resources of {}", fmt::join(selector.resource_types, ", "));
+    std::vector<std::string> drivers = context.holders_outside_builtin(drive.creators);
+    std::string labellers_text;
+    if (selector.namespace_labels) {
+        const std::vector<std::string> labellers =
+            context.holders_outside_builtin(probes({"update", "patch"}, {"namespaces"}, true));
+        labellers_text = "; whoever may label namespaces moves them under it: " +
+                         (labellers.empty() ? std::string("no subject outside the built-in bindings found")
+                                            : list_holders(labellers));
+        drivers.insert(drivers.end(), labellers.begin(), labellers.end());
+    }
+    std::sort(drivers.begin(), drivers.end());
+    drivers.erase(std::unique(drivers.begin(), drivers.end()), drivers.end());
+    finding.subjects = drivers;
+    finding.message = fmt::format(
+        "IAMRoleSelector {} makes ACK act in AWS as IAM role {} ({}) for {} in {}, if the ACK role may "
+        "assume it (sts:AssumeRole and sts:TagSession) and no other selector also matches: whoever can "
+        "create "
+        "ACK resources there acts with it: {}{}",
+        selector.name, selector.role_arn, drive.power, types, drive.scope,
+        holders_text(context.holders_outside_builtin(drive.creators)), labellers_text);
+    return finding;
+}
+
 void check(const CheckContext& context, std::vector<Finding>& out) {
     for (const EksCapability& capability : context.source().capabilities) {
         // Who drives it and what that is worth, as the takeover list judges it too (check.hpp); the writers
@@ -40,7 +77,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.subjects = drivers;
             finding.message = fmt::format(
                 "ACK capability {} acts in AWS as {} ({}{}): whoever can create ACK resources (groups "
-                "*.services.k8s.aws) acts with it: {}",
+                "*.services.k8s.aws) acts with it, and whoever writes IAMRoleSelectors (group "
+                "services.k8s.aws) chooses which role it may assume acts for which namespace: {}",
                 capability.name, role_text, drive.power, cluster_text, holders_text(finding.subjects));
         } else if (capability.type == "KRO") {
             finding.subjects = drivers;
@@ -62,16 +100,28 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
             finding.subjects = drivers;
             finding.message = fmt::format(
                 "Argo CD capability {} deploys as {} ({}{}) to every cluster where that role has an access "
-                "entry; its ADMIN and EDITOR mappings and whoever writes Applications in namespace {} drive "
-                "it: {}",
+                "entry; its ADMIN and EDITOR mappings and whoever writes Applications or ApplicationSets in "
+                "namespace {} drive it: {}",
                 capability.name, role_text, drive.power, cluster_text, capability.argocd_namespace,
                 holders_text(drivers));
+            // AppProjects bound what Applications may deploy (destinations, cluster-scoped kinds): their
+            // writers widen it without deploying themselves.
+            const std::vector<std::string> project_writers = context.holders_outside_builtin(
+                probes({"create", "update", "patch"}, {"appprojects.argoproj.io"}, false,
+                       capability.argocd_namespace));
+            if (!project_writers.empty()) {
+                finding.message += "; whoever writes AppProjects there widens what they may deploy: " +
+                                   list_holders(project_writers);
+            }
         } else {
             finding.message =
                 fmt::format("capability {} of type '{}' acts as {}; what drives it is not known",
                             capability.name, capability.type, role_text);
         }
         out.push_back(std::move(finding));
+    }
+    for (const AckRoleSelector& selector : context.source().ack_role_selectors) {
+        out.push_back(selector_finding(context, selector));
     }
 }
 

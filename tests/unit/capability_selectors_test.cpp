@@ -1,0 +1,183 @@
+// EKS capabilities driven beyond their own resources (eks-iam.md 12): ACK IAMRoleSelectors (E9; CRD
+// config/crd/bases/services.k8s.aws_iamroleselectors.yaml of aws-controllers-k8s/runtime, design "Multi-Role
+// Support via IAM Role Selector": names and labels ANDed, no namespaceSelector selects every namespace) and
+// Argo CD ApplicationSets (E11; argo-cd docs/operator-manual/applicationset/Security.md).
+#include <string>
+
+#include "helpers.hpp"
+#include "rbacgraph/check.hpp"
+#include "rbacgraph/rules.hpp"
+
+using namespace rbacgraph;
+using rbacgraph::test::graph_of;
+
+namespace {
+
+std::vector<Finding> drivers(const Graph& graph) {
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"capability-drivers"};
+    return run_checks(graph, run).findings;
+}
+
+const Finding* finding_on(const std::vector<Finding>& findings, std::string_view kind,
+                          std::string_view name) {
+    for (const Finding& finding : findings) {
+        if (finding.object.kind == kind && finding.object.name == name) {
+            return &finding;
+        }
+    }
+    return nullptr;
+}
+
+bool names(const Finding& finding, std::string_view subject) {
+    return std::find(finding.subjects.begin(), finding.subjects.end(), subject) != finding.subjects.end();
+}
+
+}  // namespace
+
+TEST_CASE("IAMRoleSelectors are read: ARN, namespace names and labels, resource types in both forms") {
+    const Export read = test::load_yaml(R"(
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: s}
+spec:
+  arn: arn:aws:iam::444455556666:role/r
+  namespaceSelector:
+    names: [a, b]
+    labelSelector: {matchLabels: {team: sky}}
+  resourceTypeSelector:
+  - {group: s3.services.k8s.aws, version: v1alpha1, kind: Bucket}
+  - {apiVersion: ec2.services.k8s.aws/v1alpha1}
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: everywhere}
+spec: {arn: "arn:aws:iam::444455556666:role/e"}
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: no-arn}
+spec: {}
+)");
+    REQUIRE(read.ack_role_selectors.size() == 2);
+    const AckRoleSelector& s = read.ack_role_selectors[0];
+    CHECK(s.role_arn == "arn:aws:iam::444455556666:role/r");
+    CHECK_FALSE(s.every_namespace);
+    CHECK(s.namespace_names == std::vector<std::string>{"a", "b"});
+    REQUIRE(s.namespace_labels);
+    CHECK(s.namespace_labels->match_labels.at("team") == "sky");
+    CHECK(s.resource_types == std::vector<std::string>{"s3.services.k8s.aws/Bucket", "ec2.services.k8s.aws"});
+    CHECK(read.ack_role_selectors[1].every_namespace);
+    CHECK(test::errors_in(read) == 1);  // the selector without spec.arn
+}
+
+TEST_CASE("capability-drivers: IAMRoleSelector writers drive ACK, a selector's namespaces act as its role") {
+    const std::string ack = R"(
+capability: {capabilityName: ack, type: ACK, roleArn: "arn:aws:iam::111122223333:role/ack"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: w}
+rules: [{apiGroups: [services.k8s.aws], resources: [iamroleselectors], verbs: [update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: w}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: w}
+subjects: [{kind: Group, name: selector-writers}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: buckets}
+rules: [{apiGroups: [s3.services.k8s.aws], resources: [buckets], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: sky-dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: buckets}
+subjects: [{kind: Group, name: sky}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: other}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: buckets}
+subjects: [{kind: Group, name: others}]
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: sky-dev, labels: {team: sky}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: other, labels: {team: ground}}
+)";
+    // The group services.k8s.aws itself is outside the *.services.k8s.aws suffix of ACK resources.
+    const std::vector<Finding> without = drivers(graph_of(ack));
+    const Finding* capability = finding_on(without, "EksCapability", "ack");
+    REQUIRE(capability != nullptr);
+    CHECK(names(*capability, "Group selector-writers"));
+    CHECK(names(*capability, "Group sky"));
+
+    const std::vector<Finding> with = drivers(graph_of(ack + R"(---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: sky}
+spec:
+  arn: arn:aws:iam::444455556666:role/sky
+  namespaceSelector: {names: [], labelSelector: {matchLabels: {team: sky}}}
+)"));
+    const Finding* selector = finding_on(with, "IAMRoleSelector", "sky");
+    REQUIRE(selector != nullptr);
+    CHECK(selector->arns == std::vector<std::string>{"arn:aws:iam::444455556666:role/sky"});
+    CHECK(names(*selector, "Group sky"));           // creates ACK resources in a labelled namespace
+    CHECK_FALSE(names(*selector, "Group others"));  // positive control: a namespace the labels leave out
+    CHECK(selector->message.find("sky-dev in the input") != std::string::npos);
+    CHECK(selector->severity == RiskSeverity::kMedium);  // the role's permissions are not in the input
+}
+
+TEST_CASE("capability-drivers: ApplicationSet writers drive Argo CD, AppProject writers are named") {
+    const std::string argo = R"(
+capability:
+  capabilityName: argo
+  type: ARGOCD
+  roleArn: arn:aws:iam::111122223333:role/argo
+  configuration: {argoCd: {namespace: argocd}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: sets, namespace: argocd}
+rules: [{apiGroups: [argoproj.io], resources: [applicationsets], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: sets, namespace: argocd}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: sets}
+subjects: [{kind: Group, name: set-writers}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: projects, namespace: argocd}
+rules: [{apiGroups: [argoproj.io], resources: [appprojects], verbs: [patch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: projects, namespace: argocd}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: projects}
+subjects: [{kind: Group, name: project-writers}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: sets, namespace: elsewhere}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: Group, name: elsewhere}]
+)";
+    const std::vector<Finding> findings = drivers(graph_of(argo));
+    const Finding* capability = finding_on(findings, "EksCapability", "argo");
+    REQUIRE(capability != nullptr);
+    CHECK(names(*capability, "Group set-writers"));
+    CHECK_FALSE(names(*capability, "Group project-writers"));  // they widen Projects, named in the message
+    CHECK(capability->message.find("whoever writes AppProjects there widens what they may deploy: Group "
+                                   "project-writers") != std::string::npos);
+    CHECK_FALSE(names(*capability, "Group elsewhere"));  // positive control: another namespace
+}
