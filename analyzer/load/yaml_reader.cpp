@@ -1312,6 +1312,14 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                 if (!events.empty()) {
                     replay(events, builder);
                     hand_over(builder, consumer);
+                } else {
+                    // An empty document ("---" then a marker or the end), which yaml-cpp reports as null;
+                    // marked at its "---" line.
+                    Node empty;
+                    empty.type = NodeType::kNull;
+                    empty.line = scanner.document_line() + 1;
+                    empty.column = 1;
+                    consumer.null_document(empty);
                 }
             }
         }
@@ -1347,8 +1355,8 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
 class GoYamlDocuments final : public DocumentConsumer {
   public:
     GoYamlDocuments(DocumentConsumer& inner, std::string_view text, const KubectlCut& cut,
-                    const std::string& file, std::vector<Diagnostic>& diagnostics)
-        : inner_(inner), text_(text), cut_(cut), file_(file), diagnostics_(diagnostics) {}
+                    const std::string& file, std::vector<Diagnostic>& diagnostics, YamlSource source)
+        : inner_(inner), text_(text), cut_(cut), file_(file), diagnostics_(diagnostics), source_(source) {}
     GoYamlDocuments(const GoYamlDocuments&) = delete;
     GoYamlDocuments& operator=(const GoYamlDocuments&) = delete;
     ~GoYamlDocuments() override = default;
@@ -1363,8 +1371,10 @@ class GoYamlDocuments final : public DocumentConsumer {
     // yaml-cpp also reports an empty document (a "---" line with nothing after it) as null, marked at the
     // next marker, a comment or the end of the text, and repeats a document it cannot read at one place;
     // neither is a document to go-yaml v2.
+    // In one go-yaml value (aws-auth's strings) no "---" line is cut away, so an empty document there ("---"
+    // then "---", a comment or the end) is one to go-yaml v2: the first one makes Unmarshal read null.
     void null_document(const Node& document) override {
-        if (!holds_content(document.line, document.column) ||
+        if ((source_ != YamlSource::kGoYamlValue && !holds_content(document.line, document.column)) ||
             (first_ && first_->line == document.line && first_->column == document.column)) {
             return;
         }
@@ -1462,6 +1472,7 @@ class GoYamlDocuments final : public DocumentConsumer {
     std::ptrdiff_t chunk_ = -1;
     std::optional<Node> first_;
     bool refused_ = false;
+    YamlSource source_;
 };
 
 }  // namespace
@@ -1537,7 +1548,7 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
              "cannot start any token\"); rbacgraph reads the document as a YAML 1.2 reader does. Indent with "
              "spaces"});
     }
-    GoYamlDocuments documents(consumer, text, cut, file, diagnostics);
+    GoYamlDocuments documents(consumer, text, cut, file, diagnostics, source);
     parse_yaml_text(text, file, limits, documents, diagnostics, reader);
     documents.finish();
     if (cut.refusal) {

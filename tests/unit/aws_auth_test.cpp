@@ -315,5 +315,26 @@ TEST_CASE(
     CHECK(has_group(plain, "viewers"));
 }
 
+// The authenticator decodes each string with one go-yaml v2 Unmarshal, which reads the first document only:
+// an empty first document ("---" then "---") is null, so the entries after it map nobody (fuzz seed
+// aws-auth-empty-first-document). No "---" line is cut away there, unlike in a kubectl stream.
+TEST_CASE("an empty first document in an aws-auth string maps nobody, as one Unmarshal reads it") {
+    const Export empty_first =
+        load_yaml(aws_auth("  mapAccounts: |\n    ---\n    ---\n    - \"555555555555\"\n"));
+    REQUIRE(empty_first.aws_auth);
+    CHECK(empty_first.aws_auth->map_accounts.empty());
+    CHECK(std::any_of(empty_first.diagnostics.begin(), empty_first.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::kWarning; }));
+    const Export roles =
+        load_yaml(aws_auth("  mapRoles: |\n    ---\n    # none yet\n    ---\n    - rolearn: "
+                           "arn:aws:iam::111122223333:role/r\n      username: r\n"));
+    REQUIRE(roles.aws_auth);
+    CHECK(roles.aws_auth->map_roles.empty());
+    // Positive control: one "---" before the entries starts the document that holds them.
+    const Export one = load_yaml(aws_auth("  mapAccounts: |\n    ---\n    - \"555555555555\"\n"));
+    REQUIRE(one.aws_auth);
+    CHECK(one.aws_auth->map_accounts.size() == 1);
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
