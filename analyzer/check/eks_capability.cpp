@@ -22,7 +22,7 @@ std::pair<std::vector<std::string>, std::string> selected_namespaces(const Expor
     if (selector.namespace_labels) {
         std::vector<std::string> labels;
         for (const auto& [key, value] : selector.namespace_labels->match_labels) {
-            labels.push_back(key + "=" + value);
+            labels.push_back(fmt::format("{}={}", key, value));
         }
         if (!selector.namespace_labels->match_expressions.empty()) {
             labels.emplace_back("matchExpressions");

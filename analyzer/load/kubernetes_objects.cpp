@@ -288,7 +288,7 @@ void read_ack_role_selector(const Node& object, const Sink& sink, FieldReader& r
                 group = std::string(api_group_of(reader.string(type, "apiVersion", false).value_or("")));
             }
             const std::string kind = reader.string(type, "kind", false).value_or("");
-            selector.resource_types.push_back(kind.empty() ? group : group + "/" + kind);
+            selector.resource_types.push_back(kind.empty() ? group : fmt::format("{}/{}", group, kind));
         }
     }
     ++sink.out.summary.used;

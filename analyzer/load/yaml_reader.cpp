@@ -584,13 +584,19 @@ class TreeBuilder : public YAML::EventHandler {
     // "ind:" to it, the anchor "ind" on an empty node to go-yaml), so such a name is refused.
     void require_anchor_characters(const YAML::Mark& mark) const {
         auto at = static_cast<std::size_t>(mark.pos);
+        // A tag may come first ("!x &a"): the anchor follows it and the blanks after it.
+        if (at < text_.size() && text_[at] == '!') {
+            at = std::min(text_.find_first_of(" \t\r\n", at), text_.size());
+            at = std::min(text_.find_first_not_of(" \t\r\n", at), text_.size());
+        }
         if (at >= text_.size() || (text_[at] != '&' && text_[at] != '*')) {
             return;
         }
+        const std::size_t name_start = at + 1;
         for (++at; at < text_.size(); ++at) {
             const char c = text_[at];
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                return;
+                break;
             }
             const bool name = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                               c == '-' || c == '_';
@@ -605,6 +611,12 @@ class TreeBuilder : public YAML::EventHandler {
                                 "ends the name at and yaml-cpp does not, so the readings differ",
                                 c)};
             }
+        }
+        // go-yaml v2 refuses an empty name ("did not find expected alphabetic or numeric character").
+        if (at == name_start) {
+            throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
+                                "an anchor or alias without a name (go-yaml v2: did not find expected "
+                                "alphabetic or numeric character), so kubectl refuses this document"};
         }
     }
 

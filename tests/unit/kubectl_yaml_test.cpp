@@ -327,6 +327,9 @@ TEST_CASE(
     CHECK(errors_in(load_yaml(ns + "other: [{&ind: Group}]\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "other: {n: !f1,x: 1}\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "a: &x-y_1 b\nc: [*x-y_1,*x-y_1]\n")) == 0);
+    // The anchor after a tag is checked too (fuzz seed anchor-after-tag-with-colon).
+    CHECK(errors_in(load_yaml(ns + "other: !x\t&: value\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "other: !x &a value\n")) == 0);
     // Positive controls: values of their tag's type, and merges of mappings.
     CHECK(errors_in(load_yaml(ns + "flag: !!bool \"yes\"\ncount: !!int \"0x1F\"\nratio: !!float 1\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "<<: [{a: b}, {c: d}]\n")) == 0);
