@@ -389,6 +389,24 @@ bool is_known_verb(std::string_view verb, VerbUse use) {
     return false;
 }
 
+std::optional<VerbOrigin> verb_origin(std::string_view verb) {
+    // k8s-rbac.md 15: the release whose feature gate turns the check on by default.
+    if (verb == "unsafe-delete-ignore-read-errors") {
+        return VerbOrigin{1, 37, "KEP-3926, beta and on in 1.37 (alpha, off, from 1.32)"};
+    }
+    if (verb == "request-podcertificate-signer") {
+        return VerbOrigin{1, 37, "1.37 release notes, PR #140006"};
+    }
+    if (verb.starts_with("associated-node:") || verb.starts_with("arbitrary-node:")) {
+        return VerbOrigin{1, 36,
+                          "DRAResourceClaimGranularStatusAuthorization, beta and on in 1.36 (PR #134947)"};
+    }
+    if (verb.starts_with("impersonate:") || verb.starts_with("impersonate-on:")) {
+        return VerbOrigin{1, 36, "KEP-5284 constrained impersonation, beta and on in 1.36"};
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> plain_verbs(VerbUse use) {
     std::vector<std::string> out;
     if (use != VerbUse::kNonResource) {

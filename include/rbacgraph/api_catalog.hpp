@@ -94,6 +94,16 @@ bool is_known_verb(std::string_view verb, VerbUse use);
 /// The verbs is_known_verb knows by name (not the prefixed forms), for "did you mean".
 std::vector<std::string> plain_verbs(VerbUse use);
 
+/// From which release a known verb is authorized by default, and the source that says so (k8s-rbac.md 15).
+struct VerbOrigin {
+    int major = 1;  ///< the release, as KubernetesVersion{major, minor} (model.hpp includes this header)
+    int minor = 0;
+    std::string_view source;
+};
+/// For a verb only recent releases authorize (constrained impersonation, DRA's node-aware verbs, the 1.37
+/// verbs): since when; nullopt for a verb every supported release authorizes, or an unknown one.
+std::optional<VerbOrigin> verb_origin(std::string_view verb);
+
 /// The nearest of `known` to `word` by edit distance, a swap of neighbours counting one (at most a third of
 /// the word's length, and 2 or less), nearest first.
 std::vector<std::string> nearest_words(std::string_view word, const std::vector<std::string>& known,

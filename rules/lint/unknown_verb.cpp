@@ -51,6 +51,21 @@ std::string advice(std::string_view verb) {
 }
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
+    // A verb a later release brings matches nothing on a cluster known to be older (verb_origin); on an
+    // unknown version nothing is said.
+    const std::optional<KubernetesVersion> version = context.graph().kubernetes_version();
+    const auto too_new = [&](std::string_view verb) -> std::optional<std::string> {
+        const std::optional<VerbOrigin> origin = verb_origin(verb);
+        const KubernetesVersion since{origin ? origin->major : 1, origin ? origin->minor : 0};
+        if (!version || !origin || *version >= since) {
+            return std::nullopt;
+        }
+        return fmt::format(
+            "'{}' is authorized from Kubernetes {} ({}); on this cluster's {} no request carries it yet, so "
+            "it "
+            "grants nothing until an upgrade",
+            verb, since.display(), origin->source, version->display());
+    };
     for (const Role& role : context.source().roles) {
         for (std::size_t i = 0; i < role.rules.size(); ++i) {
             const PolicyRule& rule = role.rules[i];
@@ -60,7 +75,8 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                                                                  : VerbUse::kEither;
             for (const std::string& verb : rule.verbs) {
                 const bool ok = is_known_verb(verb, use);
-                if (ok) {
+                const std::optional<std::string> later = ok ? too_new(verb) : std::nullopt;
+                if (ok && !later) {
                     continue;
                 }
                 Finding finding;
@@ -69,7 +85,7 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 finding.key = fmt::format("{}:{}", i, verb);
                 finding.annotations = {&role.annotations};
                 finding.builtin = context.is_builtin_role(role);
-                finding.message = role.display() + ": " + advice(verb);
+                finding.message = role.display() + ": " + (later ? *later : advice(verb));
                 out.push_back(std::move(finding));
             }
         }

@@ -166,3 +166,34 @@ subjects: [{kind: User, name: apiserver}]
     CHECK(user_can(graph_of(kBinding, options), "apiserver", {},
                    resource_request("get", "nodes", "", "node-1", "", "proxy")));
 }
+
+TEST_CASE(
+    "unknown-verb: a verb a later release authorizes grants nothing on an older cluster, and is no typo") {
+    // k8s-rbac.md 15 (K9, K10): unsafe-delete-ignore-read-errors from 1.37 (KEP-3926), the DRA node-aware
+    // verbs from 1.36 (DRAResourceClaimGranularStatusAuthorization).
+    constexpr std::string_view kRole = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: driver}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [unsafe-delete-ignore-read-errors]
+- apiGroups: [resource.k8s.io]
+  resources: [resourceclaims/driver]
+  verbs: ["associated-node:update"]
+)";
+    const auto lint = [&](std::optional<KubernetesVersion> version) {
+        return run(graph_of(kRole, at_version(version)), "unknown-verb");
+    };
+    const std::vector<Finding> on135 = lint(KubernetesVersion{1, 35});
+    REQUIRE(on135.size() == 2);
+    CHECK(on135[0].message.find("authorized from Kubernetes 1.37") != std::string::npos);
+    CHECK(on135[1].message.find("authorized from Kubernetes 1.36") != std::string::npos);
+    const std::vector<Finding> on136 = lint(KubernetesVersion{1, 36});
+    REQUIRE(on136.size() == 1);
+    CHECK(on136[0].message.find("unsafe-delete-ignore-read-errors") != std::string::npos);
+    // Positive controls: the release that authorizes them, and an unknown version, say nothing.
+    CHECK(lint(KubernetesVersion{1, 37}).empty());
+    CHECK(lint(std::nullopt).empty());
+}
