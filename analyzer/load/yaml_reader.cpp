@@ -72,6 +72,7 @@ class TreeBuilder : public YAML::EventHandler {
         // go-yaml v2 starts the next key there, which has no ':'.
         if (anchor != 0 || written_tag(mark)) {
             require_value_deeper_than_key(make(mark));
+            require_properties_deeper_than_key(mark, false);
         }
         // yaml-cpp reports an empty node as null whatever its tag; go-yaml v2 reads an empty node with a tag
         // other than !!null as that tag's value of "": a string for a local tag ("!x" alone is ""), an error
@@ -111,6 +112,7 @@ class TreeBuilder : public YAML::EventHandler {
                   const std::string& value) override {
         Node node = make(mark);
         require_no_tab_before(mark);
+        require_properties_deeper_than_key(mark, !value.empty());
         require_tag_characters(mark, tag);
         if (anchor != 0) {
             require_anchor_characters(mark);
@@ -410,6 +412,40 @@ class TreeBuilder : public YAML::EventHandler {
         if (!stack_.empty() && !stack_.back().flow && stack_.back().node.type == NodeType::kMapping &&
             stack_.back().pending_key) {
             require_value_deeper_than(*stack_.back().pending_key, value);
+        }
+    }
+    // The same for what follows a value's properties on a later line ("key: !!str\n&a", "key: &a\nvalue"):
+    // go-yaml v2 starts the next key there.
+    void require_properties_deeper_than_key(const YAML::Mark& mark, bool has_content) const {
+        if (stack_.empty() || stack_.back().flow || stack_.back().node.type != NodeType::kMapping ||
+            !stack_.back().pending_key) {
+            return;
+        }
+        const Node& key = *stack_.back().pending_key;
+        std::size_t at = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+        int line = mark.line;
+        std::size_t line_start = at == 0 ? 0 : text_.rfind('\n', at - 1) + 1;
+        while (at < text_.size() && (text_[at] == '!' || text_[at] == '&')) {
+            at = std::min(text_.find_first_of(" \t\r\n", at), text_.size());  // the property
+            for (; at < text_.size() && std::string_view(" \t\r\n").find(text_[at]) != std::string_view::npos;
+                 ++at) {
+                if (text_[at] == '\n') {
+                    ++line;
+                    line_start = at + 1;
+                }
+            }
+            // A property there, or content this value took from there; anything else is the next key.
+            const bool property = at < text_.size() && (text_[at] == '!' || text_[at] == '&');
+            if (line > mark.line && at < text_.size() && text_[at] != '#' && (property || has_content) &&
+                static_cast<int>(at - line_start) + 1 <= key.column) {
+                throw LimitExceeded{
+                    line_offset_ + line + 1, static_cast<int>(at - line_start) + 1,
+                    fmt::format(
+                        "a property of the value of '{}' stands on a later line no deeper than the key "
+                        "(go-yaml v2 reads it as a key: could not find expected ':'), so kubectl refuses "
+                        "this document",
+                        key.text)};
+            }
         }
     }
     static void require_value_deeper_than(const Node& key, const Node& value) {

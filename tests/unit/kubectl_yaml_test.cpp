@@ -418,6 +418,11 @@ TEST_CASE("a .nan value, and a value no deeper than its key on the next line, re
     CHECK(errors_in(load_yaml(ns + "note:\n&a\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "note:\n!!null\n")) == 1);
     CHECK(errors_in(load_yaml(ns + "note:\n  &a\nother: &b\n")) == 0);
+    // A property after the key's first one, on the next line (fuzz seed property-on-next-line-after-tag).
+    CHECK(errors_in(load_yaml(ns + "note: !!str\n&a\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "note: &a\n!x\n")) == 1);
+    CHECK(errors_in(load_yaml(ns + "note: !x &a\nother: 1\n")) == 0);  // the next key
+    CHECK(errors_in(load_yaml(ns + "note: !!str\n  &a\n")) == 0);      // deeper: the value's
     // Positive controls: .nan as a key or quoted, a deeper value, an indentless list.
     CHECK(errors_in(load_yaml(ns + "labels: {.nan: x}\nnote: \".nan\"\n")) == 0);
     CHECK(errors_in(load_yaml(ns + "note:\n  text\nitems:\n- a\n")) == 0);
