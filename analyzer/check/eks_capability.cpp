@@ -57,6 +57,35 @@ SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) 
     bool admin = false;
     std::tie(admin, out.power) = iam_role_power(selector.role_arn);
     out.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
+    // ACK assumes the selected role with the capability role's credentials (sts:AssumeRole and
+    // sts:TagSession, UG ack-permissions.adoc): asked of the IAM dumps when both roles are in the input.
+    out.trust = "if the ACK role may assume it (sts:AssumeRole and sts:TagSession)";
+    const IamIndex* index = iam();
+    const std::optional<std::size_t> selected =
+        index == nullptr ? std::nullopt : index->find(selector.role_arn);
+    for (const EksCapability& capability : graph_->source().capabilities) {
+        if (capability.type != "ACK" || !capability.role_arn || !selected) {
+            continue;
+        }
+        const std::optional<AssumeStep> step =
+            index->can_assume(index->caller(*capability.role_arn), *selected);
+        if (!step || step->effect == IamEffect::kDeny || step->effect == IamEffect::kImplicitDeny) {
+            out.trust = fmt::format(
+                "but ACK capability {}'s role may not assume it (sts:AssumeRole), so the "
+                "selector only makes ACK fail there for now",
+                capability.name);
+            out.severity = RiskSeverity::kLow;
+        } else {
+            out.trust =
+                fmt::format("which ACK capability {}'s role may assume ({}; sts:TagSession is needed too)",
+                            capability.name,
+                            step->effect == IamEffect::kConditional
+                                ? "if a condition, or its own policies where they are not in "
+                                  "the input, allow it"
+                                : "allowed");
+        }
+        break;
+    }
     Probe create_ack;
     create_ack.request.verb = "create";
     create_ack.request.api_group = "services.k8s.aws";

@@ -192,8 +192,10 @@ struct SelectorDrive {
     std::vector<Probe>
         creators;       ///< create ACK resources in the selected namespaces (any, when it selects all)
     std::string scope;  ///< "every namespace", "namespaces a, b", "namespaces labelled k=v (x in the input)"
-    RiskSeverity severity = RiskSeverity::kMedium;  ///< high when the role may call every AWS action
+    RiskSeverity severity = RiskSeverity::kMedium;  ///< high when the role may call every AWS action, low
+                                                    ///< when the ACK role may not assume it
     std::string power;                              ///< what the role holds, for messages
+    std::string trust;  ///< whether the ACK capability role may assume it, as the IAM dumps say, for messages
 };
 
 struct CheckOptions {

@@ -45,11 +45,9 @@ Finding selector_finding(const CheckContext& context, const AckRoleSelector& sel
     drivers.erase(std::unique(drivers.begin(), drivers.end()), drivers.end());
     finding.subjects = drivers;
     finding.message = fmt::format(
-        "IAMRoleSelector {} makes ACK act in AWS as IAM role {} ({}) for {} in {}, if the ACK role may "
-        "assume it (sts:AssumeRole and sts:TagSession) and no other selector also matches: whoever can "
-        "create "
-        "ACK resources there acts with it: {}{}",
-        selector.name, selector.role_arn, drive.power, types, drive.scope,
+        "IAMRoleSelector {} makes ACK act in AWS as IAM role {} ({}) for {} in {}, {}, where no other "
+        "selector also matches: whoever can create ACK resources there acts with it: {}{}",
+        selector.name, selector.role_arn, drive.power, types, drive.scope, drive.trust,
         holders_text(context.holders_outside_builtin(drive.creators)), labellers_text);
     return finding;
 }

@@ -2,10 +2,12 @@
 // config/crd/bases/services.k8s.aws_iamroleselectors.yaml of aws-controllers-k8s/runtime, design "Multi-Role
 // Support via IAM Role Selector": names and labels ANDed, no namespaceSelector selects every namespace) and
 // Argo CD ApplicationSets (E11; argo-cd docs/operator-manual/applicationset/Security.md).
+#include <memory>
 #include <string>
 
 #include "helpers.hpp"
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/estate.hpp"
 #include "rbacgraph/rules.hpp"
 
 using namespace rbacgraph;
@@ -180,4 +182,57 @@ subjects: [{kind: Group, name: elsewhere}]
     CHECK(capability->message.find("whoever writes AppProjects there widens what they may deploy: Group "
                                    "project-writers") != std::string::npos);
     CHECK_FALSE(names(*capability, "Group elsewhere"));  // positive control: another namespace
+}
+
+TEST_CASE(
+    "capability-drivers: a selected role the ACK role may not assume makes the selector dormant (low)") {
+    // UG ack-permissions.adoc: the capability role needs sts:AssumeRole (and sts:TagSession) on the role.
+    const auto selector_with_trust = [](std::string_view principal) {
+        std::string yaml = R"(
+capability: {capabilityName: ack, type: ACK, roleArn: "arn:aws:iam::111122223333:role/ack"}
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: s}
+spec: {arn: "arn:aws:iam::111122223333:role/target"}
+---
+RoleDetailList:
+- RoleName: ack
+  Arn: arn:aws:iam::111122223333:role/ack
+  AssumeRolePolicyDocument:
+    Version: "2012-10-17"
+    Statement: [{Effect: Allow, Principal: {Service: capabilities.eks.amazonaws.com}, Action: ["sts:AssumeRole", "sts:TagSession"]}]
+  RolePolicyList: []
+- RoleName: target
+  Arn: arn:aws:iam::111122223333:role/target
+  AssumeRolePolicyDocument:
+    Version: "2012-10-17"
+    Statement: [{Effect: Allow, Principal: {AWS: "PRINCIPAL"}, Action: ["sts:AssumeRole", "sts:TagSession"]}]
+  RolePolicyList:
+  - PolicyName: admin
+    PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
+)";
+        yaml.replace(yaml.find("PRINCIPAL"), 9, principal);
+        // The IAM dumps belong to the estate, as the CLI builds it.
+        Export source = test::load_yaml(yaml);
+        std::vector<IamAccountDetails> iam = std::move(source.iam);
+        source.iam.clear();
+        std::vector<Cluster> clusters;
+        clusters.push_back({"", std::make_shared<const Graph>(std::move(source), test::test_options())});
+        const Estate estate(std::move(clusters), std::move(iam));
+        CheckRun run;
+        run.rules = builtin_rules();
+        run.options.enabled = {"capability-drivers"};
+        const std::vector<Finding> findings = run_checks(estate, run).findings;
+        const Finding* selector = finding_on(findings, "IAMRoleSelector", "s");
+        REQUIRE(selector != nullptr);
+        return *selector;
+    };
+    const Finding locked = selector_with_trust("arn:aws:iam::111122223333:role/other");
+    CHECK(locked.severity == RiskSeverity::kLow);
+    CHECK(locked.message.find("may not assume it") != std::string::npos);
+    // Positive control: the trust names the ACK role, in the same account.
+    const Finding trusted = selector_with_trust("arn:aws:iam::111122223333:role/ack");
+    CHECK(trusted.severity == RiskSeverity::kHigh);
+    CHECK(trusted.message.find("role may assume (allowed") != std::string::npos);
 }
