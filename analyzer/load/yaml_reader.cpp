@@ -688,12 +688,35 @@ class TreeBuilder : public YAML::EventHandler {
                     ++at;
                     continue;
                 }
+                require_no_blank_lines_before_close(node, open, at);
                 return;
             }
         }
         throw LimitExceeded{node.line, node.column,
                             "the file ends inside this quoted string (go-yaml v2: found unexpected end of "
                             "stream), so kubectl refuses this document"};
+    }
+
+    // Blank lines right before a closing quote ("'a" then two line breaks then "'"): go-yaml v2 folds them
+    // into one line break fewer than there are ("a\n" per blank line), yaml-cpp into a single one; no
+    // manifest means either, so the document is refused rather than read one way (fuzz seed
+    // quoted-blank-lines-at-end).
+    void require_no_blank_lines_before_close(const Node& node, std::size_t open, std::size_t close) const {
+        std::size_t breaks = 0;
+        for (std::size_t at = close; at > open + 1; --at) {
+            const char c = text_[at - 1];
+            if (c == '\n') {
+                ++breaks;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                break;
+            }
+        }
+        if (breaks >= 3) {
+            throw LimitExceeded{
+                node.line, node.column,
+                "blank lines end this quoted string: go-yaml v2 (kubectl) keeps a line break for each and "
+                "rbacgraph's reader one in all, so it would read this document differently; remove them"};
+        }
     }
 
     // yaml-cpp reads a plain scalar alone on the last line of a block mapping ("verbs" with no ':') as a key
