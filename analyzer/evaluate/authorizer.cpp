@@ -138,8 +138,13 @@ GrantKind grant_kind(const Graph& graph, const GrantMatch& grant) {
     return placement.scope == GrantScope::kCluster ? GrantKind::kClusterRoleBinding : GrantKind::kRoleBinding;
 }
 
-// An anonymous request carries User system:anonymous and Group system:unauthenticated (k8s-rbac.md 4).
+// An anonymous request carries User system:anonymous and Group system:unauthenticated (k8s-rbac.md 4). Only
+// a Kubernetes identity asked about directly can be one: an IAM principal authenticated with a token is not
+// anonymous, whatever groups aws-auth or an access entry gives it.
 bool is_anonymous_identity(const Identity& identity) {
+    if (identity.source != IdentitySource::kKubernetes) {
+        return false;
+    }
     if (identity.username.is_literal() &&
         is_anonymous_name(HolderKind::kUser, identity.username.literal_text())) {
         return true;

@@ -84,6 +84,22 @@ TEST_CASE("EKS 1.32+: anonymous requests other than /healthz, /livez and /readyz
               .verdict == Verdict::kDenied);
 }
 
+TEST_CASE(
+    "an IAM principal mapped into system:unauthenticated is authenticated, so EKS 1.32+ does not refuse it") {
+    // Evasion: aws-auth may give a role the anonymous group; its requests carry a token and reach RBAC.
+    const std::string yaml =
+        std::string(kAnonymousReaders) +
+        "---\ncluster: {name: c, version: \"1.33\"}\n---\napiVersion: v1\nkind: ConfigMap\n"
+        "metadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n"
+        "    - rolearn: arn:aws:iam::111122223333:role/r\n      username: r\n"
+        "      groups: [\"system:unauthenticated\"]\n";
+    const Graph graph(load_yaml(yaml), test::test_options());
+    CHECK(test::arn_can(graph, "arn:aws:iam::111122223333:role/r",
+                        resource_request("get", "secrets", "default")));
+    // Positive control: the anonymous request itself is refused.
+    CHECK(anonymous(graph, resource_request("get", "secrets", "default")).verdict == Verdict::kDenied);
+}
+
 TEST_CASE("before EKS 1.32, and on clusters not known to be EKS, anonymous requests reach RBAC") {
     for (const Graph& graph : {cluster("1.31"), cluster("1.35", false), cluster(std::nullopt, false)}) {
         CHECK(anonymous(graph, resource_request("get", "secrets", "default")).allowed());
