@@ -79,7 +79,7 @@ void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
         Subject subject = grant.subject();
         const std::tuple<std::string, std::string, std::string> key{subject.kind, subject.ns, subject.name};
         if (seen.contains(key) ||
-            (refused_anonymous &&
+            (refused_anonymous && (subject.kind == "User" || subject.kind == "Group") &&
              is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
                                subject.name))) {
             continue;
@@ -153,7 +153,8 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     const AnonymousReach reach =
         is_anonymous_health_request(result.request) ? AnonymousReach{} : graph.anonymous_reach();
     const auto anonymous = [](const Subject& subject) {
-        return is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
+        return (subject.kind == "User" || subject.kind == "Group") &&
+               is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
                                  subject.name);
     };
     // Those that are allowed first; a subject some binding may allow but another does is allowed.

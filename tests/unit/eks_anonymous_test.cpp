@@ -137,6 +137,17 @@ TEST_CASE("who-can and what-can say which anonymous grants the EKS cluster refus
     CHECK(std::find(allowed.begin(), allowed.end(), "Group system:unauthenticated") == allowed.end());
     CHECK(who.refused.size() == 2);
     CHECK_FALSE(who.anonymous_reach.empty());
+    // Only a User or Group carries the anonymous names: a ServiceAccount subject written with the group's
+    // name is no anonymous holder.
+    const Graph sa =
+        Graph(load_yaml(std::string(kAnonymousReaders) +
+                        "---\ncluster: {name: c, version: \"1.33\"}\n---\napiVersion: "
+                        "rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: "
+                        "sa}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, "
+                        "name: open}\nsubjects: [{kind: ServiceAccount, name: "
+                        "\"system:unauthenticated\", namespace: x}]\n"),
+              test::test_options());
+    CHECK(who_can(sa, resource_request("get", "secrets", "default")).refused.size() == 2);
     // Positive control: a health endpoint is asked as RBAC asks it.
     const WhoCan health = who_can(eks133, url_request("get", "/healthz"));
     CHECK(health.refused.empty());
