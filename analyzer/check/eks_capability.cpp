@@ -50,6 +50,19 @@ std::pair<std::vector<std::string>, std::string> selected_namespaces(const Expor
     return {out, text};
 }
 
+// eks-iam.md 9.5 (ACK-create): "Anyone with permission to create Kubernetes resources in your cluster can
+// effectively create AWS resources through ACK". ACK's groups are "<service>.services.k8s.aws", one per
+// controller: any resource of any of them.
+Probe create_ack_resources() {
+    Probe probe;
+    probe.request.verb = "create";
+    probe.request.api_group = "services.k8s.aws";
+    probe.group_suffix = true;
+    probe.any_resource = true;
+    probe.label = "create ACK resources";
+    return probe;
+}
+
 }  // namespace
 
 SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) const {
@@ -86,12 +99,10 @@ SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) 
         }
         break;
     }
-    Probe create_ack;
-    create_ack.request.verb = "create";
-    create_ack.request.api_group = "services.k8s.aws";
-    create_ack.group_suffix = true;
-    create_ack.any_resource = true;
-    create_ack.label = "create ACK resources";
+    const Probe create_ack = create_ack_resources();
+    if (selector.namespace_labels) {
+        out.labellers = probes({"update", "patch"}, {"namespaces"}, true);
+    }
     if (selector.every_namespace) {
         out.scope = "every namespace";
         out.creators.push_back(create_ack);
@@ -131,21 +142,13 @@ CapabilityDrive CheckContext::capability_drive(const EksCapability& capability) 
     }
     out.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
     if (capability.type == "ACK") {
-        // eks-iam.md 9.5 (ACK-create): "Anyone with permission to create Kubernetes resources in your cluster
-        // can effectively create AWS resources through ACK". ACK's groups are "<service>.services.k8s.aws",
-        // one per controller: any resource of any of them, in any namespace.
-        Probe probe;
-        probe.request.verb = "create";
-        probe.request.api_group = "services.k8s.aws";
-        probe.group_suffix = true;
-        probe.any_resource = true;
-        probe.label = "create ACK resources";
-        out.probes = {probe};
+        // In any namespace.
+        out.probes = {create_ack_resources()};
         // eks-iam.md 12 (E9): writers of IAMRoleSelectors (group services.k8s.aws itself, which the suffix
         // above does not match) choose which role, among those the capability role may assume, ACK uses for
         // which namespace.
         for (const std::string_view verb : {"create", "update", "patch"}) {
-            out.probes.push_back(rbacgraph::probe(verb, "iamroleselectors.services.k8s.aws", true));
+            out.probes.push_back(probe(verb, "iamroleselectors.services.k8s.aws", true));
         }
         out.writes = "create ACK resources (groups *.services.k8s.aws) or write IAMRoleSelectors";
     } else if (capability.type == "KRO") {

@@ -326,13 +326,8 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
             if (drive.severity < RiskSeverity::kHigh) {
                 continue;
             }
-            std::vector<Probe> drivers = drive.creators;
-            if (selector.namespace_labels) {
-                const std::vector<Probe> labellers = probes({"update", "patch"}, {"namespaces"}, true);
-                drivers.insert(drivers.end(), labellers.begin(), labellers.end());
-            }
             add_drivers(
-                drivers, drive.severity,
+                concat(drive.creators, drive.labellers), drive.severity,
                 fmt::format("create ACK resources where IAMRoleSelector {} selects, and so act as IAM "
                             "role {}",
                             selector.name, selector.role_arn));

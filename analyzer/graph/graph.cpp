@@ -255,6 +255,11 @@ bool is_anonymous_name(HolderKind kind, std::string_view name) {
            (kind == HolderKind::kGroup && name == "system:unauthenticated");
 }
 
+bool is_anonymous_subject(const Subject& subject) {
+    return (subject.kind == "User" && is_anonymous_name(HolderKind::kUser, subject.name)) ||
+           (subject.kind == "Group" && is_anonymous_name(HolderKind::kGroup, subject.name));
+}
+
 std::vector<const PodIdentityAssociation*> Graph::pod_identities_of(std::string_view ns,
                                                                     std::string_view name) const {
     std::vector<const PodIdentityAssociation*> out;

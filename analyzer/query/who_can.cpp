@@ -22,7 +22,7 @@ std::vector<std::string> sorted_names(const SymbolTable& symbols, const std::vec
 
 // The grants that allow the request for listed names only (NameQuery::kListedNames: a rule limited by
 // resourceNames counts for the names it lists), and who holds them, beyond those the request allows.
-void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
+void add_holders_for_names(const MappedAccess& access, const AnonymousReach& reach, WhoCan& result) {
     const Graph& graph = access.graph();
     const CompiledRequest listed =
         compile_request(graph.symbols(), result.request, {.names = NameQuery::kListedNames});
@@ -69,7 +69,7 @@ void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
         seen.insert({subject.subject.kind, subject.subject.ns, subject.subject.name});
     }
     // Anonymous requests EKS 1.32+ refuses before authorization hold no name (Authorizer::allowed_names).
-    const bool refused_anonymous = graph.anonymous_reach().extent != AnonymousReach::Extent::kEveryRequest;
+    const bool refused_anonymous = reach.extent != AnonymousReach::Extent::kEveryRequest;
     std::map<std::tuple<std::string, std::string, std::string>, std::size_t> at;
     for (const AllowingGrant& allowing : named) {
         const Grant grant = graph.grants().grant(allowing.grant);
@@ -78,10 +78,7 @@ void add_holders_for_names(const MappedAccess& access, WhoCan& result) {
         }
         Subject subject = grant.subject();
         const std::tuple<std::string, std::string, std::string> key{subject.kind, subject.ns, subject.name};
-        if (seen.contains(key) ||
-            (refused_anonymous && (subject.kind == "User" || subject.kind == "Group") &&
-             is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
-                               subject.name))) {
+        if (seen.contains(key) || (refused_anonymous && is_anonymous_subject(subject))) {
             continue;
         }
         const std::vector<std::string> names = sorted_names(graph.symbols(), allowing.answer.names);
@@ -152,11 +149,6 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     // Anonymous subjects on EKS: refused before authorization from 1.32, undetermined on an unknown version.
     const AnonymousReach reach =
         is_anonymous_health_request(result.request) ? AnonymousReach{} : graph.anonymous_reach();
-    const auto anonymous = [](const Subject& subject) {
-        return (subject.kind == "User" || subject.kind == "Group") &&
-               is_anonymous_name(subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
-                                 subject.name);
-    };
     // Those that are allowed first; a subject some binding may allow but another does is allowed.
     for (const Verdict wanted : {Verdict::kAllowed, Verdict::kUndetermined}) {
         for (const AllowingGrant& candidate_grant : allowing) {
@@ -171,7 +163,8 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
             std::string via = describe_binding(graph, grant.source_index);
             WhoCanSubject holder{std::move(subject), std::move(via), grant.binding->location,
                                  wanted == Verdict::kUndetermined};
-            if (reach.extent != AnonymousReach::Extent::kEveryRequest && anonymous(holder.subject)) {
+            if (reach.extent != AnonymousReach::Extent::kEveryRequest &&
+                is_anonymous_subject(holder.subject)) {
                 result.anonymous_reach = reach.reason;
                 if (reach.extent == AnonymousReach::Extent::kHealthEndpoints) {
                     result.refused.push_back(std::move(holder));
@@ -183,7 +176,7 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
         }
     }
     if (result.request.name.empty() && !result.request.non_resource) {
-        add_holders_for_names(access, result);
+        add_holders_for_names(access, reach, result);
     }
     return result;
 }

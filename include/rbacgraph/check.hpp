@@ -189,8 +189,9 @@ struct CapabilityDrive {
 /// What an ACK IAMRoleSelector hands out (eks-iam.md 12, E9): for the ACK resources it selects, ACK acts as
 /// the selector's role, so whoever creates ACK resources where it selects acts with that role.
 struct SelectorDrive {
-    std::vector<Probe>
-        creators;       ///< create ACK resources in the selected namespaces (any, when it selects all)
+    /// Create ACK resources in the selected namespaces (any, when it selects all).
+    std::vector<Probe> creators;
+    std::vector<Probe> labellers;  ///< label namespaces into a label selector (none without one)
     std::string scope;  ///< "every namespace", "namespaces a, b", "namespaces labelled k=v (x in the input)"
     RiskSeverity severity = RiskSeverity::kMedium;  ///< high when the role may call every AWS action, low
                                                     ///< when the ACK role may not assume it

@@ -193,6 +193,8 @@ struct Request;
 bool is_anonymous_health_request(const Request& request);
 /// The name every anonymous request carries: User system:anonymous, Group system:unauthenticated.
 bool is_anonymous_name(HolderKind kind, std::string_view name);
+/// A binding subject that carries one of them: a User or Group of that name (a ServiceAccount never does).
+bool is_anonymous_subject(const Subject& subject);
 
 struct GraphOptions {
     std::string creator_arn;  ///< the cluster creator, which the EKS API does not reveal

@@ -31,11 +31,11 @@ Finding selector_finding(const CheckContext& context, const AckRoleSelector& sel
         selector.resource_types.empty()
             ? std::string("every ACK resource")
             : fmt::format("ACK resources of {}", fmt::join(selector.resource_types, ", "));
-    std::vector<std::string> drivers = context.holders_outside_builtin(drive.creators);
+    const std::vector<std::string> creators = context.holders_outside_builtin(drive.creators);
+    std::vector<std::string> drivers = creators;
     std::string labellers_text;
-    if (selector.namespace_labels) {
-        const std::vector<std::string> labellers =
-            context.holders_outside_builtin(probes({"update", "patch"}, {"namespaces"}, true));
+    if (!drive.labellers.empty()) {
+        const std::vector<std::string> labellers = context.holders_outside_builtin(drive.labellers);
         labellers_text = "; whoever may label namespaces moves them under it: " +
                          (labellers.empty() ? std::string("no subject outside the built-in bindings found")
                                             : list_holders(labellers));
@@ -48,7 +48,7 @@ Finding selector_finding(const CheckContext& context, const AckRoleSelector& sel
         "IAMRoleSelector {} makes ACK act in AWS as IAM role {} ({}) for {} in {}, {}, where no other "
         "selector also matches: whoever can create ACK resources there acts with it: {}{}",
         selector.name, selector.role_arn, drive.power, types, drive.scope, drive.trust,
-        holders_text(context.holders_outside_builtin(drive.creators)), labellers_text);
+        holders_text(creators), labellers_text);
     return finding;
 }
 

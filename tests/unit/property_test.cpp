@@ -740,9 +740,7 @@ TEST_CASE("property: every finding names exactly who-can's holders and cites can
                 // are refused before authorization (1.32+) or undetermined (version unknown), which
                 // who-can says with anonymous_reach (the world's cluster has no version).
                 const bool anonymous_doubt =
-                    !answer.anonymous_reach.empty() &&
-                    is_anonymous_name(subject.subject.kind == "User" ? HolderKind::kUser : HolderKind::kGroup,
-                                      subject.subject.name);
+                    !answer.anonymous_reach.empty() && is_anonymous_subject(subject.subject);
                 if (!subject.undetermined || anonymous_doubt) {
                     allowed.insert(subject.subject.display());
                 }
