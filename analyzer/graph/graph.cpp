@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -245,9 +246,22 @@ AnonymousReach Graph::anonymous_reach() const {
                         version->display())};
 }
 
+namespace {
+constexpr std::array<std::string_view, 3> kAnonymousHealthPaths = {"/healthz", "/livez", "/readyz"};
+}  // namespace
+
 bool is_anonymous_health_request(const Request& request) {
-    return request.non_resource &&
-           (request.path == "/healthz" || request.path == "/livez" || request.path == "/readyz");
+    return request.non_resource && std::find(kAnonymousHealthPaths.begin(), kAnonymousHealthPaths.end(),
+                                             request.path) != kAnonymousHealthPaths.end();
+}
+
+bool covers_anonymous_health_path(std::string_view pattern) {
+    // rbac.go NonResourceURLMatches: exact, or a prefix after Go's TrimRight(pattern, "*") for a pattern
+    // ending in '*' ("*" and "**" cover everything).
+    const bool prefix = pattern.ends_with('*');
+    const std::string_view stem = prefix ? pattern.substr(0, pattern.find_last_not_of('*') + 1) : pattern;
+    return std::any_of(kAnonymousHealthPaths.begin(), kAnonymousHealthPaths.end(),
+                       [&](std::string_view path) { return prefix ? path.starts_with(stem) : path == stem; });
 }
 
 bool is_anonymous_name(HolderKind kind, std::string_view name) {

@@ -115,18 +115,6 @@ bool is_builtin_to_everyone(const Grant& grant) {
            (grant.holder == "system:authenticated" || grant.holder == "system:unauthenticated");
 }
 
-// Whether a nonResourceURLs pattern ("/healthz", "/healthz*", "/*") covers a path EKS 1.32+ lets anonymous
-// callers reach (rbac.go NonResourceURLMatches: exact, or a prefix ending in '*').
-bool covers_anonymous_health_path(std::string_view pattern) {
-    for (const std::string_view path : {"/healthz", "/livez", "/readyz"}) {
-        if (pattern == path ||
-            (pattern.ends_with('*') && path.starts_with(pattern.substr(0, pattern.size() - 1)))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // An anonymous identity on EKS: only the health endpoints reach authorization from 1.32, so the rest of what
 // its grants allow is left out (1.32+) or undetermined (version unknown), with the reason.
 void limit_to_anonymous_reach(const Graph& graph, WhatCan& result) {

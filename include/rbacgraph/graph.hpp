@@ -191,6 +191,8 @@ struct Request;
 /// A request EKS 1.32+ authenticates anonymously: a non-resource request for exactly /healthz, /livez or
 /// /readyz (the conditions match the path whole: /healthz/etcd is refused).
 bool is_anonymous_health_request(const Request& request);
+/// Whether a nonResourceURLs pattern ("/healthz", "/live*", "*") covers one of those paths.
+bool covers_anonymous_health_path(std::string_view pattern);
 /// The name every anonymous request carries: User system:anonymous, Group system:unauthenticated.
 bool is_anonymous_name(HolderKind kind, std::string_view name);
 /// A binding subject that carries one of them: a User or Group of that name (a ServiceAccount never does).

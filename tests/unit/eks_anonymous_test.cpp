@@ -160,7 +160,14 @@ TEST_CASE("who-can and what-can say which anonymous grants the EKS cluster refus
         CHECK(row.scope == PermissionRow::Scope::kNonResource);
         CHECK(row.resource != "/metrics");
     }
-    CHECK_FALSE(what.rows.empty());  // /healthz, /healthz/*, /livez
+    CHECK_FALSE(what.rows.empty());  // /healthz and /livez (not /healthz/*, which covers none of them)
+    // The patterns are matched as RBAC matches them: every trailing '*' is trimmed (rbac.go
+    // NonResourceURLMatches), so "/healthz**" covers /healthz; "/healthz/*" does not.
+    CHECK(covers_anonymous_health_path("/healthz**"));
+    CHECK(covers_anonymous_health_path("**"));
+    CHECK(covers_anonymous_health_path("/re*"));
+    CHECK_FALSE(covers_anonymous_health_path("/healthz/*"));
+    CHECK_FALSE(covers_anonymous_health_path("/metrics"));
     const Graph old = cluster("1.31");
     const WhatCan before =
         what_can(old, Authorizer(old, kubernetes_identity("system:anonymous", {"system:unauthenticated"})));
