@@ -424,7 +424,7 @@ class TreeBuilder : public YAML::EventHandler {
         const Node& key = *stack_.back().pending_key;
         std::size_t at = std::min(static_cast<std::size_t>(mark.pos), text_.size());
         int line = mark.line;
-        std::size_t line_start = at == 0 ? 0 : text_.rfind('\n', at - 1) + 1;
+        std::size_t line_start = 0;  // set at each line break crossed: only a later line is judged
         while (at < text_.size() && (text_[at] == '!' || text_[at] == '&')) {
             at = std::min(text_.find_first_of(" \t\r\n", at), text_.size());  // the property
             for (; at < text_.size() && std::string_view(" \t\r\n").find(text_[at]) != std::string_view::npos;
