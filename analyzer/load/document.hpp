@@ -80,8 +80,8 @@ class DocumentCollector final : public DocumentConsumer {
 };
 
 /// kFastFirst: the fast reader (load/fast_yaml.hpp) up to the first document it does not fully understand,
-/// yaml-cpp from there; kYamlCppOnly: yaml-cpp alone (the reference the fast reader is tested against).
-enum class YamlReader { kFastFirst, kYamlCppOnly };
+/// libyaml from there; kFullReaderOnly: libyaml alone (the reference the fast reader is tested against).
+enum class YamlReader { kFastFirst, kFullReaderOnly };
 
 /// How the consumer of the YAML cuts it before go-yaml v2 reads it. kKubectlStream: a file kubectl applies,
 /// cut into documents at lines that start with "---" (k8s.io/apimachinery's YAMLReader); kGoYamlValue: a
@@ -119,7 +119,7 @@ struct KubectlCut {
 /// `original` is the text before lone CRs were made LF ("" when none were): kubectl cuts lines at LF only.
 KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_view original = {});
 
-/// Parses a (multi-document) YAML stream without yaml-cpp's LoadAll, enforcing the limits. Bytes go-yaml v2
+/// Parses a (multi-document) YAML stream as go-yaml v2 reads it, enforcing the limits. Bytes go-yaml v2
 /// or kubectl's document cutting refuse (cut_as_kubectl) end the reading there with an error; in a kubectl
 /// stream (or one value), what follows the first document of a chunk is dropped as go-yaml v2 drops it or
 /// refused as it refuses it.

@@ -1,16 +1,10 @@
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <istream>
-#include <streambuf>
 #include <unordered_map>
 
 #include "load/document.hpp"
@@ -21,15 +15,14 @@
 namespace rbacgraph::load {
 namespace {
 
-// A read-only streambuf over the caller's bytes, so yaml-cpp reads them without a copy.
-class MemoryBuffer : public std::streambuf {
-  public:
-    explicit MemoryBuffer(std::string_view text) {
-        char* begin =
-            const_cast<char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast): never written
-        setg(begin, begin, begin + text.size());
-    }
+// A node's position as the parser reports it: byte offset, 0-based line and column (in bytes).
+struct Mark {
+    int pos = 0;
+    int line = 0;
+    int column = 0;
 };
+using AnchorId = std::size_t;  ///< 0: no anchor
+enum class CollectionStyle { kBlock, kFlow };
 
 struct LimitExceeded {
     int line = 0;
@@ -37,15 +30,26 @@ struct LimitExceeded {
     std::string message;
 };
 
-// Builds Node trees from yaml-cpp events; containers under construction live on a stack and are moved
-// into their parent when they close, so no pointer into a growing vector is ever kept.
-class TreeBuilder : public YAML::EventHandler {
+// Builds Node trees from parse events (libyaml's, or the fast reader's); containers under construction live
+// on a stack and are moved into their parent when they close, so no pointer into a growing vector is ever
+// kept. The events keep the conventions of yaml-cpp, rbacgraph's reader before libyaml: an untagged plain
+// scalar is tagged "?", another untagged one "!", an empty node or an untagged plain null is OnNull. The
+// require_* checks were written against yaml-cpp's readings; libyaml refuses those inputs itself, as go-yaml
+// v2 does, and the checks remain a second guard (the fast reader's events pass through them too).
+class TreeBuilder {
   public:
     TreeBuilder(std::string_view text, const Limits& limits, const std::string& file,
                 DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics)
         : text_(text), limits_(limits), file_(file), consumer_(consumer), diagnostics_(diagnostics) {}
 
-    std::optional<Node> take_document() { return std::exchange(document_, std::nullopt); }
+    std::optional<Node> take_document() {
+        if (document_) {
+            last_document_line_ = document_->line;
+        }
+        return std::exchange(document_, std::nullopt);
+    }
+    /// The 1-based line of the last whole document taken (0: none yet).
+    int last_document_line() const { return last_document_line_; }
 
     /// From here on, events come from `text`, which starts at line `line_offset` (0-based) of the file.
     void rebase(std::string_view text, int line_offset) {
@@ -54,14 +58,14 @@ class TreeBuilder : public YAML::EventHandler {
     }
     int line_offset() const { return line_offset_; }
 
-    void OnDocumentStart(const YAML::Mark& /*mark*/) override {
+    void OnDocumentStart(const Mark& /*mark*/) {
         stack_.clear();
         anchors_.clear();
         document_.reset();
     }
-    void OnDocumentEnd() override {}
+    void OnDocumentEnd() {}
 
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    void OnNull(const Mark& mark, AnchorId anchor) {
         if (anchor != 0) {
             require_anchor_characters(mark);
         }
@@ -97,7 +101,7 @@ class TreeBuilder : public YAML::EventHandler {
         complete(std::move(node), anchor, mark.pos);
     }
 
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    void OnAlias(const Mark& mark, AnchorId anchor) {
         require_no_tab_before(mark);
         require_anchor_characters(mark);
         const auto found = anchors_.find(anchor);
@@ -108,8 +112,7 @@ class TreeBuilder : public YAML::EventHandler {
         complete(Node(found->second), 0, mark.pos);
     }
 
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  const std::string& value) override {
+    void OnScalar(const Mark& mark, const std::string& tag, AnchorId anchor, const std::string& value) {
         Node node = make(mark);
         require_no_tab_before(mark);
         require_properties_deeper_than_key(mark, !value.empty());
@@ -149,6 +152,17 @@ class TreeBuilder : public YAML::EventHandler {
                 "a plain value in a flow collection starts with ':' or '?' (go-yaml v2: did not "
                 "find expected node content), so kubectl refuses this document"};
         }
+        // go-yaml v2 ends a plain scalar in a flow collection at '?' (scannerc.go
+        // yaml_parser_scan_plain_scalar), where it then reads a key indicator; libyaml 0.2.5 keeps the '?' in
+        // the text ("[get?x]").
+        if (!stack_.empty() && stack_.back().flow && position < text_.size() &&
+            std::string_view("\"'|>").find(text_[position]) == std::string_view::npos &&
+            value.find('?', 1) != std::string::npos) {
+            throw LimitExceeded{
+                node.line, node.column,
+                "a plain value in a flow collection holds '?', where go-yaml v2 (kubectl) ends "
+                "it and reads a key indicator, so it would read this document differently"};
+        }
         // go-yaml v2 ends a plain scalar in a flow collection at ": " only: "[get:]" is the string "get:" to
         // it and the mapping {get: null} to a YAML 1.2 reader (yaml-cpp), for which ':' before ',', ']' or
         // '}' is a value indicator. Such a ':' refuses the document rather than be read one way silently.
@@ -185,8 +199,7 @@ class TreeBuilder : public YAML::EventHandler {
         complete(std::move(node), anchor, mark.pos);
     }
 
-    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value style) override {
+    void OnSequenceStart(const Mark& mark, const std::string& tag, AnchorId anchor, CollectionStyle style) {
         require_no_tab_before(mark);
         require_tag_characters(mark, tag);
         if (anchor != 0) {
@@ -200,10 +213,9 @@ class TreeBuilder : public YAML::EventHandler {
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = flow;
     }
-    void OnSequenceEnd() override { close(); }
+    void OnSequenceEnd() { close(); }
 
-    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value style) override {
+    void OnMapStart(const Mark& mark, const std::string& tag, AnchorId anchor, CollectionStyle style) {
         require_no_tab_before(mark);
         require_tag_characters(mark, tag);
         if (anchor != 0) {
@@ -217,7 +229,7 @@ class TreeBuilder : public YAML::EventHandler {
         stack_.back().intrinsic = intrinsic_function(tag);
         stack_.back().flow = flow;
     }
-    void OnMapEnd() override { close(); }
+    void OnMapEnd() { close(); }
 
   private:
     // Where the next property or the content starts after the token at `at` (an anchor or a tag) and the
@@ -229,13 +241,13 @@ class TreeBuilder : public YAML::EventHandler {
     }
 
     // Where a node's tag is written, past its anchor (a node's mark is at its first property).
-    std::size_t tag_position(const YAML::Mark& mark) const {
+    std::size_t tag_position(const Mark& mark) const {
         const auto at = static_cast<std::size_t>(mark.pos);
         return at < text_.size() && text_[at] == '&' ? after_property(at) : at;
     }
 
     // The tag written before a node ("!x", "!!int"), past an anchor; nullopt when there is none.
-    std::optional<std::string> written_tag(const YAML::Mark& mark) const {
+    std::optional<std::string> written_tag(const Mark& mark) const {
         const std::size_t at = tag_position(mark);
         if (at >= text_.size() || text_[at] != '!') {
             return std::nullopt;
@@ -257,15 +269,15 @@ class TreeBuilder : public YAML::EventHandler {
     }
 
     // The fast reader replays its one-line flow collections as block ones; the text tells.
-    bool is_flow(const YAML::Mark& mark, YAML::EmitterStyle::value style) const {
+    bool is_flow(const Mark& mark, CollectionStyle style) const {
         const std::size_t position = content_start(static_cast<std::size_t>(mark.pos));
-        return style == YAML::EmitterStyle::Flow ||
+        return style == CollectionStyle::kFlow ||
                (position < text_.size() && (text_[position] == '{' || text_[position] == '['));
     }
 
     struct Frame {
         Node node;
-        YAML::anchor_t anchor = 0;
+        AnchorId anchor = 0;
         std::optional<Node> pending_key;
         bool root_items = false;               ///< the `items` list of the document's root mapping
         std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
@@ -306,7 +318,7 @@ class TreeBuilder : public YAML::EventHandler {
         return mapping;
     }
 
-    Node make(const YAML::Mark& mark) {
+    Node make(const Mark& mark) {
         if (++nodes_ > limits_.max_nodes_per_file) {
             throw LimitExceeded{
                 line_offset_ + mark.line + 1, mark.column + 1,
@@ -320,7 +332,7 @@ class TreeBuilder : public YAML::EventHandler {
 
     // Real exports use few, small aliases; expansion beyond the size of the input itself is a "billion
     // laughs" bomb, so it is stopped before it costs memory.
-    void count_nodes(const Node& node, const YAML::Mark& mark) {
+    void count_nodes(const Node& node, const Mark& mark) {
         const std::size_t alias_budget = limits_.max_alias_nodes != 0
                                              ? limits_.max_alias_nodes
                                              : std::max<std::size_t>(100'000, text_.size());
@@ -342,7 +354,7 @@ class TreeBuilder : public YAML::EventHandler {
         }
     }
 
-    void open(const YAML::Mark& mark, NodeType type, YAML::anchor_t anchor) {
+    void open(const Mark& mark, NodeType type, AnchorId anchor) {
         if (stack_.size() >= limits_.max_depth) {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 fmt::format("nesting deeper than {} levels", limits_.max_depth)};
@@ -367,7 +379,7 @@ class TreeBuilder : public YAML::EventHandler {
         complete(std::move(frame.node), frame.anchor, kNoOffset);
     }
 
-    void complete(Node node, YAML::anchor_t anchor, std::size_t offset) {
+    void complete(Node node, AnchorId anchor, std::size_t offset) {
         if (anchor != 0) {
             anchors_[anchor] = node;
         }
@@ -416,7 +428,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     // The same for what follows a value's properties on a later line ("key: !!str\n&a", "key: &a\nvalue"):
     // go-yaml v2 starts the next key there.
-    void require_properties_deeper_than_key(const YAML::Mark& mark, bool has_content) const {
+    void require_properties_deeper_than_key(const Mark& mark, bool has_content) const {
         if (stack_.empty() || stack_.back().flow || stack_.back().node.type != NodeType::kMapping ||
             !stack_.back().pending_key) {
             return;
@@ -482,7 +494,7 @@ class TreeBuilder : public YAML::EventHandler {
     // ;/?:@&=+$,.!~*'()[] or %XX escapes, then whitespace or a line break ("did not find expected whitespace
     // or line break"); yaml-cpp takes other bytes into the tag or the value. A node's mark is at its first
     // property (an anchor, then the tag).
-    void require_tag_characters(const YAML::Mark& mark, const std::string& tag) const {
+    void require_tag_characters(const Mark& mark, const std::string& tag) const {
         if (tag.empty() || tag == "?") {
             return;  // untagged plain (a quoted or block scalar is "!": its source is checked)
         }
@@ -536,10 +548,11 @@ class TreeBuilder : public YAML::EventHandler {
             if (flow && (c == ',' || c == '[' || c == ']')) {
                 throw LimitExceeded{
                     line_offset_ + mark.line + 1, mark.column + 1,
-                    fmt::format("a tag inside a flow collection is followed by '{}' with no space "
-                                "between; go-yaml v2 (kubectl) reads the '{}' into the tag, "
-                                "yaml-cpp ends the tag there, so the readings differ",
-                                c, c)};
+                    fmt::format(
+                        "a tag inside a flow collection is followed by '{}' with no space "
+                        "between; go-yaml v2 (kubectl) reads the '{}' into the tag, "
+                        "libyaml ends the tag there, so rbacgraph would read this document differently",
+                        c, c)};
             }
         }
     }
@@ -553,7 +566,7 @@ class TreeBuilder : public YAML::EventHandler {
     // allows a key, so it does not skip the tab ("found character that cannot start any token"); yaml-cpp
     // reads a null. yaml-cpp marks the empty node where the next token starts, so the '-' is on the last
     // line before it that is not blank or a comment.
-    void require_no_tab_after_empty_entry(const YAML::Mark& mark) const {
+    void require_no_tab_after_empty_entry(const Mark& mark) const {
         std::size_t end = std::min(static_cast<std::size_t>(mark.pos), text_.size());
         while (end > 0) {
             const std::size_t start = end == 0 ? 0 : text_.rfind('\n', end - 1);
@@ -592,7 +605,7 @@ class TreeBuilder : public YAML::EventHandler {
         }
     }
 
-    void require_no_tab_before(const YAML::Mark& mark) const {
+    void require_no_tab_before(const Mark& mark) const {
         if (!stack_.empty() && stack_.back().flow) {
             return;
         }
@@ -618,7 +631,7 @@ class TreeBuilder : public YAML::EventHandler {
     // go-yaml v2 scannerc.go yaml_parser_scan_anchor: an anchor or alias name is letters, digits, '-' and '_'
     // only, and ends at a blank or one of ?:,]}%@`. yaml-cpp takes more into the name ("&ind:" is the anchor
     // "ind:" to it, the anchor "ind" on an empty node to go-yaml), so such a name is refused.
-    void require_anchor_characters(const YAML::Mark& mark) const {
+    void require_anchor_characters(const Mark& mark) const {
         auto at = static_cast<std::size_t>(mark.pos);
         // A tag may come first ("!x &a"): the anchor follows it and the blanks after it.
         if (at < text_.size() && text_[at] == '!') {
@@ -644,7 +657,8 @@ class TreeBuilder : public YAML::EventHandler {
                 throw LimitExceeded{
                     line_offset_ + mark.line + 1, mark.column + 1,
                     fmt::format("an anchor or alias name holds '{}', which go-yaml v2 (kubectl) "
-                                "ends the name at and yaml-cpp does not, so the readings differ",
+                                "ends the name at and a YAML 1.2 reader does not, so rbacgraph would read "
+                                "this document differently",
                                 c)};
             }
         }
@@ -682,41 +696,25 @@ class TreeBuilder : public YAML::EventHandler {
         const char quote = text_[open];
         for (std::size_t at = open + 1; at < text_.size(); ++at) {
             if (quote == '"' && text_[at] == '\\') {
+                // libyaml 0.2 reads "\/" as '/' (YAML 1.2, JSON); go-yaml v2 was ported before and refuses it
+                // (yaml_parser_scan_flow_scalar: found unknown escape character).
+                if (at + 1 < text_.size() && text_[at + 1] == '/') {
+                    throw LimitExceeded{node.line, node.column,
+                                        "'\\/' in a double-quoted string (go-yaml v2: found unknown escape "
+                                        "character), so kubectl refuses this document"};
+                }
                 ++at;
             } else if (text_[at] == quote) {
                 if (quote == '\'' && at + 1 < text_.size() && text_[at + 1] == '\'') {
                     ++at;
                     continue;
                 }
-                require_no_blank_lines_before_close(node, open, at);
                 return;
             }
         }
         throw LimitExceeded{node.line, node.column,
                             "the file ends inside this quoted string (go-yaml v2: found unexpected end of "
                             "stream), so kubectl refuses this document"};
-    }
-
-    // Blank lines right before a closing quote ("'a" then two line breaks then "'"): go-yaml v2 folds them
-    // into one line break fewer than there are ("a\n" per blank line), yaml-cpp into a single one; no
-    // manifest means either, so the document is refused rather than read one way (fuzz seed
-    // quoted-blank-lines-at-end).
-    void require_no_blank_lines_before_close(const Node& node, std::size_t open, std::size_t close) const {
-        std::size_t breaks = 0;
-        for (std::size_t at = close; at > open + 1; --at) {
-            const char c = text_[at - 1];
-            if (c == '\n') {
-                ++breaks;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                break;
-            }
-        }
-        if (breaks >= 3) {
-            throw LimitExceeded{
-                node.line, node.column,
-                "blank lines end this quoted string: go-yaml v2 (kubectl) keeps a line break for each and "
-                "rbacgraph's reader one in all, so it would read this document differently; remove them"};
-        }
     }
 
     // yaml-cpp reads a plain scalar alone on the last line of a block mapping ("verbs" with no ':') as a key
@@ -1063,19 +1061,20 @@ class TreeBuilder : public YAML::EventHandler {
     DocumentConsumer& consumer_;
     std::vector<Diagnostic>& diagnostics_;
     std::vector<Frame> stack_;
-    std::unordered_map<YAML::anchor_t, Node> anchors_;
+    std::unordered_map<AnchorId, Node> anchors_;
     std::optional<Node> document_;
     std::size_t nodes_ = 0;
     std::size_t alias_nodes_ = 0;
     int line_offset_ = 0;
+    int last_document_line_ = 0;
 };
 
 }  // namespace
 
 namespace {
 
-YAML::Mark mark_of(const YamlEvent& event) {
-    YAML::Mark mark;
+Mark mark_of(const YamlEvent& event) {
+    Mark mark;
     mark.pos = static_cast<int>(event.pos);
     mark.line = event.line;
     mark.column = event.column;
@@ -1083,17 +1082,17 @@ YAML::Mark mark_of(const YamlEvent& event) {
 }
 
 void replay(std::vector<YamlEvent>& events, TreeBuilder& builder) {
-    builder.OnDocumentStart(YAML::Mark());
+    builder.OnDocumentStart(Mark());
     for (YamlEvent& event : events) {
         switch (event.kind) {
             case YamlEvent::Kind::kMapStart:
-                builder.OnMapStart(mark_of(event), "?", 0, YAML::EmitterStyle::Block);
+                builder.OnMapStart(mark_of(event), "?", 0, CollectionStyle::kBlock);
                 break;
             case YamlEvent::Kind::kMapEnd:
                 builder.OnMapEnd();
                 break;
             case YamlEvent::Kind::kSequenceStart:
-                builder.OnSequenceStart(mark_of(event), "?", 0, YAML::EmitterStyle::Block);
+                builder.OnSequenceStart(mark_of(event), "?", 0, CollectionStyle::kBlock);
                 break;
             case YamlEvent::Kind::kSequenceEnd:
                 builder.OnSequenceEnd();
@@ -1120,26 +1119,192 @@ void hand_over(TreeBuilder& builder, DocumentConsumer& consumer) {
     }
 }
 
-// yaml-cpp reads `text` (the rest of the file from a document start on).
-void read_with_yaml_cpp(std::string_view text, const std::string& file, TreeBuilder& builder,
-                        DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics) {
-    MemoryBuffer buffer(text);
-    std::istream stream(&buffer);
-    YAML::Parser parser(stream);
-    // yaml-cpp 0.7 can report documents forever without consuming input (jbeder/yaml-cpp#1040,
-    // input ","); a real stream never has more documents than bytes.
-    std::size_t handled = 0;
-    while (parser.HandleNextDocument(builder)) {
-        if (++handled > text.size() + 1) {
-            diagnostics.push_back({Severity::kError,
-                                   {file, 1, 1},
-                                   "",
-                                   "the YAML parser stopped making progress; the file is not valid YAML"});
-            break;
-        }
-        hand_over(builder, consumer);
+// libyaml, the C library go-yaml v2 is a line-by-line port of (scannerc.go, parserc.go), reads `text`: its
+// scanner decides simple keys, indentation, tabs and folding as go-yaml's does, where yaml-cpp (a YAML 1.2
+// reader of its own) differed in ways the differential fuzzer kept finding (docs/decisions.md).
+struct LibyamlSyntaxError {
+    int line = 0;  ///< 0-based, within `text`
+    int column = 0;
+    std::string message;
+};
+
+// Where libyaml 0.2.5 refuses what go-yaml v2 reads, because libyaml changed after go-yaml was ported from
+// it (libyaml commits 20496ee, 6cc8b63, f41d360): the refusal says the two readers differ, not that
+// kubectl refuses the document. `at` is the problem's byte offset.
+std::optional<std::string> libyaml_only_refusal(std::string_view problem, std::string_view text,
+                                                std::size_t at) {
+    const auto next = [&](std::size_t offset) { return offset < text.size() ? text[offset] : '\0'; };
+    if (problem == "found unexpected ':'") {
+        return "a plain value in a flow collection ends with ':' before ',', '?', '[', ']', '{' or '}'; "
+               "go-yaml v2 (kubectl) reads the ':' as part of the text, libyaml refuses it, so rbacgraph "
+               "would read this document differently";
     }
+    if (problem == "found unknown escape character" && next(at) == '\\' && next(at + 1) == '\'') {
+        return "'\\'' in a double-quoted string: go-yaml v2 (kubectl) reads it as a quote, libyaml refuses "
+               "it, so rbacgraph would read this document differently";
+    }
+    if (problem == "did not find expected whitespace or line break" &&
+        (next(at) == ',' || next(at) == '[' || next(at) == ']')) {
+        return fmt::format(
+            "a tag is followed by '{}': go-yaml v2 (kubectl) reads it into the tag, libyaml "
+            "ends the tag there, so rbacgraph would read this document differently",
+            next(at));
+    }
+    return std::nullopt;
 }
+
+class LibyamlReader {
+  public:
+    explicit LibyamlReader(std::string_view text) : text_(text) {
+        if (yaml_parser_initialize(&parser_) == 0) {
+            throw std::bad_alloc();
+        }
+        yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                     text.size());
+        yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+        // libyaml counts marks in characters; TreeBuilder reads the text at byte offsets.
+        if (std::any_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+            for (std::size_t at = 0; at < text.size(); ++at) {
+                if ((static_cast<unsigned char>(text[at]) & 0xC0U) != 0x80U) {
+                    character_offsets_.push_back(at);
+                }
+            }
+            character_offsets_.push_back(text.size());
+        }
+    }
+    LibyamlReader(const LibyamlReader&) = delete;
+    LibyamlReader& operator=(const LibyamlReader&) = delete;
+    ~LibyamlReader() { yaml_parser_delete(&parser_); }
+
+    void read(TreeBuilder& builder, DocumentConsumer& consumer) {
+        std::unordered_map<std::string, AnchorId> anchors;
+        AnchorId next_anchor = 0;
+        const auto anchor_of = [&](const yaml_char_t* name) -> AnchorId {
+            if (name == nullptr) {
+                return 0;
+            }
+            return anchors[reinterpret_cast<const char*>(name)] = ++next_anchor;
+        };
+        for (;;) {
+            yaml_event_t event;
+            if (yaml_parser_parse(&parser_, &event) == 0) {
+                throw syntax_error();
+            }
+            const Event owned(event);
+            const Mark mark = mark_of(event.start_mark);
+            switch (event.type) {
+                case YAML_STREAM_END_EVENT:
+                    return;
+                case YAML_DOCUMENT_START_EVENT:
+                    anchors.clear();
+                    builder.OnDocumentStart(mark);
+                    break;
+                case YAML_DOCUMENT_END_EVENT:
+                    builder.OnDocumentEnd();
+                    hand_over(builder, consumer);
+                    break;
+                case YAML_ALIAS_EVENT: {
+                    const auto found = anchors.find(reinterpret_cast<const char*>(event.data.alias.anchor));
+                    // An alias to no anchor gets an id no anchor has: TreeBuilder refuses it, as go-yaml v2
+                    // does ("unknown anchor 'x' referenced").
+                    builder.OnAlias(mark, found == anchors.end() ? ++next_anchor : found->second);
+                    break;
+                }
+                case YAML_SCALAR_EVENT: {
+                    const auto& scalar = event.data.scalar;
+                    const std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+                    const bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE;
+                    const AnchorId anchor = anchor_of(scalar.anchor);
+                    // yaml-cpp's conventions, which TreeBuilder keeps: an empty node, or an untagged plain
+                    // null, is OnNull; an untagged plain scalar is tagged "?", another untagged one "!".
+                    if (plain &&
+                        (value.empty() || (scalar.tag == nullptr && (value == "~" || value == "null" ||
+                                                                     value == "Null" || value == "NULL")))) {
+                        builder.OnNull(mark, anchor);
+                        break;
+                    }
+                    const std::string tag = tag_or(scalar.tag, plain ? "?" : "!");
+                    builder.OnScalar(mark, tag, anchor, value);
+                    break;
+                }
+                case YAML_SEQUENCE_START_EVENT: {
+                    const auto& start = event.data.sequence_start;
+                    builder.OnSequenceStart(mark, tag_or(start.tag, "?"), anchor_of(start.anchor),
+                                            style_of(start.style == YAML_FLOW_SEQUENCE_STYLE));
+                    break;
+                }
+                case YAML_SEQUENCE_END_EVENT:
+                    builder.OnSequenceEnd();
+                    break;
+                case YAML_MAPPING_START_EVENT: {
+                    const auto& start = event.data.mapping_start;
+                    builder.OnMapStart(mark, tag_or(start.tag, "?"), anchor_of(start.anchor),
+                                       style_of(start.style == YAML_FLOW_MAPPING_STYLE));
+                    break;
+                }
+                case YAML_MAPPING_END_EVENT:
+                    builder.OnMapEnd();
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+  private:
+    static const char* tag_or(const yaml_char_t* tag, const char* untagged) {
+        return tag != nullptr ? reinterpret_cast<const char*>(tag) : untagged;
+    }
+    static CollectionStyle style_of(bool flow) {
+        return flow ? CollectionStyle::kFlow : CollectionStyle::kBlock;
+    }
+
+    struct Event {
+        explicit Event(yaml_event_t& event) : event_(event) {}
+        Event(const Event&) = delete;
+        Event& operator=(const Event&) = delete;
+        ~Event() { yaml_event_delete(&event_); }
+        yaml_event_t& event_;
+    };
+
+    std::size_t byte_offset(std::size_t character) const {
+        if (character_offsets_.empty()) {
+            return std::min(character, text_.size());
+        }
+        return character_offsets_[std::min(character, character_offsets_.size() - 1)];
+    }
+
+    Mark mark_of(const yaml_mark_t& at) const {
+        Mark mark;
+        const std::size_t offset = byte_offset(at.index);
+        mark.pos = static_cast<int>(offset);
+        mark.line = static_cast<int>(at.line);
+        mark.column = static_cast<int>(offset - byte_offset(at.index - std::min(at.index, at.column)));
+        return mark;
+    }
+
+    LibyamlSyntaxError syntax_error() const {
+        const yaml_mark_t& at = parser_.problem != nullptr ? parser_.problem_mark : parser_.mark;
+        std::string message = parser_.problem != nullptr ? parser_.problem : "the YAML parser failed";
+        if (parser_.context != nullptr) {
+            message = fmt::format("{} ({})", message, parser_.context);
+        }
+        if (parser_.error == YAML_MEMORY_ERROR) {
+            throw std::bad_alloc();
+        }
+        const Mark mark = mark_of(at);
+        if (auto differently = libyaml_only_refusal(parser_.problem != nullptr ? parser_.problem : "", text_,
+                                                    static_cast<std::size_t>(mark.pos))) {
+            message = std::move(*differently);
+        }
+        return {mark.line, mark.column, std::move(message)};
+    }
+
+    std::string_view text_;
+    yaml_parser_t parser_{};
+    std::vector<std::size_t> character_offsets_;  ///< byte offset of each character; empty for ASCII text
+};
 
 std::optional<std::string> refused_directive(std::string_view line) {
     const std::size_t end = line.find_first_of(" \t\r\n");
@@ -1348,6 +1513,21 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
                 continue;
             }
             const std::size_t before = at;
+            // A byte order mark at a line's start past the start of a piece (where it goes with the
+            // encoding): both readers skip one there as indentation (scan_to_next_token, "Allow the BOM"),
+            // but go-yaml v2 then reads it into a key in places libyaml does not ("a: 1" then "<BOM>b: 2" is
+            // {a: 1, <BOM>b: 2} to kubectl and an error to libyaml; fuzz seed bom-inside-document). Inside a
+            // line it is text to both.
+            if (at == line_start && text.substr(at).starts_with(kBom) &&
+                std::find(cut.piece_boms.begin(), cut.piece_boms.end(), at) == cut.piece_boms.end()) {
+                cut.refusal =
+                    ByteRefusal{document_start, line_number, static_cast<int>(before - line_start) + 1,
+                                "a byte order mark inside the document: go-yaml v2 (kubectl, the "
+                                "authenticator) reads it as text where libyaml does not, so rbacgraph "
+                                "would read this document differently",
+                                true};
+                return cut;
+            }
             if (std::optional<CharacterRefusal> refused = refused_character(text, at)) {
                 cut.refusal =
                     ByteRefusal{document_start, line_number, static_cast<int>(before - line_start) + 1,
@@ -1362,13 +1542,28 @@ KubectlCut cut_as_kubectl(std::string_view text, YamlSource source, std::string_
 
 namespace {
 
+// The byte offset where 1-based `line` starts.
+std::size_t line_start_offset(std::string_view text, int line) {
+    std::size_t at = 0;
+    for (int current = 1; current < line && at < text.size(); ++current) {
+        const std::size_t newline = text.find('\n', at);
+        at = newline == std::string_view::npos ? text.size() : newline + 1;
+    }
+    return at;
+}
+
 void parse_yaml_text(std::string_view text, const std::string& file, const Limits& limits,
-                     DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader) {
+                     DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics, YamlReader reader,
+                     const KubectlCut& cut, YamlSource source) {
     TreeBuilder builder(text, limits, file, consumer, diagnostics);
+    const auto piece_of = [&](int line) {
+        return std::upper_bound(cut.separator_lines.begin(), cut.separator_lines.end(), line) -
+               cut.separator_lines.begin();
+    };
     try {
         std::size_t rest = 0;
         if (reader == YamlReader::kFastFirst) {
-            // The fast reader takes the documents it fully understands; yaml-cpp the rest from the first it
+            // The fast reader takes the documents it fully understands; libyaml the rest from the first it
             // does not.
             FastYamlScanner scanner(text, limits.max_depth);
             std::vector<YamlEvent> events;
@@ -1384,7 +1579,7 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                     replay(events, builder);
                     hand_over(builder, consumer);
                 } else {
-                    // An empty document ("---" then a marker or the end), which yaml-cpp reports as null;
+                    // An empty document ("---" then a marker or the end), which libyaml reports as null;
                     // marked at its "---" line.
                     Node empty;
                     empty.type = NodeType::kNull;
@@ -1394,8 +1589,42 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                 }
             }
         }
-        if (rest < text.size()) {
-            read_with_yaml_cpp(text.substr(rest), file, builder, consumer, diagnostics);
+        while (rest < text.size()) {
+            try {
+                LibyamlReader(text.substr(rest)).read(builder, consumer);
+                break;
+            } catch (const LibyamlSyntaxError& error) {
+                const int line = builder.line_offset() + error.line + 1;
+                const int column = error.column + 1;
+                // go-yaml v2's Unmarshal reads the first document of its input and stops: an error after a
+                // whole document of the same piece (one chunk kubectl cut at "---" lines, or one aws-auth
+                // value) is in text it never reads.
+                const int last = builder.last_document_line();
+                if (last == 0 || last > line || piece_of(last) != piece_of(line)) {
+                    diagnostics.push_back(
+                        {Severity::kError,
+                         {file, line, column},
+                         "",
+                         fmt::format("invalid YAML: {}; the rest of the file is not read", error.message)});
+                    return;
+                }
+                diagnostics.push_back(
+                    {Severity::kWarning,
+                     {file, line, column},
+                     "",
+                     fmt::format("this YAML follows the document at line {} with no \"---\" line between "
+                                 "them and is not valid YAML ({}); kubectl and the authenticator (go-yaml "
+                                 "v2) read only the first document there and never see it, and rbacgraph "
+                                 "ignores it too",
+                                 last, error.message)});
+                const auto next =
+                    std::upper_bound(cut.separator_lines.begin(), cut.separator_lines.end(), line);
+                if (source == YamlSource::kGoYamlValue || next == cut.separator_lines.end()) {
+                    break;
+                }
+                rest = line_start_offset(text, *next);
+                builder.rebase(text.substr(rest), *next - 1);
+            }
         }
     } catch (const LimitExceeded& limit) {
         diagnostics.push_back(
@@ -1403,16 +1632,6 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
              {file, limit.line, limit.column},
              "",
              fmt::format("YAML rejected: {}; the rest of the file is not read", limit.message)});
-    } catch (const YAML::DeepRecursion& error) {
-        diagnostics.push_back({Severity::kError,
-                               {file, builder.line_offset() + error.mark.line + 1, error.mark.column + 1},
-                               "",
-                               "YAML rejected: nesting too deep; the rest of the file is not read"});
-    } catch (const YAML::Exception& error) {
-        diagnostics.push_back({Severity::kError,
-                               {file, builder.line_offset() + error.mark.line + 1, error.mark.column + 1},
-                               "",
-                               fmt::format("invalid YAML: {}; the rest of the file is not read", error.msg)});
     }
 }
 
@@ -1444,8 +1663,16 @@ class GoYamlDocuments final : public DocumentConsumer {
     // neither is a document to go-yaml v2.
     // In one go-yaml value (aws-auth's strings) no "---" line is cut away, so an empty document there ("---"
     // then "---", a comment or the end) is one to go-yaml v2: the first one makes Unmarshal read null.
+    // A "---" after a lone CR is no separator to kubectl (it cuts at LF), so go-yaml reads it as a document
+    // start inside the piece, and an empty document there is one to it too (fuzz seed
+    // empty-document-after-lone-cr).
     void null_document(const Node& document) override {
-        if ((source_ != YamlSource::kGoYamlValue && !holds_content(document.line, document.column)) ||
+        const std::ptrdiff_t piece = chunk_of(document.line);
+        const bool go_yaml_marker_before =
+            std::any_of(cut_.end_marker_lines.begin(), cut_.end_marker_lines.end(),
+                        [&](int line) { return line <= document.line && chunk_of(line) == piece; });
+        if ((source_ != YamlSource::kGoYamlValue && !go_yaml_marker_before &&
+             !holds_content(document.line, document.column)) ||
             (first_ && first_->line == document.line && first_->column == document.column)) {
             return;
         }
@@ -1575,8 +1802,8 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
         }
         text = lines;
     }
-    // Bytes kubectl and the authenticator refuse are refused here too, before yaml-cpp (which reads them)
-    // can give their document a meaning the cluster never sees; the documents before are read.
+    // Bytes kubectl and the authenticator refuse are refused here too, before libyaml (which reads some of
+    // them) can give their document a meaning the cluster never sees; the documents before are read.
     const KubectlCut cut = cut_as_kubectl(text, source, lone_cr ? original : std::string_view());
     if (!cut.separators_to_clean.empty()) {
         if (lines.empty()) {
@@ -1620,7 +1847,7 @@ void parse_yaml(std::string_view text, const std::string& file, const Limits& li
              "spaces"});
     }
     GoYamlDocuments documents(consumer, text, cut, file, diagnostics, source);
-    parse_yaml_text(text, file, limits, documents, diagnostics, reader);
+    parse_yaml_text(text, file, limits, documents, diagnostics, reader, cut, source);
     documents.finish();
     if (cut.refusal) {
         diagnostics.push_back(

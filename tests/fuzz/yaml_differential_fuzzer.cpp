@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string fast =
         rbacgraph::test::read_yaml_as_text(text, rbacgraph::load::YamlReader::kFastFirst);
     const std::string reference =
-        rbacgraph::test::read_yaml_as_text(text, rbacgraph::load::YamlReader::kYamlCppOnly);
+        rbacgraph::test::read_yaml_as_text(text, rbacgraph::load::YamlReader::kFullReaderOnly);
     if (fast != reference) {
         std::fprintf(stderr, "fast reader:\n%s\nyaml-cpp:\n%s\n", fast.c_str(), reference.c_str());
         std::abort();

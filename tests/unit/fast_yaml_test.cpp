@@ -30,7 +30,7 @@ std::size_t fast_documents(std::string_view text) {
 void check_same(std::string_view text) {
     CAPTURE(text);
     CHECK(read_yaml_as_text(text, YamlReader::kFastFirst) ==
-          read_yaml_as_text(text, YamlReader::kYamlCppOnly));
+          read_yaml_as_text(text, YamlReader::kFullReaderOnly));
 }
 
 std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& root) {
