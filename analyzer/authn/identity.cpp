@@ -316,6 +316,8 @@ std::string_view to_string(IdentitySource source) {
             return "aws-auth mapAccounts";
         case IdentitySource::kKubernetes:
             return "Kubernetes user";
+        case IdentitySource::kOidc:
+            return "OIDC identity provider";
         case IdentitySource::kNone:
             break;
     }
@@ -537,6 +539,133 @@ Identity kubernetes_identity(std::string user, std::vector<std::string> groups) 
         add_authenticated_group(identity);
     }
     return identity;
+}
+
+std::string oidc_name(const OidcIdentityProvider& provider, std::string_view claim_value, bool group) {
+    // kube-apiserver --oidc-groups-prefix: no prefix unless one is given.
+    if (group) {
+        return provider.groups_prefix.value_or("") + std::string(claim_value);
+    }
+    // --oidc-username-prefix (and EKS usernamePrefix): "-" disables prefixing; when none is given, a claim
+    // other than email is prefixed with the issuer URL and '#'. An empty value is read as none given.
+    const std::string claim = provider.username_claim.empty() ? "sub" : provider.username_claim;
+    std::string prefix;
+    if (provider.username_prefix && !provider.username_prefix->empty()) {
+        prefix = *provider.username_prefix == "-" ? "" : *provider.username_prefix;
+    } else if (claim != "email") {
+        prefix = provider.issuer_url + "#";
+    }
+    return prefix + std::string(claim_value);
+}
+
+namespace {
+
+std::string describe_prefix(const std::optional<std::string>& prefix, std::string_view none) {
+    if (!prefix || prefix->empty()) {
+        return std::string(none);
+    }
+    return *prefix == "-" ? "no prefix ('-')" : fmt::format("prefix '{}'", *prefix);
+}
+
+}  // namespace
+
+Identity oidc_identity(const Graph& graph, const OidcAsk& ask) {
+    Identity identity;
+    identity.source = IdentitySource::kOidc;
+    const std::vector<OidcIdentityProvider>& providers = graph.source().oidc_providers;
+    std::vector<std::string> names;
+    for (const OidcIdentityProvider& candidate : providers) {
+        names.push_back(candidate.name);
+    }
+    const OidcIdentityProvider* provider = nullptr;
+    if (ask.provider.empty() && providers.size() == 1) {
+        provider = &providers.front();
+    } else if (!ask.provider.empty()) {
+        const auto found = std::find_if(providers.begin(), providers.end(),
+                                        [&](const OidcIdentityProvider& p) { return p.name == ask.provider; });
+        provider = found == providers.end() ? nullptr : &*found;
+    }
+    if (provider == nullptr) {
+        identity.denial =
+            providers.empty()
+                ? "the input holds no OIDC identity provider of this cluster (aws eks "
+                  "describe-identity-provider-config, eksctl identityProviders, Terraform "
+                  "aws_eks_identity_provider_config)"
+            : ask.provider.empty()
+                ? fmt::format("the cluster has {} OIDC identity providers ({}); name one with --oidc-provider",
+                              providers.size(), fmt::join(names, ", "))
+                : fmt::format("the cluster has no OIDC identity provider named '{}' (it has: {})", ask.provider,
+                              fmt::join(names, ", "));
+        return identity;
+    }
+    identity.authenticated = true;
+    identity.source_location = provider->location;
+    const std::string claim = provider->username_claim.empty() ? "sub" : provider->username_claim;
+    if (ask.user) {
+        identity.username = IdentityValue::literal(oidc_name(*provider, *ask.user, false));
+    } else {
+        // Any user of the provider: grants to users behind its prefix may or may not be theirs.
+        if (const std::string prefix = oidc_name(*provider, "", false); !prefix.empty()) {
+            identity.username.parts.push_back({ValuePart::Kind::kLiteral, prefix});
+        }
+        identity.username.parts.push_back(
+            {ValuePart::Kind::kUnknowable, fmt::format("the token's '{}' claim (no --oidc-user)", claim)});
+    }
+    if (!ask.groups.empty() && provider->groups_claim.empty()) {
+        identity.notes.push_back("the provider has no groupsClaim, so its tokens carry no groups; --oidc-group "
+                                 "is not used");
+    } else {
+        for (const std::string& group : ask.groups) {
+            identity.groups.push_back(IdentityValue::literal(oidc_name(*provider, group, true)));
+        }
+    }
+    add_authenticated_group(identity);
+    identity.source_detail = fmt::format(
+        "OIDC identity provider {} ({}): username from claim '{}' with {}{}", provider->name,
+        provider->issuer_url, claim,
+        describe_prefix(provider->username_prefix,
+                        claim == "email" ? "no prefix (email claim)" : "the issuer URL and '#' as prefix"),
+        provider->groups_claim.empty()
+            ? ", no groups claim"
+            : fmt::format(", groups from claim '{}' with {}", provider->groups_claim,
+                          describe_prefix(provider->groups_prefix, "no prefix")));
+    if (!provider->required_claims.empty()) {
+        std::vector<std::string> claims;
+        for (const auto& [name, value] : provider->required_claims) {
+            claims.push_back(fmt::format("{}={}", name, value));
+        }
+        identity.notes.push_back(
+            fmt::format("the provider accepts only tokens that carry {}", fmt::join(claims, ", ")));
+    }
+    if (!provider->status.empty() && provider->status != "ACTIVE") {
+        identity.notes.push_back(fmt::format(
+            "the provider's status is {}: it authenticates nobody until it is ACTIVE", provider->status));
+    }
+    if (!provider->unknown_fields.empty()) {
+        identity.undetermined.push_back(fmt::format("the provider's {} is known only after it is created",
+                                                    fmt::join(provider->unknown_fields, ", ")));
+    }
+    return identity;
+}
+
+std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers, std::string_view kind,
+                                      std::string_view name) {
+    std::vector<std::string> out;
+    for (const OidcIdentityProvider& provider : providers) {
+        const bool group = kind == "Group";
+        if ((!group && kind != "User") || (group && provider.groups_claim.empty())) {
+            continue;
+        }
+        const std::string prefix = oidc_name(provider, "", group);
+        if (!name.starts_with(prefix) || name.size() == prefix.size()) {
+            continue;
+        }
+        out.push_back(fmt::format("{} {} '{}'{}", provider.name, group ? "group" : "user", name.substr(prefix.size()),
+                                  prefix.empty() ? (group ? " (no groupsPrefix: any group name)"
+                                                          : " (no username prefix: any username)")
+                                                 : ""));
+    }
+    return out;
 }
 
 std::vector<Identity> mapped_identities(const Graph& graph) {

@@ -366,6 +366,11 @@ struct IdentityOptions {
     std::string arn;
     std::string user;
     std::vector<std::string> groups;
+    std::string oidc_provider;
+    std::optional<std::string> oidc_user;
+    std::vector<std::string> oidc_groups;
+
+    bool oidc() const { return !oidc_provider.empty() || oidc_user || !oidc_groups.empty(); }
 };
 
 struct RequestOptions {
@@ -404,6 +409,15 @@ void add_user_options(CLI::App& command, IdentityOptions& identity) {
     // One value per --group: a vector option would otherwise swallow the input PATHs that follow it.
     command.add_option("--group,--as-group", identity.groups, "Kubernetes group of --user (repeatable)")
         ->allow_extra_args(false);
+    command.add_option("--oidc-user", identity.oidc_user,
+                       "a user of the cluster's OIDC identity provider: the value of its username claim "
+                       "(the provider's prefix is added as the API server adds it)");
+    command
+        .add_option("--oidc-group", identity.oidc_groups,
+                    "a value of the provider's groups claim (repeatable; its groupsPrefix is added)")
+        ->allow_extra_args(false);
+    command.add_option("--oidc-provider", identity.oidc_provider,
+                       "the OIDC identity provider's configuration name (needed when the cluster has several)");
 }
 
 void add_identity_options(CLI::App& command, IdentityOptions& identity) {
@@ -507,8 +521,10 @@ std::optional<ResolvedRequest> resolve_words(const ParsedRequest& parsed, const 
 
 // Usage errors in the identity options are reported before any input is read.
 bool check_identity_options(const IdentityOptions& options, std::ostream& err) {
-    if (options.arn.empty() == options.user.empty()) {
-        err << "rbacgraph: give exactly one of --arn or --user\n";
+    const int askers = static_cast<int>(!options.arn.empty()) + static_cast<int>(!options.user.empty()) +
+                       static_cast<int>(options.oidc());
+    if (askers != 1) {
+        err << "rbacgraph: give exactly one of --arn, --user, or an OIDC user (--oidc-user, --oidc-group)\n";
         return false;
     }
     if (!options.arn.empty() && !options.groups.empty()) {
@@ -519,7 +535,11 @@ bool check_identity_options(const IdentityOptions& options, std::ostream& err) {
 }
 
 Asker asker_of(const IdentityOptions& options) {
-    return {.arn = options.arn, .user = options.user, .groups = options.groups};
+    Asker asker{.arn = options.arn, .user = options.user, .groups = options.groups};
+    if (options.oidc()) {
+        asker.oidc = OidcAsk{options.oidc_provider, options.oidc_user, options.oidc_groups};
+    }
+    return asker;
 }
 
 void print_json(std::ostream& out, nlohmann::json document, const Loaded& loaded) {
@@ -682,9 +702,10 @@ int run_what_can(const InputOptions& options, const IdentityOptions& identity_op
                  std::ostream& err) {
     IdentityOptions chosen = identity_options;
     std::vector<std::string> paths = options.words;
-    if (chosen.user.empty()) {
+    if (chosen.user.empty() && !chosen.oidc()) {
         if (paths.empty() || !paths.front().starts_with("arn:")) {
-            err << "rbacgraph: expected ARN PATH... (or --user USER [--group G]... PATH...)\n";
+            err << "rbacgraph: expected ARN PATH... (or --user USER [--group G]... PATH..., or --oidc-user "
+                   "U [--oidc-group G]... PATH...)\n";
             return kExitUsage;
         }
         chosen.arn = paths.front();
@@ -882,6 +903,7 @@ Command add_can_i_command(CLI::App& app) {
         "  rbacgraph can-i get /healthz --arn arn:aws:iam::111122223333:user/ops ./export/\n"
         "  rbacgraph can-i --batch requests.jsonl ./export/\n"
         "  rbacgraph can-i --list -n shop-checkout --as jane --as-group devs ./export/\n"
+        "  rbacgraph can-i get secrets -n web --oidc-user alice --oidc-group admins ./export/\n"
         "  rbacgraph can-i get pods -n web --arn arn:aws:iam::111122223333:user/alice --clusters "
         "./estate/clusters "
         "./estate/iam/\n"
@@ -913,6 +935,8 @@ Command add_what_can_command(CLI::App& app) {
         "Examples:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/\n"
         "  rbacgraph what-can arn:aws:iam::111122223333:user/alice --cluster prod=./prod --cluster dev=./dev "
         "./iam.json\n"
+        "  rbacgraph what-can --oidc-group platform-admins ./export/   (a group of the cluster's OIDC identity "
+        "provider)\n"
         "With an IAM dump, the answer covers every role the ARN can assume, in every cluster "
         "(docs/estate.md).");
 

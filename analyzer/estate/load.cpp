@@ -28,7 +28,8 @@ void add_summary(LoadSummary& into, const LoadSummary& from) {
 bool holds_access_definitions(const Export& source) {
     return !source.roles.empty() || !source.bindings.empty() || source.aws_auth || source.cluster ||
            !source.access_entries.empty() || !source.access_policies.empty() ||
-           !source.pod_identity_associations.empty() || !source.capabilities.empty() || !source.iam.empty();
+           !source.pod_identity_associations.empty() || !source.capabilities.empty() || !source.iam.empty() ||
+           !source.oidc_providers.empty();
 }
 
 // IAM dumps given next to named clusters must not carry a cluster's objects, which would belong to none.
@@ -50,6 +51,7 @@ void reject_cluster_objects(const Export& shared, std::string_view cluster_optio
     first_of(shared.pod_identity_associations);
     first_of(shared.capabilities);
     first_of(shared.ack_role_selectors);
+    first_of(shared.oidc_providers);
     if (shared.aws_auth) {
         found.push_back(shared.aws_auth->location);
     }

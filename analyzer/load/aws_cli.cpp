@@ -369,6 +369,20 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
         count_used(sink, "EKS capabilities (list-capabilities)");
         return true;
     }
+    // aws eks describe-identity-provider-config: {"identityProviderConfig": {"oidc": {...}}}.
+    if (const Node* config = document.find("identityProviderConfig"); config != nullptr && config->is_mapping()) {
+        if (const Node* oidc = config->find("oidc")) {
+            read_oidc_provider(*oidc, kEksApiOidcFields, sink, reader);
+            count_used(sink, "EKS OIDC identity provider (describe-identity-provider-config)");
+        } else {
+            reader.warning(*config, "an identity provider configuration without 'oidc' (EKS knows OIDC only)");
+        }
+        return true;
+    }
+    if (const Node* list = document.find("identityProviderConfigs"); list != nullptr && list->is_sequence()) {
+        read_oidc_provider_list(*list, sink, reader);
+        return true;
+    }
     if (const Node* policies = document.find("accessPolicies");
         policies != nullptr && policies->is_sequence()) {
         ++sink.out.summary.skipped_by_kind["EKS access policy catalog (list-access-policies)"];

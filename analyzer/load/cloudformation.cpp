@@ -321,6 +321,7 @@ class TemplateReader {
             const std::string& kind = type->text;
             const bool access = kind == "AWS::EKS::Cluster" || kind == "AWS::EKS::AccessEntry" ||
                                 kind == "AWS::EKS::PodIdentityAssociation" ||
+                                kind == "AWS::EKS::IdentityProviderConfig" ||
                                 kind == "Custom::AWSCDK-EKS-KubernetesResource";
             if (access && resource.find("Condition") != nullptr) {
                 reader_.warning(resource,
@@ -333,6 +334,8 @@ class TemplateReader {
                 read_access_entry(resource, *properties);
             } else if (kind == "AWS::EKS::PodIdentityAssociation") {
                 read_pod_identity(resource, *properties);
+            } else if (kind == "AWS::EKS::IdentityProviderConfig") {
+                read_identity_provider(resource, *properties);
             } else if (kind == "Custom::AWSCDK-EKS-KubernetesResource") {
                 read_cdk_manifest(resource, *properties);
             }
@@ -535,6 +538,50 @@ class TemplateReader {
         sink_.out.pod_identity_associations.push_back(std::move(association));
     }
 
+    // AWS::EKS::IdentityProviderConfig { ClusterName, IdentityProviderConfigName, Type: OIDC,
+    // OidcIdentityProviderConfig { ClientId, IssuerUrl, UsernameClaim, UsernamePrefix, GroupsClaim,
+    // GroupsPrefix, RequiredClaims: [{Key, Value}] } }: the values resolved as the template allows, in the EKS
+    // API's names.
+    void read_identity_provider(const Node& resource, const Node& properties) {
+        const Node* oidc = properties.find("OidcIdentityProviderConfig");
+        if (oidc == nullptr || !oidc->is_mapping()) {
+            reader_.error(resource, "an identity provider configuration without OidcIdentityProviderConfig");
+            return;
+        }
+        Node converted = mapping_node(resource);
+        std::vector<std::string> unknown;
+        const auto convert = [&](const Node& from, std::string_view key, std::string as) {
+            const Node* value = from.find(key);
+            if (value == nullptr || value->is_null()) {
+                return;
+            }
+            Resolved resolved = resolver_.string(*value);
+            if (resolved.value) {
+                put(converted, std::move(as), scalar_node(*value, *resolved.value));
+            } else {
+                unknown.emplace_back(key);
+            }
+        };
+        convert(properties, "IdentityProviderConfigName", "identityProviderConfigName");
+        if (converted.find("identityProviderConfigName") == nullptr) {
+            put(converted, "identityProviderConfigName", scalar_node(resource, reader_.object()));
+        }
+        convert(*oidc, "IssuerUrl", "issuerUrl");
+        convert(*oidc, "ClientId", "clientId");
+        convert(*oidc, "UsernameClaim", "usernameClaim");
+        convert(*oidc, "UsernamePrefix", "usernamePrefix");
+        convert(*oidc, "GroupsClaim", "groupsClaim");
+        convert(*oidc, "GroupsPrefix", "groupsPrefix");
+        if (const Node* claims = oidc->find("RequiredClaims")) {
+            put(converted, "requiredClaims", *claims);
+        }
+        if (converted.find("issuerUrl") == nullptr) {
+            put(converted, "issuerUrl", scalar_node(resource, "(known only after deploy)"));
+        }
+        read_oidc_provider(converted, kEksApiOidcFields, sink_, reader_, std::move(unknown));
+        count("AWS::EKS::IdentityProviderConfig");
+    }
+
     // CDK's KubernetesResource: Manifest is a JSON array of objects (aws-auth among them), often an Fn::Join
     // around role ARNs; what is unknown in it is left as ${...}, and an aws-auth key holding such a value is
     // a key known only after deploy.
@@ -627,7 +674,9 @@ bool is_cloudformation_template(const Node& document) {
 }
 
 void read_cloudformation_template(const Node& document, const Sink& sink) {
-    TemplateReader(document, sink).read();
+    // Short-form tags are CloudFormation's only: in a template they are its functions.
+    const Node expanded = expand_intrinsics(document);
+    TemplateReader(expanded, sink).read();
 }
 
 }  // namespace rbacgraph::load

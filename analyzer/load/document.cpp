@@ -182,6 +182,55 @@ std::optional<std::string_view> Node::as_string() const {
     return std::string_view(text);
 }
 
+namespace {
+constexpr std::array<std::string_view, 19> kIntrinsicKeys = {
+    "Ref",        "Condition",    "Fn::Base64",    "Fn::Cidr",   "Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs",
+    "Fn::ImportValue", "Fn::Join", "Fn::Select",  "Fn::Split",  "Fn::Sub",       "Fn::Length", "Fn::ToJsonString",
+    "Fn::If",     "Fn::Equals",   "Fn::Not",       "Fn::And",    "Fn::Or"};
+}  // namespace
+
+unsigned char intrinsic_of_tag(std::string_view tag) {
+    if (!tag.starts_with('!') || tag.size() < 2 || tag[1] == '!') {
+        return 0;
+    }
+    const std::string_view name = tag.substr(1);
+    for (std::size_t i = 0; i < kIntrinsicKeys.size(); ++i) {
+        const std::string_view key = kIntrinsicKeys[i];
+        if (key == name || (key.starts_with("Fn::") && key.substr(4) == name)) {
+            return static_cast<unsigned char>(i + 1);
+        }
+    }
+    return 0;
+}
+
+std::string_view intrinsic_key(unsigned char intrinsic) {
+    return intrinsic == 0 || intrinsic > kIntrinsicKeys.size() ? std::string_view() : kIntrinsicKeys[intrinsic - 1];
+}
+
+Node expand_intrinsics(const Node& node) {
+    Node copy = node;
+    std::vector<Node*> pending{&copy};
+    while (!pending.empty()) {
+        Node* current = pending.back();
+        pending.pop_back();
+        if (current->intrinsic != 0) {
+            Node mapping;
+            mapping.type = NodeType::kMapping;
+            mapping.line = current->line;
+            mapping.column = current->column;
+            mapping.keys.emplace_back(intrinsic_key(current->intrinsic));
+            current->intrinsic = 0;
+            mapping.children.push_back(std::move(*current));
+            *current = std::move(mapping);
+            current = &current->children.front();
+        }
+        for (Node& child : current->children) {
+            pending.push_back(&child);
+        }
+    }
+    return copy;
+}
+
 std::string_view Node::type_name() const {
     switch (type) {
         case NodeType::kNull:

@@ -24,6 +24,10 @@ enum class ScalarValue : unsigned char { kString, kNull, kBool, kInt, kFloat };
 struct Node {
     NodeType type = NodeType::kNull;
     ScalarStyle style = ScalarStyle::kString;
+    /// A CloudFormation short-form tag written on the node (!Ref, !Sub...): its intrinsic_key index + 1;
+    /// 0 for none. Only the template reader gives it meaning (expand_intrinsics); to kubectl's reader it is a
+    /// local tag like any other.
+    unsigned char intrinsic = 0;
     int line = 0;  ///< 1-based
     int column = 0;
     std::string text;
@@ -133,6 +137,14 @@ ParsedFile parse_yaml(std::string_view text, const std::string& file, const Limi
 void parse_json(std::string_view text, const std::string& file, const Limits& limits,
                 DocumentConsumer& consumer, std::vector<Diagnostic>& diagnostics);
 ParsedFile parse_json(std::string_view text, const std::string& file, const Limits& limits);
+
+/// CloudFormation's short-form tags (!Ref, !Sub, !GetAtt...) stand for the one-key mappings of the JSON form
+/// ({"Ref": ...}, {"Fn::Sub": ...}; AWS CloudFormation user guide, intrinsic-function-reference): the index
+/// + 1 of the tag's function (0: not one), and the mapping key of index + 1.
+unsigned char intrinsic_of_tag(std::string_view tag);
+std::string_view intrinsic_key(unsigned char intrinsic);
+/// `node` with every short-form tag replaced by its JSON form, as CloudFormation reads a template.
+Node expand_intrinsics(const Node& node);
 
 /// go-yaml v2 resolution of a plain scalar.
 ScalarValue resolve_plain_scalar(std::string_view text);

@@ -199,6 +199,24 @@ void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReade
             read_pod_identities(*associations, sink, reader);
         }
     }
+    // identityProviders: [{name, type: oidc, issuerURL, clientID, usernameClaim, ...}] (eksctl
+    // pkg/apis/eksctl.io/v1alpha5 OIDCIdentityProvider).
+    if (const Node* providers = reader.sequence(object, "identityProviders")) {
+        static constexpr OidcFieldNames kEksctl{"name",         "issuerURL",   "clientID",
+                                                "usernameClaim", "usernamePrefix", "groupsClaim",
+                                                "groupsPrefix",  "requiredClaims", ""};
+        for (const Node& provider : providers->children) {
+            const Node* type = provider.is_mapping() ? provider.find("type") : nullptr;
+            if (type != nullptr && ascii_lower(type->text) != "oidc") {
+                reader.warning(*type, fmt::format("identity provider type '{}' is not oidc, the only one EKS "
+                                                  "knows; not read",
+                                                  type->text));
+                continue;
+            }
+            read_oidc_provider(provider, kEksctl, sink, reader);
+        }
+        reader.set_object("eksctl ClusterConfig " + cluster.name);
+    }
     ++sink.out.summary.used;
     ++sink.out.summary.used_by_kind["ClusterConfig (eksctl.io)"];
     store_cluster(sink.out, std::move(cluster));

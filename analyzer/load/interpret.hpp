@@ -61,6 +61,28 @@ void check_principal(const Node& at, std::string_view field, const std::string& 
 /// An accessScope ({type: cluster|namespace, namespaces}); false (with an error) for another type.
 bool read_access_scope(const Node& scope, AccessScope& out, FieldReader& reader);
 
+/// The field names one input uses for an OIDC identity provider configuration.
+struct OidcFieldNames {
+    std::string_view name;
+    std::string_view issuer_url;
+    std::string_view client_id;
+    std::string_view username_claim;
+    std::string_view username_prefix;
+    std::string_view groups_claim;
+    std::string_view groups_prefix;
+    std::string_view required_claims;
+    std::string_view status;  ///< "" where the input has none
+};
+inline constexpr OidcFieldNames kEksApiOidcFields{"identityProviderConfigName", "issuerUrl",     "clientId",
+                                                  "usernameClaim",              "usernamePrefix", "groupsClaim",
+                                                  "groupsPrefix",               "requiredClaims", "status"};
+/// An OIDC identity provider configuration (load/oidc_provider.cpp); `unknown_fields` names values the
+/// input leaves unknown (known after apply, a template expression).
+void read_oidc_provider(const Node& node, const OidcFieldNames& names, const Sink& sink, FieldReader& reader,
+                        std::vector<std::string> unknown_fields = {});
+/// list-identity-provider-configs: names only, warned about.
+void read_oidc_provider_list(const Node& list, const Sink& sink, FieldReader& reader);
+
 /// eksctl's ClusterConfig (eksctl.io/v1alpha5): the access it defines (docs/inputs.md).
 void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReader& reader);
 

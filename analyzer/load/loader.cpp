@@ -519,7 +519,7 @@ class StreamingInterpreter final : public DocumentConsumer {
     struct Checkpoint {
         std::size_t roles = 0, bindings = 0, service_accounts = 0, workloads = 0, namespaces = 0,
                     access_entries = 0, access_policies = 0, pod_identities = 0, capabilities = 0, iam = 0,
-                    diagnostics = 0, ack_role_selectors = 0;
+                    diagnostics = 0, ack_role_selectors = 0, oidc_providers = 0;
         std::optional<AwsAuth> aws_auth;
         std::optional<ClusterConfig> cluster;
         LoadSummary summary;
@@ -537,6 +537,7 @@ class StreamingInterpreter final : public DocumentConsumer {
                     out.iam.size(),
                     out.diagnostics.size(),
                     out.ack_role_selectors.size(),
+                    out.oidc_providers.size(),
                     out.aws_auth,
                     out.cluster,
                     out.summary};
@@ -554,6 +555,7 @@ class StreamingInterpreter final : public DocumentConsumer {
             out.iam.resize(iam);
             out.diagnostics.resize(diagnostics);
             out.ack_role_selectors.resize(ack_role_selectors);
+            out.oidc_providers.resize(oidc_providers);
             out.aws_auth = std::move(aws_auth);
             out.cluster = std::move(cluster);
             out.summary = std::move(summary);
@@ -748,6 +750,7 @@ void append_export(Export& into, Export&& from) {
     append(into.pod_identity_associations, std::move(from.pod_identity_associations));
     append(into.capabilities, std::move(from.capabilities));
     append(into.ack_role_selectors, std::move(from.ack_role_selectors));
+    append(into.oidc_providers, std::move(from.oidc_providers));
     append(into.iam, std::move(from.iam));
     append(into.custom_resources, std::move(from.custom_resources));
     append(into.extension_groups, std::move(from.extension_groups));

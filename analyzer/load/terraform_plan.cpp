@@ -420,6 +420,8 @@ class PlanReader {
             read_policy_association(resource);
         } else if (type == "aws_eks_pod_identity_association") {
             read_pod_identity(resource);
+        } else if (type == "aws_eks_identity_provider_config") {
+            read_identity_provider(resource);
         } else if (type == "kubectl_manifest") {
             read_kubectl_manifest(resource);
         } else if (type == "kubernetes_manifest") {
@@ -574,6 +576,29 @@ class PlanReader {
         association.association_arn = string_value(resource, "association_arn").value_or("");
         count("aws_eks_pod_identity_association");
         sink_.out.pod_identity_associations.push_back(std::move(association));
+    }
+
+    // aws_eks_identity_provider_config { cluster_name, oidc { identity_provider_config_name, issuer_url,
+    // client_id, username_claim, username_prefix, groups_claim, groups_prefix, required_claims } }.
+    void read_identity_provider(const Resource& resource) {
+        const Node* oidc = single_block(*resource.values, "oidc");
+        if (oidc == nullptr) {
+            reader_.error(*resource.node, "an identity provider configuration without its oidc block");
+            return;
+        }
+        static constexpr OidcFieldNames kTerraform{
+            "identity_provider_config_name", "issuer_url",    "client_id",
+            "username_claim",                "username_prefix", "groups_claim",
+            "groups_prefix",                 "required_claims", "status"};
+        std::vector<std::string> unknown;
+        for (const std::string_view field :
+             {"username_claim", "username_prefix", "groups_claim", "groups_prefix", "required_claims"}) {
+            if (unknown_at(resource.after_unknown, {"oidc", field})) {
+                unknown.emplace_back(field);
+            }
+        }
+        read_oidc_provider(*oidc, kTerraform, sink_, reader_, std::move(unknown));
+        count("aws_eks_identity_provider_config");
     }
 
     // The attributes of a kubernetes_* resource that decide access: unknown ones leave it unread.

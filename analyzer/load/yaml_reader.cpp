@@ -44,11 +44,12 @@ class TreeBuilder {
 
     std::optional<Node> take_document() {
         if (document_) {
-            last_document_line_ = document_->line;
+            last_document_line_ = document_start_line_;
         }
         return std::exchange(document_, std::nullopt);
     }
-    /// The 1-based line of the last whole document taken (0: none yet).
+    /// The 1-based line where the last whole document taken starts (its "---", or its first node; 0: none
+    /// yet).
     int last_document_line() const { return last_document_line_; }
 
     /// From here on, events come from `text`, which starts at line `line_offset` (0-based) of the file.
@@ -58,7 +59,8 @@ class TreeBuilder {
     }
     int line_offset() const { return line_offset_; }
 
-    void OnDocumentStart(const Mark& /*mark*/) {
+    void OnDocumentStart(const Mark& mark) {
+        document_start_line_ = line_offset_ + mark.line + 1;
         stack_.clear();
         anchors_.clear();
         document_.reset();
@@ -192,10 +194,7 @@ class TreeBuilder {
             // not UTF-8 as U+FFFD (sigs.k8s.io/yaml's json.Marshal): that is the name the cluster stores.
             node.text = valid_utf8(*bytes);
         }
-        if (auto key = intrinsic_function(tag)) {
-            node.style = ScalarStyle::kString;
-            node = wrap_intrinsic(std::move(*key), std::move(node));
-        }
+        node.intrinsic = intrinsic_of_tag(tag);
         complete(std::move(node), anchor, mark.pos);
     }
 
@@ -210,7 +209,7 @@ class TreeBuilder {
             require_value_deeper_than_key(make(mark));
         }
         open(mark, NodeType::kSequence, anchor);
-        stack_.back().intrinsic = intrinsic_function(tag);
+        stack_.back().node.intrinsic = intrinsic_of_tag(tag);
         stack_.back().flow = flow;
     }
     void OnSequenceEnd() { close(); }
@@ -226,7 +225,7 @@ class TreeBuilder {
             require_value_deeper_than_key(make(mark));
         }
         open(mark, NodeType::kMapping, anchor);
-        stack_.back().intrinsic = intrinsic_function(tag);
+        stack_.back().node.intrinsic = intrinsic_of_tag(tag);
         stack_.back().flow = flow;
     }
     void OnMapEnd() { close(); }
@@ -280,43 +279,12 @@ class TreeBuilder {
         AnchorId anchor = 0;
         std::optional<Node> pending_key;
         bool root_items = false;               ///< the `items` list of the document's root mapping
-        std::optional<std::string> intrinsic;  ///< the CloudFormation function its short tag names
         /// With a merge key in the mapping: which entries a merge set (empty until the first merge).
         std::vector<bool> merged;
         bool flow = false;                           ///< a flow collection ({...} or [...]), not a block one
         std::size_t pending_key_offset = kNoOffset;  ///< where pending_key starts in the text
     };
     static constexpr std::size_t kNoOffset = std::string_view::npos;
-
-    // CloudFormation's short-form tags (!Ref, !Sub, !GetAtt...) stand for the one-key mappings of the JSON
-    // form ({"Ref": ...}, {"Fn::Sub": ...}), which is how the template reader sees them (AWS CloudFormation
-    // user guide, intrinsic-function-reference). Other tags keep the node as it is.
-    static std::optional<std::string> intrinsic_function(std::string_view tag) {
-        static constexpr std::array<std::string_view, 17> kFunctions = {
-            "Base64", "Cidr",   "FindInMap",    "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
-            "Sub",    "Length", "ToJsonString", "If",     "Equals", "Not",         "And",  "Or"};
-        if (!tag.starts_with('!') || tag.size() < 2 || tag[1] == '!') {
-            return std::nullopt;
-        }
-        const std::string_view name = tag.substr(1);
-        if (name == "Ref" || name == "Condition") {
-            return std::string(name);
-        }
-        if (std::find(kFunctions.begin(), kFunctions.end(), name) != kFunctions.end()) {
-            return "Fn::" + std::string(name);
-        }
-        return std::nullopt;
-    }
-
-    static Node wrap_intrinsic(std::string key, Node value) {
-        Node mapping;
-        mapping.type = NodeType::kMapping;
-        mapping.line = value.line;
-        mapping.column = value.column;
-        mapping.keys.push_back(std::move(key));
-        mapping.children.push_back(std::move(value));
-        return mapping;
-    }
 
     Node make(const Mark& mark) {
         if (++nodes_ > limits_.max_nodes_per_file) {
@@ -359,7 +327,7 @@ class TreeBuilder {
             throw LimitExceeded{line_offset_ + mark.line + 1, mark.column + 1,
                                 fmt::format("nesting deeper than {} levels", limits_.max_depth)};
         }
-        Frame frame{make(mark), anchor, std::nullopt, false, std::nullopt, {}};
+        Frame frame{make(mark), anchor, std::nullopt, false, {}};
         frame.node.type = type;
         frame.root_items = type == NodeType::kSequence && stack_.size() == 1 &&
                            stack_.front().node.is_mapping() && stack_.front().pending_key &&
@@ -373,9 +341,6 @@ class TreeBuilder {
     void close() {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        if (frame.intrinsic) {
-            frame.node = wrap_intrinsic(std::move(*frame.intrinsic), std::move(frame.node));
-        }
         complete(std::move(frame.node), frame.anchor, kNoOffset);
     }
 
@@ -1067,6 +1032,7 @@ class TreeBuilder {
     std::size_t alias_nodes_ = 0;
     int line_offset_ = 0;
     int last_document_line_ = 0;
+    int document_start_line_ = 0;
 };
 
 }  // namespace
@@ -1082,7 +1048,7 @@ Mark mark_of(const YamlEvent& event) {
 }
 
 void replay(std::vector<YamlEvent>& events, TreeBuilder& builder) {
-    builder.OnDocumentStart(Mark());
+    builder.OnDocumentStart(events.empty() ? Mark() : mark_of(events.front()));
     for (YamlEvent& event : events) {
         switch (event.kind) {
             case YamlEvent::Kind::kMapStart:

@@ -16,6 +16,9 @@ std::vector<IamHop> hops_of(const Estate& estate, const Asker& asker) {
 }
 
 Identity identity_of(const Graph& graph, const Asker& asker, const IamHop& hop) {
+    if (asker.oidc) {
+        return oidc_identity(graph, *asker.oidc);
+    }
     return asker.kubernetes_user() ? kubernetes_identity(asker.user, asker.groups)
                                    : resolve_arn(graph, hop.arn);
 }

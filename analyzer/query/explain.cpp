@@ -104,7 +104,14 @@ std::string describe_grant(const Graph& graph, const GrantMatch& grant) {
 
 std::vector<ChainStep> explain_identity(const Identity& identity) {
     std::vector<ChainStep> steps;
-    if (identity.source == IdentitySource::kKubernetes) {
+    if (identity.source == IdentitySource::kOidc) {
+        if (!identity.authenticated) {
+            steps.push_back({"mapping", "does not authenticate: " + identity.denial, {}});
+            return steps;
+        }
+        steps.push_back({"mapping", identity.source_detail, identity.source_location});
+    }
+    if (identity.source == IdentitySource::kKubernetes || identity.source == IdentitySource::kOidc) {
         steps.push_back(
             {"identity",
              fmt::format("username {}, groups {}", identity.username.display(), join_groups(identity.groups)),

@@ -178,6 +178,10 @@ WhoCan who_can(const MappedAccess& access, const Request& raw_request) {
     if (result.request.name.empty() && !result.request.non_resource) {
         add_holders_for_names(access, reach, result);
     }
+    // Users and groups an OIDC identity provider's tokens can be (eks-iam.md 12 E15).
+    for (WhoCanSubject& holder : result.subjects) {
+        holder.oidc = oidc_origins(graph.source().oidc_providers, holder.subject.kind, holder.subject.name);
+    }
     return result;
 }
 

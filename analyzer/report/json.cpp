@@ -188,12 +188,16 @@ json who_can_json(const Graph& graph, const WhoCan& result) {
     }
     json subjects = json::array();
     for (const WhoCanSubject& subject : result.subjects) {
-        subjects.push_back({{"kind", subject.subject.kind},
-                            {"name", subject.subject.name},
-                            {"namespace", subject.subject.ns},
-                            {"via", subject.via},
-                            {"location", location_json(subject.location)},
-                            {"undetermined", subject.undetermined}});
+        json item = {{"kind", subject.subject.kind},
+                     {"name", subject.subject.name},
+                     {"namespace", subject.subject.ns},
+                     {"via", subject.via},
+                     {"location", location_json(subject.location)},
+                     {"undetermined", subject.undetermined}};
+        if (!subject.oidc.empty()) {
+            item["oidc"] = subject.oidc;  // the OIDC identity provider claims that give this subject
+        }
+        subjects.push_back(std::move(item));
     }
     json for_names = json::array();
     for (const WhoCanForNames& holder : result.for_names) {

@@ -404,6 +404,19 @@ void write_who_can_text(std::ostream& out, const Graph& graph, const WhoCan& res
                    [&](const WhoCanSubject& subject) { return !subject.undetermined && builtin(subject); });
     write_subjects("Kubernetes subjects that may be allowed", ": the input cannot decide", false,
                    [&](const WhoCanSubject& subject) { return subject.undetermined; });
+    // Users and groups an OIDC identity provider's tokens can be: who, in the IdP, holds this access.
+    Table oidc_table({"KIND", "NAME", "OIDC IDENTITY PROVIDER CLAIM"});
+    std::size_t oidc_count = 0;
+    for (const WhoCanSubject& subject : result.subjects) {
+        for (const std::string& origin : subject.oidc) {
+            oidc_table.add({subject.subject.kind, subject.subject.name, origin});
+            ++oidc_count;
+        }
+    }
+    if (oidc_count > 0) {
+        out << "\nOf these, users and groups of OIDC identity providers (" << oidc_count << ")\n";
+        oidc_table.print(out, "  ");
+    }
     if (!result.refused.empty()) {
         out << "\nBound, but refused before authorization (" << result.refused.size() << ")\n";
         Table table({"KIND", "NAME", "VIA"});

@@ -158,6 +158,7 @@ struct Asker {
     std::string arn{};
     std::string user{};
     std::vector<std::string> groups{};
+    std::optional<OidcAsk> oidc{};  ///< a user of an OIDC identity provider (arn and user empty)
 
     bool kubernetes_user() const { return arn.empty(); }
 };

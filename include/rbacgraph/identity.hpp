@@ -12,7 +12,7 @@
 namespace rbacgraph {
 
 /// Which mechanism turned an ARN into a Kubernetes identity.
-enum class IdentitySource { kNone, kCreator, kAccessEntry, kMapRoles, kMapUsers, kMapAccounts, kKubernetes };
+enum class IdentitySource { kNone, kCreator, kAccessEntry, kMapRoles, kMapUsers, kMapAccounts, kKubernetes, kOidc };
 
 std::string_view to_string(IdentitySource source);
 
@@ -75,6 +75,29 @@ bool is_documented_entry_type(std::string_view type);
 
 /// A Kubernetes user with groups (system:authenticated is added, as the API server does).
 Identity kubernetes_identity(std::string user, std::vector<std::string> groups);
+
+/// A user of an OIDC identity provider, as its token's claims give it: the provider's name (empty: the
+/// cluster's only one), the username claim's value (nullopt: any user of the provider) and the groups claim's
+/// values.
+struct OidcAsk {
+    std::string provider;
+    std::optional<std::string> user;
+    std::vector<std::string> groups;
+};
+
+/// The Kubernetes identity the API server's OIDC authenticator gives such a token: the username claim (sub by
+/// default) behind usernamePrefix (issuer URL and '#' when none is given and the claim is not email; none
+/// with "-"), and each group behind groupsPrefix (EKS API reference OidcIdentityProviderConfigRequest).
+/// Not authenticated, with the reason, when the cluster has no such provider.
+Identity oidc_identity(const Graph& graph, const OidcAsk& ask);
+
+/// The username or group name a provider gives a claim value (the prefix rules above); `group` picks which.
+std::string oidc_name(const OidcIdentityProvider& provider, std::string_view claim_value, bool group);
+
+/// The OIDC identity provider claim values that give the Kubernetes User or Group `name`, one line each
+/// ("corp-sso group 'admins'"); a provider without a prefix gives every name.
+std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers, std::string_view kind,
+                                      std::string_view name);
 
 /// One identity every mapping of the export can produce: aws-auth entries in force, access entries, the
 /// creator, and one "any principal" identity per mapAccounts account.

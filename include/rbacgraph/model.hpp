@@ -260,6 +260,26 @@ struct AccessEntry {
     SourceLocation location;
 };
 
+/// An OIDC identity provider associated with an EKS cluster: a second way in besides IAM. Its tokens' claims
+/// become a Kubernetes username and groups (EKS API reference OidcIdentityProviderConfig; the API server's OIDC
+/// authenticator): aws eks describe-identity-provider-config, eksctl identityProviders, Terraform
+/// aws_eks_identity_provider_config, CloudFormation AWS::EKS::IdentityProviderConfig.
+struct OidcIdentityProvider {
+    std::string name;  ///< identityProviderConfigName
+    std::string issuer_url;
+    std::string client_id;
+    std::string username_claim;                 ///< "" when not given: "sub"
+    std::optional<std::string> username_prefix;  ///< nullopt when not given; "-" disables prefixing
+    std::string groups_claim;                   ///< "": no groups come from the provider
+    std::optional<std::string> groups_prefix;
+    std::vector<std::pair<std::string, std::string>> required_claims;
+    std::string status;  ///< ACTIVE, CREATING, DELETING (describe only)
+    /// Something the input leaves unknown (a Terraform value known after apply, a CloudFormation
+    /// expression): the field's name, and the provider's answers are undetermined for it.
+    std::vector<std::string> unknown_fields;
+    SourceLocation location;
+};
+
 /// The principals of an IAM policy statement (trust policies); values may be one string or a list.
 struct IamPrincipals {
     bool everyone = false;               ///< "Principal": "*" or {"AWS": "*"}
@@ -372,6 +392,7 @@ struct Export {
     std::vector<PodIdentityAssociation> pod_identity_associations;
     std::vector<EksCapability> capabilities;
     std::vector<AckRoleSelector> ack_role_selectors;
+    std::vector<OidcIdentityProvider> oidc_providers;
     std::vector<IamAccountDetails> iam;  ///< IAM dumps (account-wide, not part of one cluster)
     /// Resources the input's CustomResourceDefinitions declare, and groups its APIServices serve from an
     /// extension server: what a request may name beyond the built-in API (api_catalog.hpp).

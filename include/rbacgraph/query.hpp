@@ -157,6 +157,8 @@ struct WhoCanSubject {
     std::string via;
     SourceLocation location;
     bool undetermined = false;
+    /// The OIDC identity provider claims that give this User or Group (oidc_origins).
+    std::vector<std::string> oidc{};
 };
 
 /// Allowed the request only for some names (rules limited by resourceNames): for a request without a name

@@ -561,5 +561,25 @@ TEST_CASE("an error after the first document of a piece is a warning, and readin
     CHECK(count_errors(first.diagnostics) == 1);
 }
 
+// gopkg.in/yaml.v2 decode.go: a scalar with a local tag is a string; CloudFormation's short forms (!Ref,
+// !Not...) mean functions only in a template (fuzz seed cloudformation-tag-in-manifest).
+TEST_CASE("a CloudFormation short tag in a Kubernetes manifest is a local tag, as kubectl reads it") {
+    const Export manifest =
+        load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: !Ref builder, namespace: ci}\n");
+    CHECK(errors_in(manifest) == 0);
+    REQUIRE(manifest.service_accounts.size() == 1);
+    CHECK(manifest.service_accounts[0].name == "builder");
+    // Positive control: in a template the same tag is the function.
+    const load::ParsedFile parsed = load::parse_yaml("Resources:\n  A: {Type: AWS::X, Properties: {Name: !Ref B}}\n",
+                                                     "t.yaml", LoadLimits{});
+    REQUIRE(parsed.documents.size() == 1);
+    const load::Node expanded = load::expand_intrinsics(parsed.documents[0]);
+    const load::Node* value = expanded.find("Resources")->find("A")->find("Properties")->find("Name");
+    REQUIRE(value != nullptr);
+    REQUIRE(value->is_mapping());
+    CHECK(value->keys.at(0) == "Ref");
+    CHECK(value->children.at(0).text == "B");
+}
+
 }  // namespace
 }  // namespace rbacgraph::test
