@@ -574,6 +574,7 @@ Identity oidc_identity(const Graph& graph, const OidcAsk& ask) {
     identity.source = IdentitySource::kOidc;
     const std::vector<OidcIdentityProvider>& providers = graph.source().oidc_providers;
     std::vector<std::string> names;
+    names.reserve(providers.size());
     for (const OidcIdentityProvider& candidate : providers) {
         names.push_back(candidate.name);
     }
@@ -581,21 +582,22 @@ Identity oidc_identity(const Graph& graph, const OidcAsk& ask) {
     if (ask.provider.empty() && providers.size() == 1) {
         provider = &providers.front();
     } else if (!ask.provider.empty()) {
-        const auto found = std::find_if(providers.begin(), providers.end(),
-                                        [&](const OidcIdentityProvider& p) { return p.name == ask.provider; });
+        const auto found =
+            std::find_if(providers.begin(), providers.end(),
+                         [&](const OidcIdentityProvider& p) { return p.name == ask.provider; });
         provider = found == providers.end() ? nullptr : &*found;
     }
     if (provider == nullptr) {
         identity.denial =
-            providers.empty()
-                ? "the input holds no OIDC identity provider of this cluster (aws eks "
-                  "describe-identity-provider-config, eksctl identityProviders, Terraform "
-                  "aws_eks_identity_provider_config)"
+            providers.empty() ? "the input holds no OIDC identity provider of this cluster (aws eks "
+                                "describe-identity-provider-config, eksctl identityProviders, Terraform "
+                                "aws_eks_identity_provider_config)"
             : ask.provider.empty()
-                ? fmt::format("the cluster has {} OIDC identity providers ({}); name one with --oidc-provider",
-                              providers.size(), fmt::join(names, ", "))
-                : fmt::format("the cluster has no OIDC identity provider named '{}' (it has: {})", ask.provider,
-                              fmt::join(names, ", "));
+                ? fmt::format(
+                      "the cluster has {} OIDC identity providers ({}); name one with --oidc-provider",
+                      providers.size(), fmt::join(names, ", "))
+                : fmt::format("the cluster has no OIDC identity provider named '{}' (it has: {})",
+                              ask.provider, fmt::join(names, ", "));
         return identity;
     }
     identity.authenticated = true;
@@ -612,8 +614,9 @@ Identity oidc_identity(const Graph& graph, const OidcAsk& ask) {
             {ValuePart::Kind::kUnknowable, fmt::format("the token's '{}' claim (no --oidc-user)", claim)});
     }
     if (!ask.groups.empty() && provider->groups_claim.empty()) {
-        identity.notes.push_back("the provider has no groupsClaim, so its tokens carry no groups; --oidc-group "
-                                 "is not used");
+        identity.notes.push_back(
+            "the provider has no groupsClaim, so its tokens carry no groups; --oidc-group "
+            "is not used");
     } else {
         for (const std::string& group : ask.groups) {
             identity.groups.push_back(IdentityValue::literal(oidc_name(*provider, group, true)));
@@ -648,8 +651,8 @@ Identity oidc_identity(const Graph& graph, const OidcAsk& ask) {
     return identity;
 }
 
-std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers, std::string_view kind,
-                                      std::string_view name) {
+std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers,
+                                      std::string_view kind, std::string_view name) {
     std::vector<std::string> out;
     for (const OidcIdentityProvider& provider : providers) {
         const bool group = kind == "Group";
@@ -660,10 +663,11 @@ std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& p
         if (!name.starts_with(prefix) || name.size() == prefix.size()) {
             continue;
         }
-        out.push_back(fmt::format("{} {} '{}'{}", provider.name, group ? "group" : "user", name.substr(prefix.size()),
-                                  prefix.empty() ? (group ? " (no groupsPrefix: any group name)"
-                                                          : " (no username prefix: any username)")
-                                                 : ""));
+        out.push_back(fmt::format(
+            "{} {} '{}'{}", provider.name, group ? "group" : "user", name.substr(prefix.size()),
+            prefix.empty()
+                ? (group ? " (no groupsPrefix: any group name)" : " (no username prefix: any username)")
+                : ""));
     }
     return out;
 }

@@ -416,8 +416,9 @@ void add_user_options(CLI::App& command, IdentityOptions& identity) {
         .add_option("--oidc-group", identity.oidc_groups,
                     "a value of the provider's groups claim (repeatable; its groupsPrefix is added)")
         ->allow_extra_args(false);
-    command.add_option("--oidc-provider", identity.oidc_provider,
-                       "the OIDC identity provider's configuration name (needed when the cluster has several)");
+    command.add_option(
+        "--oidc-provider", identity.oidc_provider,
+        "the OIDC identity provider's configuration name (needed when the cluster has several)");
 }
 
 void add_identity_options(CLI::App& command, IdentityOptions& identity) {
@@ -935,7 +936,8 @@ Command add_what_can_command(CLI::App& app) {
         "Examples:\n  rbacgraph what-can arn:aws:iam::111122223333:role/KubernetesAdmin ./export/\n"
         "  rbacgraph what-can arn:aws:iam::111122223333:user/alice --cluster prod=./prod --cluster dev=./dev "
         "./iam.json\n"
-        "  rbacgraph what-can --oidc-group platform-admins ./export/   (a group of the cluster's OIDC identity "
+        "  rbacgraph what-can --oidc-group platform-admins ./export/   (a group of the cluster's OIDC "
+        "identity "
         "provider)\n"
         "With an IAM dump, the answer covers every role the ARN can assume, in every cluster "
         "(docs/estate.md).");

@@ -370,12 +370,14 @@ bool interpret_aws_cli(const Node& document, const Sink& sink) {
         return true;
     }
     // aws eks describe-identity-provider-config: {"identityProviderConfig": {"oidc": {...}}}.
-    if (const Node* config = document.find("identityProviderConfig"); config != nullptr && config->is_mapping()) {
+    if (const Node* config = document.find("identityProviderConfig");
+        config != nullptr && config->is_mapping()) {
         if (const Node* oidc = config->find("oidc")) {
             read_oidc_provider(*oidc, kEksApiOidcFields, sink, reader);
             count_used(sink, "EKS OIDC identity provider (describe-identity-provider-config)");
         } else {
-            reader.warning(*config, "an identity provider configuration without 'oidc' (EKS knows OIDC only)");
+            reader.warning(*config,
+                           "an identity provider configuration without 'oidc' (EKS knows OIDC only)");
         }
         return true;
     }

@@ -540,8 +540,8 @@ class TemplateReader {
 
     // AWS::EKS::IdentityProviderConfig { ClusterName, IdentityProviderConfigName, Type: OIDC,
     // OidcIdentityProviderConfig { ClientId, IssuerUrl, UsernameClaim, UsernamePrefix, GroupsClaim,
-    // GroupsPrefix, RequiredClaims: [{Key, Value}] } }: the values resolved as the template allows, in the EKS
-    // API's names.
+    // GroupsPrefix, RequiredClaims: [{Key, Value}] } }: the values resolved as the template allows, in the
+    // EKS API's names.
     void read_identity_provider(const Node& resource, const Node& properties) {
         const Node* oidc = properties.find("OidcIdentityProviderConfig");
         if (oidc == nullptr || !oidc->is_mapping()) {

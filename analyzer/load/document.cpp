@@ -184,9 +184,10 @@ std::optional<std::string_view> Node::as_string() const {
 
 namespace {
 constexpr std::array<std::string_view, 19> kIntrinsicKeys = {
-    "Ref",        "Condition",    "Fn::Base64",    "Fn::Cidr",   "Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs",
-    "Fn::ImportValue", "Fn::Join", "Fn::Select",  "Fn::Split",  "Fn::Sub",       "Fn::Length", "Fn::ToJsonString",
-    "Fn::If",     "Fn::Equals",   "Fn::Not",       "Fn::And",    "Fn::Or"};
+    "Ref",        "Condition",        "Fn::Base64", "Fn::Cidr",   "Fn::FindInMap", "Fn::GetAtt",
+    "Fn::GetAZs", "Fn::ImportValue",  "Fn::Join",   "Fn::Select", "Fn::Split",     "Fn::Sub",
+    "Fn::Length", "Fn::ToJsonString", "Fn::If",     "Fn::Equals", "Fn::Not",       "Fn::And",
+    "Fn::Or"};
 }  // namespace
 
 unsigned char intrinsic_of_tag(std::string_view tag) {
@@ -204,7 +205,8 @@ unsigned char intrinsic_of_tag(std::string_view tag) {
 }
 
 std::string_view intrinsic_key(unsigned char intrinsic) {
-    return intrinsic == 0 || intrinsic > kIntrinsicKeys.size() ? std::string_view() : kIntrinsicKeys[intrinsic - 1];
+    return intrinsic == 0 || intrinsic > kIntrinsicKeys.size() ? std::string_view()
+                                                               : kIntrinsicKeys[intrinsic - 1];
 }
 
 Node expand_intrinsics(const Node& node) {

@@ -202,7 +202,7 @@ void read_eksctl_cluster_config(const Node& object, const Sink& sink, FieldReade
     // identityProviders: [{name, type: oidc, issuerURL, clientID, usernameClaim, ...}] (eksctl
     // pkg/apis/eksctl.io/v1alpha5 OIDCIdentityProvider).
     if (const Node* providers = reader.sequence(object, "identityProviders")) {
-        static constexpr OidcFieldNames kEksctl{"name",         "issuerURL",   "clientID",
+        static constexpr OidcFieldNames kEksctl{"name",          "issuerURL",      "clientID",
                                                 "usernameClaim", "usernamePrefix", "groupsClaim",
                                                 "groupsPrefix",  "requiredClaims", ""};
         for (const Node& provider : providers->children) {

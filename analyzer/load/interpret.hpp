@@ -73,9 +73,15 @@ struct OidcFieldNames {
     std::string_view required_claims;
     std::string_view status;  ///< "" where the input has none
 };
-inline constexpr OidcFieldNames kEksApiOidcFields{"identityProviderConfigName", "issuerUrl",     "clientId",
-                                                  "usernameClaim",              "usernamePrefix", "groupsClaim",
-                                                  "groupsPrefix",               "requiredClaims", "status"};
+inline constexpr OidcFieldNames kEksApiOidcFields{"identityProviderConfigName",
+                                                  "issuerUrl",
+                                                  "clientId",
+                                                  "usernameClaim",
+                                                  "usernamePrefix",
+                                                  "groupsClaim",
+                                                  "groupsPrefix",
+                                                  "requiredClaims",
+                                                  "status"};
 /// An OIDC identity provider configuration (load/oidc_provider.cpp); `unknown_fields` names values the
 /// input leaves unknown (known after apply, a template expression).
 void read_oidc_provider(const Node& node, const OidcFieldNames& names, const Sink& sink, FieldReader& reader,

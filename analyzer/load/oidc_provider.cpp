@@ -47,7 +47,8 @@ void read_required_claims(const Node& node, std::string_view key, OidcIdentityPr
 void read_oidc_provider(const Node& node, const OidcFieldNames& names, const Sink& sink, FieldReader& reader,
                         std::vector<std::string> unknown_fields) {
     if (!node.is_mapping()) {
-        reader.error(node, fmt::format("an OIDC identity provider must be a mapping, found {}", node.type_name()));
+        reader.error(node,
+                     fmt::format("an OIDC identity provider must be a mapping, found {}", node.type_name()));
         ++sink.out.summary.rejected;
         return;
     }
@@ -86,10 +87,11 @@ void read_oidc_provider_list(const Node& list, const Sink& sink, FieldReader& re
     // list-identity-provider-configs names the configurations only: what they map needs describe.
     for (const Node& item : list.children) {
         const Node* name = item.is_mapping() ? item.find("name") : nullptr;
-        reader.warning(item, fmt::format("list-identity-provider-configs names the OIDC identity provider '{}' "
-                                         "only; add `aws eks describe-identity-provider-config` output for "
-                                         "the usernames and groups it gives",
-                                         name != nullptr ? name->text : "?"));
+        reader.warning(item,
+                       fmt::format("list-identity-provider-configs names the OIDC identity provider '{}' "
+                                   "only; add `aws eks describe-identity-provider-config` output for "
+                                   "the usernames and groups it gives",
+                                   name != nullptr ? name->text : "?"));
     }
     ++sink.out.summary.skipped_by_kind["EKS identity provider list (list-identity-provider-configs)"];
 }

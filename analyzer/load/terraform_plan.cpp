@@ -586,10 +586,15 @@ class PlanReader {
             reader_.error(*resource.node, "an identity provider configuration without its oidc block");
             return;
         }
-        static constexpr OidcFieldNames kTerraform{
-            "identity_provider_config_name", "issuer_url",    "client_id",
-            "username_claim",                "username_prefix", "groups_claim",
-            "groups_prefix",                 "required_claims", "status"};
+        static constexpr OidcFieldNames kTerraform{"identity_provider_config_name",
+                                                   "issuer_url",
+                                                   "client_id",
+                                                   "username_claim",
+                                                   "username_prefix",
+                                                   "groups_claim",
+                                                   "groups_prefix",
+                                                   "required_claims",
+                                                   "status"};
         std::vector<std::string> unknown;
         for (const std::string_view field :
              {"username_claim", "username_prefix", "groups_claim", "groups_prefix", "required_claims"}) {

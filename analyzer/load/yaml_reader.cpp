@@ -278,7 +278,7 @@ class TreeBuilder {
         Node node;
         AnchorId anchor = 0;
         std::optional<Node> pending_key;
-        bool root_items = false;               ///< the `items` list of the document's root mapping
+        bool root_items = false;  ///< the `items` list of the document's root mapping
         /// With a merge key in the mapping: which entries a merge set (empty until the first merge).
         std::vector<bool> merged;
         bool flow = false;                           ///< a flow collection ({...} or [...]), not a block one
@@ -1226,11 +1226,15 @@ class LibyamlReader {
         return flow ? CollectionStyle::kFlow : CollectionStyle::kBlock;
     }
 
-    struct Event {
+    // Deletes a parsed event when the step that handles it ends, however it ends.
+    class Event {
+      public:
         explicit Event(yaml_event_t& event) : event_(event) {}
         Event(const Event&) = delete;
         Event& operator=(const Event&) = delete;
         ~Event() { yaml_event_delete(&event_); }
+
+      private:
         yaml_event_t& event_;
     };
 

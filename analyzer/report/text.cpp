@@ -191,6 +191,12 @@ void write_can_i_text(std::ostream& out, const Graph& graph, const Identity& ide
     if (!decision.unauthenticated.empty() && !explain) {
         out << "  reason  " << decision.unauthenticated << '\n';
     }
+    // A "no" because the asker is nobody to the cluster says so: the question may name the wrong principal
+    // or provider.
+    if (!identity.authenticated && identity.may_be.empty() && decision.unauthenticated.empty() && !explain &&
+        !identity.denial.empty()) {
+        out << "  reason  does not authenticate: " << terminal_text(identity.denial) << '\n';
+    }
     if (!explain) {
         return;
     }

@@ -12,7 +12,16 @@
 namespace rbacgraph {
 
 /// Which mechanism turned an ARN into a Kubernetes identity.
-enum class IdentitySource { kNone, kCreator, kAccessEntry, kMapRoles, kMapUsers, kMapAccounts, kKubernetes, kOidc };
+enum class IdentitySource {
+    kNone,
+    kCreator,
+    kAccessEntry,
+    kMapRoles,
+    kMapUsers,
+    kMapAccounts,
+    kKubernetes,
+    kOidc
+};
 
 std::string_view to_string(IdentitySource source);
 
@@ -96,8 +105,8 @@ std::string oidc_name(const OidcIdentityProvider& provider, std::string_view cla
 
 /// The OIDC identity provider claim values that give the Kubernetes User or Group `name`, one line each
 /// ("corp-sso group 'admins'"); a provider without a prefix gives every name.
-std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers, std::string_view kind,
-                                      std::string_view name);
+std::vector<std::string> oidc_origins(const std::vector<OidcIdentityProvider>& providers,
+                                      std::string_view kind, std::string_view name);
 
 /// One identity every mapping of the export can produce: aws-auth entries in force, access entries, the
 /// creator, and one "any principal" identity per mapAccounts account.

@@ -261,16 +261,16 @@ struct AccessEntry {
 };
 
 /// An OIDC identity provider associated with an EKS cluster: a second way in besides IAM. Its tokens' claims
-/// become a Kubernetes username and groups (EKS API reference OidcIdentityProviderConfig; the API server's OIDC
-/// authenticator): aws eks describe-identity-provider-config, eksctl identityProviders, Terraform
+/// become a Kubernetes username and groups (EKS API reference OidcIdentityProviderConfig; the API server's
+/// OIDC authenticator): aws eks describe-identity-provider-config, eksctl identityProviders, Terraform
 /// aws_eks_identity_provider_config, CloudFormation AWS::EKS::IdentityProviderConfig.
 struct OidcIdentityProvider {
     std::string name;  ///< identityProviderConfigName
     std::string issuer_url;
     std::string client_id;
-    std::string username_claim;                 ///< "" when not given: "sub"
+    std::string username_claim;                  ///< "" when not given: "sub"
     std::optional<std::string> username_prefix;  ///< nullopt when not given; "-" disables prefixing
-    std::string groups_claim;                   ///< "": no groups come from the provider
+    std::string groups_claim;                    ///< "": no groups come from the provider
     std::optional<std::string> groups_prefix;
     std::vector<std::pair<std::string, std::string>> required_claims;
     std::string status;  ///< ACTIVE, CREATING, DELETING (describe only)

@@ -570,8 +570,8 @@ TEST_CASE("a CloudFormation short tag in a Kubernetes manifest is a local tag, a
     REQUIRE(manifest.service_accounts.size() == 1);
     CHECK(manifest.service_accounts[0].name == "builder");
     // Positive control: in a template the same tag is the function.
-    const load::ParsedFile parsed = load::parse_yaml("Resources:\n  A: {Type: AWS::X, Properties: {Name: !Ref B}}\n",
-                                                     "t.yaml", LoadLimits{});
+    const load::ParsedFile parsed = load::parse_yaml(
+        "Resources:\n  A: {Type: AWS::X, Properties: {Name: !Ref B}}\n", "t.yaml", LoadLimits{});
     REQUIRE(parsed.documents.size() == 1);
     const load::Node expanded = load::expand_intrinsics(parsed.documents[0]);
     const load::Node* value = expanded.find("Resources")->find("A")->find("Properties")->find("Name");

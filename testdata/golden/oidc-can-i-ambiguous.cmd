@@ -1,0 +1,1 @@
+can-i get secrets -n web --oidc-group developers testdata/oidc

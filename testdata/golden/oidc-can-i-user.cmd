@@ -1,0 +1,1 @@
+can-i get secrets -n web --oidc-user alice@example.com --oidc-provider corp-sso testdata/oidc --explain

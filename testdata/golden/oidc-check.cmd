@@ -1,0 +1,1 @@
+check testdata/rules/oidc-provider-names/fires-eksctl-providers.yaml

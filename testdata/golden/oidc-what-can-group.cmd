@@ -1,0 +1,1 @@
+what-can --oidc-group platform-admins --oidc-provider corp-sso testdata/oidc

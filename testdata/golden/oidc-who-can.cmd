@@ -1,0 +1,1 @@
+who-can get secrets -n web testdata/oidc
