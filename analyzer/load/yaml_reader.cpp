@@ -853,7 +853,9 @@ class TreeBuilder {
             base = 8;
             digits.erase(0, 1);
         }
-        if (digits.empty() || digits.find_first_of(".eE:") != std::string::npos) {
+        // 'e' is a digit of a hexadecimal key ("0xe: x" is {"14": x} to kubectl; fuzz seed hex-key-with-e), an
+        // exponent of a decimal one.
+        if (digits.empty() || digits.find_first_of(base == 16 ? ".:" : ".eE:") != std::string::npos) {
             return std::nullopt;
         }
         try {

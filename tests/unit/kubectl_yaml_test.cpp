@@ -396,6 +396,17 @@ TEST_CASE(
     CHECK(labels.contains("3.1415927"));
     CHECK(labels.contains(".nan"));
     CHECK(labels.contains("0.0001"));
+    // Integer keys are written in decimal; in a hexadecimal one 'e' is a digit, not an exponent (fuzz seed
+    // hex-key-with-e).
+    const Export hex = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        "  name: r\n  labels: {0xe: a, -0x1E: b, 0b101: c, 1e3: d}\nrules: []\n");
+    REQUIRE(hex.roles.size() == 1);
+    const auto& hex_labels = hex.roles.front().labels;
+    CHECK(hex_labels.contains("14"));
+    CHECK(hex_labels.contains("-30"));
+    CHECK(hex_labels.contains("5"));
+    CHECK(hex_labels.contains("1000"));
 }
 
 // parserc.go yaml_parser_process_directives (only %YAML 1.1 and %TAG), and kubectl's cutting at the "---"
