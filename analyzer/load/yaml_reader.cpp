@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "load/document.hpp"
@@ -48,6 +49,8 @@ class TreeBuilder {
         }
         return std::exchange(document_, std::nullopt);
     }
+    /// A whole document read without events (the fast reader's empty ones), starting at 1-based `line`.
+    void note_document(int line) { last_document_line_ = line; }
     /// The 1-based line where the last whole document taken starts (its "---", or its first node; 0: none
     /// yet).
     int last_document_line() const { return last_document_line_; }
@@ -886,14 +889,11 @@ class TreeBuilder {
         if (lower == "-.inf") {
             return std::string("-.inf");
         }
-        double parsed = 0;
-        try {
-            std::size_t used = 0;
-            parsed = std::stod(digits, &used);
-            if (used != digits.size()) {
-                return std::nullopt;
-            }
-        } catch (const std::exception&) {
+        // strtod, not stod: an underflow is 0 to Go's ParseFloat (no error), so "3E-33333333339: x" is
+        // {"0": x} to kubectl (fuzz seed float-key-underflow); stod throws on it.
+        char* end = nullptr;
+        const double parsed = std::strtod(digits.c_str(), &end);
+        if (digits.empty() || end != digits.c_str() + digits.size()) {
             return std::nullopt;
         }
         const auto value = static_cast<float>(parsed);
@@ -1552,7 +1552,8 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                     hand_over(builder, consumer);
                 } else {
                     // An empty document ("---" then a marker or the end), which libyaml reports as null;
-                    // marked at its "---" line.
+                    // marked at its "---" line. It is the piece's first document as much as any other.
+                    builder.note_document(scanner.document_line() + 1);
                     Node empty;
                     empty.type = NodeType::kNull;
                     empty.line = scanner.document_line() + 1;

@@ -407,6 +407,12 @@ TEST_CASE(
     CHECK(hex_labels.contains("-30"));
     CHECK(hex_labels.contains("5"));
     CHECK(hex_labels.contains("1000"));
+    // A float key too small for a double is 0 to Go's ParseFloat, not an error (fuzz seed float-key-underflow).
+    const Export tiny = load_yaml(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        "  name: r\n  labels: {3E-33333333339: a}\nrules: []\n");
+    REQUIRE(tiny.roles.size() == 1);
+    CHECK(tiny.roles.front().labels.contains("0"));
 }
 
 // parserc.go yaml_parser_process_directives (only %YAML 1.1 and %TAG), and kubectl's cutting at the "---"
