@@ -35,6 +35,8 @@ class FastYamlScanner {
     /// Where the document that was last started begins: a line start, so yaml-cpp can take over there.
     std::size_t document_offset() const { return document_offset_; }
     int document_line() const { return document_line_; }
+    /// The 0-based line the scanner stands at (after an empty document: the next marker, or past the end).
+    int line() const { return cursor_.line; }
 
   private:
     struct Unsupported {};

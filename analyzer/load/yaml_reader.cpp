@@ -1551,12 +1551,12 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                     replay(events, builder);
                     hand_over(builder, consumer);
                 } else {
-                    // An empty document ("---" then a marker or the end), which libyaml reports as null;
-                    // marked at its "---" line. It is the piece's first document as much as any other.
+                    // An empty document ("---" then a marker or the end), which libyaml reports as null,
+                    // marked at what follows it. It is the piece's first document as much as any other.
                     builder.note_document(scanner.document_line() + 1);
                     Node empty;
                     empty.type = NodeType::kNull;
-                    empty.line = scanner.document_line() + 1;
+                    empty.line = scanner.line() + 1;  // where libyaml marks it: what follows it
                     empty.column = 1;
                     consumer.null_document(empty);
                 }
@@ -1640,10 +1640,23 @@ class GoYamlDocuments final : public DocumentConsumer {
     // start inside the piece, and an empty document there is one to it too (fuzz seed
     // empty-document-after-lone-cr).
     void null_document(const Node& document) override {
-        const std::ptrdiff_t piece = chunk_of(document.line);
-        const bool go_yaml_marker_before =
-            std::any_of(cut_.end_marker_lines.begin(), cut_.end_marker_lines.end(),
-                        [&](int line) { return line <= document.line && chunk_of(line) == piece; });
+        // The empty document is reported at what follows it (the next marker); the "---" that opens it is the
+        // last marker line before. Only when that one is no kubectl separator does go-yaml see the document
+        // (a separator's empty piece is no document to it: yaml_differential seed
+        // empty-document-after-separator).
+        int opening = 0;
+        bool go_yaml_marker_before = false;
+        for (const int line : cut_.separator_lines) {
+            if (line < document.line && line > opening) {
+                opening = line;
+            }
+        }
+        for (const int line : cut_.end_marker_lines) {
+            if (line < document.line && line > opening) {
+                opening = line;
+                go_yaml_marker_before = true;
+            }
+        }
         if ((source_ != YamlSource::kGoYamlValue && !go_yaml_marker_before &&
              !holds_content(document.line, document.column)) ||
             (first_ && first_->line == document.line && first_->column == document.column)) {

@@ -20,6 +20,10 @@ import (
 // document the libraries refuse is {"rbacgraph-oracle-error": "..."} and ends the stream, as it ends kubectl's
 // reading. (apimachinery is not packaged in Debian; the cutting is restated here from its source.)
 func kubectlDocuments(data []byte) []byte {
+	// cli-runtime's FileVisitor reads a file through unicode.BOMOverride(unicode.UTF8.NewDecoder())
+	// (pkg/resource/visitor.go), which consumes a UTF-8 byte order mark at the start before the YAMLReader
+	// cuts lines: "<BOM>---" is a separator to kubectl.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var out bytes.Buffer
 	encoder := json.NewEncoder(&out)
 	refuse := func(err error) { encoder.Encode(map[string]string{"rbacgraph-oracle-error": err.Error()}) }
