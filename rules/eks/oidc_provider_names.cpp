@@ -36,10 +36,18 @@ Finding provider_finding(const OidcIdentityProvider& provider, std::string key, 
     return finding;
 }
 
+// A field the input leaves to apply or deploy time (Terraform's snake_case, CloudFormation's PascalCase
+// names) is not judged: its absence from the input is no absence from the configuration.
+bool unknown(const OidcIdentityProvider& provider, std::string_view snake, std::string_view pascal) {
+    return std::any_of(provider.unknown_fields.begin(), provider.unknown_fields.end(),
+                       [&](const std::string& field) { return field == snake || field == pascal; });
+}
+
 void check(const CheckContext& context, std::vector<Finding>& out) {
     for (const OidcIdentityProvider& provider : context.graph().source().oidc_providers) {
         const std::string claim = provider.username_claim.empty() ? "sub" : provider.username_claim;
-        const bool groups = !provider.groups_claim.empty();
+        const bool groups =
+            !provider.groups_claim.empty() && !unknown(provider, "groups_prefix", "GroupsPrefix");
         // kube-apiserver --oidc-groups-prefix: without one the token's groups are the request's groups, and
         // system:masters passes every authorization check (k8s-rbac.md 4).
         if (groups && (!provider.groups_prefix || provider.groups_prefix->empty())) {
@@ -59,6 +67,10 @@ void check(const CheckContext& context, std::vector<Finding>& out) {
                 fmt::format("OIDC identity provider {} takes groups from '{}', a profile claim users edit "
                             "themselves: any of its users can claim every group behind the prefix '{}'",
                             provider.name, provider.groups_claim, *provider.groups_prefix)));
+        }
+        if (unknown(provider, "username_claim", "UsernameClaim") ||
+            unknown(provider, "username_prefix", "UsernamePrefix")) {
+            continue;
         }
         if (user_edited(claim)) {
             out.push_back(provider_finding(
