@@ -856,8 +856,8 @@ class TreeBuilder {
             base = 8;
             digits.erase(0, 1);
         }
-        // 'e' is a digit of a hexadecimal key ("0xe: x" is {"14": x} to kubectl; fuzz seed hex-key-with-e), an
-        // exponent of a decimal one.
+        // 'e' is a digit of a hexadecimal key ("0xe: x" is {"14": x} to kubectl; fuzz seed hex-key-with-e),
+        // an exponent of a decimal one.
         if (digits.empty() || digits.find_first_of(base == 16 ? ".:" : ".eE:") != std::string::npos) {
             return std::nullopt;
         }
@@ -1049,8 +1049,9 @@ Mark mark_of(const YamlEvent& event) {
     return mark;
 }
 
-void replay(std::vector<YamlEvent>& events, TreeBuilder& builder) {
-    builder.OnDocumentStart(events.empty() ? Mark() : mark_of(events.front()));
+// `start_line` (0-based): the document's "---" line, or its first line of content, where libyaml starts it.
+void replay(std::vector<YamlEvent>& events, TreeBuilder& builder, int start_line) {
+    builder.OnDocumentStart(Mark{0, start_line, 0});
     for (YamlEvent& event : events) {
         switch (event.kind) {
             case YamlEvent::Kind::kMapStart:
@@ -1191,6 +1192,16 @@ class LibyamlReader {
                                                                      value == "Null" || value == "NULL")))) {
                         builder.OnNull(mark, anchor);
                         break;
+                    }
+                    // go-yaml v2 reads "! <<" (the non-specific tag on a plain scalar) as implicit, so as a
+                    // merge key (decode.go isMerge), yet resolves "! x" as a string: refused rather than read
+                    // one way (fuzz seed non-specific-tag-merge-key).
+                    if (plain && scalar.tag != nullptr && std::string_view(tag_or(scalar.tag, "")) == "!" &&
+                        value == "<<") {
+                        throw LibyamlSyntaxError{
+                            mark.line, mark.column,
+                            "a '<<' key with the non-specific tag '!': go-yaml v2 (kubectl) "
+                            "merges it, so rbacgraph would read this document differently"};
                     }
                     const std::string tag = tag_or(scalar.tag, plain ? "?" : "!");
                     builder.OnScalar(mark, tag, anchor, value);
@@ -1548,7 +1559,7 @@ void parse_yaml_text(std::string_view text, const std::string& file, const Limit
                     break;
                 }
                 if (!events.empty()) {
-                    replay(events, builder);
+                    replay(events, builder, scanner.document_line());
                     hand_over(builder, consumer);
                 } else {
                     // An empty document ("---" then a marker or the end), which libyaml reports as null,

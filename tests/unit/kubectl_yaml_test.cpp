@@ -407,7 +407,8 @@ TEST_CASE(
     CHECK(hex_labels.contains("-30"));
     CHECK(hex_labels.contains("5"));
     CHECK(hex_labels.contains("1000"));
-    // A float key too small for a double is 0 to Go's ParseFloat, not an error (fuzz seed float-key-underflow).
+    // A float key too small for a double is 0 to Go's ParseFloat, not an error (fuzz seed
+    // float-key-underflow).
     const Export tiny = load_yaml(
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
         "  name: r\n  labels: {3E-33333333339: a}\nrules: []\n");
@@ -550,6 +551,17 @@ TEST_CASE("where libyaml changed after go-yaml v2 was ported from it, the docume
         CHECK_MESSAGE(parsed.diagnostics.empty(), same);
         CHECK_MESSAGE(parsed.documents.size() == 1, same);
     }
+}
+
+// gopkg.in/yaml.v2 parserc.go (plain_implicit for the non-specific tag "!") and decode.go isMerge: "! <<" is
+// a merge key to go-yaml, though "! x" resolves as a string (fuzz seed non-specific-tag-merge-key).
+TEST_CASE("a merge key with the non-specific tag is refused as read differently; an untagged one merges") {
+    const load::ParsedFile tagged = load::parse_yaml("a:\n  ! <<: {b: 1}\n", "t.yaml", LoadLimits{});
+    CHECK(tagged.documents.empty());
+    CHECK(said(tagged, "would read this document differently"));
+    const load::ParsedFile plain = load::parse_yaml("a:\n  <<: {b: 1}\n  c: 2\n", "t.yaml", LoadLimits{});
+    REQUIRE(plain.documents.size() == 1);
+    CHECK(plain.documents[0].children.at(0).keys == std::vector<std::string>{"b", "c"});
 }
 
 // gopkg.in/yaml.v2 yaml.go Unmarshal -> decode.go parser.parse(): one document is read and the parser stops;
