@@ -555,7 +555,7 @@ TEST_CASE("where libyaml changed after go-yaml v2 was ported from it, the docume
 
 // gopkg.in/yaml.v2 parserc.go (plain_implicit for the non-specific tag "!") and decode.go isMerge: "! <<" is
 // a merge key to go-yaml, though "! x" resolves as a string (fuzz seed non-specific-tag-merge-key).
-TEST_CASE("a merge key with the non-specific tag is refused as read differently; an untagged one merges") {
+TEST_CASE("a merge key with the non-specific tag is refused as read differently, an untagged one merges") {
     const load::ParsedFile tagged = load::parse_yaml("a:\n  ! <<: {b: 1}\n", "t.yaml", LoadLimits{});
     CHECK(tagged.documents.empty());
     CHECK(said(tagged, "would read this document differently"));
