@@ -114,10 +114,27 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
     // int (ParseInt/ParseUint, base from the prefix), else a float (yamlStyleFloat); one that starts with '.'
     // is a float if strconv.ParseFloat reads it as it is (no underscores there).
     if (text[0] == '.') {
-        // Out of range (".3E33334") is ErrRange there too, so a string.
-        return text.size() > 1 && text.find('_') == std::string_view::npos &&
-                       matches_yaml_style_float(text) &&
-                       std::isfinite(std::strtod(std::string(text).c_str(), nullptr))
+        // ParseFloat takes underscores between digits only (strconv underscoreOK: ".7_7" is 0.77, "._5" and
+        // ".7_" are not numbers; fuzz seed leading-dot-float-underscore). Out of range (".3E33334") is
+        // ErrRange there too, so a string.
+        char before = '.';  // the last character seen
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const bool digit = text[i] >= '0' && text[i] <= '9';
+            if (text[i] == '_' && !(before >= '0' && before <= '9')) {
+                return ScalarValue::kString;
+            }
+            if (!digit && text[i] != '_' && before == '_') {
+                return ScalarValue::kString;
+            }
+            before = text[i];
+        }
+        if (before == '_') {
+            return ScalarValue::kString;
+        }
+        std::string plain(text);
+        std::erase(plain, '_');
+        return plain.size() > 1 && matches_yaml_style_float(plain) &&
+                       std::isfinite(std::strtod(plain.c_str(), nullptr))
                    ? ScalarValue::kFloat
                    : ScalarValue::kString;
     }

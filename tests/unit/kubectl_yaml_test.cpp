@@ -383,6 +383,13 @@ TEST_CASE(
     // Positive controls: text stays text.
     CHECK(resolve_plain_scalar("1e") == load::ScalarValue::kString);
     CHECK(resolve_plain_scalar("._5") == load::ScalarValue::kString);
+    // Underscores between digits are ParseFloat's (strconv underscoreOK): ".7_7" is 0.77 (fuzz seed
+    // leading-dot-float-underscore); elsewhere they make text.
+    CHECK(resolve_plain_scalar(".7_7") == load::ScalarValue::kFloat);
+    CHECK(resolve_plain_scalar(".7_7e1_0") == load::ScalarValue::kFloat);
+    CHECK(resolve_plain_scalar(".7_") == load::ScalarValue::kString);
+    CHECK(resolve_plain_scalar(".7__7") == load::ScalarValue::kString);
+    CHECK(resolve_plain_scalar(".7_e1") == load::ScalarValue::kString);
     CHECK(resolve_plain_scalar("1.2.3") == load::ScalarValue::kString);
     // A namespace named 1e6 is a number to kubectl, so the API server refuses it.
     CHECK(errors_in(
