@@ -118,15 +118,15 @@ ScalarValue resolve_plain_scalar(std::string_view text) {
         // ".7_" are not numbers; fuzz seed leading-dot-float-underscore). Out of range (".3E33334") is
         // ErrRange there too, so a string.
         char before = '.';  // the last character seen
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const bool digit = text[i] >= '0' && text[i] <= '9';
-            if (text[i] == '_' && !(before >= '0' && before <= '9')) {
+        for (const char c : text) {
+            const bool digit = c >= '0' && c <= '9';
+            if (c == '_' && !(before >= '0' && before <= '9')) {
                 return ScalarValue::kString;
             }
-            if (!digit && text[i] != '_' && before == '_') {
+            if (!digit && c != '_' && before == '_') {
                 return ScalarValue::kString;
             }
-            before = text[i];
+            before = c;
         }
         if (before == '_') {
             return ScalarValue::kString;
