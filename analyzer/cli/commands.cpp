@@ -528,6 +528,10 @@ bool check_identity_options(const IdentityOptions& options, std::ostream& err) {
         err << "rbacgraph: give exactly one of --arn, --user, or an OIDC user (--oidc-user, --oidc-group)\n";
         return false;
     }
+    if (options.oidc() && !options.groups.empty()) {
+        err << "rbacgraph: --group goes with --user; an OIDC user's groups are given with --oidc-group\n";
+        return false;
+    }
     if (!options.arn.empty() && !options.groups.empty()) {
         err << "rbacgraph: --group goes with --user; an ARN's groups come from its mapping\n";
         return false;

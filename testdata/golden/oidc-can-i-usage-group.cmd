@@ -1,0 +1,1 @@
+can-i get pods --oidc-user alice --group admins testdata/oidc
