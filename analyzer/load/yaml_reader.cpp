@@ -239,6 +239,12 @@ class TreeBuilder {
     std::size_t after_property(std::size_t at) const {
         at = text_.find_first_of(" \t\r\n", at);
         at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
+        // A comment after the property runs to its line's end ("&a # c" then "!x" on the next line: fuzz
+        // seed property-after-comment).
+        while (at != std::string_view::npos && at < text_.size() && text_[at] == '#') {
+            at = text_.find('\n', at);
+            at = at == std::string_view::npos ? text_.size() : text_.find_first_not_of(" \t\r\n", at);
+        }
         return at == std::string_view::npos ? text_.size() : at;
     }
 

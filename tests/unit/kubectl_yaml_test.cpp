@@ -560,6 +560,20 @@ TEST_CASE("where libyaml changed after go-yaml v2 was ported from it, the docume
     }
 }
 
+// gopkg.in/yaml.v2 decode.go: an empty node with a local tag is "" (a string), also when a comment stands
+// between its anchor and its tag (fuzz seed property-after-comment).
+TEST_CASE("an empty tagged node is the empty string, with a comment between its anchor and its tag") {
+    const load::ParsedFile parsed = load::parse_yaml("a: &x # note\n  !local\n", "t.yaml", LoadLimits{});
+    REQUIRE(parsed.documents.size() == 1);
+    REQUIRE(parsed.documents[0].children.size() == 1);
+    CHECK(parsed.documents[0].children[0].type == load::NodeType::kScalar);
+    CHECK(parsed.documents[0].children[0].text.empty());
+    // Positive control: an anchor alone on an empty node is null.
+    const load::ParsedFile bare = load::parse_yaml("a: &x # note\nb: 1\n", "t.yaml", LoadLimits{});
+    REQUIRE(bare.documents.size() == 1);
+    CHECK(bare.documents[0].children[0].is_null());
+}
+
 // gopkg.in/yaml.v2 parserc.go (plain_implicit for the non-specific tag "!") and decode.go isMerge: "! <<" is
 // a merge key to go-yaml, though "! x" resolves as a string (fuzz seed non-specific-tag-merge-key).
 TEST_CASE("a merge key with the non-specific tag is refused as read differently, an untagged one merges") {
