@@ -394,33 +394,29 @@ TEST_CASE(
     // A namespace named 1e6 is a number to kubectl, so the API server refuses it.
     CHECK(errors_in(
               load_yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: 1e6}\n")) == 1);
-    const Export keys = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
-        "  name: r\n  labels: {1e6: a, 3.14159265358979: b, .NaN: c, 0.0001: d}\nrules: []\n");
-    REQUIRE(keys.roles.size() == 1);
-    const auto& labels = keys.roles.front().labels;
+    // The labels a ClusterRole gets from `labels: {...}` written as `flow`: the keys as kubectl writes them.
+    const auto labels_of = [](std::string_view flow) {
+        const Export out = load_yaml(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n  labels: " +
+            std::string(flow) + "\nrules: []\n");
+        REQUIRE(out.roles.size() == 1);
+        return out.roles.front().labels;
+    };
+    const auto labels = labels_of("{1e6: a, 3.14159265358979: b, .NaN: c, 0.0001: d}");
     CHECK(labels.contains("1e+06"));
     CHECK(labels.contains("3.1415927"));
     CHECK(labels.contains(".nan"));
     CHECK(labels.contains("0.0001"));
     // Integer keys are written in decimal; in a hexadecimal one 'e' is a digit, not an exponent (fuzz seed
     // hex-key-with-e).
-    const Export hex = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
-        "  name: r\n  labels: {0xe: a, -0x1E: b, 0b101: c, 1e3: d}\nrules: []\n");
-    REQUIRE(hex.roles.size() == 1);
-    const auto& hex_labels = hex.roles.front().labels;
+    const auto hex_labels = labels_of("{0xe: a, -0x1E: b, 0b101: c, 1e3: d}");
     CHECK(hex_labels.contains("14"));
     CHECK(hex_labels.contains("-30"));
     CHECK(hex_labels.contains("5"));
     CHECK(hex_labels.contains("1000"));
     // A float key too small for a double is 0 to Go's ParseFloat, not an error (fuzz seed
     // float-key-underflow).
-    const Export tiny = load_yaml(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
-        "  name: r\n  labels: {3E-33333333339: a}\nrules: []\n");
-    REQUIRE(tiny.roles.size() == 1);
-    CHECK(tiny.roles.front().labels.contains("0"));
+    CHECK(labels_of("{3E-33333333339: a}").contains("0"));
 }
 
 // parserc.go yaml_parser_process_directives (only %YAML 1.1 and %TAG), and kubectl's cutting at the "---"
