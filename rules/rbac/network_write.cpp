@@ -9,7 +9,8 @@ constexpr RuleInfo kInfo{"RG223", "network-write", "rbac", RiskSeverity::kMedium
 
 void check(const CheckContext& context, std::vector<Finding>& out) {
     static const std::vector<Probe> kProbes =
-        probes({"create", "update", "patch", "delete"},
+        // deletecollection removes every NetworkPolicy of a namespace in one call (trivy KSV-0056 lists it).
+        probes({"create", "update", "patch", "delete", "deletecollection"},
                {"services", "endpoints", "endpointslices.discovery.k8s.io",
                 "networkpolicies.networking.k8s.io", "ingresses.networking.k8s.io",
                 "gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"});
