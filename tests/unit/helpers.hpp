@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,15 @@
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph::test {
+
+/// A file of the source tree (docs, fixtures) as text; a file that cannot be read fails the test.
+inline std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    REQUIRE_MESSAGE(in.good(), "cannot read ", path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 /// Loads in-memory files (name -> text) the way load_paths would.
 inline Export load_files(const std::vector<std::pair<std::string, std::string>>& files,

@@ -11,22 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
 #include "rbacgraph/rules.hpp"
 
 namespace fs = std::filesystem;
 using namespace rbacgraph;
+using rbacgraph::test::read_text;
 
 namespace {
 
 const fs::path kSource = RBACGRAPH_SOURCE_DIR;
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path);
-    REQUIRE_MESSAGE(in.good(), "cannot read ", path.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // The text from a heading line to the next heading of the same or a higher level.
 std::string section(const std::string& text, const std::string& heading) {

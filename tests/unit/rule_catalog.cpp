@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "helpers.hpp"
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/load.hpp"
 #include "rbacgraph/report.hpp"
@@ -18,17 +19,11 @@
 
 namespace fs = std::filesystem;
 using namespace rbacgraph;
+using rbacgraph::test::read_text;
 
 namespace {
 
 const fs::path kSource = RBACGRAPH_SOURCE_DIR;
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string snake(std::string_view slug) {
     std::string out(slug);
