@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "rbacgraph/check.hpp"
@@ -50,6 +51,63 @@ std::pair<std::vector<std::string>, std::string> selected_namespaces(const Expor
     return {out, text};
 }
 
+// Whether two resourceTypeSelectors can select one resource: an empty list selects every type, "<group>"
+// every kind of the group, "<group>/<Kind>" one kind.
+bool types_overlap(const AckRoleSelector& a, const AckRoleSelector& b) {
+    if (a.resource_types.empty() || b.resource_types.empty()) {
+        return true;
+    }
+    const auto covers = [](const std::string& wide, const std::string& narrow) {
+        return wide == narrow || (wide.find('/') == std::string::npos && narrow.starts_with(wide + "/"));
+    };
+    for (const std::string& x : a.resource_types) {
+        for (const std::string& y : b.resource_types) {
+            if (covers(x, y) || covers(y, x)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// The other selectors of the input that select some namespace and type this one selects: ACK reconciles a
+// resource two selectors match with neither role (the IAMRoleSelector design, "Multi-Role Support via IAM
+// Role Selector": a conflict, the resource is not reconciled). "" when none.
+std::string selector_conflicts(const Export& source, const AckRoleSelector& selector,
+                               const std::vector<std::string>& namespaces) {
+    std::vector<std::string> parts;
+    for (const AckRoleSelector& other : source.ack_role_selectors) {
+        if (&other == &selector || !types_overlap(selector, other)) {
+            continue;
+        }
+        std::vector<std::string> shared;
+        if (other.every_namespace) {
+            shared = namespaces;
+        } else {
+            std::vector<std::string> theirs = selected_namespaces(source, other).first;
+            if (selector.every_namespace) {
+                shared = std::move(theirs);
+            } else {
+                std::set_intersection(namespaces.begin(), namespaces.end(), theirs.begin(), theirs.end(),
+                                      std::back_inserter(shared));
+            }
+        }
+        if (selector.every_namespace && other.every_namespace) {
+            parts.push_back(fmt::format("{} (every namespace)", other.name));
+        } else if (!shared.empty()) {
+            parts.push_back(fmt::format("{} (in {})", other.name, fmt::join(shared, ", ")));
+        }
+    }
+    if (parts.empty()) {
+        return {};
+    }
+    return fmt::format(
+        "; selector{} {} also match{}: where two selectors match a resource ACK reconciles it with neither "
+        "role "
+        "(a conflict), until one of them is deleted or changed",
+        parts.size() > 1 ? "s" : "", fmt::join(parts, ", "), parts.size() > 1 ? "" : "es");
+}
+
 // eks-iam.md 9.5 (ACK-create): "Anyone with permission to create Kubernetes resources in your cluster can
 // effectively create AWS resources through ACK". ACK's groups are "<service>.services.k8s.aws", one per
 // controller: any resource of any of them.
@@ -71,7 +129,7 @@ SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) 
     std::tie(admin, out.power) = iam_role_power(selector.role_arn);
     out.severity = admin ? RiskSeverity::kHigh : RiskSeverity::kMedium;
     // ACK assumes the selected role with the capability role's credentials (sts:AssumeRole and
-    // sts:TagSession, UG ack-permissions.adoc): asked of the IAM dumps when both roles are in the input.
+    // sts:TagSession, UG ack-permissions.adoc): both asked of the IAM dumps when both roles are in the input.
     out.trust = "if the ACK role may assume it (sts:AssumeRole and sts:TagSession)";
     const IamIndex* index = iam();
     const std::optional<std::size_t> selected =
@@ -80,22 +138,33 @@ SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) 
         if (capability.type != "ACK" || !capability.role_arn || !selected) {
             continue;
         }
-        const std::optional<AssumeStep> step =
-            index->can_assume(index->caller(*capability.role_arn), *selected);
-        if (!step || step->effect == IamEffect::kDeny || step->effect == IamEffect::kImplicitDeny) {
+        const IamCaller ack_role = index->caller(*capability.role_arn);
+        const std::optional<AssumeStep> step = index->can_assume(ack_role, *selected);
+        // ACK tags the session it opens with the selected role, so the role's trust (and, where the assume
+        // needs them, the capability role's own policies) must allow sts:TagSession as well (UG
+        // ack-permissions.adoc; IAM user guide id_session-tags, "Permissions required to add session tags").
+        const std::optional<AssumeStep> tag =
+            step ? index->can_tag_session(ack_role, *selected) : std::nullopt;
+        const auto refused = [](const std::optional<AssumeStep>& hop) {
+            return !hop || hop->effect == IamEffect::kDeny || hop->effect == IamEffect::kImplicitDeny;
+        };
+        if (refused(step) || refused(tag)) {
             out.trust = fmt::format(
-                "but ACK capability {}'s role may not assume it (sts:AssumeRole), so the "
-                "selector only makes ACK fail there for now",
-                capability.name);
+                "but ACK capability {}'s role {}, so the selector only makes ACK fail there "
+                "for now",
+                capability.name,
+                refused(step) ? "may not assume it (sts:AssumeRole)"
+                              : "may assume it but not tag the session (sts:TagSession, "
+                                "which ACK needs)");
             out.severity = RiskSeverity::kLow;
         } else {
-            out.trust =
-                fmt::format("which ACK capability {}'s role may assume ({}; sts:TagSession is needed too)",
-                            capability.name,
-                            step->effect == IamEffect::kConditional
-                                ? "if a condition, or its own policies where they are not in "
-                                  "the input, allow it"
-                                : "allowed");
+            const bool conditional =
+                step->effect == IamEffect::kConditional || tag->effect == IamEffect::kConditional;
+            out.trust = fmt::format("which ACK capability {}'s role may assume with a tagged session ({})",
+                                    capability.name,
+                                    conditional ? "if a condition, or its own policies where they are not in "
+                                                  "the input, allow it"
+                                                : "allowed");
         }
         break;
     }
@@ -106,9 +175,11 @@ SelectorDrive CheckContext::ack_selector_drive(const AckRoleSelector& selector) 
     if (selector.every_namespace) {
         out.scope = "every namespace";
         out.creators.push_back(create_ack);
+        out.conflicts = selector_conflicts(graph_->source(), selector, {});
         return out;
     }
     auto [namespaces, text] = selected_namespaces(graph_->source(), selector);
+    out.conflicts = selector_conflicts(graph_->source(), selector, namespaces);
     // Which namespaces labels select is the input's to say; names alone say it themselves.
     out.scope = !selector.namespace_labels ? text
                 : namespaces.empty()       ? text + " (none in the input)"

@@ -123,9 +123,13 @@ bool assume_action(const IamStatement& statement) {
     return statement_covers_action(statement, kAssumeRole);
 }
 
-std::string why_assumable(const IamCaller& caller, PrincipalMatch how, const std::string& session,
-                          bool identity_needed, const std::string& identity_policy,
-                          const std::string& condition) {
+// sts:TagSession (IAM user guide, id_session-tags: "the role's trust policy must allow sts:TagSession", and
+// so must the caller's identity policy where it must allow sts:AssumeRole).
+constexpr std::string_view kTagSession = "sts:TagSession";
+
+std::string why_assumable(const IamCaller& caller, std::string_view action, PrincipalMatch how,
+                          const std::string& session, bool identity_needed,
+                          const std::string& identity_policy, const std::string& condition) {
     std::string why;
     switch (how) {
         case PrincipalMatch::kDirect:
@@ -145,10 +149,9 @@ std::string why_assumable(const IamCaller& caller, PrincipalMatch how, const std
             break;
     }
     if (identity_needed) {
-        why +=
-            caller.principal
-                ? fmt::format(", and {} allows sts:AssumeRole on it", identity_policy)
-                : std::string(", if the caller's own policies (not in the dump) allow sts:AssumeRole on it");
+        why += caller.principal
+                   ? fmt::format(", and {} allows {} on it", identity_policy, action)
+                   : fmt::format(", if the caller's own policies (not in the dump) allow {} on it", action);
     }
     if (!condition.empty()) {
         why += " under the condition " + condition;
@@ -433,6 +436,15 @@ IamDecision IamIndex::identity_decision(std::size_t index, std::string_view acti
 
 std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::size_t role_index,
                                                bool explain) const {
+    return trust_allows(caller, role_index, kAssumeRole, explain);
+}
+
+std::optional<AssumeStep> IamIndex::can_tag_session(const IamCaller& caller, std::size_t role_index) const {
+    return trust_allows(caller, role_index, kTagSession, true);
+}
+
+std::optional<AssumeStep> IamIndex::trust_allows(const IamCaller& caller, std::size_t role_index,
+                                                 std::string_view action, bool explain) const {
     const IamPrincipal& role = principals_[role_index];
     if (role.role == nullptr || caller.root) {
         return std::nullopt;  // eks-iam.md 10.1 row 13: the root user never assumes a role
@@ -442,7 +454,7 @@ std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::siz
     for (const IamStatement& statement : role.role->trust.statements) {
         // IAM refuses NotPrincipal with Allow in a trust policy (warned when indexing): it admits nobody
         // here.
-        if (!assume_action(statement) || !statement.has_principal ||
+        if (!statement_covers_action(statement, action) || !statement.has_principal ||
             (statement.allow && statement.not_principal)) {
             continue;
         }
@@ -467,9 +479,9 @@ std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::siz
     std::optional<IamDecision> boundary;
     if (caller.principal) {
         const IamPrincipal& principal = principals_[*caller.principal];
-        identity = identity_decision(*caller.principal, kAssumeRole, {role.arn, false});
+        identity = identity_decision(*caller.principal, action, {role.arn, false});
         if (principal.boundary) {
-            boundary = evaluate_policies(std::span(&*principal.boundary, 1), kAssumeRole, {role.arn, false},
+            boundary = evaluate_policies(std::span(&*principal.boundary, 1), action, {role.arn, false},
                                          &principal.variables);
         }
         if (identity.effect == IamEffect::kDeny || (boundary && boundary->effect == IamEffect::kDeny)) {
@@ -505,10 +517,14 @@ std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::siz
                 }
                 conditional = true;
                 note = caller.role
-                           ? ", if its permissions boundary (which does not allow sts:AssumeRole) does not "
-                             "limit a trust that admits everyone"
-                           : ", if the user's permissions boundary (which does not allow sts:AssumeRole) "
-                             "does not limit a trust that names the user: AWS's pages disagree";
+                           ? fmt::format(
+                                 ", if its permissions boundary (which does not allow {}) does not "
+                                 "limit a trust that admits everyone",
+                                 action)
+                           : fmt::format(
+                                 ", if the user's permissions boundary (which does not allow {}) does "
+                                 "not limit a trust that names the user: AWS's pages disagree",
+                                 action);
             }
         } else if (identity_needed) {
             conditional = true;
@@ -530,8 +546,8 @@ std::optional<AssumeStep> IamIndex::can_assume(const IamCaller& caller, std::siz
             step.identity = {IamEffect::kConditional, nullptr, "the caller's policies (not in the dump)"};
         }
         if (explain) {
-            step.why = why_assumable(caller, match.how, match.session, identity_needed, step.identity.policy,
-                                     statement->condition) +
+            step.why = why_assumable(caller, action, match.how, match.session, identity_needed,
+                                     step.identity.policy, statement->condition) +
                        note;
         }
         best = std::move(step);

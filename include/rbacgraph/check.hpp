@@ -197,6 +197,9 @@ struct SelectorDrive {
                                                     ///< when the ACK role may not assume it
     std::string power;                              ///< what the role holds, for messages
     std::string trust;  ///< whether the ACK capability role may assume it, as the IAM dumps say, for messages
+    /// "; selector t also matches (in a, b): ..." for the other selectors of the input that match some
+    /// resource it matches (ACK then reconciles with neither role); "" when none.
+    std::string conflicts;
 };
 
 struct CheckOptions {

@@ -149,6 +149,9 @@ class IamIndex {
     /// explain, the step's text is left empty (the reachability search needs only the effect).
     std::optional<AssumeStep> can_assume(const IamCaller& caller, std::size_t role,
                                          bool explain = true) const;
+    /// Can the caller pass session tags when it assumes the role (sts:TagSession, allowed by the role's trust
+    /// and, where sts:AssumeRole needs them, the caller's own policies)? nullopt when not.
+    std::optional<AssumeStep> can_tag_session(const IamCaller& caller, std::size_t role) const;
     /// Every role the caller reaches by assuming roles, transitively, each by its shortest path (an
     /// unconditional path preferred over a conditional one).
     std::vector<IamRoute> routes_from(const IamCaller& caller) const;
@@ -162,6 +165,9 @@ class IamIndex {
         std::string_view service) const;
 
   private:
+    /// The trust evaluation behind can_assume and can_tag_session, for one sts: action.
+    std::optional<AssumeStep> trust_allows(const IamCaller& caller, std::size_t role, std::string_view action,
+                                           bool explain) const;
     std::vector<std::size_t> candidate_roles(const IamCaller& caller) const;
     std::vector<AssumeEdge> direct_edges(const IamCaller& caller) const;
     void warn_unknown(std::vector<Diagnostic>& diagnostics) const;

@@ -46,9 +46,9 @@ Finding selector_finding(const CheckContext& context, const AckRoleSelector& sel
     finding.subjects = drivers;
     finding.message = fmt::format(
         "IAMRoleSelector {} makes ACK act in AWS as IAM role {} ({}) for {} in {}, {}, where no other "
-        "selector also matches: whoever can create ACK resources there acts with it: {}{}",
+        "selector also matches: whoever can create ACK resources there acts with it: {}{}{}",
         selector.name, selector.role_arn, drive.power, types, drive.scope, drive.trust,
-        holders_text(creators), labellers_text);
+        holders_text(creators), labellers_text, drive.conflicts);
     return finding;
 }
 

@@ -187,8 +187,9 @@ subjects: [{kind: Group, name: elsewhere}]
 TEST_CASE(
     "capability-drivers: a selected role the ACK role may not assume makes the selector dormant (low)") {
     // UG ack-permissions.adoc: the capability role needs sts:AssumeRole (and sts:TagSession) on the role.
-    const auto selector_with_trust = [](std::string_view principal) {
-        std::string yaml = R"(
+    const auto selector_with_trust =
+        [](std::string_view principal, std::string_view actions = R"(["sts:AssumeRole", "sts:TagSession"])") {
+            std::string yaml = R"(
 capability: {capabilityName: ack, type: ACK, roleArn: "arn:aws:iam::111122223333:role/ack"}
 ---
 apiVersion: services.k8s.aws/v1alpha1
@@ -207,32 +208,102 @@ RoleDetailList:
   Arn: arn:aws:iam::111122223333:role/target
   AssumeRolePolicyDocument:
     Version: "2012-10-17"
-    Statement: [{Effect: Allow, Principal: {AWS: "PRINCIPAL"}, Action: ["sts:AssumeRole", "sts:TagSession"]}]
+    Statement: [{Effect: Allow, Principal: {AWS: "PRINCIPAL"}, Action: ACTIONS}]
   RolePolicyList:
   - PolicyName: admin
     PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
 )";
-        yaml.replace(yaml.find("PRINCIPAL"), 9, principal);
-        // The IAM dumps belong to the estate, as the CLI builds it.
-        Export source = test::load_yaml(yaml);
-        std::vector<IamAccountDetails> iam = std::move(source.iam);
-        source.iam.clear();
-        std::vector<Cluster> clusters;
-        clusters.push_back({"", std::make_shared<const Graph>(std::move(source), test::test_options())});
-        const Estate estate(std::move(clusters), std::move(iam));
-        CheckRun run;
-        run.rules = builtin_rules();
-        run.options.enabled = {"capability-drivers"};
-        const std::vector<Finding> findings = run_checks(estate, run).findings;
-        const Finding* selector = finding_on(findings, "IAMRoleSelector", "s");
-        REQUIRE(selector != nullptr);
-        return *selector;
-    };
+            yaml.replace(yaml.find("PRINCIPAL"), 9, principal);
+            yaml.replace(yaml.find("ACTIONS"), 7, actions);
+            // The IAM dumps belong to the estate, as the CLI builds it.
+            Export source = test::load_yaml(yaml);
+            std::vector<IamAccountDetails> iam = std::move(source.iam);
+            source.iam.clear();
+            std::vector<Cluster> clusters;
+            clusters.push_back({"", std::make_shared<const Graph>(std::move(source), test::test_options())});
+            const Estate estate(std::move(clusters), std::move(iam));
+            CheckRun run;
+            run.rules = builtin_rules();
+            run.options.enabled = {"capability-drivers"};
+            const std::vector<Finding> findings = run_checks(estate, run).findings;
+            const Finding* selector = finding_on(findings, "IAMRoleSelector", "s");
+            REQUIRE(selector != nullptr);
+            return *selector;
+        };
     const Finding locked = selector_with_trust("arn:aws:iam::111122223333:role/other");
     CHECK(locked.severity == RiskSeverity::kLow);
     CHECK(locked.message.find("may not assume it") != std::string::npos);
     // Positive control: the trust names the ACK role, in the same account.
     const Finding trusted = selector_with_trust("arn:aws:iam::111122223333:role/ack");
     CHECK(trusted.severity == RiskSeverity::kHigh);
-    CHECK(trusted.message.find("role may assume (allowed") != std::string::npos);
+    CHECK(trusted.message.find("role may assume with a tagged session (allowed") != std::string::npos);
+    // ACK tags its sessions: a trust that allows sts:AssumeRole alone leaves the selector failing (IAM user
+    // guide id_session-tags, "Permissions required to add session tags").
+    const Finding untagged =
+        selector_with_trust("arn:aws:iam::111122223333:role/ack", R"(["sts:AssumeRole"])");
+    CHECK(untagged.severity == RiskSeverity::kLow);
+    CHECK(untagged.message.find("may assume it but not tag the session (sts:TagSession") !=
+          std::string::npos);
+    // sts:* covers both.
+    const Finding any_sts = selector_with_trust("arn:aws:iam::111122223333:role/ack", R"("sts:*")");
+    CHECK(any_sts.severity == RiskSeverity::kHigh);
+}
+
+TEST_CASE("capability-drivers: two IAMRoleSelectors matching one resource are named as a conflict") {
+    // The IAMRoleSelector design ("Multi-Role Support via IAM Role Selector"): a resource two selectors match
+    // is not reconciled, so neither role acts there until one selector goes.
+    const auto selectors = [](std::string_view second_types) {
+        std::string yaml = R"(
+capability: {capabilityName: ack, type: ACK, roleArn: "arn:aws:iam::111122223333:role/ack"}
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: buckets}
+spec:
+  arn: arn:aws:iam::111122223333:role/buckets
+  namespaceSelector: {names: [shop, data]}
+  resourceTypeSelector: [{group: s3.services.k8s.aws, version: v1alpha1, kind: Bucket}]
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: other}
+spec:
+  arn: arn:aws:iam::111122223333:role/other
+  namespaceSelector: {names: [data, web]}
+  resourceTypeSelector: TYPES
+)";
+        yaml.replace(yaml.find("TYPES"), 5, second_types);
+        return drivers(graph_of(yaml));
+    };
+    // A whole group covers its kinds: both match s3 Buckets in namespace data.
+    const std::vector<Finding> clash = selectors("[{apiVersion: s3.services.k8s.aws/v1alpha1}]");
+    const Finding* buckets = finding_on(clash, "IAMRoleSelector", "buckets");
+    REQUIRE(buckets != nullptr);
+    CHECK(buckets->message.find("selector other (in data) also matches") != std::string::npos);
+    const Finding* other = finding_on(clash, "IAMRoleSelector", "other");
+    REQUIRE(other != nullptr);
+    CHECK(other->message.find("selector buckets (in data) also matches") != std::string::npos);
+    // Positive control: another service's types never meet the Buckets, in the same namespace.
+    const std::vector<Finding> apart =
+        selectors("[{group: rds.services.k8s.aws, version: v1alpha1, kind: DBInstance}]");
+    const Finding* alone = finding_on(apart, "IAMRoleSelector", "buckets");
+    REQUIRE(alone != nullptr);
+    CHECK(alone->message.find("selector other") == std::string::npos);
+    // A selector without a namespaceSelector meets every other one where their types meet.
+    const std::vector<Finding> everywhere = drivers(graph_of(R"(
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: all}
+spec: {arn: "arn:aws:iam::111122223333:role/all"}
+---
+apiVersion: services.k8s.aws/v1alpha1
+kind: IAMRoleSelector
+metadata: {name: shop}
+spec:
+  arn: arn:aws:iam::111122223333:role/shop
+  namespaceSelector: {names: [shop]}
+)"));
+    const Finding* all = finding_on(everywhere, "IAMRoleSelector", "all");
+    REQUIRE(all != nullptr);
+    CHECK(all->message.find("selector shop (in shop) also matches") != std::string::npos);
 }
