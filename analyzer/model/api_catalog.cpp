@@ -320,103 +320,121 @@ std::vector<std::string> nearest_words(std::string_view word, const std::vector<
 
 namespace {
 
-// Verbs the API server derives for resource requests (requestinfo.go), plus the special verbs authorizers
-// check (escalate, bind, impersonate, approve, sign, use, attest) and 1.37's
-// unsafe-delete-ignore-read-errors and request-podcertificate-signer (k8s-rbac.md section 15).
-constexpr std::array<std::string_view, 19> kResourceVerbs = {"get",
-                                                             "list",
-                                                             "watch",
-                                                             "create",
-                                                             "update",
-                                                             "patch",
-                                                             "delete",
-                                                             "deletecollection",
-                                                             "proxy",
-                                                             "escalate",
-                                                             "bind",
-                                                             "impersonate",
-                                                             "approve",
-                                                             "sign",
-                                                             "use",
-                                                             "attest",
-                                                             "unsafe-delete-ignore-read-errors",
-                                                             "request-podcertificate-signer",
-                                                             "*"};
-// Non-resource requests use the lower-cased HTTP method.
-constexpr std::array<std::string_view, 8> kUrlVerbs = {"get",    "post", "put",     "patch",
-                                                       "delete", "head", "options", "*"};
-// Constrained impersonation (KEP-5284, k8s-rbac.md section 8): impersonate:<mode> and
-// impersonate-on:<mode>:<verb>.
-constexpr std::array<std::string_view, 4> kImpersonationModes = {"user-info", "serviceaccount",
-                                                                 "arbitrary-node", "associated-node"};
-// Node-aware verbs of DRA's resourceclaims/driver (1.36): associated-node:<verb> and arbitrary-node:<verb>.
-constexpr std::array<std::string_view, 2> kNodeAwarePrefixes = {"associated-node:", "arbitrary-node:"};
+// k8s-rbac.md 1: verbs of resource requests come from the HTTP method (apiserver requestinfo.go), verbs of
+// non-resource requests are the lower-cased method; the special verbs are checked by their own code paths.
+constexpr std::string_view kRequestInfo = "apiserver requestinfo.go: the HTTP method (k8s-rbac.md 1)";
+constexpr std::string_view kMethod = "apiserver requestinfo.go: a non-resource request's lower-cased method";
+constexpr std::string_view kConstrained = "KEP-5284 constrained impersonation, beta and on in 1.36";
+constexpr std::string_view kNodeAware =
+    "DRAResourceClaimGranularStatusAuthorization on resourceclaims/driver, beta and on in 1.36 (PR #134947)";
 
-template <std::size_t N>
-bool listed(const std::array<std::string_view, N>& verbs, std::string_view verb) {
-    return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+// Every verb the API server authorizes, one row each (a prefixed form is one row per prefix). Plain verbs
+// come first, in the order "did you mean" prefers them.
+constexpr std::array<VerbRow, 33> kVerbTable = {{
+    {"get", false, VerbUse::kEither, {}, kRequestInfo},
+    {"list", false, VerbUse::kResource, {}, "apiserver requestinfo.go: GET without a name"},
+    {"watch", false, VerbUse::kResource, {}, "apiserver requestinfo.go: GET with ?watch, or a /watch/ path"},
+    {"create", false, VerbUse::kResource, {}, kRequestInfo},
+    {"update", false, VerbUse::kResource, {}, kRequestInfo},
+    {"patch", false, VerbUse::kEither, {}, kRequestInfo},
+    {"delete", false, VerbUse::kEither, {}, kRequestInfo},
+    {"deletecollection", false, VerbUse::kResource, {}, "apiserver requestinfo.go: DELETE without a name"},
+    {"proxy", false, VerbUse::kResource, {}, "apiserver requestinfo.go: the deprecated /proxy/ paths"},
+    {"escalate", false, VerbUse::kResource, {}, "RBAC's role escalation check (k8s-rbac.md 7)"},
+    {"bind", false, VerbUse::kResource, {}, "RBAC's binding escalation check (k8s-rbac.md 7)"},
+    {"impersonate", false, VerbUse::kResource, {}, "the impersonation filter (k8s-rbac.md 8)"},
+    {"approve", false, VerbUse::kResource, {}, "certificates.k8s.io signers: CSR approval (k8s-rbac.md 1)"},
+    {"sign", false, VerbUse::kResource, {}, "certificates.k8s.io signers: CSR signing (k8s-rbac.md 1)"},
+    {"use", false, VerbUse::kResource, {}, "PodSecurityPolicy's check (removed in 1.25; k8s-rbac.md 1)"},
+    {"attest", false, VerbUse::kResource, {}, "ClusterTrustBundles of a signer (KEP-3257, GA in 1.37)"},
+    {"unsafe-delete-ignore-read-errors",
+     false,
+     VerbUse::kResource,
+     {1, 37},
+     "KEP-3926, beta and on in 1.37 (alpha, off, from 1.32)"},
+    {"request-podcertificate-signer", false, VerbUse::kResource, {1, 37}, "1.37 release notes, PR #140006"},
+    {"*", false, VerbUse::kEither, {}, "RBAC: every verb (evaluation_helpers.go VerbMatches)"},
+    {"post", false, VerbUse::kNonResource, {}, kMethod},
+    {"put", false, VerbUse::kNonResource, {}, kMethod},
+    {"head", false, VerbUse::kNonResource, {}, kMethod},
+    {"options", false, VerbUse::kNonResource, {}, kMethod},
+    {"impersonate:user-info", false, VerbUse::kResource, {1, 36}, kConstrained},
+    {"impersonate:serviceaccount", false, VerbUse::kResource, {1, 36}, kConstrained},
+    {"impersonate:arbitrary-node", false, VerbUse::kResource, {1, 36}, kConstrained},
+    {"impersonate:associated-node", false, VerbUse::kResource, {1, 36}, kConstrained},
+    // impersonate-on:<mode>:<verb>: the verb of the request made while impersonating, of either kind.
+    {"impersonate-on:user-info:", true, VerbUse::kEither, {1, 36}, kConstrained},
+    {"impersonate-on:serviceaccount:", true, VerbUse::kEither, {1, 36}, kConstrained},
+    {"impersonate-on:arbitrary-node:", true, VerbUse::kEither, {1, 36}, kConstrained},
+    {"impersonate-on:associated-node:", true, VerbUse::kEither, {1, 36}, kConstrained},
+    // <prefix><verb> on resourceclaims/driver: a resource verb.
+    {"associated-node:", true, VerbUse::kResource, {1, 36}, kNodeAware},
+    {"arbitrary-node:", true, VerbUse::kResource, {1, 36}, kNodeAware},
+    // 1.37's checkpoint verb is not listed: KEP-5823 targets alpha in 1.37, and shipping is not verified
+    // (k8s-rbac.md 15, K20).
+}};
+
+// Whether a row's verb may appear on requests of `use` (a rule with both kinds of requests takes either).
+bool carries(VerbUse row, VerbUse use) {
+    return row == VerbUse::kEither || use == VerbUse::kEither || row == use;
 }
 
 bool plain_known(std::string_view verb, VerbUse use) {
-    return (use != VerbUse::kNonResource && listed(kResourceVerbs, verb)) ||
-           (use != VerbUse::kResource && listed(kUrlVerbs, verb));
+    return std::any_of(kVerbTable.begin(), kVerbTable.end(), [&](const VerbRow& row) {
+        return !row.then_verb && row.verb == verb && carries(row.use, use);
+    });
+}
+
+// The row a verb is: its own, or a prefix's whose rest is a plain verb (never '*') of the requests it
+// qualifies.
+const VerbRow* row_of(std::string_view verb, VerbUse use) {
+    for (const VerbRow& row : kVerbTable) {
+        if (!carries(row.use, use)) {
+            continue;
+        }
+        if (!row.then_verb) {
+            if (row.verb == verb) {
+                return &row;
+            }
+            continue;
+        }
+        if (!verb.starts_with(row.verb)) {
+            continue;
+        }
+        const std::string_view action = verb.substr(row.verb.size());
+        // A prefix of either kind of request takes the requests' own verbs; a resource prefix, resource
+        // verbs.
+        const VerbUse action_use = row.use == VerbUse::kEither ? use : row.use;
+        if (action != "*" && plain_known(action, action_use)) {
+            return &row;
+        }
+    }
+    return nullptr;
 }
 
 }  // namespace
 
+std::span<const VerbRow> verb_table() {
+    return {kVerbTable.data(), kVerbTable.size()};
+}
+
 bool is_known_verb(std::string_view verb, VerbUse use) {
-    if (plain_known(verb, use)) {
-        return true;
-    }
-    if (verb.starts_with("impersonate:")) {
-        return use != VerbUse::kNonResource && listed(kImpersonationModes, verb.substr(12));
-    }
-    if (verb.starts_with("impersonate-on:")) {
-        std::string_view rest = verb.substr(15);
-        const std::size_t colon = rest.find(':');
-        if (colon == std::string_view::npos || !listed(kImpersonationModes, rest.substr(0, colon))) {
-            return false;
-        }
-        const std::string_view action = rest.substr(colon + 1);
-        return action != "*" && plain_known(action, use);
-    }
-    for (const std::string_view prefix : kNodeAwarePrefixes) {
-        if (verb.starts_with(prefix) && use != VerbUse::kNonResource) {
-            const std::string_view action = verb.substr(prefix.size());
-            return action != "*" && listed(kResourceVerbs, action);
-        }
-    }
-    return false;
+    return row_of(verb, use) != nullptr;
 }
 
 std::optional<VerbOrigin> verb_origin(std::string_view verb) {
-    // k8s-rbac.md 15: the release whose feature gate turns the check on by default.
-    if (verb == "unsafe-delete-ignore-read-errors") {
-        return VerbOrigin{1, 37, "KEP-3926, beta and on in 1.37 (alpha, off, from 1.32)"};
+    const VerbRow* row = row_of(verb, VerbUse::kEither);
+    if (row == nullptr || row->since.major == 0) {
+        return std::nullopt;
     }
-    if (verb == "request-podcertificate-signer") {
-        return VerbOrigin{1, 37, "1.37 release notes, PR #140006"};
-    }
-    if (verb.starts_with("associated-node:") || verb.starts_with("arbitrary-node:")) {
-        return VerbOrigin{1, 36,
-                          "DRAResourceClaimGranularStatusAuthorization, beta and on in 1.36 (PR #134947)"};
-    }
-    if (verb.starts_with("impersonate:") || verb.starts_with("impersonate-on:")) {
-        return VerbOrigin{1, 36, "KEP-5284 constrained impersonation, beta and on in 1.36"};
-    }
-    return std::nullopt;
+    return VerbOrigin{row->since.major, row->since.minor, row->source};
 }
 
 std::vector<std::string> plain_verbs(VerbUse use) {
     std::vector<std::string> out;
-    if (use != VerbUse::kNonResource) {
-        out.assign(kResourceVerbs.begin(), kResourceVerbs.end());
-    }
-    if (use != VerbUse::kResource) {
-        for (const std::string_view verb : kUrlVerbs) {
-            if (std::find(out.begin(), out.end(), verb) == out.end()) {
-                out.emplace_back(verb);
-            }
+    for (const VerbRow& row : kVerbTable) {
+        if (!row.then_verb && row.verb.find(':') == std::string_view::npos && carries(row.use, use)) {
+            out.emplace_back(row.verb);
         }
     }
     return out;

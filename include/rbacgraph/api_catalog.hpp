@@ -6,6 +6,7 @@
 // subresources), and what the input declares (CustomResourceDefinitions, APIServices).
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,12 +87,29 @@ class ApiCatalog {
 /// Which requests a verb is asked of: resource requests, non-resource URLs, or either (a rule with both).
 enum class VerbUse { kResource, kNonResource, kEither };
 
-/// Verbs a request can carry, so that a word outside them is a typo: the API server's request verbs, the
-/// special verbs authorizers check, the non-resource URL verbs (HTTP methods), and the verb forms of
-/// constrained impersonation, DRA's node-aware status verbs and the 1.37 verbs (k8s-rbac.md sections 1, 8,
-/// 13 and 15). '*' is known.
+/// A release, as the verb table gives it ({0, 0}: every supported release).
+struct VerbRelease {
+    int major = 0;
+    int minor = 0;
+};
+
+/// One verb the API server authorizes: a resource request's verb, a non-resource request's method, a special
+/// verb an authorizer checks, or a prefixed form (constrained impersonation, DRA's node-aware verbs) that a
+/// plain verb follows. k8s-rbac.md sections 1, 8, 13 and 15.
+struct VerbRow {
+    std::string_view verb;  ///< the verb, or with then_verb the prefix a plain verb follows
+    bool then_verb = false;
+    VerbUse use = VerbUse::kResource;  ///< which requests carry it (kEither: both kinds)
+    VerbRelease since;                 ///< the release whose default turns it on; {0, 0}: every supported one
+    std::string_view source;
+};
+
+/// The verb table: one list for the lint (unknown-verb), the request parser (can-i, who-can) and the docs.
+std::span<const VerbRow> verb_table();
+
+/// Whether a verb is in the verb table for requests of `use` ('*' is), so that a word outside it is a typo.
 bool is_known_verb(std::string_view verb, VerbUse use);
-/// The verbs is_known_verb knows by name (not the prefixed forms), for "did you mean".
+/// The verbs of the table without a prefix, for "did you mean".
 std::vector<std::string> plain_verbs(VerbUse use);
 
 /// From which release a known verb is authorized by default, and the source that says so (k8s-rbac.md 15).
