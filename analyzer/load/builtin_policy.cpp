@@ -46,6 +46,26 @@ std::vector<Addition> additions() {
     kubelet.resources = {"nodes/pods", "nodes/healthz", "nodes/configz"};
     kubelet.verbs = {"get"};
     out.push_back({{1, 33}, "system:kubelet-api-admin", std::move(kubelet)});
+    // k8s-rbac.md 15 (K18), kubernetes/kubernetes PR #135418 (1.36 notes): "Add write and read permissions
+    // for workloads to the admin cluster role. Add write permissions for workloads to the edit cluster role.
+    // Add read permissions for workloads to the view cluster role." admin, edit and view are aggregated, so
+    // the rules land in their system:aggregate-to-* roles, with the bootstrap policy's Read and Write verb
+    // sets (policy.go). admin also aggregates edit's and view's rules, so its own rule adds nothing
+    // effective.
+    const auto workloads = [](std::vector<std::string> verbs) {
+        PolicyRule rule;
+        rule.api_groups = {"scheduling.k8s.io"};
+        rule.resources = {"workloads"};
+        rule.verbs = std::move(verbs);
+        return rule;
+    };
+    const std::vector<std::string> read = {"get", "list", "watch"};
+    const std::vector<std::string> write = {"create", "delete", "deletecollection", "patch", "update"};
+    std::vector<std::string> read_write = write;
+    read_write.insert(read_write.end(), read.begin(), read.end());
+    out.push_back({{1, 36}, "system:aggregate-to-admin", workloads(read_write)});
+    out.push_back({{1, 36}, "system:aggregate-to-edit", workloads(write)});
+    out.push_back({{1, 36}, "system:aggregate-to-view", workloads(read)});
     std::stable_sort(out.begin(), out.end(),
                      [](const Addition& a, const Addition& b) { return a.since < b.since; });
     return out;

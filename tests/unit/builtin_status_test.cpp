@@ -204,6 +204,45 @@ rules:
               .status == BuiltinStatus::kModified);
 }
 
+TEST_CASE("1.36's workloads rules reach edit and view on 1.36 clusters, not on older ones") {
+    // k8s-rbac.md 15 (K18), PR #135418: view reads, edit writes scheduling.k8s.io workloads from 1.36; an
+    // export without the aggregated roles gets the release's own (the overlay).
+    constexpr std::string_view kEditor = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: editors, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, name: ed}]
+)";
+    const Request create = test::resource_request("create", "workloads", "team", "", "scheduling.k8s.io");
+    const Request get = test::resource_request("get", "workloads", "team", "", "scheduling.k8s.io");
+    const Graph on_136 = graph_of(kEditor, with_builtin(KubernetesVersion{1, 36}));
+    CHECK(test::user_can(on_136, "ed", {}, create));
+    CHECK(test::user_can(on_136, "ed", {}, get));  // view's read, aggregated into edit
+    const Graph on_135 = graph_of(kEditor, with_builtin(KubernetesVersion{1, 35}));
+    CHECK_FALSE(test::user_can(on_135, "ed", {}, create));
+    // Positive control: what edit granted before 1.36 still holds.
+    CHECK(test::user_can(on_135, "ed", {},
+                         test::resource_request("create", "deployments", "team", "", "apps")));
+    // A 1.36 export's own aggregate-to-view with the rule is Kubernetes' definition there, an addition
+    // before.
+    constexpr std::string_view kAggregateView = R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: "system:aggregate-to-view"
+  labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+rules:
+- {apiGroups: [scheduling.k8s.io], resources: [workloads], verbs: [get, list, watch]}
+)";
+    CHECK(role_named(graph_of(kAggregateView, with_builtin(KubernetesVersion{1, 36})),
+                     "system:aggregate-to-view")
+              .status == BuiltinStatus::kBuiltin);
+    CHECK(role_named(graph_of(kAggregateView, with_builtin(KubernetesVersion{1, 35})),
+                     "system:aggregate-to-view")
+              .status == BuiltinStatus::kModified);
+}
+
 TEST_CASE("aggregated definitions compare selectors, and stored rules the selectors do not produce") {
     constexpr std::string_view kView = R"(
 apiVersion: rbac.authorization.k8s.io/v1
