@@ -63,6 +63,19 @@ std::vector<Addition> additions() {
     const std::vector<std::string> write = {"create", "delete", "deletecollection", "patch", "update"};
     std::vector<std::string> read_write = write;
     read_write.insert(read_write.end(), read.begin(), read.end());
+    // kubernetes/kubernetes PR #130738 (1.33 notes): "Starting Kubernetes 1.33, regular users with namespaced
+    // cluster edit role assigned have read permission to resourceclaims, resourceclaims/status,
+    // resourceclaimtemplates. And write permission for resourceclaims, resourceclaimtemplates."
+    PolicyRule claims_read;
+    claims_read.api_groups = {"resource.k8s.io"};
+    claims_read.resources = {"resourceclaims", "resourceclaims/status", "resourceclaimtemplates"};
+    claims_read.verbs = read;
+    PolicyRule claims_write;
+    claims_write.api_groups = {"resource.k8s.io"};
+    claims_write.resources = {"resourceclaims", "resourceclaimtemplates"};
+    claims_write.verbs = write;
+    out.push_back({{1, 33}, "system:aggregate-to-edit", std::move(claims_read)});
+    out.push_back({{1, 33}, "system:aggregate-to-edit", std::move(claims_write)});
     out.push_back({{1, 36}, "system:aggregate-to-admin", workloads(read_write)});
     out.push_back({{1, 36}, "system:aggregate-to-edit", workloads(write)});
     out.push_back({{1, 36}, "system:aggregate-to-view", workloads(read)});

@@ -221,6 +221,10 @@ subjects: [{kind: User, name: ed}]
     CHECK(test::user_can(on_136, "ed", {}, get));  // view's read, aggregated into edit
     const Graph on_135 = graph_of(kEditor, with_builtin(KubernetesVersion{1, 35}));
     CHECK_FALSE(test::user_can(on_135, "ed", {}, create));
+    // 1.33's DRA rules (PR #130738): edit writes ResourceClaims, view does not read them.
+    const Request claim = test::resource_request("create", "resourceclaims", "team", "", "resource.k8s.io");
+    CHECK(test::user_can(on_135, "ed", {}, claim));
+    CHECK_FALSE(test::user_can(graph_of(kEditor, with_builtin(KubernetesVersion{1, 32})), "ed", {}, claim));
     // Positive control: what edit granted before 1.36 still holds.
     CHECK(test::user_can(on_135, "ed", {},
                          test::resource_request("create", "deployments", "team", "", "apps")));
