@@ -84,11 +84,39 @@ std::vector<Addition> additions() {
     return out;
 }
 
+// Bindings every supported release creates that the copied cluster-role-bindings.yaml (an older file) lacks
+// (data/kubernetes-bootstrap/SOURCE.md; k8s-rbac.md 14 lists both roles in the copy). The subjects are the
+// Kubernetes docs' defaults: service-account issuer discovery (GA in 1.21) is readable by every
+// ServiceAccount (docs "Managing Service Accounts", ServiceAccountIssuerDiscovery; a live cluster's object in
+// the index has the same subject), and system:monitoring is bound to the group of the same name (docs "Using
+// RBAC Authorization", default ClusterRoleBindings).
+constexpr std::string_view kSupplement = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  name: system:service-account-issuer-discovery
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:service-account-issuer-discovery}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:serviceaccounts}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+  name: system:monitoring
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:monitoring}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:monitoring}
+)";
+
 Export embedded_objects() {
     Export out;
     for (const EmbeddedFile& file : builtin_object_files()) {
         load_text(file.text, "kubernetes-bootstrap/" + std::string(file.name), out);
     }
+    load_text(kSupplement, "kubernetes-bootstrap/supplement", out);
     finish_export(out);
     for (Role& role : out.roles) {
         role.location.origin = Origin::kBuiltin;

@@ -37,9 +37,9 @@ TEST_CASE(
     const BuiltinPolicy& objects = builtin_policy_at_least(std::nullopt);
     CHECK(objects.diagnostics().empty());
     // 31 cluster roles, 38 controller roles, 7 namespaced roles; 10 + 38 + 7 bindings (the files' own
-    // counts).
+    // counts), and the 2 bindings of every supported release the older bindings file lacks.
     CHECK(objects.roles().size() == 76);
-    CHECK(objects.bindings().size() == 55);
+    CHECK(objects.bindings().size() == 57);
     for (const Role& role : objects.roles()) {
         CHECK(role.location.origin == Origin::kBuiltin);
     }
@@ -166,6 +166,22 @@ TEST_CASE(
     const Authorizer anonymous(graph, kubernetes_identity("system:anonymous", {"system:unauthenticated"}));
     CHECK(anonymous.authorize(url_request("get", "/version")).allowed());
     CHECK_FALSE(anonymous.authorize(url_request("get", "/apis")).allowed());
+}
+
+TEST_CASE("every ServiceAccount reads the issuer discovery documents through the built-in binding") {
+    // Kubernetes docs "Managing Service Accounts" (ServiceAccountIssuerDiscovery, GA 1.21): the ClusterRole
+    // system:service-account-issuer-discovery is bound to system:serviceaccounts by default; the copied
+    // bindings file predates it (data/kubernetes-bootstrap/SOURCE.md).
+    constexpr std::string_view kAccount =
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: web}\n";
+    const Graph graph = graph_of(kAccount, with_builtin());
+    const Request jwks = url_request("get", "/openid/v1/jwks");
+    const std::vector<std::string> groups = {"system:serviceaccounts", "system:authenticated"};
+    CHECK(user_can(graph, "system:serviceaccount:web:app", groups, jwks));
+    // Positive control: a user outside the group gets no grant from it.
+    CHECK_FALSE(user_can(graph, "alice", {"system:authenticated"}, jwks));
+    // Without the built-in objects nothing grants it.
+    CHECK_FALSE(user_can(graph_of(kAccount), "system:serviceaccount:web:app", groups, jwks));
 }
 
 }  // namespace
