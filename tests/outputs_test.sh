@@ -29,4 +29,27 @@ xmllint --noout "$work/all.xml"
 "$rbacgraph" diff testdata/demo testdata/demo-change -o markdown >"$work/comment-alone.md" 2>/dev/null || true
 cmp -s "$work/comment.md" "$work/comment-alone.md" || { echo "outputs_test: diff markdown differs" >&2; exit 1; }
 grep -q "principal(s) gain access" "$work/diff.txt"
-echo "outputs_test: every format, alone or together, and well-formed JUnit"
+# The first baseline: --write-baseline exits 0 once written although the findings fail the gate (issue 31: it
+# stopped the script that writes it), and the run that reads it lists nothing known unless --show-known.
+status=0
+"$rbacgraph" check testdata/demo --write-baseline "$work/baseline.json" >/dev/null 2>&1 || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: --write-baseline exited $status, not 0" >&2; exit 1; }
+[ -s "$work/baseline.json" ] || { echo "outputs_test: --write-baseline wrote nothing" >&2; exit 1; }
+status=0
+"$rbacgraph" check testdata/demo --baseline "$work/baseline.json" >"$work/known.txt" 2>/dev/null || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: a run against its own baseline exited $status" >&2; exit 1; }
+if grep -q "known: in the baseline" "$work/known.txt" || ! grep -q "known from the baseline, not listed" "$work/known.txt"; then
+    echo "outputs_test: known findings are listed without --show-known" >&2
+    exit 1
+fi
+"$rbacgraph" check testdata/demo --baseline "$work/baseline.json" --show-known >"$work/shown.txt" 2>/dev/null || true
+grep -q "known: in the baseline" "$work/shown.txt" || { echo "outputs_test: --show-known lists nothing" >&2; exit 1; }
+# --min-severity filters JSON too, and counts what it left out.
+"$rbacgraph" check testdata/demo --min-severity critical -o json >"$work/critical.json" 2>/dev/null || true
+python3 - "$work/critical.json" <<'PY' || exit 1
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["findings"] and all(f["severity"] == "critical" for f in report["findings"]), "non-critical listed"
+assert report["summary"]["below_min_severity"] > 0, "nothing counted as filtered"
+PY
+echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity"

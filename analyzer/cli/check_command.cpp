@@ -37,6 +37,7 @@ struct CheckOptionsCli {
     std::string min_severity = "info";
     std::size_t max_results = 25000;
     bool timings = false;
+    bool show_known = false;
 };
 
 struct RulesOptions {
@@ -129,14 +130,15 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         print_timings(report, err);
     }
     const auto write = [&](std::string_view format, std::ostream& stream) {
+        const RiskSeverity min_severity = *parse_risk_severity(options.min_severity);
         if (format == "json") {
-            write_check_json(stream, report, fail_on, loaded->diagnostics, loaded->input);
+            write_check_json(stream, report, fail_on, loaded->diagnostics, loaded->input, min_severity);
         } else if (format == "sarif") {
             std::error_code ignored;
             const SarifOptions sarif{.include_suppressed = options.sarif_include_suppressed,
                                      .working_directory = std::filesystem::current_path(ignored).string(),
                                      .category = options.sarif_category,
-                                     .min_severity = *parse_risk_severity(options.min_severity),
+                                     .min_severity = min_severity,
                                      .max_results = options.max_results};
             stream << json_text(check_sarif(report, run.rules, loaded->diagnostics, &rule_doc, sarif), 2)
                    << '\n';
@@ -144,19 +146,23 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
             std::error_code ignored;
             const GitlabSastOptions gitlab{
                 .working_directory = std::filesystem::current_path(ignored).string(),
-                .min_severity = *parse_risk_severity(options.min_severity),
+                .min_severity = min_severity,
                 .start_time = start_time,
                 .end_time = utc_timestamp(std::chrono::system_clock::now())};
             stream << json_text(check_gitlab_sast(report, run.rules, loaded->diagnostics, gitlab), 2) << '\n';
         } else if (format == "junit") {
             write_check_junit(stream, report, run.rules, run.options.enabled, fail_on);
         } else if (format == "markdown") {
-            write_check_markdown(stream, report, fail_on);
+            write_check_markdown(stream, report, fail_on, 100, min_severity);
         } else {
             write_check_text(stream, report, fail_on,
                              {.include_builtin = "--include-builtin",
                               .fail_on = "--fail-on",
-                              .color = use_color(options.color, stream)});
+                              .color = use_color(options.color, stream),
+                              .min_severity = min_severity,
+                              .min_severity_name = "--min-severity",
+                              .show_known = options.show_known,
+                              .show_known_name = "--show-known"});
         }
     };
     if (!write_outputs(*targets, out, err, write)) {
@@ -173,6 +179,9 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         }
         err << "rbacgraph: wrote " << report.findings.size() << " findings to baseline "
             << options.write_baseline << '\n';
+        // Writing the first baseline is the job: its findings are what the baseline accepts, so they do not
+        // fail this run (input errors still do).
+        return loaded->status != 0 ? loaded->status : kExitYes;
     }
     if (loaded->status != 0) {
         return loaded->status;
@@ -239,7 +248,10 @@ CheckCommands add_check_commands(CLI::App& app) {
     check->add_option("--baseline", options->baseline,
                       "findings whose fingerprint is in this file are reported as known and do not fail");
     check->add_option("--write-baseline", options->write_baseline,
-                      "write every finding of this run as a baseline");
+                      "write every finding of this run as a baseline; exits 0 once written (2 on input "
+                      "errors)");
+    check->add_flag("--show-known", options->show_known,
+                    "text: list the findings the --baseline knows (by default one line counts them)");
     check->add_flag("--sarif-include-suppressed", options->sarif_include_suppressed,
                     "also put suppressed and baselined findings in SARIF (GitHub code scanning ignores "
                     "their suppression and would open alerts for them)");
@@ -248,8 +260,9 @@ CheckCommands add_check_commands(CLI::App& app) {
                       "category)");
     check
         ->add_option("--min-severity", options->min_severity,
-                     "SARIF and gitlab-sast: leave out results below this severity (an output filter for the "
-                     "dashboards; --fail-on still gates, text and json keep every finding)")
+                     "leave out findings below this severity in every output but junit (text, markdown and "
+                     "json count them; junit lists every finding the gate counts); an output filter: "
+                     "--fail-on still gates on every finding")
         ->check(one_of({"critical", "high", "medium", "low", "info"}))
         ->capture_default_str();
     check

@@ -52,7 +52,12 @@ nlohmann::json diagnostics_of(const std::vector<Diagnostic>& diagnostics, Severi
 
 // Everything but the findings, which can be too many to hold twice.
 nlohmann::json check_json_without_findings(const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                                           const std::vector<Diagnostic>& diagnostics, const Export& source) {
+                                           const std::vector<Diagnostic>& diagnostics, const Export& source,
+                                           RiskSeverity min_severity) {
+    std::size_t below = 0;
+    for (const Finding& finding : report.findings) {
+        below += *finding.severity < min_severity ? 1 : 0;
+    }
     nlohmann::json by_severity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}, {"info", 0}};
     std::size_t suppressed = 0;
     std::size_t known = 0;
@@ -77,6 +82,8 @@ nlohmann::json check_json_without_findings(const CheckReport& report, std::optio
           {"suppressed", suppressed},
           {"known", known},
           {"baseline_fixed", report.baseline_fixed},
+          {"below_min_severity", below},
+          {"min_severity", std::string(to_string(min_severity))},
           {"builtin_hidden", report.builtin_hidden},
           {"fail_on", fail_on ? std::string(to_string(*fail_on)) : "never"},
           {"failing", report.failing(fail_on)},
@@ -106,11 +113,14 @@ std::string nested_dump(const nlohmann::json& value, std::size_t depth) {
 }  // namespace
 
 nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                          const std::vector<Diagnostic>& diagnostics, const Export& source) {
-    nlohmann::json out = check_json_without_findings(report, fail_on, diagnostics, source);
+                          const std::vector<Diagnostic>& diagnostics, const Export& source,
+                          RiskSeverity min_severity) {
+    nlohmann::json out = check_json_without_findings(report, fail_on, diagnostics, source, min_severity);
     nlohmann::json& findings = out["findings"] = nlohmann::json::array();
     for (const Finding& finding : report.findings) {
-        findings.push_back(finding_json(finding));
+        if (*finding.severity >= min_severity) {
+            findings.push_back(finding_json(finding));
+        }
     }
     return out;
 }
@@ -236,23 +246,24 @@ void append_finding(std::string& out, const Finding& finding) {
 }  // namespace
 
 void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                      const std::vector<Diagnostic>& diagnostics, const Export& source) {
+                      const std::vector<Diagnostic>& diagnostics, const Export& source,
+                      RiskSeverity min_severity) {
     // The same bytes as check_json(...).dump(2), one finding at a time; keys are in nlohmann's sorted order.
-    const nlohmann::json rest = check_json_without_findings(report, fail_on, diagnostics, source);
+    const nlohmann::json rest =
+        check_json_without_findings(report, fail_on, diagnostics, source, min_severity);
     out << "{\n  \"errors\": " << nested_dump(rest.at("errors"), 1) << ",\n  \"findings\": ";
-    if (report.findings.empty()) {
-        out << "[]";
-    } else {
-        out << "[\n";
-        std::string text;
-        for (std::size_t i = 0; i < report.findings.size(); ++i) {
-            text = "    ";
-            append_finding(text, report.findings[i]);
-            text += i + 1 < report.findings.size() ? ",\n" : "\n";
-            out << text;
+    bool first = true;
+    std::string text;
+    for (const Finding& finding : report.findings) {
+        if (*finding.severity < min_severity) {
+            continue;
         }
-        out << "  ]";
+        text = first ? "[\n    " : ",\n    ";
+        append_finding(text, finding);
+        out << text;
+        first = false;
     }
+    out << (first ? "[]" : "\n  ]");
     out << ",\n  \"summary\": " << nested_dump(rest.at("summary"), 1)
         << ",\n  \"tool\": " << nested_dump(rest.at("tool"), 1)
         << ",\n  \"warnings\": " << nested_dump(rest.at("warnings"), 1) << "\n}\n";

@@ -11,13 +11,18 @@
 namespace rbacgraph {
 
 void write_check_markdown(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                          std::size_t max_rows) {
+                          std::size_t max_rows, RiskSeverity min_severity) {
     std::vector<const Finding*> active;
     std::size_t quiet = 0;
+    std::size_t below = 0;
     std::array<std::size_t, 5> counts{};
     for (const Finding& finding : report.findings) {
         if (finding.suppression || finding.known) {
             ++quiet;
+            continue;
+        }
+        if (*finding.severity < min_severity) {
+            ++below;
             continue;
         }
         active.push_back(&finding);
@@ -40,6 +45,10 @@ void write_check_markdown(std::ostream& out, const CheckReport& report, std::opt
     }
     if (quiet > 0) {
         out << fmt::format("| suppressed or in the baseline | {} |\n", quiet);
+    }
+    if (below > 0) {
+        out << fmt::format("| below {} (--min-severity), not listed | {} |\n", to_string(min_severity),
+                           below);
     }
     out << '\n';
     if (active.empty()) {

@@ -11,10 +11,10 @@ namespace {
 
 constexpr std::size_t kArnsShown = 5;
 
-std::string severity_counts(const CheckReport& report) {
+std::string severity_counts(const CheckReport& report, RiskSeverity min_severity) {
     std::array<std::size_t, 5> counts{};
     for (const Finding& finding : report.findings) {
-        if (!finding.suppression && !finding.known) {
+        if (!finding.suppression && !finding.known && *finding.severity >= min_severity) {
             ++counts[static_cast<std::size_t>(*finding.severity)];
         }
     }
@@ -35,7 +35,18 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
     std::size_t active = 0;
     std::size_t suppressed = 0;
     std::size_t known = 0;
+    std::size_t below = 0;
+    std::size_t listed = 0;
     for (const Finding& finding : report.findings) {
+        if (*finding.severity < names.min_severity) {
+            ++below;
+            continue;
+        }
+        if (finding.known && !finding.suppression && !names.show_known) {
+            ++known;
+            continue;
+        }
+        ++listed;
         std::string state;
         if (finding.suppression) {
             ++suppressed;
@@ -65,17 +76,24 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
             out << "    IAM: " << arns << '\n';
         }
     }
-    if (!report.findings.empty()) {
+    if (listed > 0) {
         out << '\n';
     }
     std::string line =
-        active == 0 ? "no findings" : fmt::format("{} findings ({})", active, severity_counts(report));
+        active == 0 ? "no findings"
+                    : fmt::format("{} findings ({})", active, severity_counts(report, names.min_severity));
     std::vector<std::string> extras;
     if (suppressed > 0) {
         extras.push_back(fmt::format("{} suppressed", suppressed));
     }
     if (known > 0) {
-        extras.push_back(fmt::format("{} known from the baseline", known));
+        extras.push_back(names.show_known ? fmt::format("{} known from the baseline", known)
+                                          : fmt::format("{} known from the baseline, not listed ({})", known,
+                                                        names.show_known_name));
+    }
+    if (below > 0) {
+        extras.push_back(fmt::format("{} below {} not shown ({})", below, to_string(names.min_severity),
+                                     names.min_severity_name));
     }
     if (report.baseline_fixed > 0) {
         extras.push_back(fmt::format("{} baseline findings fixed", report.baseline_fixed));

@@ -83,16 +83,26 @@ struct TextOptions {
     std::string include_builtin = "the include-builtin setting";
     std::string fail_on = "the fail-on threshold";
     bool color = false;
+    /// Findings below it are counted, not listed (an output filter; the fail-on gate counts every finding).
+    RiskSeverity min_severity = RiskSeverity::kInfo;
+    std::string min_severity_name = "the min-severity setting";
+    /// List the findings the baseline knows (otherwise one line counts them).
+    bool show_known = true;
+    std::string show_known_name = "the show-known setting";
 };
 
 void write_check_text(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
                       const TextOptions& names = {});
 /// `check -o json` (docs/check.md): findings, errors, warnings, summary.
+/// Findings below min_severity are left out of "findings" and counted in summary.below_min_severity; the
+/// other counts are the run's.
 nlohmann::json check_json(const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                          const std::vector<Diagnostic>& diagnostics, const Export& source);
+                          const std::vector<Diagnostic>& diagnostics, const Export& source,
+                          RiskSeverity min_severity = RiskSeverity::kInfo);
 /// Writes check_json(...).dump(2) and a newline without holding the whole document.
 void write_check_json(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                      const std::vector<Diagnostic>& diagnostics, const Export& source);
+                      const std::vector<Diagnostic>& diagnostics, const Export& source,
+                      RiskSeverity min_severity = RiskSeverity::kInfo);
 /// `check -o junit` (docs/check.md): one test suite per rule run (those of `enabled`; empty: all), one test
 /// case per finding, failing at or above fail_on, skipped when suppressed or baselined.
 void write_check_junit(std::ostream& out, const CheckReport& report, std::span<const Rule> rules,
@@ -101,8 +111,9 @@ void write_check_junit(std::ostream& out, const CheckReport& report, std::span<c
 /// when the page has none (SARIF's fullDescription, GitLab's solution).
 std::string doc_section(std::string_view doc, std::string_view heading);
 /// `check -o markdown`: the verdict, counts by severity, then at most max_rows findings, most severe first.
+/// Findings below min_severity are counted in the table, not listed.
 void write_check_markdown(std::ostream& out, const CheckReport& report, std::optional<RiskSeverity> fail_on,
-                          std::size_t max_rows = 100);
+                          std::size_t max_rows = 100, RiskSeverity min_severity = RiskSeverity::kInfo);
 /// What goes into a SARIF log.
 struct SarifOptions {
     /// Also the suppressed and baselined findings. GitHub code scanning ignores `suppressions` and

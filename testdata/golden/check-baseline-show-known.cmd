@@ -1,0 +1,1 @@
+check testdata/demo --baseline testdata/check/baseline.json --show-known

@@ -1,0 +1,1 @@
+check testdata/demo --min-severity high --fail-on medium
