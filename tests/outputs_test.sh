@@ -2,7 +2,7 @@
 # Several -o FORMAT=PATH in one run write exactly what one run per format writes, and the JUnit XML is
 # well-formed (xmllint). Usage: outputs_test.sh RBACGRAPH (run from the source directory).
 set -euo pipefail
-rbacgraph=$1
+rbacgraph=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")  # absolute: some checks run elsewhere
 # GitLab's report carries the scan's times: fixed, so that two runs compare byte for byte.
 export SOURCE_DATE_EPOCH=1767225600
 work=$(mktemp -d)
@@ -52,4 +52,20 @@ report = json.load(open(sys.argv[1]))
 assert report["findings"] and all(f["severity"] == "critical" for f in report["findings"]), "non-critical listed"
 assert report["summary"]["below_min_severity"] > 0, "nothing counted as filtered"
 PY
-echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity"
+# .rbacgraph.yaml is found from the working directory up to the repository root and read like --config; the
+# command line wins key by key, and --no-config reads none.
+repo=$work/repo
+mkdir -p "$repo/.git" "$repo/deploy"
+printf 'fail-on: never\n' >"$repo/.rbacgraph.yaml"
+demo=$(pwd)/testdata/demo
+status=0
+(cd "$repo/deploy" && "$rbacgraph" check "$demo") >/dev/null 2>"$work/found.err" || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: the found config's fail-on was not applied (exit $status)" >&2; exit 1; }
+grep -q "using config $repo/.rbacgraph.yaml" "$work/found.err" || { echo "outputs_test: the found config is not named" >&2; exit 1; }
+status=0
+(cd "$repo/deploy" && "$rbacgraph" check "$demo" --fail-on high) >/dev/null 2>&1 || status=$?
+[ "$status" -eq 1 ] || { echo "outputs_test: --fail-on did not win over the config (exit $status)" >&2; exit 1; }
+status=0
+(cd "$repo/deploy" && "$rbacgraph" check "$demo" --no-config) >/dev/null 2>&1 || status=$?
+[ "$status" -eq 1 ] || { echo "outputs_test: --no-config still read the config (exit $status)" >&2; exit 1; }
+echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity, config discovery"

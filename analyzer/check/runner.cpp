@@ -208,6 +208,22 @@ class ReportBuilder {
         if (run_.baseline) {
             report_.baseline_fixed = run_.baseline->size() - baseline_seen_.size();
         }
+        // A suppression that matches nothing is stale or misspelt: it hides nothing, and the next finding it
+        // was meant for would not be hidden either (issue 31).
+        for (std::size_t i = 0; i < run_.config.suppressions.size(); ++i) {
+            const SuppressionRule& entry = run_.config.suppressions[i];
+            const Rule* rule = find_rule(run_.rules, entry.rule);
+            const bool ran = entry.rule == "*" || run_.options.enabled.empty() ||
+                             (rule != nullptr && run_.options.enabled.contains(std::string(rule->info.slug)));
+            if (!used_[i] && ran) {
+                report_.diagnostics.push_back(
+                    {Severity::kWarning, entry.location, "",
+                     fmt::format(
+                         "the suppression of {} matches no finding of this run: it suppresses nothing "
+                         "(a finding fixed, or a field that names nothing here)",
+                         entry.rule)});
+            }
+        }
         std::sort(report_.findings.begin(), report_.findings.end(), sorts_before);
     }
 
@@ -225,8 +241,11 @@ class ReportBuilder {
             finding.fingerprint = fmt::format("{}-{}", fingerprint_of(finding), n);
         }
         finding.suppression = annotations_.find(finding, rule);
+        // The config is asked even when an annotation suppressed the finding, so that a config entry is
+        // "unused" only when it matches nothing at all.
+        std::optional<Suppression> configured = check::config_suppression(run_.config, finding, rule, &used_);
         if (!finding.suppression) {
-            finding.suppression = check::config_suppression(run_.config, finding, rule);
+            finding.suppression = std::move(configured);
         }
         if (run_.baseline && run_.baseline->contains(finding.fingerprint)) {
             finding.known = true;
@@ -239,6 +258,7 @@ class ReportBuilder {
     check::AnnotationSuppressions annotations_;
     std::unordered_set<std::string> fingerprints_;
     std::set<std::string> baseline_seen_;
+    std::vector<bool> used_ = std::vector<bool>(run_.config.suppressions.size(), false);
 };
 
 }  // namespace

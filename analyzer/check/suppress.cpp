@@ -1,8 +1,10 @@
 #include "check/suppress.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #include "load/document.hpp"
 #include "load/fields.hpp"
 #include "model/wildcard.hpp"
+#include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::check {
@@ -123,7 +126,7 @@ std::optional<Suppression> AnnotationSuppressions::find(const Finding& finding, 
 }
 
 std::optional<Suppression> config_suppression(const CheckConfig& config, const Finding& finding,
-                                              const RuleInfo& rule) {
+                                              const RuleInfo& rule, std::vector<bool>* used) {
     auto field = [](const std::string& pattern, std::string_view value) {
         return pattern.empty() || glob_match(pattern, value);
     };
@@ -132,11 +135,15 @@ std::optional<Suppression> config_suppression(const CheckConfig& config, const F
                    return glob_match(pattern, value);
                });
     };
-    for (const SuppressionRule& entry : config.suppressions) {
+    for (std::size_t i = 0; i < config.suppressions.size(); ++i) {
+        const SuppressionRule& entry = config.suppressions[i];
         const bool rule_matches = entry.rule == "*" || names_rule(entry.rule, rule);
         if (rule_matches && field(entry.kind, finding.object.kind) && field(entry.ns, finding.object.ns) &&
             field(entry.name, finding.object.name) && any_field(entry.subject, finding.subjects) &&
             any_field(entry.arn, finding.arns)) {
+            if (used != nullptr && i < used->size()) {
+                (*used)[i] = true;
+            }
             return Suppression{"config", entry.reason, entry.location};
         }
     }
@@ -147,8 +154,66 @@ std::optional<Suppression> config_suppression(const CheckConfig& config, const F
 
 namespace rbacgraph {
 
-CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics) {
+namespace {
+
+constexpr std::array<std::string_view, 6> kConfigKeys = {"suppressions", "enable",       "disable",
+                                                         "fail-on",      "min-severity", "baseline"};
+constexpr std::array<std::string_view, 7> kSuppressionKeys = {"rule",    "kind", "namespace", "name",
+                                                              "subject", "arn",  "reason"};
+constexpr std::array<std::string_view, 6> kFailOn = {"critical", "high", "medium", "low", "info", "never"};
+
+// A key the config does not know is an error: a misspelt `supressions:` that is ignored suppresses nothing
+// while the file looks right (issue 31).
+void require_known_keys(const load::Node& mapping, std::span<const std::string_view> known,
+                        std::string_view what, load::FieldReader& reader) {
+    const std::vector<std::string> names(known.begin(), known.end());
+    for (std::size_t i = 0; i < mapping.keys.size(); ++i) {
+        const std::string& key = mapping.keys[i];
+        if (std::find(known.begin(), known.end(), key) != known.end()) {
+            continue;
+        }
+        const std::vector<std::string> near = nearest_words(key, names, 1);
+        reader.error(mapping.children[i],
+                     fmt::format("unknown key '{}' in {}{}; the keys are {}", key, what,
+                                 near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near.front()),
+                                 fmt::join(known, ", ")));
+    }
+}
+
+// A rule name that names no rule is an error with the nearest rule (a suppression of a misspelt rule
+// suppresses nothing).
+bool known_rule(std::span<const Rule> rules, const std::string& name, const load::Node& at,
+                load::FieldReader& reader) {
+    if (name == "*" || find_rule(rules, name) != nullptr) {
+        return true;
+    }
+    const std::string near = nearest_rule(rules, name);
+    reader.error(at, fmt::format("'{}' is no rule ID or slug{} (see `rbacgraph rules`)", name,
+                                 near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
+    return false;
+}
+
+std::optional<std::string> one_of(load::FieldReader& reader, const load::Node& root, std::string_view key,
+                                  std::span<const std::string_view> allowed) {
+    std::optional<std::string> value = reader.string(root, key, false);
+    if (value && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+        reader.error(*root.find(key),
+                     fmt::format("{} must be one of {}, not '{}'", key, fmt::join(allowed, ", "), *value));
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace
+
+std::span<const std::string_view> check_config_keys() {
+    return {kConfigKeys.data(), kConfigKeys.size()};
+}
+
+CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics,
+                              std::span<const Rule> rules) {
     CheckConfig config;
+    config.file = file;
     const auto text = check::read_small_file(file, diagnostics, "config");
     if (!text) {
         return config;
@@ -164,8 +229,27 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
         reader.error(root, fmt::format("the config must be a mapping, found {}", root.describe()));
         return config;
     }
-    reader.unknown_fields(root, {"suppressions", "disable"});
-    config.disable = reader.strings(root, "disable");
+    require_known_keys(root, kConfigKeys, "the rbacgraph config", reader);
+    for (auto [key, names] : {std::pair{"enable", &config.enable}, std::pair{"disable", &config.disable}}) {
+        *names = reader.strings(root, key);
+        if (const load::Node* list = root.find(key); list != nullptr && list->is_sequence()) {
+            std::vector<std::string> known;
+            for (std::size_t i = 0; i < names->size() && i < list->children.size(); ++i) {
+                if (known_rule(rules, (*names)[i], list->children[i], reader) && (*names)[i] != "*") {
+                    known.push_back((*names)[i]);
+                }
+            }
+            *names = std::move(known);
+        }
+    }
+    config.fail_on = one_of(reader, root, "fail-on", kFailOn);
+    config.min_severity = one_of(reader, root, "min-severity", std::span(kFailOn).first(5));
+    if (auto baseline = reader.string(root, "baseline", false)) {
+        // Relative to the config file, as a repository keeps them side by side.
+        const std::filesystem::path path(*baseline);
+        config.baseline =
+            path.is_absolute() ? *baseline : (std::filesystem::path(file).parent_path() / path).string();
+    }
     if (const load::Node* list = reader.sequence(root, "suppressions")) {
         for (const load::Node& item : list->children) {
             if (!item.is_mapping()) {
@@ -173,8 +257,7 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
                 continue;
             }
             load::FieldReader entry_reader(file, "suppression", diagnostics);
-            entry_reader.unknown_fields(item,
-                                        {"rule", "kind", "namespace", "name", "subject", "arn", "reason"});
+            require_known_keys(item, kSuppressionKeys, "a suppression", entry_reader);
             SuppressionRule entry;
             entry.rule = entry_reader.string(item, "rule", true).value_or("");
             entry.reason = check::trim(entry_reader.string(item, "reason", true).value_or(""));
@@ -184,6 +267,9 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
             entry.subject = entry_reader.string(item, "subject", false).value_or("");
             entry.arn = entry_reader.string(item, "arn", false).value_or("");
             entry.location = entry_reader.at(item);
+            if (!entry.rule.empty()) {
+                known_rule(rules, entry.rule, *item.find("rule"), entry_reader);
+            }
             if (entry_reader.failed()) {
                 continue;
             }
@@ -195,6 +281,26 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
         }
     }
     return config;
+}
+
+std::optional<std::string> find_check_config(const std::filesystem::path& start) {
+    std::error_code code;
+    std::filesystem::path dir = std::filesystem::absolute(start, code);
+    if (code) {
+        return std::nullopt;
+    }
+    while (true) {
+        const std::filesystem::path candidate = dir / ".rbacgraph.yaml";
+        if (std::filesystem::is_regular_file(candidate, code)) {
+            return candidate.string();
+        }
+        // The repository root is as far as a repository's config can be.
+        if (std::filesystem::exists(dir / ".git", code) || !dir.has_parent_path() ||
+            dir.parent_path() == dir) {
+            return std::nullopt;
+        }
+        dir = dir.parent_path();
+    }
 }
 
 std::optional<std::set<std::string>> load_baseline(const std::string& file,

@@ -34,9 +34,10 @@ class AnnotationSuppressions {
     std::unordered_map<const std::map<std::string, std::string>*, Parsed> parsed_;
 };
 
-/// The first --config suppression that matches the finding.
+/// The first config suppression that matches the finding; `used`, when given (one flag per suppression),
+/// marks it.
 std::optional<Suppression> config_suppression(const CheckConfig& config, const Finding& finding,
-                                              const RuleInfo& rule);
+                                              const RuleInfo& rule, std::vector<bool>* used = nullptr);
 
 /// Shell-style match where '*' is any run of characters (the only wildcard).
 bool glob_match(std::string_view pattern, std::string_view text);

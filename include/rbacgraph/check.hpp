@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -402,12 +403,28 @@ struct SuppressionRule {
 
 /// What a --config file holds.
 struct CheckConfig {
+    std::string file;  ///< where it was read from ("" when there is none)
     std::vector<SuppressionRule> suppressions;
-    std::vector<std::string> disable;
+    std::vector<std::string> enable;   ///< run only these rules (as --enable)
+    std::vector<std::string> disable;  ///< as --disable
+    /// As the command-line options of the same names, which win over them.
+    std::optional<std::string> fail_on;
+    std::optional<std::string> min_severity;
+    std::optional<std::string> baseline;  ///< relative to the config file's directory
 };
 
-/// Reads a --config YAML file; problems become diagnostics (the file's entries that parse still apply).
-CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics);
+/// The keys a config file may hold (docs/check.md, "Configuration").
+std::span<const std::string_view> check_config_keys();
+
+/// Reads a config YAML file (--config, or .rbacgraph.yaml found by find_check_config); problems become
+/// diagnostics (the file's entries that parse still apply). An unknown key or a rule name no rule has is an
+/// error with the nearest known name.
+CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& diagnostics,
+                              std::span<const Rule> rules);
+
+/// The config file a run uses when none is given: .rbacgraph.yaml in `start` or the nearest parent, looking
+/// no further up than the repository root (the first directory holding .git); nullopt when there is none.
+std::optional<std::string> find_check_config(const std::filesystem::path& start);
 
 /// Fingerprints of a baseline file (written by --write-baseline, or any `check -o json` output).
 std::optional<std::set<std::string>> load_baseline(const std::string& file,

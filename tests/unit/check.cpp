@@ -175,7 +175,7 @@ TEST_CASE("config and baseline files: errors name the file, entries that parse s
     const std::string config_file = (dir / "config.yaml").string();
     std::ofstream(config_file) << "suppressions:\n- {rule: pod-exec, reason: ok}\n- {rule: pod-exec}\n";
     std::vector<Diagnostic> diagnostics;
-    const CheckConfig config = load_check_config(config_file, diagnostics);
+    const CheckConfig config = load_check_config(config_file, diagnostics, builtin_rules());
     CHECK(config.suppressions.size() == 1);
     REQUIRE(count_errors(diagnostics) == 1);
     CHECK(diagnostics[0].location.file == config_file);
@@ -191,6 +191,91 @@ TEST_CASE("config and baseline files: errors name the file, entries that parse s
     CHECK_FALSE(load_baseline(baseline_file, diagnostics).has_value());
     CHECK(count_errors(diagnostics) == 1);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("config files: misspelt keys and rule names are errors with the nearest name, new keys are read") {
+    // Issue 31: `supressions:` was "an unknown field the API server drops" and `secret-access` suppressed
+    // nothing; both now stop the run with the name the writer meant.
+    const auto dir = std::filesystem::temp_directory_path() / "rbacgraph-config-keys-test";
+    std::filesystem::create_directories(dir);
+    const std::string file = (dir / "config.yaml").string();
+    const auto load = [&](std::string_view text, std::vector<Diagnostic>& diagnostics) {
+        std::ofstream(file) << text;
+        return load_check_config(file, diagnostics, builtin_rules());
+    };
+    std::vector<Diagnostic> diagnostics;
+    load("supressions:\n- {rule: pod-exec, reason: ok}\n", diagnostics);
+    REQUIRE(count_errors(diagnostics) == 1);
+    CHECK(diagnostics[0].message.find("unknown key 'supressions'") != std::string::npos);
+    CHECK(diagnostics[0].message.find("did you mean 'suppressions'?") != std::string::npos);
+    diagnostics.clear();
+    load("suppressions:\n- {rule: secret-access, reason: ok}\n- {rule: pod-exec, reson: x, reason: fine}\n",
+         diagnostics);
+    REQUIRE(count_errors(diagnostics) == 2);
+    CHECK(diagnostics[0].message.find("did you mean 'secrets-access'?") != std::string::npos);
+    CHECK(diagnostics[1].message.find("unknown key 'reson' in a suppression (did you mean 'reason'?)") !=
+          std::string::npos);
+    diagnostics.clear();
+    load("disable: [pod-exek]\nfail-on: hihg\n", diagnostics);
+    CHECK(count_errors(diagnostics) == 2);
+    // Positive control: every key, well formed, loads without a word; the baseline is the config's neighbour.
+    diagnostics.clear();
+    const CheckConfig config = load(
+        "enable: [pod-exec, RG206]\ndisable: [node-proxy]\nfail-on: medium\nmin-severity: low\n"
+        "baseline: base.json\nsuppressions:\n- {rule: '*', namespace: kube-system, reason: platform team}\n",
+        diagnostics);
+    CHECK(diagnostics.empty());
+    CHECK(config.enable == std::vector<std::string>{"pod-exec", "RG206"});
+    CHECK(config.disable == std::vector<std::string>{"node-proxy"});
+    CHECK(config.fail_on == "medium");
+    CHECK(config.min_severity == "low");
+    CHECK(config.baseline == (dir / "base.json").string());
+    CHECK(config.suppressions.size() == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a config suppression that matches no finding of the run is a warning") {
+    const Graph graph = graph_of(kRoleAndBinding);
+    CheckConfig config;
+    const auto suppression = [](std::string rule, std::string name, std::string reason, int line) {
+        SuppressionRule entry;
+        entry.rule = std::move(rule);
+        entry.name = std::move(name);
+        entry.reason = std::move(reason);
+        entry.location = {"config.yaml", line, 3};
+        return entry;
+    };
+    config.suppressions = {suppression("node-proxy", "binder", "used", 5),
+                           suppression("node-proxy", "nobody", "stale", 7),
+                           suppression("pod-exec", "nobody", "rule not run", 9)};
+    CheckRun run;
+    run.rules = builtin_rules();
+    run.options.enabled = {"node-proxy"};
+    run.config = config;
+    const CheckReport report = run_checks(graph, run);
+    // Only the stale one: the used one matched, and pod-exec did not run.
+    REQUIRE(report.diagnostics.size() == 1);
+    CHECK(report.diagnostics[0].severity == Severity::kWarning);
+    CHECK(report.diagnostics[0].location.line == 7);
+    CHECK(report.diagnostics[0].message.find("matches no finding") != std::string::npos);
+}
+
+TEST_CASE(".rbacgraph.yaml is found here or in a parent, never above the repository root") {
+    const auto root = std::filesystem::temp_directory_path() / "rbacgraph-find-config-test";
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root / "repo" / ".git");
+    std::filesystem::create_directories(root / "repo" / "deploy" / "rbac");
+    // Above the repository: never read.
+    std::ofstream(root / ".rbacgraph.yaml") << "fail-on: never\n";
+    CHECK_FALSE(find_check_config(root / "repo" / "deploy" / "rbac").has_value());
+    std::ofstream(root / "repo" / ".rbacgraph.yaml") << "fail-on: low\n";
+    CHECK(find_check_config(root / "repo" / "deploy" / "rbac") ==
+          (root / "repo" / ".rbacgraph.yaml").string());
+    // The nearest wins.
+    std::ofstream(root / "repo" / "deploy" / ".rbacgraph.yaml") << "fail-on: high\n";
+    CHECK(find_check_config(root / "repo" / "deploy" / "rbac") ==
+          (root / "repo" / "deploy" / ".rbacgraph.yaml").string());
+    std::filesystem::remove_all(root);
 }
 
 TEST_CASE(
