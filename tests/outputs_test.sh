@@ -68,4 +68,12 @@ status=0
 status=0
 (cd "$repo/deploy" && "$rbacgraph" check "$demo" --no-config) >/dev/null 2>&1 || status=$?
 [ "$status" -eq 1 ] || { echo "outputs_test: --no-config still read the config (exit $status)" >&2; exit 1; }
-echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity, config discovery"
+# diff reads the same configuration: a suppression in the team's config keeps a known grant out of the gate.
+printf 'suppressions:\n- {rule: secrets-access, name: release-secrets, reason: the release bot reads its own secrets}\n' >"$work/diff-config.yaml"
+status=0
+"$rbacgraph" diff testdata/demo testdata/demo-change --config "$work/diff-config.yaml" >/dev/null 2>&1 || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: diff ignored the config's suppression (exit $status)" >&2; exit 1; }
+status=0
+"$rbacgraph" diff testdata/demo testdata/demo-change --no-config >/dev/null 2>&1 || status=$?
+[ "$status" -eq 1 ] || { echo "outputs_test: diff without the config passed (exit $status)" >&2; exit 1; }
+echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity, config discovery, diff with the config"

@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 
+#include "cli/check_settings.hpp"
 #include "cli/input.hpp"
 #include "cli/output_file.hpp"
 #include "rbacgraph/check.hpp"
@@ -23,19 +24,13 @@ constexpr std::array<std::string_view, 6> kCheckFormats = {"text",  "json",     
 
 struct CheckOptionsCli {
     InputOptions input;
+    CheckSettings settings;
     std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
     std::string color = "auto";
-    std::optional<std::string> fail_on;  ///< unset: the config's, else high
-    std::vector<std::string> enable;
-    std::vector<std::string> disable;
-    std::string baseline;
     std::string write_baseline;
-    std::string config;
-    bool no_config = false;
     bool include_builtin = false;
     bool sarif_include_suppressed = false;
     std::string sarif_category;
-    std::optional<std::string> min_severity;  ///< unset: the config's, else info
     std::size_t max_results = 25000;
     bool timings = false;
     bool show_known = false;
@@ -82,23 +77,6 @@ void print_timings(const CheckReport& report, std::ostream& err) {
     }
 }
 
-// The config file of the run: --config, else .rbacgraph.yaml found from the working directory (said on
-// stderr, so that nobody wonders where a suppression came from), none with --no-config.
-std::optional<std::string> config_file(const std::string& given, bool no_config, std::ostream& err) {
-    if (no_config) {
-        return std::nullopt;
-    }
-    if (!given.empty()) {
-        return given;
-    }
-    std::error_code ignored;
-    std::optional<std::string> found = find_check_config(std::filesystem::current_path(ignored));
-    if (found) {
-        err << "rbacgraph: using config " << terminal_text(*found) << " (--no-config to read none)\n";
-    }
-    return found;
-}
-
 int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& err) {
     const std::vector<std::string>& paths = options.input.words;
     if (paths.empty() && options.input.clusters.empty() && options.input.clusters_dir.empty()) {
@@ -110,39 +88,14 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (!targets) {
         return kExitUsage;
     }
-    std::vector<Diagnostic> setup;
-    CheckRun run;
-    run.rules = builtin_rules();
-    const std::optional<std::string> config = config_file(options.config, options.no_config, err);
-    if (config) {
-        run.config = load_check_config(*config, setup, run.rules);
-    }
-    // The command line wins over the config file, key by key.
-    const std::string baseline =
-        !options.baseline.empty() ? options.baseline : run.config.baseline.value_or("");
-    if (!baseline.empty()) {
-        run.baseline = load_baseline(baseline, setup);
-    }
-    print_diagnostics(setup, err);
-    if (count_errors(setup) > 0) {
-        err << "rbacgraph: fix the config or baseline file first\n";
+    std::optional<PreparedRun> prepared = prepare_check_run(options.settings, err);
+    if (!prepared) {
         return kExitUsage;
     }
-    const std::string fail_on_word = options.fail_on.value_or(run.config.fail_on.value_or("high"));
-    const auto fail_on = fail_on_word == "never" ? std::nullopt : parse_risk_severity(fail_on_word);
-    const std::string min_severity_word =
-        options.min_severity.value_or(run.config.min_severity.value_or("info"));
+    CheckRun& run = prepared->run;
     run.options.include_builtin = options.include_builtin;
-    std::vector<std::string> enabled = options.enable.empty() ? run.config.enable : options.enable;
-    std::vector<std::string> disabled = options.disable;
-    disabled.insert(disabled.end(), run.config.disable.begin(), run.config.disable.end());
-    auto selected = select_rules(run.rules, enabled, disabled);
-    if (const auto* problem = std::get_if<std::string>(&selected)) {
-        err << "rbacgraph: " << *problem
-            << (problem->starts_with("unknown") ? " (see `rbacgraph rules`)\n" : "\n");
-        return kExitUsage;
-    }
-    run.options.enabled = std::get<std::set<std::string>>(std::move(selected));
+    const std::optional<RiskSeverity> fail_on = prepared->fail_on;
+    const RiskSeverity min_severity = prepared->min_severity;
     const auto loaded = load(paths, options.input, err);
     if (!loaded) {
         return kExitUsage;
@@ -156,7 +109,6 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
         print_timings(report, err);
     }
     const auto write = [&](std::string_view format, std::ostream& stream) {
-        const RiskSeverity min_severity = *parse_risk_severity(min_severity_word);
         if (format == "json") {
             write_check_json(stream, report, fail_on, loaded->diagnostics, loaded->input, min_severity);
         } else if (format == "sarif") {
@@ -262,24 +214,7 @@ CheckCommands add_check_commands(CLI::App& app) {
         ->check(format_names(kCheckFormats))
         ->allow_extra_args(false);
     add_color_option(*check, options->color);
-    check
-        ->add_option(
-            "--fail-on", options->fail_on,
-            "exit 1 when a new finding is at or above this severity (default: the config's, else high)")
-        ->check(one_of({"critical", "high", "medium", "low", "info", "never"}));
-    check->add_option("--enable", options->enable, "run only these rules (ID or slug; repeatable)")
-        ->allow_extra_args(false);
-    check->add_option("--disable", options->disable, "do not run these rules (ID or slug; repeatable)")
-        ->allow_extra_args(false);
-    CLI::Option* config_option = check->add_option(
-        "--config", options->config,
-        "YAML config: suppressions, enable, disable, fail-on, min-severity, baseline "
-        "(docs/check.md); default: .rbacgraph.yaml here or in a parent, up to the repository "
-        "root");
-    check->add_flag("--no-config", options->no_config, "read no config file, not even .rbacgraph.yaml")
-        ->excludes(config_option);
-    check->add_option("--baseline", options->baseline,
-                      "findings whose fingerprint is in this file are reported as known and do not fail");
+    add_check_settings(*check, options->settings, "exit 1 when a new finding is at or above this severity");
     check->add_option("--write-baseline", options->write_baseline,
                       "write every finding of this run as a baseline; exits 0 once written (2 on input "
                       "errors)");
@@ -292,7 +227,7 @@ CheckCommands add_check_commands(CLI::App& app) {
                       "SARIF automationDetails.id: tells several uploads for one commit apart (GitHub's "
                       "category)");
     check
-        ->add_option("--min-severity", options->min_severity,
+        ->add_option("--min-severity", options->settings.min_severity,
                      "leave out findings below this severity in every output but junit (text, markdown and "
                      "json count them; junit lists every finding the gate counts); an output filter: "
                      "--fail-on still gates on every finding; default: the config's, else info")

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/check_settings.hpp"
 #include "cli/input.hpp"
 #include "rbacgraph/diff.hpp"
 #include "rbacgraph/report.hpp"
@@ -19,8 +20,8 @@ struct DiffOptions {
     InputOptions input;
     std::vector<std::string> outputs;  ///< -o FORMAT[=PATH], repeatable
     std::string color = "auto";
-    bool clusters = false;  ///< BASE and HEAD are directories of clusters (one subdirectory each)
-    std::string fail_on = "high";
+    bool clusters = false;   ///< BASE and HEAD are directories of clusters (one subdirectory each)
+    CheckSettings settings;  ///< the same config, rules, baseline and fail-on as check
     std::string sarif_category;
     std::size_t markdown_lines = 40;
 };
@@ -113,9 +114,14 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     side_options.input.iam_paths.assign(words.begin() + 2, words.end());
     side_options.input.cluster_option =
         "diff's BASE and HEAD (the paths after them are IAM dumps both share)";
-    const auto fail_on = options.fail_on == "never" ? std::nullopt : parse_risk_severity(options.fail_on);
-    CheckRun run;
-    run.rules = builtin_rules();
+    // Both sides are checked with the run check would make: the team's config, rules and baseline apply in
+    // the gate as in check.
+    std::optional<PreparedRun> prepared = prepare_check_run(options.settings, err);
+    if (!prepared) {
+        return kExitUsage;
+    }
+    const CheckRun& run = prepared->run;
+    const std::optional<RiskSeverity> fail_on = prepared->fail_on;
     PreparedSide prepared_head;
     PreparedSide prepared_base;
     {
@@ -197,10 +203,8 @@ DiffCommand add_diff_command(CLI::App& app) {
         ->check(format_names(kDiffFormats))
         ->allow_extra_args(false);
     add_color_option(*diff, options->color);
-    diff->add_option("--fail-on", options->fail_on,
-                     "exit 1 when the change brings a new finding at or above this severity")
-        ->check(one_of({"critical", "high", "medium", "low", "info", "never"}))
-        ->capture_default_str();
+    add_check_settings(*diff, options->settings,
+                       "exit 1 when the change brings a new finding at or above this severity");
     diff->add_option("--sarif-category", options->sarif_category,
                      "SARIF automationDetails.id (GitHub's category)");
     diff->add_option("--markdown-lines", options->markdown_lines,
