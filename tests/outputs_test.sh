@@ -76,4 +76,21 @@ status=0
 status=0
 "$rbacgraph" diff testdata/demo testdata/demo-change --no-config >/dev/null 2>&1 || status=$?
 [ "$status" -eq 1 ] || { echo "outputs_test: diff without the config passed (exit $status)" >&2; exit 1; }
-echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity, config discovery, diff with the config"
+# An unrendered Helm chart in the repository fails the run (exit 2) until --exclude, or the config's exclude,
+# leaves its templates out; a note counts what was left out.
+mkdir -p "$work/helm/chart/templates"
+cp testdata/demo/rbac-roles.yaml "$work/helm/"
+printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: {{ .Values.ns\n' >"$work/helm/chart/templates/role.yaml"
+status=0
+"$rbacgraph" check "$work/helm" --no-config --fail-on never >/dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || { echo "outputs_test: the Helm template did not fail the run (exit $status)" >&2; exit 1; }
+status=0
+"$rbacgraph" check "$work/helm" --no-config --fail-on never --exclude 'chart/templates/*' >/dev/null 2>"$work/excluded.err" || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: --exclude did not leave the template out (exit $status)" >&2; exit 1; }
+grep -q "loaded 1 file (1 left out by exclude globs)" "$work/excluded.err" || { echo "outputs_test: the exclusion is not counted" >&2; exit 1; }
+printf 'exclude: ["templates/*"]\nfail-on: never\n' >"$work/exclude-config.yaml"
+status=0
+"$rbacgraph" check "$work/helm" --config "$work/exclude-config.yaml" -v >/dev/null 2>"$work/excluded.err" || status=$?
+[ "$status" -eq 0 ] || { echo "outputs_test: the config's exclude was not applied (exit $status)" >&2; exit 1; }
+grep -q "left out by the config's exclude" "$work/excluded.err" || { echo "outputs_test: the config's exclusion is not named" >&2; exit 1; }
+echo "outputs_test: every format, alone or together, well-formed JUnit, the baseline workflow, --min-severity, config discovery, diff with the config, --exclude"

@@ -156,8 +156,8 @@ namespace rbacgraph {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kConfigKeys = {"suppressions", "enable",       "disable",
-                                                         "fail-on",      "min-severity", "baseline"};
+constexpr std::array<std::string_view, 7> kConfigKeys = {"suppressions", "enable",   "disable", "fail-on",
+                                                         "min-severity", "baseline", "exclude"};
 constexpr std::array<std::string_view, 7> kSuppressionKeys = {"rule",    "kind", "namespace", "name",
                                                               "subject", "arn",  "reason"};
 constexpr std::array<std::string_view, 6> kFailOn = {"critical", "high", "medium", "low", "info", "never"};
@@ -250,6 +250,7 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
         config.baseline =
             path.is_absolute() ? *baseline : (std::filesystem::path(file).parent_path() / path).string();
     }
+    config.exclude = reader.strings(root, "exclude");
     if (const load::Node* list = reader.sequence(root, "suppressions")) {
         for (const load::Node& item : list->children) {
             if (!item.is_mapping()) {

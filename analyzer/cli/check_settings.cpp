@@ -83,4 +83,14 @@ std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std:
     return prepared;
 }
 
+InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config) {
+    InputOptions out = input;
+    if (!config.exclude.empty()) {
+        out.exclude.insert(out.exclude.end(), config.exclude.begin(), config.exclude.end());
+        out.exclude_setting =
+            input.exclude.empty() ? "the config's exclude" : "--exclude and the config's exclude";
+    }
+    return out;
+}
+
 }  // namespace rbacgraph::cli

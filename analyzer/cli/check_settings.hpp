@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/input.hpp"
 #include "rbacgraph/check.hpp"
 
 namespace rbacgraph::cli {
@@ -35,5 +36,8 @@ struct PreparedRun {
     RiskSeverity min_severity = RiskSeverity::kInfo;
 };
 std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std::ostream& err);
+
+/// The input options with the config's exclude globs added to --exclude.
+InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config);
 
 }  // namespace rbacgraph::cli

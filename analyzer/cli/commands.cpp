@@ -32,6 +32,12 @@ void add_input_options(CLI::App& command, InputOptions& options, bool estates) {
     command.add_option("--default-namespace", options.default_namespace,
                        "namespace for Roles/RoleBindings that carry none (as `kubectl apply -n` would)");
     command
+        .add_option("--exclude", options.exclude,
+                    "GLOB: do not read files whose path (or a tail of it after a '/') matches, e.g. "
+                    "'charts/*/templates/*' for unrendered Helm templates ('*' crosses '/'; repeatable; a "
+                    "note counts them)")
+        ->allow_extra_args(false);
+    command
         .add_option("--kubernetes-version", options.kubernetes_version,
                     "the clusters' Kubernetes version (1.35) for answers that depend on it; overrides "
                     "describe-cluster's")
@@ -161,6 +167,8 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     input.load.limits.max_alias_nodes_setting = "--max-alias-nodes";
     input.load.default_namespace = options.default_namespace;
     input.load.default_namespace_setting = "--default-namespace";
+    input.load.exclude = options.exclude;
+    input.load.exclude_setting = options.exclude_setting;
     for (const std::string& parameter : options.template_parameters) {
         const std::size_t equals = parameter.find('=');
         input.load.template_parameters[parameter.substr(0, equals)] = parameter.substr(equals + 1);

@@ -28,6 +28,8 @@ struct InputOptions {
     std::string creator;
     std::string output = "text";
     std::string default_namespace;
+    std::vector<std::string> exclude;  ///< --exclude GLOB (and a config file's exclude)
+    std::string exclude_setting = "--exclude";
     std::string kubernetes_version;  ///< --kubernetes-version
     bool allow_partial = false;
     bool verbose = false;

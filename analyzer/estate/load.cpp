@@ -12,6 +12,7 @@ namespace {
 
 void add_summary(LoadSummary& into, const LoadSummary& from) {
     into.files += from.files;
+    into.excluded += from.excluded;
     into.documents += from.documents;
     into.used += from.used;
     into.rejected += from.rejected;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "load/interpret.hpp"
+#include "model/wildcard.hpp"
 #include "rbacgraph/arn.hpp"
 
 namespace rbacgraph {
@@ -762,6 +763,7 @@ void append_export(Export& into, Export&& from) {
         load::store_cluster(into, std::move(*from.cluster));
     }
     into.summary.files += from.summary.files;
+    into.summary.excluded += from.summary.excluded;
     into.summary.documents += from.summary.documents;
     into.summary.used += from.summary.used;
     into.summary.rejected += from.summary.rejected;
@@ -790,9 +792,39 @@ unsigned worker_count(const LoadOptions& options, std::size_t files) {
 
 }  // namespace
 
+bool excluded_path(std::string_view path, const std::vector<std::string>& globs) {
+    for (const std::string& glob : globs) {
+        // The whole path, or a tail after a '/': "templates/*" names deploy/chart/templates/a.yaml.
+        for (std::size_t start = 0; start != std::string_view::npos;) {
+            if (wildcard_match(glob, path.substr(start), {})) {
+                return true;
+            }
+            const std::size_t slash = path.find('/', start);
+            start = slash == std::string_view::npos ? slash : slash + 1;
+        }
+    }
+    return false;
+}
+
 Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
     Export out;
-    const std::vector<std::string> files = expand_paths(paths, out);
+    std::vector<std::string> files = expand_paths(paths, out);
+    if (!options.exclude.empty()) {
+        const auto kept = std::remove_if(files.begin(), files.end(), [&](const std::string& file) {
+            return excluded_path(file, options.exclude);
+        });
+        const auto left_out = static_cast<std::size_t>(files.end() - kept);
+        files.erase(kept, files.end());
+        out.summary.excluded = left_out;
+        if (left_out > 0) {
+            // Nothing is dropped without a word.
+            out.diagnostics.push_back({Severity::kNote,
+                                       {},
+                                       "",
+                                       fmt::format("{} file{} left out by {}", left_out,
+                                                   left_out == 1 ? "" : "s", options.exclude_setting)});
+        }
+    }
     // Files are parsed in parallel, largest first so that one big file does not finish last alone, and
     // merged in the order given.
     std::vector<Export> loaded(files.size());

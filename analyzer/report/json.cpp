@@ -245,6 +245,7 @@ json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
 json summary_json(const Export& source, const std::vector<Diagnostic>& diagnostics) {
     const LoadSummary& summary = source.summary;
     return {{"files", summary.files},
+            {"excludedFiles", summary.excluded},
             {"documents", summary.documents},
             {"used", summary.used},
             {"usedByKind", summary.used_by_kind},

@@ -472,9 +472,12 @@ std::string summary_line(const Export& source, const std::vector<Diagnostic>& di
     const auto warnings = static_cast<std::size_t>(
         std::count_if(diagnostics.begin(), diagnostics.end(),
                       [](const Diagnostic& d) { return d.severity == Severity::kWarning; }));
-    std::string line =
-        fmt::format("loaded {} file{}, {} document{}: {} used", summary.files, summary.files == 1 ? "" : "s",
-                    summary.documents, summary.documents == 1 ? "" : "s", summary.used);
+    std::string line = fmt::format("loaded {} file{}", summary.files, summary.files == 1 ? "" : "s");
+    if (summary.excluded > 0) {
+        line += fmt::format(" ({} left out by exclude globs)", summary.excluded);
+    }
+    line += fmt::format(", {} document{}: {} used", summary.documents, summary.documents == 1 ? "" : "s",
+                        summary.used);
     if (summary.used > 0) {
         line += " (" + kinds(summary.used_by_kind) + ")";
     }

@@ -411,6 +411,7 @@ struct CheckConfig {
     std::optional<std::string> fail_on;
     std::optional<std::string> min_severity;
     std::optional<std::string> baseline;  ///< relative to the config file's directory
+    std::vector<std::string> exclude;     ///< globs of input files not to read (LoadOptions::exclude)
 };
 
 /// The keys a config file may hold (docs/check.md, "Configuration").

@@ -41,7 +41,15 @@ struct LoadOptions {
     std::string account_id_setting = "the account-id setting";
     /// Files parsed at once; 0 = one per core. The result does not depend on it.
     unsigned threads = 0;
+    /// Globs ('*' any run of characters, '/' included) of files not to read: one matches a file's path as
+    /// named (the argument, joined with the directory walk) or any tail of it after a '/'. Each file left out
+    /// is counted in a note.
+    std::vector<std::string> exclude;
+    std::string exclude_setting = "the exclude setting";
 };
+
+/// Whether a path is one an exclude glob names (LoadOptions::exclude).
+bool excluded_path(std::string_view path, const std::vector<std::string>& globs);
 
 /// A file name load_paths reads from a directory: .yaml, .yml or .json.
 bool is_input_file_name(std::string_view name);

@@ -371,6 +371,7 @@ struct IamAccountDetails {
 /// Counts that say what happened to every document read.
 struct LoadSummary {
     std::size_t files = 0;
+    std::size_t excluded = 0;  ///< files an exclude glob left out (LoadOptions::exclude)
     std::size_t documents = 0;
     std::size_t used = 0;
     std::size_t rejected = 0;

@@ -344,3 +344,20 @@ rules: []
 }
 
 }  // namespace rbacgraph::test
+
+TEST_CASE("exclude globs name a file by its whole path or a tail after a '/'") {
+    // Issue 31: one unrendered Helm chart in the repository failed every run with exit 2; --exclude and the
+    // config's exclude leave such files out, and say how many.
+    const std::vector<std::string> helm = {"charts/*/templates/*"};
+    CHECK(rbacgraph::excluded_path("deploy/charts/app/templates/role.yaml", helm));
+    CHECK(rbacgraph::excluded_path("charts/app/templates/role.yaml", helm));
+    // Positive controls: what the glob does not name is read.
+    CHECK_FALSE(rbacgraph::excluded_path("deploy/charts/app/values.yaml", helm));
+    CHECK_FALSE(
+        rbacgraph::excluded_path("deploy/mycharts/app/templatesX/role.yaml", {"charts/app/templates/*"}));
+    // A tail starts after a '/', never inside a name: "rbac.yaml" does not name "team-rbac.yaml".
+    CHECK(rbacgraph::excluded_path("a/b/rbac.yaml", {"rbac.yaml"}));
+    CHECK_FALSE(rbacgraph::excluded_path("a/b/team-rbac.yaml", {"rbac.yaml"}));
+    CHECK(rbacgraph::excluded_path("a/b/team-rbac.yaml", {"*rbac.yaml"}));
+    CHECK_FALSE(rbacgraph::excluded_path("a/b/rbac.yaml", {}));
+}
