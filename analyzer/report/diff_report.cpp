@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/version.hpp"
@@ -263,100 +266,161 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
             {"tool", {{"name", "rbacgraph"}, {"version", std::string(version())}}}};
 }
 
-void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
-                         std::size_t max_lines) {
-    const Counts counts = count(diff);
-    out << "### rbacgraph: effective access changed by this change\n\n";
-    out << verdict_line(diff, fail_on, "--fail-on") << "\n\n";
-    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty() &&
-        diff.changed_findings.empty()) {
-        out << "No change in effective access or findings.\n";
-        return;
+namespace {
+
+// What a pull-request comment may hold: the blocks in order while they fit, then a line that says what was
+// left out. GitHub refuses a comment over 65,536 characters; the budget counts bytes (never fewer than
+// characters) and keeps room for that line.
+class CommentBudget {
+  public:
+    explicit CommentBudget(std::size_t limit) : limit_(limit) {}
+
+    /// Appends the block when it fits, else counts it as left out under `what`.
+    bool add(const std::string& block, std::string_view what = {}) {
+        if (text_.size() + block.size() <= limit_) {
+            text_ += block;
+            return true;
+        }
+        if (!what.empty()) {
+            ++left_out_[std::string(what)];
+        }
+        return false;
     }
-    out << "| | count |\n|---|---|\n";
-    out << fmt::format("| principals gaining access | {} |\n| principals losing access | {} |\n",
-                       counts.gaining, counts.losing);
-    out << fmt::format("| IAM principals whose Kubernetes identity changes | {} |\n", counts.identities);
-    out << fmt::format("| new findings | {} |\n| fixed findings | {} |\n| changed findings | {} |\n\n",
-                       diff.new_findings.size(), diff.fixed_findings.size(), diff.changed_findings.size());
-    if (!diff.changes.empty()) {
-        out << "| principal | gains | losses | rated |\n|---|---|---|---|\n";
-        for (const AccessChange& change : diff.changes) {
-            out << fmt::format("| {} | {} | {} | {} |\n", markdown_text(holder_of(change)),
-                               change.gained.size(), change.lost.size(),
-                               change.gained.empty() ? "" : severity_of(change));
-        }
-        out << '\n';
+    /// Appends whatever its size (the closing of a block already begun).
+    void force(std::string_view text) { text_ += text; }
+    const std::string& text() const { return text_; }
+    const std::map<std::string, std::size_t>& left_out() const { return left_out_; }
+
+  private:
+    std::size_t limit_;
+    std::string text_;
+    std::map<std::string, std::size_t> left_out_;
+};
+
+std::string principal_details(const AccessChange& change, std::size_t max_lines) {
+    std::string out;
+    const std::size_t lines = change.gained.size() + change.lost.size();
+    out += fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
+                       lines <= 10 ? " open" : "", html_text(holder_of(change)), change.gained.size(),
+                       change.lost.size());
+    if (change.identity_changed()) {
+        out += fmt::format("identity: {} → {}\n\n", markdown_text(change.identity_before),
+                           markdown_text(change.identity_after));
     }
-    for (const AccessChange& change : diff.changes) {
-        const std::size_t lines = change.gained.size() + change.lost.size();
-        out << fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
-                           lines <= 10 ? " open" : "", html_text(holder_of(change)), change.gained.size(),
-                           change.lost.size());
-        if (change.identity_changed()) {
-            out << fmt::format("identity: {} → {}\n\n", markdown_text(change.identity_before),
-                               markdown_text(change.identity_after));
-        }
-        if (change.routes_changed) {
-            out << fmt::format(
-                "Its assume-role routes changed; it now reaches {} (the lines include what they can do).\n\n",
-                change.reaches.empty() ? std::string("no role") : markdown_list(change.reaches));
-        }
-        for (std::size_t i = 0; i < change.reached_by.size() && i < max_lines; ++i) {
-            out << fmt::format("reached by {}\n", markdown_text(change.reached_by[i]));
-        }
-        if (change.reached_by.size() > max_lines) {
-            out << fmt::format("and {} more IAM principals\n", change.reached_by.size() - max_lines);
-        }
-        if (!change.reached_by.empty()) {
-            out << '\n';
-        }
-        if (lines == 0) {
-            out << "</details>\n\n";
-            continue;
-        }
-        out << "```diff\n";
-        std::size_t shown = 0;
-        for (const auto* rows : {&change.gained, &change.lost}) {
-            for (const PermissionRow& row : *rows) {
-                if (shown++ < max_lines) {
-                    out << (rows == &change.gained ? "+ " : "- ") << terminal_text(permission_line(row))
-                        << '\n';
-                }
+    if (change.routes_changed) {
+        out += fmt::format(
+            "Its assume-role routes changed; it now reaches {} (the lines include what they can do).\n\n",
+            change.reaches.empty() ? std::string("no role") : markdown_list(change.reaches));
+    }
+    for (std::size_t i = 0; i < change.reached_by.size() && i < max_lines; ++i) {
+        out += fmt::format("reached by {}\n", markdown_text(change.reached_by[i]));
+    }
+    if (change.reached_by.size() > max_lines) {
+        out += fmt::format("and {} more IAM principals\n", change.reached_by.size() - max_lines);
+    }
+    if (!change.reached_by.empty()) {
+        out += '\n';
+    }
+    if (lines == 0) {
+        out += "</details>\n\n";
+        return out;
+    }
+    out += "```diff\n";
+    std::size_t shown = 0;
+    for (const auto* rows : {&change.gained, &change.lost}) {
+        for (const PermissionRow& row : *rows) {
+            if (shown++ < max_lines) {
+                out += (rows == &change.gained ? "+ " : "- ") + terminal_text(permission_line(row)) + '\n';
             }
         }
-        if (shown > max_lines) {
-            out << fmt::format("# ... and {} more (rbacgraph diff -o json lists them all)\n",
-                               shown - max_lines);
-        }
-        out << "```\n\n</details>\n\n";
     }
-    for (const auto& [title, findings] :
-         {std::pair{"New findings", &diff.new_findings}, std::pair{"Fixed findings", &diff.fixed_findings}}) {
-        if (findings->empty()) {
-            continue;
-        }
-        out << fmt::format("<details{}><summary>{} ({})</summary>\n\n", findings->size() <= 10 ? " open" : "",
-                           title, findings->size());
-        out << "| severity | rule | where | message |\n|---|---|---|---|\n";
-        for (const Finding& finding : *findings) {
-            out << fmt::format("| {} | {} {} | {} | {} |\n", to_string(*finding.severity), finding.id,
-                               finding.rule, markdown_text(format_location(finding.location)),
-                               markdown_text(finding.message));
-        }
-        out << "\n</details>\n\n";
+    if (shown > max_lines) {
+        out += fmt::format("# ... and {} more (rbacgraph diff -o json lists them all)\n", shown - max_lines);
     }
+    out += "```\n\n</details>\n\n";
+    return out;
+}
+
+}  // namespace
+
+void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
+                         std::size_t max_lines, std::size_t max_chars) {
+    // The marker lets a workflow find the comment it wrote before and update it instead of adding another.
+    CommentBudget comment(max_chars > 400 ? max_chars - 400 : 0);
+    const Counts counts = count(diff);
+    comment.force(std::string(kDiffCommentMarker) +
+                  "\n### rbacgraph: effective access changed by this change\n\n");
+    comment.force(verdict_line(diff, fail_on, "--fail-on") + "\n\n");
+    if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty() &&
+        diff.changed_findings.empty()) {
+        comment.force("No change in effective access or findings.\n");
+        out << comment.text();
+        return;
+    }
+    comment.force("| | count |\n|---|---|\n");
+    comment.force(fmt::format("| principals gaining access | {} |\n| principals losing access | {} |\n",
+                              counts.gaining, counts.losing));
+    comment.force(
+        fmt::format("| IAM principals whose Kubernetes identity changes | {} |\n", counts.identities));
+    comment.force(fmt::format("| new findings | {} |\n| fixed findings | {} |\n| changed findings | {} |\n\n",
+                              diff.new_findings.size(), diff.fixed_findings.size(),
+                              diff.changed_findings.size()));
+    // New findings first: they are what fails the gate.
+    const auto findings_table = [&](const char* title, const std::vector<Finding>& findings) {
+        if (findings.empty()) {
+            return;
+        }
+        comment.force(
+            fmt::format("<details{}><summary>{} ({})</summary>\n\n| severity | rule | where | message "
+                        "|\n|---|---|---|---|\n",
+                        findings.size() <= 10 ? " open" : "", title, findings.size()));
+        for (const Finding& finding : findings) {
+            comment.add(fmt::format("| {} | {} {} | {} | {} |\n", to_string(*finding.severity), finding.id,
+                                    finding.rule, markdown_text(format_location(finding.location)),
+                                    markdown_text(finding.message)),
+                        "findings");
+        }
+        comment.force("\n</details>\n\n");
+    };
+    findings_table("New findings", diff.new_findings);
+    if (!diff.changes.empty()) {
+        comment.force("| principal | gains | losses | rated |\n|---|---|---|---|\n");
+        for (const AccessChange& change : diff.changes) {
+            comment.add(
+                fmt::format("| {} | {} | {} | {} |\n", markdown_text(holder_of(change)), change.gained.size(),
+                            change.lost.size(), change.gained.empty() ? "" : severity_of(change)),
+                "principal rows");
+        }
+        comment.force("\n");
+    }
+    for (const AccessChange& change : diff.changes) {
+        comment.add(principal_details(change, max_lines), "principals' details");
+    }
+    findings_table("Fixed findings", diff.fixed_findings);
     if (!diff.changed_findings.empty()) {
-        out << fmt::format("<details{}><summary>Changed findings ({})</summary>\n\n",
-                           diff.changed_findings.size() <= 10 ? " open" : "", diff.changed_findings.size());
-        out << "| severity | rule | where | message | before |\n|---|---|---|---|---|\n";
+        comment.force(
+            fmt::format("<details{}><summary>Changed findings ({})</summary>\n\n| severity | rule | "
+                        "where | message | before |\n|---|---|---|---|---|\n",
+                        diff.changed_findings.size() <= 10 ? " open" : "", diff.changed_findings.size()));
         for (const ChangedFinding& changed : diff.changed_findings) {
-            out << fmt::format("| {} | {} {} | {} | {} | {} |\n", to_string(*changed.finding.severity),
-                               changed.finding.id, changed.finding.rule,
-                               markdown_text(format_location(changed.finding.location)),
-                               markdown_text(changed.finding.message), markdown_text(was_line(changed)));
+            comment.add(fmt::format("| {} | {} {} | {} | {} | {} |\n", to_string(*changed.finding.severity),
+                                    changed.finding.id, changed.finding.rule,
+                                    markdown_text(format_location(changed.finding.location)),
+                                    markdown_text(changed.finding.message), markdown_text(was_line(changed))),
+                        "findings");
         }
-        out << "\n</details>\n\n";
+        comment.force("\n</details>\n\n");
+    }
+    out << comment.text();
+    if (!comment.left_out().empty()) {
+        std::vector<std::string> parts;
+        for (const auto& [what, count] : comment.left_out()) {
+            parts.push_back(fmt::format("{} {}", count, what));
+        }
+        out << fmt::format(
+            "> Not shown, to keep this comment under GitHub's 65,536 characters: {}. "
+            "`rbacgraph diff -o json` lists everything.\n",
+            fmt::join(parts, ", "));
     }
 }
 

@@ -160,10 +160,15 @@ nlohmann::json finding_json(const Finding& finding);
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                      const TextOptions& names = {});
 nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fail_on);
-/// For a pull-request comment: a summary table, then details in collapsed sections; at most max_lines lines
-/// of permissions per principal (the JSON has them all).
+/// The first line of every diff comment, which a workflow searches for to update its own comment.
+inline constexpr std::string_view kDiffCommentMarker = "<!-- rbacgraph-diff -->";
+/// GitHub refuses a comment longer than this many characters.
+inline constexpr std::size_t kGithubCommentLimit = 65536;
+/// For a pull-request comment: the marker, a summary table, the new findings, the principals, then details in
+/// collapsed sections; at most max_lines lines of permissions per principal, and at most max_chars in all
+/// (what does not fit is counted in a last line; the JSON has everything).
 void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
-                         std::size_t max_lines = 40);
+                         std::size_t max_lines = 40, std::size_t max_chars = kGithubCommentLimit);
 
 /// What goes into a GitLab security report.
 struct GitlabSastOptions {

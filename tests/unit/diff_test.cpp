@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "helpers.hpp"
+#include "rbacgraph/report.hpp"
 #include "rbacgraph/rules.hpp"
 
 namespace rbacgraph::test {
@@ -262,6 +265,34 @@ TEST_CASE("diff: estates pair clusters by name and follow assume-role routes") {
     CHECK(same.changes.empty());
     CHECK(same.new_findings.empty());
     CHECK(same.changed_findings.empty());
+}
+
+TEST_CASE("diff markdown: a comment GitHub accepts, with a marker, whatever the change's size") {
+    // Issue 31: BASE empty against a large HEAD made megabytes of Markdown, and GitHub refuses a comment over
+    // 65,536 characters; the marker lets a workflow update its own comment.
+    std::string head = role("reader", "secrets", "get, list");
+    for (int i = 0; i < 1500; ++i) {
+        head += "---\n" + binding(fmt::format("team-{}", i), "reader", fmt::format("team-{}", i));
+    }
+    const AccessDiff big =
+        diff_of({{"base.yaml", role("reader", "secrets", "get, list")}}, {{"head.yaml", head}});
+    REQUIRE(big.changes.size() == 1500);
+    std::ostringstream comment;
+    write_diff_markdown(comment, big, RiskSeverity::kHigh);
+    const std::string text = comment.str();
+    CHECK(text.size() <= kGithubCommentLimit);
+    CHECK(text.starts_with(std::string(kDiffCommentMarker) + "\n"));
+    CHECK(text.find("Not shown, to keep this comment under GitHub's 65,536 characters") != std::string::npos);
+    // The new findings, which fail the gate, come before the principals' details.
+    CHECK(text.find("New findings") < text.find("<details><summary><code>"));
+    // Positive control: a small change is whole, with no such line.
+    std::ostringstream small;
+    write_diff_markdown(small,
+                        diff_of({}, {{"head.yaml", role("reader", "secrets", "get") + "---\n" +
+                                                       binding("one", "reader", "one")}}),
+                        RiskSeverity::kHigh);
+    CHECK(small.str().starts_with(kDiffCommentMarker));
+    CHECK(small.str().find("Not shown") == std::string::npos);
 }
 
 }  // namespace
