@@ -1,8 +1,7 @@
 #pragma once
-// What check and diff share: the configuration file (--config, .rbacgraph.yaml, --no-config), the rules to
-// run
-// (--enable, --disable), the baseline and the fail-on threshold, read the same way by both (issue 31: a
-// team's suppressions worked in check and not in the pull-request gate).
+// What check and diff share: the configuration file (--config, .rbacgraph.yaml, --no-config), the rules
+// to run (--enable, --disable), the baseline and the fail-on threshold, read the same way by both (issue
+// 31: a team's suppressions worked in check and not in the pull-request gate).
 
 #include <CLI/CLI.hpp>
 #include <optional>

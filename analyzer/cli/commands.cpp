@@ -34,8 +34,8 @@ void add_input_options(CLI::App& command, InputOptions& options, bool estates) {
     command
         .add_option("--exclude", options.exclude,
                     "GLOB: do not read files whose path (or a tail of it after a '/') matches, e.g. "
-                    "'charts/*/templates/*' for unrendered Helm templates ('*' crosses '/'; repeatable; a "
-                    "note counts them)")
+                    "'charts/*/templates/*' for unrendered Helm templates ('*' crosses '/'; repeatable; the "
+                    "summary line counts them)")
         ->allow_extra_args(false);
     command
         .add_option("--kubernetes-version", options.kubernetes_version,
