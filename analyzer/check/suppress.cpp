@@ -235,7 +235,11 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
         if (const load::Node* list = root.find(key); list != nullptr && list->is_sequence()) {
             std::vector<std::string> known;
             for (std::size_t i = 0; i < names->size() && i < list->children.size(); ++i) {
-                if (known_rule(rules, (*names)[i], list->children[i], reader) && (*names)[i] != "*") {
+                if ((*names)[i] == "*") {
+                    // '*' names every rule only in a suppression; here it would be read as no rule at all.
+                    reader.error(list->children[i],
+                                 fmt::format("'*' is not a rule name in {}: list the rules", key));
+                } else if (known_rule(rules, (*names)[i], list->children[i], reader)) {
                     known.push_back((*names)[i]);
                 }
             }

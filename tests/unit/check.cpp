@@ -216,8 +216,8 @@ TEST_CASE("config files: misspelt keys and rule names are errors with the neares
     CHECK(diagnostics[1].message.find("unknown key 'reson' in a suppression (did you mean 'reason'?)") !=
           std::string::npos);
     diagnostics.clear();
-    load("disable: [pod-exek]\nfail-on: hihg\n", diagnostics);
-    CHECK(count_errors(diagnostics) == 2);
+    load("disable: [pod-exek]\nfail-on: hihg\nenable: ['*']\n", diagnostics);
+    CHECK(count_errors(diagnostics) == 3);
     // Positive control: every key, well formed, loads without a word; the baseline is the config's neighbour.
     diagnostics.clear();
     const CheckConfig config = load(
@@ -232,6 +232,13 @@ TEST_CASE("config files: misspelt keys and rule names are errors with the neares
     CHECK(config.baseline == (dir / "base.json").string());
     CHECK(config.suppressions.size() == 1);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("docs/check.md's config example shows every key the config reads") {
+    const std::string doc = test::read_text(std::filesystem::path(RBACGRAPH_SOURCE_DIR) / "docs/check.md");
+    for (const std::string_view key : check_config_keys()) {
+        CHECK_MESSAGE(doc.find("\n" + std::string(key) + ":") != std::string::npos, key);
+    }
 }
 
 TEST_CASE("a config suppression that matches no finding of the run is a warning") {
