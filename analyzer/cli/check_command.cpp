@@ -41,12 +41,6 @@ struct RulesOptions {
     bool markdown = false;
 };
 
-void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err) {
-    for (const Diagnostic& diagnostic : diagnostics) {
-        err << format_diagnostic(diagnostic) << '\n';
-    }
-}
-
 // "YYYY-MM-DDTHH:MM:SS" in UTC, the one form GitLab's report schema accepts. With SOURCE_DATE_EPOCH set (the
 // reproducible-builds convention: seconds since the epoch), that instant instead of the clock, so that a
 // report can be compared byte for byte.

@@ -59,9 +59,7 @@ std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std:
     if (!baseline.empty()) {
         run.baseline = load_baseline(baseline, setup);
     }
-    for (const Diagnostic& diagnostic : setup) {
-        err << format_diagnostic(diagnostic) << '\n';
-    }
+    print_diagnostics(setup, err);
     if (count_errors(setup) > 0) {
         err << "rbacgraph: fix the config or baseline file first\n";
         return std::nullopt;
@@ -81,6 +79,12 @@ std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std:
     }
     run.options.enabled = std::get<std::set<std::string>>(std::move(selected));
     return prepared;
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err) {
+    for (const Diagnostic& diagnostic : diagnostics) {
+        err << format_diagnostic(diagnostic) << '\n';
+    }
 }
 
 InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config) {

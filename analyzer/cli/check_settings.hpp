@@ -36,6 +36,9 @@ struct PreparedRun {
 };
 std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std::ostream& err);
 
+/// Each diagnostic on its own line, as every command prints them.
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err);
+
 /// The input options with the config's exclude globs added to --exclude.
 InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config);
 
