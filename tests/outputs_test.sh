@@ -68,6 +68,19 @@ status=0
 status=0
 (cd "$repo/deploy" && "$rbacgraph" check "$demo" --no-config) >/dev/null 2>&1 || status=$?
 [ "$status" -eq 1 ] || { echo "outputs_test: --no-config still read the config (exit $status)" >&2; exit 1; }
+# The config's default-namespace places a Role that names none (the command line's wins); without either the
+# Role is an input error.
+ns_dir=$work/ns
+mkdir -p "$ns_dir"
+printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n- {apiGroups: [""], resources: [secrets], verbs: [get]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects: [{kind: User, name: bob}]\n' >"$ns_dir/rbac.yaml"
+printf 'default-namespace: shop\nkubernetes-version: "1.35"\n' >"$ns_dir/ns-config.yaml"
+"$rbacgraph" check "$ns_dir/rbac.yaml" --config "$ns_dir/ns-config.yaml" --fail-on never 2>/dev/null | grep -q "get secrets in namespace shop" ||
+    { echo "outputs_test: the config's default-namespace was not applied" >&2; exit 1; }
+"$rbacgraph" check "$ns_dir/rbac.yaml" --config "$ns_dir/ns-config.yaml" --default-namespace other --fail-on never 2>/dev/null |
+    grep -q "get secrets in namespace other" || { echo "outputs_test: --default-namespace did not win over the config" >&2; exit 1; }
+status=0
+"$rbacgraph" check "$ns_dir/rbac.yaml" --no-config --fail-on never >/dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || { echo "outputs_test: a Role without namespace passed without default-namespace (exit $status)" >&2; exit 1; }
 # diff reads the same configuration: a suppression in the team's config keeps a known grant out of the gate.
 printf 'suppressions:\n- {rule: secrets-access, name: release-secrets, reason: the release bot reads its own secrets}\n' >"$work/diff-config.yaml"
 status=0

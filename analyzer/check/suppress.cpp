@@ -14,6 +14,8 @@
 #include "load/fields.hpp"
 #include "model/wildcard.hpp"
 #include "rbacgraph/api_catalog.hpp"
+#include "rbacgraph/arn.hpp"
+#include "rbacgraph/model.hpp"
 #include "rbacgraph/output_text.hpp"
 
 namespace rbacgraph::check {
@@ -156,8 +158,10 @@ namespace rbacgraph {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kConfigKeys = {"suppressions", "enable",   "disable", "fail-on",
-                                                         "min-severity", "baseline", "exclude"};
+constexpr std::array<std::string_view, 10> kConfigKeys = {
+    "suppressions",       "enable",   "disable", "fail-on",
+    "min-severity",       "baseline", "exclude", "default-namespace",
+    "kubernetes-version", "creator"};
 constexpr std::array<std::string_view, 7> kSuppressionKeys = {"rule",    "kind", "namespace", "name",
                                                               "subject", "arn",  "reason"};
 constexpr std::array<std::string_view, 6> kFailOn = {"critical", "high", "medium", "low", "info", "never"};
@@ -255,6 +259,25 @@ CheckConfig load_check_config(const std::string& file, std::vector<Diagnostic>& 
             path.is_absolute() ? *baseline : (std::filesystem::path(file).parent_path() / path).string();
     }
     config.exclude = reader.strings(root, "exclude");
+    config.default_namespace = reader.string(root, "default-namespace", false);
+    if (auto version = reader.string(root, "kubernetes-version", false)) {
+        if (KubernetesVersion::parse(*version)) {
+            config.kubernetes_version = std::move(version);
+        } else {
+            reader.error(
+                *root.find("kubernetes-version"),
+                fmt::format("kubernetes-version expects a version such as 1.35, not '{}'", *version));
+        }
+    }
+    if (auto creator = reader.string(root, "creator", false)) {
+        if (is_principal_arn(*creator)) {
+            config.creator = std::move(creator);
+        } else {
+            reader.error(*root.find("creator"),
+                         fmt::format("creator expects an IAM principal ARN (the cluster creator's), not '{}'",
+                                     *creator));
+        }
+    }
     if (const load::Node* list = reader.sequence(root, "suppressions")) {
         for (const load::Node& item : list->children) {
             if (!item.is_mapping()) {

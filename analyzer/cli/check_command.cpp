@@ -90,7 +90,7 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     run.options.include_builtin = options.include_builtin;
     const std::optional<RiskSeverity> fail_on = prepared->fail_on;
     const RiskSeverity min_severity = prepared->min_severity;
-    const auto loaded = load(paths, with_config_excludes(options.input, run.config), err);
+    const auto loaded = load(paths, with_config_inputs(options.input, run.config), err);
     if (!loaded) {
         return kExitUsage;
     }

@@ -87,12 +87,24 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream&
     }
 }
 
-InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config) {
+InputOptions with_config_inputs(const InputOptions& input, const CheckConfig& config) {
     InputOptions out = input;
     if (!config.exclude.empty()) {
         out.exclude.insert(out.exclude.end(), config.exclude.begin(), config.exclude.end());
         out.exclude_setting =
             input.exclude.empty() ? "the config's exclude" : "--exclude and the config's exclude";
+    }
+    // The command line wins key by key, as for every other key.
+    if (config.default_namespace && input.default_namespace.empty()) {
+        out.default_namespace = *config.default_namespace;
+        out.default_namespace_setting = config.file + ": default-namespace";
+    }
+    if (config.kubernetes_version && input.kubernetes_version.empty()) {
+        out.kubernetes_version = *config.kubernetes_version;
+    }
+    if (config.creator && input.creator.empty()) {
+        out.creator = *config.creator;
+        out.creator_setting = config.file + ": creator";
     }
     return out;
 }

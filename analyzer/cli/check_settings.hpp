@@ -39,7 +39,8 @@ std::optional<PreparedRun> prepare_check_run(const CheckSettings& settings, std:
 /// Each diagnostic on its own line, as every command prints them.
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::ostream& err);
 
-/// The input options with the config's exclude globs added to --exclude.
-InputOptions with_config_excludes(const InputOptions& input, const CheckConfig& config);
+/// The input options with the config's exclude globs added to --exclude, and its default-namespace,
+/// kubernetes-version and creator where the command line gives none.
+InputOptions with_config_inputs(const InputOptions& input, const CheckConfig& config);
 
 }  // namespace rbacgraph::cli

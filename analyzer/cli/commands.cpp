@@ -166,7 +166,7 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     input.load.limits.max_file_bytes_setting = "--max-file-bytes";
     input.load.limits.max_alias_nodes_setting = "--max-alias-nodes";
     input.load.default_namespace = options.default_namespace;
-    input.load.default_namespace_setting = "--default-namespace";
+    input.load.default_namespace_setting = options.default_namespace_setting;
     input.load.exclude = options.exclude;
     input.load.exclude_setting = options.exclude_setting;
     for (const std::string& parameter : options.template_parameters) {
@@ -179,7 +179,7 @@ std::optional<Loaded> load(const std::vector<std::string>& paths, const InputOpt
     input.load.template_parameter_setting = "--cfn-parameter";
     input.load.account_id_setting = "--aws-account-id";
     input.graph.creator_arn = options.creator;
-    input.graph.creator_origin = SourceLocation::setting("--creator");
+    input.graph.creator_origin = SourceLocation::setting(options.creator_setting);
     input.graph.builtin_objects = !options.no_builtin_objects;
     if (!options.kubernetes_version.empty()) {
         input.graph.kubernetes_version = KubernetesVersion::parse(options.kubernetes_version);

@@ -122,7 +122,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     }
     const CheckRun& run = prepared->run;
     const std::optional<RiskSeverity> fail_on = prepared->fail_on;
-    side_options.input = with_config_excludes(side_options.input, run.config);
+    side_options.input = with_config_inputs(side_options.input, run.config);
     PreparedSide prepared_head;
     PreparedSide prepared_base;
     {

@@ -26,8 +26,10 @@ inline constexpr int kExitUndetermined = 3;
 struct InputOptions {
     std::vector<std::string> words;  ///< positionals: command words, then paths
     std::string creator;
+    std::string creator_setting = "--creator";  ///< what set it, for the messages about it
     std::string output = "text";
     std::string default_namespace;
+    std::string default_namespace_setting = "--default-namespace";
     std::vector<std::string> exclude;  ///< --exclude GLOB (and a config file's exclude)
     std::string exclude_setting = "--exclude";
     std::string kubernetes_version;  ///< --kubernetes-version

@@ -412,6 +412,11 @@ struct CheckConfig {
     std::optional<std::string> min_severity;
     std::optional<std::string> baseline;  ///< relative to the config file's directory
     std::vector<std::string> exclude;     ///< globs of input files not to read (LoadOptions::exclude)
+    /// As --default-namespace, --kubernetes-version (validated as a version) and --creator (validated as an
+    /// IAM principal ARN); the command line's win.
+    std::optional<std::string> default_namespace;
+    std::optional<std::string> kubernetes_version;
+    std::optional<std::string> creator;
 };
 
 /// The keys a config file may hold (docs/check.md, "Configuration").

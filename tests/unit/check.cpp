@@ -218,11 +218,19 @@ TEST_CASE("config files: misspelt keys and rule names are errors with the neares
     diagnostics.clear();
     load("disable: [pod-exek]\nfail-on: hihg\nenable: ['*']\n", diagnostics);
     CHECK(count_errors(diagnostics) == 3);
+    diagnostics.clear();
+    // A version or a creator that is no version or ARN would change answers in silence: errors.
+    const CheckConfig bad = load("kubernetes-version: latest\ncreator: platform-team\n", diagnostics);
+    CHECK(count_errors(diagnostics) == 2);
+    CHECK(!bad.kubernetes_version);
+    CHECK(!bad.creator);
     // Positive control: every key, well formed, loads without a word; the baseline is the config's neighbour.
     diagnostics.clear();
     const CheckConfig config = load(
         "enable: [pod-exec, RG206]\ndisable: [node-proxy]\nfail-on: medium\nmin-severity: low\n"
-        "baseline: base.json\nsuppressions:\n- {rule: '*', namespace: kube-system, reason: platform team}\n",
+        "baseline: base.json\nsuppressions:\n- {rule: '*', namespace: kube-system, reason: platform team}\n"
+        "default-namespace: shop\nkubernetes-version: '1.35'\n"
+        "creator: arn:aws:iam::111122223333:role/cluster-creator\n",
         diagnostics);
     CHECK(diagnostics.empty());
     CHECK(config.enable == std::vector<std::string>{"pod-exec", "RG206"});
@@ -231,6 +239,9 @@ TEST_CASE("config files: misspelt keys and rule names are errors with the neares
     CHECK(config.min_severity == "low");
     CHECK(config.baseline == (dir / "base.json").string());
     CHECK(config.suppressions.size() == 1);
+    CHECK(config.default_namespace == "shop");
+    CHECK(config.kubernetes_version == "1.35");
+    CHECK(config.creator == "arn:aws:iam::111122223333:role/cluster-creator");
     std::filesystem::remove_all(dir);
 }
 
