@@ -112,6 +112,7 @@ def make_workspace(directory):
     demo = os.path.join(ROOT, "testdata", "demo")
     for checkout in ("", "base", "head"):
         shutil.copytree(demo, os.path.join(directory, checkout, "deploy", "rbac"), dirs_exist_ok=True)
+        os.makedirs(os.path.join(directory, checkout, ".git"), exist_ok=True)  # as actions/checkout leaves it
     with open(os.path.join(directory, "head", "deploy", "rbac", "pr-grant.yaml"), "w", encoding="utf-8") as file:
         file.write("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
                    "metadata: {name: pr-admin}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, "
@@ -207,6 +208,10 @@ def test_action(binary, version, source_build):
     check(os.path.exists(markdown) and open(markdown, encoding="utf-8").read().startswith("<!-- rbacgraph-diff -->"),
           "the diff Markdown lacks the marker that lets a workflow update its comment")
     json.load(open(os.path.join(workspace, "access-diff.json"), encoding="utf-8"))
+    # The comment names files as the pull request does: head/deploy/... is deploy/... of the repository.
+    comment = open(markdown, encoding="utf-8").read() if os.path.exists(markdown) else ""
+    check("| deploy/rbac/pr-grant.yaml:" in comment and "head/deploy" not in comment,
+          "the comment does not name the repository's path of the new finding")
 
     bad = run_action(workspace, cache, {"command": "apply", "paths": "deploy/rbac", "release-url": url})
     check(bad["status"] == 2 and "command must be check or diff" in bad["log"], "a bad command was not refused")

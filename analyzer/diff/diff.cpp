@@ -43,17 +43,78 @@ PermissionRow unpublished_row(const UnexpandedGrant& grant, const std::string& n
     return row;
 }
 
+// "deployments.apps/scale" as what-can writes a resource: name, group ("" for the core group), subresource.
+struct ResourceParts {
+    std::string_view name, group, sub;
+};
+ResourceParts parts_of(std::string_view resource) {
+    ResourceParts out;
+    const std::size_t slash = resource.find('/');
+    out.sub = slash == std::string_view::npos ? std::string_view{} : resource.substr(slash + 1);
+    const std::string_view head = resource.substr(0, slash);
+    const std::size_t dot = head.find('.');
+    out.name = head.substr(0, dot);
+    out.group = dot == std::string_view::npos ? std::string_view{} : head.substr(dot + 1);
+    return out;
+}
+
+// Whether `wide` allows everything `narrow` does, read as the RBAC authorizer matches a rule
+// (k8s.io/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go, VerbMatches, APIGroupMatches, ResourceMatches:
+// '*' matches every verb, group and resource, subresources included; "*/scale" every resource's scale). Only
+// what '*' makes wider is recognized: two different concrete rows never cover each other.
+bool covers(const Atom& wide, const Atom& narrow) {
+    const auto& [wide_scope, wide_ns, wide_resource, wide_names, wide_verb, wide_undetermined] = wide;
+    const auto& [scope, ns, resource, names, verb, undetermined] = narrow;
+    if (wide_undetermined && !undetermined) {
+        return false;  // a grant that may not be allowed covers nothing for certain
+    }
+    if (wide_verb != "*" && wide_verb != verb) {
+        return false;
+    }
+    if ((wide_scope == PermissionRow::Scope::kNonResource) != (scope == PermissionRow::Scope::kNonResource)) {
+        return false;
+    }
+    if (scope == PermissionRow::Scope::kNonResource) {
+        // nonResourceURLs: '*' alone, or a trailing '*' as a prefix (rbac.go NonResourceURLMatches).
+        return wide_resource == resource ||
+               (!wide_resource.empty() && wide_resource.back() == '*' &&
+                resource.starts_with(std::string_view(wide_resource).substr(0, wide_resource.size() - 1)));
+    }
+    // A cluster-wide row allows the same in every namespace; a namespace row only its own.
+    if (wide_scope == PermissionRow::Scope::kNamespace && (scope != wide_scope || ns != wide_ns)) {
+        return false;
+    }
+    if (!wide_names.empty() &&
+        (names.empty() || !std::includes(wide_names.begin(), wide_names.end(), names.begin(), names.end()))) {
+        return false;
+    }
+    const ResourceParts w = parts_of(wide_resource);
+    const ResourceParts n = parts_of(resource);
+    if (w.group != "*" && w.group != n.group) {
+        return false;
+    }
+    if (w.name == "*" && w.sub.empty()) {
+        return true;
+    }
+    return (w.name == "*" || w.name == n.name) && w.sub == n.sub;
+}
+
 // One principal's permissions on one side: atoms pointing at the rows (kept here) that give them.
 struct Side {
     std::string identity;
+    std::vector<std::string> groups;  ///< an IAM principal's Kubernetes groups on this side
     std::deque<PermissionRow> rows;
     std::map<Atom, const PermissionRow*> atoms;
+    bool masters = false;  ///< system:masters: every request is allowed before any authorizer is asked
+    std::vector<Atom>
+        wide;  ///< the atoms with a '*' (verb, resource, group, URL): the only ones covering others
 
     // What one hop can do. `route` names the assume-role route when the hop is a role the principal reaches
     // (its grants then start with it); a conditional route makes every permission undetermined.
     void add(WhatCan what, const std::string& route = {}, bool conditional = false) {
         std::vector<PermissionRow> found;
         if (what.masters) {
+            masters = masters || !conditional;
             found.push_back(masters_row());
         } else {
             found = std::move(what.rows);
@@ -76,23 +137,46 @@ struct Side {
             row.undetermined = row.undetermined || conditional;
             const PermissionRow& kept = rows.emplace_back(std::move(row));
             for (const std::string& verb : kept.verbs) {
-                atoms.emplace(
-                    Atom{kept.scope, kept.ns, kept.resource, kept.resource_names, verb, kept.undetermined},
-                    &kept);
+                Atom atom{kept.scope, kept.ns, kept.resource, kept.resource_names, verb, kept.undetermined};
+                if (verb == "*" || kept.resource.find('*') != std::string::npos) {
+                    wide.push_back(atom);
+                }
+                atoms.emplace(std::move(atom), &kept);
             }
         }
     }
 };
 
+// Whether the side allows the atom through a wider one it holds (system:masters, a '*').
+bool subsumed_by(const Side& side, const Atom& atom) {
+    if (side.masters) {
+        return true;
+    }
+    return std::any_of(side.wide.begin(), side.wide.end(),
+                       [&](const Atom& wide) { return wide != atom && covers(wide, atom); });
+}
+
 // Rows of the atoms one side has and the other lacks, compacted again by (scope, namespace, resource, names,
-// grant, certainty) as what-can shows them.
-std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
-    std::map<std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>, std::string,
-                        bool>,
-             PermissionRow>
-        rows;
+// grant, certainty) as what-can shows them. `subsumed` (when given) receives those the other side still
+// allows through a wider grant, which are then not in the result: the permission is kept, not lost.
+std::vector<PermissionRow> only_in(const Side& side, const Side& other,
+                                   std::vector<PermissionRow>* subsumed = nullptr) {
+    using Key = std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>,
+                           std::string, bool>;
+    std::map<Key, PermissionRow> rows;
+    std::map<Key, PermissionRow> covered;
     for (const auto& [atom, row] : side.atoms) {
         if (other.atoms.contains(atom)) {
+            continue;
+        }
+        if (subsumed != nullptr && subsumed_by(other, atom)) {
+            const auto& [scope, ns, resource, names, verb, undetermined] = atom;
+            auto [found, added] =
+                covered.try_emplace({scope, ns, resource, names, row->via, undetermined}, *row);
+            if (added) {
+                found->second.verbs.clear();
+            }
+            found->second.verbs.push_back(verb);
             continue;
         }
         const auto& [scope, ns, resource, names, verb, undetermined] = atom;
@@ -106,6 +190,11 @@ std::vector<PermissionRow> only_in(const Side& side, const Side& other) {
     out.reserve(rows.size());
     for (auto& [key, row] : rows) {
         out.push_back(std::move(row));
+    }
+    if (subsumed != nullptr) {
+        for (auto& [key, row] : covered) {
+            subsumed->push_back(std::move(row));
+        }
     }
     return out;
 }
@@ -225,6 +314,11 @@ struct Holder {
     Side expand(const Graph& graph) const {
         Side side;
         side.identity = identity;
+        if (authorizer) {
+            for (const IdentityValue& group : authorizer->identity().groups) {
+                side.groups.push_back(group.display());
+            }
+        }
         side.add(authorizer ? what_can(graph, *authorizer) : what_can_held(graph, subject, subject_grants));
         return side;
     }
@@ -418,8 +512,10 @@ class Differ {
     void add(AccessChange change, const Side& before, const Side& after) {
         change.identity_before = before.identity;
         change.identity_after = after.identity;
+        change.groups_before = before.groups;
+        change.groups_after = after.groups;
         change.gained = only_in(after, before);
-        change.lost = only_in(before, after);
+        change.lost = only_in(before, after, &change.subsumed);
         if (change.gained.empty() && change.lost.empty() && !change.identity_changed()) {
             return;
         }

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <ostream>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "rbacgraph/report.hpp"
@@ -36,12 +40,115 @@ std::string scope_of(const PermissionRow& row) {
     return "URL";
 }
 
+// What a '*' in a row's resource hides that a reviewer must see (issue 31: `get, list, watch *.*` did not say
+// it reads Secrets). '*' matches every resource and subresource of the group (rbac.go ResourceMatches), and
+// "*/exec" the exec subresource of any resource.
+std::string wildcard_includes(const PermissionRow& row) {
+    if (row.scope == PermissionRow::Scope::kNonResource || !row.resource_names.empty()) {
+        return "";
+    }
+    const std::string_view resource = row.resource;
+    const std::size_t slash = resource.find('/');
+    const std::string_view head = resource.substr(0, slash);
+    const std::string_view sub = slash == std::string_view::npos ? "" : resource.substr(slash + 1);
+    const std::size_t dot = head.find('.');
+    const std::string_view name = head.substr(0, dot);
+    const std::string_view group = dot == std::string_view::npos ? "" : head.substr(dot + 1);
+    if (group != "" && group != "*") {
+        return "";
+    }
+    const auto has_verb = [&](std::initializer_list<std::string_view> verbs) {
+        return std::any_of(row.verbs.begin(), row.verbs.end(), [&](const std::string& verb) {
+            return verb == "*" || std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+        });
+    };
+    std::vector<std::string_view> included;
+    if (name == "*" && sub.empty() &&
+        has_verb({"get", "list", "watch", "create", "update", "patch", "delete"})) {
+        included.push_back("Secrets");
+    }
+    // exec is `create pods/exec`; a WebSocket exec was authorized as `get` alone before 1.35, which the
+    // pod-exec rule reports with the version (docs/semantics.md): here only what every version allows.
+    if (name == "*" && (sub.empty() || sub == "exec") && has_verb({"create"})) {
+        included.push_back("pods/exec");
+    }
+    return included.empty() ? "" : fmt::format(" (includes {})", fmt::join(included, " and "));
+}
+
 // "cluster-wide  get, list secrets (names a, b)  via ClusterRoleBinding x -> ClusterRole y [undetermined]"
 std::string permission_line(const PermissionRow& row) {
     return fmt::format(
-        "{}  {} {}{}  via {}{}", scope_of(row), fmt::join(row.verbs, ", "), row.resource,
+        "{}  {} {}{}{}  via {}{}", scope_of(row), fmt::join(row.verbs, ", "), row.resource,
         row.resource_names.empty() ? "" : fmt::format(" (names {})", fmt::join(row.resource_names, ", ")),
-        row.via, row.undetermined ? " [undetermined: may be allowed]" : "");
+        wildcard_includes(row), row.via, row.undetermined ? " [undetermined: may be allowed]" : "");
+}
+
+// What a principal's entry shows: its rows less those a group it is in carries as a change of its own (the
+// same line under "Group G"), which are shown once, there; the groups are named on the principal's line
+// (issue 31: a role and the group it maps to carried the same gain lines twice). JSON keeps every row.
+struct PrincipalView {
+    std::vector<const PermissionRow*> gained, lost;
+    std::vector<std::string> groups;  ///< "Group g" whose lines this principal shares
+};
+
+using RowKey = std::tuple<PermissionRow::Scope, std::string, std::string, std::vector<std::string>,
+                          std::vector<std::string>, std::string, bool>;
+RowKey key_of(const PermissionRow& row) {
+    return {row.scope, row.ns, row.resource, row.resource_names, row.verbs, row.via, row.undetermined};
+}
+
+class PrincipalViews {
+  public:
+    explicit PrincipalViews(const AccessDiff& diff) {
+        for (const AccessChange& change : diff.changes) {
+            if (!change.iam && change.principal.starts_with("Group ")) {
+                groups_.emplace(std::pair{change.cluster, change.principal}, &change);
+            }
+        }
+    }
+
+    PrincipalView of(const AccessChange& change) const {
+        PrincipalView view;
+        const auto elide = [&](const std::vector<PermissionRow>& rows, const std::vector<std::string>& groups,
+                               const std::vector<PermissionRow> AccessChange::*side,
+                               std::vector<const PermissionRow*>& shown) {
+            std::set<RowKey> shared;
+            for (const std::string& group : change.iam ? groups : std::vector<std::string>{}) {
+                const auto found = groups_.find({change.cluster, "Group " + group});
+                if (found == groups_.end()) {
+                    continue;
+                }
+                bool any = false;
+                for (const PermissionRow& row : found->second->*side) {
+                    any = shared.insert(key_of(row)).second || any;
+                }
+                if (any && std::find(view.groups.begin(), view.groups.end(), "Group " + group) ==
+                               view.groups.end()) {
+                    view.groups.push_back("Group " + group);
+                }
+            }
+            for (const PermissionRow& row : rows) {
+                if (!shared.contains(key_of(row))) {
+                    shown.push_back(&row);
+                }
+            }
+        };
+        elide(change.gained, change.groups_after, &AccessChange::gained, view.gained);
+        elide(change.lost, change.groups_before, &AccessChange::lost, view.lost);
+        return view;
+    }
+
+  private:
+    std::map<std::pair<std::string, std::string>, const AccessChange*> groups_;
+};
+
+// "  (also gains and loses what Group a, Group b do: listed under them)"
+std::string shared_note(const AccessChange& change, const PrincipalView& view) {
+    if (view.gained.size() == change.gained.size() && view.lost.size() == change.lost.size()) {
+        return "";
+    }
+    return fmt::format("as a member of {}, it also has the changes listed under {}",
+                       fmt::join(view.groups, ", "), view.groups.size() == 1 ? "that group" : "those groups");
 }
 
 std::string severity_of(const AccessChange& change) {
@@ -135,7 +242,9 @@ nlohmann::json row_json(const PermissionRow& row) {
 
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                      const TextOptions& names) {
+    const PrincipalViews views(diff);
     for (const AccessChange& change : diff.changes) {
+        const PrincipalView view = views.of(change);
         out << holder_of(change);
         if (!change.gained.empty()) {
             out << "  (gains: "
@@ -157,11 +266,17 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
         for (const std::string& route : change.reached_by) {
             out << "  reached by  " << route << '\n';
         }
-        for (const PermissionRow& row : change.gained) {
-            out << paint("  + " + permission_line(row), Paint::kGood, names.color) << '\n';
+        if (const std::string note = shared_note(change, view); !note.empty()) {
+            out << "  " << note << '\n';
         }
-        for (const PermissionRow& row : change.lost) {
-            out << paint("  - " + permission_line(row), Paint::kBad, names.color) << '\n';
+        for (const PermissionRow* row : view.gained) {
+            out << paint("  + " + permission_line(*row), Paint::kGood, names.color) << '\n';
+        }
+        for (const PermissionRow* row : view.lost) {
+            out << paint("  - " + permission_line(*row), Paint::kBad, names.color) << '\n';
+        }
+        for (const PermissionRow& row : change.subsumed) {
+            out << "  = " << permission_line(row) << "  (still allowed: now covered by a wider grant)\n";
         }
         out << '\n';
     }
@@ -216,6 +331,10 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
         for (const PermissionRow& row : change.lost) {
             lost.push_back(row_json(row));
         }
+        nlohmann::json subsumed = nlohmann::json::array();
+        for (const PermissionRow& row : change.subsumed) {
+            subsumed.push_back(row_json(row));
+        }
         changes.push_back(
             {{"principal", change.principal},
              {"kind", change.iam ? "iam" : "kubernetes"},
@@ -226,7 +345,8 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
              {"identity", {{"before", change.identity_before}, {"after", change.identity_after}}},
              {"severity", change.severity ? nlohmann::json(to_string(*change.severity)) : nullptr},
              {"gained", gained},
-             {"lost", lost}});
+             {"lost", lost},
+             {"subsumed", subsumed}});
     }
     nlohmann::json added = nlohmann::json::array();
     nlohmann::json fixed = nlohmann::json::array();
@@ -268,6 +388,75 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
 
 namespace {
 
+// A pull-request comment names files as the repository does (issue 31): BASE and HEAD are usually two
+// checkouts (base/ and head/, or a git worktree), so "head/deploy/rbac/x.yaml" becomes "deploy/rbac/x.yaml",
+// the path a reviewer finds in the pull request. The repository is the nearest directory up from the file
+// that holds .git (a directory, or the file a worktree or submodule has); a file in none keeps its path.
+class RepositoryPaths {
+  public:
+    std::string location(const SourceLocation& location) {
+        if (location.origin != Origin::kInput || location.file.empty()) {
+            return format_location(location);
+        }
+        SourceLocation relative = location;
+        relative.file = path_of(location.file.str());
+        return format_location(relative);
+    }
+
+  private:
+    std::string path_of(const std::string& file) {
+        std::error_code error;
+        const std::filesystem::path absolute = std::filesystem::absolute(file, error);
+        if (error || !std::filesystem::is_regular_file(absolute, error)) {
+            return file;  // standard input, a setting, a file gone since it was read
+        }
+        const std::filesystem::path directory = absolute.parent_path();
+        auto [root, added] = roots_.try_emplace(directory.string());
+        if (added) {
+            for (std::filesystem::path up = directory; !up.empty(); up = up.parent_path()) {
+                if (std::filesystem::exists(up / ".git", error)) {
+                    root->second = up.string();
+                    break;
+                }
+                if (up == up.parent_path()) {
+                    break;
+                }
+            }
+        }
+        if (root->second.empty()) {
+            return file;
+        }
+        std::string relative = absolute.lexically_relative(root->second).generic_string();
+        // The part of the path as given that names the checkout ("head/"), for the messages that quote it.
+        if (file.size() > relative.size() && file.ends_with("/" + relative)) {
+            prefixes_.insert(file.substr(0, file.size() - relative.size()));
+        }
+        return relative;
+    }
+
+  public:
+    /// A message with the file paths it quotes ("rule at head/x.yaml:3") made repository-relative, for the
+    /// checkouts location() has met (call it on every location first).
+    std::string text(std::string message) const {
+        for (const std::string& prefix : prefixes_) {
+            for (std::size_t at = message.find(prefix); at != std::string::npos;
+                 at = message.find(prefix, at)) {
+                // Only at the start of a path: after a space, '(' or the message's start.
+                if (at == 0 || message[at - 1] == ' ' || message[at - 1] == '(') {
+                    message.erase(at, prefix.size());
+                } else {
+                    at += prefix.size();
+                }
+            }
+        }
+        return message;
+    }
+
+  private:
+    std::map<std::string, std::string> roots_;  ///< a file's directory -> its repository root ("" for none)
+    std::set<std::string> prefixes_;            ///< "head/", "../base/": checkouts as the paths name them
+};
+
 // What a pull-request comment may hold: the blocks in order while they fit, then a line that says what was
 // left out. GitHub refuses a comment over 65,536 characters; the budget counts bytes (never fewer than
 // characters) and keeps room for that line.
@@ -297,12 +486,14 @@ class CommentBudget {
     std::map<std::string, std::size_t> left_out_;
 };
 
-std::string principal_details(const AccessChange& change, std::size_t max_lines) {
+std::string principal_details(const AccessChange& change, const PrincipalView& view, std::size_t max_lines) {
     std::string out;
-    const std::size_t lines = change.gained.size() + change.lost.size();
-    out += fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost</summary>\n\n",
-                       lines <= 10 ? " open" : "", html_text(holder_of(change)), change.gained.size(),
-                       change.lost.size());
+    const std::size_t lines = change.gained.size() + change.lost.size() + change.subsumed.size();
+    out += fmt::format(
+        "<details{}><summary><code>{}</code>: {} gained, {} lost{}</summary>\n\n", lines <= 10 ? " open" : "",
+        html_text(holder_of(change)), change.gained.size(), change.lost.size(),
+        change.subsumed.empty() ? ""
+                                : fmt::format(", {} now covered by a wider grant", change.subsumed.size()));
     if (change.identity_changed()) {
         out += fmt::format("identity: {} → {}\n\n", markdown_text(change.identity_before),
                            markdown_text(change.identity_after));
@@ -321,17 +512,30 @@ std::string principal_details(const AccessChange& change, std::size_t max_lines)
     if (!change.reached_by.empty()) {
         out += '\n';
     }
-    if (lines == 0) {
+    if (const std::string note = shared_note(change, view); !note.empty()) {
+        out += markdown_text(note) + ".\n\n";
+    }
+    if (view.gained.empty() && view.lost.empty() && change.subsumed.empty()) {
         out += "</details>\n\n";
         return out;
     }
     out += "```diff\n";
     std::size_t shown = 0;
-    for (const auto* rows : {&change.gained, &change.lost}) {
-        for (const PermissionRow& row : *rows) {
-            if (shown++ < max_lines) {
-                out += (rows == &change.gained ? "+ " : "- ") + terminal_text(permission_line(row)) + '\n';
+    std::vector<const PermissionRow*> subsumed;
+    for (const PermissionRow& row : change.subsumed) {
+        subsumed.push_back(&row);
+    }
+    const std::vector<const PermissionRow*>* const lists[] = {&view.gained, &view.lost, &subsumed};
+    for (const auto* rows : lists) {
+        for (const PermissionRow* row : *rows) {
+            if (shown++ >= max_lines) {
+                continue;
             }
+            // A diff block's unchanged line starts with a space: a subsumed row is kept, not lost.
+            out += rows == &subsumed
+                       ? "  " + terminal_text(permission_line(*row)) +
+                             "  (still allowed: a wider grant covers it)\n"
+                       : (rows == &view.gained ? "+ " : "- ") + terminal_text(permission_line(*row)) + '\n';
         }
     }
     if (shown > max_lines) {
@@ -365,6 +569,15 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     comment.force(fmt::format("| new findings | {} |\n| fixed findings | {} |\n| changed findings | {} |\n\n",
                               diff.new_findings.size(), diff.fixed_findings.size(),
                               diff.changed_findings.size()));
+    RepositoryPaths paths;
+    for (const auto* findings : {&diff.new_findings, &diff.fixed_findings}) {
+        for (const Finding& finding : *findings) {
+            paths.location(finding.location);
+        }
+    }
+    for (const ChangedFinding& changed : diff.changed_findings) {
+        paths.location(changed.finding.location);
+    }
     // New findings first: they are what fails the gate.
     const auto findings_table = [&](const char* title, const std::vector<Finding>& findings) {
         if (findings.empty()) {
@@ -376,8 +589,8 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
                         findings.size() <= 10 ? " open" : "", title, findings.size()));
         for (const Finding& finding : findings) {
             comment.add(fmt::format("| {} | {} {} | {} | {} |\n", to_string(*finding.severity), finding.id,
-                                    finding.rule, markdown_text(format_location(finding.location)),
-                                    markdown_text(finding.message)),
+                                    finding.rule, markdown_text(paths.location(finding.location)),
+                                    markdown_text(paths.text(finding.message))),
                         "findings");
         }
         comment.force("\n</details>\n\n");
@@ -393,8 +606,9 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         }
         comment.force("\n");
     }
+    const PrincipalViews views(diff);
     for (const AccessChange& change : diff.changes) {
-        comment.add(principal_details(change, max_lines), "principals' details");
+        comment.add(principal_details(change, views.of(change), max_lines), "principals' details");
     }
     findings_table("Fixed findings", diff.fixed_findings);
     if (!diff.changed_findings.empty()) {
@@ -405,8 +619,9 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
         for (const ChangedFinding& changed : diff.changed_findings) {
             comment.add(fmt::format("| {} | {} {} | {} | {} | {} |\n", to_string(*changed.finding.severity),
                                     changed.finding.id, changed.finding.rule,
-                                    markdown_text(format_location(changed.finding.location)),
-                                    markdown_text(changed.finding.message), markdown_text(was_line(changed))),
+                                    markdown_text(paths.location(changed.finding.location)),
+                                    markdown_text(paths.text(changed.finding.message)),
+                                    markdown_text(paths.text(was_line(changed)))),
                         "findings");
         }
         comment.force("\n</details>\n\n");

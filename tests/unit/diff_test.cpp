@@ -115,6 +115,42 @@ TEST_CASE("diff: an aws-auth edit into system:masters is an identity change and 
     CHECK(ci->severity == RiskSeverity::kCritical);
 }
 
+TEST_CASE("diff: grants a wider grant now covers are subsumed, not lost") {
+    // Issue 31: adding system:masters, or '*', listed the narrower grants it covers as lost. The RBAC
+    // authorizer matches '*' against every verb and resource (rbac.go VerbMatches, ResourceMatches), and
+    // system:masters is allowed before any authorizer: the access is kept.
+    const auto base =
+        std::vector<std::pair<std::string, std::string>>{{"a.yaml", aws_auth("ops")},
+                                                         {"r.yaml", role("reader", "configmaps", "get")},
+                                                         {"b.yaml", binding("one", "reader", "ops")}};
+    const AccessDiff masters = diff_of(base, {{"a.yaml", aws_auth("ops, system:masters")}});
+    const AccessChange* ci = change_of(masters, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    CHECK(ci->lost.empty());
+    REQUIRE(ci->subsumed.size() == 1);
+    CHECK(ci->subsumed[0].resource == "configmaps");
+    // '*' verbs on '*' resources of the core group cover get configmaps; a wildcard of another group does not
+    // (the control: that grant is lost).
+    const AccessDiff wide = diff_of(base, {{"a.yaml", aws_auth("ops")},
+                                           {"r.yaml", role("reader", "'*'", "'*'")},
+                                           {"b.yaml", binding("one", "reader", "ops")}});
+    ci = change_of(wide, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    CHECK(ci->lost.empty());
+    CHECK(ci->subsumed.size() == 1);
+    const AccessDiff other_group = diff_of(base, {{"a.yaml", aws_auth("ops")},
+                                                  {"r.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [apps], resources: ['*'], verbs: ['*']}]
+)"},
+                                                  {"b.yaml", binding("one", "reader", "ops")}});
+    ci = change_of(other_group, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    CHECK(ci->lost.size() == 1);
+    CHECK(ci->subsumed.empty());
+}
+
 TEST_CASE("diff: moving a cluster to API mode kills its aws-auth entries (lost access)") {
     const std::string config_map =
         R"({"cluster": {"name": "c", "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"}}})";

@@ -1,0 +1,1 @@
+diff testdata/diff/masters-added/base testdata/diff/masters-added/head
