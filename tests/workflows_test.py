@@ -253,6 +253,17 @@ def test_recipes(binary, version, validate):
         if "jobs" in document:  # a GitHub workflow
             ran["workflows"] += 1
             validate(block, where)
+            # upload-sarif needs security-events: write, and actions: read in a private repository (issue 31:
+            # the recipe lacked it); a comment needs pull-requests: write.
+            permissions = document.get("permissions", {})
+            uses_all = [step.get("uses", "") for job in document["jobs"].values() for step in job.get("steps", [])]
+            runs_all = " ".join(step.get("run", "") for job in document["jobs"].values()
+                                for step in job.get("steps", []))
+            if any(u.startswith("github/codeql-action/upload-sarif") for u in uses_all):
+                check(permissions.get("security-events") == "write" and permissions.get("actions") == "read",
+                      f"{where}: uploads SARIF without security-events: write and actions: read")
+            if "gh pr comment" in runs_all or "issues/comments" in runs_all:
+                check(permissions.get("pull-requests") == "write", f"{where}: comments without pull-requests: write")
             for job in document["jobs"].values():
                 for step in job.get("steps", []):
                     uses = step.get("uses", "")
