@@ -126,6 +126,14 @@ struct DiffCommand {
 
 DiffCommand add_diff_command(CLI::App& app);
 
+/// The migrate subcommand.
+struct MigrateCommand {
+    CLI::App* migrate = nullptr;
+    std::function<int(std::ostream&, std::ostream&)> run;
+};
+
+MigrateCommand add_migrate_command(CLI::App& app);
+
 /// The completion and man subcommands; they describe `app`, which must outlive their run functions.
 struct DocsCommands {
     CLI::App* completion = nullptr;

@@ -102,6 +102,7 @@ bool covers(const Atom& wide, const Atom& narrow) {
 // One principal's permissions on one side: atoms pointing at the rows (kept here) that give them.
 struct Side {
     std::string identity;
+    std::string username;             ///< an IAM principal's Kubernetes username on this side ("" for none)
     std::vector<std::string> groups;  ///< an IAM principal's Kubernetes groups on this side
     std::deque<PermissionRow> rows;
     std::map<Atom, const PermissionRow*> atoms;
@@ -315,6 +316,9 @@ struct Holder {
         Side side;
         side.identity = identity;
         if (authorizer) {
+            if (authorizer->identity().authenticated) {
+                side.username = authorizer->identity().username.display();
+            }
             for (const IdentityValue& group : authorizer->identity().groups) {
                 side.groups.push_back(group.display());
             }
@@ -512,9 +516,11 @@ class Differ {
     void add(AccessChange change, const Side& before, const Side& after) {
         change.identity_before = before.identity;
         change.identity_after = after.identity;
+        change.username_before = before.username;
+        change.username_after = after.username;
         change.groups_before = before.groups;
         change.groups_after = after.groups;
-        change.gained = only_in(after, before);
+        change.gained = only_in(after, before, &change.already_allowed);
         change.lost = only_in(before, after, &change.subsumed);
         if (change.gained.empty() && change.lost.empty() && !change.identity_changed()) {
             return;

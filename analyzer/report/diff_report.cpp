@@ -8,6 +8,7 @@
 #include <map>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -151,6 +152,9 @@ std::string shared_note(const AccessChange& change, const PrincipalView& view) {
                        fmt::join(view.groups, ", "), view.groups.size() == 1 ? "that group" : "those groups");
 }
 
+constexpr std::string_view kStillAllowed = "still allowed: now covered by a wider grant";
+constexpr std::string_view kAlreadyAllowed = "not new: a wider grant already allowed it";
+
 std::string severity_of(const AccessChange& change) {
     return change.severity ? std::string(to_string(*change.severity)) : "below every threshold";
 }
@@ -238,48 +242,68 @@ nlohmann::json row_json(const PermissionRow& row) {
     return out;
 }
 
+// One principal's entry: its line, identity and routes, then its rows.
+void write_access_change(std::ostream& out, const AccessChange& change, const PrincipalView& view,
+                         const TextOptions& names) {
+    out << holder_of(change);
+    if (!change.gained.empty()) {
+        out << "  (gains: "
+            << (change.severity ? paint(severity_of(change), paint_of(*change.severity), names.color)
+                                : severity_of(change))
+            << ')';
+    }
+    out << '\n';
+    if (change.identity_changed()) {
+        out << "  identity  " << change.identity_before << '\n';
+        out << "         -> " << change.identity_after << '\n';
+    }
+    if (change.routes_changed) {
+        out << "  assume-role routes changed; it now reaches "
+            << (change.reaches.empty() ? std::string("no role")
+                                       : fmt::format("{}", fmt::join(change.reaches, ", ")))
+            << " (the lines include what they can do)\n";
+    }
+    for (const std::string& route : change.reached_by) {
+        out << "  reached by  " << route << '\n';
+    }
+    if (const std::string note = shared_note(change, view); !note.empty()) {
+        out << "  " << note << '\n';
+    }
+    for (const PermissionRow* row : view.gained) {
+        out << paint("  + " + permission_line(*row), Paint::kGood, names.color) << '\n';
+    }
+    for (const PermissionRow* row : view.lost) {
+        out << paint("  - " + permission_line(*row), Paint::kBad, names.color) << '\n';
+    }
+    for (const PermissionRow& row : change.subsumed) {
+        out << "  = " << permission_line(row) << "  (" << kStillAllowed << ")\n";
+    }
+    for (const PermissionRow& row : change.already_allowed) {
+        out << "  = " << permission_line(row) << "  (" << kAlreadyAllowed << ")\n";
+    }
+    out << '\n';
+}
+
 }  // namespace
+
+void write_access_changes(std::ostream& out, const AccessDiff& diff, const TextOptions& names,
+                          std::string_view indent) {
+    const PrincipalViews views(diff);
+    // Every line of an entry starts with `indent` (the migrate proof nests them under its steps).
+    std::ostringstream entry;
+    for (const AccessChange& change : diff.changes) {
+        entry.str({});
+        write_access_change(entry, change, views.of(change), names);
+        std::istringstream lines(entry.str());
+        for (std::string line; std::getline(lines, line);) {
+            out << (line.empty() ? "" : indent) << line << '\n';
+        }
+    }
+}
 
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                      const TextOptions& names) {
-    const PrincipalViews views(diff);
-    for (const AccessChange& change : diff.changes) {
-        const PrincipalView view = views.of(change);
-        out << holder_of(change);
-        if (!change.gained.empty()) {
-            out << "  (gains: "
-                << (change.severity ? paint(severity_of(change), paint_of(*change.severity), names.color)
-                                    : severity_of(change))
-                << ')';
-        }
-        out << '\n';
-        if (change.identity_changed()) {
-            out << "  identity  " << change.identity_before << '\n';
-            out << "         -> " << change.identity_after << '\n';
-        }
-        if (change.routes_changed) {
-            out << "  assume-role routes changed; it now reaches "
-                << (change.reaches.empty() ? std::string("no role")
-                                           : fmt::format("{}", fmt::join(change.reaches, ", ")))
-                << " (the lines include what they can do)\n";
-        }
-        for (const std::string& route : change.reached_by) {
-            out << "  reached by  " << route << '\n';
-        }
-        if (const std::string note = shared_note(change, view); !note.empty()) {
-            out << "  " << note << '\n';
-        }
-        for (const PermissionRow* row : view.gained) {
-            out << paint("  + " + permission_line(*row), Paint::kGood, names.color) << '\n';
-        }
-        for (const PermissionRow* row : view.lost) {
-            out << paint("  - " + permission_line(*row), Paint::kBad, names.color) << '\n';
-        }
-        for (const PermissionRow& row : change.subsumed) {
-            out << "  = " << permission_line(row) << "  (still allowed: now covered by a wider grant)\n";
-        }
-        out << '\n';
-    }
+    write_access_changes(out, diff, names);
     if (!diff.new_findings.empty()) {
         out << "New findings\n";
         for (const Finding& finding : diff.new_findings) {
@@ -335,6 +359,10 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
         for (const PermissionRow& row : change.subsumed) {
             subsumed.push_back(row_json(row));
         }
+        nlohmann::json already_allowed = nlohmann::json::array();
+        for (const PermissionRow& row : change.already_allowed) {
+            already_allowed.push_back(row_json(row));
+        }
         changes.push_back(
             {{"principal", change.principal},
              {"kind", change.iam ? "iam" : "kubernetes"},
@@ -346,7 +374,8 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
              {"severity", change.severity ? nlohmann::json(to_string(*change.severity)) : nullptr},
              {"gained", gained},
              {"lost", lost},
-             {"subsumed", subsumed}});
+             {"subsumed", subsumed},
+             {"alreadyAllowed", already_allowed}});
     }
     nlohmann::json added = nlohmann::json::array();
     nlohmann::json fixed = nlohmann::json::array();
@@ -488,12 +517,12 @@ class CommentBudget {
 
 std::string principal_details(const AccessChange& change, const PrincipalView& view, std::size_t max_lines) {
     std::string out;
-    const std::size_t lines = change.gained.size() + change.lost.size() + change.subsumed.size();
-    out += fmt::format(
-        "<details{}><summary><code>{}</code>: {} gained, {} lost{}</summary>\n\n", lines <= 10 ? " open" : "",
-        html_text(holder_of(change)), change.gained.size(), change.lost.size(),
-        change.subsumed.empty() ? ""
-                                : fmt::format(", {} now covered by a wider grant", change.subsumed.size()));
+    const std::size_t kept = change.subsumed.size() + change.already_allowed.size();
+    const std::size_t lines = change.gained.size() + change.lost.size() + kept;
+    out +=
+        fmt::format("<details{}><summary><code>{}</code>: {} gained, {} lost{}</summary>\n\n",
+                    lines <= 10 ? " open" : "", html_text(holder_of(change)), change.gained.size(),
+                    change.lost.size(), kept == 0 ? "" : fmt::format(", {} kept under a wider grant", kept));
     if (change.identity_changed()) {
         out += fmt::format("identity: {} → {}\n\n", markdown_text(change.identity_before),
                            markdown_text(change.identity_after));
@@ -515,27 +544,34 @@ std::string principal_details(const AccessChange& change, const PrincipalView& v
     if (const std::string note = shared_note(change, view); !note.empty()) {
         out += markdown_text(note) + ".\n\n";
     }
-    if (view.gained.empty() && view.lost.empty() && change.subsumed.empty()) {
+    if (view.gained.empty() && view.lost.empty() && kept == 0) {
         out += "</details>\n\n";
         return out;
     }
     out += "```diff\n";
     std::size_t shown = 0;
     std::vector<const PermissionRow*> subsumed;
+    std::vector<const PermissionRow*> already_allowed;
     for (const PermissionRow& row : change.subsumed) {
         subsumed.push_back(&row);
     }
-    const std::vector<const PermissionRow*>* const lists[] = {&view.gained, &view.lost, &subsumed};
+    for (const PermissionRow& row : change.already_allowed) {
+        already_allowed.push_back(&row);
+    }
+    const std::vector<const PermissionRow*>* const lists[] = {&view.gained, &view.lost, &subsumed,
+                                                              &already_allowed};
     for (const auto* rows : lists) {
         for (const PermissionRow* row : *rows) {
             if (shown++ >= max_lines) {
                 continue;
             }
-            // A diff block's unchanged line starts with a space: a subsumed row is kept, not lost.
-            out += rows == &subsumed
-                       ? "  " + terminal_text(permission_line(*row)) +
-                             "  (still allowed: a wider grant covers it)\n"
-                       : (rows == &view.gained ? "+ " : "- ") + terminal_text(permission_line(*row)) + '\n';
+            // A diff block's unchanged line starts with a space: a row under a wider grant is kept.
+            const std::string line = terminal_text(permission_line(*row));
+            if (rows == &subsumed || rows == &already_allowed) {
+                out += fmt::format("  {}  ({})\n", line, rows == &subsumed ? kStillAllowed : kAlreadyAllowed);
+            } else {
+                out += (rows == &view.gained ? "+ " : "- ") + line + '\n';
+            }
         }
     }
     if (shown > max_lines) {

@@ -18,6 +18,8 @@ struct AccessChange {
     std::string cluster;          ///< the cluster it changes in (empty for a single unnamed cluster)
     std::string identity_before;  ///< "does not authenticate", or "username U, groups G (via ...)"
     std::string identity_after;
+    std::string username_before;  ///< an IAM principal's Kubernetes username ("" for none)
+    std::string username_after;
     std::vector<std::string> groups_before;  ///< an IAM principal's Kubernetes groups (as identity_*)
     std::vector<std::string> groups_after;
     std::vector<PermissionRow>
@@ -26,6 +28,8 @@ struct AccessChange {
     /// BASE's rows HEAD no longer lists but still allows through a wider grant (system:masters, a '*'): not
     /// lost, not counted as losses, shown so the reader sees where they went.
     std::vector<PermissionRow> subsumed;
+    /// HEAD's rows BASE did not list but already allowed through a wider grant: not gained, not counted.
+    std::vector<PermissionRow> already_allowed;
     /// With gains: the highest severity of the new or widened findings that name this principal (in its
     /// cluster); nullopt: none does.
     std::optional<RiskSeverity> severity;

@@ -11,6 +11,7 @@
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/diff.hpp"
 #include "rbacgraph/estate.hpp"
+#include "rbacgraph/migrate.hpp"
 #include "rbacgraph/output_text.hpp"
 #include "rbacgraph/query.hpp"
 
@@ -156,6 +157,10 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
 /// One finding as check -o json writes it.
 nlohmann::json finding_json(const Finding& finding);
 
+/// Per principal of the diff: its identity change, gained (+), lost (-) and kept (=) lines; each line after
+/// `indent`.
+void write_access_changes(std::ostream& out, const AccessDiff& diff, const TextOptions& names = {},
+                          std::string_view indent = {});
 /// `rbacgraph diff` (docs/diff.md): gained and lost access per principal, then new and fixed findings.
 void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                      const TextOptions& names = {});
@@ -169,6 +174,19 @@ inline constexpr std::size_t kGithubCommentLimit = 65536;
 /// (what does not fit is counted in a last line; the JSON has everything).
 void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                          std::size_t max_lines = 40, std::size_t max_chars = kGithubCommentLimit);
+
+/// `rbacgraph migrate` (docs/migrate.md): the access entries, what does not move, and each step's proof.
+void write_migrate_text(std::ostream& out, const MigrationPlan& plan, const TextOptions& names = {});
+nlohmann::json migrate_json(const MigrationPlan& plan);
+/// The plan as a POSIX shell script of AWS CLI calls: the mode step to API_AND_CONFIG_MAP, the entries and
+/// their policies; the step to API (irreversible) as a comment to run by hand.
+void write_migrate_aws_cli(std::ostream& out, const MigrationPlan& plan);
+/// The planned entries as an eksctl ClusterConfig (accessConfig.accessEntries; `eksctl create accessentry
+/// -f`), a CloudFormation template of AWS::EKS::AccessEntry, and Terraform aws_eks_access_entry +
+/// aws_eks_access_policy_association resources. The creator's entry, which EKS creates, is left out.
+void write_migrate_eksctl(std::ostream& out, const MigrationPlan& plan);
+void write_migrate_cloudformation(std::ostream& out, const MigrationPlan& plan);
+void write_migrate_terraform(std::ostream& out, const MigrationPlan& plan);
 
 /// What goes into a GitLab security report.
 struct GitlabSastOptions {

@@ -149,6 +149,24 @@ rules: [{apiGroups: [apps], resources: ['*'], verbs: ['*']}]
     REQUIRE(ci != nullptr);
     CHECK(ci->lost.size() == 1);
     CHECK(ci->subsumed.empty());
+    // The other way: a grant HEAD adds that BASE's '*' already allowed is no gain.
+    const auto wide_base =
+        std::vector<std::pair<std::string, std::string>>{{"a.yaml", aws_auth("ops")},
+                                                         {"r.yaml", role("reader", "configmaps", "'*'")},
+                                                         {"b.yaml", binding("one", "reader", "ops")}};
+    auto narrow_added = wide_base;
+    narrow_added.push_back({"r2.yaml", role("getter", "configmaps", "get")});
+    narrow_added.push_back({"b2.yaml", binding("two", "getter", "ops")});
+    const AccessDiff covered = diff_of(wide_base, narrow_added);
+    CHECK(change_of(covered, "arn:aws:iam::111122223333:role/ci") == nullptr);  // nothing changed
+    // Its control: the same grant on a resource BASE did not cover is a gain.
+    narrow_added.back() = {"b2.yaml", binding("two", "getter", "ops")};
+    narrow_added[3] = {"r2.yaml", role("getter", "secrets", "get")};
+    const AccessDiff gained = diff_of(wide_base, narrow_added);
+    ci = change_of(gained, "arn:aws:iam::111122223333:role/ci");
+    REQUIRE(ci != nullptr);
+    CHECK(ci->gained.size() == 1);
+    CHECK(ci->already_allowed.empty());
 }
 
 TEST_CASE("diff: moving a cluster to API mode kills its aws-auth entries (lost access)") {
