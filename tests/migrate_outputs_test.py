@@ -8,6 +8,8 @@ holds exactly the access entries and policies of `migrate -o json`.
   cloudformation  YAML (with CloudFormation's !Ref) whose AWS::EKS::AccessEntry resources are the entries
   eksctl          YAML whose accessConfig.accessEntries are the entries (the unit test also reads it back
                   through rbacgraph's own eksctl reader)
+  aws-auth        the ConfigMap that remains: YAML whose data keys hold YAML lists (the unit test reads it back
+                  beside the entries and finds the cluster of the proof's first step)
   terraform       parsed by @cdktf/hcl2json (HashiCorp's HCL parser compiled to WebAssembly, from npm):
                   aws_eks_access_entry and aws_eks_access_policy_association resources are the entries
 
@@ -138,6 +140,15 @@ def check_eksctl(binary, args, expected, where):
     check(got == expected, f"{where}: the eksctl config is not the plan:\n  got {sorted(got)}\n  want {sorted(expected)}")
 
 
+def check_aws_auth(binary, args, where):
+    """The remaining ConfigMap: YAML whose data keys hold YAML lists, as aws-iam-authenticator parses them."""
+    config_map = yaml.safe_load(run(binary, args, "aws-auth"))
+    check(config_map["kind"] == "ConfigMap" and config_map["metadata"]["name"] == "aws-auth", f"{where}: kind")
+    for key, value in (config_map.get("data") or {}).items():
+        check(key in ("mapRoles", "mapAccounts"), f"{where}: aws-auth keeps {key}")
+        check(isinstance(yaml.safe_load(value), list), f"{where}: aws-auth {key} is not a YAML list")
+
+
 def hcl_parser(required):
     script = os.path.join(PARSER_DIR, "parse.mjs")
     module = os.path.join(PARSER_DIR, "node_modules", "@cdktf", "hcl2json")
@@ -192,6 +203,7 @@ def main():
         check_aws_cli(binary, args, expected, where)
         check_cloudformation(binary, args, expected, where)
         check_eksctl(binary, args, expected, where)
+        check_aws_auth(binary, args, where)
         if parser:
             check_terraform(binary, args, expected, where, parser)
     if failures:

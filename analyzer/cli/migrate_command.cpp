@@ -11,8 +11,8 @@
 namespace rbacgraph::cli {
 namespace {
 
-constexpr std::array<std::string_view, 6> kMigrateFormats = {"text",   "json",           "aws-cli",
-                                                             "eksctl", "cloudformation", "terraform"};
+constexpr std::array<std::string_view, 7> kMigrateFormats = {
+    "text", "json", "aws-cli", "eksctl", "cloudformation", "terraform", "aws-auth"};
 
 struct MigrateOptions {
     InputOptions input;
@@ -88,6 +88,8 @@ int run_migrate(const MigrateOptions& options, std::ostream& out, std::ostream& 
             write_migrate_cloudformation(stream, plans.front());
         } else if (format == "terraform") {
             write_migrate_terraform(stream, plans.front());
+        } else if (format == "aws-auth") {
+            write_migrate_aws_auth(stream, plans.front());
         } else {
             for (const MigrationPlan& plan : plans) {
                 write_migrate_text(stream, plan, {.color = use_color(options.color, stream)});
@@ -121,10 +123,12 @@ MigrateCommand add_migrate_command(CLI::App& app) {
                         "dumps)");
     add_input_options(*migrate, options->input);
     migrate
-        ->add_option("-o,--output", options->outputs,
-                     "FORMAT or FORMAT=PATH: text (default: the plan and its proof), json, aws-cli (a shell "
-                     "script of the mode step and the entries), eksctl (a ClusterConfig's accessConfig), "
-                     "cloudformation (AWS::EKS::AccessEntry), terraform (aws_eks_access_entry); repeatable")
+        ->add_option(
+            "-o,--output", options->outputs,
+            "FORMAT or FORMAT=PATH: text (default: the plan and its proof), json, aws-cli (a shell "
+            "script of the mode step and the entries), eksctl (a ClusterConfig's accessConfig), "
+            "cloudformation (AWS::EKS::AccessEntry), terraform (aws_eks_access_entry), aws-auth (the "
+            "ConfigMap that remains); repeatable")
         ->check(format_names(kMigrateFormats))
         ->allow_extra_args(false);
     add_color_option(*migrate, options->color);

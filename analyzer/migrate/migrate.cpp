@@ -141,6 +141,19 @@ PlannedAccessEntry plan_entry(const AwsAuthEntry& mapping, const Principal& prin
             mapping.username, *refused, standard_name, mapping.username));
     } else if (mapping.username != standard_name) {
         entry.username = mapping.username;
+        // EKS documents {{SessionName}} and {{SessionNameRaw}} in a custom username (eks-iam.md 4.2); whether
+        // it accepts the authenticator's other templates is not published.
+        for (const std::string_view other :
+             {std::string_view("{{AccountID}}"), std::string_view("{{EC2PrivateDNSName}}"),
+              std::string_view("{{AccessKeyID}}")}) {
+            if (mapping.username.find(other) != std::string::npos) {
+                planned.differences.push_back(
+                    fmt::format("username {} uses {}, which EKS does not document for access entries: the "
+                                "API may refuse it, "
+                                "and how EKS would render it is not published",
+                                mapping.username, other));
+            }
+        }
     }
     for (const std::string& group : mapping.groups) {
         if (group == kAuthenticated) {
@@ -243,6 +256,12 @@ MigrationPlan plan_migration(const Graph& graph, const CheckRun& run) {
     plan.cluster = source.cluster ? source.cluster->name : "";
     plan.cluster_arn = source.cluster ? source.cluster->arn : "";
     plan.mode_before = graph.mode();
+    if (graph.mode_inferred()) {
+        plan.notes.emplace_back(
+            "the authentication mode is inferred from the access entries (no describe-cluster): it is read "
+            "as "
+            "API_AND_CONFIG_MAP; in API mode aws-auth is already ignored and nothing here applies");
+    }
     if (plan.mode_before == AuthenticationMode::kApi) {
         plan.notes.emplace_back(
             "the cluster is in API mode: aws-auth is ignored and there is nothing to move");

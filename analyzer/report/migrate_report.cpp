@@ -296,6 +296,45 @@ void write_migrate_terraform(std::ostream& out, const MigrationPlan& plan) {
     }
 }
 
+void write_migrate_aws_auth(std::ostream& out, const MigrationPlan& plan) {
+    out << "# The aws-auth that remains once the access entries exist (rbacgraph migrate, docs/migrate.md):\n"
+           "# what no access entry replaces (mapAccounts), and the node mappings, which the EKS user guide "
+           "says\n"
+           "# not to remove (their access entries take priority). Every other mapping is replaced by its "
+           "access\n"
+           "# entry or granted nothing. In API mode EKS ignores this ConfigMap: delete it then.\n"
+           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:";
+    std::string roles;
+    for (const PlannedAccessEntry& planned : plan.entries) {
+        if (planned.source == nullptr || planned.entry.type == "STANDARD") {
+            continue;
+        }
+        roles += fmt::format("    - rolearn: {}\n      username: {}\n      groups:\n",
+                             yaml_string(planned.source->arn), yaml_string(planned.source->username));
+        for (const std::string& group : planned.source->groups) {
+            roles += "        - " + yaml_string(group) + '\n';
+        }
+    }
+    std::string accounts;
+    for (const UnmovedMapping& unmoved : plan.unmoved) {
+        constexpr std::string_view kAccounts = "mapAccounts ";
+        if (unmoved.in_force && unmoved.mapping.starts_with(kAccounts)) {
+            accounts += "    - " + yaml_string(unmoved.mapping.substr(kAccounts.size())) + '\n';
+        }
+    }
+    if (roles.empty() && accounts.empty()) {
+        out << " {}\n";
+        return;
+    }
+    out << '\n';
+    if (!roles.empty()) {
+        out << "  mapRoles: |\n" << roles;
+    }
+    if (!accounts.empty()) {
+        out << "  mapAccounts: |\n" << accounts;
+    }
+}
+
 void write_migrate_text(std::ostream& out, const MigrationPlan& plan, const TextOptions& names) {
     const std::string cluster = plan.cluster.empty() ? "the cluster" : "cluster " + plan.cluster;
     out << fmt::format(

@@ -187,6 +187,9 @@ void write_migrate_aws_cli(std::ostream& out, const MigrationPlan& plan);
 void write_migrate_eksctl(std::ostream& out, const MigrationPlan& plan);
 void write_migrate_cloudformation(std::ostream& out, const MigrationPlan& plan);
 void write_migrate_terraform(std::ostream& out, const MigrationPlan& plan);
+/// The aws-auth ConfigMap that remains while both modes apply: mapAccounts, which no entry replaces, and the
+/// node mappings the EKS user guide says not to remove.
+void write_migrate_aws_auth(std::ostream& out, const MigrationPlan& plan);
 
 /// What goes into a GitLab security report.
 struct GitlabSastOptions {

@@ -290,6 +290,17 @@ TEST_CASE("migrate: the eksctl and CloudFormation outputs load back as the plann
     const Graph from_template = reloaded("template.yaml", cloudformation.str(), true);
     CHECK(from_template.source().access_entries.size() == 3);
     CHECK(differences(diff_access(planned, from_template, none, none)) == 0);
+    // The aws-auth that remains, beside the entries, keeps the cluster of the first step: every mapping it
+    // drops is replaced by an entry that takes priority.
+    std::ostringstream remaining;
+    write_migrate_aws_auth(remaining, plan);
+    const Graph with_remaining(load_files({{"aws-auth.yaml", remaining.str()},
+                                           {"rbac.yaml", std::string(kBinding)},
+                                           {"cluster.yaml", eksctl.str()}}),
+                               test_options());
+    REQUIRE(with_remaining.source().aws_auth);
+    CHECK(with_remaining.source().aws_auth->map_roles.size() == 1);  // the node mapping stays
+    CHECK(differences(diff_access(planned, with_remaining, none, none)) == 0);
     // The control: the export without the fragment is not the planned cluster.
     CHECK(differences(diff_access(planned, graph, none, none)) > 0);
 }

@@ -1,0 +1,1 @@
+migrate testdata/demo -o aws-auth

@@ -1,0 +1,1 @@
+migrate testdata/migrate/eks-workshop -o aws-auth
