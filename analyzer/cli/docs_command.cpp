@@ -8,6 +8,7 @@
 
 #include "cli/input.hpp"
 #include "rbacgraph/api_catalog.hpp"
+#include "rbacgraph/output_text.hpp"
 #include "rbacgraph/rules.hpp"
 #include "rbacgraph/version.hpp"
 
@@ -86,14 +87,6 @@ std::string joined(const std::vector<std::string>& words) {
 std::string summary(const std::string& text) {
     const std::size_t end = text.find_first_of(".\n");
     return text.substr(0, end);
-}
-
-std::string quoted_single(const std::string& text) {  // for sh, zsh and fish single quotes
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
 }
 
 std::string long_names(const CLI::Option& option) {
@@ -220,7 +213,7 @@ void fish(const CLI::App& app, std::ostream& out) {
            "complete -c rbacgraph -f -n __fish_use_subcommand -l version -d 'print the version'\n";
     for (const CLI::App* command : commands_of(app)) {
         out << fmt::format("complete -c rbacgraph -f -n __fish_use_subcommand -a {} -d {}\n",
-                           command->get_name(), quoted_single(summary(command->get_description())));
+                           command->get_name(), shell_quoted(summary(command->get_description())));
         // The words positionals take (verbs, resources, rule names), offered beside files.
         std::vector<std::string> words;
         for (const std::vector<std::string>& position : positional_values(*command)) {
@@ -228,7 +221,7 @@ void fish(const CLI::App& app, std::ostream& out) {
         }
         if (!words.empty()) {
             out << fmt::format("complete -c rbacgraph -n '__fish_seen_subcommand_from {}' -a {}\n",
-                               command->get_name(), quoted_single(joined(words)));
+                               command->get_name(), shell_quoted(joined(words)));
         }
         for (const CLI::Option* option : flags_of(*command)) {
             for (const std::string& name : option->get_lnames()) {
@@ -236,8 +229,8 @@ void fish(const CLI::App& app, std::ostream& out) {
                 out << fmt::format(
                     "complete -c rbacgraph -n '__fish_seen_subcommand_from {}' -l {}{}{} -d {}\n",
                     command->get_name(), name, option->get_expected_max() != 0 ? " -r" : "",
-                    values.empty() ? "" : " -xa " + quoted_single(joined(values)),
-                    quoted_single(summary(option->get_description())));
+                    values.empty() ? "" : " -xa " + shell_quoted(joined(values)),
+                    shell_quoted(summary(option->get_description())));
             }
         }
     }

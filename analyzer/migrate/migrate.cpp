@@ -327,24 +327,10 @@ MigrationPlan plan_migration(const Graph& graph, const CheckRun& run) {
     }
     // The proof: each step applied to the model, compared with the cluster as it is.
     const CheckReport before = run_checks(graph, run);
-    if (plan.mode_before == AuthenticationMode::kApiAndConfigMap) {
-        const Graph now(migrated_export(graph, MigrationPlan{}, AuthenticationMode::kApi), graph.options());
-        MigrationStep step;
-        step.mode = AuthenticationMode::kApi;
-        step.diff = diff_access(graph, now, before, run_checks(now, run));
-        keep_differences(step.diff);
-        // Nodes first: a node that cannot authenticate stops every workload on it.
-        std::stable_partition(
-            step.diff.changes.begin(), step.diff.changes.end(),
-            [](const AccessChange& change) { return change.username_before.starts_with("system:node:"); });
-        for (const UnmovedMapping& unmoved : plan.unmoved) {
-            step.locked_out.insert(step.locked_out.end(), unmoved.principals.begin(),
-                                   unmoved.principals.end());
-        }
-        plan.api_now = std::move(step);
-    }
-    for (const AuthenticationMode mode : {AuthenticationMode::kApiAndConfigMap, AuthenticationMode::kApi}) {
-        const Graph after(migrated_export(graph, plan, mode), graph.options());
+    // One step: `applied` (the plan, or nothing) at `mode`, compared with the cluster as it is. In API mode
+    // aws-auth is ignored, so what only mapAccounts admitted is locked out.
+    const auto prove = [&](const MigrationPlan& applied, AuthenticationMode mode) {
+        const Graph after(migrated_export(graph, applied, mode), graph.options());
         MigrationStep step;
         step.mode = mode;
         step.diff = diff_access(graph, after, before, run_checks(after, run));
@@ -355,7 +341,18 @@ MigrationPlan plan_migration(const Graph& graph, const CheckRun& run) {
                                        unmoved.principals.end());
             }
         }
-        plan.steps.push_back(std::move(step));
+        return step;
+    };
+    if (plan.mode_before == AuthenticationMode::kApiAndConfigMap) {
+        MigrationStep step = prove(MigrationPlan{}, AuthenticationMode::kApi);
+        // Nodes first: a node that cannot authenticate stops every workload on it.
+        std::stable_partition(
+            step.diff.changes.begin(), step.diff.changes.end(),
+            [](const AccessChange& change) { return change.username_before.starts_with("system:node:"); });
+        plan.api_now = std::move(step);
+    }
+    for (const AuthenticationMode mode : {AuthenticationMode::kApiAndConfigMap, AuthenticationMode::kApi}) {
+        plan.steps.push_back(prove(plan, mode));
     }
     return plan;
 }

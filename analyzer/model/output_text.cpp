@@ -118,6 +118,14 @@ std::string xml_text(std::string_view text) {
     return out;
 }
 
+std::string shell_quoted(std::string_view text) {
+    std::string out = "'";
+    for (const char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
 std::string terminal_text(std::string_view text) {
     std::string out;
     out.reserve(text.size());

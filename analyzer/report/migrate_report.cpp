@@ -52,15 +52,6 @@ void write_differences(std::ostream& out, const std::vector<std::string>& differ
     }
 }
 
-// A value for a POSIX shell, in single quotes.
-std::string shell_word(std::string_view value) {
-    std::string out = "'";
-    for (const char c : value) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
 // A string as a YAML double-quoted scalar (JSON's escapes are YAML's): ARNs, usernames with {{...}}.
 std::string yaml_string(std::string_view value) {
     return nlohmann::json(std::string(value)).dump();
@@ -462,7 +453,7 @@ void write_migrate_aws_cli(std::ostream& out, const MigrationPlan& plan) {
     if (plan.cluster.empty()) {
         out << "CLUSTER=\"${CLUSTER:?set CLUSTER to the cluster name: the input has no describe-cluster}\"\n";
     } else {
-        out << "CLUSTER=" << shell_word(plan.cluster) << '\n';
+        out << "CLUSTER=" << shell_quoted(plan.cluster) << '\n';
     }
     if (plan.mode_before != AuthenticationMode::kApiAndConfigMap &&
         plan.mode_before != AuthenticationMode::kApi) {
@@ -484,23 +475,23 @@ void write_migrate_aws_cli(std::ostream& out, const MigrationPlan& plan) {
             out << "#   differs: " << difference << '\n';
         }
         out << "aws eks create-access-entry --cluster-name \"$CLUSTER\" --principal-arn "
-            << shell_word(entry.principal_arn);
+            << shell_quoted(entry.principal_arn);
         if (entry.type != "STANDARD") {
             out << " --type " << entry.type;
         }
         if (entry.username) {
-            out << " --username " << shell_word(*entry.username);
+            out << " --username " << shell_quoted(*entry.username);
         }
         if (!entry.kubernetes_groups.empty()) {
             out << " --kubernetes-groups";
             for (const std::string& group : entry.kubernetes_groups) {
-                out << ' ' << shell_word(group);
+                out << ' ' << shell_quoted(group);
             }
         }
         out << '\n';
         for (const AccessPolicyAssociation& policy : planned.policies) {
             out << "aws eks associate-access-policy --cluster-name \"$CLUSTER\" --principal-arn "
-                << shell_word(entry.principal_arn) << " --policy-arn " << shell_word(policy.policy_arn)
+                << shell_quoted(entry.principal_arn) << " --policy-arn " << shell_quoted(policy.policy_arn)
                 << " --access-scope "
                 << (policy.scope.cluster_wide ? std::string("type=cluster")
                                               : fmt::format("type=namespace,namespaces={}",

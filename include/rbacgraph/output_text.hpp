@@ -36,6 +36,9 @@ std::string xml_text(std::string_view text);
 /// U+2066-U+2069, U+200E, U+200F, U+061C) as \u{NNNN}; a backslash stays a backslash.
 std::string terminal_text(std::string_view text);
 
+/// A value as one word for POSIX sh, zsh and fish: in single quotes, each quote written as '\''.
+std::string shell_quoted(std::string_view text);
+
 /// One field of GitHub/GitLab Markdown (a table cell, a list item; not inside a code span): terminal_text's
 /// escapes, then every character Markdown or HTML gives a meaning (\ ` * _ [ ] < > & | # ! ~) escaped with a
 /// backslash, so a name cannot open a comment (<!--), a tag or a link, or split a table cell.
