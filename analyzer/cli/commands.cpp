@@ -1047,6 +1047,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     commands.push_back({diff_command.diff, diff_command.run});
     const MigrateCommand migrate_command = add_migrate_command(app);
     commands.push_back({migrate_command.migrate, migrate_command.run});
+    const UsageCommand usage_command = add_usage_command(app);
+    commands.push_back({usage_command.usage, usage_command.run});
     const DocsCommands docs_commands = add_docs_commands(app);
     commands.push_back(
         {docs_commands.completion, [&docs_commands](std::ostream& to, std::ostream& /*unused*/) {

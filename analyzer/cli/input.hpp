@@ -134,6 +134,14 @@ struct MigrateCommand {
 
 MigrateCommand add_migrate_command(CLI::App& app);
 
+/// The usage subcommand.
+struct UsageCommand {
+    CLI::App* usage = nullptr;
+    std::function<int(std::ostream&, std::ostream&)> run;
+};
+
+UsageCommand add_usage_command(CLI::App& app);
+
 /// The completion and man subcommands; they describe `app`, which must outlive their run functions.
 struct DocsCommands {
     CLI::App* completion = nullptr;

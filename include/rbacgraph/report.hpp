@@ -14,6 +14,7 @@
 #include "rbacgraph/migrate.hpp"
 #include "rbacgraph/output_text.hpp"
 #include "rbacgraph/query.hpp"
+#include "rbacgraph/usage.hpp"
 
 namespace rbacgraph {
 
@@ -190,6 +191,18 @@ void write_migrate_terraform(std::ostream& out, const MigrationPlan& plan);
 /// The aws-auth ConfigMap that remains while both modes apply: mapAccounts, which no entry replaces, and the
 /// node mappings the EKS user guide says not to remove.
 void write_migrate_aws_auth(std::ostream& out, const MigrationPlan& plan);
+
+/// `rbacgraph usage` (docs/usage.md): the window, what the export does not explain, granted against used per
+/// caller, idle principals and bindings, the suggestions when given, and what absence of use does not prove.
+void write_usage_text(std::ostream& out, const UsageReport& report,
+                      const std::vector<RoleSuggestion>* suggestions = nullptr);
+nlohmann::json usage_json(const UsageReport& report,
+                          const std::vector<RoleSuggestion>* suggestions = nullptr);
+void write_usage_markdown(std::ostream& out, const UsageReport& report,
+                          const std::vector<RoleSuggestion>* suggestions = nullptr);
+/// The suggested roles and bindings as YAML documents kubectl applies, each caller's headed by comments: the
+/// verification, the mapping change and what it removes.
+void write_suggestions_yaml(std::ostream& out, const std::vector<RoleSuggestion>& suggestions);
 
 /// What goes into a GitLab security report.
 struct GitlabSastOptions {

@@ -1,0 +1,1 @@
+usage testdata/demo --audit testdata/usage/audit.jsonl -o yaml

@@ -1,0 +1,1 @@
+usage testdata/demo --audit testdata/demo/aws-auth.yaml
