@@ -6,9 +6,14 @@
 // sections 1 to 4.
 #include "rbacgraph/usage.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <zlib.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <set>
 
 #include "helpers.hpp"
 #include "rbacgraph/audit.hpp"
@@ -688,6 +693,196 @@ TEST_CASE("the sample audit corpus reads as its README counts it, in every shape
     read_cloudtrail_path((kAuditCorpus / "cloudtrail-lookup-events.json").string(), trail);
     CHECK(trail.diagnostics.empty());
     CHECK(trail.assumptions.size() == 7);
+}
+
+}  // namespace rbacgraph::test
+
+namespace rbacgraph::test {
+namespace {
+
+// The vocabulary of the property below: small, so that used and unused requests share every part.
+const std::vector<std::string> kVerbs = {"get", "list", "watch", "create", "delete", "patch"};
+const std::vector<std::pair<std::string, std::string>> kResources = {
+    {"", "pods"}, {"", "secrets"}, {"apps", "deployments"}, {"", "pods/log"}, {"", "nodes"}};
+const std::vector<std::string> kNamespaces = {"", "a", "b"};
+const std::vector<std::string> kNames = {"", "n1", "n2", "n3", "n4", "n5", "n6", "n7"};
+
+struct Caller {
+    std::string username;
+    std::vector<std::string> groups;
+};
+
+std::string random_export(std::mt19937& random) {
+    const auto chance = [&](int in) { return std::uniform_int_distribution<int>(0, in - 1)(random) == 0; };
+    const auto subset = [&](const std::vector<std::string>& values, bool star) {
+        std::vector<std::string> out;
+        if (star && chance(6)) {
+            return std::vector<std::string>{"*"};
+        }
+        for (const std::string& value : values) {
+            if (chance(2)) {
+                out.push_back(value);
+            }
+        }
+        if (out.empty()) {
+            out.push_back(values[0]);
+        }
+        return out;
+    };
+    std::string yaml;
+    const int roles = std::uniform_int_distribution<int>(1, 4)(random);
+    for (int r = 0; r < roles; ++r) {
+        yaml += fmt::format(
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: "
+            "role{}}}\nrules:\n",
+            r);
+        const int rules = std::uniform_int_distribution<int>(1, 3)(random);
+        for (int i = 0; i < rules; ++i) {
+            const auto& [group, resource] =
+                kResources[std::uniform_int_distribution<std::size_t>(0, 4)(random)];
+            yaml += fmt::format("- apiGroups: [\"{}\"]\n  resources: [\"{}\"]\n  verbs: [{}]\n", group,
+                                resource, fmt::join(subset(kVerbs, true), ", "));
+            if (chance(4)) {
+                yaml += "  resourceNames: [n1, n2]\n";
+            }
+        }
+    }
+    const std::vector<std::string> subjects = {"{kind: User, name: u1}", "{kind: User, name: u2}",
+                                               "{kind: Group, name: g1}", "{kind: Group, name: g2}",
+                                               "{kind: ServiceAccount, name: sa, namespace: a}"};
+    const int bindings = std::uniform_int_distribution<int>(1, 5)(random);
+    for (int b = 0; b < bindings; ++b) {
+        const std::string ns = kNamespaces[std::uniform_int_distribution<std::size_t>(0, 2)(random)];
+        yaml += fmt::format(
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: {}\nmetadata: {{name: b{}{}}}\nroleRef: "
+            "{{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role{}}}\nsubjects:\n- {}\n",
+            ns.empty() ? "ClusterRoleBinding" : "RoleBinding", b, ns.empty() ? "" : ", namespace: " + ns,
+            std::uniform_int_distribution<int>(0, roles - 1)(random),
+            subjects[std::uniform_int_distribution<std::size_t>(0, subjects.size() - 1)(random)]);
+    }
+    return yaml;
+}
+
+Request universe_request(const std::string& verb, const std::pair<std::string, std::string>& resource,
+                         const std::string& ns, const std::string& name) {
+    const std::size_t slash = resource.second.find('/');
+    return normalize_request(
+        resource_request(verb, resource.second.substr(0, slash), ns, name, resource.first,
+                         slash == std::string::npos ? "" : resource.second.substr(slash + 1)));
+}
+
+std::string tuple_of(const Request& request) {
+    return fmt::format("{}|{}|{}|{}|{}", request.verb, request.api_group, request.resource,
+                       request.subresource, request.ns);
+}
+
+}  // namespace
+
+TEST_CASE("property: a suggestion allows every used request and nothing unused") {
+    std::mt19937 random(20261207);
+    const std::vector<Caller> callers = {
+        {"u1", {"g1", "system:authenticated"}},
+        {"u2", {"g1", "g2", "system:authenticated"}},
+        {"system:serviceaccount:a:sa",
+         {"system:serviceaccounts", "system:serviceaccounts:a", "system:authenticated"}}};
+    std::size_t checked = 0;
+    std::size_t suggested = 0;
+    for (int world = 0; world < 120; ++world) {
+        CAPTURE(world);
+        const std::string yaml = random_export(random);
+        CAPTURE(yaml);
+        const Graph graph = graph_of(yaml);
+        // The log: random requests of random callers, decided as the export decides them.
+        std::vector<EventSpec> specs;
+        const int events = std::uniform_int_distribution<int>(5, 60)(random);
+        for (int e = 0; e < events; ++e) {
+            const Caller& caller = callers[std::uniform_int_distribution<std::size_t>(0, 2)(random)];
+            const std::string verb =
+                kVerbs[std::uniform_int_distribution<std::size_t>(0, kVerbs.size() - 1)(random)];
+            const auto& resource = kResources[std::uniform_int_distribution<std::size_t>(0, 4)(random)];
+            const std::string ns = kNamespaces[std::uniform_int_distribution<std::size_t>(0, 2)(random)];
+            // A create names nothing (the reader clears it); list and watch mostly name nothing.
+            std::string name =
+                kNames[std::uniform_int_distribution<std::size_t>(0, kNames.size() - 1)(random)];
+            if (verb == "create" && resource.second.find('/') == std::string::npos) {
+                name.clear();
+            }
+            const Request request = universe_request(verb, resource, ns, name);
+            const Authorizer authorizer(graph, kubernetes_identity(caller.username, caller.groups));
+            EventSpec spec;
+            spec.id = fmt::format("e{}", e);
+            spec.verb = verb;
+            spec.user = {{"username", caller.username}, {"groups", caller.groups}};
+            spec.object_ref = {{"resource", request.resource}, {"apiGroup", request.api_group}};
+            if (!request.subresource.empty()) {
+                spec.object_ref["subresource"] = request.subresource;
+            }
+            if (!request.ns.empty()) {
+                spec.object_ref["namespace"] = request.ns;
+            }
+            if (!request.name.empty()) {
+                spec.object_ref["name"] = request.name;
+            }
+            const bool allowed = authorizer.authorize(request).allowed();
+            spec.decision = allowed ? "allow" : "forbid";
+            spec.code = allowed ? 200 : 403;
+            specs.push_back(spec);
+        }
+        const UsageReport report = usage_of(graph, lines_of(specs));
+        REQUIRE(report.findings.empty());  // the log was decided by this export
+        const std::vector<RoleSuggestion> suggestions = suggest_roles(graph, report, {.max_names = 3});
+        for (const RoleSuggestion& suggestion : suggestions) {
+            CAPTURE(suggestion.caller);
+            ++suggested;
+            CHECK(suggestion.failures.empty());
+            const CallerUsage* caller = caller_named(report, suggestion.username);
+            REQUIRE(caller != nullptr);
+            // What was used, per (verb, group, resource, namespace): the names, or every name.
+            std::map<std::string, std::optional<std::set<std::string>>> used;
+            for (const UsedRequest& request : caller->allowed) {
+                auto [at, inserted] = used.try_emplace(tuple_of(request.request), std::set<std::string>{});
+                if (request.request.name.empty()) {
+                    at->second.reset();
+                } else if (at->second) {
+                    at->second->insert(request.request.name);
+                }
+            }
+            for (auto& [tuple, names] : used) {
+                if (names && names->size() > 3) {
+                    names.reset();  // widened: granted on every name (max_names)
+                }
+            }
+            std::vector<Request> universe;
+            for (const std::string& verb : kVerbs) {
+                for (const auto& resource : kResources) {
+                    for (const std::string& ns : kNamespaces) {
+                        for (const std::string& name : kNames) {
+                            universe.push_back(universe_request(verb, resource, ns, name));
+                        }
+                    }
+                }
+            }
+            const std::vector<Decision> decisions = suggestion_decisions(graph, suggestion, universe);
+            for (std::size_t i = 0; i < universe.size(); ++i) {
+                const Request& request = universe[i];
+                // A request used at cluster scope is granted by a ClusterRoleBinding, which covers every
+                // namespace too (rbac.go: ClusterRoleBindings apply to all namespaces): the same request in a
+                // namespace is not a new grant.
+                Request cluster_wide = request;
+                cluster_wide.ns.clear();
+                const auto covered = [&](const Request& asked) {
+                    const auto at = used.find(tuple_of(asked));
+                    return at != used.end() && (!at->second || at->second->count(asked.name) != 0);
+                };
+                const bool expected = covered(request) || covered(cluster_wide);
+                CAPTURE(request.display());
+                CHECK(decisions[i].allowed() == expected);
+                ++checked;
+            }
+        }
+    }
+    MESSAGE(fmt::format("{} suggestions, {} requests compared", suggested, checked));
+    CHECK(suggested > 30);
 }
 
 }  // namespace rbacgraph::test
