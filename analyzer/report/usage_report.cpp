@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
 #include <ostream>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "rbacgraph/output_text.hpp"
 #include "rbacgraph/report.hpp"
@@ -22,21 +25,6 @@ std::string window_text(const AuditReadStats& stats) {
         return "no request";
     }
     return fmt::format("{} to {}", format_rfc3339(*stats.first), format_rfc3339(*stats.last));
-}
-
-std::string times(const UsedRequest& used) {
-    std::string text = used.count == 1 ? std::string() : fmt::format(" x{}", used.count);
-    if (used.dry_run != 0) {
-        text += fmt::format(" ({} dry run)", used.dry_run);
-    }
-    return text;
-}
-
-std::string request_line(const UsedRequest& used) {
-    std::string line =
-        used.impersonation ? "(to impersonate) " + used.request.display() : used.request.display();
-    line += times(used);
-    return line;
 }
 
 std::string verdict_note(const UsedRequest& used, bool allowed) {
@@ -62,38 +50,112 @@ std::size_t rules_used(const GrantUse& grant) {
     return static_cast<std::size_t>(std::count(grant.rules_used.begin(), grant.rules_used.end(), true));
 }
 
-nlohmann::json request_json(const Request& request) {
-    nlohmann::json out = {{"verb", request.verb}};
-    if (request.non_resource) {
-        out["path"] = request.path;
-        return out;
+// Requests of one caller grouped as RBAC rules: one line per (resource or URL, namespace, named or not, how
+// it was decided), its verbs and names merged, so that a log with thousands of object names reads as rules.
+struct RequestGroup {
+    const UsedRequest* first = nullptr;
+    std::set<std::string> verbs;
+    std::set<std::string> names;
+    std::size_t count = 0;
+    std::size_t dry_run = 0;
+    std::int64_t last = 0;
+};
+
+constexpr std::size_t kNamesShown = 5;
+constexpr std::size_t kNamesInJson = 50;
+
+std::vector<RequestGroup> group_requests(const std::vector<UsedRequest>& requests, bool allowed) {
+    std::map<std::tuple<bool, bool, std::string, std::string, std::string, std::string, std::string, bool,
+                        std::string, std::string>,
+             RequestGroup>
+        groups;
+    for (const UsedRequest& used : requests) {
+        const Request& request = used.request;
+        RequestGroup& group =
+            groups[{used.impersonation, request.non_resource, request.ns, request.api_group, request.resource,
+                    request.subresource, request.path, request.name.empty(), verdict_note(used, allowed),
+                    used.via.empty() ? std::string() : used.via.front()}];
+        if (group.first == nullptr) {
+            group.first = &used;
+        }
+        group.verbs.insert(request.verb);
+        if (!request.name.empty()) {
+            group.names.insert(request.name);
+        }
+        group.count += used.count;
+        group.dry_run += used.dry_run;
+        group.last = std::max(group.last, used.last);
     }
-    out["apiGroup"] = request.api_group;
-    out["resource"] = request.resource;
-    if (!request.subresource.empty()) {
-        out["subresource"] = request.subresource;
-    }
-    if (!request.ns.empty()) {
-        out["namespace"] = request.ns;
-    }
-    if (!request.name.empty()) {
-        out["name"] = request.name;
+    std::vector<RequestGroup> out;
+    out.reserve(groups.size());
+    for (auto& [key, group] : groups) {
+        out.push_back(std::move(group));
     }
     return out;
 }
 
-nlohmann::json used_json(const UsedRequest& used) {
-    nlohmann::json out = {{"request", request_json(used.request)},
-                          {"count", used.count},
-                          {"first", format_rfc3339(used.first)},
-                          {"last", format_rfc3339(used.last)},
-                          {"export", std::string(to_string(used.verdict))},
-                          {"via", used.via}};
+std::string group_line(const RequestGroup& group, bool allowed) {
+    const Request& request = group.first->request;
+    std::string line = group.first->impersonation ? "(to impersonate) " : "";
+    line += fmt::format("{}", fmt::join(group.verbs, ", "));
+    if (request.non_resource) {
+        line += " " + request.path;
+    } else {
+        line += " " + request.resource + (request.api_group.empty() ? "" : "." + request.api_group) +
+                (request.subresource.empty() ? "" : "/" + request.subresource);
+        std::size_t shown = 0;
+        for (const std::string& name : group.names) {
+            if (shown == kNamesShown) {
+                break;
+            }
+            line += (shown++ == 0 ? " " : ", ") + name;
+        }
+        if (group.names.size() > kNamesShown) {
+            line += fmt::format(" (+{} more names)", group.names.size() - kNamesShown);
+        }
+        line += request.ns.empty() ? " (cluster scope)" : " -n " + request.ns;
+    }
+    if (group.count != 1) {
+        line += fmt::format(" x{}", group.count);
+    }
+    if (group.dry_run != 0) {
+        line += fmt::format(" ({} dry run)", group.dry_run);
+    }
+    return line + verdict_note(*group.first, allowed);
+}
+
+nlohmann::json group_json(const RequestGroup& group) {
+    const UsedRequest& used = *group.first;
+    const Request& request = used.request;
+    nlohmann::json out = {{"verbs", group.verbs}};
+    if (request.non_resource) {
+        out["path"] = request.path;
+    } else {
+        out["apiGroup"] = request.api_group;
+        out["resource"] = request.resource;
+        if (!request.subresource.empty()) {
+            out["subresource"] = request.subresource;
+        }
+        out["namespace"] = request.ns;
+        std::vector<std::string> names;
+        for (const std::string& name : group.names) {
+            if (names.size() == kNamesInJson) {
+                break;
+            }
+            names.push_back(name);
+        }
+        out["names"] = names;
+        out["moreNames"] = group.names.size() - names.size();
+    }
+    out["count"] = group.count;
+    out["last"] = format_rfc3339(group.last);
+    out["export"] = std::string(to_string(used.verdict));
+    out["via"] = used.via;
     if (!used.decided_by.empty()) {
         out["decidedBy"] = used.decided_by;
     }
-    if (used.dry_run != 0) {
-        out["dryRun"] = used.dry_run;
+    if (group.dry_run != 0) {
+        out["dryRun"] = group.dry_run;
     }
     if (used.impersonation) {
         out["impersonation"] = true;
@@ -191,10 +253,17 @@ void write_usage_text(std::ostream& out, const UsageReport& report,
         }
     }
     if (!report.findings.empty()) {
-        out << fmt::format("\nWhat the export does not explain ({})\n", report.findings.size());
+        out << fmt::format("\nWhat the export does not explain ({})\n",
+                           report.findings.size() + report.findings_omitted);
         for (const UsageFinding& finding : report.findings) {
             out << "  " << finding.kind << "  " << terminal_text(finding.caller) << ": "
                 << terminal_text(finding.message) << " (" << format_location(finding.location) << ")\n";
+        }
+        if (report.findings_omitted != 0) {
+            out << fmt::format(
+                "  ... and {} more of the same kinds (the first 10 of each kind per caller are "
+                "shown)\n",
+                report.findings_omitted);
         }
     }
     for (const CallerUsage& caller : report.callers) {
@@ -216,16 +285,14 @@ void write_usage_text(std::ostream& out, const UsageReport& report,
         }
         out << fmt::format("  used: {}\n",
                            count_text(caller.allowed.size(), "distinct request", "distinct requests"));
-        for (const UsedRequest& used : caller.allowed) {
-            out << "    " << terminal_text(request_line(used)) << terminal_text(verdict_note(used, true))
-                << '\n';
+        for (const RequestGroup& group : group_requests(caller.allowed, true)) {
+            out << "    " << terminal_text(group_line(group, true)) << '\n';
         }
         if (!caller.forbidden.empty()) {
             out << fmt::format("  refused: {}\n",
                                count_text(caller.forbidden.size(), "distinct request", "distinct requests"));
-            for (const UsedRequest& refused : caller.forbidden) {
-                out << "    " << terminal_text(request_line(refused))
-                    << terminal_text(verdict_note(refused, false)) << '\n';
+            for (const RequestGroup& group : group_requests(caller.forbidden, false)) {
+                out << "    " << terminal_text(group_line(group, false)) << '\n';
             }
         }
         if (caller.node) {
@@ -342,15 +409,16 @@ nlohmann::json usage_json(const UsageReport& report, const std::vector<RoleSugge
                             {"location", format_location(finding.location)}});
     }
     out["findings"] = findings;
+    out["findingsOmitted"] = report.findings_omitted;
     nlohmann::json callers = nlohmann::json::array();
     for (const CallerUsage& caller : report.callers) {
         nlohmann::json allowed = nlohmann::json::array();
-        for (const UsedRequest& used : caller.allowed) {
-            allowed.push_back(used_json(used));
+        for (const RequestGroup& group : group_requests(caller.allowed, true)) {
+            allowed.push_back(group_json(group));
         }
         nlohmann::json refused = nlohmann::json::array();
-        for (const UsedRequest& used : caller.forbidden) {
-            refused.push_back(used_json(used));
+        for (const RequestGroup& group : group_requests(caller.forbidden, false)) {
+            refused.push_back(group_json(group));
         }
         nlohmann::json grants = nlohmann::json::array();
         for (const GrantUse& grant : caller.grants) {

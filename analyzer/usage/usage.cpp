@@ -15,9 +15,11 @@ namespace rbacgraph {
 namespace {
 
 constexpr std::int64_t kMicrosPerHour = 3'600'000'000;
+constexpr std::size_t kFindingsPerCallerAndKind = 10;
 
-std::string caller_key(const AuditUser& user) {
-    std::string key = user.username;
+void caller_key(const AuditUser& user, std::string& key) {
+    key.clear();
+    key += user.username;
     key += '\x1f';
     for (const std::string& group : user.groups) {
         key += group;
@@ -25,13 +27,18 @@ std::string caller_key(const AuditUser& user) {
     }
     key += '\x1f';
     key += user.canonical_arn;
-    return key;
 }
 
-std::string entry_key(const Request& request, bool allowed, bool impersonation) {
-    return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}{}{}", request.verb, request.api_group,
-                       request.resource, request.subresource, request.ns, request.name, request.path,
-                       request.non_resource ? 'n' : 'r', allowed ? 'a' : 'f', impersonation ? 'i' : '-');
+void entry_key(const Request& request, bool allowed, bool impersonation, std::string& key) {
+    key.clear();
+    for (const std::string* part : {&request.verb, &request.api_group, &request.resource,
+                                    &request.subresource, &request.ns, &request.name, &request.path}) {
+        key += *part;
+        key += '\x1f';
+    }
+    key += request.non_resource ? 'n' : 'r';
+    key += allowed ? 'a' : 'f';
+    key += impersonation ? 'i' : '-';
 }
 
 auto request_order(const Request& request) {
@@ -196,7 +203,14 @@ class Evaluation {
   private:
     Identity identity_of(const UsageLog::Caller& logged, CallerUsage& usage);
     void check_reason(const CallerUsage& usage, const UsageLog::Entry& entry, const Decision& decision);
+    // A stale export can disagree with every request of a log: the first findings of each kind per caller
+    // are kept, the rest counted.
     void finding(std::string kind, const CallerUsage& usage, std::string message, const SourceLocation& at) {
+        std::size_t& count = finding_counts_[{caller_display(usage), kind}];
+        if (++count > kFindingsPerCallerAndKind) {
+            ++report_.findings_omitted;
+            return;
+        }
         report_.findings.push_back({std::move(kind), caller_display(usage), std::move(message), at});
     }
 
@@ -204,6 +218,7 @@ class Evaluation {
     UsageReport& report_;
     std::set<GrantId> used_;
     std::set<std::string> seen_principals_;  ///< lower-cased canonical ARNs of callers
+    std::map<std::pair<std::string, std::string>, std::size_t> finding_counts_;
 };
 
 Identity Evaluation::identity_of(const UsageLog::Caller& logged, CallerUsage& usage) {
@@ -504,7 +519,12 @@ void Evaluation::idle() {
 
 void UsageLog::add_entry(Caller& caller, const Request& request, bool allowed, bool impersonation,
                          const AuditRequest& from) {
-    auto [at, inserted] = caller.entries.try_emplace(entry_key(request, allowed, impersonation));
+    entry_key(request, allowed, impersonation, key_);
+    auto at = caller.entries.find(key_);
+    const bool inserted = at == caller.entries.end();
+    if (inserted) {
+        at = caller.entries.emplace(key_, Entry{}).first;
+    }
     Entry& entry = at->second;
     if (inserted) {
         entry.request = request;
@@ -527,7 +547,12 @@ void UsageLog::add_entry(Caller& caller, const Request& request, bool allowed, b
 }
 
 UsageLog::Caller& UsageLog::caller_of(const AuditUser& user) {
-    auto [at, inserted] = callers_.try_emplace(caller_key(user));
+    caller_key(user, key_);
+    auto at = callers_.find(key_);
+    const bool inserted = at == callers_.end();
+    if (inserted) {
+        at = callers_.emplace(key_, Caller{}).first;
+    }
     Caller& caller = at->second;
     if (inserted) {
         caller.user = user;

@@ -51,6 +51,7 @@ class UsageLog {
     Caller& caller_of(const AuditUser& user);
 
     std::unordered_map<std::string, Caller> callers_;
+    std::string key_;  ///< the key being looked up, kept to reuse its buffer
 };
 
 /// A used (or refused) request of a caller, with what the export says of it.
@@ -132,6 +133,7 @@ struct UsageReport {
     std::vector<IdleSource> idle_sources;  ///< of the export (built-in bindings are counted, not listed)
     std::size_t idle_builtin = 0;
     std::vector<UsageFinding> findings;
+    std::size_t findings_omitted = 0;              ///< past the first 10 of each kind per caller
     std::vector<std::string> refused_assumptions;  ///< CloudTrail: role assumptions STS refused
     std::vector<std::string> caveats;              ///< what absence of use does not prove here
 };
