@@ -15,6 +15,7 @@
 #include "rbacgraph/check.hpp"
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/rules.hpp"
+#include "rbacgraph/usage.hpp"
 
 namespace rbacgraph::cli {
 namespace {
@@ -34,6 +35,7 @@ struct CheckOptionsCli {
     std::size_t max_results = 25000;
     bool timings = false;
     bool show_known = false;
+    std::vector<std::string> audit;  ///< --audit: logs whose evidence the findings get
 };
 
 struct RulesOptions {
@@ -94,8 +96,29 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     if (!loaded) {
         return kExitUsage;
     }
-    const auto checked = std::make_shared<const CheckReport>(
-        loaded->single() ? run_checks(*loaded->graph, run) : run_checks(*loaded->estate, run));
+    CheckReport findings =
+        loaded->single() ? run_checks(*loaded->graph, run) : run_checks(*loaded->estate, run);
+    int audit_status = 0;
+    if (!options.audit.empty()) {
+        if (!loaded->single()) {
+            err << "rbacgraph: --audit gives evidence for one cluster's findings; run check once per "
+                   "cluster\n";
+            return kExitUsage;
+        }
+        LoadLimits limits = options.input.limits;
+        limits.max_file_bytes_setting = "--max-file-bytes";
+        UsageLog log(*loaded->graph);
+        AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
+        for (const std::string& path : options.audit) {
+            reader.read_path(path);
+        }
+        for (const Diagnostic& diagnostic : reader.diagnostics()) {
+            err << format_diagnostic(diagnostic) << '\n';
+        }
+        audit_status = count_errors(reader.diagnostics()) != 0 ? kExitUsage : 0;
+        add_evidence(findings.findings, evaluate_usage(*loaded->graph, log, reader.stats(), {}));
+    }
+    const auto checked = std::make_shared<const CheckReport>(std::move(findings));
     keep_until_exit(checked);
     const CheckReport& report = *checked;
     print_diagnostics(report.diagnostics, err);
@@ -157,6 +180,9 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
     }
     if (loaded->status != 0) {
         return loaded->status;
+    }
+    if (audit_status != 0) {
+        return audit_status;  // evidence not read is not evidence
     }
     return report.failing(fail_on) > 0 ? kExitNo : kExitYes;
 }
@@ -232,6 +258,12 @@ CheckCommands add_check_commands(CLI::App& app) {
                      "25,000); a notification says how many were left out")
         ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str();
+    check
+        ->add_option("--audit", options->audit,
+                     "audit log of the cluster (as rbacgraph usage reads it): each finding gets what the log "
+                     "shows of it (a binding or mapping that served no request, principals that made none); "
+                     "repeatable")
+        ->allow_extra_args(false);
     check->add_flag("--timings", options->timings,
                     "print what each rule cost (seconds, findings) to stderr, slowest first");
     check->add_flag(

@@ -10,6 +10,7 @@
 #include "rbacgraph/diff.hpp"
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/rules.hpp"
+#include "rbacgraph/usage.hpp"
 
 namespace rbacgraph::cli {
 namespace {
@@ -24,6 +25,7 @@ struct DiffOptions {
     CheckSettings settings;  ///< the same config, rules, baseline and fail-on as check
     std::string sarif_category;
     std::size_t markdown_lines = 40;
+    std::vector<std::string> audit;  ///< --audit: logs of requests in use, which HEAD must not refuse
 };
 
 // One side of the diff: its estate, its diagnostics and whether its input was fully understood.
@@ -146,7 +148,29 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     }
     const CheckReport& base_report = base->report;
     const CheckReport& head_report = head->report;
-    const AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
+    AccessDiff diff = diff_access(*base->estate, *head->estate, base_report, head_report);
+    int audit_status = 0;
+    if (!options.audit.empty()) {
+        if (base->estate->clusters().size() != 1 || head->estate->clusters().size() != 1) {
+            err << "rbacgraph: --audit compares one cluster's log with one cluster on each side\n";
+            return kExitUsage;
+        }
+        LoadLimits limits = options.input.limits;
+        limits.max_file_bytes_setting = "--max-file-bytes";
+        UsageLog log(*base->estate->clusters().front().graph);
+        log.list_names_of(*head->estate->clusters().front().graph);
+        AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
+        for (const std::string& path : options.audit) {
+            reader.read_path(path);
+        }
+        for (const Diagnostic& diagnostic : reader.diagnostics()) {
+            err << format_diagnostic(diagnostic) << '\n';
+        }
+        audit_status = count_errors(reader.diagnostics()) != 0 ? kExitUsage : 0;
+        diff.audited = true;
+        diff.removed_in_use = removed_in_use(*base->estate->clusters().front().graph,
+                                             *head->estate->clusters().front().graph, log);
+    }
     const auto write = [&](std::string_view format, std::ostream& stream) {
         if (format == "json") {
             stream << json_text(diff_json(diff, fail_on), 2) << '\n';
@@ -175,7 +199,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     }
     // A gate never passes over input it did not understand.
-    if (base->status != 0 || head->status != 0) {
+    if (base->status != 0 || head->status != 0 || audit_status != 0) {
         return kExitUsage;
     }
     if (diff.failing(fail_on) > 0) {
@@ -208,6 +232,11 @@ DiffCommand add_diff_command(CLI::App& app) {
                        "exit 1 when the change brings a new finding at or above this severity");
     diff->add_option("--sarif-category", options->sarif_category,
                      "SARIF automationDetails.id (GitHub's category)");
+    diff->add_option(
+            "--audit", options->audit,
+            "audit log of the cluster BASE describes (as rbacgraph usage reads it): a request it shows "
+            "allowed and used that HEAD refuses fails the gate at any --fail-on but never; repeatable")
+        ->allow_extra_args(false);
     diff->add_option("--markdown-lines", options->markdown_lines,
                      "Markdown: at most this many permission lines per principal (the JSON has them all)")
         ->capture_default_str();
@@ -215,7 +244,8 @@ DiffCommand add_diff_command(CLI::App& app) {
         "Exit codes: 0 nothing gained at or above --fail-on, 1 gained access at or above it (a new finding "
         "of "
         "that severity, or an existing one that now reaches someone more or rose to it), 2 usage or input "
-        "errors, 3 nothing at or above it but gained permissions the input cannot decide.\n"
+        "errors, 3 nothing at or above it but gained permissions the input cannot decide. With --audit, a "
+        "request the log shows in use that HEAD refuses is also 1.\n"
         "A gained permission is rated by the check rules it newly trips: gaining `get secrets` cluster-wide "
         "is "
         "high; gaining `get configmaps` is below every threshold.\n"
@@ -226,6 +256,7 @@ DiffCommand add_diff_command(CLI::App& app) {
         "  rbacgraph diff --clusters base/clusters head/clusters iam/account-a.json\n"
         "  rbacgraph diff base/rbac head/rbac -o markdown > comment.md\n"
         "  rbacgraph diff base.json head.json -o sarif > introduced.sarif\n"
+        "  rbacgraph diff base/ head/ --audit audit.jsonl\n"
         "Docs: docs/diff.md, docs/ci.md");
     DiffCommand command;
     command.diff = diff;

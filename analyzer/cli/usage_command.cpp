@@ -52,7 +52,7 @@ int run_usage(const UsageOptions& options, std::ostream& out, std::ostream& err)
     }
     LoadLimits limits = options.input.limits;
     limits.max_file_bytes_setting = "--max-file-bytes";
-    UsageLog log;
+    UsageLog log(*loaded->graph);
     AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
     for (const std::string& path : options.audit) {
         reader.read_path(path);
@@ -127,7 +127,7 @@ UsageCommand add_usage_command(CLI::App& app) {
         ->add_option("--max-names", options->max_names,
                      "keep resourceNames in a suggestion where a verb was used on at most this many names")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
+        ->check(CLI::Range(std::size_t{1}, UsageLog::kMaxNames - 1));
     usage
         ->add_option("-o,--output", options->outputs,
                      "FORMAT or FORMAT=PATH: text (default), json, markdown, yaml (the suggested roles); "

@@ -667,11 +667,15 @@ std::size_t AccessDiff::failing(std::optional<RiskSeverity> threshold) const {
     const auto at_or_above = [&](const Finding& finding) {
         return finding.severity.value_or(RiskSeverity::kInfo) >= *threshold;
     };
+    // A change that takes away what a caller is seen using breaks it, whatever the threshold.
     return static_cast<std::size_t>(
         std::count_if(new_findings.begin(), new_findings.end(), at_or_above) +
-        std::count_if(changed_findings.begin(), changed_findings.end(), [&](const ChangedFinding& changed) {
-            return changed.widened() && at_or_above(changed.finding);
-        }));
+        std::count_if(changed_findings.begin(), changed_findings.end(),
+                      [&](const ChangedFinding& changed) {
+                          return changed.widened() && at_or_above(changed.finding);
+                      }) +
+        std::count_if(removed_in_use.begin(), removed_in_use.end(),
+                      [](const RemovedInUse& removed) { return !removed.undetermined; }));
 }
 
 std::size_t AccessDiff::undetermined_gains() const {

@@ -116,19 +116,19 @@ bool dry_run(std::string_view uri) {
 // The request the authorizer was asked (usage-evidence.md 4.2, after audit2rbac eventToAttributes): a
 // resource request iff objectRef is set; a non-resource request's path is the URI without its query (the
 // authorizer reads req.URL.Path).
-Request request_of(const AuditEvent& event) {
+Request request_of(AuditEvent& event) {
     Request request;
-    request.verb = event.verb;
+    request.verb = std::move(event.verb);
     if (!event.has_object_ref) {
         request.non_resource = true;
         request.path = event.request_uri.substr(0, event.request_uri.find('?'));
         return request;
     }
-    request.api_group = event.api_group;
-    request.resource = event.resource;
-    request.subresource = event.subresource;
-    request.ns = event.ns;
-    request.name = event.name;
+    request.api_group = std::move(event.api_group);
+    request.resource = std::move(event.resource);
+    request.subresource = std::move(event.subresource);
+    request.ns = std::move(event.ns);
+    request.name = std::move(event.name);
     // A create of an object is posted to its collection: the authorizer saw no name, whatever the audit
     // filter copied from the body (audit/request.go). A create on a subresource names its object in the URL.
     if (request.verb == "create" && request.subresource.empty()) {
@@ -305,6 +305,9 @@ struct AuditReader::State {
     RecentIds started;          ///< ResponseStarted counted; its ResponseComplete is the same request
     RecentIds completed_first;  ///< a long-running request's ResponseComplete seen before its ResponseStarted
     RecentIds counted;          ///< records counted: a second copy is a duplicate
+    std::string last_level_;
+    std::size_t* last_level_count_ = nullptr;  ///< stats.levels' count of last_level_ (map nodes stay put)
+    std::int64_t last_hour_ = INT64_MIN;
 
     void problem(Severity severity, const SourceLocation& location, std::string object, std::string message) {
         diagnostics.push_back({severity, location, std::move(object), std::move(message)});
@@ -312,7 +315,6 @@ struct AuditReader::State {
 
     void accept(AuditEvent&& event, const SourceLocation& location) {
         ++stats.events;
-        const std::string object = event.audit_id.empty() ? "audit event" : "audit event " + event.audit_id;
         // RequestReceived is written before impersonation and authorization run (DefaultBuildHandlerChain):
         // it has no decision and never counts.
         if (event.stage == AuditStage::kRequestReceived) {
@@ -331,7 +333,8 @@ struct AuditReader::State {
         if (!event.received) {
             ++stats.invalid;
             problem(
-                Severity::kWarning, location, object,
+                Severity::kWarning, location,
+                event.audit_id.empty() ? "audit event" : "audit event " + event.audit_id,
                 "the event has no requestReceivedTimestamp: it is not counted, since its time is unknown");
             return;
         }
@@ -364,13 +367,13 @@ struct AuditReader::State {
             }
         }
         AuditRequest request;
-        request.audit_id = std::move(event.audit_id);
         request.time = *event.received;
-        request.request = request_of(event);
         request.allowed = *event.decision == "allow";
-        request.reason = std::move(event.reason);
         request.code = event.code;
         request.dry_run = dry_run(event.request_uri);
+        request.request = request_of(event);
+        request.audit_id = std::move(event.audit_id);
+        request.reason = std::move(event.reason);
         request.location = location;
         // Authorization ran as the impersonated user; the caller needed the right to impersonate it.
         if (event.impersonated_user) {
@@ -382,11 +385,20 @@ struct AuditReader::State {
         ++stats.requests;
         ++(request.allowed ? stats.allowed : stats.forbidden);
         stats.dry_run += request.dry_run ? 1 : 0;
-        ++stats.levels[event.level.empty() ? "(none)" : event.level];
+        // Most events repeat the last level and hour: remember them instead of looking them up.
+        if (event.level != last_level_ || last_level_count_ == nullptr) {
+            last_level_ = event.level;
+            last_level_count_ = &stats.levels[event.level.empty() ? "(none)" : event.level];
+        }
+        ++*last_level_count_;
         stats.first = std::min(stats.first.value_or(request.time), request.time);
         stats.last = std::max(stats.last.value_or(request.time), request.time);
-        stats.hours.insert(request.time >= 0 ? request.time / kMicrosPerHour
-                                             : (request.time - kMicrosPerHour + 1) / kMicrosPerHour);
+        const std::int64_t hour = request.time >= 0 ? request.time / kMicrosPerHour
+                                                    : (request.time - kMicrosPerHour + 1) / kMicrosPerHour;
+        if (hour != last_hour_) {
+            last_hour_ = hour;
+            stats.hours.insert(hour);
+        }
         sink(std::move(request));
     }
 
@@ -541,6 +553,10 @@ void AuditReader::State::stream(Input& input, const FileName& file, std::string&
             break;
         }
     }
+    if (trim(buffer).find_first_not_of('\n') == std::string_view::npos && input.error().empty()) {
+        problem(Severity::kWarning, {file, 0, 0}, "", "it holds no audit event");
+        return;
+    }
     const std::string_view first_line = first_end == std::string::npos
                                             ? std::string_view(buffer)
                                             : std::string_view(buffer).substr(0, first_end);
@@ -668,6 +684,10 @@ void AuditReader::read_text(std::string_view text, const FileName& file) {
             break;
         }
         start = end == std::string_view::npos ? text.size() : end + 1;
+    }
+    if (start >= text.size()) {
+        state_->problem(Severity::kWarning, {file, 0, 0}, "", "it holds no audit event");
+        return;
     }
     const std::size_t line_end = text.find('\n', start);
     const std::string_view first =

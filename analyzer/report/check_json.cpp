@@ -24,6 +24,9 @@ nlohmann::json finding_json(const Finding& finding) {
                   : finding.known     ? "known"
                                       : "new"},
     };
+    if (!finding.evidence.empty()) {
+        out["evidence"] = finding.evidence;
+    }
     if (finding.suppression) {
         out["suppression"] = {{"source", finding.suppression->source},
                               {"reason", finding.suppression->reason}};
@@ -197,6 +200,11 @@ void append_finding(std::string& out, const Finding& finding) {
     if (!finding.cluster.empty()) {
         key("cluster");
         append_string(out, finding.cluster);
+        out += ",\n";
+    }
+    if (!finding.evidence.empty()) {
+        key("evidence");
+        append_strings(out, finding.evidence, kIndent);
         out += ",\n";
     }
     key("fingerprint");

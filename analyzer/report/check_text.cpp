@@ -75,6 +75,9 @@ void write_check_text(std::ostream& out, const CheckReport& report, std::optiona
             }
             out << "    IAM: " << arns << '\n';
         }
+        for (const std::string& evidence : finding.evidence) {
+            out << "    evidence: " << terminal_text(evidence) << '\n';
+        }
     }
     if (listed > 0) {
         out << '\n';

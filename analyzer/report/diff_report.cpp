@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "rbacgraph/output_text.hpp"
 #include "rbacgraph/report.hpp"
 #include "rbacgraph/version.hpp"
 #include "report/paint.hpp"
@@ -203,6 +204,30 @@ Counts count(const AccessDiff& diff) {
     return counts;
 }
 
+std::size_t removed_in_use_count(const AccessDiff& diff) {
+    return static_cast<std::size_t>(
+        std::count_if(diff.removed_in_use.begin(), diff.removed_in_use.end(),
+                      [](const RemovedInUse& removed) { return !removed.undetermined; }));
+}
+
+std::string removed_line(const RemovedInUse& removed) {
+    return fmt::format("{}: {}{}, last {}{}{}", removed.caller, removed.request.display(),
+                       removed.count == 1 ? "" : fmt::format(" x{}", removed.count),
+                       format_rfc3339(removed.last),
+                       removed.via.empty() ? "" : " (via " + removed.via.front() + ")",
+                       removed.undetermined ? " [HEAD may still allow it: undetermined]" : "");
+}
+
+nlohmann::json removed_json(const RemovedInUse& removed) {
+    return {{"caller", removed.caller},
+            {"request", removed.request.display()},
+            {"count", removed.count},
+            {"last", format_rfc3339(removed.last)},
+            {"via", removed.via},
+            {"undetermined", removed.undetermined},
+            {"location", format_location(removed.location)}};
+}
+
 std::string verdict_line(const AccessDiff& diff, std::optional<RiskSeverity> fail_on,
                          const std::string& setting) {
     if (!fail_on) {
@@ -210,8 +235,16 @@ std::string verdict_line(const AccessDiff& diff, std::optional<RiskSeverity> fai
     }
     const std::size_t failing = diff.failing(fail_on);
     if (failing > 0) {
-        return fmt::format("{} new or widened finding(s) at or above {} ({}): failing", failing,
-                           to_string(*fail_on), setting);
+        const std::size_t broken = removed_in_use_count(diff);
+        std::vector<std::string> parts;
+        if (failing > broken) {
+            parts.push_back(fmt::format("{} new or widened finding(s) at or above {} ({})", failing - broken,
+                                        to_string(*fail_on), setting));
+        }
+        if (broken > 0) {
+            parts.push_back(fmt::format("{} request(s) the audit log shows in use would be refused", broken));
+        }
+        return fmt::format("{}: failing", fmt::join(parts, "; "));
     }
     if (diff.undetermined_gains() > 0) {
         return fmt::format(
@@ -326,6 +359,19 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
         }
         out << '\n';
     }
+    if (diff.audited) {
+        if (diff.removed_in_use.empty()) {
+            out << "Removed while in use: none (no request the audit log shows allowed is refused by "
+                   "HEAD)\n\n";
+        } else {
+            out << "Removed while in use (the audit log shows these allowed and used; HEAD refuses them)\n";
+            for (const RemovedInUse& removed : diff.removed_in_use) {
+                out << "  " << terminal_text(removed_line(removed)) << "  ("
+                    << format_location(removed.location) << ")\n";
+            }
+            out << '\n';
+        }
+    }
     const Counts counts = count(diff);
     if (diff.changes.empty() && diff.new_findings.empty() && diff.fixed_findings.empty() &&
         diff.changed_findings.empty()) {
@@ -398,7 +444,15 @@ nlohmann::json diff_json(const AccessDiff& diff, std::optional<RiskSeverity> fai
         changed.push_back(std::move(entry));
     }
     const Counts counts = count(diff);
+    nlohmann::json removed = nullptr;  // null: no audit log was given
+    if (diff.audited) {
+        removed = nlohmann::json::array();
+        for (const RemovedInUse& item : diff.removed_in_use) {
+            removed.push_back(removed_json(item));
+        }
+    }
     return {{"changes", changes},
+            {"removedInUse", removed},
             {"newFindings", added},
             {"fixedFindings", fixed},
             {"changedFindings", changed},
@@ -645,6 +699,16 @@ void write_diff_markdown(std::ostream& out, const AccessDiff& diff, std::optiona
     const PrincipalViews views(diff);
     for (const AccessChange& change : diff.changes) {
         comment.add(principal_details(change, views.of(change), max_lines), "principals' details");
+    }
+    if (diff.audited && !diff.removed_in_use.empty()) {
+        comment.force(
+            fmt::format("**Removed while in use** ({}): the audit log shows these allowed and used; "
+                        "HEAD refuses them.\n\n",
+                        diff.removed_in_use.size()));
+        for (const RemovedInUse& removed : diff.removed_in_use) {
+            comment.add("- " + markdown_text(removed_line(removed)) + "\n", "requests in use");
+        }
+        comment.force("\n");
     }
     findings_table("Fixed findings", diff.fixed_findings);
     if (!diff.changed_findings.empty()) {

@@ -240,6 +240,9 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
                 {{"kind", finding.suppression->source == "annotation" ? "inSource" : "external"},
                  {"justification", finding.suppression->reason}}};
         }
+        if (!finding.evidence.empty()) {
+            result["properties"]["evidence"] = finding.evidence;  // check --audit
+        }
         results.push_back(std::move(result));
     }
     // Input problems are tool notifications, so CI shows them next to the results.

@@ -56,6 +56,7 @@ struct RequestGroup {
     const UsedRequest* first = nullptr;
     std::set<std::string> verbs;
     std::set<std::string> names;
+    bool more_names = false;  ///< more names than the log keeps
     std::size_t count = 0;
     std::size_t dry_run = 0;
     std::int64_t last = 0;
@@ -79,9 +80,8 @@ std::vector<RequestGroup> group_requests(const std::vector<UsedRequest>& request
             group.first = &used;
         }
         group.verbs.insert(request.verb);
-        if (!request.name.empty()) {
-            group.names.insert(request.name);
-        }
+        group.names.insert(used.names.begin(), used.names.end());
+        group.more_names = group.more_names || used.more_names;
         group.count += used.count;
         group.dry_run += used.dry_run;
         group.last = std::max(group.last, used.last);
@@ -111,7 +111,8 @@ std::string group_line(const RequestGroup& group, bool allowed) {
             line += (shown++ == 0 ? " " : ", ") + name;
         }
         if (group.names.size() > kNamesShown) {
-            line += fmt::format(" (+{} more names)", group.names.size() - kNamesShown);
+            line += fmt::format(" (+{}{} more names)", group.names.size() - kNamesShown,
+                                group.more_names ? "+" : "");
         }
         line += request.ns.empty() ? " (cluster scope)" : " -n " + request.ns;
     }
@@ -146,6 +147,9 @@ nlohmann::json group_json(const RequestGroup& group) {
         }
         out["names"] = names;
         out["moreNames"] = group.names.size() - names.size();
+        if (group.more_names) {
+            out["namesCapped"] = true;  // more names were seen than the log keeps (UsageLog::kMaxNames)
+        }
     }
     out["count"] = group.count;
     out["last"] = format_rfc3339(group.last);

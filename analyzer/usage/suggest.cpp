@@ -252,6 +252,7 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
         ScopeUse cluster;
         std::map<std::string, ScopeUse> namespaces;
         std::vector<Request> needed;
+        std::vector<const UsedRequest*> needed_uses;
         std::set<std::string> already;
         for (const CallerUsage* caller : principal.callers) {
             // What the kept groups already allow stays allowed without a rule (API discovery, self reviews).
@@ -266,6 +267,7 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
                     continue;
                 }
                 needed.push_back(used.request);
+                needed_uses.push_back(&used);
                 if (used.request.non_resource) {
                     cluster.paths[used.request.path].insert(used.request.verb);
                 }
@@ -275,29 +277,41 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
         if (needed.empty()) {
             continue;
         }
+        std::vector<std::string> widened;
         // A verb keeps names only if every request of it named one (list and create name none).
         std::map<std::tuple<std::string, std::string, std::string, std::string>,
                  std::optional<std::set<std::string>>>
             verbs;  // (ns, group, resource, verb) -> names, nullopt = some request named none
-        for (const Request& request : needed) {
+        std::set<std::tuple<std::string, std::string, std::string, std::string>> too_many_names;
+        for (const UsedRequest* used : needed_uses) {
+            const Request& request = used->request;
             if (request.non_resource) {
                 continue;
             }
-            auto [at, inserted] =
-                verbs.try_emplace({request.ns, request.api_group, combined_resource(request), request.verb},
-                                  std::set<std::string>{});
+            const std::tuple<std::string, std::string, std::string, std::string> key = {
+                request.ns, request.api_group, combined_resource(request), request.verb};
+            auto [at, inserted] = verbs.try_emplace(key, std::set<std::string>{});
             if (request.name.empty()) {
                 at->second.reset();
             } else if (at->second) {
-                at->second->insert(request.name);
+                at->second->insert(used->names.begin(), used->names.end());
+                if (used->more_names) {
+                    too_many_names.insert(key);  // more than the log keeps: more than any --max-names
+                }
             }
+        }
+        for (const auto& key : too_many_names) {
+            verbs[key].reset();
+            widened.push_back(fmt::format("{} {}{} -n {}: more than {} names seen, granted on every name",
+                                          std::get<3>(key), std::get<2>(key),
+                                          std::get<1>(key).empty() ? "" : "." + std::get<1>(key),
+                                          std::get<0>(key), UsageLog::kMaxNames));
         }
         for (const auto& [key, names] : verbs) {
             const auto& [ns, group, resource, verb] = key;
             ScopeUse& scope = ns.empty() ? cluster : namespaces[ns];
             scope.resources[{group, resource}][verb] = names;
         }
-        std::vector<std::string> widened;
         const std::vector<PolicyRule> cluster_rules = compact(cluster, options.max_names, widened);
         if (!cluster_rules.empty()) {
             Role role;

@@ -29,13 +29,16 @@ void caller_key(const AuditUser& user, std::string& key) {
     key += user.canonical_arn;
 }
 
-void entry_key(const Request& request, bool allowed, bool impersonation, std::string& key) {
+void entry_key(const Request& request, bool shared_name, bool allowed, bool impersonation, std::string& key) {
     key.clear();
     for (const std::string* part : {&request.verb, &request.api_group, &request.resource,
-                                    &request.subresource, &request.ns, &request.name, &request.path}) {
+                                    &request.subresource, &request.ns, &request.path}) {
         key += *part;
         key += '\x1f';
     }
+    // A name no rule lists shares the entry of every such name (a name is never "\x01").
+    key += shared_name ? std::string_view("\x01") : std::string_view(request.name);
+    key += '\x1f';
     key += request.non_resource ? 'n' : 'r';
     key += allowed ? 'a' : 'f';
     key += impersonation ? 'i' : '-';
@@ -144,6 +147,18 @@ std::string lower(std::string text) {
     return text;
 }
 
+// The key a principal is known by in a log: its ARN without path (the authenticator's canonicalArn), in lower
+// case (aws-auth matches ARNs case-insensitively).
+std::string principal_key(std::string_view arn) {
+    const auto parsed = parse_principal_arn(arn);
+    if (const auto* principal = std::get_if<Principal>(&parsed)) {
+        return lower(principal->kind == PrincipalKind::kRole || principal->kind == PrincipalKind::kAssumedRole
+                         ? principal->session_role_arn()
+                         : principal->canonical_arn());
+    }
+    return lower(std::string(arn));
+}
+
 std::string caller_display(const CallerUsage& caller) {
     return caller.arn.empty() ? caller.username : fmt::format("{} ({})", caller.username, caller.arn);
 }
@@ -186,6 +201,30 @@ std::optional<std::string> identity_difference(const Identity& mapped, const Aud
     return std::nullopt;
 }
 
+// The caller as a graph sees it: the log's username and groups, with the access entry of its IAM principal.
+Identity caller_identity(const Graph& graph, const AuditUser& user, Identity* mapped_out = nullptr) {
+    Identity identity = kubernetes_identity(user.username, user.groups);
+    identity.source_detail = "the identity the audit log shows";
+    const std::string arn = !user.arn.empty() ? user.arn : user.canonical_arn;
+    if (arn.empty()) {
+        return identity;
+    }
+    Identity mapped = resolve_arn(graph, arn);
+    if (mapped.authenticated) {
+        // Access policies apply by principal, whatever the names (EKS user guide, access-policies).
+        identity.arn = mapped.arn;
+        identity.canonical_arn = mapped.canonical_arn;
+        identity.source = mapped.source;
+        identity.source_detail = mapped.source_detail;
+        identity.source_location = mapped.source_location;
+        identity.access_entry = mapped.access_entry;
+    }
+    if (mapped_out != nullptr) {
+        *mapped_out = std::move(mapped);
+    }
+    return identity;
+}
+
 void sort_requests(std::vector<UsedRequest>& requests) {
     std::sort(requests.begin(), requests.end(), [](const UsedRequest& a, const UsedRequest& b) {
         return std::make_tuple(a.impersonation, request_order(a.request)) <
@@ -223,15 +262,13 @@ class Evaluation {
 
 Identity Evaluation::identity_of(const UsageLog::Caller& logged, CallerUsage& usage) {
     const AuditUser& user = logged.user;
-    // The log's username and groups are what the authenticator produced: RBAC is asked with them.
-    Identity identity = kubernetes_identity(user.username, user.groups);
-    identity.source_detail = "the identity the audit log shows";
+    Identity mapped;
+    Identity identity = caller_identity(graph_, user, &mapped);
     const std::string arn = !user.arn.empty() ? user.arn : user.canonical_arn;
     if (arn.empty()) {
         return identity;
     }
-    seen_principals_.insert(lower(user.canonical_arn.empty() ? arn : user.canonical_arn));
-    const Identity mapped = resolve_arn(graph_, arn);
+    seen_principals_.insert(principal_key(user.canonical_arn.empty() ? arn : user.canonical_arn));
     const SourceLocation& at =
         logged.entries.empty() ? SourceLocation{} : logged.entries.begin()->second.location;
     if (!mapped.authenticated) {
@@ -251,13 +288,6 @@ Identity Evaluation::identity_of(const UsageLog::Caller& logged, CallerUsage& us
         finding("identity-mismatch", usage, *difference + ": the export is not the cluster's current mapping",
                 at);
     }
-    // Access policies apply by principal, whatever the names (EKS user guide, access-policies).
-    identity.arn = mapped.arn;
-    identity.canonical_arn = mapped.canonical_arn;
-    identity.source = mapped.source;
-    identity.source_detail = mapped.source_detail;
-    identity.source_location = mapped.source_location;
-    identity.access_entry = mapped.access_entry;
     return identity;
 }
 
@@ -348,6 +378,7 @@ void Evaluation::caller(const UsageLog::Caller& logged, const std::vector<RoleAs
         use.location = value.location();
         use.rules_used.assign(value.rules != nullptr ? value.rules->size() : 0, false);
         use.cluster_admin = value.cluster_admin();
+        use.rules = value.rules;
         use.builtin = value.builtin;
         held.emplace(grant.grant, usage.grants.size());
         usage.grants.push_back(std::move(use));
@@ -365,6 +396,8 @@ void Evaluation::caller(const UsageLog::Caller& logged, const std::vector<RoleAs
         const Decision decision = authorizer.authorize(entry->request, true);
         UsedRequest used;
         used.request = entry->request;
+        used.names = entry->names;
+        used.more_names = entry->more_names;
         used.count = entry->count;
         used.dry_run = entry->dry_run;
         used.first = entry->first;
@@ -502,7 +535,7 @@ void Evaluation::idle() {
             identity.source == IdentitySource::kMapAccounts) {
             continue;
         }
-        if (seen_principals_.count(lower(identity.canonical_arn)) != 0) {
+        if (seen_principals_.count(principal_key(identity.canonical_arn)) != 0) {
             continue;
         }
         const Authorizer authorizer(graph_, identity);
@@ -519,13 +552,22 @@ void Evaluation::idle() {
 
 void UsageLog::add_entry(Caller& caller, const Request& request, bool allowed, bool impersonation,
                          const AuditRequest& from) {
-    entry_key(request, allowed, impersonation, key_);
+    const bool shared_name = !every_name_matters_ && !request.name.empty() &&
+                             listed_names_.find(request.name) == listed_names_.end();
+    entry_key(request, shared_name, allowed, impersonation, key_);
     auto at = caller.entries.find(key_);
     const bool inserted = at == caller.entries.end();
     if (inserted) {
         at = caller.entries.emplace(key_, Entry{}).first;
     }
     Entry& entry = at->second;
+    if (!request.name.empty() && !entry.more_names && entry.names.count(request.name) == 0) {
+        if (entry.names.size() == kMaxNames) {
+            entry.more_names = true;
+        } else {
+            entry.names.insert(request.name);
+        }
+    }
     if (inserted) {
         entry.request = request;
         entry.allowed = allowed;
@@ -568,6 +610,28 @@ UsageLog::Caller& UsageLog::caller_of(const AuditUser& user) {
     return caller;
 }
 
+UsageLog::UsageLog(const Graph& graph) {
+    list_names_of(graph);
+}
+
+void UsageLog::list_names_of(const Graph& graph) {
+    every_name_matters_ = false;
+    // Where a rule lists resourceNames, those names decide; every other name is allowed alike by every rule
+    // (rbac.go ResourceMatches: a rule without names matches any name, one with names only those).
+    for (const RoleNode& role : graph.roles()) {
+        for (const PolicyRule& rule : role.rules()) {
+            listed_names_.insert(rule.resource_names.begin(), rule.resource_names.end());
+        }
+    }
+    for (const AccessPolicyGrant& policy : graph.access_policy_grants()) {
+        if (policy.definition != nullptr) {
+            for (const PolicyRule& rule : policy.definition->rules) {
+                listed_names_.insert(rule.resource_names.begin(), rule.resource_names.end());
+            }
+        }
+    }
+}
+
 void UsageLog::add(AuditRequest&& request) {
     Caller& caller = caller_of(request.user);
     add_entry(caller, request.request, request.allowed, false, request);
@@ -592,6 +656,168 @@ std::vector<const UsageLog::Caller*> UsageLog::callers() const {
     std::sort(out.begin(), out.end(), [](const Caller* a, const Caller* b) {
         return std::tie(a->user.username, a->user.groups, a->user.canonical_arn) <
                std::tie(b->user.username, b->user.groups, b->user.canonical_arn);
+    });
+    return out;
+}
+
+void add_evidence(std::vector<Finding>& findings, const UsageReport& usage) {
+    const AuditReadStats& stats = usage.stats;
+    if (!stats.first) {
+        for (Finding& finding : findings) {
+            finding.evidence.push_back("the audit log holds no request: no evidence either way");
+        }
+        return;
+    }
+    const double days = static_cast<double>(*stats.last - *stats.first) / (86400.0 * 1e6);
+    const std::string window =
+        fmt::format("{} to {}, {:.1f} days{}", format_rfc3339(*stats.first), format_rfc3339(*stats.last),
+                    days, usage.gaps.empty() ? "" : fmt::format(", {} gaps", usage.gaps.size()));
+    using Place = std::tuple<std::string, int, int>;
+    const auto place = [](const SourceLocation& at) { return Place{at.file.str(), at.line, at.column}; };
+    struct SourceUse {
+        std::size_t requests = 0;
+        std::int64_t last = 0;
+        std::set<const PolicyRule*> rules_used;
+        std::set<std::string> callers;
+        std::string principal;  ///< a mapping's: the principal key it maps
+    };
+    std::map<Place, SourceUse> sources;
+    std::map<Place, SourceUse> mappings;
+    std::map<std::string, SourceUse> principals;
+    for (const CallerUsage& caller : usage.callers) {
+        std::size_t requests = 0;
+        std::int64_t last = 0;
+        for (const UsedRequest& used : caller.allowed) {
+            requests += used.count;
+            last = std::max(last, used.last);
+        }
+        for (const GrantUse& grant : caller.grants) {
+            SourceUse& use = sources[place(grant.location)];
+            use.requests += grant.requests;
+            if (grant.last) {
+                use.last = std::max(use.last, *grant.last);
+                use.callers.insert(caller.username);
+            }
+            for (std::size_t r = 0; grant.rules != nullptr && r < grant.rules_used.size(); ++r) {
+                if (grant.rules_used[r]) {
+                    use.rules_used.insert(&(*grant.rules)[r]);
+                }
+            }
+        }
+        if (!caller.arn.empty()) {
+            SourceUse& principal = principals[principal_key(caller.arn)];
+            principal.requests += requests;
+            principal.last = std::max(principal.last, last);
+            if (caller.identity.source_location.line > 0) {
+                SourceUse& mapping = mappings[place(caller.identity.source_location)];
+                mapping.requests += requests;
+                mapping.last = std::max(mapping.last, last);
+                mapping.callers.insert(caller.username);
+                mapping.principal = principal_key(caller.arn);
+            }
+        }
+    }
+    std::set<Place> idle_sources;
+    for (const IdleSource& idle : usage.idle_sources) {
+        idle_sources.insert(place(idle.location));
+    }
+    std::map<Place, std::string> idle_mappings;
+    std::set<std::string> idle_principals;
+    for (const IdlePrincipal& idle : usage.idle_principals) {
+        idle_mappings.emplace(place(idle.location), idle.arn);
+        idle_principals.insert(principal_key(idle.arn));
+    }
+    for (Finding& finding : findings) {
+        const Place at = place(finding.location);
+        if (idle_sources.count(at) != 0) {
+            finding.evidence.push_back(fmt::format("it served no request in the audit window ({})", window));
+        } else if (const auto found = sources.find(at);
+                   found != sources.end() && found->second.requests != 0) {
+            const SourceUse& use = found->second;
+            finding.evidence.push_back(
+                fmt::format("it served {} requests in the audit window, last {} (by {})", use.requests,
+                            format_rfc3339(use.last), fmt::join(use.callers, ", ")));
+            if (finding.rule_cited != nullptr) {
+                finding.evidence.push_back(
+                    use.rules_used.count(finding.rule_cited) != 0
+                        ? std::string("the rule it cites was used")
+                        : fmt::format("the rule it cites served no request in the audit "
+                                      "window ({})",
+                                      window));
+            }
+        }
+        std::set<std::string> told;  // principals the lines above already spoke of
+        if (const auto idle = idle_mappings.find(at); idle != idle_mappings.end()) {
+            told.insert(principal_key(idle->second));
+            finding.evidence.push_back(fmt::format(
+                "{}, which it maps, made no request in the audit window ({})", idle->second, window));
+        } else if (const auto mapped = mappings.find(at); mapped != mappings.end()) {
+            told.insert(mapped->second.principal);
+            finding.evidence.push_back(
+                fmt::format("the principal it maps made {} requests in the audit window, "
+                            "last {}",
+                            mapped->second.requests, format_rfc3339(mapped->second.last)));
+        }
+        std::size_t named = 0;
+        for (const std::string& arn : finding.arns) {
+            if (named == 3) {
+                break;
+            }
+            const std::string key = principal_key(arn);
+            if (!told.insert(key).second) {
+                continue;
+            }
+            if (const auto used = principals.find(key); used != principals.end()) {
+                finding.evidence.push_back(fmt::format("{} made {} requests in the audit window, last {}",
+                                                       arn, used->second.requests,
+                                                       format_rfc3339(used->second.last)));
+                ++named;
+            } else if (idle_principals.count(key) != 0) {
+                finding.evidence.push_back(
+                    fmt::format("{} made no request in the audit window ({})", arn, window));
+                ++named;
+            }
+        }
+    }
+}
+
+std::vector<RemovedInUse> removed_in_use(const Graph& base, const Graph& head, const UsageLog& log) {
+    std::vector<RemovedInUse> out;
+    for (const UsageLog::Caller* caller : log.callers()) {
+        const Authorizer before(base, caller_identity(base, caller->user));
+        const Authorizer after(head, caller_identity(head, caller->user));
+        const std::string name =
+            caller->user.canonical_arn.empty()
+                ? caller->user.username
+                : fmt::format("{} ({})", caller->user.username, caller->user.canonical_arn);
+        for (const auto& [key, entry] : caller->entries) {
+            if (!entry.allowed) {
+                continue;
+            }
+            const Decision was = before.authorize(entry.request, true);
+            if (!was.allowed()) {
+                continue;  // not the export's to take away (the Node authorizer, a stale export)
+            }
+            const Decision now = after.authorize(entry.request);
+            if (now.allowed()) {
+                continue;
+            }
+            RemovedInUse removed;
+            removed.caller = name;
+            removed.request = entry.request;
+            removed.count = entry.count;
+            removed.last = entry.last;
+            removed.undetermined = now.verdict == Verdict::kUndetermined;
+            removed.location = entry.location;
+            for (const GrantMatch& grant : was.grants) {
+                removed.via.push_back(describe_grant(base, grant));
+            }
+            out.push_back(std::move(removed));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const RemovedInUse& a, const RemovedInUse& b) {
+        return std::make_tuple(a.undetermined, a.caller, request_order(a.request)) <
+               std::make_tuple(b.undetermined, b.caller, request_order(b.request));
     });
     return out;
 }

@@ -69,6 +69,8 @@ struct Finding {
     /// compares. Shared and only made when asked, so that the findings of a large check stay small.
     std::shared_ptr<const Request> request;
     const PolicyRule* rule_cited = nullptr;  ///< the rule it cites (valid while the graph lives)
+    /// What an audit log shows of it (`check --audit`, usage.hpp add_evidence); never set by a rule.
+    std::vector<std::string> evidence;
 
     // Stamped by the runner.
     std::string fingerprint;

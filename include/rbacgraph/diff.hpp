@@ -61,14 +61,30 @@ struct ChangedFinding {
     bool widened() const;
 };
 
+/// A request the audit log shows allowed and used that HEAD would refuse: the change breaks a caller
+/// (`diff --audit`, docs/usage.md).
+struct RemovedInUse {
+    std::string caller;  ///< "dev-alice (arn:...:role/developer)"
+    Request request;
+    std::size_t count = 0;
+    std::int64_t last = 0;         ///< microseconds since the epoch
+    std::vector<std::string> via;  ///< BASE's grants that allow it
+    bool undetermined = false;     ///< HEAD may still allow it: the input cannot decide
+    SourceLocation location;       ///< the first audit record of it
+};
+
 /// The effective access a change grants and removes, and the findings it introduces and fixes.
 struct AccessDiff {
     std::vector<AccessChange> changes;    ///< cluster by cluster: IAM principals, then Kubernetes subjects
     std::vector<Finding> new_findings;    ///< in HEAD, not in BASE (by fingerprint); suppressed ones left out
     std::vector<Finding> fixed_findings;  ///< in BASE, not in HEAD
     std::vector<ChangedFinding> changed_findings;
+    /// With audit logs: the used requests HEAD refuses (certain ones first).
+    std::vector<RemovedInUse> removed_in_use;
+    bool audited = false;  ///< audit logs were compared (removed_in_use is meaningful)
 
-    /// New and widened findings at or above the threshold (nullopt: never).
+    /// New and widened findings at or above the threshold, and used requests HEAD refuses (at any threshold
+    /// but never) (nullopt: never).
     std::size_t failing(std::optional<RiskSeverity> threshold) const;
     /// Gained permissions that may be allowed (the input cannot decide).
     std::size_t undetermined_gains() const;

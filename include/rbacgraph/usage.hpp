@@ -3,23 +3,39 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "rbacgraph/audit.hpp"
+#include "rbacgraph/diff.hpp"
 #include "rbacgraph/evaluate.hpp"
 #include "rbacgraph/model.hpp"
 
 namespace rbacgraph {
 
 /// Requests aggregated per caller as they stream in: memory grows with the distinct requests of each caller,
-/// never with the length of the log.
+/// never with the length of the log. Built for a graph, the names no rule of it lists are interchangeable
+/// (every rule allows all of them alike), so requests that differ only in such a name share one entry and
+/// keep at most kMaxNames of their names: the entries are then bounded by callers, verbs, resources and
+/// namespaces.
 class UsageLog {
   public:
+    /// Every name is kept apart (exact, unbounded): for tests and small logs.
+    UsageLog() = default;
+    /// Names the graph's rules do not list share entries.
+    explicit UsageLog(const Graph& graph);
+    /// Keeps apart the names another graph's rules list too (diff: BASE's and HEAD's); before any add().
+    void list_names_of(const Graph& graph);
+
+    static constexpr std::size_t kMaxNames = 101;
+
     /// One distinct request of one caller, with how often and when it was seen.
     struct Entry {
-        Request request;
+        Request request;              ///< with the first name seen, when names are shared
+        std::set<std::string> names;  ///< the names seen, at most kMaxNames
+        bool more_names = false;      ///< more than kMaxNames were seen
         bool allowed = false;
         /// Not logged as such: the right to impersonate that an impersonated request needed of its caller
         /// (k8s impersonation.go checks impersonate on users, groups and serviceaccounts).
@@ -51,12 +67,16 @@ class UsageLog {
     Caller& caller_of(const AuditUser& user);
 
     std::unordered_map<std::string, Caller> callers_;
-    std::string key_;  ///< the key being looked up, kept to reuse its buffer
+    bool every_name_matters_ = true;
+    std::set<std::string, std::less<>> listed_names_;  ///< names some rule lists in resourceNames
+    std::string key_;                                  ///< the key being looked up, kept to reuse its buffer
 };
 
 /// A used (or refused) request of a caller, with what the export says of it.
 struct UsedRequest {
-    Request request;
+    Request request;              ///< with one of its names
+    std::set<std::string> names;  ///< every name seen, at most UsageLog::kMaxNames
+    bool more_names = false;
     std::size_t count = 0;
     std::size_t dry_run = 0;
     std::int64_t first = 0;
@@ -79,6 +99,7 @@ struct GrantUse {
     std::vector<bool> rules_used;  ///< per rule of the grant
     bool cluster_admin = false;
     bool builtin = false;
+    const std::vector<PolicyRule>* rules = nullptr;  ///< the grant's rules (valid while the graph lives)
 };
 
 /// Granted against used, for one caller of the log.
@@ -145,9 +166,18 @@ UsageReport evaluate_usage(const Graph& graph, const UsageLog& log, const AuditR
                            const std::vector<RoleAssumption>& assumptions,
                            std::size_t cloudtrail_records = 0);
 
+/// The requests the log shows allowed and used that `head` refuses (or may) while `base` allows them, each
+/// caller resolved in each graph as evaluate_usage resolves it: what a change would break.
+std::vector<RemovedInUse> removed_in_use(const Graph& base, const Graph& head, const UsageLog& log);
+
+/// What the log shows of check's findings (`check --audit`): of a finding on a binding, an access-policy
+/// association or an aws-auth mapping, whether it served requests in the window and whether the rule it cites
+/// did; of the IAM principals it names, whether they made requests. One line each, in Finding::evidence.
+void add_evidence(std::vector<Finding>& findings, const UsageReport& usage);
+
 struct SuggestOptions {
     /// resourceNames are kept where a verb on a resource was used on at most this many names (and never
-    /// without a name); more names grant the verb on every name.
+    /// without a name); more names grant the verb on every name. At most kMaxNames - 1.
     std::size_t max_names = 5;
 };
 

@@ -82,12 +82,15 @@ Read read(std::string_view text, const std::string& file = "audit.jsonl") {
     return out;
 }
 
-UsageReport usage_of(const Graph& graph, std::string_view text,
-                     const std::vector<RoleAssumption>& trail = {}) {
+UsageReport usage_of(const Graph& graph, std::string_view text, const std::vector<RoleAssumption>& trail = {},
+                     bool shared_names = false) {
     UsageLog log;
+    if (shared_names) {
+        log.list_names_of(graph);
+    }
     AuditReader reader([&](AuditRequest&& request) { log.add(std::move(request)); });
     reader.read_text(text, "audit.jsonl");
-    REQUIRE(reader.diagnostics().empty());
+    REQUIRE(count_errors(reader.diagnostics()) == 0);
     return evaluate_usage(graph, log, reader.stats(), trail);
 }
 
@@ -662,6 +665,60 @@ TEST_CASE("the suggested roles allow exactly what was used, and are checked by t
     CHECK_FALSE(suggestion_decisions(graph, suggestion, {other_url})[0].allowed());
 }
 
+TEST_CASE("diff --audit: a used request the change refuses breaks its caller, an unused one does not") {
+    const Graph base = graph_of(kCluster);
+    std::string without = std::string(kCluster);
+    const std::size_t at = without.find("kind: RoleBinding");
+    REQUIRE(at != std::string::npos);
+    without.replace(at, std::string("kind: RoleBinding").size(),
+                    "kind: RoleBindingGone");  // not RBAC: ignored
+    const Graph head = graph_of(without);
+    EventSpec used;
+    used.user = iam_user("dev-alice", {"dev", "system:authenticated"}, "developer", "alice");
+    UsageLog log;
+    AuditReader reader([&](AuditRequest&& request) { log.add(std::move(request)); });
+    reader.read_text(lines_of({used}), "audit.jsonl");
+    const std::vector<RemovedInUse> removed = removed_in_use(base, head, log);
+    REQUIRE(removed.size() == 1);
+    CHECK(removed[0].request.resource == "pods");
+    CHECK_FALSE(removed[0].undetermined);
+    CHECK(removed[0].via.front().find("dev-readers") != std::string::npos);
+    // The control: the same log against an unchanged HEAD breaks nothing.
+    CHECK(removed_in_use(base, base, log).empty());
+}
+
+TEST_CASE("check --audit: a finding gets what the log shows of its binding, its rule and its principals") {
+    const Graph graph = graph_of(kCluster);
+    EventSpec read_pods;
+    read_pods.user = iam_user("dev-alice", {"dev", "system:authenticated"}, "developer", "alice");
+    const UsageReport report = usage_of(graph, lines_of({read_pods}));
+    const CallerUsage* alice = caller_named(report, "dev-alice");
+    REQUIRE(alice != nullptr);
+    REQUIRE(alice->grants.size() == 1);
+    const GrantUse& readers = alice->grants[0];
+    REQUIRE(report.idle_sources.size() == 1);
+    std::vector<Finding> findings(3);
+    findings[0].location = readers.location;  // the binding that served the request, and its rule
+    findings[0].rule_cited = &readers.rules->front();
+    findings[1].location = report.idle_sources[0].location;  // ops-admins: served nothing
+    findings[2].arns = {"arn:aws:iam::111122223333:role/idle-admin",
+                        "arn:aws:iam::111122223333:role/developer"};
+    add_evidence(findings, report);
+    REQUIRE(findings[0].evidence.size() == 2);
+    CHECK(findings[0].evidence[0].find("served 1 requests") != std::string::npos);
+    CHECK(findings[0].evidence[1] == "the rule it cites was used");
+    REQUIRE(findings[1].evidence.size() == 1);
+    CHECK(findings[1].evidence[0].find("served no request") != std::string::npos);
+    REQUIRE(findings[2].evidence.size() == 2);
+    CHECK(findings[2].evidence[0].find("idle-admin made no request") != std::string::npos);
+    CHECK(findings[2].evidence[1].find("developer made 1 requests") != std::string::npos);
+    // Without a request in the log there is no evidence either way.
+    std::vector<Finding> none(1);
+    add_evidence(none, usage_of(graph, ""));
+    CHECK(none[0].evidence ==
+          std::vector<std::string>{"the audit log holds no request: no evidence either way"});
+}
+
 // The sample corpus beside the project (../shared/corpus/audit, synthesized to the documented shapes):
 // skipped in a user's clone, where testdata/usage covers the same shapes.
 const std::filesystem::path kAuditCorpus = std::filesystem::path(RBACGRAPH_SHARED_CORPUS) / "audit";
@@ -828,7 +885,8 @@ TEST_CASE("property: a suggestion allows every used request and nothing unused")
             spec.code = allowed ? 200 : 403;
             specs.push_back(spec);
         }
-        const UsageReport report = usage_of(graph, lines_of(specs));
+        // Names no rule lists share entries, as the command reads logs: the answers must not change.
+        const UsageReport report = usage_of(graph, lines_of(specs), {}, true);
         REQUIRE(report.findings.empty());  // the log was decided by this export
         const std::vector<RoleSuggestion> suggestions = suggest_roles(graph, report, {.max_names = 3});
         for (const RoleSuggestion& suggestion : suggestions) {
@@ -844,7 +902,7 @@ TEST_CASE("property: a suggestion allows every used request and nothing unused")
                 if (request.request.name.empty()) {
                     at->second.reset();
                 } else if (at->second) {
-                    at->second->insert(request.request.name);
+                    at->second->insert(request.names.begin(), request.names.end());
                 }
             }
             for (auto& [tuple, names] : used) {

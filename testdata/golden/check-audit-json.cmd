@@ -1,0 +1,1 @@
+check testdata/demo --audit testdata/usage/audit.jsonl -o json

@@ -1,0 +1,1 @@
+diff testdata/demo testdata/usage/head --audit testdata/usage/audit.jsonl -o json

@@ -1,0 +1,1 @@
+diff testdata/demo testdata/demo --audit testdata/usage/audit.jsonl
