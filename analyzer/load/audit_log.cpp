@@ -261,7 +261,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
         return std::nullopt;
     }
     const std::int64_t days = days_from_civil(year, month, day);
-    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset * 60;
+    const std::int64_t seconds =
+        days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset * 60;
     return seconds * 1'000'000 + micros;
 }
 
@@ -305,9 +306,9 @@ struct AuditReader::State {
     RecentIds started;          ///< ResponseStarted counted; its ResponseComplete is the same request
     RecentIds completed_first;  ///< a long-running request's ResponseComplete seen before its ResponseStarted
     RecentIds counted;          ///< records counted: a second copy is a duplicate
-    std::string last_level_;
-    std::size_t* last_level_count_ = nullptr;  ///< stats.levels' count of last_level_ (map nodes stay put)
-    std::int64_t last_hour_ = INT64_MIN;
+    std::string last_level;
+    std::size_t* last_level_count = nullptr;  ///< stats.levels' count of last_level (map nodes stay put)
+    std::int64_t last_hour = INT64_MIN;
 
     void problem(Severity severity, const SourceLocation& location, std::string object, std::string message) {
         diagnostics.push_back({severity, location, std::move(object), std::move(message)});
@@ -386,17 +387,17 @@ struct AuditReader::State {
         ++(request.allowed ? stats.allowed : stats.forbidden);
         stats.dry_run += request.dry_run ? 1 : 0;
         // Most events repeat the last level and hour: remember them instead of looking them up.
-        if (event.level != last_level_ || last_level_count_ == nullptr) {
-            last_level_ = event.level;
-            last_level_count_ = &stats.levels[event.level.empty() ? "(none)" : event.level];
+        if (event.level != last_level || last_level_count == nullptr) {
+            last_level = event.level;
+            last_level_count = &stats.levels[event.level.empty() ? "(none)" : event.level];
         }
-        ++*last_level_count_;
+        ++*last_level_count;
         stats.first = std::min(stats.first.value_or(request.time), request.time);
         stats.last = std::max(stats.last.value_or(request.time), request.time);
         const std::int64_t hour = request.time >= 0 ? request.time / kMicrosPerHour
                                                     : (request.time - kMicrosPerHour + 1) / kMicrosPerHour;
-        if (hour != last_hour_) {
-            last_hour_ = hour;
+        if (hour != last_hour) {
+            last_hour = hour;
             stats.hours.insert(hour);
         }
         sink(std::move(request));
