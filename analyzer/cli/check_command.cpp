@@ -105,18 +105,9 @@ int run_check(const CheckOptionsCli& options, std::ostream& out, std::ostream& e
                    "cluster\n";
             return kExitUsage;
         }
-        LoadLimits limits = options.input.limits;
-        limits.max_file_bytes_setting = "--max-file-bytes";
-        UsageLog log(*loaded->graph);
-        AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
-        for (const std::string& path : options.audit) {
-            reader.read_path(path);
-        }
-        for (const Diagnostic& diagnostic : reader.diagnostics()) {
-            err << format_diagnostic(diagnostic) << '\n';
-        }
-        audit_status = count_errors(reader.diagnostics()) != 0 ? kExitUsage : 0;
-        add_evidence(findings.findings, evaluate_usage(*loaded->graph, log, reader.stats(), {}));
+        const AuditLogs audit = read_audit_logs(options.audit, {loaded->graph}, options.input, err);
+        audit_status = audit.errors ? kExitUsage : 0;
+        add_evidence(findings.findings, evaluate_usage(*loaded->graph, audit.log, audit.stats, {}));
     }
     const auto checked = std::make_shared<const CheckReport>(std::move(findings));
     keep_until_exit(checked);

@@ -155,21 +155,13 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
             err << "rbacgraph: --audit compares one cluster's log with one cluster on each side\n";
             return kExitUsage;
         }
-        LoadLimits limits = options.input.limits;
-        limits.max_file_bytes_setting = "--max-file-bytes";
-        UsageLog log(*base->estate->clusters().front().graph);
-        log.list_names_of(*head->estate->clusters().front().graph);
-        AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
-        for (const std::string& path : options.audit) {
-            reader.read_path(path);
-        }
-        for (const Diagnostic& diagnostic : reader.diagnostics()) {
-            err << format_diagnostic(diagnostic) << '\n';
-        }
-        audit_status = count_errors(reader.diagnostics()) != 0 ? kExitUsage : 0;
+        const Graph& base_graph = *base->estate->clusters().front().graph;
+        const Graph& head_graph = *head->estate->clusters().front().graph;
+        const AuditLogs audit =
+            read_audit_logs(options.audit, {&base_graph, &head_graph}, options.input, err);
+        audit_status = audit.errors ? kExitUsage : 0;
         diff.audited = true;
-        diff.removed_in_use = removed_in_use(*base->estate->clusters().front().graph,
-                                             *head->estate->clusters().front().graph, log);
+        diff.removed_in_use = removed_in_use(base_graph, head_graph, audit.log);
     }
     const auto write = [&](std::string_view format, std::ostream& stream) {
         if (format == "json") {

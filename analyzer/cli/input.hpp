@@ -12,6 +12,7 @@
 #include "rbacgraph/estate.hpp"
 #include "rbacgraph/graph.hpp"
 #include "rbacgraph/load.hpp"
+#include "rbacgraph/usage.hpp"
 
 namespace rbacgraph::cli {
 
@@ -133,6 +134,18 @@ struct MigrateCommand {
 };
 
 MigrateCommand add_migrate_command(CLI::App& app);
+
+/// Audit logs (--audit of usage, check and diff) read into one usage log.
+struct AuditLogs {
+    UsageLog log;
+    AuditReadStats stats;
+    bool errors = false;  ///< an event or file could not be read: evidence not read is not evidence
+};
+
+/// Reads `paths` as audit logs for `graphs` (names their rules list are kept apart), printing each
+/// diagnostic.
+AuditLogs read_audit_logs(const std::vector<std::string>& paths, std::initializer_list<const Graph*> graphs,
+                          const InputOptions& input, std::ostream& err);
 
 /// The usage subcommand.
 struct UsageCommand {

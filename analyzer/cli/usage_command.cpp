@@ -50,24 +50,18 @@ int run_usage(const UsageOptions& options, std::ostream& out, std::ostream& err)
             << loaded->estate->clusters().size() << " clusters were given (run usage once per cluster)\n";
         return kExitUsage;
     }
+    AuditLogs audit = read_audit_logs(options.audit, {loaded->graph}, options.input, err);
     LoadLimits limits = options.input.limits;
     limits.max_file_bytes_setting = "--max-file-bytes";
-    UsageLog log(*loaded->graph);
-    AuditReader reader([&log](AuditRequest&& request) { log.add(std::move(request)); }, limits);
-    for (const std::string& path : options.audit) {
-        reader.read_path(path);
-    }
     CloudTrailRead trail;
     for (const std::string& path : options.cloudtrail) {
         read_cloudtrail_path(path, trail, limits);
     }
-    std::vector<Diagnostic> diagnostics = reader.diagnostics();
-    diagnostics.insert(diagnostics.end(), trail.diagnostics.begin(), trail.diagnostics.end());
-    for (const Diagnostic& diagnostic : diagnostics) {
+    for (const Diagnostic& diagnostic : trail.diagnostics) {
         err << format_diagnostic(diagnostic) << '\n';
     }
     const UsageReport report =
-        evaluate_usage(*loaded->graph, log, reader.stats(), trail.assumptions, trail.records);
+        evaluate_usage(*loaded->graph, audit.log, audit.stats, trail.assumptions, trail.records);
     const bool suggest =
         options.suggest || std::any_of(targets->begin(), targets->end(),
                                        [](const OutputTarget& t) { return t.format == "yaml"; });
@@ -91,13 +85,33 @@ int run_usage(const UsageOptions& options, std::ostream& out, std::ostream& err)
         return kExitUsage;
     }
     // Evidence that was not read is not evidence: a CI gate must not pass on logs it skipped.
-    if (loaded->status != 0 || count_errors(diagnostics) != 0) {
+    if (loaded->status != 0 || audit.errors || count_errors(trail.diagnostics) != 0) {
         return kExitUsage;
     }
     return kExitYes;
 }
 
 }  // namespace
+
+AuditLogs read_audit_logs(const std::vector<std::string>& paths, std::initializer_list<const Graph*> graphs,
+                          const InputOptions& input, std::ostream& err) {
+    AuditLogs out;
+    for (const Graph* graph : graphs) {
+        out.log.list_names_of(*graph);
+    }
+    LoadLimits limits = input.limits;
+    limits.max_file_bytes_setting = "--max-file-bytes";
+    AuditReader reader([&out](AuditRequest&& request) { out.log.add(std::move(request)); }, limits);
+    for (const std::string& path : paths) {
+        reader.read_path(path);
+    }
+    for (const Diagnostic& diagnostic : reader.diagnostics()) {
+        err << format_diagnostic(diagnostic) << '\n';
+    }
+    out.stats = reader.stats();
+    out.errors = count_errors(reader.diagnostics()) != 0;
+    return out;
+}
 
 UsageCommand add_usage_command(CLI::App& app) {
     auto options = std::make_shared<UsageOptions>();

@@ -1,9 +1,6 @@
 // Audit logs in the shapes users export them (usage-evidence.md 2.3), read as a stream where the shape is
 // one, and the stage rule that keeps one record per request (usage-evidence.md 1, "Stages and counting").
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,6 +10,7 @@
 #include <unordered_set>
 
 #include "load/audit_event.hpp"
+#include "load/gzip_input.hpp"
 #include "rbacgraph/audit.hpp"
 
 namespace rbacgraph {
@@ -155,52 +153,6 @@ std::string_view trim(std::string_view text) {
     }
     return text;
 }
-
-// gzread reads gzip (and concatenated members) and passes other bytes through unchanged.
-class Input {
-  public:
-    explicit Input(const std::string& path) {
-        const int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            error_ = std::strerror(errno);
-            return;
-        }
-        file_ = gzdopen(fd, "rb");
-        if (file_ == nullptr) {
-            close(fd);
-            error_ = "cannot read it";
-            return;
-        }
-        gzbuffer(file_, 1U << 17);
-    }
-    ~Input() {
-        if (file_ != nullptr) {
-            gzclose(file_);
-        }
-    }
-    Input(const Input&) = delete;
-    Input& operator=(const Input&) = delete;
-
-    const std::string& error() const { return error_; }
-    /// Appends up to `count` bytes to `buffer`; 0 at the end (or on an error, then error() says which).
-    std::size_t read(std::string& buffer, std::size_t count) {
-        const std::size_t before = buffer.size();
-        buffer.resize(before + count);
-        const int got = gzread(file_, buffer.data() + before, static_cast<unsigned>(count));
-        if (got < 0) {
-            int code = 0;
-            error_ = gzerror(file_, &code);
-            buffer.resize(before);
-            return 0;
-        }
-        buffer.resize(before + static_cast<std::size_t>(got));
-        return static_cast<std::size_t>(got);
-    }
-
-  private:
-    gzFile file_ = nullptr;
-    std::string error_;
-};
 
 }  // namespace
 
@@ -442,7 +394,7 @@ struct AuditReader::State {
     }
 
     void document(const std::string& text, const FileName& file);
-    void stream(Input& input, const FileName& file, std::string& buffer);
+    void stream(GzipInput& input, const FileName& file, std::string& buffer);
 };
 
 namespace {
@@ -541,7 +493,7 @@ void AuditReader::State::document(const std::string& text, const FileName& file)
     decoded(decode_audit_event(text), {file, 1, 1}, "");
 }
 
-void AuditReader::State::stream(Input& input, const FileName& file, std::string& buffer) {
+void AuditReader::State::stream(GzipInput& input, const FileName& file, std::string& buffer) {
     // The first line decides the shape: an event per line is streamed; anything else is one document.
     std::size_t first_end = std::string::npos;
     while ((first_end = buffer.find('\n')) == std::string::npos ||
@@ -662,7 +614,7 @@ void AuditReader::read_path(const std::string& path) {
         return;
     }
     const FileName file(path == "-" ? std::string("<stdin>") : path);
-    Input input(path);
+    GzipInput input(path);
     if (!input.error().empty()) {
         state_->problem(Severity::kError, {file, 0, 0}, "", "cannot open it: " + input.error());
         return;

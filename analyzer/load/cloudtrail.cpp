@@ -1,15 +1,12 @@
 // CloudTrail records of roles being assumed (usage-evidence.md 3): which assume-role routes and workload
 // roles produced the sessions an audit log shows.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "load/gzip_input.hpp"
 #include "rbacgraph/audit.hpp"
 
 namespace rbacgraph {
@@ -160,28 +157,19 @@ void read_cloudtrail_path(const std::string& path, CloudTrailRead& out, const Lo
         return;
     }
     const FileName file(path == "-" ? std::string("<stdin>") : path);
-    const int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    gzFile input = fd < 0 ? nullptr : gzdopen(fd, "rb");
-    if (input == nullptr) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        out.diagnostics.push_back(
-            {Severity::kError, {file, 0, 0}, "", "cannot open it: " + std::string(std::strerror(errno))});
+    GzipInput input(path);
+    if (!input.error().empty()) {
+        out.diagnostics.push_back({Severity::kError, {file, 0, 0}, "", "cannot open it: " + input.error()});
         return;
     }
     // Trail files are written per account, Region and 5 minutes, so each is read whole (gzip or not).
     std::string text;
-    for (;;) {
-        const std::size_t before = text.size();
-        text.resize(before + (std::size_t{1} << 20));
-        const int got = gzread(input, text.data() + before, 1U << 20);
-        text.resize(before + static_cast<std::size_t>(std::max(got, 0)));
-        if (got <= 0 || text.size() > limits.max_file_bytes) {
-            break;
-        }
+    while (text.size() <= limits.max_file_bytes && input.read(text, std::size_t{1} << 20) != 0) {
     }
-    gzclose(input);
+    if (!input.error().empty()) {
+        out.diagnostics.push_back({Severity::kError, {file, 0, 0}, "", "cannot read it: " + input.error()});
+        return;
+    }
     if (text.size() > limits.max_file_bytes) {
         out.diagnostics.push_back({Severity::kError,
                                    {file, 0, 0},

@@ -312,36 +312,29 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
             ScopeUse& scope = ns.empty() ? cluster : namespaces[ns];
             scope.resources[{group, resource}][verb] = names;
         }
-        const std::vector<PolicyRule> cluster_rules = compact(cluster, options.max_names, widened);
-        if (!cluster_rules.empty()) {
-            Role role;
-            role.cluster_scoped = true;
-            role.name = name;
-            role.rules = cluster_rules;
-            suggestion.roles.push_back(role);
-            Binding binding;
-            binding.cluster_scoped = true;
-            binding.name = name;
-            binding.role_ref = {"rbac.authorization.k8s.io", "ClusterRole", name};
-            binding.subjects = {suggestion.subject};
-            suggestion.bindings.push_back(binding);
-        }
-        for (const auto& [ns, use] : namespaces) {
-            const std::vector<PolicyRule> rules = compact(use, options.max_names, widened);
+        // One role and its binding per scope: "" is the cluster (a ClusterRole and ClusterRoleBinding).
+        const auto add_scope = [&](const std::string& ns, const ScopeUse& use) {
+            std::vector<PolicyRule> rules = compact(use, options.max_names, widened);
             if (rules.empty()) {
-                continue;
+                return;
             }
             Role role;
+            role.cluster_scoped = ns.empty();
             role.ns = ns;
             role.name = name;
-            role.rules = rules;
-            suggestion.roles.push_back(role);
+            role.rules = std::move(rules);
+            suggestion.roles.push_back(std::move(role));
             Binding binding;
+            binding.cluster_scoped = ns.empty();
             binding.ns = ns;
             binding.name = name;
-            binding.role_ref = {"rbac.authorization.k8s.io", "Role", name};
+            binding.role_ref = {"rbac.authorization.k8s.io", ns.empty() ? "ClusterRole" : "Role", name};
             binding.subjects = {suggestion.subject};
-            suggestion.bindings.push_back(binding);
+            suggestion.bindings.push_back(std::move(binding));
+        };
+        add_scope("", cluster);
+        for (const auto& [ns, use] : namespaces) {
+            add_scope(ns, use);
         }
         suggestion.widened = std::move(widened);
         // Checked by the grant table: every used request must be allowed by the roles alone.
