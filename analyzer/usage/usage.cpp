@@ -269,8 +269,16 @@ Identity Evaluation::identity_of(const UsageLog::Caller& logged, CallerUsage& us
         return identity;
     }
     seen_principals_.insert(principal_key(user.canonical_arn.empty() ? arn : user.canonical_arn));
-    const SourceLocation& at =
-        logged.entries.empty() ? SourceLocation{} : logged.entries.begin()->second.location;
+    // The caller's earliest record (the entries are a hash map: their order says nothing).
+    SourceLocation at;
+    std::optional<std::int64_t> earliest;
+    for (const auto& [key, entry] : logged.entries) {
+        if (!earliest || std::tie(entry.first, entry.location.file, entry.location.line) <
+                             std::tie(*earliest, at.file, at.line)) {
+            earliest = entry.first;
+            at = entry.location;
+        }
+    }
     if (!mapped.authenticated) {
         finding("unmapped-principal", usage,
                 fmt::format("the log shows {} authenticated as {}, but the export does not map it ({}): the "
@@ -816,8 +824,11 @@ std::vector<RemovedInUse> removed_in_use(const Graph& base, const Graph& head, c
         }
     }
     std::sort(out.begin(), out.end(), [](const RemovedInUse& a, const RemovedInUse& b) {
-        return std::make_tuple(a.undetermined, a.caller, request_order(a.request)) <
-               std::make_tuple(b.undetermined, b.caller, request_order(b.request));
+        // The record's place last: entries come from a hash map, and two may show the same request.
+        return std::make_tuple(a.undetermined, a.caller, request_order(a.request), a.location.file.str(),
+                               a.location.line) < std::make_tuple(b.undetermined, b.caller,
+                                                                  request_order(b.request),
+                                                                  b.location.file.str(), b.location.line);
     });
     return out;
 }
