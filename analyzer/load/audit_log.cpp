@@ -496,10 +496,12 @@ void AuditReader::State::document(const std::string& text, const FileName& file)
 void AuditReader::State::stream(GzipInput& input, const FileName& file, std::string& buffer) {
     // The first line decides the shape: an event per line is streamed; anything else is one document.
     std::size_t first_end = std::string::npos;
+    int blank_lines = 0;  // erased before the first line, and still counted in the lines' numbers
     while ((first_end = buffer.find('\n')) == std::string::npos ||
            trim(buffer.substr(0, first_end)).empty()) {
         if (first_end != std::string::npos) {
             buffer.erase(0, first_end + 1);  // blank leading lines
+            ++blank_lines;
             continue;
         }
         if (buffer.size() > limits.max_file_bytes || input.read(buffer, kChunk) == 0) {
@@ -531,7 +533,7 @@ void AuditReader::State::stream(GzipInput& input, const FileName& file, std::str
         document(buffer, file);
         return;
     }
-    int number = 1;
+    int number = 1 + blank_lines;
     std::size_t start = 0;
     for (;;) {
         const std::size_t end = buffer.find('\n', start);

@@ -110,6 +110,14 @@ std::string combined_resource(const Request& request) {
     return request.subresource.empty() ? request.resource : request.resource + "/" + request.subresource;
 }
 
+// A suggestion's graph holds its roles and what every cluster has (when the export's graph adds it).
+GraphOptions options_like(const Graph& graph) {
+    GraphOptions options;
+    options.builtin_objects = graph.options().builtin_objects;
+    options.kubernetes_version = graph.kubernetes_version();
+    return options;
+}
+
 class SuggestionGraph {
   public:
     SuggestionGraph(const Graph& graph, const RoleSuggestion& suggestion)
@@ -122,10 +130,7 @@ class SuggestionGraph {
         Export objects;
         objects.roles = suggestion.roles;
         objects.bindings = suggestion.bindings;
-        GraphOptions options;
-        options.builtin_objects = graph.options().builtin_objects;
-        options.kubernetes_version = graph.kubernetes_version();
-        return Graph(std::move(objects), options);
+        return Graph(std::move(objects), options_like(graph));
     }
 
     Graph graph_;
@@ -225,6 +230,7 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
         principal.arn = caller.arn;
         principal.callers.push_back(&caller);
     }
+    const Graph every_cluster(Export{}, options_like(graph));
     std::vector<RoleSuggestion> out;
     for (const auto& [principal_key, principal] : principals) {
         const CallerUsage& first = *principal.callers.front();
@@ -255,9 +261,11 @@ std::vector<RoleSuggestion> suggest_roles(const Graph& graph, const UsageReport&
         std::vector<const UsedRequest*> needed_uses;
         std::set<std::string> already;
         for (const CallerUsage* caller : principal.callers) {
-            // What the kept groups already allow stays allowed without a rule (API discovery, self reviews).
-            const Authorizer kept(graph,
-                                  kubernetes_identity("system:rbacgraph:nobody", kept_groups(*caller)));
+            // What every cluster's own objects allow the caller as the suggestion leaves it stays allowed
+            // without a rule (API discovery, self reviews). Asked of those objects alone, never of the
+            // export: a binding the export names however it likes must not make a used request look already
+            // allowed.
+            const Authorizer kept(every_cluster, kubernetes_identity(caller->username, kept_groups(*caller)));
             for (const UsedRequest& used : caller->allowed) {
                 if (used.verdict != Verdict::kAllowed) {
                     continue;  // what the export does not explain is not the export's to narrow

@@ -414,6 +414,18 @@ TEST_CASE("a gzip file is read by its magic bytes, a stream of any length in con
     std::filesystem::remove(path);
     CHECK(reader.diagnostics().empty());
     CHECK(requests == 1);
+    // A stream's lines are numbered as the file's, blank lines before the first event included.
+    const std::filesystem::path plain = std::filesystem::temp_directory_path() / "rbacgraph-usage-test.jsonl";
+    {
+        std::ofstream out(plain);
+        out << "\n \n" << lines << "{broken\n";
+    }
+    AuditReader stream_reader([](AuditRequest&&) {});
+    stream_reader.read_path(plain.string());
+    std::filesystem::remove(plain);
+    REQUIRE(stream_reader.diagnostics().size() == 1);
+    CHECK(stream_reader.diagnostics()[0].location.line == 4);
+    CHECK(stream_reader.stats().requests == 1);
 }
 
 TEST_CASE("each allowed request is credited to every grant that allows it, refused ones kept apart") {
@@ -663,6 +675,29 @@ TEST_CASE("the suggested roles allow exactly what was used, and are checked by t
     other_url.verb = "get";
     other_url.path = "/healthz";
     CHECK_FALSE(suggestion_decisions(graph, suggestion, {other_url})[0].allowed());
+}
+
+TEST_CASE("a suggestion stands on its own: what the export gives everyone is not taken as already allowed") {
+    // The attacker's test: the export may bind system:authenticated to anything; only the objects every
+    // cluster has (none here) count as allowed without a rule, so the used request still gets its rule.
+    const std::string yaml = std::string(kCluster) + R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-reads-pods}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}
+subjects:
+- {kind: Group, name: system:authenticated, apiGroup: rbac.authorization.k8s.io}
+)";
+    const Graph graph = graph_of(yaml);
+    EventSpec read_pods;
+    read_pods.user = iam_user("ops-bob", {"ops", "system:authenticated"}, "ops", "bob");
+    const std::vector<RoleSuggestion> suggestions =
+        suggest_roles(graph, usage_of(graph, lines_of({read_pods})));
+    REQUIRE(suggestions.size() == 1);
+    CHECK(suggestions[0].already_allowed.empty());
+    CHECK(suggestions[0].verified == 1);
+    REQUIRE(suggestions[0].roles.size() == 1);
+    CHECK(suggestions[0].roles[0].rules[0].resource_names == std::vector<std::string>{"web"});
 }
 
 TEST_CASE("diff --audit: a used request the change refuses breaks its caller, an unused one does not") {
