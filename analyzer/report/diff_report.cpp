@@ -367,7 +367,7 @@ void write_diff_text(std::ostream& out, const AccessDiff& diff, std::optional<Ri
             out << "Removed while in use (the audit log shows these allowed and used; HEAD refuses them)\n";
             for (const RemovedInUse& removed : diff.removed_in_use) {
                 out << "  " << terminal_text(removed_line(removed)) << "  ("
-                    << format_location(removed.location) << ")\n";
+                    << terminal_text(format_location(removed.location)) << ")\n";
             }
             out << '\n';
         }

@@ -261,7 +261,8 @@ void write_usage_text(std::ostream& out, const UsageReport& report,
                            report.findings.size() + report.findings_omitted);
         for (const UsageFinding& finding : report.findings) {
             out << "  " << finding.kind << "  " << terminal_text(finding.caller) << ": "
-                << terminal_text(finding.message) << " (" << format_location(finding.location) << ")\n";
+                << terminal_text(finding.message) << " (" << terminal_text(format_location(finding.location))
+                << ")\n";
         }
         if (report.findings_omitted != 0) {
             out << fmt::format(
@@ -327,7 +328,8 @@ void write_usage_text(std::ostream& out, const UsageReport& report,
         out << "\nMapped principals with no request in the window\n";
         for (const IdlePrincipal& idle : report.idle_principals) {
             out << "  " << terminal_text(idle.arn) << (idle.admin ? "  holds cluster admin" : "") << "  ("
-                << terminal_text(idle.mapping) << ", " << format_location(idle.location) << ")\n";
+                << terminal_text(idle.mapping) << ", " << terminal_text(format_location(idle.location))
+                << ")\n";
         }
     }
     out << fmt::format(
@@ -335,7 +337,7 @@ void write_usage_text(std::ostream& out, const UsageReport& report,
         report.idle_sources.size(), report.idle_builtin);
     for (const IdleSource& idle : report.idle_sources) {
         out << "  " << terminal_text(idle.via) << (idle.cluster_admin ? "  (cluster admin)" : "") << "  ("
-            << format_location(idle.location) << ")\n";
+            << terminal_text(format_location(idle.location)) << ")\n";
     }
     if (suggestions != nullptr) {
         out << fmt::format("\nLeast-privilege roles ({}; -o yaml writes them for kubectl apply)\n",
