@@ -599,17 +599,11 @@ const std::vector<Diagnostic>& AuditReader::diagnostics() const {
 void AuditReader::read_path(const std::string& path) {
     std::error_code error;
     if (path != "-" && std::filesystem::is_directory(path, error)) {
-        std::vector<std::string> files;
-        for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-             !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-            if (it->is_regular_file(error)) {
-                files.push_back(it->path().string());
-            }
-        }
-        if (error) {
-            state_->problem(Severity::kError, {path, 0, 0}, "", "cannot list it: " + error.message());
-        }
-        std::sort(files.begin(), files.end());
+        // Every file: exports to S3 are named 000000.gz, a server's log anything.
+        std::vector<Diagnostic> problems;
+        const std::vector<std::string> files =
+            files_in(path, problems, [](std::string_view /*name*/) { return true; });
+        state_->diagnostics.insert(state_->diagnostics.end(), problems.begin(), problems.end());
         for (const std::string& file : files) {
             read_path(file);
         }

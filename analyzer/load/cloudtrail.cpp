@@ -143,14 +143,11 @@ void read_cloudtrail_text(std::string_view text, const FileName& file, CloudTrai
 void read_cloudtrail_path(const std::string& path, CloudTrailRead& out, const LoadLimits& limits) {
     std::error_code error;
     if (path != "-" && std::filesystem::is_directory(path, error)) {
-        std::vector<std::string> files;
-        for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-             !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-            if (it->is_regular_file(error)) {
-                files.push_back(it->path().string());
-            }
-        }
-        std::sort(files.begin(), files.end());
+        // Every file: trail files end in .json.gz, lookup-events output is named by whoever saved it.
+        std::vector<Diagnostic> problems;
+        const std::vector<std::string> files =
+            files_in(path, problems, [](std::string_view /*name*/) { return true; });
+        out.diagnostics.insert(out.diagnostics.end(), problems.begin(), problems.end());
         for (const std::string& file : files) {
             read_cloudtrail_path(file, out, limits);
         }

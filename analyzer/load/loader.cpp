@@ -227,7 +227,8 @@ std::optional<std::string> read_input(const std::string& path, const LoadOptions
 }
 
 // What a directory walk does with one entry: read it, go into it, or say why not.
-void walk(const fs::path& directory, std::vector<std::string>& found, Export& out) {
+void walk(const fs::path& directory, std::vector<std::string>& found, Export& out,
+          bool (*wanted)(std::string_view name)) {
     std::error_code code;
     fs::directory_iterator it(directory, code);
     if (code) {
@@ -250,7 +251,7 @@ void walk(const fs::path& directory, std::vector<std::string>& found, Export& ou
             subdirectories.push_back(path);  // hidden ones too: kubectl apply -R walks them
             continue;
         }
-        const bool input_name = is_input_file_name(path.filename().string());
+        const bool input_name = wanted(path.filename().string());
         if (fs::is_symlink(own)) {
             const fs::file_status target = fs::status(path, code);
             if (code || !fs::exists(target)) {
@@ -292,7 +293,7 @@ void walk(const fs::path& directory, std::vector<std::string>& found, Export& ou
             fmt::format("cannot list the directory: {}; some of its files are not analyzed", code.message()));
     }
     for (const fs::path& subdirectory : subdirectories) {
-        walk(subdirectory, found, out);
+        walk(subdirectory, found, out, wanted);
     }
 }
 
@@ -303,9 +304,14 @@ bool is_input_file_name(std::string_view name) {
 }
 
 std::vector<std::string> input_files_in(const std::string& directory, std::vector<Diagnostic>& problems) {
+    return files_in(directory, problems, is_input_file_name);
+}
+
+std::vector<std::string> files_in(const std::string& directory, std::vector<Diagnostic>& problems,
+                                  bool (*wanted)(std::string_view name)) {
     Export out;
     std::vector<std::string> found;
-    walk(fs::path(directory), found, out);
+    walk(fs::path(directory), found, out, wanted);
     std::sort(found.begin(), found.end());
     problems = std::move(out.diagnostics);
     return found;

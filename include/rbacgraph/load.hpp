@@ -60,6 +60,11 @@ bool is_input_file_name(std::string_view name);
 /// naming the path; the rest is still listed.
 std::vector<std::string> input_files_in(const std::string& directory, std::vector<Diagnostic>& problems);
 
+/// The files of a directory whose names `wanted` accepts, walked as input_files_in walks (recursively, hidden
+/// ones included, in name order, links to directories and FIFOs not followed, each problem a diagnostic).
+std::vector<std::string> files_in(const std::string& directory, std::vector<Diagnostic>& problems,
+                                  bool (*wanted)(std::string_view name));
+
 /// Loads files and directories (recursively: .yaml, .yml, .json; "-" is stdin) into one export.
 /// Problems become diagnostics; loading always goes on with the rest.
 Export load_paths(const std::vector<std::string>& paths, const LoadOptions& options = {});

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <map>
@@ -426,6 +427,28 @@ TEST_CASE("a gzip file is read by its magic bytes, a stream of any length in con
     REQUIRE(stream_reader.diagnostics().size() == 1);
     CHECK(stream_reader.diagnostics()[0].location.line == 4);
     CHECK(stream_reader.stats().requests == 1);
+}
+
+TEST_CASE("a directory of logs is walked as inputs are: every file, a FIFO named but never opened") {
+    // Shares load.hpp files_in with the export reader: a FIFO in a walked directory could block forever.
+    const std::filesystem::path directory = std::filesystem::temp_directory_path() / "rbacgraph-usage-dir";
+    std::filesystem::remove_all(directory);
+    std::filesystem::create_directories(directory / "stream-a");
+    {
+        std::ofstream out(directory / "stream-a" / "000000");
+        out << lines_of({EventSpec{}});
+    }
+    REQUIRE(mkfifo((directory / "pipe").c_str(), 0600) == 0);
+    AuditReader reader([](AuditRequest&&) {});
+    reader.read_path(directory.string());
+    CloudTrailRead trail;
+    read_cloudtrail_path(directory.string(), trail);
+    std::filesystem::remove_all(directory);
+    CHECK(reader.stats().requests == 1);
+    REQUIRE(reader.diagnostics().size() == 1);
+    CHECK(reader.diagnostics()[0].message.find("FIFO") != std::string::npos);
+    CHECK(std::any_of(trail.diagnostics.begin(), trail.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.message.find("FIFO") != std::string::npos; }));
 }
 
 TEST_CASE("each allowed request is credited to every grant that allows it, refused ones kept apart") {
