@@ -1,12 +1,13 @@
 // Writes a deterministic synthetic estate: one account's IAM dump and many small clusters
 // (docs/performance.md, "The estate"):
-//   rbacgraph-gen-estate --principals P --clusters C [--seed S] --out DIR
+//   rbacgraph-gen-estate --principals P --clusters C [--objects N] [--seed S] --out DIR
 // DIR/iam/111122223333.json holds P users and roles (70/30) with groups, managed and inline policies and
 // trust policies that delegate to the account, name users or roles (chains), or admit services;
 // DIR/clusters/cNN/ holds describe-cluster, aws-auth mapping some of the roles, RBAC for the mapped groups,
 // and access entries.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +25,7 @@ constexpr std::string_view kAccount = "111122223333";
 struct Options {
     std::size_t principals = 5000;
     std::size_t clusters = 50;
+    std::size_t objects = 80;  ///< RBAC objects per cluster (Roles and RoleBindings, in pairs)
     std::uint64_t seed = 1;
     std::filesystem::path out;
 };
@@ -208,7 +210,9 @@ class EstateWriter {
                 kAccount, role, t, group);
         }
         std::ofstream rbac(dir / "rbac.yaml");
-        for (std::size_t t = 0; t < kTeams; ++t) {
+        // Beyond the 40 teams aws-auth maps, each pair is one more namespace of one of those teams.
+        const std::size_t pairs = std::max(kTeams, options_.objects / 2);
+        for (std::size_t t = 0; t < pairs; ++t) {
             rbac << fmt::format(
                 "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: team-{0}\n  "
                 "namespace: "
@@ -220,8 +224,8 @@ class EstateWriter {
                 "kind: "
                 "Role\n  name: team-{0}\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  "
                 "name: "
-                "team-{0}\n",
-                t, t % 8 == 0 ? "secrets" : "configmaps");
+                "team-{2}\n",
+                t, t % 8 == 0 ? "secrets" : "configmaps", t % kTeams);
         }
         if (mode != "CONFIG_MAP") {
             std::ofstream entries(dir / "access-entries.json");
@@ -247,8 +251,8 @@ class EstateWriter {
 };
 
 int usage() {
-    std::cerr
-        << "usage: rbacgraph-gen-estate --principals P (>= 10) --clusters C (>= 1) [--seed S] --out DIR\n";
+    std::cerr << "usage: rbacgraph-gen-estate --principals P (>= 10) --clusters C (>= 1) [--objects N (RBAC "
+                 "objects per cluster, default 80)] [--seed S] --out DIR\n";
     return 2;
 }
 
@@ -266,6 +270,8 @@ int main(int argc, char** argv) {
             options.principals = std::strtoull(value, nullptr, 10);
         } else if (flag == "--clusters") {
             options.clusters = std::strtoull(value, nullptr, 10);
+        } else if (flag == "--objects") {
+            options.objects = std::strtoull(value, nullptr, 10);
         } else if (flag == "--seed") {
             options.seed = std::strtoull(value, nullptr, 10);
         } else if (flag == "--out") {

@@ -138,9 +138,9 @@ struct RuleRun {
     double seconds = 0;
 };
 
-// Rules are independent readers of a warmed-up context: they run on every core, and their findings are
+// Rules are independent readers of a warmed-up context: they run on `threads` cores, and their findings are
 // then processed in catalog order, so the report does not depend on the threads.
-std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule> rules) {
+std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule> rules, unsigned threads) {
     std::vector<RuleRun> runs;
     for (const Rule& rule : rules) {
         if (context.rule_enabled(rule.info.slug)) {
@@ -159,12 +159,16 @@ std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule
     };
     {
         std::vector<std::jthread> helpers;
-        for (unsigned i = 1; i < std::thread::hardware_concurrency() && i < runs.size(); ++i) {
+        for (unsigned i = 1; i < threads && i < runs.size(); ++i) {
             helpers.emplace_back(work);
         }
         work();
     }
     return runs;
+}
+
+unsigned threads_of(const CheckRun& run) {
+    return run.threads != 0 ? run.threads : std::max(1U, std::thread::hardware_concurrency());
 }
 
 }  // namespace
@@ -178,9 +182,15 @@ class ReportBuilder {
         : run_(run), report_(report), annotations_(run.rules, report.diagnostics) {}
 
     void add(const CheckContext& context) {
+        add(run_rules(context, run_.rules, threads_of(run_)), context.cluster_name());
+    }
+
+    /// Files one cluster's rule runs (in catalog order); clusters must be added in estate order, since a
+    /// repeated fingerprint is numbered in the order it is met.
+    void add(std::vector<RuleRun> runs, std::string_view cluster_name) {
         const bool timed = report_.timings.empty();
         std::size_t index = 0;
-        for (RuleRun& rule_run : run_rules(context, run_.rules)) {
+        for (RuleRun& rule_run : runs) {
             const Rule& rule = *rule_run.rule;
             if (timed) {
                 report_.timings.push_back({std::string(rule.info.slug), 0, 0});
@@ -197,7 +207,7 @@ class ReportBuilder {
                     ++report_.builtin_hidden;
                     continue;
                 }
-                stamp(finding, rule.info, context);
+                stamp(finding, rule.info, cluster_name);
                 report_.findings.push_back(std::move(finding));
             }
             rule_run.found = {};
@@ -228,12 +238,12 @@ class ReportBuilder {
     }
 
   private:
-    void stamp(Finding& finding, const RuleInfo& rule, const CheckContext& context) {
+    void stamp(Finding& finding, const RuleInfo& rule, std::string_view cluster_name) {
         finding.rule = std::string(rule.slug);
         finding.id = std::string(rule.id);
         finding.severity = finding.severity.value_or(rule.severity);
         if (finding.cluster.empty() && !finding.account_wide) {
-            finding.cluster = std::string(context.cluster_name());
+            finding.cluster = std::string(cluster_name);
         }
         finding.fingerprint = fingerprint_of(finding);
         // Two findings of one rule on one object with the same key stay apart in baselines.
@@ -283,9 +293,37 @@ CheckReport run_checks(const Estate& estate, const CheckRun& run) {
     if (estate.has_iam() && iam_rules) {
         reach.emplace(estate.iam());
     }
-    for (std::size_t i = 0; i < estate.clusters().size(); ++i) {
-        const CheckScope scope{&estate, reach ? &*reach : nullptr, i};
-        builder.add(CheckContext(*estate.clusters()[i].graph, run.options, scope));
+    const std::size_t count = estate.clusters().size();
+    const auto scope_of = [&](std::size_t i) { return CheckScope{&estate, reach ? &*reach : nullptr, i}; };
+    if (count == 1) {
+        builder.add(CheckContext(*estate.clusters()[0].graph, run.options, scope_of(0)));
+        builder.finish();
+        return report;
+    }
+    // Many clusters: each core checks whole clusters (one rule after another), a window of clusters at a
+    // time, and the window is filed in estate order; the report is the same as one cluster after another.
+    const unsigned threads = threads_of(run);
+    const std::size_t window = static_cast<std::size_t>(threads) * 8;
+    for (std::size_t start = 0; start < count; start += window) {
+        const std::size_t end = std::min(count, start + window);
+        std::vector<std::vector<RuleRun>> runs(end - start);
+        std::atomic<std::size_t> next{start};
+        const auto work = [&] {
+            for (std::size_t i = next++; i < end; i = next++) {
+                const CheckContext context(*estate.clusters()[i].graph, run.options, scope_of(i));
+                runs[i - start] = run_rules(context, run.rules, 1);
+            }
+        };
+        {
+            std::vector<std::jthread> helpers;
+            for (unsigned t = 1; t < threads && t < end - start; ++t) {
+                helpers.emplace_back(work);
+            }
+            work();
+        }
+        for (std::size_t i = start; i < end; ++i) {
+            builder.add(std::move(runs[i - start]), estate.clusters()[i].name);
+        }
     }
     builder.finish();
     return report;

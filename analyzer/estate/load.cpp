@@ -2,7 +2,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <tuple>
 
 #include "rbacgraph/estate.hpp"
@@ -73,23 +75,68 @@ void reject_cluster_objects(const Export& shared, std::string_view cluster_optio
     }
 }
 
+// One cluster's load, kept apart until every cluster is done so that the estate is the same whichever
+// thread loaded which cluster.
+struct LoadedCluster {
+    std::shared_ptr<const Graph> graph;
+    std::vector<IamAccountDetails> iam;
+    LoadSummary summary;
+    std::vector<Diagnostic> diagnostics;
+    bool evaluable = false;
+};
+
+LoadedCluster load_cluster(const ClusterInput& cluster, const LoadOptions& options,
+                           const GraphOptions& graph) {
+    LoadedCluster out;
+    Export source = load_paths(cluster.paths, options);
+    out.evaluable = holds_access_definitions(source);
+    out.summary = source.summary;
+    out.iam = std::move(source.iam);
+    source.iam.clear();
+    out.diagnostics = source.diagnostics;
+    out.graph = std::make_shared<const Graph>(std::move(source), graph);
+    out.diagnostics.insert(out.diagnostics.end(), out.graph->diagnostics().begin(),
+                           out.graph->diagnostics().end());
+    return out;
+}
+
 }  // namespace
 
 LoadedEstate load_estate(const EstateInput& input) {
     LoadedEstate loaded;
+    // Clusters are independent: with several, each core loads whole clusters (one file at a time each),
+    // which keeps every core busy on estates of many small clusters where one cluster's files are too few to
+    // share (performance.md, "The estate"); one cluster parses its files on every core instead.
+    std::vector<LoadedCluster> parts(input.clusters.size());
+    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(cores, input.clusters.size()));
+    LoadOptions per_cluster = input.load;
+    if (workers > 1) {
+        per_cluster.threads = 1;
+    }
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < parts.size(); i = next++) {
+            parts[i] = load_cluster(input.clusters[i], per_cluster, input.graph);
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        for (unsigned t = 1; t < workers; ++t) {
+            helpers.emplace_back(work);
+        }
+        work();
+    }
     std::vector<Cluster> clusters;
     std::vector<IamAccountDetails> iam;
-    for (const ClusterInput& cluster : input.clusters) {
-        Export source = load_paths(cluster.paths, input.load);
-        loaded.evaluable = loaded.evaluable || holds_access_definitions(source);
-        add_summary(loaded.summary, source.summary);
-        std::move(source.iam.begin(), source.iam.end(), std::back_inserter(iam));
-        source.iam.clear();
-        std::vector<Diagnostic> found = source.diagnostics;
-        auto graph = std::make_shared<const Graph>(std::move(source), input.graph);
-        found.insert(found.end(), graph->diagnostics().begin(), graph->diagnostics().end());
-        loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
-        clusters.push_back({cluster.name, std::move(graph)});
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        LoadedCluster& part = parts[i];
+        loaded.evaluable = loaded.evaluable || part.evaluable;
+        add_summary(loaded.summary, part.summary);
+        std::move(part.iam.begin(), part.iam.end(), std::back_inserter(iam));
+        loaded.diagnostics.insert(loaded.diagnostics.end(), std::make_move_iterator(part.diagnostics.begin()),
+                                  std::make_move_iterator(part.diagnostics.end()));
+        clusters.push_back({input.clusters[i].name, std::move(part.graph)});
     }
     if (!input.shared_paths.empty()) {
         Export shared = load_paths(input.shared_paths, input.load);

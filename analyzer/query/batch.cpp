@@ -274,42 +274,6 @@ class SharedIdentities {
     std::unordered_map<std::string, std::unique_ptr<Authorizer>> cache_;
 };
 
-// One worker's view: the identities it has met, found without taking the shared lock.
-class IdentityCache {
-  public:
-    explicit IdentityCache(SharedIdentities& shared) : shared_(shared) {}
-    const Graph& graph() const { return shared_.graph(); }
-    const ApiCatalog& catalog() const { return shared_.catalog(); }
-
-    const Authorizer* find(const RequestLine& line) {
-        key_.assign(line.arn.empty() ? "u\x1f" : "a\x1f");
-        key_.append(line.arn.empty() ? line.user : line.arn);
-        for (const std::string_view group : line.groups) {
-            key_.push_back('\x1f');
-            key_.append(group);
-        }
-        // Requests often come grouped by who asks (a script's questions about one role after another).
-        if (last_ != nullptr && key_ == last_key_) {
-            return last_;
-        }
-        if (const auto found = local_.find(key_); found != local_.end()) {
-            last_ = found->second;
-        } else {
-            last_ = shared_.find(key_, line);
-            local_.emplace(key_, last_);
-        }
-        last_key_ = key_;
-        return last_;
-    }
-
-  private:
-    SharedIdentities& shared_;
-    std::string key_;
-    std::string last_key_;
-    const Authorizer* last_ = nullptr;
-    std::unordered_map<std::string, const Authorizer*> local_;
-};
-
 struct Answer {
     bool allowed = false;
     bool unauthenticated = false;
@@ -319,17 +283,22 @@ struct Answer {
     std::string reason{};  ///< why an authenticated identity's request is refused before authorization
 };
 
-Answer answer(const RequestLine& line, IdentityCache& cache) {
+// Why a line cannot be asked at all, before its identity is looked up; "" when it can.
+std::string identity_problem(const RequestLine& line) {
     if (!line.error.empty()) {
-        return {false, false, line.error, {}, {}};
+        return line.error;
     }
     if (line.arn.empty() == line.user.empty()) {
-        return {false, false, "give exactly one of \"arn\" or \"user\"", {}, {}};
+        return "give exactly one of \"arn\" or \"user\"";
     }
     if (!line.arn.empty() && !line.groups.empty()) {
-        return {false, false, "\"groups\" goes with \"user\", not with \"arn\"", {}, {}};
+        return "\"groups\" goes with \"user\", not with \"arn\"";
     }
-    const Authorizer* authorizer = cache.find(line);
+    return {};
+}
+
+// The answer to a line that names its identity (identity_problem is ""), asked of that identity.
+Answer answer(const RequestLine& line, const Authorizer* authorizer, const SharedIdentities& identities) {
     if (line.path.empty() == line.resource.empty()) {
         return {false, false, "give exactly one of \"resource\" or \"path\"", {}, {}};
     }
@@ -342,7 +311,7 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
                                     .ns = std::string(line.ns),
                                     .api_group = std::string(line.api_group),
                                     .subresource = std::string(line.subresource)},
-                                   cache.catalog());
+                                   identities.catalog());
     if (auto* problem = std::get_if<std::string>(&request)) {
         return {false, false, std::move(*problem), {}, {}};
     }
@@ -356,7 +325,7 @@ Answer answer(const RequestLine& line, IdentityCache& cache) {
                std::move(resolved.warnings),
                decision.unauthenticated};
     if (decision.verdict == Verdict::kUndetermined) {
-        out.undetermined = undetermined_reasons(cache.graph(), decision);
+        out.undetermined = undetermined_reasons(identities.graph(), decision);
     }
     return out;
 }
@@ -396,11 +365,6 @@ void print(const Answer& result, std::optional<std::string_view> id, std::size_t
     out += "}\n";
 }
 
-struct LineOutcome {
-    bool allowed = false;
-    bool error = false;
-};
-
 // A request line nests a few levels; an id that nests thousands (70,000 '[' crashed the writer that echoes
 // ids back) is refused before it is parsed. Brackets inside strings do not count.
 constexpr std::size_t kMaxLineNesting = 64;
@@ -429,68 +393,209 @@ bool nests_too_deep(std::string_view text) {
     return false;
 }
 
-LineOutcome answer_line(std::string_view text, std::size_t number, IdentityCache& cache, std::string& out) {
-    if (std::optional<RequestLine> line = FlatScanner(text).scan()) {
-        const Answer result = answer(*line, cache);
-        print(result, line->id, number, out);
-        return {result.allowed, !result.error.empty()};
-    }
-    if (nests_too_deep(text)) {  // the flat lines above nest nothing
-        print({false,
-               false,
-               "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels",
-               {},
-               {}},
-              std::nullopt, number, out);
-        return {false, true};
-    }
-    const json object = json::parse(text, nullptr, false);
-    if (object.is_discarded() || !object.is_object()) {
-        print({false, false, "not a JSON object", {}, {}}, std::nullopt, number, out);
-        return {false, true};
-    }
-    RequestLine line;
-    std::string id_text;
-    read_json_line(object, id_text, line);
-    const Answer result = answer(line, cache);
-    print(result, line.id, number, out);
-    return {result.allowed, !result.error.empty()};
-}
-
 bool blank(std::string_view line) {
     return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-// Answers lines[begin, end) into `out`, counting into `stats`; lines[0] is input line first_line.
-void answer_range(const std::vector<std::string>& lines, std::size_t begin, std::size_t end,
-                  std::size_t first_line, IdentityCache& cache, std::string& out, BatchStats& stats) {
-    out.reserve(out.size() + (end - begin) * 32);
-    for (std::size_t i = begin; i < end; ++i) {
-        if (blank(lines[i])) {
-            continue;
-        }
-        ++stats.requests;
-        const LineOutcome outcome = answer_line(lines[i], first_line + i, cache, out);
-        stats.allowed += outcome.allowed ? 1 : 0;
-        stats.errors += outcome.error ? 1 : 0;
+// One line of a block, read: its fields (views into the line, or into `object` for lines nlohmann read),
+// or the answer already known (an unreadable line, a missing identity).
+struct ReadLine {
+    bool blank = false;
+    RequestLine line;
+    std::unique_ptr<json> object;  ///< the slow reader's document, which `line` views
+    std::string id_text;           ///< the slow reader's id, printed back
+    std::uint64_t identity = 0;    ///< hash of who asks (grouping only; equal identities are compared)
+    bool answered = false;         ///< `answer` is final: no identity to ask
+    Answer answer;
+};
+
+std::uint64_t mix(std::uint64_t hash, std::string_view text) {
+    // FNV-1a over the bytes, then a separator that no byte value equals in effect.
+    for (const char c : text) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
     }
+    return (hash ^ 0x1f1fULL) * 0x100000001b3ULL;
 }
+
+void read_line(std::string_view text, ReadLine& out) {
+    out = ReadLine{};
+    if (blank(text)) {
+        out.blank = true;
+        return;
+    }
+    if (std::optional<RequestLine> line = FlatScanner(text).scan()) {
+        out.line = std::move(*line);
+    } else if (nests_too_deep(text)) {  // the flat lines above nest nothing
+        out.answered = true;
+        out.answer.error = "the line nests deeper than " + std::to_string(kMaxLineNesting) + " levels";
+        return;
+    } else {
+        out.object = std::make_unique<json>(json::parse(text, nullptr, false));
+        if (out.object->is_discarded() || !out.object->is_object()) {
+            out.answered = true;
+            out.answer.error = "not a JSON object";
+            return;
+        }
+        read_json_line(*out.object, out.id_text, out.line);
+    }
+    if (std::string problem = identity_problem(out.line); !problem.empty()) {
+        out.answered = true;
+        out.answer.error = std::move(problem);
+        return;
+    }
+    std::uint64_t hash = out.line.arn.empty() ? 0x75ULL : 0x61ULL;
+    hash = mix(hash, out.line.arn.empty() ? out.line.user : out.line.arn);
+    for (const std::string_view group : out.line.groups) {
+        hash = mix(hash, group);
+    }
+    out.identity = hash;
+}
+
+// Who asks, as the key identities are shared under: "a" + arn, or "u" + user and groups.
+std::string identity_key(const RequestLine& line) {
+    std::string key(line.arn.empty() ? "u\x1f" : "a\x1f");
+    key.append(line.arn.empty() ? line.user : line.arn);
+    for (const std::string_view group : line.groups) {
+        key.push_back('\x1f');
+        key.append(group);
+    }
+    return key;
+}
+
+bool same_identity(const ReadLine& a, const ReadLine& b) {
+    return a.identity == b.identity && a.line.arn == b.line.arn && a.line.user == b.line.user &&
+           a.line.groups == b.line.groups;
+}
+
+// Runs body(begin, end) over [0, count), in two halves at once when there are two cores.
+template <typename Body>
+void in_parallel(std::size_t count, bool parallel, Body body) {
+    if (!parallel || count < 512) {
+        body(std::size_t{0}, count);
+        return;
+    }
+    const std::size_t half = count / 2;
+    std::jthread second([&] { body(half, count); });
+    body(std::size_t{0}, half);
+}
+
+// Answers one block of lines, grouped by who asks: every line of one identity is answered together, so the
+// identity is looked up once per block and its grants are read while they are in cache (performance.md,
+// issue 33); the answers are printed in the order of the lines.
+class BlockAnswerer {
+  public:
+    explicit BlockAnswerer(const Graph& graph) : identities_(graph) {}
+
+    void answer(const std::vector<std::string>& lines, std::size_t count, std::size_t first_line,
+                std::ostream& out, BatchStats& stats) {
+        const bool parallel = std::thread::hardware_concurrency() > 1;
+        if (read_.size() < count) {
+            read_.resize(count);
+        }
+        in_parallel(count, parallel, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                read_line(lines[i], read_[i]);
+            }
+        });
+        // The lines that ask an identity, sorted by the hash of who asks and then by line (integers only);
+        // a run of one hash is one identity unless two identities share a hash, which the words decide.
+        keyed_.clear();
+        for (std::uint32_t i = 0; i < count; ++i) {
+            if (!read_[i].blank && !read_[i].answered) {
+                keyed_.emplace_back(read_[i].identity, i);
+            }
+        }
+        std::sort(keyed_.begin(), keyed_.end());
+        order_.resize(keyed_.size());
+        for (std::size_t k = 0; k < keyed_.size(); ++k) {
+            order_[k] = keyed_[k].second;
+        }
+        // Split at the hash boundary nearest the middle, so no identity is looked up by both cores.
+        std::size_t split = keyed_.size() / 2;
+        while (split > 0 && split < keyed_.size() && keyed_[split - 1].first == keyed_[split].first) {
+            ++split;
+        }
+        // A run of one hash is one identity unless two identities share a hash (FNV collides on purpose
+        // easily): each line is compared with the run's first, and a line of another identity is asked of
+        // its own.
+        const auto answer_groups = [&](std::size_t begin, std::size_t end) {
+            const Authorizer* authorizer = nullptr;
+            std::size_t first = begin;
+            for (std::size_t k = begin; k < end; ++k) {
+                ReadLine& read = read_[order_[k]];
+                const Authorizer* asked = authorizer;
+                if (k == begin || keyed_[k].first != keyed_[k - 1].first) {
+                    first = k;
+                    authorizer = asked = identities_.find(identity_key(read.line), read.line);
+                } else if (!same_identity(read_[order_[first]], read)) {
+                    asked = identities_.find(identity_key(read.line), read.line);
+                }
+                read.answer = rbacgraph::answer(read.line, asked, identities_);
+            }
+        };
+        if (parallel && order_.size() >= 512) {
+            std::jthread second([&] { answer_groups(split, order_.size()); });
+            answer_groups(0, split);
+        } else {
+            answer_groups(0, order_.size());
+        }
+        std::array<std::string, 2> printed;
+        std::array<BatchStats, 2> part;
+        const std::size_t half = parallel && count >= 512 ? count / 2 : count;
+        const auto print_range = [&](std::size_t which, std::size_t begin, std::size_t end) {
+            printed[which].reserve((end - begin) * 32);
+            for (std::size_t i = begin; i < end; ++i) {
+                const ReadLine& read = read_[i];
+                if (read.blank) {
+                    continue;
+                }
+                ++part[which].requests;
+                part[which].allowed += read.answer.allowed ? 1 : 0;
+                part[which].errors += read.answer.error.empty() ? 0 : 1;
+                print(read.answer, read.line.id, first_line + i, printed[which]);
+            }
+        };
+        if (half < count) {
+            std::jthread second([&] { print_range(1, half, count); });
+            print_range(0, 0, half);
+        } else {
+            print_range(0, 0, count);
+        }
+        for (std::size_t i = 0; i < 2; ++i) {
+            out << printed[i];
+            stats.requests += part[i].requests;
+            stats.allowed += part[i].allowed;
+            stats.errors += part[i].errors;
+        }
+    }
+
+  private:
+    SharedIdentities identities_;
+    std::vector<ReadLine> read_;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed_;
+    std::vector<std::uint32_t> order_;
+};
 
 }  // namespace
 
 BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
-    // Lines are read in blocks; the two halves of a block are answered at once and printed in order.
-    constexpr std::size_t kBlock = 1 << 15;
-    const bool parallel = std::thread::hardware_concurrency() > 1;
+    // Lines are read in blocks, each answered grouped by identity and printed in order. A larger block groups
+    // more lines of one identity (a file of random requests gains most); a caller that waits for each answer
+    // still gets it, since a block ends wherever reading would wait.
+    constexpr std::size_t kBlock = 1 << 17;
     BatchStats stats;
-    SharedIdentities shared(graph);
-    std::array<IdentityCache, 2> caches{IdentityCache(shared), IdentityCache(shared)};
-    std::vector<std::string> lines(kBlock);
-    std::array<std::string, 2> answers;
+    BlockAnswerer answerer(graph);
+    std::vector<std::string> lines(1024);
     std::size_t first_line = 1;
     while (in) {
         std::size_t count = 0;
-        while (count < kBlock && std::getline(in, lines[count])) {
+        while (count < kBlock) {
+            if (count == lines.size()) {
+                lines.resize(std::min(kBlock, lines.size() * 2));
+            }
+            if (!std::getline(in, lines[count])) {
+                break;
+            }
             ++count;
             // A caller that writes one request and waits for its answer (a co-process on a pipe) must get
             // it: when nothing more can be read without waiting, the block is answered as it is.
@@ -501,23 +606,7 @@ BatchStats run_batch(const Graph& graph, std::istream& in, std::ostream& out) {
         if (count == 0) {
             break;
         }
-        const std::size_t half = parallel && count > 256 ? count / 2 : count;
-        std::array<BatchStats, 2> part;
-        {
-            std::jthread second;
-            if (half < count) {
-                second = std::jthread(
-                    [&] { answer_range(lines, half, count, first_line, caches[1], answers[1], part[1]); });
-            }
-            answer_range(lines, 0, half, first_line, caches[0], answers[0], part[0]);
-        }
-        for (std::size_t i = 0; i < 2; ++i) {
-            out << answers[i];
-            answers[i].clear();
-            stats.requests += part[i].requests;
-            stats.allowed += part[i].allowed;
-            stats.errors += part[i].errors;
-        }
+        answerer.answer(lines, count, first_line, out, stats);
         out.flush();
         first_line += count;
     }

@@ -443,6 +443,9 @@ struct CheckRun {
     CheckOptions options;
     CheckConfig config;
     std::optional<std::set<std::string>> baseline;
+    /// Threads the rules (one cluster) or the clusters (an estate) run on; 0 = one per core. The report does
+    /// not depend on it.
+    unsigned threads = 0;
 };
 
 /// The result of `check`: findings sorted by file, line, column, rule ID.

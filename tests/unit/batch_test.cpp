@@ -128,6 +128,47 @@ TEST_CASE("large batches answer in input order across workers") {
     }
 }
 
+// Lines are answered grouped by who asks (issue 33): identities interleaved in one block, users that differ
+// only by a group, and the same user with its groups in another order must each get the answer a block of
+// that one line gets.
+TEST_CASE("interleaved identities in one block answer as each line alone") {
+    const std::vector<std::string> askers = {
+        R"("arn": "arn:aws:iam::1:user/admin")",
+        R"("user": "jane")",
+        R"("user": "jane", "groups": ["system:authenticated"])",
+        R"("user": "jane", "groups": ["system:authenticated", "ops"])",
+        R"("user": "jane", "groups": ["ops", "system:authenticated"])",
+        R"("user": "bob", "groups": ["system:authenticated"])",
+        R"("arn": "arn:aws:iam::1:user/nobody")",
+        R"("user": "jane", "groups": ["system:masters"])",  // only the groups tell it from the jane above
+    };
+    const std::vector<std::string> asks = {
+        R"("verb": "get", "resource": "namespaces", "name": "team")",
+        R"("verb": "get", "resource": "namespaces", "name": "team", "namespace": "team")",
+        R"("verb": "delete", "resource": "pods", "namespace": "team")",
+    };
+    std::string input;
+    std::vector<std::string> alone;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string line = "{" + askers[(i * 3) % askers.size()] + ", " + asks[(i / 5) % asks.size()] +
+                                 R"(, "id": )" + std::to_string(i) + "}";
+        input += line + "\n";
+        const auto answer = run(line);
+        REQUIRE(answer.size() == 1);
+        alone.push_back(answer.front());
+    }
+    const auto answers = run(input);
+    REQUIRE(answers.size() == alone.size());
+    std::size_t allowed = 0;
+    for (std::size_t i = 0; i < alone.size(); ++i) {
+        CHECK(answers[i] == alone[i]);
+        allowed += alone[i].starts_with(R"({"allowed":true)") ? 1 : 0;
+    }
+    // Both answers occur (a control: the comparison is not of refusals only).
+    CHECK(allowed > 0);
+    CHECK(allowed < alone.size());
+}
+
 TEST_CASE("resource words: RESOURCE/SUB, RESOURCE.GROUP and conflicts") {
     auto request =
         make_request({.verb = "update", .resource = "deployments.apps/scale", .name = "web", .ns = "ns"});

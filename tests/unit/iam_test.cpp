@@ -3,6 +3,9 @@
 // User Guide's policy evaluation logic, "IAM-principal" its Principal element page, "BOTO" botocore.
 #include "rbacgraph/iam.hpp"
 
+#include <fmt/format.h>
+
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -411,6 +414,48 @@ TEST_CASE("estate: a user with only sts:AssumeRole on developers reads pods thro
     CHECK_FALSE(can_i_estate(*estate, alice,
                              rbacgraph::test::resource_request("delete", "pods", "kube-system"), false)
                     .allowed_anywhere());
+}
+
+// check over many clusters runs whole clusters on several threads, a window at a time, and files them in
+// estate order (issue 33): the report must be the one a single thread gives, finding for finding, including
+// fingerprints (numbered in the order met) and timings' counts. 40 clusters span more than one window.
+TEST_CASE("estate: check over many clusters on several threads reports as on one") {
+    std::vector<Cluster> clusters;
+    for (int i = 0; i < 40; ++i) {
+        const char* name = std::array{"dev", "prod", "staging"}[static_cast<std::size_t>(i % 3)];
+        Export source = load_paths({(kSource / "testdata/estate/clusters" / name).string()});
+        clusters.push_back({fmt::format("c{:02}", i), std::make_shared<const Graph>(std::move(source))});
+    }
+    Export shared = load_paths({(kSource / "testdata/estate/iam").string()});
+    const Estate estate(std::move(clusters), std::move(shared.iam));
+    const auto report_with = [&](unsigned threads) {
+        CheckRun run;
+        run.rules = builtin_rules();
+        run.threads = threads;
+        return run_checks(estate, run);
+    };
+    const CheckReport one = report_with(1);
+    REQUIRE(one.findings.size() > 40);
+    for (const unsigned threads : {2U, 5U}) {
+        const CheckReport many = report_with(threads);
+        REQUIRE(many.findings.size() == one.findings.size());
+        for (std::size_t i = 0; i < one.findings.size(); ++i) {
+            CHECK(many.findings[i].fingerprint == one.findings[i].fingerprint);
+            CHECK(many.findings[i].cluster == one.findings[i].cluster);
+            CHECK(many.findings[i].message == one.findings[i].message);
+        }
+        REQUIRE(many.timings.size() == one.timings.size());
+        for (std::size_t i = 0; i < one.timings.size(); ++i) {
+            CHECK(many.timings[i].findings == one.timings[i].findings);
+        }
+    }
+    // Every prod and staging copy reports (26 clusters, besides the account-wide findings): a control that
+    // the comparison is not of one cluster's findings.
+    std::set<std::string> reporting;
+    for (const Finding& finding : one.findings) {
+        reporting.insert(finding.cluster);
+    }
+    CHECK(reporting.size() >= 26);
 }
 
 TEST_CASE("estate: the IAM rules flag the seeds' scenarios, with paths and clusters") {
