@@ -2,11 +2,9 @@
 #include <array>
 #include <istream>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -241,37 +239,33 @@ void read_json_line(const json& object, std::string& id_text, RequestLine& line)
     }
 }
 
-// Identities are resolved once per distinct arn or user+groups and shared by the workers.
-class SharedIdentities {
+// Identities are resolved once per distinct arn or user+groups; each block looks up the identities it
+// names, builds the new ones on both cores and files them before any line is answered, so no lock is taken.
+class Identities {
   public:
-    explicit SharedIdentities(const Graph& graph) : graph_(graph), catalog_(catalog_of(graph.source())) {}
+    explicit Identities(const Graph& graph) : graph_(graph), catalog_(catalog_of(graph.source())) {}
     const Graph& graph() const { return graph_; }
     const ApiCatalog& catalog() const { return catalog_; }
 
-    const Authorizer* find(const std::string& key, const RequestLine& line) {
-        {
-            const std::shared_lock lock(mutex_);
-            if (const auto found = cache_.find(key); found != cache_.end()) {
-                return found->second.get();
-            }
-        }
+    const Authorizer* find(const std::string& key) const {
+        const auto found = known_.find(key);
+        return found == known_.end() ? nullptr : found->second.get();
+    }
+    /// Builds an identity's authorizer (thread-safe: reads only the graph).
+    std::unique_ptr<Authorizer> build(const RequestLine& line) const {
         std::vector<std::string> groups(line.groups.begin(), line.groups.end());
         Identity identity = line.arn.empty() ? kubernetes_identity(std::string(line.user), std::move(groups))
                                              : resolve_arn(graph_, line.arn);
-        auto authorizer = std::make_unique<Authorizer>(graph_, std::move(identity));
-        const std::unique_lock lock(mutex_);
-        auto& slot = cache_[key];
-        if (!slot) {
-            slot = std::move(authorizer);
-        }
-        return slot.get();
+        return std::make_unique<Authorizer>(graph_, std::move(identity));
+    }
+    const Authorizer* add(std::string key, std::unique_ptr<Authorizer> authorizer) {
+        return known_.emplace(std::move(key), std::move(authorizer)).first->second.get();
     }
 
   private:
     const Graph& graph_;
     const ApiCatalog catalog_;  ///< the requests' words are read against the input's resources
-    std::shared_mutex mutex_;
-    std::unordered_map<std::string, std::unique_ptr<Authorizer>> cache_;
+    std::unordered_map<std::string, std::unique_ptr<Authorizer>> known_;
 };
 
 struct Answer {
@@ -298,7 +292,7 @@ std::string identity_problem(const RequestLine& line) {
 }
 
 // The answer to a line that names its identity (identity_problem is ""), asked of that identity.
-Answer answer(const RequestLine& line, const Authorizer* authorizer, const SharedIdentities& identities) {
+Answer answer(const RequestLine& line, const Authorizer* authorizer, const Identities& identities) {
     if (line.path.empty() == line.resource.empty()) {
         return {false, false, "give exactly one of \"resource\" or \"path\"", {}, {}};
     }
@@ -510,35 +504,59 @@ class BlockAnswerer {
         for (std::size_t k = 0; k < keyed_.size(); ++k) {
             order_[k] = keyed_[k].second;
         }
-        // Split at the hash boundary nearest the middle, so no identity is looked up by both cores.
-        std::size_t split = keyed_.size() / 2;
-        while (split > 0 && split < keyed_.size() && keyed_[split - 1].first == keyed_[split].first) {
-            ++split;
+        // Who asks each line. A run of one hash is one identity unless two identities share a hash (FNV
+        // collides on purpose easily): each line is compared with the run's first, and a line of another
+        // identity is looked up by its own key. Identities not met before are built on both cores.
+        asked_.assign(order_.size(), nullptr);
+        pending_of_.assign(order_.size(), kNotPending);
+        pending_.clear();
+        pending_keys_.clear();
+        const auto look_up = [&](std::size_t k) {
+            const RequestLine& line = read_[order_[k]].line;
+            std::string key = identity_key(line);
+            if (const Authorizer* known = identities_.find(key)) {
+                asked_[k] = known;
+                return;
+            }
+            const auto [slot, added] = pending_keys_.try_emplace(std::move(key), pending_.size());
+            if (added) {
+                pending_.push_back(order_[k]);
+            }
+            pending_of_[k] = static_cast<std::uint32_t>(slot->second);
+        };
+        for (std::size_t k = 0, first = 0; k < order_.size(); ++k) {
+            if (k == 0 || keyed_[k].first != keyed_[k - 1].first) {
+                first = k;
+                look_up(k);
+            } else if (same_identity(read_[order_[first]], read_[order_[k]])) {
+                asked_[k] = asked_[first];
+                pending_of_[k] = pending_of_[first];
+            } else {
+                look_up(k);
+            }
         }
-        // A run of one hash is one identity unless two identities share a hash (FNV collides on purpose
-        // easily): each line is compared with the run's first, and a line of another identity is asked of
-        // its own.
+        std::vector<std::unique_ptr<Authorizer>> built(pending_.size());
+        in_parallel(pending_.size(), parallel, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t p = begin; p < end; ++p) {
+                built[p] = identities_.build(read_[pending_[p]].line);
+            }
+        });
+        std::vector<const Authorizer*> filed(pending_.size());
+        for (auto& [key, p] : pending_keys_) {
+            filed[p] = identities_.add(key, std::move(built[p]));
+        }
+        for (std::size_t k = 0; k < order_.size(); ++k) {
+            if (pending_of_[k] != kNotPending) {
+                asked_[k] = filed[pending_of_[k]];
+            }
+        }
         const auto answer_groups = [&](std::size_t begin, std::size_t end) {
-            const Authorizer* authorizer = nullptr;
-            std::size_t first = begin;
             for (std::size_t k = begin; k < end; ++k) {
                 ReadLine& read = read_[order_[k]];
-                const Authorizer* asked = authorizer;
-                if (k == begin || keyed_[k].first != keyed_[k - 1].first) {
-                    first = k;
-                    authorizer = asked = identities_.find(identity_key(read.line), read.line);
-                } else if (!same_identity(read_[order_[first]], read)) {
-                    asked = identities_.find(identity_key(read.line), read.line);
-                }
-                read.answer = rbacgraph::answer(read.line, asked, identities_);
+                read.answer = rbacgraph::answer(read.line, asked_[k], identities_);
             }
         };
-        if (parallel && order_.size() >= 512) {
-            std::jthread second([&] { answer_groups(split, order_.size()); });
-            answer_groups(0, split);
-        } else {
-            answer_groups(0, order_.size());
-        }
+        in_parallel(order_.size(), parallel, answer_groups);
         std::array<std::string, 2> printed;
         std::array<BatchStats, 2> part;
         const std::size_t half = parallel && count >= 512 ? count / 2 : count;
@@ -570,10 +588,16 @@ class BlockAnswerer {
     }
 
   private:
-    SharedIdentities identities_;
+    static constexpr std::uint32_t kNotPending = ~std::uint32_t{0};
+
+    Identities identities_;
     std::vector<ReadLine> read_;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed_;
     std::vector<std::uint32_t> order_;
+    std::vector<const Authorizer*> asked_;   ///< per entry of order_: who asks, once known
+    std::vector<std::uint32_t> pending_of_;  ///< per entry of order_: its identity in pending_, if new
+    std::vector<std::uint32_t> pending_;     ///< a line of each identity this block meets first
+    std::unordered_map<std::string, std::size_t> pending_keys_;
 };
 
 }  // namespace

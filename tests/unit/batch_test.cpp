@@ -1,5 +1,6 @@
 // can-i --batch contract (issue 3): one JSON answer per line, in order; a bad line gives an error and the
 // rest go on.
+#include <set>
 #include <sstream>
 
 #include "helpers.hpp"
@@ -257,6 +258,51 @@ class WaitingCaller : public std::streambuf {
     std::size_t next_ = 0;
     std::string current_;
 };
+
+// what_can_each spreads identities over threads; any sharing of a grant's rows between identities must keep
+// how each holds it: one binding held by two roles through different session-name templates is held with
+// different witnesses, which the answer names; rows shared by grant alone would give both the same text.
+TEST_CASE("what_can_each keeps how each identity holds a grant it shares with others") {
+    const Graph graph = graph_of(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/plain
+      username: "{{SessionName}}"
+    - rolearn: arn:aws:iam::1:role/prefixed
+      username: "x-{{SessionName}}"
+    - rolearn: arn:aws:iam::1:role/other
+      username: "x-{{SessionName}}"
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [''], resources: [pods], verbs: [get]}, {apiGroups: [''], resources: [pods], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: x-alice-reads}
+roleRef: {kind: ClusterRole, name: reader}
+subjects: [{kind: User, name: x-alice}]
+)");
+    const std::vector<Identity> mapped = mapped_identities(graph);
+    REQUIRE(mapped.size() == 3);
+    // Interleaved and repeated, so that every thread meets both ways of holding the grant.
+    std::vector<Identity> identities;
+    for (int round = 0; round < 16; ++round) {
+        identities.insert(identities.end(), mapped.begin(), mapped.end());
+    }
+    const std::vector<WhatCan> all = what_can_each(graph, identities);
+    std::set<std::string> vias;
+    for (std::size_t i = 0; i < identities.size(); ++i) {
+        CHECK(rows_text(all[i]) == rows_text(what_can(graph, Authorizer(graph, identities[i]))));
+        REQUIRE(all[i].rows.size() == 1);  // the two rules of one grant merge into one row
+        CHECK(all[i].rows[0].verbs == std::vector<std::string>{"get", "list"});
+        vias.insert(all[i].rows[0].via);
+    }
+    CHECK(vias.size() == 2);  // witness x-alice (plain) and alice (prefixed, other)
+}
 
 TEST_CASE("a caller that waits for each answer gets it before it sends the next request") {
     const Graph graph = graph_of(kExport);
