@@ -57,14 +57,14 @@ class HolderCollector {
     void add_value(const IdentityValue& value, const HolderIndex& index) {
         if (value.is_literal()) {
             if (const auto found = index.find(value.literal_text()); found != index.end()) {
-                add(found->second, {ValueMatch::Outcome::kYes, {}});
+                add(found->grants, {ValueMatch::Outcome::kYes, {}});
             }
             return;
         }
         // Only names starting with the value's literal prefix can match: visit just that range of the index.
         const std::string prefix = literal_prefix(value);
-        for (auto it = index.lower_bound(prefix); it != index.end() && it->first.starts_with(prefix); ++it) {
-            add(it->second, value.match(it->first));
+        for (auto it = index.lower_bound(prefix); it != index.end() && it->name.starts_with(prefix); ++it) {
+            add(it->grants, value.match(it->name));
         }
     }
 
@@ -77,7 +77,7 @@ class HolderCollector {
             }
             const std::string key = service_account->first + "/" + service_account->second;
             if (const auto found = index.find(key); found != index.end()) {
-                add(found->second, {ValueMatch::Outcome::kYes, {}});
+                add(found->grants, {ValueMatch::Outcome::kYes, {}});
             }
             return;
         }

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rbacgraph/grants.hpp"
 
 namespace rbacgraph {
@@ -27,10 +29,10 @@ void GrantTable::add_binding(const Binding& binding, std::optional<std::uint32_t
         // rule.go appliesToUser: kinds are case-sensitive and anything else matches nobody.
         if (subject.kind == "User") {
             row.holder = HolderKind::kUser;
-            users_[subject.name].push_back(id);
+            users_.add(subject.name, id);
         } else if (subject.kind == "Group") {
             row.holder = HolderKind::kGroup;
-            groups_[subject.name].push_back(id);
+            groups_.add(subject.name, id);
         } else if (subject.kind == "ServiceAccount") {
             // An SA subject without namespace takes the request's namespace, which for a RoleBinding is its
             // own; in a ClusterRoleBinding it matches nobody.
@@ -39,7 +41,7 @@ void GrantTable::add_binding(const Binding& binding, std::optional<std::uint32_t
                 continue;
             }
             row.holder = HolderKind::kServiceAccount;
-            service_accounts_[account_ns + "/" + subject.name].push_back(id);
+            service_accounts_.add(account_ns + "/" + subject.name, id);
         } else {
             continue;
         }
@@ -61,7 +63,7 @@ void GrantTable::add_policy(const AccessPolicyAssociation& association, std::uin
     row.rule_set = rule_set;
     row.in_force = in_force;
     row.scope = association.scope.cluster_wide ? GrantScope::kCluster : GrantScope::kNamespacePatterns;
-    principals_[access_entry_key(association.principal_arn)].push_back(static_cast<GrantId>(rows_.size()));
+    principals_.add(access_entry_key(association.principal_arn), static_cast<GrantId>(rows_.size()));
     rows_.push_back(row);
 }
 
@@ -70,6 +72,38 @@ void GrantTable::finish() {
         binding_starts_.push_back(static_cast<GrantId>(rows_.size()));
     }
     policy_starts_.push_back(static_cast<GrantId>(rows_.size()));
+    for (HolderIndex* index : {&users_, &groups_, &service_accounts_, &principals_}) {
+        index->finish();
+    }
+}
+
+void HolderIndex::finish() {
+    // Grants were added in table order, so sorting the pairs keeps each holder's grants in that order.
+    std::sort(pending_.begin(), pending_.end());
+    grants_.reserve(pending_.size());
+    std::vector<std::size_t> starts;
+    for (auto& [name, grant] : pending_) {
+        if (entries_.empty() || name != entries_.back().name) {
+            starts.push_back(grants_.size());
+            entries_.push_back({std::move(name), {}});
+        }
+        grants_.push_back(grant);
+    }
+    starts.push_back(grants_.size());
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+        entries_[e].grants = std::span<const GrantId>(grants_).subspan(starts[e], starts[e + 1] - starts[e]);
+    }
+    pending_ = {};
+}
+
+HolderIndex::const_iterator HolderIndex::lower_bound(std::string_view name) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), name,
+                            [](const Entry& entry, std::string_view key) { return entry.name < key; });
+}
+
+HolderIndex::const_iterator HolderIndex::find(std::string_view name) const {
+    const auto found = lower_bound(name);
+    return found != entries_.end() && found->name == name ? found : entries_.end();
 }
 
 Grant GrantTable::grant(GrantId id) const {
@@ -149,7 +183,7 @@ const HolderIndex& GrantTable::holders(HolderKind kind) const {
 std::span<const GrantId> GrantTable::held_by(HolderKind kind, std::string_view name) const {
     const HolderIndex& index = holders(kind);
     const auto found = index.find(name);
-    return found == index.end() ? std::span<const GrantId>() : std::span<const GrantId>(found->second);
+    return found == index.end() ? std::span<const GrantId>() : found->grants;
 }
 
 GrantTable::Placement GrantTable::placement(GrantId id) const {

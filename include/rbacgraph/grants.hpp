@@ -174,8 +174,41 @@ struct GrantRange {
     bool empty() const { return first == last; }
 };
 
-/// Holders of one kind by name, each with the grants they hold (in table order).
-using HolderIndex = std::map<std::string, std::vector<GrantId>, std::less<>>;
+/// Holders of one kind by name, each with the grants they hold (in table order), read like an ordered map:
+/// built once by sorting (name, grant) pairs into two flat arrays rather than by inserting into a tree of
+/// strings, which at a million bindings was most of the graph build (performance.md, issue 33).
+class HolderIndex {
+  public:
+    struct Entry {
+        std::string name;  ///< user, group, "namespace/name" of a ServiceAccount, or access-entry key
+        std::span<const GrantId> grants;  ///< in table order
+    };
+    using const_iterator = std::vector<Entry>::const_iterator;
+
+    HolderIndex() = default;
+    HolderIndex(const HolderIndex&) = delete;  // entries view grants_: a copy would view the original's
+    HolderIndex& operator=(const HolderIndex&) = delete;
+    HolderIndex(HolderIndex&&) = default;  // a moved vector keeps its buffer, so the views stay valid
+    HolderIndex& operator=(HolderIndex&&) = default;
+
+    const_iterator begin() const { return entries_.begin(); }
+    const_iterator end() const { return entries_.end(); }
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+    /// The holder with exactly this name, or end().
+    const_iterator find(std::string_view name) const;
+    /// The first holder whose name is not less than `name` (names starting with a prefix follow it).
+    const_iterator lower_bound(std::string_view name) const;
+
+  private:
+    friend class GrantTable;
+    void add(std::string name, GrantId grant) { pending_.emplace_back(std::move(name), grant); }
+    void finish();
+
+    std::vector<std::pair<std::string, GrantId>> pending_;  ///< until finish()
+    std::vector<Entry> entries_;                            ///< by name
+    std::vector<GrantId> grants_;                           ///< every entry's grants, entry after entry
+};
 
 /// The grant table: every (holder, scope, source, rules) of one cluster, the one matcher over it, and the
 /// questions every rule and query asks of it. Its rows are private: a caller sees Grant values and answers,
