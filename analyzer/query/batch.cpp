@@ -491,8 +491,7 @@ class BlockAnswerer {
                 read_line(lines[i], read_[i]);
             }
         });
-        // The lines that ask an identity, sorted by the hash of who asks and then by line (integers only);
-        // a run of one hash is one identity unless two identities share a hash, which the words decide.
+        // The lines that ask an identity, sorted by the hash of who asks and then by line (integers only).
         keyed_.clear();
         for (std::uint32_t i = 0; i < count; ++i) {
             if (!read_[i].blank && !read_[i].answered) {
