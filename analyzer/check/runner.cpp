@@ -2,18 +2,17 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <optional>
 #include <set>
 #include <span>
-#include <thread>
 #include <tuple>
 #include <unordered_set>
 
 #include "check/suppress.hpp"
 #include "rbacgraph/api_catalog.hpp"
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/parallel.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -148,27 +147,16 @@ std::vector<RuleRun> run_rules(const CheckContext& context, std::span<const Rule
         }
     }
     context.warm_up();
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < runs.size(); i = next++) {
-            const auto started = std::chrono::steady_clock::now();
-            runs[i].rule->check(context, runs[i].found);
-            runs[i].seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        }
-    };
-    {
-        std::vector<std::jthread> helpers;
-        for (unsigned i = 1; i < threads && i < runs.size(); ++i) {
-            helpers.emplace_back(work);
-        }
-        work();
-    }
+    for_each_index(runs.size(), threads, [&](std::size_t i) {
+        const auto started = std::chrono::steady_clock::now();
+        runs[i].rule->check(context, runs[i].found);
+        runs[i].seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    });
     return runs;
 }
 
 unsigned threads_of(const CheckRun& run) {
-    return run.threads != 0 ? run.threads : std::max(1U, std::thread::hardware_concurrency());
+    return run.threads != 0 ? run.threads : core_count();
 }
 
 }  // namespace
@@ -307,20 +295,10 @@ CheckReport run_checks(const Estate& estate, const CheckRun& run) {
     for (std::size_t start = 0; start < count; start += window) {
         const std::size_t end = std::min(count, start + window);
         std::vector<std::vector<RuleRun>> runs(end - start);
-        std::atomic<std::size_t> next{start};
-        const auto work = [&] {
-            for (std::size_t i = next++; i < end; i = next++) {
-                const CheckContext context(*estate.clusters()[i].graph, run.options, scope_of(i));
-                runs[i - start] = run_rules(context, run.rules, 1);
-            }
-        };
-        {
-            std::vector<std::jthread> helpers;
-            for (unsigned t = 1; t < threads && t < end - start; ++t) {
-                helpers.emplace_back(work);
-            }
-            work();
-        }
+        for_each_index(end - start, threads, [&](std::size_t k) {
+            const CheckContext context(*estate.clusters()[start + k].graph, run.options, scope_of(start + k));
+            runs[k] = run_rules(context, run.rules, 1);
+        });
         for (std::size_t i = start; i < end; ++i) {
             builder.add(std::move(runs[i - start]), estate.clusters()[i].name);
         }

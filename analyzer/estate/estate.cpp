@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
+
+#include "rbacgraph/parallel.hpp"
 
 namespace rbacgraph {
 
@@ -41,19 +41,8 @@ ReachIndex::ReachIndex(const IamIndex& iam) : iam_(&iam), by_role_(iam.principal
     // Every principal's routes, on every core; then inverted, in principal order.
     const std::size_t count = iam.principals().size();
     std::vector<std::vector<IamRoute>> routes(count);
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < count; i = next++) {
-            routes[i] = iam.routes_from(iam.caller(i));
-        }
-    };
-    const unsigned threads = std::max(1U, std::min(std::thread::hardware_concurrency(), 8U));
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < threads; ++t) {
-        pool.emplace_back(work);
-    }
-    work();
-    pool.clear();
+    for_each_index(count, std::min(core_count(), 8U),
+                   [&](std::size_t i) { routes[i] = iam.routes_from(iam.caller(i)); });
     for (std::size_t i = 0; i < count; ++i) {
         for (IamRoute& route : routes[i]) {
             const std::size_t role = route.role();

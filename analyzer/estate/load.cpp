@@ -2,12 +2,11 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <thread>
 #include <tuple>
 
 #include "rbacgraph/estate.hpp"
+#include "rbacgraph/parallel.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -108,25 +107,13 @@ LoadedEstate load_estate(const EstateInput& input) {
     // which keeps every core busy on estates of many small clusters where one cluster's files are too few to
     // share (performance.md, "The estate"); one cluster parses its files on every core instead.
     std::vector<LoadedCluster> parts(input.clusters.size());
-    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(cores, input.clusters.size()));
     LoadOptions per_cluster = input.load;
-    if (workers > 1) {
+    if (parts.size() > 1 && core_count() > 1) {
         per_cluster.threads = 1;
     }
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < parts.size(); i = next++) {
-            parts[i] = load_cluster(input.clusters[i], per_cluster, input.graph);
-        }
-    };
-    {
-        std::vector<std::jthread> helpers;
-        for (unsigned t = 1; t < workers; ++t) {
-            helpers.emplace_back(work);
-        }
-        work();
-    }
+    for_each_index(parts.size(), core_count(), [&](std::size_t i) {
+        parts[i] = load_cluster(input.clusters[i], per_cluster, input.graph);
+    });
     std::vector<Cluster> clusters;
     std::vector<IamAccountDetails> iam;
     for (std::size_t i = 0; i < parts.size(); ++i) {

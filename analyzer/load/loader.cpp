@@ -5,19 +5,18 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "load/interpret.hpp"
 #include "model/wildcard.hpp"
 #include "rbacgraph/arn.hpp"
+#include "rbacgraph/parallel.hpp"
 
 namespace rbacgraph {
 namespace {
@@ -791,8 +790,7 @@ Export load_file(const std::string& file, const LoadOptions& options) {
 }
 
 unsigned worker_count(const LoadOptions& options, std::size_t files) {
-    const unsigned wanted =
-        options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    const unsigned wanted = options.threads != 0 ? options.threads : core_count();
     return static_cast<unsigned>(std::min<std::size_t>(wanted, files));
 }
 
@@ -843,19 +841,8 @@ Export load_paths(const std::vector<std::string>& paths, const LoadOptions& opti
     }
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < order.size(); i = next++) {
-            loaded[order[i]] = load_file(files[order[i]], options);
-        }
-    };
-    {
-        std::vector<std::jthread> workers;
-        for (unsigned i = 1; i < worker_count(options, files.size()); ++i) {
-            workers.emplace_back(work);
-        }
-        work();
-    }
+    for_each_index(order.size(), worker_count(options, files.size()),
+                   [&](std::size_t i) { loaded[order[i]] = load_file(files[order[i]], options); });
     for (Export& file : loaded) {
         append_export(out, std::move(file));
         file = Export{};

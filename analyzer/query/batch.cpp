@@ -499,19 +499,16 @@ class BlockAnswerer {
             }
         }
         std::sort(keyed_.begin(), keyed_.end());
-        order_.resize(keyed_.size());
-        for (std::size_t k = 0; k < keyed_.size(); ++k) {
-            order_[k] = keyed_[k].second;
-        }
+        const auto line_of = [&](std::size_t k) -> ReadLine& { return read_[keyed_[k].second]; };
         // Who asks each line. A run of one hash is one identity unless two identities share a hash (FNV
         // collides on purpose easily): each line is compared with the run's first, and a line of another
         // identity is looked up by its own key. Identities not met before are built on both cores.
-        asked_.assign(order_.size(), nullptr);
-        pending_of_.assign(order_.size(), kNotPending);
+        asked_.assign(keyed_.size(), nullptr);
+        pending_of_.assign(keyed_.size(), kNotPending);
         pending_.clear();
         pending_keys_.clear();
         const auto look_up = [&](std::size_t k) {
-            const RequestLine& line = read_[order_[k]].line;
+            const RequestLine& line = line_of(k).line;
             std::string key = identity_key(line);
             if (const Authorizer* known = identities_.find(key)) {
                 asked_[k] = known;
@@ -519,15 +516,15 @@ class BlockAnswerer {
             }
             const auto [slot, added] = pending_keys_.try_emplace(std::move(key), pending_.size());
             if (added) {
-                pending_.push_back(order_[k]);
+                pending_.push_back(keyed_[k].second);
             }
             pending_of_[k] = static_cast<std::uint32_t>(slot->second);
         };
-        for (std::size_t k = 0, first = 0; k < order_.size(); ++k) {
+        for (std::size_t k = 0, first = 0; k < keyed_.size(); ++k) {
             if (k == 0 || keyed_[k].first != keyed_[k - 1].first) {
                 first = k;
                 look_up(k);
-            } else if (same_identity(read_[order_[first]], read_[order_[k]])) {
+            } else if (same_identity(line_of(first), line_of(k))) {
                 asked_[k] = asked_[first];
                 pending_of_[k] = pending_of_[first];
             } else {
@@ -544,22 +541,22 @@ class BlockAnswerer {
         for (auto& [key, p] : pending_keys_) {
             filed[p] = identities_.add(key, std::move(built[p]));
         }
-        for (std::size_t k = 0; k < order_.size(); ++k) {
+        for (std::size_t k = 0; k < keyed_.size(); ++k) {
             if (pending_of_[k] != kNotPending) {
                 asked_[k] = filed[pending_of_[k]];
             }
         }
         const auto answer_groups = [&](std::size_t begin, std::size_t end) {
             for (std::size_t k = begin; k < end; ++k) {
-                ReadLine& read = read_[order_[k]];
+                ReadLine& read = line_of(k);
                 read.answer = rbacgraph::answer(read.line, asked_[k], identities_);
             }
         };
-        in_parallel(order_.size(), parallel, answer_groups);
+        in_parallel(keyed_.size(), parallel, answer_groups);
         std::array<std::string, 2> printed;
         std::array<BatchStats, 2> part;
-        const std::size_t half = parallel && count >= 512 ? count / 2 : count;
-        const auto print_range = [&](std::size_t which, std::size_t begin, std::size_t end) {
+        in_parallel(count, parallel, [&](std::size_t begin, std::size_t end) {
+            const std::size_t which = begin == 0 ? 0 : 1;  // the first half or the second
             printed[which].reserve((end - begin) * 32);
             for (std::size_t i = begin; i < end; ++i) {
                 const ReadLine& read = read_[i];
@@ -571,13 +568,7 @@ class BlockAnswerer {
                 part[which].errors += read.answer.error.empty() ? 0 : 1;
                 print(read.answer, read.line.id, first_line + i, printed[which]);
             }
-        };
-        if (half < count) {
-            std::jthread second([&] { print_range(1, half, count); });
-            print_range(0, 0, half);
-        } else {
-            print_range(0, 0, count);
-        }
+        });
         for (std::size_t i = 0; i < 2; ++i) {
             out << printed[i];
             stats.requests += part[i].requests;
@@ -591,10 +582,10 @@ class BlockAnswerer {
 
     Identities identities_;
     std::vector<ReadLine> read_;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed_;
-    std::vector<std::uint32_t> order_;
-    std::vector<const Authorizer*> asked_;   ///< per entry of order_: who asks, once known
-    std::vector<std::uint32_t> pending_of_;  ///< per entry of order_: its identity in pending_, if new
+    std::vector<std::pair<std::uint64_t, std::uint32_t>>
+        keyed_;                              ///< (identity hash, line) of each asking line, sorted
+    std::vector<const Authorizer*> asked_;   ///< per entry of keyed_: who asks, once known
+    std::vector<std::uint32_t> pending_of_;  ///< per entry of keyed_: its identity in pending_, if new
     std::vector<std::uint32_t> pending_;     ///< a line of each identity this block meets first
     std::unordered_map<std::string, std::size_t> pending_keys_;
 };

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <map>
 #include <set>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
+#include "rbacgraph/parallel.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -273,20 +272,8 @@ RulesInNamespace rules_in_namespace(const WhatCan& result, std::string_view ns) 
 
 std::vector<WhatCan> what_can_each(const Graph& graph, const std::vector<Identity>& identities) {
     std::vector<WhatCan> results(identities.size());
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < identities.size(); i = next++) {
-            results[i] = what_can(graph, Authorizer(graph, identities[i]));
-        }
-    };
-    {
-        std::vector<std::jthread> helpers;
-        const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-        for (unsigned i = 1; i < cores && i < identities.size(); ++i) {
-            helpers.emplace_back(work);
-        }
-        work();
-    }
+    for_each_index(identities.size(), core_count(),
+                   [&](std::size_t i) { results[i] = what_can(graph, Authorizer(graph, identities[i])); });
     return results;
 }
 
