@@ -174,6 +174,7 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
     held_ = collector.take();
     for (std::uint32_t i = 0; i < held_.size(); ++i) {
         const GrantTable::Placement placement = graph.grants().placement(held_[i].grant);
+        lists_names_ = lists_names_ || graph.rule_sets()[placement.rules].lists_names;
         if (held_[i].undetermined) {
             undetermined_.push_back(i);
         } else if (placement.source == GrantSource::kAccessPolicy) {

@@ -155,6 +155,7 @@ RuleSet::RuleSet(const std::vector<PolicyRule>& rule_list, RuleCoverage rule_cov
                 add(name);
             }
         });
+        lists_names = lists_names || !rule.resource_names.empty();
         CompiledRule::Rare rare;
         rare.api_group_suffixes = rule.api_group_suffixes;
         for (const std::string& url : rule.non_resource_urls) {

@@ -64,6 +64,9 @@ class Authorizer {
     /// rule limited by resourceNames counts for the names it lists (NameQuery::kListedNames). nullopt: none;
     /// an empty list: every name.
     std::optional<std::vector<std::string>> allowed_names(const Request& request) const;
+    /// Some grant it holds has a rule limited by resourceNames: without one, allowed_names never lists a name
+    /// (it can only say none or every name), so a caller after listed names need not ask.
+    bool lists_names() const { return lists_names_; }
     /// Allowed every request, even one no rule names: system:masters, or '*' verbs on '*' of every group in
     /// every namespace.
     bool cluster_admin() const;
@@ -78,6 +81,7 @@ class Authorizer {
     Identity identity_;
     AnonymousReach anonymous_;  ///< kEveryRequest unless the identity is anonymous
     bool masters_ = false;
+    bool lists_names_ = false;
     std::vector<HeldGrant> held_;
     std::vector<std::uint32_t> policies_;  ///< indexes into held_
     std::vector<std::uint32_t> cluster_;

@@ -97,6 +97,8 @@ struct RuleSet {
     bool grants_everything = false;
     /// The first such rule.
     std::optional<std::uint32_t> everything_rule;
+    /// Some rule is limited by resourceNames: only then can the set allow a request for listed names alone.
+    bool lists_names = false;
 
     RuleSet(const std::vector<PolicyRule>& rules, RuleCoverage coverage, SymbolTable& table);
     RuleSet(const RuleSet&) = delete;

@@ -189,6 +189,59 @@ subjects: [{kind: Group, name: "system:serviceaccounts:apps", apiGroup: rbac.aut
         CHECK(best->account == "apps/a");
         CHECK(best->severity == RiskSeverity::kCritical);
     }
+    // The takeover list asks for listed names only of an account that holds a rule limited by resourceNames
+    // (Authorizer::lists_names); these hold one, so the named grant must still count.
+    const auto may_bind = [](std::string_view role) {
+        return fmt::format(R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: bind-one}}
+rules: [{{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind],
+          resourceNames: [{}]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: c-binds}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: bind-one}}
+subjects: [{{kind: ServiceAccount, name: c, namespace: apps}}]
+)",
+                           role);
+    };
+    SUBCASE("the account may bind only the ClusterRole that can do anything: a takeover through its name") {
+        const auto best = strongest_in(std::string(kAccounts) + may_bind("everything"), "apps");
+        REQUIRE(best.has_value());
+        CHECK(best->account == "apps/c");
+        CHECK(best->severity == RiskSeverity::kCritical);
+    }
+    SUBCASE("control: it may bind only a ClusterRole that reads ConfigMaps: no takeover") {
+        CHECK_FALSE(strongest_in(std::string(kAccounts) + may_bind("read-config"), "apps").has_value());
+    }
+}
+
+TEST_CASE("an authorizer says whether it holds a rule limited by resourceNames") {
+    const auto lists_names = [](std::string_view rule) {
+        const Graph graph(load_yaml(fmt::format(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: r}}
+rules: [{}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: b}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}}
+subjects: [{{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}}]
+)",
+                                                rule)),
+                          test_options());
+        return std::pair(Authorizer(graph, kubernetes_identity("jane", {})).lists_names(),
+                         Authorizer(graph, kubernetes_identity("bob", {})).lists_names());
+    };
+    CHECK(lists_names("{apiGroups: [apps], resources: [daemonsets], verbs: [update], resourceNames: [ds]}") ==
+          std::pair(true, false));  // only the holder holds it
+    CHECK(lists_names("{apiGroups: [apps], resources: [daemonsets], verbs: [update]}") ==
+          std::pair(false, false));
 }
 
 }  // namespace
