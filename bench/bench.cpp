@@ -166,18 +166,31 @@ void count(std::string_view name, std::size_t value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::cerr << "usage: rbacgraph-bench DIR [--requests FILE] [--repeat N]\n";
+    constexpr std::string_view kUsage =
+        "usage: rbacgraph-bench DIR [--requests FILE] [--repeat N]\n"
+        "  DIR: an export made by rbacgraph-gen (its .yaml and .json files are read; requests.jsonl is the\n"
+        "  batch); prints each phase's best time of N runs (default 3)\n";
+    std::error_code error;
+    if (argc < 2 || !fs::is_directory(argv[1], error)) {
+        std::cerr << (argc < 2 || std::string_view(argv[1]).starts_with("-")
+                          ? std::string()
+                          : fmt::format("rbacgraph-bench: {} is not a directory\n", argv[1]))
+                  << kUsage;
         return 2;
     }
     const std::string dir = argv[1];
     std::string requests_file = dir + "/requests.jsonl";
     int repeat = 3;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    for (int i = 2; i < argc; i += 2) {
         const std::string_view flag = argv[i];
+        if (i + 1 >= argc || (flag != "--requests" && flag != "--repeat")) {
+            std::cerr << fmt::format("rbacgraph-bench: unknown option or missing value: {}\n", flag)
+                      << kUsage;
+            return 2;
+        }
         if (flag == "--requests") {
             requests_file = argv[i + 1];
-        } else if (flag == "--repeat") {
+        } else {
             repeat = std::max(1, std::atoi(argv[i + 1]));
         }
     }
