@@ -472,6 +472,13 @@ TEST_CASE("a tab before a value where a key may start refuses the document, as g
         CHECK(out.roles.empty());
     }
     CHECK(errors_in(load_yaml("\tkind: Namespace\n")) == 1);
+    // The reader looks for these only in a text that holds a tab (most hold none): a tab in the last document
+    // of a stream still refuses that document, and the first, without one, is read.
+    {
+        const Export out = load_yaml(role + "- verbs: [get]\n---\n" + role + "- verbs:\n  - \tget\n");
+        CHECK(errors_in(out) == 1);
+        CHECK(out.roles.size() == 1);
+    }
     // A blank or comment line indented with a tab: refused by go-yaml outside strings and flow collections,
     // which a line scan cannot tell apart, so a warning says so (and a line indented with spaces gets none).
     CHECK(warnings_in(load_yaml(role + "- verbs: [get]\n\t# all\n")) == 1);
