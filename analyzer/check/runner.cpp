@@ -262,9 +262,10 @@ class ReportBuilder {
         // Two findings of one rule on one object with the same key stay apart in baselines.
         if (!fingerprints_.insert(finding.fingerprint).second) {
             const std::string own = finding.fingerprint;
-            for (int n = 2; !fingerprints_.insert(finding.fingerprint).second; ++n) {
-                finding.fingerprint = fmt::format("{}-{}", own, n);
-            }
+            int n = 2;
+            do {
+                finding.fingerprint = fmt::format("{}-{}", own, n++);
+            } while (!fingerprints_.insert(finding.fingerprint).second);
         }
         finding.suppression = annotations_.find(finding, rule);
         // The config is asked even when an annotation suppressed the finding, so that a config entry is

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "rbacgraph/output_text.hpp"
+#include "rbacgraph/parallel.hpp"
 #include "rbacgraph/query.hpp"
 
 namespace rbacgraph {
@@ -482,7 +483,7 @@ class BlockAnswerer {
 
     void answer(const std::vector<std::string>& lines, std::size_t count, std::size_t first_line,
                 std::ostream& out, BatchStats& stats) {
-        const bool parallel = std::thread::hardware_concurrency() > 1;
+        const bool parallel = core_count() > 1;
         if (read_.size() < count) {
             read_.resize(count);
         }
