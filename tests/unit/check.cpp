@@ -116,6 +116,42 @@ TEST_CASE("fingerprints do not depend on line numbers, so baselines survive unre
     CHECK(report.failing(std::nullopt) == 0);
 }
 
+// Two findings of one rule on one object with the same key would share a fingerprint; the report numbers the
+// repeats in filing order ("-2", "-3"), so a baseline holds each apart. The rule below files three such
+// findings and one with another key (the control: a fingerprint of its own, unnumbered).
+TEST_CASE("repeated fingerprints are numbered in filing order, on one thread or several") {
+    static const Rule kRepeats{{"RG999", "test-repeats", "rbac", RiskSeverity::kLow, "test"},
+                               [](const CheckContext&, std::vector<Finding>& out) {
+                                   for (const char* key : {"same", "same", "other", "same"}) {
+                                       Finding finding;
+                                       finding.object = {"ClusterRole", "", "binder"};
+                                       finding.key = key;
+                                       finding.message = key;
+                                       out.push_back(finding);
+                                   }
+                               }};
+    const Graph graph = graph_of(kRoleAndBinding);
+    for (const unsigned threads : {1U, 2U}) {
+        CheckRun run;
+        run.rules = std::span(&kRepeats, 1);
+        run.threads = threads;
+        const CheckReport report = run_checks(graph, run);
+        REQUIRE(report.findings.size() == 4);
+        std::vector<std::string> same;
+        std::string other;
+        for (const Finding& finding : report.findings) {
+            (finding.key == "same" ? same.emplace_back() : other) = finding.fingerprint;
+        }
+        REQUIRE(same.size() == 3);
+        std::sort(same.begin(), same.end());
+        CHECK(same[1] == same[0] + "-2");
+        CHECK(same[2] == same[0] + "-3");
+        CHECK(same[0].size() == 16);
+        CHECK(other.size() == 16);
+        CHECK(other != same[0]);
+    }
+}
+
 TEST_CASE("config suppressions match every given field, with '*' globs") {
     CHECK(check::glob_match("arn:aws:iam::*:role/ci-*", "arn:aws:iam::1:role/ci-deploy"));
     CHECK_FALSE(check::glob_match("arn:aws:iam::*:role/ci-*", "arn:aws:iam::1:role/dev"));
