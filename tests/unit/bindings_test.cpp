@@ -1,6 +1,7 @@
 // Bindings and subjects: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go (VisitRulesFor,
 // appliesToUser, GetRoleReferenceRules) and the privileged group of pkg/kubeapiserver/authorizer.
 #include "helpers.hpp"
+#include "rbacgraph/grants.hpp"
 
 namespace rbacgraph::test {
 namespace {
@@ -188,6 +189,154 @@ TEST_CASE(
     for (const WhoCanSubject& subject : cluster.subjects) {
         CHECK(subject.subject.name != "alice");
     }
+}
+
+TEST_CASE("a roleRef resolves by scope, namespace and name together, never by their concatenation") {
+    // GetRoleReferenceRules (rule.go): a RoleBinding's Role is looked up in the binding's namespace by name;
+    // a ClusterRole of the same name is another object. The index hashes the parts; these keys would run
+    // together.
+    const Graph graph = graph_of(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: bc, namespace: a}
+rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: c, namespace: ab}
+rules: [{apiGroups: [''], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: same}
+rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: same, namespace: a}
+rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-bc, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: bc}
+subjects: [{kind: User, name: in-a}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-c, namespace: ab}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: c}
+subjects: [{kind: User, name: in-ab}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-same, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: same}
+subjects: [{kind: User, name: namespaced}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: to-same-elsewhere, namespace: x}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: same}
+subjects: [{kind: User, name: elsewhere}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: to-cluster-same}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: same}
+subjects: [{kind: User, name: clustered}]
+)");
+    CHECK(user_can(graph, "in-a", {}, resource_request("get", "secrets", "a")));
+    CHECK_FALSE(user_can(graph, "in-a", {}, resource_request("get", "configmaps", "a")));
+    CHECK(user_can(graph, "in-ab", {}, resource_request("get", "configmaps", "ab")));
+    CHECK_FALSE(user_can(graph, "in-ab", {}, resource_request("get", "secrets", "ab")));
+    CHECK(user_can(graph, "namespaced", {}, resource_request("get", "pods", "a")));
+    CHECK_FALSE(user_can(graph, "namespaced", {}, resource_request("get", "nodes")));
+    CHECK(user_can(graph, "clustered", {}, resource_request("get", "nodes")));
+    CHECK_FALSE(user_can(graph, "clustered", {}, resource_request("get", "pods", "a")));
+    // No Role "same" in x: the binding dangles, and the Role of a and the ClusterRole stay out of reach.
+    CHECK_FALSE(user_can(graph, "elsewhere", {}, resource_request("get", "pods", "x")));
+    CHECK_FALSE(user_can(graph, "elsewhere", {}, resource_request("get", "nodes")));
+    CHECK(graph.find_role(false, "a", "bc").has_value());
+    CHECK_FALSE(graph.find_role(false, "ab", "c") == graph.find_role(false, "a", "bc"));
+    CHECK_FALSE(graph.find_role(false, "", "abc").has_value());
+    CHECK_FALSE(graph.find_role(true, "", "bc").has_value());
+}
+
+TEST_CASE("thousands of roleRefs each resolve to their own role, dangling ones to none") {
+    // The bindings are resolved several at a time (graph.cpp resolve_role_refs); each must still get its own.
+    std::string yaml;
+    constexpr int kRoleCount = 3000;
+    for (int i = 0; i < kRoleCount; ++i) {
+        const std::string ns = "n" + std::to_string(i % 7);
+        const std::string id = std::to_string(i);
+        yaml += "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: role-" + id +
+                ", namespace: " + ns + "}\nrules: [{apiGroups: [''], resources: [r" + id +
+                "], verbs: [get]}]\n---\n";
+        // Every fifth binding names a role that does not exist.
+        const std::string role = i % 5 == 4 ? "missing-" + id : "role-" + id;
+        yaml += "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b" + id +
+                ", namespace: " + ns +
+                "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: " + role +
+                "}\nsubjects: [{kind: User, name: u" + id + "}]\n---\n";
+    }
+    const Graph graph = graph_of(yaml);
+    for (const int i : {0, 1, 2, 3, 4, 15, 16, 17, 1499, 2997, 2998, 2999}) {
+        const std::string ns = "n" + std::to_string(i % 7);
+        const std::string id = std::to_string(i);
+        const std::string next = std::to_string((i + 1) % kRoleCount);
+        CAPTURE(i);
+        CHECK(user_can(graph, "u" + id, {}, resource_request("get", "r" + id, ns)) == (i % 5 != 4));
+        CHECK_FALSE(user_can(graph, "u" + id, {}, resource_request("get", "r" + next, ns)));
+    }
+}
+
+TEST_CASE("the holder index lists names in string order, each with its grants in table order") {
+    // Names longer than the sixteen bytes the index sorts by inline, names equal in those sixteen bytes, and
+    // a name that is another's prefix: find, lower_bound and iteration must agree with std::string's order.
+    const std::vector<std::string> users = {"user-with-a-long-name-2",
+                                            "user-with-a-long-name-1",
+                                            "ab",
+                                            "abc",
+                                            "user-with-a-long-name-1",
+                                            "user-with-a-long-name-10",
+                                            "a",
+                                            "user-with-a-long-name-2",
+                                            "ab",
+                                            "zz",
+                                            "A",
+                                            "user-with-a-long-name",
+                                            "user-with-a-long-name-3"};
+    std::string yaml =
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+        "rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n---\n";
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        yaml += "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b" +
+                std::to_string(i) +
+                "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\n"
+                "subjects: [{kind: User, name: '" +
+                users[i] + "'}]\n---\n";
+    }
+    const Graph graph = graph_of(yaml);
+    const HolderIndex& index = graph.grants().holders(HolderKind::kUser);
+    std::vector<std::string> expected = users;
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    std::vector<std::string> listed;
+    for (const HolderIndex::Entry& entry : index) {
+        listed.push_back(entry.name);
+        CHECK(std::is_sorted(entry.grants.begin(), entry.grants.end()));
+        const auto times = std::count(users.begin(), users.end(), entry.name);
+        CHECK(entry.grants.size() == static_cast<std::size_t>(times));
+    }
+    CHECK(listed == expected);
+    for (const std::string& name : expected) {
+        REQUIRE(index.find(name) != index.end());
+        CHECK(index.find(name)->name == name);
+    }
+    CHECK(index.find("user-with-a-long-name-4") == index.end());
+    CHECK(index.find("user-with-a-long-nam") == index.end());
+    CHECK(index.lower_bound("user-with-a-long-name-")->name == "user-with-a-long-name-1");
 }
 
 }  // namespace
