@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -288,28 +289,133 @@ std::vector<const PodIdentityAssociation*> Graph::pod_identities_of(std::string_
 
 namespace {
 
-// The role index's key: scope, then the namespace's length, so that no namespace and name run into another.
-void role_key(bool cluster_scoped, std::string_view ns, std::string_view name, std::string& key) {
-    key.clear();
-    if (cluster_scoped) {
-        key.push_back('c');
-    } else {
-        key.push_back('n');
-        key.append(std::to_string(ns.size()));
-        key.push_back(':');
-        key.append(ns);
+// The role index's hash: the scope, and the namespace of a namespaced role, then the name. Equal keys hash
+// equal; a match is then checked against the role's own fields, so the hash only decides where to look.
+std::uint64_t role_hash(bool cluster_scoped, std::string_view ns, std::string_view name) {
+    std::uint64_t hash = std::hash<std::string_view>{}(name);
+    if (!cluster_scoped) {
+        hash ^= (std::hash<std::string_view>{}(ns) + 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
     }
-    key.append(name);
+    hash ^= hash >> 31;  // splitmix64's finalizer: low bits pick the slot, high bits are the tag
+    hash *= 0x94D049BB133111EBULL;
+    return hash ^ (hash >> 29) ^ (cluster_scoped ? 0x5851F42D4C957F2DULL : 0);
+}
+
+bool same_role_key(const Role& role, bool cluster_scoped, std::string_view ns, std::string_view name) {
+    return role.cluster_scoped == cluster_scoped && role.name == name && (cluster_scoped || role.ns == ns);
 }
 
 }  // namespace
 
+const Graph::RoleSlot& Graph::first_candidate(std::uint64_t hash) const {
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = role_slots_.size() - 1;
+    for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        const RoleSlot& entry = role_slots_[slot];
+        if (entry.role == UINT32_MAX || entry.tag == tag) {
+            return entry;
+        }
+    }
+}
+
 std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_view ns,
                                               std::string_view name) const {
-    thread_local std::string key;
-    role_key(cluster_scoped, ns, name, key);
-    const auto found = role_index_.find(key);
-    return found == role_index_.end() ? std::nullopt : std::optional<std::uint32_t>(found->second);
+    if (role_slots_.empty()) {
+        return std::nullopt;
+    }
+    const std::uint64_t hash = role_hash(cluster_scoped, ns, name);
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = role_slots_.size() - 1;
+    for (std::size_t slot = &first_candidate(hash) - role_slots_.data();; slot = (slot + 1) & mask) {
+        const RoleSlot& entry = role_slots_[slot];
+        if (entry.role == UINT32_MAX) {
+            return std::nullopt;
+        }
+        if (entry.tag == tag && same_role_key(*entry.definition, cluster_scoped, ns, name)) {
+            return entry.role;
+        }
+    }
+}
+
+// Files roles_[role] in the index; a role of the same key filed before is replaced (the later wins, as it
+// always did here; the loader keeps one role per key).
+void Graph::index_role(std::uint32_t role) {
+    const Role& filed = *roles_[role].role;
+    const std::uint64_t hash = role_hash(filed.cluster_scoped, filed.ns, filed.name);
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = role_slots_.size() - 1;
+    for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        RoleSlot& entry = role_slots_[slot];
+        if (entry.role == UINT32_MAX ||
+            (entry.tag == tag &&
+             same_role_key(*entry.definition, filed.cluster_scoped, filed.ns, filed.name))) {
+            entry = {tag, role, &filed};
+            return;
+        }
+    }
+}
+
+namespace {
+
+// What a binding's roleRef names in the role index, or nothing. rbac/validation/rule.go
+// GetRoleReferenceRules: only kind and name count; a ClusterRoleBinding's Role reference resolves to nothing.
+struct RoleRefKey {
+    bool resolvable = false;
+    bool cluster_scoped = false;
+    std::string_view ns;
+    std::string_view name;
+};
+
+RoleRefKey role_ref_key(const Binding& binding) {
+    if (binding.role_ref.kind == "ClusterRole") {
+        return {true, true, {}, binding.role_ref.name};
+    }
+    if (binding.role_ref.kind == "Role" && !binding.cluster_scoped) {
+        return {true, false, binding.ns, binding.role_ref.name};
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> Graph::resolve_role_refs(const std::vector<const Binding*>& bindings) const {
+    // A million lookups into an index of half a million roles miss the cache twice each (the slot, then the
+    // role whose name is compared). Looking up one binding while prefetching the slot of the binding kAhead
+    // further on and the candidate role of the binding kAhead / 2 further on lets those misses overlap.
+    constexpr std::size_t kAhead = 16;
+    std::vector<std::uint32_t> roles(bindings.size(), UINT32_MAX);
+    if (role_slots_.empty()) {
+        return roles;
+    }
+    std::vector<std::uint64_t> hashes(bindings.size());
+    const std::size_t mask = role_slots_.size() - 1;
+    for (std::size_t i = 0; i < bindings.size() + kAhead; ++i) {
+        if (i < bindings.size()) {
+            const RoleRefKey key = role_ref_key(*bindings[i]);
+            if (key.resolvable) {
+                hashes[i] = role_hash(key.cluster_scoped, key.ns, key.name);
+                __builtin_prefetch(&role_slots_[hashes[i] & mask]);
+            }
+        }
+        if (i >= kAhead / 2 && i - kAhead / 2 < bindings.size()) {
+            const std::size_t middle = i - kAhead / 2;
+            if (role_ref_key(*bindings[middle]).resolvable) {
+                if (const RoleSlot& candidate = first_candidate(hashes[middle]);
+                    candidate.definition != nullptr) {
+                    __builtin_prefetch(&candidate.definition->cluster_scoped);
+                    __builtin_prefetch(&candidate.definition->name);
+                    __builtin_prefetch(&candidate.definition->ns);
+                }
+            }
+        }
+        if (i >= kAhead) {
+            const std::size_t done = i - kAhead;
+            if (const RoleRefKey key = role_ref_key(*bindings[done]); key.resolvable) {
+                roles[done] = find_role(key.cluster_scoped, key.ns, key.name).value_or(UINT32_MAX);
+            }
+        }
+    }
+    return roles;
 }
 
 std::uint32_t Graph::add_rule_set(const std::vector<PolicyRule>& rules, RuleCoverage coverage) {
@@ -322,13 +428,11 @@ void Graph::build_roles() {
     std::vector<std::size_t> cluster_role_slots;
     std::vector<std::vector<PolicyRule>> cluster_rules;
     roles_.reserve(source_->roles.size() + overlay_->roles.size());
-    role_index_.reserve(roles_.capacity());
-    std::string key;
+    // At most half full, so a probe ends within a few slots.
+    role_slots_.assign(std::bit_ceil(2 * roles_.capacity() + 2), RoleSlot{});
     for_each_of(*source_, *overlay_, &Export::roles, [&](const Role& role) {
-        // The loader has kept one role per name; were there two, the later would win, as it always did here.
-        role_key(role.cluster_scoped, role.ns, role.name, key);
-        role_index_[key] = static_cast<std::uint32_t>(roles_.size());
         roles_.push_back({&role, std::nullopt, 0});
+        index_role(static_cast<std::uint32_t>(roles_.size() - 1));
         if (role.cluster_scoped) {
             cluster_roles.push_back(&role);
             cluster_role_slots.push_back(roles_.size() - 1);
@@ -402,25 +506,26 @@ void Graph::compare_roles_with_builtin(const std::vector<std::vector<std::uint32
 }
 
 void Graph::build_bindings() {
-    bindings_.reserve(source_->bindings.size() + overlay_->bindings.size());
+    std::vector<const Binding*> ordered;
+    ordered.reserve(source_->bindings.size() + overlay_->bindings.size());
+    for_each_of(*source_, *overlay_, &Export::bindings,
+                [&](const Binding& binding) { ordered.push_back(&binding); });
+    const std::vector<std::uint32_t> roles = resolve_role_refs(ordered);
+    bindings_.reserve(ordered.size());
     const BuiltinPolicy& policy = builtin_policy_at_most(kubernetes_version());
     const std::size_t exported = source_->bindings.size();
-    for_each_of(*source_, *overlay_, &Export::bindings, [&](const Binding& binding) {
-        const auto b = static_cast<std::uint32_t>(bindings_.size());
+    for (std::size_t b = 0; b < ordered.size(); ++b) {
+        const Binding& binding = *ordered[b];
         BindingNode node{&binding, std::nullopt, symbols_.intern(binding.ns)};
-        // rbac/validation/rule.go GetRoleReferenceRules: only kind and name count; a ClusterRoleBinding's
-        // Role reference and a missing role resolve to nothing.
-        if (binding.role_ref.kind == "ClusterRole") {
-            node.role = find_role(true, "", binding.role_ref.name);
-        } else if (binding.role_ref.kind == "Role" && !binding.cluster_scoped) {
-            node.role = find_role(false, binding.ns, binding.role_ref.name);
+        if (roles[b] != UINT32_MAX) {
+            node.role = roles[b];
         }
         compare_binding_with_builtin(policy, b >= exported, node);
         bindings_.push_back(node);
         table_->add_binding(
             binding, node.role ? std::optional<std::uint32_t>(roles_[*node.role].rule_set) : std::nullopt,
             node.ns, node.builtin);
-    });
+    }
 }
 
 void Graph::compare_binding_with_builtin(const BuiltinPolicy& policy, bool overlay, BindingNode& node) {

@@ -287,7 +287,20 @@ class Graph {
     GraphOptions options_;
     SymbolTable symbols_;
     std::vector<RoleNode> roles_;
-    std::unordered_map<std::string, std::uint32_t> role_index_;  ///< by role_key() in graph.cpp
+    /// The role index: open addressing over a power-of-two array, keyed by a hash of (scope, namespace, name)
+    /// and checked against the role itself, so a colliding name never resolves (graph.cpp role_hash).
+    struct RoleSlot {
+        std::uint32_t tag = 0;             ///< the hash's upper half, compared before the role is read
+        std::uint32_t role = UINT32_MAX;   ///< index into roles_; UINT32_MAX: empty
+        const Role* definition = nullptr;  ///< roles_[role].role, here so a probe reads one array, not two
+    };
+    std::vector<RoleSlot> role_slots_;
+    /// The slot a probe for this hash starts at, and the first slot holding this tag from there (or an empty
+    /// one).
+    const RoleSlot& first_candidate(std::uint64_t hash) const;
+    /// Every binding's role (UINT32_MAX: none), looked up several bindings ahead so the misses overlap.
+    std::vector<std::uint32_t> resolve_role_refs(const std::vector<const Binding*>& bindings) const;
+    void index_role(std::uint32_t role);
     std::vector<BindingNode> bindings_;
     std::vector<AccessPolicyGrant> grants_;
     std::vector<RuleSet> rule_sets_;
