@@ -239,7 +239,8 @@ Decision Authorizer::authorize_reached(const Request& raw_request, bool all_gran
             return decision;
         }
     }
-    const Request request = normalize_request(raw_request);
+    std::optional<Request> storage;
+    const Request& request = normalized_view(raw_request, storage);
     const CompiledRequest compiled = compile_request(graph_->symbols(), request, ask);
     // EKS: access-policy grants and RBAC add up; rule.go VisitRulesFor: ClusterRoleBindings always,
     // RoleBindings of the request's namespace only (the table's match decides each grant's scope).
@@ -318,7 +319,8 @@ std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request&
     if (masters_) {
         return std::vector<std::string>{};
     }
-    const Request request = normalize_request(raw_request);
+    std::optional<Request> storage;
+    const Request& request = normalized_view(raw_request, storage);
     const CompiledRequest compiled =
         compile_request(graph_->symbols(), request, {.names = NameQuery::kListedNames});
     std::optional<std::vector<std::string>> names;

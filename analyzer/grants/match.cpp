@@ -32,13 +32,28 @@ std::string Request::display() const {
     return text;
 }
 
+namespace {
+
+// requestinfo.go: /api/v1/namespaces/foo has namespace "foo", so RoleBindings in foo apply to it.
+bool namespace_is_its_name(const Request& request) {
+    return !request.non_resource && request.resource == "namespaces" && request.api_group.empty() &&
+           !request.name.empty() && request.ns.empty();
+}
+
+}  // namespace
+
 Request normalize_request(Request request) {
-    // requestinfo.go: /api/v1/namespaces/foo has namespace "foo", so RoleBindings in foo apply to it.
-    if (!request.non_resource && request.resource == "namespaces" && request.api_group.empty() &&
-        !request.name.empty() && request.ns.empty()) {
+    if (namespace_is_its_name(request)) {
         request.ns = request.name;
     }
     return request;
+}
+
+const Request& normalized_view(const Request& raw, std::optional<Request>& storage) {
+    if (!namespace_is_its_name(raw)) {
+        return raw;
+    }
+    return storage.emplace(normalize_request(raw));
 }
 
 CompiledRequest compile_request(const SymbolTable& symbols, const Request& request, Ask ask) {
@@ -68,7 +83,9 @@ CompiledRequest compile_request(const SymbolTable& symbols, const Request& reque
     }
     out.has_subresource = !request.subresource.empty();
     if (out.has_subresource) {
-        out.combined = symbols.find(request.resource + "/" + request.subresource);
+        thread_local std::string combined;  // reused: a string per compiled request was a malloc each
+        combined.assign(request.resource).append("/").append(request.subresource);
+        out.combined = symbols.find(combined);
         out.subresource = symbols.find(request.subresource);
     } else {
         out.combined = symbols.find(request.resource);

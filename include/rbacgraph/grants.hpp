@@ -29,6 +29,9 @@ struct Request {
 
 /// Files a request on a named namespace under that namespace, as the API server's RequestInfo does.
 Request normalize_request(Request request);
+/// normalize_request without copying a request it leaves as it is: `raw` itself, or the normalized copy, made
+/// in `storage`. Asked once per authorization, where copying five strings cost more than matching.
+const Request& normalized_view(const Request& raw, std::optional<Request>& storage);
 
 /// Which namespaces a request is asked for.
 enum class NamespaceQuery : std::uint8_t {

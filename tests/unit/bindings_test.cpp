@@ -71,6 +71,27 @@ TEST_CASE("a RoleBinding to a ClusterRole grants it only in the binding's namesp
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("get", "pods", "other")));
 }
 
+TEST_CASE("a request on a named namespace is filed under it, and any other request is read as asked") {
+    // requestinfo.go: GET /api/v1/namespaces/a has namespace "a". normalized_view copies only that request.
+    std::optional<Request> storage;
+    const Request named = resource_request("get", "namespaces", "", "a");
+    const Request& filed = normalized_view(named, storage);
+    CHECK(filed.ns == "a");
+    CHECK(&filed == &*storage);
+    CHECK(normalize_request(named).ns == "a");
+    for (const Request& as_asked :
+         {resource_request("get", "namespaces"), resource_request("get", "pods", "b", "a"),
+          resource_request("get", "namespaces", "b", "a")}) {
+        std::optional<Request> untouched;
+        CHECK(&normalized_view(as_asked, untouched) == &as_asked);
+        CHECK_FALSE(untouched.has_value());
+    }
+    Request grouped = resource_request("get", "namespaces", "", "a");
+    grouped.api_group = "example.com";  // another group's "namespaces" is not the namespace object
+    std::optional<Request> other;
+    CHECK(normalized_view(grouped, other).ns.empty());
+}
+
 TEST_CASE("RoleBindings never grant cluster-scoped requests, all-namespace lists or URLs") {
     const Graph graph = graph_of(kRoles);
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("get", "nodes")));
