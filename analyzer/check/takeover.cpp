@@ -71,7 +71,7 @@ std::vector<TakeoverEntry> make_entries(const Graph& graph) {
     std::vector<TakeoverEntry> out;
     const auto add = [&](std::string_view rule, std::vector<std::vector<Request>> all_of, bool namespaced,
                          RiskSeverity severity, std::string what, bool workloads = false) {
-        out.push_back({rule, std::move(all_of), namespaced, severity, std::move(what), workloads, {}});
+        out.push_back({rule, std::move(all_of), namespaced, severity, std::move(what), workloads, {}, {}});
     };
     const std::optional<KubernetesVersion> version = graph.kubernetes_version();
     // Cluster-wide.
@@ -202,16 +202,25 @@ std::optional<std::string> CheckContext::held(const Authorizer& authorizer, cons
     std::optional<std::string> first;
     // One request reused for every question of the entry: assigning into it keeps its strings' buffers, where
     // a copy per question was a malloc per string (held is asked of every ServiceAccount for every entry).
+    // A cluster-wide entry's requests were prepared once (takeovers()); they are copied only to ask for
+    // names.
     Request request;
-    for (const std::vector<Request>& group : entry.all_of) {
+    for (std::size_t g = 0; g < entry.all_of.size(); ++g) {
+        const std::vector<Request>& group = entry.all_of[g];
         bool allowed = false;
-        for (const Request& asked : group) {
-            request = asked;
+        for (std::size_t r = 0; r < group.size(); ++r) {
+            Decision decision;
             if (entry.namespaced) {
+                request = group[r];
                 request.ns = ns;
+                decision = authorizer.authorize(request, false, entry.ask);
+            } else {
+                decision = authorizer.authorize(entry.prepared[g][r]);
             }
-            Decision decision = authorizer.authorize(request, false, entry.ask);
-            if (!decision.allowed() && request.name.empty() && authorizer.lists_names()) {
+            if (!decision.allowed() && group[r].name.empty() && authorizer.lists_names()) {
+                if (!entry.namespaced) {
+                    request = group[r];
+                }
                 // A grant limited by resourceNames counts for its names, as the rules' probes count it
                 // (NameQuery::kListedNames): updating one named DaemonSet rewrites that DaemonSet's pods.
                 // bind and escalate count when a named role is itself a takeover (bind cluster-admin).
@@ -348,9 +357,15 @@ CheckContext::Takeovers& CheckContext::takeovers() const {
                 takeovers->accounts[key.substr(0, slash)].insert(key.substr(slash + 1));
             }
         }
-        for (const TakeoverEntry& entry : takeovers->entries) {
+        for (TakeoverEntry& entry : takeovers->entries) {
             if (entry.namespaced) {
                 continue;
+            }
+            for (const std::vector<Request>& group : entry.all_of) {
+                std::vector<PreparedRequest>& prepared = entry.prepared.emplace_back();
+                for (const Request& request : group) {
+                    prepared.emplace_back(*graph_, request, entry.ask);
+                }
             }
             Ask widest = entry.ask;
             widest.namespaces = NamespaceQuery::kAny;

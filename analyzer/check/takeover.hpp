@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rbacgraph/check.hpp"
+#include "rbacgraph/evaluate.hpp"
 
 namespace rbacgraph {
 
@@ -23,6 +24,9 @@ struct TakeoverEntry {
     std::string what;  ///< with namespaced: "{}" is the namespace's text ("its namespace", "namespace x")
     bool workloads = false;  ///< creates pods: rated by the strongest account of the namespaces it reaches
     Ask ask;  ///< how its requests are read ("some namespace", "some ACK group"); the default: exactly
+    /// A cluster-wide entry's all_of, each request normalized and compiled once: it is asked of every
+    /// account.
+    std::vector<std::vector<PreparedRequest>> prepared;
 };
 
 struct CheckContext::Takeovers {

@@ -196,12 +196,18 @@ bool Authorizer::cluster_admin() const {
     return authorize(anything).allowed();
 }
 
-Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask ask) const {
+PreparedRequest::PreparedRequest(const Graph& graph, Request request, Ask ask)
+    : graph_(&graph),
+      request_(std::make_unique<Request>(normalize_request(std::move(request)))),
+      ask_(ask),
+      compiled_(compile_request(graph.symbols(), *request_, ask)) {}
+
+template <typename Reach>
+Decision Authorizer::authenticate(const Request& request, const Reach& reach) const {
     // Authentication comes first: on EKS 1.32+ an anonymous request other than the health endpoints gets
     // 401 and no authorizer (not even the system:masters check) sees it.
-    if (anonymous_.extent == AnonymousReach::Extent::kEveryRequest ||
-        is_anonymous_health_request(normalize_request(raw_request))) {
-        return authorize_reached(raw_request, all_grants, ask);
+    if (anonymous_.extent == AnonymousReach::Extent::kEveryRequest || is_anonymous_health_request(request)) {
+        return reach();
     }
     if (anonymous_.extent == AnonymousReach::Extent::kHealthEndpoints) {
         Decision refused;
@@ -210,7 +216,7 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask 
     }
     // EKS of an unknown version: RBAC's answer holds before 1.32 only, so a "yes" is undetermined; a "no"
     // is "no" either way.
-    Decision decision = authorize_reached(raw_request, all_grants, ask);
+    Decision decision = reach();
     if (decision.verdict == Verdict::kDenied) {
         return decision;
     }
@@ -226,7 +232,22 @@ Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask 
     return decision;
 }
 
-Decision Authorizer::authorize_reached(const Request& raw_request, bool all_grants, Ask ask) const {
+Decision Authorizer::authorize(const Request& raw_request, bool all_grants, Ask ask) const {
+    std::optional<Request> storage;
+    const Request& request = normalized_view(raw_request, storage);
+    return authenticate(request, [&] {
+        return authorize_reached(compile_request(graph_->symbols(), request, ask), all_grants);
+    });
+}
+
+Decision Authorizer::authorize(const PreparedRequest& request, bool all_grants) const {
+    if (request.graph() != graph_) {  // compiled against another graph's symbols: ask it afresh
+        return authorize(request.request(), all_grants, request.ask());
+    }
+    return authenticate(request.request(), [&] { return authorize_reached(request.compiled(), all_grants); });
+}
+
+Decision Authorizer::authorize_reached(const CompiledRequest& compiled, bool all_grants) const {
     Decision decision;
     if (!identity_.authenticated && identity_.may_be.empty()) {
         return decision;
@@ -239,9 +260,6 @@ Decision Authorizer::authorize_reached(const Request& raw_request, bool all_gran
             return decision;
         }
     }
-    std::optional<Request> storage;
-    const Request& request = normalized_view(raw_request, storage);
-    const CompiledRequest compiled = compile_request(graph_->symbols(), request, ask);
     // EKS: access-policy grants and RBAC add up; rule.go VisitRulesFor: ClusterRoleBindings always,
     // RoleBindings of the request's namespace only (the table's match decides each grant's scope).
     const GrantTable& table = graph_->grants();
@@ -270,7 +288,7 @@ Decision Authorizer::authorize_reached(const Request& raw_request, bool all_gran
     if (visit(policies_) || visit(cluster_)) {
         return allowed_now();
     }
-    if (ask.namespaces == NamespaceQuery::kAny) {
+    if (compiled.namespaces == NamespaceQuery::kAny) {
         // Some namespace: every RoleBinding's grants, in table order (the map is not ordered).
         std::vector<std::uint32_t> everywhere;
         for (const auto& [ns, matches] : namespaced_) {

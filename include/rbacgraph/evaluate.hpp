@@ -51,6 +51,24 @@ struct Decision {
 /// which the cluster may refuse before authorization (Graph::anonymous_reach).
 bool is_anonymous_identity(const Identity& identity);
 
+/// A request normalized and compiled once against one graph, to be asked of many identities (the takeover
+/// list asks every ServiceAccount the same questions). It owns the request its compiled form views.
+class PreparedRequest {
+  public:
+    PreparedRequest(const Graph& graph, Request request, Ask ask = {});
+
+    const Graph* graph() const { return graph_; }
+    const Request& request() const { return *request_; }  ///< normalized
+    const CompiledRequest& compiled() const { return compiled_; }
+    Ask ask() const { return ask_; }
+
+  private:
+    const Graph* graph_;
+    std::unique_ptr<Request> request_;  ///< on the heap, so a moved PreparedRequest's views stay valid
+    Ask ask_;
+    CompiledRequest compiled_;
+};
+
 /// Authorizes requests for one identity; the grant rows that apply to it are found once.
 class Authorizer {
   public:
@@ -60,6 +78,8 @@ class Authorizer {
     /// count), some group of a family, some resource (the takeover list asks "may it create any ACK
     /// resource?").
     Decision authorize(const Request& request, bool all_grants = false, Ask ask = {}) const;
+    /// The same answer for a prepared request, without normalizing and compiling it again.
+    Decision authorize(const PreparedRequest& request, bool all_grants = false) const;
     /// For a request without a name: the names it is allowed for through grants that certainly apply, where a
     /// rule limited by resourceNames counts for the names it lists (NameQuery::kListedNames). nullopt: none;
     /// an empty list: every name.
@@ -75,7 +95,11 @@ class Authorizer {
     const std::vector<HeldGrant>& held() const { return held_; }
 
   private:
-    Decision authorize_reached(const Request& request, bool all_grants, Ask ask) const;
+    /// The answer once authentication has let the request through (a normalized request, compiled).
+    Decision authorize_reached(const CompiledRequest& request, bool all_grants) const;
+    /// EKS's authentication of anonymous requests around authorize_reached, for a normalized request.
+    template <typename Reach>
+    Decision authenticate(const Request& request, const Reach& reach) const;
 
     const Graph* graph_;
     Identity identity_;

@@ -92,6 +92,51 @@ TEST_CASE("a request on a named namespace is filed under it, and any other reque
     CHECK(normalized_view(grouped, other).ns.empty());
 }
 
+TEST_CASE("a prepared request gets the answer its request gets, on its own graph or another") {
+    // PreparedRequest is compiled once for the takeover list; the answer must not depend on the preparation.
+    const Graph graph = graph_of(kRoles);
+    const Graph other = graph_of(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: User, name: alice}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]
+)");
+    const std::vector<Request> requests = {resource_request("get", "pods", "a"),
+                                           resource_request("get", "pods", "other"),
+                                           resource_request("get", "namespaces", "", "a"),
+                                           resource_request("get", "nodes"),
+                                           resource_request("list", "pods"),
+                                           url_request("get", "/metrics")};
+    for (const Request& request : requests) {
+        CAPTURE(request.display());
+        const PreparedRequest prepared(graph, request);
+        for (const Graph* asked : {&graph, &other}) {
+            for (const std::string user : {"alice", "bob", "nobody"}) {
+                const Authorizer authorizer(*asked, kubernetes_identity(user, {}));
+                const Decision direct = authorizer.authorize(request);
+                const Decision compiled = authorizer.authorize(prepared);
+                CHECK(compiled.verdict == direct.verdict);
+                CHECK(compiled.grants.size() == direct.grants.size());
+            }
+        }
+    }
+    // Controls: the answers differ between the graphs and the users, so the loop above compares something.
+    const PreparedRequest nodes(graph, resource_request("get", "nodes"));
+    CHECK(Authorizer(other, kubernetes_identity("alice", {})).authorize(nodes).allowed());
+    CHECK_FALSE(Authorizer(graph, kubernetes_identity("alice", {})).authorize(nodes).allowed());
+    CHECK(Authorizer(graph, kubernetes_identity("bob", {})).authorize(nodes).allowed());
+    // A named namespace is filed under it when prepared, as when asked.
+    const PreparedRequest named(graph, resource_request("get", "namespaces", "", "a"));
+    CHECK(named.request().ns == "a");
+    CHECK(Authorizer(graph, kubernetes_identity("alice", {})).authorize(named).allowed());
+}
+
 TEST_CASE("RoleBindings never grant cluster-scoped requests, all-namespace lists or URLs") {
     const Graph graph = graph_of(kRoles);
     CHECK_FALSE(user_can(graph, "alice", {}, resource_request("get", "nodes")));
