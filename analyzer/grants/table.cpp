@@ -136,21 +136,20 @@ void HolderIndex::finish() {
     });
     grants_.reserve(keys.size());
     std::vector<std::size_t> starts;
+    std::vector<std::uint32_t> named_by;  // each entry's name: the pending pair of its first key
     for (std::size_t k = 0; k < keys.size(); ++k) {
-        // The previous key's name has moved into its entry, so a long name is compared with the entry's.
-        const bool same_name =
-            k > 0 && keys[k - 1].high == keys[k].high && keys[k - 1].low == keys[k].low &&
-            keys[k - 1].size == keys[k].size &&
-            (keys[k].size <= kInlineName || entries_.back().name == pending_[keys[k].pending].first);
-        if (!same_name) {
+        if (k == 0 || compare_names(keys[k - 1], keys[k]) != 0) {
             starts.push_back(grants_.size());
-            entries_.push_back({std::move(pending_[keys[k].pending].first), {}});
+            named_by.push_back(keys[k].pending);
         }
         grants_.push_back(keys[k].grant);
     }
     starts.push_back(grants_.size());
-    for (std::size_t e = 0; e < entries_.size(); ++e) {
-        entries_[e].grants = std::span<const GrantId>(grants_).subspan(starts[e], starts[e + 1] - starts[e]);
+    // Names move only now: compare_names above may still read any pending name.
+    entries_.reserve(named_by.size());
+    for (std::size_t e = 0; e < named_by.size(); ++e) {
+        entries_.push_back({std::move(pending_[named_by[e]].first),
+                            std::span<const GrantId>(grants_).subspan(starts[e], starts[e + 1] - starts[e])});
     }
     pending_ = {};
 }

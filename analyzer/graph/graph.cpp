@@ -318,23 +318,27 @@ const Graph::RoleSlot& Graph::first_candidate(std::uint64_t hash) const {
     }
 }
 
+std::size_t Graph::role_slot(std::uint64_t hash, bool cluster_scoped, std::string_view ns,
+                             std::string_view name) const {
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = role_slots_.size() - 1;
+    for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        const RoleSlot& entry = role_slots_[slot];
+        if (entry.role == UINT32_MAX ||
+            (entry.tag == tag && same_role_key(*entry.definition, cluster_scoped, ns, name))) {
+            return slot;
+        }
+    }
+}
+
 std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_view ns,
                                               std::string_view name) const {
     if (role_slots_.empty()) {
         return std::nullopt;
     }
-    const std::uint64_t hash = role_hash(cluster_scoped, ns, name);
-    const auto tag = static_cast<std::uint32_t>(hash >> 32);
-    const std::size_t mask = role_slots_.size() - 1;
-    for (std::size_t slot = &first_candidate(hash) - role_slots_.data();; slot = (slot + 1) & mask) {
-        const RoleSlot& entry = role_slots_[slot];
-        if (entry.role == UINT32_MAX) {
-            return std::nullopt;
-        }
-        if (entry.tag == tag && same_role_key(*entry.definition, cluster_scoped, ns, name)) {
-            return entry.role;
-        }
-    }
+    const RoleSlot& entry =
+        role_slots_[role_slot(role_hash(cluster_scoped, ns, name), cluster_scoped, ns, name)];
+    return entry.role == UINT32_MAX ? std::nullopt : std::optional<std::uint32_t>(entry.role);
 }
 
 // Files roles_[role] in the index; a role of the same key filed before is replaced (the later wins, as it
@@ -342,17 +346,8 @@ std::optional<std::uint32_t> Graph::find_role(bool cluster_scoped, std::string_v
 void Graph::index_role(std::uint32_t role) {
     const Role& filed = *roles_[role].role;
     const std::uint64_t hash = role_hash(filed.cluster_scoped, filed.ns, filed.name);
-    const auto tag = static_cast<std::uint32_t>(hash >> 32);
-    const std::size_t mask = role_slots_.size() - 1;
-    for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-        RoleSlot& entry = role_slots_[slot];
-        if (entry.role == UINT32_MAX ||
-            (entry.tag == tag &&
-             same_role_key(*entry.definition, filed.cluster_scoped, filed.ns, filed.name))) {
-            entry = {tag, role, &filed};
-            return;
-        }
-    }
+    role_slots_[role_slot(hash, filed.cluster_scoped, filed.ns, filed.name)] = {
+        static_cast<std::uint32_t>(hash >> 32), role, &filed};
 }
 
 namespace {
@@ -411,7 +406,7 @@ std::vector<std::uint32_t> Graph::resolve_role_refs(const std::vector<const Bind
         if (i >= kAhead) {
             const std::size_t done = i - kAhead;
             if (const RoleRefKey key = role_ref_key(*bindings[done]); key.resolvable) {
-                roles[done] = find_role(key.cluster_scoped, key.ns, key.name).value_or(UINT32_MAX);
+                roles[done] = role_slots_[role_slot(hashes[done], key.cluster_scoped, key.ns, key.name)].role;
             }
         }
     }

@@ -298,6 +298,9 @@ class Graph {
     /// The slot a probe for this hash starts at, and the first slot holding this tag from there (or an empty
     /// one).
     const RoleSlot& first_candidate(std::uint64_t hash) const;
+    /// The slot holding the role of this key (its hash given), or the empty slot where it would go.
+    std::size_t role_slot(std::uint64_t hash, bool cluster_scoped, std::string_view ns,
+                          std::string_view name) const;
     /// Every binding's role (UINT32_MAX: none), looked up several bindings ahead so the misses overlap.
     std::vector<std::uint32_t> resolve_role_refs(const std::vector<const Binding*>& bindings) const;
     void index_role(std::uint32_t role);
