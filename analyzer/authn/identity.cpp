@@ -217,13 +217,13 @@ bool resolve_aws_auth(const Graph& graph, const Query& query, Identity& identity
     // ARN, whatever section the ARN was written in.
     const std::string key = ascii_lower(query.canonical);
     const AwsAuthEntry* entry = nullptr;
-    if (const auto found = graph.role_mappings().find(key); found != graph.role_mappings().end()) {
-        entry = found->second;
+    if (const AwsAuthEntry* role = graph.role_mapping(key)) {
+        entry = role;
         identity.source = IdentitySource::kMapRoles;
     } else if (unknown_key(graph, "mapRoles")) {
         return resolve_unknown_key(graph, "mapRoles", IdentitySource::kMapRoles, identity);
-    } else if (const auto user = graph.user_mappings().find(key); user != graph.user_mappings().end()) {
-        entry = user->second;
+    } else if (const AwsAuthEntry* user = graph.user_mapping(key)) {
+        entry = user;
         identity.source = IdentitySource::kMapUsers;
     } else if (unknown_key(graph, "mapUsers")) {
         return resolve_unknown_key(graph, "mapUsers", IdentitySource::kMapUsers, identity);

@@ -38,6 +38,16 @@ bool Graph::mode_inferred() const {
            !access_entries_.empty();
 }
 
+const AwsAuthEntry* Graph::role_mapping(std::string_view key) const {
+    const auto found = role_mapping_index_.find(key);
+    return found == role_mapping_index_.end() ? nullptr : found->second;
+}
+
+const AwsAuthEntry* Graph::user_mapping(std::string_view key) const {
+    const auto found = user_mapping_index_.find(key);
+    return found == user_mapping_index_.end() ? nullptr : found->second;
+}
+
 bool Graph::access_entries_apply() const {
     // EKS user guide, grant-k8s-access: access entries exist only in the API and API_AND_CONFIG_MAP modes.
     const AuthenticationMode current = mode();
@@ -52,6 +62,14 @@ void Graph::build_mappings() {
         }
         for (const AwsAuthEntry& entry : aws_auth->map_users) {
             user_mappings_[ascii_lower(entry.arn)] = &entry;
+        }
+        role_mapping_index_.reserve(role_mappings_.size());
+        for (const auto& [key, entry] : role_mappings_) {
+            role_mapping_index_.emplace(key, entry);
+        }
+        user_mapping_index_.reserve(user_mappings_.size());
+        for (const auto& [key, entry] : user_mappings_) {
+            user_mapping_index_.emplace(key, entry);
         }
     }
     const auto index_entry = [&](const AccessEntry& entry) {

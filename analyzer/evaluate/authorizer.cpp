@@ -26,7 +26,9 @@ std::string literal_prefix(const IdentityValue& value) {
 // Finds the grants whose holder an identity's username, groups and access entry match.
 class HolderCollector {
   public:
-    explicit HolderCollector(const Graph& graph) : table_(graph.grants()) {}
+    explicit HolderCollector(const Graph& graph) : table_(graph.grants()) {
+        matched_.reserve(64);  // an identity's username and groups hold a few dozen rows; fewer regrowths
+    }
 
     /// Rows collected from now on apply only if the identity is this entry's principal (known after apply).
     void set_may_be(const AccessEntry* entry) { may_be_ = entry; }
@@ -98,23 +100,34 @@ class HolderCollector {
     }
 
     // One grant per source (a binding is matched once, through its first determined subject); table order.
+    // Each row's placement is read once, not at every comparison: at a million grants each read is a cache
+    // miss, and they were most of building an identity.
     std::vector<HeldGrant> take() {
-        const auto key = [&](const HeldGrant& match) {
-            const GrantTable::Placement placement = table_.placement(match.grant);
-            return std::tuple(placement.source, placement.source_index, match.undetermined, match.grant);
+        struct Keyed {
+            GrantSource source;
+            std::size_t source_index;
+            bool undetermined;
+            GrantId grant;
+            std::uint32_t at;  ///< in matched_; the last key, so equal rows keep the order they were found in
+            auto key() const { return std::tie(source, source_index, undetermined, grant, at); }
         };
-        std::sort(matched_.begin(), matched_.end(),
-                  [&](const HeldGrant& a, const HeldGrant& b) { return key(a) < key(b); });
+        std::vector<Keyed> keyed;
+        keyed.reserve(matched_.size());
+        for (std::uint32_t at = 0; at < matched_.size(); ++at) {
+            const GrantTable::Placement placement = table_.placement(matched_[at].grant);
+            keyed.push_back({placement.source, placement.source_index, matched_[at].undetermined,
+                             matched_[at].grant, at});
+        }
+        std::sort(keyed.begin(), keyed.end(),
+                  [](const Keyed& a, const Keyed& b) { return a.key() < b.key(); });
         std::vector<HeldGrant> out;
-        for (HeldGrant& match : matched_) {
-            const GrantTable::Placement placement = table_.placement(match.grant);
-            if (!out.empty()) {
-                const GrantTable::Placement last = table_.placement(out.back().grant);
-                if (last.source == placement.source && last.source_index == placement.source_index) {
-                    continue;
-                }
+        out.reserve(keyed.size());
+        for (std::size_t i = 0; i < keyed.size(); ++i) {
+            if (i > 0 && keyed[i].source == keyed[i - 1].source &&
+                keyed[i].source_index == keyed[i - 1].source_index) {
+                continue;
             }
-            out.push_back(std::move(match));
+            out.push_back(std::move(matched_[keyed[i].at]));
         }
         return out;
     }
@@ -172,6 +185,7 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         collector.add_identity(unknown_principal_identity(*entry));
     }
     held_ = collector.take();
+    std::vector<std::pair<Symbol, std::uint32_t>> by_namespace;  // (namespace, index into held_)
     for (std::uint32_t i = 0; i < held_.size(); ++i) {
         const GrantTable::Placement placement = graph.grants().placement(held_[i].grant);
         lists_names_ = lists_names_ || graph.rule_sets()[placement.rules].lists_names;
@@ -182,9 +196,31 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         } else if (placement.scope == GrantScope::kCluster) {
             cluster_.push_back(i);
         } else {
-            namespaced_[placement.ns].push_back(i);
+            any_namespace_.push_back(i);
+            by_namespace.emplace_back(placement.ns, i);
         }
     }
+    // Grouped by namespace, each group still in table order (indexes ascend within a namespace).
+    std::sort(by_namespace.begin(), by_namespace.end());
+    namespaced_.reserve(by_namespace.size());
+    for (const auto& [ns, index] : by_namespace) {
+        if (namespaces_.empty() || namespaces_.back().ns != ns) {
+            const auto at = static_cast<std::uint32_t>(namespaced_.size());
+            namespaces_.push_back({ns, at, at});
+        }
+        namespaced_.push_back(index);
+        ++namespaces_.back().end;
+    }
+}
+
+std::span<const std::uint32_t> Authorizer::namespaced_in(Symbol ns) const {
+    const auto found =
+        std::lower_bound(namespaces_.begin(), namespaces_.end(), ns,
+                         [](const NamespaceGrants& grants, Symbol key) { return grants.ns < key; });
+    if (found == namespaces_.end() || found->ns != ns) {
+        return {};
+    }
+    return std::span<const std::uint32_t>(namespaced_).subspan(found->begin, found->end - found->begin);
 }
 
 bool Authorizer::cluster_admin() const {
@@ -263,7 +299,7 @@ Decision Authorizer::authorize_reached(const CompiledRequest& compiled, bool all
     // EKS: access-policy grants and RBAC add up; rule.go VisitRulesFor: ClusterRoleBindings always,
     // RoleBindings of the request's namespace only (the table's match decides each grant's scope).
     const GrantTable& table = graph_->grants();
-    const auto visit = [&](const std::vector<std::uint32_t>& matches) {
+    const auto visit = [&](std::span<const std::uint32_t> matches) {
         for (const std::uint32_t index : matches) {
             const HeldGrant& match = held_[index];
             const GrantAnswer answer = table.match(match.grant, compiled);
@@ -289,18 +325,12 @@ Decision Authorizer::authorize_reached(const CompiledRequest& compiled, bool all
         return allowed_now();
     }
     if (compiled.namespaces == NamespaceQuery::kAny) {
-        // Some namespace: every RoleBinding's grants, in table order (the map is not ordered).
-        std::vector<std::uint32_t> everywhere;
-        for (const auto& [ns, matches] : namespaced_) {
-            everywhere.insert(everywhere.end(), matches.begin(), matches.end());
-        }
-        std::sort(everywhere.begin(), everywhere.end());
-        if (visit(everywhere)) {
+        // Some namespace: every RoleBinding's grants, in table order.
+        if (visit(any_namespace_)) {
             return allowed_now();
         }
     } else if (compiled.has_namespace && compiled.ns != kNoSymbol) {
-        if (const auto found = namespaced_.find(compiled.ns);
-            found != namespaced_.end() && visit(found->second)) {
+        if (visit(namespaced_in(compiled.ns))) {
             return allowed_now();
         }
     }
@@ -343,7 +373,7 @@ std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request&
         compile_request(graph_->symbols(), request, {.names = NameQuery::kListedNames});
     std::optional<std::vector<std::string>> names;
     // ResourceNameMatches: a rule without names allows every name, one with names only those.
-    const auto visit = [&](const std::vector<std::uint32_t>& matches) {
+    const auto visit = [&](std::span<const std::uint32_t> matches) {
         for (const std::uint32_t index : matches) {
             const GrantAnswer answer = graph_->grants().match(held_[index].grant, compiled);
             if (answer.verdict != Verdict::kAllowed) {
@@ -363,9 +393,7 @@ std::optional<std::vector<std::string>> Authorizer::allowed_names(const Request&
     };
     bool every = visit(policies_) || visit(cluster_);
     if (!every && compiled.has_namespace && compiled.ns != kNoSymbol) {
-        if (const auto found = namespaced_.find(compiled.ns); found != namespaced_.end()) {
-            every = visit(found->second);
-        }
+        every = visit(namespaced_in(compiled.ns));
     }
     if (every) {
         return std::vector<std::string>{};

@@ -240,11 +240,39 @@ void read_json_line(const json& object, std::string& id_text, RequestLine& line)
     }
 }
 
+// Runs body(begin, end) over [0, count), in two halves at once when there are two cores.
+template <typename Body>
+void in_parallel(std::size_t count, bool parallel, Body body) {
+    if (!parallel || count < 512) {
+        body(std::size_t{0}, count);
+        return;
+    }
+    const std::size_t half = count / 2;
+    std::jthread second([&] { body(half, count); });
+    body(std::size_t{0}, half);
+}
+
 // Identities are resolved once per distinct arn or user+groups; each block looks up the identities it
 // names, builds the new ones on both cores and files them before any line is answered, so no lock is taken.
 class Identities {
   public:
     explicit Identities(const Graph& graph) : graph_(graph), catalog_(catalog_of(graph.source())) {}
+    Identities(const Identities&) = delete;
+    Identities& operator=(const Identities&) = delete;
+    ~Identities() {
+        // Freed on both cores, as they were built: a batch naming 250,000 ARNs spent a sixth of its time
+        // freeing their authorizers on one.
+        std::vector<std::unique_ptr<Authorizer>> owned;
+        owned.reserve(known_.size());
+        for (auto& [key, authorizer] : known_) {
+            owned.push_back(std::move(authorizer));
+        }
+        in_parallel(owned.size(), core_count() > 1, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                owned[i].reset();
+            }
+        });
+    }
     const Graph& graph() const { return graph_; }
     const ApiCatalog& catalog() const { return catalog_; }
 
@@ -460,18 +488,6 @@ std::string identity_key(const RequestLine& line) {
 bool same_identity(const ReadLine& a, const ReadLine& b) {
     return a.identity == b.identity && a.line.arn == b.line.arn && a.line.user == b.line.user &&
            a.line.groups == b.line.groups;
-}
-
-// Runs body(begin, end) over [0, count), in two halves at once when there are two cores.
-template <typename Body>
-void in_parallel(std::size_t count, bool parallel, Body body) {
-    if (!parallel || count < 512) {
-        body(std::size_t{0}, count);
-        return;
-    }
-    const std::size_t half = count / 2;
-    std::jthread second([&] { body(half, count); });
-    body(std::size_t{0}, half);
 }
 
 // Answers one block of lines, grouped by who asks: every line of one identity is answered together, so the

@@ -4,7 +4,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rbacgraph/grants.hpp"
@@ -107,9 +106,22 @@ class Authorizer {
     bool masters_ = false;
     bool lists_names_ = false;
     std::vector<HeldGrant> held_;
-    std::vector<std::uint32_t> policies_;  ///< indexes into held_
+    /// The RoleBinding grants of one namespace: namespaced_[begin, end).
+    struct NamespaceGrants {
+        Symbol ns = kNoSymbol;
+        std::uint32_t begin = 0;
+        std::uint32_t end = 0;
+    };
+    /// The RoleBinding grants of a namespace, in table order (empty when it has none).
+    std::span<const std::uint32_t> namespaced_in(Symbol ns) const;
+
+    // Indexes into held_, each list in table order. Flat arrays, not a map of vectors: an identity is built
+    // for every ARN a batch names, and its allocations were a fifth of building it (performance.md).
+    std::vector<std::uint32_t> policies_;
     std::vector<std::uint32_t> cluster_;
-    std::unordered_map<Symbol, std::vector<std::uint32_t>> namespaced_;
+    std::vector<std::uint32_t> namespaced_;     ///< grouped by namespace, as namespaces_ says
+    std::vector<NamespaceGrants> namespaces_;   ///< ordered by symbol
+    std::vector<std::uint32_t> any_namespace_;  ///< namespaced_ again, in table order (NamespaceQuery::kAny)
     std::vector<std::uint32_t> undetermined_;
 };
 

@@ -264,6 +264,10 @@ class Graph {
     /// aws-auth entries in force: the last entry for each lower-cased ARN (configmap.go saveMap).
     const std::map<std::string, const AwsAuthEntry*>& role_mappings() const { return role_mappings_; }
     const std::map<std::string, const AwsAuthEntry*>& user_mappings() const { return user_mappings_; }
+    /// The entry in force for a lower-cased ARN, or nullptr: role_mappings() and user_mappings() looked up by
+    /// hash (every ARN a batch names is looked up; an ordered map's walk missed the cache at each level).
+    const AwsAuthEntry* role_mapping(std::string_view key) const;
+    const AwsAuthEntry* user_mapping(std::string_view key) const;
     /// Access entries by lower-cased match key (users: ARN; roles: ARN without path).
     const std::map<std::string, const AccessEntry*>& access_entries() const { return access_entries_; }
     /// The access entries whose principal is known only after apply, in input order.
@@ -310,6 +314,9 @@ class Graph {
     std::unique_ptr<GrantTable> table_;
     std::map<std::string, const AwsAuthEntry*> role_mappings_;
     std::map<std::string, const AwsAuthEntry*> user_mappings_;
+    /// The two maps again, by hash; the keys view the maps' own keys (map nodes never move).
+    std::unordered_map<std::string_view, const AwsAuthEntry*> role_mapping_index_;
+    std::unordered_map<std::string_view, const AwsAuthEntry*> user_mapping_index_;
     std::map<std::string, const AccessEntry*> access_entries_;
     std::vector<const AccessEntry*> unknown_principal_entries_;
     std::unordered_map<std::uint32_t, BuiltinDifference> role_differences_;

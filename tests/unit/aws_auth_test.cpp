@@ -152,6 +152,40 @@ TEST_CASE("of duplicate entries the last wins, whole, compared ignoring case") {
     CHECK_FALSE(identity.is_masters());
 }
 
+// configmap/mapper.go Map: roles first, then users; configmap.go saveMap keys them by lower-cased ARN, last
+// wins. The hashed lookups must agree with the ordered maps entry for entry, and survive the graph's move.
+TEST_CASE("the hashed aws-auth lookups find exactly the entries the ordered maps hold") {
+    const std::string yaml = aws_auth(R"(  mapRoles: |
+    - rolearn: arn:aws:iam::1:role/Ops
+      username: ops
+    - rolearn: arn:aws:iam::1:role/dev
+      username: dev-first
+    - rolearn: arn:aws:iam::1:role/DEV
+      username: dev-last
+  mapUsers: |
+    - userarn: arn:aws:iam::1:user/Ann
+      username: ann
+)");
+    Graph built = graph_of(yaml);
+    const Graph graph = std::move(built);  // the index views the maps' keys: they must outlive a move
+    REQUIRE(graph.role_mappings().size() == 2);
+    for (const auto& [key, entry] : graph.role_mappings()) {
+        CHECK(graph.role_mapping(key) == entry);
+        CHECK(graph.user_mapping(key) == nullptr);
+    }
+    REQUIRE(graph.user_mappings().size() == 1);
+    CHECK(graph.user_mapping("arn:aws:iam::1:user/ann") == graph.user_mappings().begin()->second);
+    CHECK(graph.role_mapping("arn:aws:iam::1:user/ann") == nullptr);
+    REQUIRE(graph.role_mapping("arn:aws:iam::1:role/dev") != nullptr);
+    CHECK(graph.role_mapping("arn:aws:iam::1:role/dev")->username == "dev-last");
+    // Keys are lower-cased by the caller; the written case is not a key.
+    CHECK(graph.role_mapping("arn:aws:iam::1:role/Ops") == nullptr);
+    CHECK(graph.role_mapping("arn:aws:iam::1:role/ops") != nullptr);
+    CHECK(graph.role_mapping("arn:aws:iam::1:role/op") == nullptr);
+    CHECK(resolve_arn(graph, "arn:aws:sts::1:assumed-role/Ops/s").username.literal_text() == "ops");
+    CHECK(resolve_arn(graph, "arn:aws:iam::1:user/ANN").username.literal_text() == "ann");
+}
+
 TEST_CASE("entry keys are case-insensitive, data keys are case-sensitive") {
     CHECK(resolve(aws_auth("  mapRoles: |\n    - rOlEaRn: arn:aws:iam::1:role/r\n      UsErNaMe: x\n"),
                   "arn:aws:iam::1:role/r")

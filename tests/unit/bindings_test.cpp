@@ -1,5 +1,7 @@
 // Bindings and subjects: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go (VisitRulesFor,
 // appliesToUser, GetRoleReferenceRules) and the privileged group of pkg/kubeapiserver/authorizer.
+#include <fmt/format.h>
+
 #include "helpers.hpp"
 #include "rbacgraph/grants.hpp"
 
@@ -403,6 +405,70 @@ TEST_CASE("the holder index lists names in string order, each with its grants in
     CHECK(index.find("user-with-a-long-name-4") == index.end());
     CHECK(index.find("user-with-a-long-nam") == index.end());
     CHECK(index.lower_bound("user-with-a-long-name-")->name == "user-with-a-long-name-1");
+}
+
+// rule.go VisitRulesFor: a RoleBinding's grants apply in its own namespace only. The authorizer files them by
+// namespace symbol; the namespaces here are written out of symbol order so a lookup that assumed input order
+// (or matched a neighbouring namespace) would answer wrong.
+TEST_CASE(
+    "an identity's RoleBinding grants answer in their own namespace only, and all of them for some "
+    "namespace") {
+    std::string yaml;
+    const auto bind = [&](std::string_view ns, std::string_view resource, std::string_view subject) {
+        yaml += fmt::format(R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: r-{1}, namespace: {0}}}
+rules: [{{apiGroups: [''], resources: [{1}, events], verbs: [get]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: b-{1}, namespace: {0}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: r-{1}}}
+subjects: [{2}]
+)",
+                            ns, resource, subject);
+    };
+    bind("zeta", "secrets", "{kind: User, name: carol}");
+    bind("alpha", "configmaps", "{kind: User, name: carol}");
+    bind("mu", "pods", "{kind: Group, name: team}");
+    bind("alpha", "services", "{kind: User, name: dave}");   // someone else's grant in a namespace carol has
+    bind("zeta", "endpoints", "{kind: User, name: carol}");  // table order and namespace order now differ
+    const Graph graph = graph_of(yaml);
+    const Authorizer carol(graph, kubernetes_identity("carol", {"team"}));
+    CHECK(carol.authorize(resource_request("get", "secrets", "zeta")).allowed());
+    CHECK(carol.authorize(resource_request("get", "configmaps", "alpha")).allowed());
+    CHECK(carol.authorize(resource_request("get", "pods", "mu")).allowed());
+    for (const auto& [resource, ns] : std::vector<std::pair<std::string, std::string>>{{"secrets", "alpha"},
+                                                                                       {"secrets", "mu"},
+                                                                                       {"configmaps", "zeta"},
+                                                                                       {"pods", "alpha"},
+                                                                                       {"services", "alpha"},
+                                                                                       {"secrets", "nu"},
+                                                                                       {"secrets", ""}}) {
+        CAPTURE(resource);
+        CAPTURE(ns);
+        CHECK_FALSE(carol.authorize(resource_request("get", resource, ns)).allowed());
+    }
+    // Some namespace: every RoleBinding grant counts, listed in table order.
+    CHECK(carol.authorize(resource_request("get", "pods"), false, {.namespaces = NamespaceQuery::kAny})
+              .allowed());
+    CHECK_FALSE(
+        carol.authorize(resource_request("get", "services"), false, {.namespaces = NamespaceQuery::kAny})
+            .allowed());
+    const Decision events =
+        carol.authorize(resource_request("get", "events"), true, {.namespaces = NamespaceQuery::kAny});
+    REQUIRE(events.grants.size() == 4);
+    CHECK(std::is_sorted(events.grants.begin(), events.grants.end(),
+                         [](const GrantMatch& a, const GrantMatch& b) { return *a.grant < *b.grant; }));
+    // Each namespace's own grants, all grants asked for: its own, not its neighbours'.
+    CHECK(carol.authorize(resource_request("get", "events", "zeta"), true).grants.size() == 2);
+    CHECK(carol.authorize(resource_request("get", "endpoints", "zeta")).allowed());
+    for (const std::string ns : {"alpha", "mu"}) {
+        CAPTURE(ns);
+        CHECK(carol.authorize(resource_request("get", "events", ns), true).grants.size() == 1);
+        CHECK_FALSE(carol.authorize(resource_request("get", "endpoints", ns)).allowed());
+    }
 }
 
 }  // namespace
