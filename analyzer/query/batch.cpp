@@ -555,8 +555,9 @@ class BlockAnswerer {
             }
         });
         std::vector<const Authorizer*> filed(pending_.size());
-        for (auto& [key, p] : pending_keys_) {
-            filed[p] = identities_.add(key, std::move(built[p]));
+        while (!pending_keys_.empty()) {  // the keys move into the identities, not copied
+            auto node = pending_keys_.extract(pending_keys_.begin());
+            filed[node.mapped()] = identities_.add(std::move(node.key()), std::move(built[node.mapped()]));
         }
         for (std::size_t k = 0; k < keyed_.size(); ++k) {
             if (pending_of_[k] != kNotPending) {
