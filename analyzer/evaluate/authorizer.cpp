@@ -26,9 +26,14 @@ std::string literal_prefix(const IdentityValue& value) {
 // Finds the grants whose holder an identity's username, groups and access entry match.
 class HolderCollector {
   public:
-    explicit HolderCollector(const Graph& graph) : table_(graph.grants()) {
-        matched_.reserve(64);  // an identity's username and groups hold a few dozen rows; fewer regrowths
+    // The rows found are gathered in a buffer each thread keeps: a fresh vector per identity, regrown as rows
+    // come, was a fifth of building one, and its freed blocks left the heap fragmented (check's peak grew).
+    explicit HolderCollector(const Graph& graph) : table_(graph.grants()), matched_(scratch_rows()) {
+        matched_.clear();
     }
+    HolderCollector(const HolderCollector&) = delete;
+    HolderCollector& operator=(const HolderCollector&) = delete;
+    ~HolderCollector() { matched_.clear(); }
 
     /// Rows collected from now on apply only if the identity is this entry's principal (known after apply).
     void set_may_be(const AccessEntry* entry) { may_be_ = entry; }
@@ -111,8 +116,8 @@ class HolderCollector {
             std::uint32_t at;  ///< in matched_; the last key, so equal rows keep the order they were found in
             auto key() const { return std::tie(source, source_index, undetermined, grant, at); }
         };
-        std::vector<Keyed> keyed;
-        keyed.reserve(matched_.size());
+        thread_local std::vector<Keyed> keyed;
+        keyed.clear();
         for (std::uint32_t at = 0; at < matched_.size(); ++at) {
             const GrantTable::Placement placement = table_.placement(matched_[at].grant);
             keyed.push_back({placement.source, placement.source_index, matched_[at].undetermined,
@@ -120,21 +125,32 @@ class HolderCollector {
         }
         std::sort(keyed.begin(), keyed.end(),
                   [](const Keyed& a, const Keyed& b) { return a.key() < b.key(); });
-        std::vector<HeldGrant> out;
-        out.reserve(keyed.size());
+        const auto first_of_source = [&](std::size_t i) {
+            return i == 0 || keyed[i].source != keyed[i - 1].source ||
+                   keyed[i].source_index != keyed[i - 1].source_index;
+        };
+        std::size_t kept = 0;
         for (std::size_t i = 0; i < keyed.size(); ++i) {
-            if (i > 0 && keyed[i].source == keyed[i - 1].source &&
-                keyed[i].source_index == keyed[i - 1].source_index) {
-                continue;
+            kept += first_of_source(i) ? 1 : 0;
+        }
+        std::vector<HeldGrant> out;
+        out.reserve(kept);  // kept for the authorizer's life: no slack
+        for (std::size_t i = 0; i < keyed.size(); ++i) {
+            if (first_of_source(i)) {
+                out.push_back(std::move(matched_[keyed[i].at]));
             }
-            out.push_back(std::move(matched_[keyed[i].at]));
         }
         return out;
     }
 
   private:
     const GrantTable& table_;
-    std::vector<HeldGrant> matched_;
+    static std::vector<HeldGrant>& scratch_rows() {
+        thread_local std::vector<HeldGrant> rows;
+        return rows;
+    }
+
+    std::vector<HeldGrant>& matched_;  ///< this thread's scratch_rows()
     const AccessEntry* may_be_ = nullptr;
 };
 
@@ -185,7 +201,8 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         collector.add_identity(unknown_principal_identity(*entry));
     }
     held_ = collector.take();
-    std::vector<std::pair<Symbol, std::uint32_t>> by_namespace;  // (namespace, index into held_)
+    thread_local std::vector<std::pair<Symbol, std::uint32_t>> by_namespace;  // (namespace, index into held_)
+    by_namespace.clear();
     for (std::uint32_t i = 0; i < held_.size(); ++i) {
         const GrantTable::Placement placement = graph.grants().placement(held_[i].grant);
         lists_names_ = lists_names_ || graph.rule_sets()[placement.rules].lists_names;
@@ -196,12 +213,21 @@ Authorizer::Authorizer(const Graph& graph, Identity identity)
         } else if (placement.scope == GrantScope::kCluster) {
             cluster_.push_back(i);
         } else {
-            any_namespace_.push_back(i);
             by_namespace.emplace_back(placement.ns, i);
         }
     }
+    // Sized exactly: an authorizer is kept for every mapped identity (check, who-can).
+    any_namespace_.reserve(by_namespace.size());
+    for (const auto& [ns, index] : by_namespace) {
+        any_namespace_.push_back(index);
+    }
     // Grouped by namespace, each group still in table order (indexes ascend within a namespace).
     std::sort(by_namespace.begin(), by_namespace.end());
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < by_namespace.size(); ++i) {
+        distinct += i == 0 || by_namespace[i].first != by_namespace[i - 1].first ? 1 : 0;
+    }
+    namespaces_.reserve(distinct);
     namespaced_.reserve(by_namespace.size());
     for (const auto& [ns, index] : by_namespace) {
         if (namespaces_.empty() || namespaces_.back().ns != ns) {
