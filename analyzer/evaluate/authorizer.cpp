@@ -27,7 +27,7 @@ std::string literal_prefix(const IdentityValue& value) {
 class HolderCollector {
   public:
     // The rows found are gathered in a buffer each thread keeps: a fresh vector per identity, regrown as rows
-    // come, was a fifth of building one, and its freed blocks left the heap fragmented (check's peak grew).
+    // came, was a sixth of building one (performance.md, fifth pass).
     explicit HolderCollector(const Graph& graph) : table_(graph.grants()), matched_(scratch_rows()) {
         matched_.clear();
     }
