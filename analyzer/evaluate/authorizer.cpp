@@ -125,20 +125,16 @@ class HolderCollector {
         }
         std::sort(keyed.begin(), keyed.end(),
                   [](const Keyed& a, const Keyed& b) { return a.key() < b.key(); });
-        const auto first_of_source = [&](std::size_t i) {
-            return i == 0 || keyed[i].source != keyed[i - 1].source ||
-                   keyed[i].source_index != keyed[i - 1].source_index;
-        };
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < keyed.size(); ++i) {
-            kept += first_of_source(i) ? 1 : 0;
-        }
+        // The first row of each source stays.
+        keyed.erase(std::unique(keyed.begin(), keyed.end(),
+                                [](const Keyed& a, const Keyed& b) {
+                                    return a.source == b.source && a.source_index == b.source_index;
+                                }),
+                    keyed.end());
         std::vector<HeldGrant> out;
-        out.reserve(kept);  // kept for the authorizer's life: no slack
-        for (std::size_t i = 0; i < keyed.size(); ++i) {
-            if (first_of_source(i)) {
-                out.push_back(std::move(matched_[keyed[i].at]));
-            }
+        out.reserve(keyed.size());  // kept for the authorizer's life: no slack
+        for (const Keyed& row : keyed) {
+            out.push_back(std::move(matched_[row.at]));
         }
         return out;
     }
