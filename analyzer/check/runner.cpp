@@ -141,8 +141,8 @@ struct RuleRun {
 // of the finding alone, so it is done on the core that ran the rule (over an estate, stamping 1.4M findings
 // was a serial tenth of the run).
 void stamp_own(Finding& finding, const RuleInfo& rule, std::string_view cluster_name) {
-    finding.rule = std::string(rule.slug);
-    finding.id = std::string(rule.id);
+    finding.rule = rule.slug;
+    finding.id = rule.id;
     finding.severity = finding.severity.value_or(rule.severity);
     if (finding.cluster.empty() && !finding.account_wide) {
         finding.cluster = std::string(cluster_name);
@@ -267,12 +267,15 @@ class ReportBuilder {
                 finding.fingerprint = fmt::format("{}-{}", own, n++);
             } while (!fingerprints_.insert(finding.fingerprint).second);
         }
-        finding.suppression = annotations_.find(finding, rule);
+        std::optional<Suppression> suppression = annotations_.find(finding, rule);
         // The config is asked even when an annotation suppressed the finding, so that a config entry is
         // "unused" only when it matches nothing at all.
         std::optional<Suppression> configured = check::config_suppression(run_.config, finding, rule, &used_);
-        if (!finding.suppression) {
-            finding.suppression = std::move(configured);
+        if (!suppression) {
+            suppression = std::move(configured);
+        }
+        if (suppression) {
+            finding.suppression = std::make_shared<const Suppression>(std::move(*suppression));
         }
         if (run_.baseline && run_.baseline->contains(finding.fingerprint)) {
             finding.known = true;

@@ -159,14 +159,15 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
         defaults[std::string(rule.info.id)] = rule.info.severity;
     }
     const auto rule_id = [&](const Finding& finding) {
-        return *finding.severity == defaults.at(finding.id)
-                   ? finding.id
-                   : finding.id + "/" + std::string(to_string(*finding.severity));
+        std::string id(finding.id);
+        return *finding.severity == defaults.at(id) ? id
+                                                    : id + "/" + std::string(to_string(*finding.severity));
     };
     std::map<std::string, std::set<RiskSeverity>> variants;
     for (const Finding& finding : report.findings) {
-        if (included(finding) && *finding.severity != defaults.at(finding.id)) {
-            variants[finding.id].insert(*finding.severity);
+        const std::string id(finding.id);
+        if (included(finding) && *finding.severity != defaults.at(id)) {
+            variants[id].insert(*finding.severity);
         }
     }
     nlohmann::json sarif_rules = nlohmann::json::array();

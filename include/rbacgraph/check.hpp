@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,7 +20,7 @@
 namespace rbacgraph {
 
 /// How bad a finding is; ordered from least to most severe.
-enum class RiskSeverity { kInfo, kLow, kMedium, kHigh, kCritical };
+enum class RiskSeverity : std::uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };
 
 std::string_view to_string(RiskSeverity severity);
 std::optional<RiskSeverity> parse_risk_severity(std::string_view text);
@@ -42,13 +43,12 @@ struct Suppression {
     SourceLocation location;
 };
 
-/// One risk found in the export.
+/// One risk found in the export. Hundreds of thousands are held at once in a large check (each in a rule's
+/// list and, while they are filed, in the report's), so rare and fixed-size parts are kept small: the rule's
+/// slug and ID view the catalog's static text, a suppression is shared, and the flags sit together.
 struct Finding {
-    std::string rule;  ///< slug, stamped by the runner
-    std::string id;    ///< RGnnn, stamped by the runner
-    /// Set by the rule where its judgement of this finding differs from the rule's default (a
-    /// namespace-scoped grant, a dormant mapping, what reachable accounts can do); else stamped.
-    std::optional<RiskSeverity> severity;
+    std::string_view rule;  ///< slug, stamped by the runner (the catalog's text, which lives for the program)
+    std::string_view id;    ///< RGnnn, stamped by the runner (likewise)
     std::string message;
     ObjectRef object;
     SourceLocation location;
@@ -58,11 +58,9 @@ struct Finding {
     std::string key;
     /// Annotation maps whose rbacgraph.io/suppress may silence this finding (the object, its role).
     std::vector<const std::map<std::string, std::string>*> annotations;
-    bool builtin = false;  ///< on an object Kubernetes or EKS creates itself
     /// The cluster it belongs to (stamped by the runner over several clusters; empty for IAM-wide findings
     /// and for a single unnamed cluster); part of the fingerprint.
     std::string cluster;
-    bool account_wide = false;  ///< about the IAM side alone: no cluster is stamped
     /// For a finding about a grant that allows a probe, with CheckOptions::record_requests: the request it
     /// allows as the API server would ask it (in the grant's namespace, for its first listed name). Not
     /// written by the reports: the property test asks who-can and can-i --explain the same question and
@@ -74,8 +72,14 @@ struct Finding {
 
     // Stamped by the runner.
     std::string fingerprint;
-    std::optional<Suppression> suppression;
-    bool known = false;  ///< present in the baseline
+    std::shared_ptr<const Suppression> suppression;  ///< null: not suppressed (rare, so held apart)
+
+    /// Set by the rule where its judgement of this finding differs from the rule's default (a
+    /// namespace-scoped grant, a dormant mapping, what reachable accounts can do); else stamped.
+    std::optional<RiskSeverity> severity;
+    bool builtin = false;       ///< on an object Kubernetes or EKS creates itself
+    bool account_wide = false;  ///< about the IAM side alone: no cluster is stamped
+    bool known = false;         ///< present in the baseline (stamped by the runner)
 };
 
 /// What a rule is, as the catalog and the docs show it.

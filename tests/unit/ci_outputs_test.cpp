@@ -54,7 +54,8 @@ TEST_CASE(
     std::ostringstream at;
     write_check_junit(at, report, rules, {"secrets-access"}, RiskSeverity::kLow);
     CHECK(at.str().find("<failure type=\"low\"") != std::string::npos);
-    report.findings[0].suppression = Suppression{"annotation", "reviewed", {}};
+    report.findings[0].suppression =
+        std::make_shared<const Suppression>(Suppression{"annotation", "reviewed", {}});
     std::ostringstream skipped;
     write_check_junit(skipped, report, rules, {"secrets-access"}, RiskSeverity::kLow);
     CHECK(skipped.str().find("<skipped message=\"suppressed by annotation: reviewed\"/>") !=
@@ -102,12 +103,12 @@ TEST_CASE(
     CheckReport report;
     for (const Rule& rule : rules) {
         Finding finding;
-        finding.rule = std::string(rule.info.slug);
-        finding.id = std::string(rule.info.id);
+        finding.rule = rule.info.slug;
+        finding.id = rule.info.id;
         finding.severity = rule.info.severity;
         finding.message = "m";
         finding.location = {"/repo/rbac/a.yaml", 3, 1};
-        finding.fingerprint = "fp-" + finding.rule;
+        finding.fingerprint = "fp-" + std::string(finding.rule);
         report.findings.push_back(std::move(finding));
     }
     GitlabSastOptions options;
@@ -136,7 +137,8 @@ TEST_CASE("gitlab-sast: suppressed, baselined and stdin findings, and input erro
     const std::span<const Rule> rules = builtin_rules();
     CheckReport report = one_finding("open", RiskSeverity::kHigh);
     report.findings.push_back(report.findings.front());
-    report.findings[1].suppression = Suppression{"annotation", "reviewed", {}};
+    report.findings[1].suppression =
+        std::make_shared<const Suppression>(Suppression{"annotation", "reviewed", {}});
     report.findings.push_back(report.findings.front());
     report.findings[2].known = true;
     report.findings.push_back(report.findings.front());

@@ -466,7 +466,7 @@ TEST_CASE("estate: the IAM rules flag the seeds' scenarios, with paths and clust
     const CheckReport report = run_checks(*estate, run);
     std::set<std::tuple<std::string, std::string, std::string>> found;
     for (const Finding& finding : report.findings) {
-        found.insert({finding.rule, finding.object.name, finding.cluster});
+        found.insert({std::string(finding.rule), finding.object.name, finding.cluster});
     }
     CHECK(found == std::set<std::tuple<std::string, std::string, std::string>>{
                        {"assume-to-masters", "carol", "prod"},

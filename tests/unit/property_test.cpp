@@ -807,7 +807,7 @@ TEST_CASE("property: every finding names exactly who-can's holders and cites can
                 }
             }
             ++compared;
-            rules_compared.insert(finding.rule);
+            rules_compared.insert(std::string(finding.rule));
         }
     }
     MESSAGE(compared << " findings of " << rules_compared.size() << " rules compared with who-can and can-i");

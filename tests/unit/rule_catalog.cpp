@@ -142,7 +142,7 @@ void check_rule_fixtures(const Rule& rule) {
             CHECK(finding.location.file == fixture.string());
             if (!finding.suppression) {
                 const int line = static_cast<int>(finding.location.line);
-                actual.insert({line, finding.rule,
+                actual.insert({line, std::string(finding.rule),
                                pinned(line)
                                    ? std::string(to_string(finding.severity.value_or(rule.info.severity)))
                                    : std::string()});
