@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <stdexcept>
 
 #include "check/takeover.hpp"
@@ -102,6 +103,9 @@ struct CheckContext::Cache {
     std::optional<MappedAccess> access;
     /// Per binding, the mapped identities its rows apply to (indexes into the authorizers, ordered by ARN).
     std::optional<std::vector<std::vector<std::uint32_t>>> binding_arns;
+    /// Per binding, the ARNs themselves, made on first use by whichever rule thread asks first and shared by
+    /// every finding about the binding.
+    std::unique_ptr<std::atomic<std::shared_ptr<const std::vector<std::string>>>[]> binding_arn_lists;
     std::optional<std::vector<WorkloadRole>> workload_roles;
 };
 
@@ -357,7 +361,7 @@ const MappedAccess& CheckContext::access() const {
     return *cache_->access;
 }
 
-std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) const {
+SharedStrings CheckContext::arns_of_binding(std::size_t binding) const {
     const MappedAccess& mapped = access();
     const std::vector<Authorizer>& authorizers = mapped.authorizers();
     if (!cache_->binding_arns) {
@@ -379,12 +383,31 @@ std::vector<std::string> CheckContext::arns_of_binding(std::size_t binding) cons
             list.shrink_to_fit();
         }
         cache_->binding_arns = std::move(holders);
+        cache_->binding_arn_lists =
+            std::make_unique<std::atomic<std::shared_ptr<const std::vector<std::string>>>[]>(
+                graph_->bindings().size());
+    }
+    std::atomic<std::shared_ptr<const std::vector<std::string>>>& slot = cache_->binding_arn_lists[binding];
+    if (std::shared_ptr<const std::vector<std::string>> made = slot.load(std::memory_order_acquire)) {
+        return SharedStrings(std::move(made));
+    }
+    const std::vector<std::uint32_t>& holders = (*cache_->binding_arns)[binding];
+    if (holders.empty()) {
+        return {};
     }
     std::vector<std::string> arns;
-    for (const std::uint32_t holder : (*cache_->binding_arns)[binding]) {
+    arns.reserve(holders.size());
+    for (const std::uint32_t holder : holders) {
         arns.push_back(authorizers[holder].identity().arn);
     }
-    return arns;
+    std::shared_ptr<const std::vector<std::string>> made =
+        std::make_shared<const std::vector<std::string>>(std::move(arns));
+    // Two threads may make the list at once: the first stored wins, the other's copy is dropped.
+    std::shared_ptr<const std::vector<std::string>> expected;
+    if (!slot.compare_exchange_strong(expected, made, std::memory_order_acq_rel)) {
+        return SharedStrings(std::move(expected));
+    }
+    return SharedStrings(std::move(made));
 }
 
 std::vector<std::string> CheckContext::arns_with_group(std::string_view group) const {
@@ -484,13 +507,14 @@ Finding CheckContext::finding_for(const IamPrincipal& principal, std::string mes
     finding.object = {principal.kind == IamPrincipal::Kind::kUser ? "IAMUser" : "IAMRole", principal.account,
                       principal.name};
     finding.location = principal.location;
-    finding.arns = {principal.arn};
+    std::vector<std::string> arns = {principal.arn};
     if (reach() != nullptr && principal.kind == IamPrincipal::Kind::kRole) {
         for (const Reacher& reacher : reach()->reachers(principal.arn)) {
-            finding.arns.push_back(iam()->principals()[reacher.principal].arn);
+            arns.push_back(iam()->principals()[reacher.principal].arn);
         }
-        std::sort(finding.arns.begin() + 1, finding.arns.end());
+        std::sort(arns.begin() + 1, arns.end());
     }
+    finding.arns = std::move(arns);
     // AWS creates service-linked roles (path /aws-service-role/) and only its services assume them.
     finding.builtin = principal.path.starts_with("/aws-service-role/");
     finding.message = std::move(message);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,36 @@ struct Suppression {
     SourceLocation location;
 };
 
+/// An immutable list of strings that many findings share: the ARNs holding one binding's grants are the same
+/// for every finding about that binding (a 1M-object check made 3.9 million ARN copies, 382 MiB, for 773,100
+/// findings). Copying it copies a pointer; it reads like a const std::vector<std::string>.
+class SharedStrings {
+  public:
+    SharedStrings() = default;
+    SharedStrings(std::vector<std::string> list)  // NOLINT(google-explicit-constructor): a list is a list
+        : list_(list.empty() ? nullptr : std::make_shared<const std::vector<std::string>>(std::move(list))) {}
+    SharedStrings(std::initializer_list<std::string> list)  // NOLINT(google-explicit-constructor)
+        : SharedStrings(std::vector<std::string>(list)) {}
+    /// Shares a list someone already holds (a cache of one list per binding).
+    explicit SharedStrings(std::shared_ptr<const std::vector<std::string>> list) : list_(std::move(list)) {}
+
+    const std::vector<std::string>& list() const { return list_ ? *list_ : kEmpty; }
+    operator const std::vector<std::string>&() const {
+        return list();
+    }  // NOLINT(google-explicit-constructor)
+    std::vector<std::string>::const_iterator begin() const { return list().begin(); }
+    std::vector<std::string>::const_iterator end() const { return list().end(); }
+    std::size_t size() const { return list_ ? list_->size() : 0; }
+    bool empty() const { return size() == 0; }
+    const std::string& operator[](std::size_t i) const { return list()[i]; }
+    const std::string& front() const { return list().front(); }
+    friend bool operator==(const SharedStrings& a, const SharedStrings& b) { return a.list() == b.list(); }
+
+  private:
+    static inline const std::vector<std::string> kEmpty;
+    std::shared_ptr<const std::vector<std::string>> list_;
+};
+
 /// One risk found in the export. Hundreds of thousands are held at once in a large check (each in a rule's
 /// list and, while they are filed, in the report's), so rare and fixed-size parts are kept small: the rule's
 /// slug and ID view the catalog's static text, a suppression is shared, and the flags sit together.
@@ -53,7 +84,7 @@ struct Finding {
     ObjectRef object;
     SourceLocation location;
     std::vector<std::string> subjects;  ///< "Group ops", "ServiceAccount ns/name"
-    std::vector<std::string> arns;      ///< IAM ARNs that end up holding the risk
+    SharedStrings arns;                 ///< IAM ARNs that end up holding the risk
     /// Distinguishes findings of one rule on one object (an ARN, a subject); part of the fingerprint.
     std::string key;
     /// Annotation maps whose rbacgraph.io/suppress may silence this finding (the object, its role).
@@ -328,7 +359,7 @@ class CheckContext {
     const MappedAccess& access() const;
     const std::vector<Authorizer>& mapped_authorizers() const { return access().authorizers(); }
     /// Mapped ARNs whose identity a binding applies to (sorted).
-    std::vector<std::string> arns_of_binding(std::size_t binding) const;
+    SharedStrings arns_of_binding(std::size_t binding) const;
     /// Mapped ARNs whose identity carries the group (sorted).
     std::vector<std::string> arns_with_group(std::string_view group) const;
 

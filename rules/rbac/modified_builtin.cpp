@@ -136,6 +136,7 @@ void report_roles(const CheckContext& context, std::vector<Finding>& out) {
             bound_in = bindings.front().binding->ns;
         }
         reach.takeover = context.rules_takeover(difference.grants, bound_in);
+        std::vector<std::string> arns;
         for (const GrantTable::BindingSource& source : bindings) {
             for (std::string& holder : context.binding_holders(source.index)) {
                 if (everybody(holder)) {
@@ -143,14 +144,14 @@ void report_roles(const CheckContext& context, std::vector<Finding>& out) {
                 }
                 finding.subjects.push_back(std::move(holder));
             }
-            for (std::string& arn : context.arns_of_binding(source.index)) {
-                finding.arns.push_back(std::move(arn));
-            }
+            const SharedStrings bound = context.arns_of_binding(source.index);
+            arns.insert(arns.end(), bound.begin(), bound.end());
         }
-        for (auto* list : {&finding.subjects, &finding.arns, &reach.everybody}) {
+        for (auto* list : {&finding.subjects, &arns, &reach.everybody}) {
             std::sort(list->begin(), list->end());
             list->erase(std::unique(list->begin(), list->end()), list->end());
         }
+        finding.arns = std::move(arns);
         finding.message = fmt::format(
             "{} is named like the role Kubernetes creates in every cluster but grants more than its "
             "definition: "

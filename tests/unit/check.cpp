@@ -144,6 +144,79 @@ TEST_CASE("a finding's rule and ID view the catalog's text and outlive the run t
     static_assert(sizeof(Finding) <= 432, "a Finding is held hundreds of thousands of times: keep it small");
 }
 
+// The ARNs holding a binding's grants are made once per binding and shared by every finding about it, across
+// rules and rule threads (performance.md, "Sixth pass"); a finding about another binding has its own list.
+TEST_CASE("findings about one binding share one list of ARNs, and only that binding's ARNs") {
+    const Graph graph = graph_of(R"(
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/ops-b
+      username: ops-b
+      groups: [ops]
+    - rolearn: arn:aws:iam::111122223333:role/ops-a
+      username: ops-a
+      groups: [ops]
+    - rolearn: arn:aws:iam::111122223333:role/dev
+      username: dev
+      groups: [dev]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: power}
+rules:
+- apiGroups: [""]
+  resources: [secrets, pods/exec]
+  verbs: [get, create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: power}
+subjects: [{kind: Group, name: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: power}
+subjects: [{kind: Group, name: dev}]
+)");
+    for (const unsigned threads : {1U, 2U}) {
+        CAPTURE(threads);
+        CheckRun run;
+        run.rules = builtin_rules();
+        run.options.enabled = {"secrets-access", "pod-exec"};
+        run.threads = threads;
+        const std::vector<Finding> findings = run_checks(graph, run).findings;
+        std::map<std::string, std::vector<const Finding*>> by_binding;
+        for (const Finding& finding : findings) {
+            by_binding[finding.object.name].push_back(&finding);
+        }
+        REQUIRE(by_binding["ops"].size() >= 2);
+        REQUIRE(by_binding["dev"].size() >= 2);
+        const std::vector<std::string>& ops = by_binding["ops"].front()->arns.list();
+        const std::vector<std::string>& dev = by_binding["dev"].front()->arns.list();
+        CHECK(ops == std::vector<std::string>{"arn:aws:iam::111122223333:role/ops-a",
+                                              "arn:aws:iam::111122223333:role/ops-b"});
+        CHECK(dev == std::vector<std::string>{"arn:aws:iam::111122223333:role/dev"});
+        CHECK(&ops != &dev);
+        for (const Finding* finding : by_binding["ops"]) {
+            CHECK(&finding->arns.list() == &ops);
+        }
+        for (const Finding* finding : by_binding["dev"]) {
+            CHECK(&finding->arns.list() == &dev);
+        }
+    }
+    // An empty list shares nothing and reads as empty.
+    const SharedStrings none;
+    CHECK(none.empty());
+    CHECK(none.list().empty());
+    CHECK(SharedStrings(std::vector<std::string>{}) == none);
+    CHECK_FALSE(SharedStrings{"arn:aws:iam::1:role/x"} == none);
+}
+
 // Two findings of one rule on one object with the same key would share a fingerprint; the report numbers the
 // repeats in filing order ("-2", "-3"), so a baseline holds each apart. The rule below files three such
 // findings and one with another key (the control: a fingerprint of its own, unnumbered).
