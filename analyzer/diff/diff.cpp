@@ -406,7 +406,7 @@ bool names_holder(const Finding& finding, const AccessChange& change) {
     if (!finding.cluster.empty() && finding.cluster != change.cluster) {
         return false;
     }
-    const auto& list = change.iam ? finding.arns.list() : finding.subjects;
+    const auto& list = change.iam ? finding.arns.list() : finding.subjects.list();
     const auto held = [&](const std::string& name) {
         return std::find(list.begin(), list.end(), name) != list.end();
     };

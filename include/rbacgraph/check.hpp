@@ -83,8 +83,8 @@ struct Finding {
     std::string message;
     ObjectRef object;
     SourceLocation location;
-    std::vector<std::string> subjects;  ///< "Group ops", "ServiceAccount ns/name"
-    SharedStrings arns;                 ///< IAM ARNs that end up holding the risk
+    SharedStrings subjects;  ///< "Group ops", "ServiceAccount ns/name"
+    SharedStrings arns;      ///< IAM ARNs that end up holding the risk
     /// Distinguishes findings of one rule on one object (an ARN, a subject); part of the fingerprint.
     std::string key;
     /// Annotation maps whose rbacgraph.io/suppress may silence this finding (the object, its role).
@@ -303,6 +303,8 @@ class CheckContext {
     std::vector<std::string> holders(const Capability& capability) const;
     /// The holders of a binding (see holders()).
     std::vector<std::string> binding_holders(std::size_t binding) const;
+    /// The same list, made once per binding and shared by the findings about it.
+    SharedStrings subjects_of_binding(std::size_t binding) const;
     /// Who holds any of the probes (cluster admins included), sorted and unique, leaving out the holders of
     /// built-in bindings (system:masters, the controllers), which every cluster has.
     std::vector<std::string> holders_outside_builtin(std::span<const Probe> probes) const;

@@ -136,21 +136,23 @@ void report_roles(const CheckContext& context, std::vector<Finding>& out) {
             bound_in = bindings.front().binding->ns;
         }
         reach.takeover = context.rules_takeover(difference.grants, bound_in);
+        std::vector<std::string> subjects;
         std::vector<std::string> arns;
         for (const GrantTable::BindingSource& source : bindings) {
             for (std::string& holder : context.binding_holders(source.index)) {
                 if (everybody(holder)) {
                     reach.everybody.push_back(holder);
                 }
-                finding.subjects.push_back(std::move(holder));
+                subjects.push_back(std::move(holder));
             }
             const SharedStrings bound = context.arns_of_binding(source.index);
             arns.insert(arns.end(), bound.begin(), bound.end());
         }
-        for (auto* list : {&finding.subjects, &arns, &reach.everybody}) {
+        for (auto* list : {&subjects, &arns, &reach.everybody}) {
             std::sort(list->begin(), list->end());
             list->erase(std::unique(list->begin(), list->end()), list->end());
         }
+        finding.subjects = std::move(subjects);
         finding.arns = std::move(arns);
         finding.message = fmt::format(
             "{} is named like the role Kubernetes creates in every cluster but grants more than its "

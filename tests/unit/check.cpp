@@ -144,9 +144,10 @@ TEST_CASE("a finding's rule and ID view the catalog's text and outlive the run t
     static_assert(sizeof(Finding) <= 432, "a Finding is held hundreds of thousands of times: keep it small");
 }
 
-// The ARNs holding a binding's grants are made once per binding and shared by every finding about it, across
-// rules and rule threads (performance.md, "Sixth pass"); a finding about another binding has its own list.
-TEST_CASE("findings about one binding share one list of ARNs, and only that binding's ARNs") {
+// The ARNs holding a binding's grants, and its subjects, are made once per binding and shared by every
+// finding about it, across rules and rule threads (performance.md, "Sixth pass"); another binding has its own
+// lists.
+TEST_CASE("findings about one binding share one list of ARNs and of subjects, and only that binding's") {
     const Graph graph = graph_of(R"(
 apiVersion: v1
 kind: ConfigMap
@@ -202,11 +203,17 @@ subjects: [{kind: Group, name: dev}]
                                               "arn:aws:iam::111122223333:role/ops-b"});
         CHECK(dev == std::vector<std::string>{"arn:aws:iam::111122223333:role/dev"});
         CHECK(&ops != &dev);
+        const std::vector<std::string>& ops_subjects = by_binding["ops"].front()->subjects.list();
+        const std::vector<std::string>& dev_subjects = by_binding["dev"].front()->subjects.list();
+        CHECK(ops_subjects == std::vector<std::string>{"Group ops"});
+        CHECK(dev_subjects == std::vector<std::string>{"Group dev"});
         for (const Finding* finding : by_binding["ops"]) {
             CHECK(&finding->arns.list() == &ops);
+            CHECK(&finding->subjects.list() == &ops_subjects);
         }
         for (const Finding* finding : by_binding["dev"]) {
             CHECK(&finding->arns.list() == &dev);
+            CHECK(&finding->subjects.list() == &dev_subjects);
         }
     }
     // An empty list shares nothing and reads as empty.

@@ -754,7 +754,7 @@ TEST_CASE("property: every finding names exactly who-can's holders and cites can
                 }
             }
             const bool binding = finding.object.kind.ends_with("Binding");
-            const std::vector<std::string>& holders = binding ? finding.subjects : finding.arns.list();
+            const std::vector<std::string>& holders = binding ? finding.subjects.list() : finding.arns.list();
             // Every holder the finding names is one who-can names for the request, and (bindings) every
             // subject who-can names through the same binding is one the finding names.
             for (const std::string& holder : holders) {
