@@ -58,9 +58,8 @@ class SharedStrings {
     explicit SharedStrings(std::shared_ptr<const std::vector<std::string>> list) : list_(std::move(list)) {}
 
     const std::vector<std::string>& list() const { return list_ ? *list_ : kEmpty; }
-    operator const std::vector<std::string>&() const {
-        return list();
-    }  // NOLINT(google-explicit-constructor)
+    // NOLINTNEXTLINE(google-explicit-constructor): reads wherever a const list of strings is asked for
+    operator const std::vector<std::string>&() const { return list(); }
     std::vector<std::string>::const_iterator begin() const { return list().begin(); }
     std::vector<std::string>::const_iterator end() const { return list().end(); }
     std::size_t size() const { return list_ ? list_->size() : 0; }
