@@ -154,20 +154,21 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
     }
     const std::set<const Finding*> kept_set(kept.begin(), kept.end());
     const auto included = [&](const Finding& finding) { return kept_set.contains(&finding); };
-    std::map<std::string, RiskSeverity> defaults;
+    // Keyed by views: the catalog's IDs and the findings' (which view the catalog) live for the program.
+    std::map<std::string_view, RiskSeverity> defaults;
     for (const Rule& rule : rules) {
-        defaults[std::string(rule.info.id)] = rule.info.severity;
+        defaults[rule.info.id] = rule.info.severity;
     }
     const auto rule_id = [&](const Finding& finding) {
-        std::string id(finding.id);
-        return *finding.severity == defaults.at(id) ? id
-                                                    : id + "/" + std::string(to_string(*finding.severity));
-    };
-    std::map<std::string, std::set<RiskSeverity>> variants;
-    for (const Finding& finding : report.findings) {
         const std::string id(finding.id);
-        if (included(finding) && *finding.severity != defaults.at(id)) {
-            variants[id].insert(*finding.severity);
+        return *finding.severity == defaults.at(finding.id)
+                   ? id
+                   : id + "/" + std::string(to_string(*finding.severity));
+    };
+    std::map<std::string_view, std::set<RiskSeverity>> variants;
+    for (const Finding& finding : report.findings) {
+        if (included(finding) && *finding.severity != defaults.at(finding.id)) {
+            variants[finding.id].insert(*finding.severity);
         }
     }
     nlohmann::json sarif_rules = nlohmann::json::array();
@@ -203,7 +204,7 @@ nlohmann::json check_sarif(const CheckReport& report, std::span<const Rule> rule
     for (const Rule& rule : rules) {
         const std::string id(rule.info.id);
         describe(rule, id, rule.info.severity);
-        for (const RiskSeverity severity : variants[id]) {
+        for (const RiskSeverity severity : variants[rule.info.id]) {
             describe(rule, id + "/" + std::string(to_string(severity)), severity);
         }
     }

@@ -127,12 +127,10 @@ TEST_CASE("a finding's rule and ID view the catalog's text and outlive the run t
         findings = run(graph, {"secrets-access", "rbac-escalation"});
     }
     REQUIRE(findings.size() >= 2);
-    const std::span<const Rule> catalog = builtin_rules();
     std::set<std::string_view> seen;
     for (const Finding& finding : findings) {
-        const auto own = std::find_if(catalog.begin(), catalog.end(),
-                                      [&](const Rule& rule) { return rule.info.slug == finding.rule; });
-        REQUIRE(own != catalog.end());
+        const Rule* own = find_rule(builtin_rules(), finding.rule);
+        REQUIRE(own != nullptr);
         CHECK(finding.rule.data() == own->info.slug.data());
         CHECK(finding.id.data() == own->info.id.data());
         CHECK(finding.id == own->info.id);
